@@ -1,0 +1,108 @@
+package dev.stamp.core;
+
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+/**
+ * The live connections of one listener, with its connection limit.
+ * <p>
+ * A listener calls {@link #tryRegister(Channel)} as soon as a connection is accepted. Within the limit the channel is
+ * tracked until it closes; over the limit the call is counted as a refusal, logged once per burst, and the caller
+ * refuses the connection in whatever way its protocol calls clean (close, 503, ...). Thread-safe and lock-free on
+ * the accept path.
+ */
+public final class ConnectionRegistry {
+
+	private final String name;
+
+	private final int maxConnections;
+
+	private final AtomicInteger active = new AtomicInteger();
+
+	private final LongAdder accepted = new LongAdder();
+
+	private final LongAdder refused = new LongAdder();
+
+	private final ChannelGroup channels;
+
+	private final RefusalLog refusalLog;
+
+	/**
+	 * @param name the listener's name, used in logs and stats (for example {@code "tcp"})
+	 * @param maxConnections how many connections may be open at once; must be positive
+	 */
+	public ConnectionRegistry(String name, int maxConnections) {
+		if (maxConnections < 1) {
+			throw new IllegalArgumentException("max-connections of '" + name + "' must be at least 1, was " + maxConnections);
+		}
+		this.name = name;
+		this.maxConnections = maxConnections;
+		this.channels = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
+		this.refusalLog = new RefusalLog(name + " listener", "connection", "max-connections", maxConnections);
+	}
+
+	/**
+	 * Admit a newly accepted connection if the limit allows.
+	 * @param channel the accepted channel
+	 * @return {@code true} if the channel is now tracked; {@code false} if the listener is full and the caller must
+	 * refuse it (the refusal is already counted and logged)
+	 */
+	public boolean tryRegister(Channel channel) {
+		int current;
+		do {
+			current = this.active.get();
+			if (current >= this.maxConnections) {
+				this.refused.increment();
+				this.refusalLog.refused(remote(channel));
+				return false;
+			}
+		}
+		while (!this.active.compareAndSet(current, current + 1));
+		this.accepted.increment();
+		this.channels.add(channel);
+		channel.closeFuture().addListener((ChannelFuture future) -> this.active.decrementAndGet());
+		return true;
+	}
+
+	private static SocketAddress remote(Channel channel) {
+		return channel.remoteAddress();
+	}
+
+	/** The channels currently tracked, for graceful shutdown and broadcasts. */
+	public ChannelGroup channels() {
+		return this.channels;
+	}
+
+	/** Closes every tracked connection at once; used when the grace period of a shutdown has run out. */
+	public ChannelGroupFuture closeAll() {
+		return this.channels.close();
+	}
+
+	/** The number of connections open right now. */
+	public int activeConnections() {
+		return this.active.get();
+	}
+
+	/** A consistent-enough snapshot of the counters, for health, metrics and the actuator endpoint. */
+	public ConnectionStats stats() {
+		return new ConnectionStats(this.name, this.maxConnections, this.active.get(), this.accepted.sum(),
+				this.refused.sum());
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public int maxConnections() {
+		return this.maxConnections;
+	}
+
+}
