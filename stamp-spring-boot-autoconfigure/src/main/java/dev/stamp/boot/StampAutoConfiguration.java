@@ -1,0 +1,75 @@
+package dev.stamp.boot;
+
+
+import reactor.netty.resources.LoopResources;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+import dev.stamp.boot.listener.BlockingHandlerScheduler;
+import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.listener.ListenerPorts;
+import dev.stamp.boot.routing.StampRouteDiscoverer;
+import dev.stamp.boot.routing.StampRoutes;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of what every Stamp
+ * listener shares: route discovery, event loops, the blocking-handler scheduler and published ports. The protocols
+ * are configured by {@link dev.stamp.boot.tcp.TcpAutoConfiguration},
+ * {@link dev.stamp.boot.websocket.WebSocketAutoConfiguration} and {@link dev.stamp.boot.http.HttpAutoConfiguration}.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
+@EnableConfigurationProperties(StampProperties.class)
+public final class StampAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	StampRoutes stampRoutes() {
+		return new StampRoutes();
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static StampRouteDiscoverer stampRouteDiscoverer(BeanFactory beanFactory) {
+		return new StampRouteDiscoverer(beanFactory);
+	}
+
+	@Bean(destroyMethod = "dispose")
+	@ConditionalOnMissingBean(name = "stampLoopResources")
+	LoopResources stampLoopResources() {
+		// Stamp's own event loops: stopping the application's web server never stalls Stamp's listeners, or back.
+		return LoopResources.create("stamp", LoopResources.DEFAULT_IO_WORKER_COUNT, true);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BlockingHandlerScheduler stampBlockingHandlerScheduler(StampProperties properties) {
+		return new BlockingHandlerScheduler(properties.getBlocking().getMaxThreads(),
+				properties.getBlocking().getQueueCapacity());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ListenerPorts stampListenerPorts(ConfigurableEnvironment environment) {
+		return new ListenerPorts(environment);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ListenerContext stampListenerContext(BlockingHandlerScheduler scheduler,
+			ObjectProvider<SslBundles> sslBundles, ListenerPorts ports, StampProperties properties,
+			BeanFactory beanFactory) {
+		LoopResources loops = beanFactory.getBean("stampLoopResources", LoopResources.class);
+		return new ListenerContext(loops, scheduler, sslBundles.getIfAvailable(), ports,
+				properties.getShutdown().getGracePeriod());
+	}
+
+}

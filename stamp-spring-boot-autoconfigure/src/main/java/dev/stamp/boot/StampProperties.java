@@ -1,0 +1,195 @@
+package dev.stamp.boot;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import dev.stamp.boot.listener.ListenerProperties;
+
+/**
+ * Configuration of Stamp's listeners, bound from {@code stamp.*}.
+ * <p>
+ * Each protocol has its own listener with its own port, limits and SSL; a listener starts when the application
+ * declares {@link StampRoute routes} for it, or when its {@code enabled} property is {@code true}.
+ */
+@ConfigurationProperties("stamp")
+public class StampProperties {
+
+	private final Tcp tcp = new Tcp();
+
+	private final WebSocket websocket = new WebSocket();
+
+	private final Http http = new Http();
+
+	private final Shutdown shutdown = new Shutdown();
+
+	private final Blocking blocking = new Blocking();
+
+	public Tcp getTcp() {
+		return this.tcp;
+	}
+
+	public WebSocket getWebsocket() {
+		return this.websocket;
+	}
+
+	public Http getHttp() {
+		return this.http;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
+
+	public Blocking getBlocking() {
+		return this.blocking;
+	}
+
+	/**
+	 * Raw TCP listener. The default port is 7070, not the classic 8080, so that it never collides with Spring Boot's
+	 * own {@code server.port}.
+	 */
+	public static class Tcp extends ListenerProperties {
+
+		public Tcp() {
+			super(7070, Duration.ofMinutes(5));
+		}
+
+	}
+
+	/** WebSocket listener. */
+	public static class WebSocket extends ListenerProperties {
+
+		/**
+		 * Largest message accepted, after joining continuation frames. A larger frame or message closes the
+		 * connection with status 1009 (message too big).
+		 */
+		private DataSize maxMessageSize = DataSize.ofKilobytes(64);
+
+		/**
+		 * Origins allowed to open a WebSocket, for example {@code https://example.com}; a handshake from any other
+		 * origin is answered 403. Empty allows every origin, including clients that send none.
+		 */
+		private List<String> allowedOrigins = new ArrayList<>();
+
+		/**
+		 * Outbound bytes that may wait for a client that reads too slowly; past this the client is disconnected with
+		 * status 1013 (try again later) so that it cannot grow the server's memory.
+		 */
+		private DataSize maxPendingOutbound = DataSize.ofMegabytes(4);
+
+		public WebSocket() {
+			super(9000, Duration.ofMinutes(30));
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+		public List<String> getAllowedOrigins() {
+			return this.allowedOrigins;
+		}
+
+		public void setAllowedOrigins(List<String> allowedOrigins) {
+			this.allowedOrigins = allowedOrigins;
+		}
+
+		public DataSize getMaxPendingOutbound() {
+			return this.maxPendingOutbound;
+		}
+
+		public void setMaxPendingOutbound(DataSize maxPendingOutbound) {
+			this.maxPendingOutbound = maxPendingOutbound;
+		}
+
+	}
+
+	/** HTTP/1.1 listener. */
+	public static class Http extends ListenerProperties {
+
+		/** Largest request body accepted; a larger one is answered 413. */
+		private DataSize maxRequestSize = DataSize.ofMegabytes(1);
+
+		/** Largest request line plus headers accepted; larger ones are answered 431 (or 414 for the URI). */
+		private DataSize maxHeaderSize = DataSize.ofKilobytes(8);
+
+		public Http() {
+			super(8000, Duration.ofSeconds(60));
+		}
+
+		public DataSize getMaxRequestSize() {
+			return this.maxRequestSize;
+		}
+
+		public void setMaxRequestSize(DataSize maxRequestSize) {
+			this.maxRequestSize = maxRequestSize;
+		}
+
+		public DataSize getMaxHeaderSize() {
+			return this.maxHeaderSize;
+		}
+
+		public void setMaxHeaderSize(DataSize maxHeaderSize) {
+			this.maxHeaderSize = maxHeaderSize;
+		}
+
+	}
+
+	/** Graceful shutdown of every listener. */
+	public static class Shutdown {
+
+		/**
+		 * How long in-flight work may take to finish once the application stops: listeners stop accepting at once,
+		 * then wait up to this long for handlers and requests before closing what is left. Keep it below
+		 * {@code spring.lifecycle.timeout-per-shutdown-phase}.
+		 */
+		private Duration gracePeriod = Duration.ofSeconds(20);
+
+		public Duration getGracePeriod() {
+			return this.gracePeriod;
+		}
+
+		public void setGracePeriod(Duration gracePeriod) {
+			this.gracePeriod = gracePeriod;
+		}
+
+	}
+
+	/**
+	 * Threads for blocking handlers. On Java 21 and later every blocking handler call runs on its own virtual thread
+	 * and these settings are not used.
+	 */
+	public static class Blocking {
+
+		/** Platform threads that run blocking handlers on Java 17 to 20. */
+		private int maxThreads = 200;
+
+		/** Handler calls that may wait for a free platform thread before new ones are refused. */
+		private int queueCapacity = 1000;
+
+		public int getMaxThreads() {
+			return this.maxThreads;
+		}
+
+		public void setMaxThreads(int maxThreads) {
+			this.maxThreads = maxThreads;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+	}
+
+}

@@ -1,0 +1,249 @@
+package dev.stamp.boot.http;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.AttributeKey;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import dev.stamp.boot.StampProperties;
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.routing.PathRouter;
+import dev.stamp.boot.routing.RouteMethod;
+import dev.stamp.boot.routing.StampRoutes;
+
+/**
+ * The HTTP listener: routes each request by path and method to a {@link dev.stamp.boot.StampRoute} handler and
+ * writes what it returns.
+ * <p>
+ * Status codes it produces on its own: 404 unknown path, 405 with {@code Allow} for a method not routed, 204 with
+ * {@code Allow} for OPTIONS, 413 for a body over {@code max-request-size}, 400 for a malformed request, 500 (with a
+ * fixed body, never a stack trace) when a handler throws, 503 over {@code max-connections} or during shutdown.
+ */
+public class HttpListener extends StampListener {
+
+	private static final AttributeKey<AtomicInteger> IN_FLIGHT = AttributeKey.valueOf("stamp.http.inFlight");
+
+	private final StampProperties.Http properties;
+
+	private final PathRouter<HttpEndpoint> router = new PathRouter<>();
+
+	private final HttpResultEncoder encoder;
+
+	public HttpListener(StampProperties.Http properties, StampRoutes routes, ListenerContext context,
+			JsonWriter jsonWriter) {
+		super(StampProtocol.HTTP, properties, routes, context);
+		this.properties = properties;
+		this.encoder = new HttpResultEncoder(jsonWriter);
+	}
+
+	@Override
+	protected void useRoutes(List<RouteMethod> routes) {
+		for (RouteMethod route : routes) {
+			HttpEndpoint endpoint = this.router.get(route.path());
+			if (endpoint == null) {
+				endpoint = new HttpEndpoint();
+				this.router.add(route.path(), endpoint);
+			}
+			endpoint.add(route);
+		}
+	}
+
+	@Override
+	protected DisposableServer bind(SslContext sslContext) {
+		int maxHeaderSize = (int) this.properties.getMaxHeaderSize().toBytes();
+		HttpServer server = configure(HttpServer.create(), false)
+			.idleTimeout(this.properties.getIdleTimeout())
+			.readTimeout(this.properties.getIdleTimeout())
+			.httpRequestDecoder((spec) -> spec.maxHeaderSize(maxHeaderSize).maxInitialLineLength(maxHeaderSize))
+			.handle(this::serve);
+		if (sslContext != null) {
+			server = server.secure((spec) -> spec.sslContext(sslContext));
+		}
+		return server.bindNow();
+	}
+
+	private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
+		Channel channel = channelOf(request);
+		if (isRefused(channel)) {
+			return PlainResponses.overCapacity(response);
+		}
+		AtomicInteger inFlight = channel.attr(IN_FLIGHT).setIfAbsent(new AtomicInteger());
+		if (inFlight == null) {
+			inFlight = channel.attr(IN_FLIGHT).get();
+		}
+		inFlight.incrementAndGet();
+		AtomicInteger counter = inFlight;
+		return route(request, response, channel).doFinally((signal) -> {
+			counter.decrementAndGet();
+			if (isStopping()) {
+				channel.close();
+			}
+		});
+	}
+
+	private Mono<Void> route(HttpServerRequest request, HttpServerResponse response, Channel channel) {
+		if (isStopping()) {
+			response.keepAlive(false);
+		}
+		QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+		PathRouter.Match<HttpEndpoint> match = this.router.match(uri.path());
+		if (match == null) {
+			return PlainResponses.send(response, HttpResponseStatus.NOT_FOUND, "Not Found", false);
+		}
+		HttpEndpoint endpoint = match.target();
+		HttpMethod method = HttpMethod.of(request.method().name());
+		HttpEndpoint.Handler handler = endpoint.handler(method);
+		if (handler == null) {
+			response.header(HttpHeaderNames.ALLOW, endpoint.allow());
+			if (method == HttpMethod.OPTIONS) {
+				return response.status(HttpResponseStatus.NO_CONTENT).send().then();
+			}
+			return PlainResponses.send(response, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed", false);
+		}
+		long maxRequestSize = this.properties.getMaxRequestSize().toBytes();
+		if (contentLength(request.requestHeaders()) > maxRequestSize) {
+			// Refuse before reading: the body is never buffered, and the connection closes so it is never drained.
+			return PlainResponses.send(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Payload Too Large",
+					true);
+		}
+		return readBody(request, maxRequestSize)
+			.flatMap((body) -> invoke(handler, toRequest(request, method, uri, body, channel, match.pathParameters()))
+				.map(Optional::of)
+				.defaultIfEmpty(Optional.empty()))
+			.flatMap((result) -> write(response, method, handler.route(), result.orElse(null)))
+			.onErrorResume(BodyTooLargeException.class, (error) -> PlainResponses.send(response,
+					HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Payload Too Large", true))
+			.onErrorResume((error) -> {
+				this.logger.error("HTTP handler " + handler.route().describe() + " failed for " + request.method() + " "
+						+ uri.path(), error);
+				return PlainResponses.send(response, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+						"Internal Server Error", false);
+			});
+	}
+
+	private static Mono<byte[]> readBody(HttpServerRequest request, long maxRequestSize) {
+		HttpHeaders headers = request.requestHeaders();
+		boolean chunked = headers.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
+		if (!chunked && contentLength(headers) <= 0) {
+			return Mono.just(new byte[0]);
+		}
+		return request.receive().reduce(new ByteArrayOutputStream(), (collected, buffer) -> {
+			if (collected.size() + buffer.readableBytes() > maxRequestSize) {
+				throw new BodyTooLargeException();
+			}
+			copy(buffer, collected);
+			return collected;
+		}).map(ByteArrayOutputStream::toByteArray).defaultIfEmpty(new byte[0]);
+	}
+
+	private static long contentLength(HttpHeaders headers) {
+		String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+		if (value == null) {
+			return -1;
+		}
+		try {
+			return Long.parseLong(value.trim());
+		}
+		catch (NumberFormatException ex) {
+			// Netty's decoder already rejects malformed lengths with 400; treat anything else as unknown.
+			return -1;
+		}
+	}
+
+	private static void copy(ByteBuf buffer, ByteArrayOutputStream collected) {
+		int length = buffer.readableBytes();
+		if (buffer.hasArray()) {
+			collected.write(buffer.array(), buffer.arrayOffset() + buffer.readerIndex(), length);
+		}
+		else {
+			byte[] chunk = new byte[length];
+			buffer.getBytes(buffer.readerIndex(), chunk);
+			collected.write(chunk, 0, length);
+		}
+	}
+
+	private static HttpRequest toRequest(HttpServerRequest request, HttpMethod method, QueryStringDecoder uri,
+			byte[] body, Channel channel, List<String> pathParameters) {
+		return new HttpRequest(method, uri.path(), uri.rawQuery(), uri.parameters(), request.requestHeaders(), body,
+				(InetSocketAddress) channel.remoteAddress(), pathParameters);
+	}
+
+	private Mono<Object> invoke(HttpEndpoint.Handler handler, HttpRequest request) {
+		RouteMethod route = handler.route();
+		Mono<Object> result = Mono.fromCallable(() -> route.invoke(handler.arguments().apply(request)));
+		if (!route.isReactive()) {
+			return result.subscribeOn(context().blockingHandlers().scheduler());
+		}
+		return result.flatMap((publisher) -> Mono.from((Publisher<?>) publisher));
+	}
+
+	private Mono<Void> write(HttpServerResponse response, HttpMethod method, RouteMethod route, Object result) {
+		HttpResultEncoder.Encoded encoded;
+		try {
+			encoded = this.encoder.encode(result, route.produces());
+		}
+		catch (Exception ex) {
+			return Mono.error(ex);
+		}
+		response.status(encoded.status());
+		if (encoded.contentType() != null) {
+			response.header(HttpHeaderNames.CONTENT_TYPE, encoded.contentType());
+		}
+		for (Map.Entry<String, String> header : encoded.headers().entrySet()) {
+			response.header(header.getKey(), header.getValue());
+		}
+		response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(encoded.body().length));
+		if (method == HttpMethod.HEAD || encoded.body().length == 0) {
+			return response.send().then();
+		}
+		return response.sendByteArray(Mono.just(encoded.body())).then();
+	}
+
+	private static Channel channelOf(HttpServerRequest request) {
+		Channel[] channel = new Channel[1];
+		request.withConnection((connection) -> channel[0] = connection.channel());
+		return channel[0];
+	}
+
+	@Override
+	protected void beginGracefulClose() {
+		// Idle keep-alive connections have nothing in flight: close them now. Busy ones close after their response.
+		for (Channel channel : registry().channels()) {
+			AtomicInteger inFlight = channel.attr(IN_FLIGHT).get();
+			if (inFlight == null || inFlight.get() == 0) {
+				channel.close();
+			}
+		}
+	}
+
+	/** Raised while reading a chunked body that grows past {@code max-request-size}. */
+	static final class BodyTooLargeException extends RuntimeException {
+
+		BodyTooLargeException() {
+			super("Request body exceeds max-request-size", null, false, false);
+		}
+
+	}
+
+
+}

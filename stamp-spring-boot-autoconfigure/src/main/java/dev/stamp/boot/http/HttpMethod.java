@@ -1,0 +1,20 @@
+package dev.stamp.boot.http;
+
+/**
+ * The HTTP methods a Stamp route can answer.
+ */
+public enum HttpMethod {
+
+	GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS;
+
+	/** The method of a request line, or {@code null} for one Stamp does not route (TRACE, CONNECT, unknown). */
+	static HttpMethod of(String name) {
+		for (HttpMethod method : values()) {
+			if (method.name().equals(name)) {
+				return method;
+			}
+		}
+		return null;
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * HTTP/1.1 endpoints: routes by path and method, one {@link dev.stamp.boot.StampRoute} handler call per request.
+ */
+package dev.stamp.boot.http;

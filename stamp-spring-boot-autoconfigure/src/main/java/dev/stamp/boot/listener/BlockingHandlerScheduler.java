@@ -1,0 +1,45 @@
+package dev.stamp.boot.listener;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.beans.factory.DisposableBean;
+
+import dev.stamp.core.BlockingHandlerExecutor;
+
+/**
+ * Where handlers that may block run: a virtual thread per call on Java 21+, otherwise a bounded pool. Exposed as a
+ * Reactor {@link Scheduler} so that protocols can hop off the event loop with {@code subscribeOn}.
+ */
+public class BlockingHandlerScheduler implements DisposableBean {
+
+	private final ExecutorService executor;
+
+	private final Scheduler scheduler;
+
+	public BlockingHandlerScheduler(int maxPlatformThreads, int queueCapacity) {
+		this.executor = BlockingHandlerExecutor.create("stamp-handler-", maxPlatformThreads, queueCapacity);
+		this.scheduler = Schedulers.fromExecutorService(this.executor, "stamp-handler");
+	}
+
+	/** The scheduler to {@code subscribeOn} for blocking calls. */
+	public Scheduler scheduler() {
+		return this.scheduler;
+	}
+
+	/** The executor behind the scheduler, for code that is not reactive. */
+	public ExecutorService executor() {
+		return this.executor;
+	}
+
+	@Override
+	public void destroy() throws InterruptedException {
+		this.scheduler.dispose();
+		this.executor.shutdown();
+		this.executor.awaitTermination(5, TimeUnit.SECONDS);
+	}
+
+}

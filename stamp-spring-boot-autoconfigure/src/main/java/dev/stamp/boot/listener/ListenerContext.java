@@ -1,0 +1,21 @@
+package dev.stamp.boot.listener;
+
+import java.time.Duration;
+
+import org.springframework.boot.ssl.SslBundles;
+
+import reactor.netty.resources.LoopResources;
+
+/**
+ * What the application context gives every listener: its event loops, the scheduler for blocking handlers, TLS
+ * bundles, the port registry and the shutdown grace period.
+ *
+ * @param loopResources Stamp's own Netty event loops, separate from the web server's
+ * @param blockingHandlers where handlers that may block run
+ * @param sslBundles the application's SSL bundles, or {@code null} if there are none
+ * @param ports where bound ports are published
+ * @param gracePeriod how long a stop waits for in-flight work
+ */
+public record ListenerContext(LoopResources loopResources, BlockingHandlerScheduler blockingHandlers,
+		SslBundles sslBundles, ListenerPorts ports, Duration gracePeriod) {
+}

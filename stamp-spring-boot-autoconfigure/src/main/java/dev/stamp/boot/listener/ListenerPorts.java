@@ -1,0 +1,52 @@
+package dev.stamp.boot.listener;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
+
+import dev.stamp.boot.StampProtocol;
+
+/**
+ * Publishes each listener's bound port as {@code local.stamp.<protocol>.port}, the way Spring Boot publishes
+ * {@code local.server.port}, so that tests using port 0 can inject it with {@code @Value}.
+ */
+public class ListenerPorts {
+
+	static final String PROPERTY_SOURCE_NAME = "stamp.ports";
+
+	private final ConfigurableEnvironment environment;
+
+	private final Map<String, Object> ports = new ConcurrentHashMap<>();
+
+	public ListenerPorts(ConfigurableEnvironment environment) {
+		this.environment = environment;
+	}
+
+	/** The property a protocol's bound port is published under. */
+	public static String propertyName(StampProtocol protocol) {
+		return "local.stamp." + protocol.id() + ".port";
+	}
+
+	void publish(StampProtocol protocol, int port) {
+		this.ports.put(propertyName(protocol), port);
+		MutablePropertySources sources = this.environment.getPropertySources();
+		PropertySource<?> existing = sources.get(PROPERTY_SOURCE_NAME);
+		if (existing == null) {
+			sources.addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, this.ports));
+		}
+	}
+
+	void withdraw(StampProtocol protocol) {
+		this.ports.remove(propertyName(protocol));
+	}
+
+	/** The bound port of a protocol's listener, or {@code null} if it is not listening. */
+	public Integer port(StampProtocol protocol) {
+		return (Integer) this.ports.get(propertyName(protocol));
+	}
+
+}

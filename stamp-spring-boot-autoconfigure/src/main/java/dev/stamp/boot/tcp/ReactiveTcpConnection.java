@@ -1,0 +1,45 @@
+package dev.stamp.boot.tcp;
+
+import java.net.InetSocketAddress;
+
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.NettyInbound;
+import reactor.netty.NettyOutbound;
+
+/**
+ * One TCP connection, seen from a non-blocking handler: a handler method that returns a {@link Publisher} and runs on
+ * the event loop. The connection closes when that publisher completes.
+ * <pre class="code">
+ * &#64;StampRoute
+ * Mono&lt;Void&gt; echo(ReactiveTcpConnection connection) {
+ *     return connection.outbound().send(connection.inbound().receive().retain()).then();
+ * }
+ * </pre>
+ */
+public interface ReactiveTcpConnection {
+
+	/** The peer's address. */
+	InetSocketAddress remoteAddress();
+
+	/** Reactor Netty's inbound side, for zero-copy access to the received buffers. */
+	NettyInbound inbound();
+
+	/** Reactor Netty's outbound side. */
+	NettyOutbound outbound();
+
+	/** The received data as byte arrays, with backpressure: reading stops while the subscriber has no demand. */
+	default Flux<byte[]> receive() {
+		return inbound().receive().asByteArray();
+	}
+
+	/** Sends byte arrays as they come; completes when all are written. */
+	default Mono<Void> send(Publisher<byte[]> data) {
+		return outbound().sendByteArray(data).then();
+	}
+
+	/** Closes the connection. */
+	void close();
+
+}

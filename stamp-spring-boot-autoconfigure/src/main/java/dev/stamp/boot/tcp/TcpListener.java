@@ -1,0 +1,105 @@
+package dev.stamp.boot.tcp;
+
+import java.util.List;
+import java.util.function.Function;
+
+import io.netty.handler.ssl.SslContext;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.DisposableServer;
+import reactor.netty.tcp.TcpServer;
+
+import dev.stamp.boot.StampProperties;
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.routing.RouteArguments;
+import dev.stamp.boot.routing.RouteMethod;
+import dev.stamp.boot.routing.StampRoutes;
+
+/**
+ * The TCP listener: calls the application's TCP route once per connection and closes the connection when the
+ * handler is done. Over {@code max-connections}, a new connection is closed at once without calling the handler.
+ */
+public class TcpListener extends StampListener {
+
+	private volatile RouteMethod route;
+
+	private volatile Function<Connection, Object[]> arguments;
+
+	/**
+	 * @param properties the listener's settings
+	 * @param routes the application's routes
+	 * @param context shared listener infrastructure
+	 */
+	public TcpListener(StampProperties.Tcp properties, StampRoutes routes, ListenerContext context) {
+		super(StampProtocol.TCP, properties, routes, context);
+	}
+
+	@Override
+	protected void useRoutes(List<RouteMethod> routes) {
+		if (routes.size() > 1) {
+			throw new IllegalStateException("A TCP listener serves one handler, but " + routes.size()
+					+ " @StampRoute methods take a TCP connection: " + routes);
+		}
+		if (!routes.isEmpty()) {
+			this.arguments = argumentsFor(routes.get(0));
+			this.route = routes.get(0);
+		}
+	}
+
+	private static Function<Connection, Object[]> argumentsFor(RouteMethod route) {
+		if (route.isReactive()) {
+			return new RouteArguments<Connection>()
+				.supply(ReactiveTcpConnection.class, NettyReactiveTcpConnection::new)
+				.bind(route);
+		}
+		return new RouteArguments<Connection>().supply(TcpConnection.class, BlockingTcpConnection::new).bind(route);
+	}
+
+	@Override
+	protected DisposableServer bind(SslContext sslContext) {
+		TcpServer server = configure(TcpServer.create(), true).handle((inbound, outbound) -> {
+			Connection[] connection = new Connection[1];
+			inbound.withConnection((c) -> connection[0] = c);
+			return serve(connection[0]);
+		});
+		if (sslContext != null) {
+			server = server.secure((spec) -> spec.sslContext(sslContext));
+		}
+		return server.bindNow();
+	}
+
+	private Publisher<Void> serve(Connection connection) {
+		RouteMethod handler = this.route;
+		if (isRefused(connection.channel()) || handler == null) {
+			// Completing at once closes the connection before any byte is read or written.
+			return Mono.empty();
+		}
+		if (handler.isReactive()) {
+			return Mono.defer(() -> {
+				try {
+					return Flux.from((Publisher<?>) handler.invoke(this.arguments.apply(connection))).then();
+				}
+				catch (Exception ex) {
+					return Mono.error(ex);
+				}
+			}).onErrorResume((error) -> handlerFailed(handler, connection, error));
+		}
+		return Mono.<Void>fromCallable(() -> {
+			handler.invoke(this.arguments.apply(connection));
+			return null;
+		})
+			.subscribeOn(context().blockingHandlers().scheduler())
+			.onErrorResume((error) -> handlerFailed(handler, connection, error));
+	}
+
+	private Mono<Void> handlerFailed(RouteMethod handler, Connection connection, Throwable error) {
+		this.logger.error("TCP handler " + handler.describe() + " failed for " + connection.channel().remoteAddress()
+				+ "; closing the connection", error);
+		return Mono.empty();
+	}
+
+}

@@ -1,0 +1,141 @@
+package dev.stamp.boot.websocket;
+
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import reactor.netty.http.websocket.WebsocketOutbound;
+
+/**
+ * A {@link WebSocketConnection} on a Reactor Netty WebSocket: frames are written straight to the channel, from any
+ * thread, and the bytes not yet on the wire are counted so that a slow reader is disconnected before it costs more
+ * than {@code maxPendingOutbound}.
+ */
+final class NettyWebSocketConnection implements WebSocketConnection {
+
+	static final int STATUS_TRY_AGAIN_LATER = 1013;
+
+	private static final AtomicLong ids = new AtomicLong();
+
+	private final String id = Long.toString(ids.incrementAndGet(), 36);
+
+	private final Channel channel;
+
+	private final WebsocketOutbound outbound;
+
+	private final WebSocketRoute route;
+
+	private final String path;
+
+	private final List<String> pathParameters;
+
+	private final long maxPendingOutbound;
+
+	private final AtomicLong pendingOutbound = new AtomicLong();
+
+	private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+
+	NettyWebSocketConnection(Channel channel, WebsocketOutbound outbound, WebSocketRoute route, String path,
+			List<String> pathParameters, long maxPendingOutbound) {
+		this.channel = channel;
+		this.outbound = outbound;
+		this.route = route;
+		this.path = path;
+		this.pathParameters = pathParameters;
+		this.maxPendingOutbound = maxPendingOutbound;
+	}
+
+	@Override
+	public String id() {
+		return this.id;
+	}
+
+	@Override
+	public InetSocketAddress remoteAddress() {
+		return (InetSocketAddress) this.channel.remoteAddress();
+	}
+
+	@Override
+	public String path() {
+		return this.path;
+	}
+
+	@Override
+	public List<String> pathParameters() {
+		return this.pathParameters;
+	}
+
+	@Override
+	public Map<String, Object> attributes() {
+		return this.attributes;
+	}
+
+	@Override
+	public void send(String text) {
+		sendText(ByteBufUtil.writeUtf8(this.channel.alloc(), text));
+	}
+
+	@Override
+	public void send(byte[] data) {
+		write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)));
+	}
+
+	/** Sends a text frame; takes ownership of {@code payload}. */
+	void sendText(ByteBuf payload) {
+		write(new TextWebSocketFrame(payload));
+	}
+
+	private void write(WebSocketFrame frame) {
+		if (!this.channel.isActive()) {
+			frame.release();
+			return;
+		}
+		int size = frame.content().readableBytes();
+		long pending = this.pendingOutbound.addAndGet(size);
+		if (pending > this.maxPendingOutbound) {
+			this.pendingOutbound.addAndGet(-size);
+			frame.release();
+			close(STATUS_TRY_AGAIN_LATER, "Reading too slowly");
+			return;
+		}
+		this.channel.writeAndFlush(frame).addListener((future) -> this.pendingOutbound.addAndGet(-size));
+	}
+
+	@Override
+	public Collection<WebSocketConnection> peers() {
+		return this.route.connections();
+	}
+
+	@Override
+	public void broadcast(String text) {
+		this.route.broadcast(text);
+	}
+
+	@Override
+	public void close(int status, String reason) {
+		if (this.channel.isActive()) {
+			this.outbound.sendClose(status, reason).subscribe(null, (error) -> this.channel.close());
+		}
+	}
+
+	@Override
+	public boolean isOpen() {
+		return this.channel.isActive();
+	}
+
+	@Override
+	public String toString() {
+		return "WebSocketConnection[" + this.id + " " + this.channel.remoteAddress() + " " + this.path + "]";
+	}
+
+}

@@ -1,0 +1,190 @@
+package dev.stamp.boot.websocket;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.ssl.SslContext;
+import io.netty.buffer.ByteBufUtil;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
+
+import dev.stamp.boot.StampProperties;
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.http.PlainResponses;
+import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.routing.PathRouter;
+import dev.stamp.boot.routing.RouteMethod;
+import dev.stamp.boot.routing.StampRoutes;
+
+/**
+ * The WebSocket listener: upgrades requests on routed paths and calls the route's handler once per message, in
+ * order. Handshakes are answered 404 on unknown paths, 403 from origins not allowed, 426 without an upgrade, and 503
+ * over {@code max-connections}. Oversized frames and messages close the connection with 1009.
+ */
+public class WebSocketListener extends StampListener {
+
+	static final int STATUS_GOING_AWAY = 1001;
+
+	static final int STATUS_MESSAGE_TOO_BIG = 1009;
+
+	static final int STATUS_INTERNAL_ERROR = 1011;
+
+	private final StampProperties.WebSocket properties;
+
+	private final PathRouter<WebSocketRoute> router = new PathRouter<>();
+
+
+	private final Set<String> allowedOrigins;
+
+	public WebSocketListener(StampProperties.WebSocket properties, StampRoutes routes, ListenerContext context) {
+		super(StampProtocol.WEBSOCKET, properties, routes, context);
+		this.properties = properties;
+		this.allowedOrigins = properties.getAllowedOrigins()
+			.stream()
+			.map((origin) -> origin.toLowerCase(Locale.ROOT))
+			.collect(Collectors.toUnmodifiableSet());
+	}
+
+	@Override
+	protected void useRoutes(List<RouteMethod> routes) {
+		for (RouteMethod route : routes) {
+			this.router.add(route.path(), new WebSocketRoute(route));
+		}
+	}
+
+	@Override
+	protected DisposableServer bind(SslContext sslContext) {
+		HttpServer server = configure(HttpServer.create(), true)
+			.httpRequestDecoder((spec) -> spec.maxHeaderSize(8192))
+			.handle(this::handshake);
+		if (sslContext != null) {
+			server = server.secure((spec) -> spec.sslContext(sslContext));
+		}
+		return server.bindNow();
+	}
+
+	private Publisher<Void> handshake(HttpServerRequest request, HttpServerResponse response) {
+		Channel[] channel = new Channel[1];
+		request.withConnection((connection) -> channel[0] = connection.channel());
+		if (isRefused(channel[0]) || isStopping()) {
+			return PlainResponses.overCapacity(response);
+		}
+		String path = new QueryStringDecoder(request.uri()).path();
+		PathRouter.Match<WebSocketRoute> match = this.router.match(path);
+		if (match == null) {
+			return PlainResponses.send(response, HttpResponseStatus.NOT_FOUND, "No WebSocket endpoint here", false);
+		}
+		if (!request.isWebsocket()) {
+			response.header(HttpHeaderNames.UPGRADE, "websocket");
+			return PlainResponses.send(response, HttpResponseStatus.UPGRADE_REQUIRED, "WebSocket upgrade required",
+					false);
+		}
+		if (!isOriginAllowed(request.requestHeaders().get(HttpHeaderNames.ORIGIN))) {
+			return PlainResponses.send(response, HttpResponseStatus.FORBIDDEN, "Origin not allowed", true);
+		}
+		WebsocketServerSpec spec = WebsocketServerSpec.builder()
+			.maxFramePayloadLength((int) this.properties.getMaxMessageSize().toBytes())
+			.build();
+		return response.sendWebsocket((inbound, outbound) -> session(channel[0], match, path, inbound, outbound),
+				spec);
+	}
+
+	private boolean isOriginAllowed(String origin) {
+		// Like Spring's OriginHandshakeInterceptor: a request without Origin is not from a browser page, so there is
+		// no cross-site page to protect against.
+		return this.allowedOrigins.isEmpty() || origin == null || this.allowedOrigins.contains("*")
+				|| this.allowedOrigins.contains(origin.toLowerCase(Locale.ROOT));
+	}
+
+	private Publisher<Void> session(Channel channel, PathRouter.Match<WebSocketRoute> match, String path,
+			WebsocketInbound inbound, WebsocketOutbound outbound) {
+		WebSocketRoute route = match.target();
+		NettyWebSocketConnection connection = new NettyWebSocketConnection(channel, outbound, route, path,
+				match.pathParameters(), this.properties.getMaxPendingOutbound().toBytes());
+		route.join(connection);
+		int maxMessageSize = (int) this.properties.getMaxMessageSize().toBytes();
+		return inbound.aggregateFrames(maxMessageSize)
+			.receiveFrames()
+			.filter((frame) -> frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)
+			// Copy while Reactor Netty still holds the frame: it is released once onNext returns.
+			.map(WebSocketListener::toMessage)
+			.concatMap((message) -> handle(route, connection, message), 1)
+			.then()
+			.onErrorResume(TooLongFrameException.class,
+					(error) -> outbound.sendClose(STATUS_MESSAGE_TOO_BIG, "Message too big").then())
+			.onErrorResume((error) -> {
+				this.logger.error("WebSocket handler " + route.method().describe() + " failed for "
+						+ channel.remoteAddress() + "; closing with 1011", error);
+				return outbound.sendClose(STATUS_INTERNAL_ERROR, "Internal error").then();
+			})
+			.doFinally((signal) -> route.leave(connection));
+	}
+
+	private static WebSocketMessage toMessage(WebSocketFrame frame) {
+		return new WebSocketMessage(frame instanceof TextWebSocketFrame, ByteBufUtil.getBytes(frame.content()));
+	}
+
+	private Mono<Void> handle(WebSocketRoute route, NettyWebSocketConnection connection, WebSocketMessage message) {
+		RouteMethod method = route.method();
+		Mono<Object> result = Mono.fromCallable(() -> method.invoke(route.arguments(connection, message)));
+		if (!method.isReactive()) {
+			result = result.subscribeOn(context().blockingHandlers().scheduler());
+		}
+		return result.flatMapMany((value) -> (value instanceof Publisher<?> publisher) ? Flux.from(publisher)
+				: Flux.just(value))
+			.doOnNext((reply) -> reply(connection, reply))
+			.then();
+	}
+
+	private static void reply(NettyWebSocketConnection connection, Object reply) {
+		if (reply instanceof String text) {
+			connection.send(text);
+		}
+		else if (reply instanceof byte[] bytes) {
+			connection.send(bytes);
+		}
+		else if (reply instanceof WebSocketMessage message) {
+			if (message.text()) {
+				connection.send(message.asText());
+			}
+			else {
+				connection.send(message.bytes());
+			}
+		}
+		else {
+			throw new IllegalStateException("A WebSocket handler may reply with String, byte[] or WebSocketMessage, not "
+					+ reply.getClass().getName());
+		}
+	}
+
+	@Override
+	protected void beginGracefulClose() {
+		this.router.targets().forEach((route) -> route.openConnections()
+			.forEach((connection) -> connection.close(STATUS_GOING_AWAY, "Server shutting down")));
+	}
+
+	/** Clients connected right now, over all routes. */
+	public int connectedClients() {
+		return this.router.targets().stream().mapToInt((route) -> route.openConnections().size()).sum();
+	}
+
+}

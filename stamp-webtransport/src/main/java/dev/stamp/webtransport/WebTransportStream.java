@@ -1,0 +1,80 @@
+package dev.stamp.webtransport;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A WebTransport stream of a session: bidirectional, or unidirectional (then only one of receive and send works).
+ * <p>
+ * Reading is flow-controlled end to end: bytes are read from QUIC only as fast as the application consumes them, so
+ * a fast peer cannot grow memory. Writing respects the stream's writability, so a slow peer cannot either. Use the
+ * reactive form ({@link #receive()}, {@link #send(Publisher)}) or the blocking one ({@link #inputStream()},
+ * {@link #outputStream()}), not both at once for the same direction.
+ */
+public interface WebTransportStream {
+
+	/** The QUIC stream id. */
+	long id();
+
+	/** The session this stream belongs to. */
+	WebTransportSession session();
+
+	/** Whether this is a bidirectional stream. */
+	boolean isBidirectional();
+
+	/** Whether this side opened the stream. */
+	boolean isLocallyOpened();
+
+	/** Whether data can be received (bidirectional, or unidirectional opened by the peer). */
+	boolean canReceive();
+
+	/** Whether data can be sent (bidirectional, or unidirectional opened by this side). */
+	boolean canSend();
+
+	/**
+	 * The received bytes, chunk by chunk, with backpressure; completes at FIN, fails with
+	 * {@link WebTransportStreamException} when the peer resets the stream. One subscriber.
+	 */
+	Flux<byte[]> receive();
+
+	/**
+	 * Writes every chunk of {@code data} respecting backpressure, then ends the stream (FIN).
+	 * @return completes when all was written and FIN sent
+	 */
+	Mono<Void> send(Publisher<byte[]> data);
+
+	/** Writes one chunk without ending the stream. */
+	Mono<Void> write(byte[] data);
+
+	/** Ends the sending side (FIN). */
+	Mono<Void> finish();
+
+	/**
+	 * Aborts the sending side (RESET_STREAM) with a WebTransport application error code.
+	 * @param code 32-bit unsigned application error code
+	 */
+	void reset(long code);
+
+	/** Asks the peer to stop sending (STOP_SENDING) with a WebTransport application error code. */
+	void stopSending(long code);
+
+	/** Completes when the stream is fully closed in both directions. */
+	Mono<Void> closeSignal();
+
+	/**
+	 * A blocking view of the received bytes; {@code read} returns -1 at FIN and throws
+	 * {@link WebTransportStreamException} (an {@code IOException}) after a reset. Not for event-loop threads.
+	 */
+	InputStream inputStream();
+
+	/**
+	 * A blocking view of the sending side: {@code write} waits while the stream is not writable, {@code close} sends
+	 * FIN. Not for event-loop threads.
+	 */
+	OutputStream outputStream();
+
+}
