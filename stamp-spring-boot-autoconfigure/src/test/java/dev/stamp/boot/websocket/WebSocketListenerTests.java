@@ -180,6 +180,11 @@ class WebSocketListenerTests {
 						Thread.sleep(20);
 					}
 					assertThat(routes.floodSent).isLessThan(200);
+					WebSocketListener listener = context.getBean(WebSocketListener.class);
+					while (listener.stats().activeConnections() > 0) {
+						assertThat(System.nanoTime()).as("slow client's connection closed").isLessThan(deadline);
+						Thread.sleep(20);
+					}
 				}
 			});
 	}
