@@ -1,6 +1,8 @@
 package dev.stamp.boot;
 
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +29,19 @@ class ConfigurationMetadataTests {
 				.as("description of %s", property.get("name"))
 				.asString()
 				.isNotBlank());
+		}
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void everyPropertyIsInTheConfigurationReference() throws Exception {
+		String reference = Files.readString(Path.of("../docs/configuration.md"));
+		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			Map<String, Object> metadata = JsonMapper.shared().readValue(in, Map.class);
+			List<Map<String, Object>> properties = (List<Map<String, Object>>) metadata.get("properties");
+			assertThat(properties).allSatisfy((property) -> assertThat(reference)
+				.as("docs/configuration.md documents %s", property.get("name"))
+				.contains("`" + property.get("name") + "`"));
 		}
 	}
 
