@@ -2,7 +2,9 @@ package dev.stamp.boot;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -28,6 +30,8 @@ public class StampProperties {
 
 	private final Blocking blocking = new Blocking();
 
+	private final Middleware middleware = new Middleware();
+
 	public Tcp getTcp() {
 		return this.tcp;
 	}
@@ -46,6 +50,10 @@ public class StampProperties {
 
 	public Blocking getBlocking() {
 		return this.blocking;
+	}
+
+	public Middleware getMiddleware() {
+		return this.middleware;
 	}
 
 	/**
@@ -188,6 +196,105 @@ public class StampProperties {
 
 		public void setQueueCapacity(int queueCapacity) {
 			this.queueCapacity = queueCapacity;
+		}
+
+	}
+
+	/** Built-in middleware, applied before requests reach their routes. */
+	public static class Middleware {
+
+		private final RateLimit rateLimit = new RateLimit();
+
+		private final Logging logging = new Logging();
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
+		}
+
+		public Logging getLogging() {
+			return this.logging;
+		}
+
+		/** Per-client rate limiting: requests over the limit are answered 429 (TCP: closed). */
+		public static class RateLimit {
+
+			/** Whether requests are rate limited per client address. */
+			private boolean enabled;
+
+			/**
+			 * Requests (handshakes, HTTP requests, sessions, connections) allowed per client address, protocol and window.
+			 */
+			private int maxRequests = 100;
+
+			/** Length of the rate-limit window. */
+			private Duration window = Duration.ofSeconds(60);
+
+			/** Protocols whose requests are limited. */
+			private Set<StampProtocol> protocols = EnumSet.of(StampProtocol.TCP, StampProtocol.WEBSOCKET,
+					StampProtocol.HTTP, StampProtocol.WEBTRANSPORT);
+
+			/**
+			 * Client addresses tracked at most; when the table is full of live windows new clients are refused, so a
+			 * flood of addresses cannot exhaust memory.
+			 */
+			private int maxTrackedClients = 100_000;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public int getMaxRequests() {
+				return this.maxRequests;
+			}
+
+			public void setMaxRequests(int maxRequests) {
+				this.maxRequests = maxRequests;
+			}
+
+			public Duration getWindow() {
+				return this.window;
+			}
+
+			public void setWindow(Duration window) {
+				this.window = window;
+			}
+
+			public Set<StampProtocol> getProtocols() {
+				return this.protocols;
+			}
+
+			public void setProtocols(Set<StampProtocol> protocols) {
+				this.protocols = protocols;
+			}
+
+			public int getMaxTrackedClients() {
+				return this.maxTrackedClients;
+			}
+
+			public void setMaxTrackedClients(int maxTrackedClients) {
+				this.maxTrackedClients = maxTrackedClients;
+			}
+
+		}
+
+		/** Request logging. */
+		public static class Logging {
+
+			/** Whether every request is logged at INFO (protocol, path, client, origin, user agent). */
+			private boolean enabled;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
 		}
 
 	}

@@ -2,9 +2,11 @@ package dev.stamp.boot.listener;
 
 import java.time.Duration;
 
+import reactor.netty.resources.LoopResources;
+
 import org.springframework.boot.ssl.SslBundles;
 
-import reactor.netty.resources.LoopResources;
+import dev.stamp.boot.middleware.MiddlewareChain;
 
 /**
  * What the application context gives every listener: its event loops, the scheduler for blocking handlers, TLS
@@ -15,7 +17,8 @@ import reactor.netty.resources.LoopResources;
  * @param sslBundles the application's SSL bundles, or {@code null} if there are none
  * @param ports where bound ports are published
  * @param gracePeriod how long a stop waits for in-flight work
+ * @param middleware the application's middleware, shared by every listener
  */
 public record ListenerContext(LoopResources loopResources, BlockingHandlerScheduler blockingHandlers,
-		SslBundles sslBundles, ListenerPorts ports, Duration gracePeriod) {
+		SslBundles sslBundles, ListenerPorts ports, Duration gracePeriod, MiddlewareChain middleware) {
 }

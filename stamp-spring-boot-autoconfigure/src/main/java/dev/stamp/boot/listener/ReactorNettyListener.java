@@ -14,12 +14,15 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.transport.ServerTransport;
 
 import org.springframework.boot.ssl.SslBundles;
 
 import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.middleware.MiddlewareDecision;
+import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.routing.RouteMethod;
 import dev.stamp.boot.routing.StampRoutes;
 import dev.stamp.core.ConnectionRegistry;
@@ -55,6 +58,8 @@ public abstract class ReactorNettyListener implements StampListener {
 	private volatile boolean stopping;
 
 	private boolean routesUsed;
+
+	private volatile boolean middlewareApplies;
 
 	protected ReactorNettyListener(StampProtocol protocol, ListenerProperties properties, StampRoutes routes,
 			ListenerContext context) {
@@ -125,6 +130,7 @@ public abstract class ReactorNettyListener implements StampListener {
 			this.logger.debug("No " + this.protocol.id() + " routes: listener not started");
 			return;
 		}
+		this.middlewareApplies = this.context.middleware().appliesTo(this.protocol);
 		if (!this.routesUsed) {
 			useRoutes(declared);
 			this.routesUsed = true;
@@ -173,6 +179,16 @@ public abstract class ReactorNettyListener implements StampListener {
 					IdleConnectionCloser.install(channel.pipeline(), idleTimeout);
 				}
 			});
+	}
+
+	/** Whether any middleware looks at this protocol's requests; if not, listeners skip building requests. */
+	protected boolean hasMiddleware() {
+		return this.middlewareApplies;
+	}
+
+	/** Runs a request through the middleware chain. */
+	protected Mono<MiddlewareDecision> applyMiddleware(StampRequest request) {
+		return this.context.middleware().evaluate(request);
 	}
 
 	/** Whether a connection was accepted over the limit (or during shutdown) and must be refused. */

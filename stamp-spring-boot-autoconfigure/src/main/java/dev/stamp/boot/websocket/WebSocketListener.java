@@ -1,6 +1,8 @@
 package dev.stamp.boot.websocket;
 
+import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -30,6 +32,7 @@ import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.http.PlainResponses;
 import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.listener.ReactorNettyListener;
 import dev.stamp.boot.routing.PathRouter;
 import dev.stamp.boot.routing.RouteMethod;
@@ -89,6 +92,18 @@ public class WebSocketListener extends ReactorNettyListener {
 			return PlainResponses.overCapacity(response);
 		}
 		String path = new QueryStringDecoder(request.uri()).path();
+		if (hasMiddleware()) {
+			StampRequest stampRequest = StampRequest.of(StampProtocol.WEBSOCKET,
+					(InetSocketAddress) channel[0].remoteAddress(), path, request.requestHeaders());
+			return applyMiddleware(stampRequest).flatMap((decision) -> decision.isRejected()
+					? PlainResponses.refusedByMiddleware(response, decision)
+					: Mono.from(upgrade(request, response, channel[0], path, stampRequest.attributes())));
+		}
+		return upgrade(request, response, channel[0], path, Map.of());
+	}
+
+	private Publisher<Void> upgrade(HttpServerRequest request, HttpServerResponse response, Channel channel,
+			String path, Map<String, Object> attributes) {
 		PathRouter.Match<WebSocketRoute> match = this.router.match(path);
 		if (match == null) {
 			return PlainResponses.send(response, HttpResponseStatus.NOT_FOUND, "No WebSocket endpoint here", false);
@@ -104,8 +119,8 @@ public class WebSocketListener extends ReactorNettyListener {
 		WebsocketServerSpec spec = WebsocketServerSpec.builder()
 			.maxFramePayloadLength((int) this.properties.getMaxMessageSize().toBytes())
 			.build();
-		return response.sendWebsocket((inbound, outbound) -> session(channel[0], match, path, inbound, outbound),
-				spec);
+		return response.sendWebsocket(
+				(inbound, outbound) -> session(channel, match, path, attributes, inbound, outbound), spec);
 	}
 
 	private boolean isOriginAllowed(String origin) {
@@ -116,10 +131,11 @@ public class WebSocketListener extends ReactorNettyListener {
 	}
 
 	private Publisher<Void> session(Channel channel, PathRouter.Match<WebSocketRoute> match, String path,
-			WebsocketInbound inbound, WebsocketOutbound outbound) {
+			Map<String, Object> attributes, WebsocketInbound inbound, WebsocketOutbound outbound) {
 		WebSocketRoute route = match.target();
 		NettyWebSocketConnection connection = new NettyWebSocketConnection(channel, outbound, route, path,
 				match.pathParameters(), this.properties.getMaxPendingOutbound().toBytes());
+		connection.attributes().putAll(attributes);
 		route.join(connection);
 		int maxMessageSize = (int) this.properties.getMaxMessageSize().toBytes();
 		return inbound.aggregateFrames(maxMessageSize)
