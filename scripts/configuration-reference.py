@@ -58,6 +58,8 @@ def clean(text):
 def default(value):
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "`true`" if value else "`false`"
     if isinstance(value, list):
         return "`" + ", ".join(str(v) for v in value) + "`" if value else ""
     return f"`{value}`"

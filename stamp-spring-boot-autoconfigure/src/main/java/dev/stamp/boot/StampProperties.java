@@ -229,7 +229,7 @@ public class StampProperties {
 			/** Length of the rate-limit window. */
 			private Duration window = Duration.ofSeconds(60);
 
-			/** Protocols whose requests are limited. */
+			/** Protocols whose requests are limited; all of them by default. */
 			private Set<StampProtocol> protocols = EnumSet.of(StampProtocol.TCP, StampProtocol.WEBSOCKET,
 					StampProtocol.HTTP, StampProtocol.WEBTRANSPORT);
 
