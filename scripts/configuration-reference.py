@@ -41,6 +41,8 @@ OUTRO = """## Published properties
 | `local.stamp.tcp.port` | Port the TCP listener bound, also when `stamp.tcp.port=0` |
 | `local.stamp.websocket.port` | Port the WebSocket listener bound |
 | `local.stamp.http.port` | Port the HTTP listener bound |
+| `local.stamp.webtransport.port` | UDP port the WebTransport listener bound |
+| `local.stamp.webtransport.certificate-hash` | Base64 SHA-256 of the generated development certificate (no `ssl.bundle`), for `serverCertificateHashes` |
 
 Inject them like `local.server.port`: `@Value("${local.stamp.http.port}") int port`.
 

@@ -26,6 +26,8 @@ public class StampProperties {
 
 	private final Http http = new Http();
 
+	private final WebTransport webtransport = new WebTransport();
+
 	private final Shutdown shutdown = new Shutdown();
 
 	private final Blocking blocking = new Blocking();
@@ -42,6 +44,10 @@ public class StampProperties {
 
 	public Http getHttp() {
 		return this.http;
+	}
+
+	public WebTransport getWebtransport() {
+		return this.webtransport;
 	}
 
 	public Shutdown getShutdown() {
@@ -146,6 +152,88 @@ public class StampProperties {
 
 		public void setMaxHeaderSize(DataSize maxHeaderSize) {
 			this.maxHeaderSize = maxHeaderSize;
+		}
+
+	}
+
+	/**
+	 * WebTransport (HTTP/3 over QUIC) listener. Without {@code ssl.bundle} it generates a development certificate at
+	 * start (ECDSA P-256, valid 10 days) that browsers accept through {@code serverCertificateHashes}; its SHA-256 is
+	 * logged and published as {@code local.stamp.webtransport.certificate-hash}.
+	 */
+	public static class WebTransport extends ListenerProperties {
+
+		/** Sessions allowed at once over all connections; more are answered 503. */
+		private int maxSessions = 10_000;
+
+		/** Sessions allowed at once on one connection; more are answered 503. */
+		private int maxSessionsPerConnection = 16;
+
+		/** Streams the peer may open per session (QUIC stream credit); further ones are refused. */
+		private int maxStreamsPerSession = 100;
+
+		/** Largest datagram payload accepted or sent; larger ones are refused with a clear error. */
+		private DataSize maxDatagramSize = DataSize.ofBytes(65_535);
+
+		/** Time a client has to complete the QUIC and TLS handshake. */
+		private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Origins allowed to open a session, for example {@code https://example.com}; others are answered 403. Empty
+		 * allows every origin, including clients that send none.
+		 */
+		private List<String> allowedOrigins = new ArrayList<>();
+
+		public WebTransport() {
+			super(4433, Duration.ofSeconds(30));
+		}
+
+		public int getMaxSessions() {
+			return this.maxSessions;
+		}
+
+		public void setMaxSessions(int maxSessions) {
+			this.maxSessions = maxSessions;
+		}
+
+		public int getMaxSessionsPerConnection() {
+			return this.maxSessionsPerConnection;
+		}
+
+		public void setMaxSessionsPerConnection(int maxSessionsPerConnection) {
+			this.maxSessionsPerConnection = maxSessionsPerConnection;
+		}
+
+		public int getMaxStreamsPerSession() {
+			return this.maxStreamsPerSession;
+		}
+
+		public void setMaxStreamsPerSession(int maxStreamsPerSession) {
+			this.maxStreamsPerSession = maxStreamsPerSession;
+		}
+
+		public DataSize getMaxDatagramSize() {
+			return this.maxDatagramSize;
+		}
+
+		public void setMaxDatagramSize(DataSize maxDatagramSize) {
+			this.maxDatagramSize = maxDatagramSize;
+		}
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		public List<String> getAllowedOrigins() {
+			return this.allowedOrigins;
+		}
+
+		public void setAllowedOrigins(List<String> allowedOrigins) {
+			this.allowedOrigins = allowedOrigins;
 		}
 
 	}

@@ -3,9 +3,6 @@ package dev.stamp.boot.websocket;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.TooLongFrameException;
@@ -32,6 +29,7 @@ import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.http.PlainResponses;
 import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.middleware.OriginPolicy;
 import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.listener.ReactorNettyListener;
 import dev.stamp.boot.routing.PathRouter;
@@ -56,15 +54,12 @@ public class WebSocketListener extends ReactorNettyListener {
 	private final PathRouter<WebSocketRoute> router = new PathRouter<>();
 
 
-	private final Set<String> allowedOrigins;
+	private final OriginPolicy origins;
 
 	public WebSocketListener(StampProperties.WebSocket properties, StampRoutes routes, ListenerContext context) {
 		super(StampProtocol.WEBSOCKET, properties, routes, context);
 		this.properties = properties;
-		this.allowedOrigins = properties.getAllowedOrigins()
-			.stream()
-			.map((origin) -> origin.toLowerCase(Locale.ROOT))
-			.collect(Collectors.toUnmodifiableSet());
+		this.origins = new OriginPolicy(properties.getAllowedOrigins());
 	}
 
 	@Override
@@ -113,7 +108,7 @@ public class WebSocketListener extends ReactorNettyListener {
 			return PlainResponses.send(response, HttpResponseStatus.UPGRADE_REQUIRED, "WebSocket upgrade required",
 					false);
 		}
-		if (!isOriginAllowed(request.requestHeaders().get(HttpHeaderNames.ORIGIN))) {
+		if (!this.origins.allows(request.requestHeaders().get(HttpHeaderNames.ORIGIN))) {
 			return PlainResponses.send(response, HttpResponseStatus.FORBIDDEN, "Origin not allowed", true);
 		}
 		WebsocketServerSpec spec = WebsocketServerSpec.builder()
@@ -121,13 +116,6 @@ public class WebSocketListener extends ReactorNettyListener {
 			.build();
 		return response.sendWebsocket(
 				(inbound, outbound) -> session(channel, match, path, attributes, inbound, outbound), spec);
-	}
-
-	private boolean isOriginAllowed(String origin) {
-		// Like Spring's OriginHandshakeInterceptor: a request without Origin is not from a browser page, so there is
-		// no cross-site page to protect against.
-		return this.allowedOrigins.isEmpty() || origin == null || this.allowedOrigins.contains("*")
-				|| this.allowedOrigins.contains(origin.toLowerCase(Locale.ROOT));
 	}
 
 	private Publisher<Void> session(Channel channel, PathRouter.Match<WebSocketRoute> match, String path,
