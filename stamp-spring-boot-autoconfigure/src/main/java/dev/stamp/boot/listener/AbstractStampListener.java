@@ -42,6 +42,8 @@ public abstract class AbstractStampListener implements StampListener {
 
 	private volatile boolean middlewareApplies;
 
+	private volatile CountDownLatch unbound;
+
 	protected AbstractStampListener(StampProtocol protocol, ListenerProperties properties, StampRoutes routes,
 			ListenerContext context) {
 		this.protocol = protocol;
@@ -95,8 +97,30 @@ public abstract class AbstractStampListener implements StampListener {
 		int port = bind(sslBundle());
 		this.boundPort = port;
 		this.context.ports().publish(this.protocol, port);
+		keepJvmAlive();
 		this.logger.info("Stamp " + this.protocol.id() + " listener started on " + this.properties.getHost() + ":"
 				+ port + (isSecure() ? " (TLS)" : ""));
+	}
+
+	/**
+	 * Stamp's event loops are daemon threads, so an application whose only servers are Stamp listeners would exit as
+	 * soon as {@code main} returns. Like Spring Boot's own Netty web server, a non-daemon thread waits until the
+	 * listener is stopped.
+	 */
+	private void keepJvmAlive() {
+		CountDownLatch latch = new CountDownLatch(1);
+		this.unbound = latch;
+		Thread await = new Thread(() -> {
+			try {
+				latch.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "stamp-" + this.protocol.id() + "-await");
+		await.setContextClassLoader(getClass().getClassLoader());
+		await.setDaemon(false);
+		await.start();
 	}
 
 	private SslBundle sslBundle() {
@@ -134,6 +158,7 @@ public abstract class AbstractStampListener implements StampListener {
 		unbind(() -> {
 			this.boundPort = -1;
 			this.context.ports().withdraw(this.protocol);
+			this.unbound.countDown();
 			this.logger.info("Stamp " + this.protocol.id() + " listener stopped");
 			callback.run();
 		});
