@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -96,10 +97,10 @@ public final class StampAutoConfiguration {
 	@ConditionalOnMissingBean
 	ListenerContext stampListenerContext(BlockingHandlerScheduler scheduler,
 			ObjectProvider<SslBundles> sslBundles, ListenerPorts ports, StampProperties properties,
-			MiddlewareChain middleware, BeanFactory beanFactory) {
+			MiddlewareChain middleware, BeanFactory beanFactory, ApplicationEventPublisher events) {
 		LoopResources loops = beanFactory.getBean("stampLoopResources", LoopResources.class);
 		return new ListenerContext(loops, scheduler, sslBundles.getIfAvailable(), ports,
-				properties.getShutdown().getGracePeriod(), middleware);
+				properties.getShutdown().getGracePeriod(), middleware, events);
 	}
 
 }

@@ -98,6 +98,7 @@ public abstract class AbstractStampListener implements StampListener {
 		this.boundPort = port;
 		this.context.ports().publish(this.protocol, port);
 		keepJvmAlive();
+		this.context.events().publishEvent(new StampListenerStartedEvent(this, port));
 		this.logger.info("Stamp " + this.protocol.id() + " listener started on " + this.properties.getHost() + ":"
 				+ port + (isSecure() ? " (TLS)" : ""));
 	}
@@ -155,12 +156,18 @@ public abstract class AbstractStampListener implements StampListener {
 			return;
 		}
 		this.stopping = true;
+		int port = this.boundPort;
 		unbind(() -> {
 			this.boundPort = -1;
 			this.context.ports().withdraw(this.protocol);
 			this.unbound.countDown();
 			this.logger.info("Stamp " + this.protocol.id() + " listener stopped");
-			callback.run();
+			try {
+				this.context.events().publishEvent(new StampListenerStoppedEvent(this, port));
+			}
+			finally {
+				callback.run();
+			}
 		});
 	}
 

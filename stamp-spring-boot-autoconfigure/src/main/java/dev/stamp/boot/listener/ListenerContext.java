@@ -5,6 +5,7 @@ import java.time.Duration;
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
 
 import dev.stamp.boot.middleware.MiddlewareChain;
 
@@ -18,7 +19,9 @@ import dev.stamp.boot.middleware.MiddlewareChain;
  * @param ports where bound ports are published
  * @param gracePeriod how long a stop waits for in-flight work
  * @param middleware the application's middleware, shared by every listener
+ * @param events where listeners announce that they started and stopped
  */
 public record ListenerContext(LoopResources loopResources, BlockingHandlerScheduler blockingHandlers,
-		SslBundles sslBundles, ListenerPorts ports, Duration gracePeriod, MiddlewareChain middleware) {
+		SslBundles sslBundles, ListenerPorts ports, Duration gracePeriod, MiddlewareChain middleware,
+		ApplicationEventPublisher events) {
 }
