@@ -184,6 +184,18 @@ public class StampProperties {
 		 */
 		private List<String> allowedOrigins = new ArrayList<>();
 
+		/**
+		 * Path of a built-in echo endpoint (streams and datagrams echoed), for example {@code /echo}; unset adds
+		 * none.
+		 */
+		private String echoPath;
+
+		/**
+		 * Path of a built-in health endpoint that sends one JSON status message and closes, for example
+		 * {@code /health}; unset adds none.
+		 */
+		private String healthPath;
+
 		public WebTransport() {
 			super(4433, Duration.ofSeconds(30));
 		}
@@ -234,6 +246,22 @@ public class StampProperties {
 
 		public void setAllowedOrigins(List<String> allowedOrigins) {
 			this.allowedOrigins = allowedOrigins;
+		}
+
+		public String getEchoPath() {
+			return this.echoPath;
+		}
+
+		public void setEchoPath(String echoPath) {
+			this.echoPath = echoPath;
+		}
+
+		public String getHealthPath() {
+			return this.healthPath;
+		}
+
+		public void setHealthPath(String healthPath) {
+			this.healthPath = healthPath;
 		}
 
 	}

@@ -4,11 +4,14 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.listener.StampListener;
 import dev.stamp.boot.routing.StampRoutes;
 import dev.stamp.webtransport.server.WebTransportServer;
 
@@ -27,6 +30,21 @@ public final class WebTransportAutoConfiguration {
 	WebTransportListener stampWebTransportListener(StampProperties properties, StampRoutes routes,
 			ListenerContext context) {
 		return new WebTransportListener(properties.getWebtransport(), routes, context);
+	}
+
+	@Bean
+	@ConditionalOnProperty("stamp.webtransport.echo-path")
+	@ConditionalOnMissingBean
+	WebTransportEchoRoute stampWebTransportEchoRoute() {
+		return new WebTransportEchoRoute();
+	}
+
+	@Bean
+	@ConditionalOnProperty("stamp.webtransport.health-path")
+	@ConditionalOnMissingBean
+	WebTransportHealthRoute stampWebTransportHealthRoute(ObjectProvider<StampListener> listeners) {
+		// Looked up lazily: the health route is itself served by one of these listeners.
+		return new WebTransportHealthRoute(new LazyListeners(listeners));
 	}
 
 }
