@@ -18,6 +18,7 @@ SECTIONS = [
     ("stamp.http.", "HTTP listener (`stamp.http.*`)"),
     ("stamp.webtransport.", "WebTransport listener (`stamp.webtransport.*`)"),
     ("stamp.middleware.", "Middleware (`stamp.middleware.*`)"),
+    ("stamp.monitor.", "Monitor (`stamp.monitor.*`)"),
     ("stamp.shutdown.", "Graceful shutdown (`stamp.shutdown.*`)"),
     ("stamp.blocking.", "Blocking handlers (`stamp.blocking.*`)"),
     ("management.", "Actuator (`management.*`)"),

@@ -34,6 +34,8 @@ public class StampProperties {
 
 	private final Middleware middleware = new Middleware();
 
+	private final Monitor monitor = new Monitor();
+
 	public Tcp getTcp() {
 		return this.tcp;
 	}
@@ -60,6 +62,10 @@ public class StampProperties {
 
 	public Middleware getMiddleware() {
 		return this.middleware;
+	}
+
+	public Monitor getMonitor() {
+		return this.monitor;
 	}
 
 	/**
@@ -312,6 +318,66 @@ public class StampProperties {
 
 		public void setQueueCapacity(int queueCapacity) {
 			this.queueCapacity = queueCapacity;
+		}
+
+	}
+
+	/** The monitor that samples listeners, keeps history and raises alerts. */
+	public static class Monitor {
+
+		/** Whether the monitor samples the listeners. */
+		private boolean enabled = true;
+
+		/** How often the monitor samples every listener. */
+		private Duration interval = Duration.ofSeconds(30);
+
+		/** Samples kept in the history. */
+		private int historySize = 100;
+
+		/** Alerts kept. */
+		private int alertHistorySize = 25;
+
+		/** Share of max-connections in use (0 to 1) from which the monitor raises a warning. */
+		private double utilizationThreshold = 0.9;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public int getHistorySize() {
+			return this.historySize;
+		}
+
+		public void setHistorySize(int historySize) {
+			this.historySize = historySize;
+		}
+
+		public int getAlertHistorySize() {
+			return this.alertHistorySize;
+		}
+
+		public void setAlertHistorySize(int alertHistorySize) {
+			this.alertHistorySize = alertHistorySize;
+		}
+
+		public double getUtilizationThreshold() {
+			return this.utilizationThreshold;
+		}
+
+		public void setUtilizationThreshold(double utilizationThreshold) {
+			this.utilizationThreshold = utilizationThreshold;
 		}
 
 	}

@@ -38,6 +38,11 @@ public interface StampListener extends SmartLifecycle {
 	/** Connection counters. */
 	ConnectionStats stats();
 
+	/** Counters of the protocol itself beyond connections (WebTransport: sessions, streams, datagrams); none by default. */
+	default Map<String, Long> counters() {
+		return Map.of();
+	}
+
 	/** Protocol-specific state for the {@code stamp} actuator endpoint (sessions, streams, ...); empty by default. */
 	default Map<String, Object> details() {
 		return Map.of();

@@ -160,6 +160,23 @@ public class WebTransportListener extends AbstractStampListener {
 	}
 
 	@Override
+	public Map<String, Long> counters() {
+		WebTransportStats stats = webTransportStats();
+		if (stats == null) {
+			return Map.of();
+		}
+		Map<String, Long> counters = new LinkedHashMap<>();
+		counters.put("activeSessions", stats.activeSessions());
+		counters.put("acceptedSessions", stats.acceptedSessions());
+		counters.put("rejectedSessions", stats.rejectedSessions());
+		counters.put("incomingStreams", stats.incomingStreams());
+		counters.put("outgoingStreams", stats.outgoingStreams());
+		counters.put("datagramsReceived", stats.datagramsReceived());
+		counters.put("datagramsSent", stats.datagramsSent());
+		return counters;
+	}
+
+	@Override
 	public Map<String, Object> details() {
 		WebTransportServer running = this.server;
 		if (running == null) {
