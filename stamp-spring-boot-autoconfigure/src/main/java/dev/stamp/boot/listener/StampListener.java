@@ -38,7 +38,11 @@ public interface StampListener extends SmartLifecycle {
 	/** Connection counters. */
 	ConnectionStats stats();
 
-	/** Counters of the protocol itself beyond connections (WebTransport: sessions, streams, datagrams); none by default. */
+	/**
+	 * Counters of the protocol itself beyond connections, for example WebTransport's {@code sessions.active} or
+	 * {@code streams.incoming}; none by default. The same names are reported whether or not the listener runs, so
+	 * that meters can be registered once. Names ending in {@code .active} are current values, the others only grow.
+	 */
 	default Map<String, Long> counters() {
 		return Map.of();
 	}

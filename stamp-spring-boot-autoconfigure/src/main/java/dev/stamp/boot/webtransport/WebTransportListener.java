@@ -162,17 +162,14 @@ public class WebTransportListener extends AbstractStampListener {
 	@Override
 	public Map<String, Long> counters() {
 		WebTransportStats stats = webTransportStats();
-		if (stats == null) {
-			return Map.of();
-		}
 		Map<String, Long> counters = new LinkedHashMap<>();
-		counters.put("activeSessions", stats.activeSessions());
-		counters.put("acceptedSessions", stats.acceptedSessions());
-		counters.put("rejectedSessions", stats.rejectedSessions());
-		counters.put("incomingStreams", stats.incomingStreams());
-		counters.put("outgoingStreams", stats.outgoingStreams());
-		counters.put("datagramsReceived", stats.datagramsReceived());
-		counters.put("datagramsSent", stats.datagramsSent());
+		counters.put("sessions.active", (stats != null) ? stats.activeSessions() : 0);
+		counters.put("sessions.accepted", (stats != null) ? stats.acceptedSessions() : 0);
+		counters.put("sessions.rejected", (stats != null) ? stats.rejectedSessions() : 0);
+		counters.put("streams.incoming", (stats != null) ? stats.incomingStreams() : 0);
+		counters.put("streams.outgoing", (stats != null) ? stats.outgoingStreams() : 0);
+		counters.put("datagrams.received", (stats != null) ? stats.datagramsReceived() : 0);
+		counters.put("datagrams.sent", (stats != null) ? stats.datagramsSent() : 0);
 		return counters;
 	}
 
