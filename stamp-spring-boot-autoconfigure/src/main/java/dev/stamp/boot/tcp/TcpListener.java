@@ -1,5 +1,6 @@
 package dev.stamp.boot.tcp;
 
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.Function;
 
@@ -88,8 +89,11 @@ public class TcpListener extends StampListener {
 				}
 			}).onErrorResume((error) -> handlerFailed(handler, connection, error));
 		}
+		// Resolve the arguments here, on the event loop: a blocking connection subscribes to the inbound data at once,
+		// so a peer that resets before the handler thread starts is seen by that subscription, not reported unhandled.
+		Object[] arguments = this.arguments.apply(connection);
 		return Mono.<Void>fromCallable(() -> {
-			handler.invoke(this.arguments.apply(connection));
+			handler.invoke(arguments);
 			return null;
 		})
 			.subscribeOn(context().blockingHandlers().scheduler())
@@ -97,6 +101,11 @@ public class TcpListener extends StampListener {
 	}
 
 	private Mono<Void> handlerFailed(RouteMethod handler, Connection connection, Throwable error) {
+		if (error instanceof UncheckedIOException) {
+			// The peer reset or vanished while the handler read or wrote: routine on the Internet, not a bug.
+			this.logger.debug("TCP connection " + connection.channel().remoteAddress() + " failed: " + error.getMessage());
+			return Mono.empty();
+		}
 		this.logger.error("TCP handler " + handler.describe() + " failed for " + connection.channel().remoteAddress()
 				+ "; closing the connection", error);
 		return Mono.empty();

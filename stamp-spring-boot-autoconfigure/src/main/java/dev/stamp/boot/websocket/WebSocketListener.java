@@ -93,7 +93,7 @@ public class WebSocketListener extends StampListener {
 		if (match == null) {
 			return PlainResponses.send(response, HttpResponseStatus.NOT_FOUND, "No WebSocket endpoint here", false);
 		}
-		if (!request.isWebsocket()) {
+		if (!request.requestHeaders().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
 			response.header(HttpHeaderNames.UPGRADE, "websocket");
 			return PlainResponses.send(response, HttpResponseStatus.UPGRADE_REQUIRED, "WebSocket upgrade required",
 					false);
@@ -127,15 +127,16 @@ public class WebSocketListener extends StampListener {
 			.filter((frame) -> frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)
 			// Copy while Reactor Netty still holds the frame: it is released once onNext returns.
 			.map(WebSocketListener::toMessage)
-			.concatMap((message) -> handle(route, connection, message), 1)
-			.then()
-			.onErrorResume(TooLongFrameException.class,
-					(error) -> outbound.sendClose(STATUS_MESSAGE_TOO_BIG, "Message too big").then())
-			.onErrorResume((error) -> {
+			// A failing handler closes its client with 1011 right here: letting the error cancel the inbound side
+			// would make Reactor Netty close without a status.
+			.concatMap((message) -> handle(route, connection, message).onErrorResume((error) -> {
 				this.logger.error("WebSocket handler " + route.method().describe() + " failed for "
 						+ channel.remoteAddress() + "; closing with 1011", error);
 				return outbound.sendClose(STATUS_INTERNAL_ERROR, "Internal error").then();
-			})
+			}), 1)
+			.then()
+			.onErrorResume(TooLongFrameException.class,
+					(error) -> outbound.sendClose(STATUS_MESSAGE_TOO_BIG, "Message too big").then())
 			.doFinally((signal) -> route.leave(connection));
 	}
 
