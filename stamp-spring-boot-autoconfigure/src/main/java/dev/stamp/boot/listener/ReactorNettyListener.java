@@ -134,8 +134,21 @@ public abstract class ReactorNettyListener implements StampListener {
 		this.server = bound;
 		int port = ((InetSocketAddress) bound.address()).getPort();
 		this.context.ports().publish(this.protocol, port);
+		keepJvmAlive(bound);
 		this.logger.info("Stamp " + this.protocol.id() + " listener started on " + bound.host() + ":" + port
 				+ (this.properties.getSsl().getBundle() != null ? " (TLS)" : ""));
+	}
+
+	/**
+	 * Stamp's event loops are daemon threads, so without this an application whose only servers are Stamp listeners
+	 * would exit as soon as {@code main} returns. Like Spring Boot's own Netty web server, a non-daemon thread waits
+	 * until the listener is disposed.
+	 */
+	private void keepJvmAlive(DisposableServer bound) {
+		Thread await = new Thread(() -> bound.onDispose().block(), "stamp-" + this.protocol.id() + "-await");
+		await.setContextClassLoader(getClass().getClassLoader());
+		await.setDaemon(false);
+		await.start();
 	}
 
 	private SslContext sslContext() {
