@@ -81,16 +81,20 @@ class ChatPageBrowserTests {
 		WebDriver anonymous = openChatPage();
 		WebDriver bob = openChatPage();
 
+		send(anonymous, "Hello from the first page");
+		awaitMessage(anonymous, "User: Hello from the first page");
+		awaitMessage(bob, "User: Hello from the first page");
+
 		// Bob sets a name: the page tells the server before his message, so it is shown instead of "User".
 		bob.findElement(By.id("name")).sendKeys("Bob");
-		send(anonymous, "Hello from the first page");
 		send(bob, "Hi, this is Bob");
+		awaitMessage(anonymous, "Bob: Hi, this is Bob");
+		awaitMessage(bob, "Bob: Hi, this is Bob");
 
-		for (WebDriver page : List.of(anonymous, bob)) {
-			awaitMessage(page, "User: Hello from the first page");
-			awaitMessage(page, "Bob: Hi, this is Bob");
-		}
-		assertThat(messages(anonymous)).containsExactlyElementsOf(messages(bob));
+		// Each page shows exactly the two messages, in the order they were sent (the name command is not one).
+		List<String> expected = List.of("User: Hello from the first page", "Bob: Hi, this is Bob");
+		assertThat(messages(anonymous)).isEqualTo(expected);
+		assertThat(messages(bob)).isEqualTo(expected);
 
 		Files.createDirectories(SCREENSHOT.getParent());
 		File screenshot = ((ChromeDriver) anonymous).getScreenshotAs(OutputType.FILE);
