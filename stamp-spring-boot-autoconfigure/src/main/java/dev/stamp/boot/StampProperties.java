@@ -2,7 +2,9 @@ package dev.stamp.boot;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -24,9 +26,13 @@ public class StampProperties {
 
 	private final Http http = new Http();
 
+	private final WebTransport webtransport = new WebTransport();
+
 	private final Shutdown shutdown = new Shutdown();
 
 	private final Blocking blocking = new Blocking();
+
+	private final Middleware middleware = new Middleware();
 
 	public Tcp getTcp() {
 		return this.tcp;
@@ -40,12 +46,20 @@ public class StampProperties {
 		return this.http;
 	}
 
+	public WebTransport getWebtransport() {
+		return this.webtransport;
+	}
+
 	public Shutdown getShutdown() {
 		return this.shutdown;
 	}
 
 	public Blocking getBlocking() {
 		return this.blocking;
+	}
+
+	public Middleware getMiddleware() {
+		return this.middleware;
 	}
 
 	/**
@@ -142,6 +156,88 @@ public class StampProperties {
 
 	}
 
+	/**
+	 * WebTransport (HTTP/3 over QUIC) listener. Without {@code ssl.bundle} it generates a development certificate at
+	 * start (ECDSA P-256, valid 10 days) that browsers accept through {@code serverCertificateHashes}; its SHA-256 is
+	 * logged and published as {@code local.stamp.webtransport.certificate-hash}.
+	 */
+	public static class WebTransport extends ListenerProperties {
+
+		/** Sessions allowed at once over all connections; more are answered 503. */
+		private int maxSessions = 10_000;
+
+		/** Sessions allowed at once on one connection; more are answered 503. */
+		private int maxSessionsPerConnection = 16;
+
+		/** Streams the peer may open per session (QUIC stream credit); further ones are refused. */
+		private int maxStreamsPerSession = 100;
+
+		/** Largest datagram payload accepted or sent; larger ones are refused with a clear error. */
+		private DataSize maxDatagramSize = DataSize.ofBytes(65_535);
+
+		/** Time a client has to complete the QUIC and TLS handshake. */
+		private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Origins allowed to open a session, for example {@code https://example.com}; others are answered 403. Empty
+		 * allows every origin, including clients that send none.
+		 */
+		private List<String> allowedOrigins = new ArrayList<>();
+
+		public WebTransport() {
+			super(4433, Duration.ofSeconds(30));
+		}
+
+		public int getMaxSessions() {
+			return this.maxSessions;
+		}
+
+		public void setMaxSessions(int maxSessions) {
+			this.maxSessions = maxSessions;
+		}
+
+		public int getMaxSessionsPerConnection() {
+			return this.maxSessionsPerConnection;
+		}
+
+		public void setMaxSessionsPerConnection(int maxSessionsPerConnection) {
+			this.maxSessionsPerConnection = maxSessionsPerConnection;
+		}
+
+		public int getMaxStreamsPerSession() {
+			return this.maxStreamsPerSession;
+		}
+
+		public void setMaxStreamsPerSession(int maxStreamsPerSession) {
+			this.maxStreamsPerSession = maxStreamsPerSession;
+		}
+
+		public DataSize getMaxDatagramSize() {
+			return this.maxDatagramSize;
+		}
+
+		public void setMaxDatagramSize(DataSize maxDatagramSize) {
+			this.maxDatagramSize = maxDatagramSize;
+		}
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		public List<String> getAllowedOrigins() {
+			return this.allowedOrigins;
+		}
+
+		public void setAllowedOrigins(List<String> allowedOrigins) {
+			this.allowedOrigins = allowedOrigins;
+		}
+
+	}
+
 	/** Graceful shutdown of every listener. */
 	public static class Shutdown {
 
@@ -188,6 +284,105 @@ public class StampProperties {
 
 		public void setQueueCapacity(int queueCapacity) {
 			this.queueCapacity = queueCapacity;
+		}
+
+	}
+
+	/** Built-in middleware, applied before requests reach their routes. */
+	public static class Middleware {
+
+		private final RateLimit rateLimit = new RateLimit();
+
+		private final Logging logging = new Logging();
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
+		}
+
+		public Logging getLogging() {
+			return this.logging;
+		}
+
+		/** Per-client rate limiting: requests over the limit are answered 429 (TCP: closed). */
+		public static class RateLimit {
+
+			/** Whether requests are rate limited per client address. */
+			private boolean enabled;
+
+			/**
+			 * Requests (handshakes, HTTP requests, sessions, connections) allowed per client address, protocol and window.
+			 */
+			private int maxRequests = 100;
+
+			/** Length of the rate-limit window. */
+			private Duration window = Duration.ofSeconds(60);
+
+			/** Protocols whose requests are limited; all of them by default. */
+			private Set<StampProtocol> protocols = EnumSet.of(StampProtocol.TCP, StampProtocol.WEBSOCKET,
+					StampProtocol.HTTP, StampProtocol.WEBTRANSPORT);
+
+			/**
+			 * Client addresses tracked at most; when the table is full of live windows new clients are refused, so a
+			 * flood of addresses cannot exhaust memory.
+			 */
+			private int maxTrackedClients = 100_000;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public int getMaxRequests() {
+				return this.maxRequests;
+			}
+
+			public void setMaxRequests(int maxRequests) {
+				this.maxRequests = maxRequests;
+			}
+
+			public Duration getWindow() {
+				return this.window;
+			}
+
+			public void setWindow(Duration window) {
+				this.window = window;
+			}
+
+			public Set<StampProtocol> getProtocols() {
+				return this.protocols;
+			}
+
+			public void setProtocols(Set<StampProtocol> protocols) {
+				this.protocols = protocols;
+			}
+
+			public int getMaxTrackedClients() {
+				return this.maxTrackedClients;
+			}
+
+			public void setMaxTrackedClients(int maxTrackedClients) {
+				this.maxTrackedClients = maxTrackedClients;
+			}
+
+		}
+
+		/** Request logging. */
+		public static class Logging {
+
+			/** Whether every request is logged at INFO (protocol, path, client, origin, user agent). */
+			private boolean enabled;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
 		}
 
 	}

@@ -51,7 +51,7 @@ public class StampEndpoint {
 	private static ListenerDescriptor describe(StampListener listener) {
 		List<String> routes = listener.routes().stream().map(StampEndpoint::describe).toList();
 		return new ListenerDescriptor(listener.isRunning(), listener.host(), listener.isRunning() ? listener.port() : null,
-				listener.isSecure(), routes, listener.stats());
+				listener.isSecure(), routes, listener.stats(), listener.details());
 	}
 
 	private static String describe(RouteMethod route) {
@@ -83,9 +83,10 @@ public class StampEndpoint {
 	 * @param tls whether it serves TLS
 	 * @param routes its routes
 	 * @param connections its connection counters
+	 * @param details protocol-specific state, such as WebTransport sessions and streams
 	 */
 	public record ListenerDescriptor(boolean running, String host, Integer port, boolean tls, List<String> routes,
-			ConnectionStats connections) {
+			ConnectionStats connections, Map<String, Object> details) {
 	}
 
 }

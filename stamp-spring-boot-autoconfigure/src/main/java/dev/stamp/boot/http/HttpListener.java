@@ -26,6 +26,7 @@ import reactor.netty.http.server.HttpServerResponse;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.listener.ReactorNettyListener;
 import dev.stamp.boot.routing.PathRouter;
 import dev.stamp.boot.routing.RouteMethod;
@@ -106,6 +107,18 @@ public class HttpListener extends ReactorNettyListener {
 			response.keepAlive(false);
 		}
 		QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+		if (hasMiddleware()) {
+			StampRequest stampRequest = StampRequest.of(StampProtocol.HTTP,
+					(InetSocketAddress) channel.remoteAddress(), uri.path(), request.requestHeaders());
+			return applyMiddleware(stampRequest).flatMap((decision) -> decision.isRejected()
+					? PlainResponses.refusedByMiddleware(response, decision)
+					: dispatch(request, response, channel, uri, stampRequest.attributes()));
+		}
+		return dispatch(request, response, channel, uri, Map.of());
+	}
+
+	private Mono<Void> dispatch(HttpServerRequest request, HttpServerResponse response, Channel channel,
+			QueryStringDecoder uri, Map<String, Object> attributes) {
 		PathRouter.Match<HttpEndpoint> match = this.router.match(uri.path());
 		if (match == null) {
 			return PlainResponses.send(response, HttpResponseStatus.NOT_FOUND, "Not Found", false);
@@ -127,7 +140,8 @@ public class HttpListener extends ReactorNettyListener {
 					true);
 		}
 		return readBody(request, maxRequestSize)
-			.flatMap((body) -> invoke(handler, toRequest(request, method, uri, body, channel, match.pathParameters()))
+			.flatMap((body) -> invoke(handler,
+					toRequest(request, method, uri, body, channel, match.pathParameters(), attributes))
 				.map(Optional::of)
 				.defaultIfEmpty(Optional.empty()))
 			.flatMap((result) -> write(response, method, handler.route(), result.orElse(null)))
@@ -183,9 +197,9 @@ public class HttpListener extends ReactorNettyListener {
 	}
 
 	private static HttpRequest toRequest(HttpServerRequest request, HttpMethod method, QueryStringDecoder uri,
-			byte[] body, Channel channel, List<String> pathParameters) {
+			byte[] body, Channel channel, List<String> pathParameters, Map<String, Object> attributes) {
 		return new HttpRequest(method, uri.path(), uri.rawQuery(), uri.parameters(), request.requestHeaders(), body,
-				(InetSocketAddress) channel.remoteAddress(), pathParameters);
+				(InetSocketAddress) channel.remoteAddress(), pathParameters, attributes);
 	}
 
 	private Mono<Object> invoke(HttpEndpoint.Handler handler, HttpRequest request) {

@@ -1,6 +1,7 @@
 package dev.stamp.boot.listener;
 
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -36,6 +37,11 @@ public interface StampListener extends SmartLifecycle {
 
 	/** Connection counters. */
 	ConnectionStats stats();
+
+	/** Protocol-specific state for the {@code stamp} actuator endpoint (sessions, streams, ...); empty by default. */
+	default Map<String, Object> details() {
+		return Map.of();
+	}
 
 	@Override
 	default int getPhase() {

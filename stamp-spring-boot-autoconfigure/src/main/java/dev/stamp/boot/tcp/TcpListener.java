@@ -1,6 +1,8 @@
 package dev.stamp.boot.tcp;
 
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.List;
 import java.util.function.Function;
 
@@ -15,6 +17,7 @@ import reactor.netty.tcp.TcpServer;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.listener.ReactorNettyListener;
 import dev.stamp.boot.routing.RouteArguments;
 import dev.stamp.boot.routing.RouteMethod;
@@ -79,6 +82,16 @@ public class TcpListener extends ReactorNettyListener {
 			// Completing at once closes the connection before any byte is read or written.
 			return Mono.empty();
 		}
+		if (hasMiddleware()) {
+			StampRequest request = new StampRequest(StampProtocol.TCP,
+					(InetSocketAddress) connection.channel().remoteAddress(), null, Map.of());
+			return applyMiddleware(request).flatMap((decision) -> decision.isRejected() ? Mono.<Void>empty()
+					: Mono.from(invoke(handler, connection)));
+		}
+		return invoke(handler, connection);
+	}
+
+	private Publisher<Void> invoke(RouteMethod handler, Connection connection) {
 		if (handler.isReactive()) {
 			return Mono.defer(() -> {
 				try {

@@ -80,7 +80,7 @@ class StampActuatorAutoConfigurationTests {
 		this.runner.run((context) -> {
 			StampEndpoint endpoint = context.getBean(StampEndpoint.class);
 			StampEndpoint.StampDescriptor all = endpoint.stamp();
-			assertThat(all.listeners()).containsOnlyKeys("tcp", "websocket", "http");
+			assertThat(all.listeners()).containsOnlyKeys("tcp", "websocket", "http", "webtransport");
 			StampEndpoint.ListenerDescriptor tcp = endpoint.listener("tcp");
 			assertThat(tcp.running()).isTrue();
 			assertThat(tcp.port()).isEqualTo(StampContextRunner.port(context, StampProtocol.TCP));

@@ -22,8 +22,11 @@ final class UnknownStreamHandler extends ChannelInboundHandlerAdapter {
 			connection.stats().refused(EngineStats.UNKNOWN_STREAM_TYPE);
 		}
 		QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
-		StreamErrors.stopReceiving(stream, BidiStreamSniffer.H3_STREAM_CREATION_ERROR);
-		stream.close();
+		// Later, not inside Netty's stream-type decoder that is installing this handler right now.
+		ctx.executor().execute(() -> {
+			StreamErrors.stopReceiving(stream, BidiStreamSniffer.H3_STREAM_CREATION_ERROR);
+			stream.close();
+		});
 	}
 
 	@Override
