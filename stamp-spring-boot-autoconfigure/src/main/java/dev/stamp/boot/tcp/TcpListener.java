@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.List;
 import java.util.function.Function;
 
+import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -70,6 +71,11 @@ public class TcpListener extends ReactorNettyListener {
 			inbound.withConnection((c) -> connection[0] = c);
 			return serve(connection[0]);
 		});
+		if (this.route != null && !this.route.isReactive()) {
+			// A peer that shuts down its output (FIN) may still read the reply: blocking handlers see end of stream
+			// from read() and can go on sending.
+			server = server.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+		}
 		if (sslContext != null) {
 			server = server.secure((spec) -> spec.sslContext(sslContext));
 		}

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -190,7 +191,8 @@ class HttpListenerTests {
 						slow.complete(response);
 					}
 				});
-			Thread.sleep(200);
+			// Close the context only once the handler is busy with the request.
+			assertThat(context.getBean(Routes.class).slowBusy.await(10, TimeUnit.SECONDS)).isTrue();
 		});
 		assertThat(slow.get(10, TimeUnit.SECONDS).body()).isEqualTo("finally");
 	}
@@ -252,6 +254,8 @@ class HttpListenerTests {
 	@Configuration(proxyBeanMethods = false)
 	static class Routes {
 
+		final CountDownLatch slowBusy = new CountDownLatch(1);
+
 		@StampRoute(path = "/", method = HttpMethod.GET, produces = "text/html")
 		String home(HttpRequest request) {
 			return "<h1>Hello, World!</h1>";
@@ -310,6 +314,7 @@ class HttpListenerTests {
 
 		@StampRoute("/slow")
 		String slow(HttpRequest request) throws InterruptedException {
+			this.slowBusy.countDown();
 			Thread.sleep(1_000);
 			return "finally";
 		}
