@@ -20,6 +20,7 @@ import dev.stamp.webtransport.internal.EngineLimits;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
 import dev.stamp.webtransport.tls.CertificateHashTrustManager;
+import dev.stamp.webtransport.tls.EndpointTrustManager;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -71,7 +72,7 @@ public final class WebTransportClient implements AutoCloseable {
 			ssl.trustManager(new CertificateHashTrustManager(config.certificateHashes));
 		}
 		else {
-			ssl.trustManager(config.trustManagerFactory);
+			ssl.trustManager(EndpointTrustManager.of(config.trustManagerFactory));
 		}
 		this.ssl = ssl.build();
 		this.group = new MultiThreadIoEventLoopGroup(config.threads, NioIoHandler.newFactory());
@@ -111,8 +112,11 @@ public final class WebTransportClient implements AutoCloseable {
 	 * @param authority the {@code :authority} for CONNECT requests, for example {@code localhost:4433}
 	 */
 	public WebTransportClientConnection openConnection(InetSocketAddress address, String authority) {
+		// The engine learns the server's name so that a trust store check can verify it against the certificate.
+		String host = address.getHostString();
+		int port = address.getPort();
 		ChannelHandler codec = Http3.newQuicClientCodecBuilder()
-			.sslContext(this.ssl)
+			.sslEngineProvider((quic) -> this.ssl.newEngine(quic.alloc(), host, port))
 			.maxIdleTimeout(this.config.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
 			.initialMaxData(this.config.connectionReceiveWindow)
 			.initialMaxStreamDataBidirectionalLocal(this.config.streamReceiveWindow)

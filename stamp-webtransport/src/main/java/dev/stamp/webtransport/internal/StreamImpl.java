@@ -13,8 +13,8 @@ import dev.stamp.webtransport.WebTransportStreamException;
 import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.handler.codec.quic.QuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamType;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -57,6 +57,9 @@ public final class StreamImpl implements WebTransportStream {
 	private volatile boolean readPaused;
 
 	private volatile Throwable writeFailure;
+
+	/** The most recent write, so that FIN goes out only after it. */
+	private volatile ChannelFuture lastWrite;
 
 	private InputStream inputStream;
 
@@ -239,15 +242,30 @@ public final class StreamImpl implements WebTransportStream {
 		ByteBuf buf = this.channel.alloc().directBuffer(length).writeBytes(data, offset, length);
 		this.session.stats().streamBytesSent(length);
 		// Ownership of buf passes to the channel, which releases it once written (or failed).
-		return this.channel.writeAndFlush(buf);
+		ChannelFuture written = this.channel.writeAndFlush(buf);
+		this.lastWrite = written;
+		return written;
 	}
 
 	/**
-	 * Ends the sending side after everything written so far. {@code shutdownOutput()} would not do: it sends FIN at
-	 * once, cutting off writes still queued behind QUIC flow or congestion control.
+	 * Ends the sending side (FIN) after everything written so far was accepted by QUIC. Netty's
+	 * {@code shutdownOutput()} alone would send FIN at once and cut off writes still queued behind flow or
+	 * congestion control; an empty FIN frame written behind the data is not reliable either (Netty 4.2.17 may
+	 * treat the 0 bytes quiche reports for it as "not written yet" and never send it). So: wait for the last
+	 * write, then shut the output down.
 	 */
 	private ChannelFuture writeFin() {
-		return this.channel.writeAndFlush(QuicStreamFrame.EMPTY_FIN);
+		ChannelPromise fin = this.channel.newPromise();
+		this.channel.eventLoop().execute(() -> {
+			ChannelFuture last = this.lastWrite;
+			if (last == null || last.isDone()) {
+				this.channel.shutdownOutput(fin);
+			}
+			else {
+				last.addListener((f) -> this.channel.shutdownOutput(fin));
+			}
+		});
+		return fin;
 	}
 
 	private static void completeWith(MonoSink<Void> sink, ChannelFuture future) {
