@@ -21,9 +21,10 @@ import javax.net.ssl.X509TrustManager;
  * the leaf certificate's subject alternative names.
  * <p>
  * The JDK's own trust manager insists on a handshake session when it is given an {@link SSLEngine}, and the QUIC
- * engine (BoringSSL) has none during verification, so every certificate would be refused. This adapter validates the
- * chain through the engine-free method and checks the host itself: DNS names (with a single leading {@code *.}
- * wildcard label) and IP addresses, as RFC 6125 and RFC 2818 describe.
+ * engine (BoringSSL) has none during verification (nor a peer host), so every certificate would be refused. This
+ * adapter validates the chain through the engine-free method and checks the expected host itself: DNS names (with a
+ * single leading {@code *.} wildcard label) and IP addresses, as RFC 6125 and RFC 2818 describe. One instance serves
+ * one server name.
  */
 public final class EndpointTrustManager extends X509ExtendedTrustManager {
 
@@ -33,15 +34,22 @@ public final class EndpointTrustManager extends X509ExtendedTrustManager {
 
 	private final X509TrustManager chainValidator;
 
-	public EndpointTrustManager(X509TrustManager chainValidator) {
+	private final String host;
+
+	/**
+	 * @param chainValidator validates certificate chains against a trust store
+	 * @param host the server name the certificate must be for (a DNS name or an IP literal)
+	 */
+	public EndpointTrustManager(X509TrustManager chainValidator, String host) {
 		this.chainValidator = chainValidator;
+		this.host = host;
 	}
 
-	/** The adapter over the first X.509 trust manager of a factory. */
-	public static EndpointTrustManager of(TrustManagerFactory factory) {
+	/** The adapter over the first X.509 trust manager of a factory, for one server name. */
+	public static EndpointTrustManager of(TrustManagerFactory factory, String host) {
 		for (TrustManager manager : factory.getTrustManagers()) {
 			if (manager instanceof X509TrustManager x509) {
-				return new EndpointTrustManager(x509);
+				return new EndpointTrustManager(x509, host);
 			}
 		}
 		throw new IllegalArgumentException("The trust manager factory has no X.509 trust manager");
@@ -50,23 +58,19 @@ public final class EndpointTrustManager extends X509ExtendedTrustManager {
 	@Override
 	public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
 			throws CertificateException {
-		this.chainValidator.checkServerTrusted(chain, authType);
-		String host = (engine != null) ? engine.getPeerHost() : null;
-		if (host == null) {
-			throw new CertificateException("Cannot verify the server's name: the connection has no peer host");
-		}
-		verifyHost(chain[0], host);
+		checkServerTrusted(chain, authType);
 	}
 
 	@Override
 	public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
 			throws CertificateException {
-		throw new CertificateException("Only QUIC connections are verified here");
+		checkServerTrusted(chain, authType);
 	}
 
 	@Override
 	public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-		throw new CertificateException("Cannot verify the server's name without the connection");
+		this.chainValidator.checkServerTrusted(chain, authType);
+		verifyHost(chain[0], this.host);
 	}
 
 	@Override
