@@ -296,22 +296,30 @@ public final class StreamImpl implements WebTransportStream {
 
 		@Override
 		protected void hookOnNext(byte[] chunk) {
+			// Ask for the next chunk exactly once: as soon as the stream is writable again, or when QUIC accepted
+			// this chunk, whichever comes first (the write completing does not depend on writability events).
+			java.util.concurrent.atomic.AtomicBoolean next = new java.util.concurrent.atomic.AtomicBoolean();
+			Runnable requestNext = () -> {
+				if (next.compareAndSet(false, true) && !isDisposed()) {
+					request(1);
+				}
+			};
 			ChannelFuture written = writeCopy(chunk, 0, chunk.length);
 			written.addListener((f) -> {
 				if (!f.isSuccess()) {
 					cancel();
 					this.result.error(f.cause());
 				}
+				else {
+					requestNext.run();
+				}
 			});
 			StreamImpl.this.channel.eventLoop().execute(() -> {
-				if (isDisposed()) {
-					return;
-				}
 				if (StreamImpl.this.channel.isWritable() || !StreamImpl.this.channel.isActive()) {
-					request(1);
+					requestNext.run();
 				}
 				else {
-					StreamImpl.this.writabilityWaiters.add(() -> request(1));
+					StreamImpl.this.writabilityWaiters.add(requestNext);
 				}
 			});
 		}
@@ -470,8 +478,9 @@ public final class StreamImpl implements WebTransportStream {
 					if (!StreamImpl.this.channel.isActive() || StreamImpl.this.channel.isOutputShutdown()) {
 						throw new WebTransportStreamException("Stream " + id() + " can no longer send", -1);
 					}
-					if (StreamImpl.this.channel.isWritable()) {
-						return;
+					ChannelFuture last = StreamImpl.this.lastWrite;
+					if (StreamImpl.this.channel.isWritable() || last == null || last.isDone()) {
+						return; // writable, or QUIC accepted everything written so far
 					}
 					try {
 						StreamImpl.this.writeMonitor.wait(100);
