@@ -42,8 +42,10 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebTransportBrowserTests {
 
-	/** Where the screenshot of the panel goes, for people (and reviews) to look at. */
+	/** Where the screenshots of the panel and of the session log go, for people (and reviews) to look at. */
 	static final Path SCREENSHOT = Path.of("target", "screenshots", "webtransport-panel.png");
+
+	static final Path SESSIONS_SCREENSHOT = Path.of("target", "screenshots", "webtransport-sessions.png");
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -224,6 +226,7 @@ class WebTransportBrowserTests {
 
 	@Test
 	void closeCodeAndReasonFromTheBrowserReachTheServer() throws Exception {
+		// Chromium sends CLOSE_WEBTRANSPORT_SESSION on the CONNECT stream; the server's closeSignal() reports it.
 		Map<String, Object> result = run("""
 				const transport = await connect();
 				transport.close({ closeCode: 4242, reason: 'bye from chromium' });
@@ -244,6 +247,7 @@ class WebTransportBrowserTests {
 		new WebDriverWait(this.browser, WAIT).until(ExpectedConditions
 			.textToBePresentInElementLocated(By.id("wt-sessions"), "bye from chromium"));
 		assertThat(this.browser.findElement(By.id("wt-sessions")).getText()).contains("4242");
+		HeadlessChromium.screenshot(this.browser, SESSIONS_SCREENSHOT);
 	}
 
 	@Test
