@@ -1,50 +1,30 @@
 package dev.stamp.sample;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The chat page in a real browser: Debian's headless Chromium, driven through its own ChromeDriver by Selenium.
- * Two pages (two browsers) open {@code /}, each sends a message, and each must show both.
- * <p>
- * The browser and driver paths are set explicitly so that Selenium Manager never tries to download a browser or a
- * driver (the network only reaches package registries). Missing binaries fail the test, with how to install them:
- * a browser test that skips itself would silently stop testing the page.
+ * The chat page in a real browser: Debian's headless Chromium, driven through its own ChromeDriver by Selenium (see
+ * {@link HeadlessChromium}). Two pages (two browsers) open {@code /}, each sends a message, and each must show both.
  */
-@SpringBootTest(properties = { SampleAppIntegrationTests.TCP_PORT_0, SampleAppIntegrationTests.WEBSOCKET_PORT_0,
-		SampleAppIntegrationTests.HTTP_PORT_0, SampleAppIntegrationTests.LOOPBACK_TCP,
-		SampleAppIntegrationTests.LOOPBACK_WEBSOCKET, SampleAppIntegrationTests.LOOPBACK_HTTP })
+@SampleAppTest
 class ChatPageBrowserTests {
-
-	static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
 	/** Where the screenshot of the page goes, for people (and reviews) to look at. */
 	static final Path SCREENSHOT = Path.of("target", "screenshots", "chat-page.png");
@@ -54,31 +34,21 @@ class ChatPageBrowserTests {
 	@Value("${local.stamp.http.port}")
 	int httpPort;
 
-	private final List<WebDriver> drivers = new ArrayList<>();
-
-	private final List<Path> profiles = new ArrayList<>();
+	private final HeadlessChromium chromium = new HeadlessChromium(1024, 768);
 
 	@BeforeAll
 	static void requireChromium() {
-		for (Path binary : List.of(CHROMIUM, CHROMEDRIVER)) {
-			if (!Files.isExecutable(binary)) {
-				fail(binary + " is missing: the chat page test needs Debian's Chromium and ChromeDriver. Install them"
-						+ " with scripts/install-test-browser (or: apt-get install chromium chromium-driver)");
-			}
-		}
+		HeadlessChromium.requireInstalled();
 	}
 
 	@AfterEach
 	void quitBrowsers() {
-		this.drivers.forEach(WebDriver::quit);
-		for (Path profile : this.profiles) {
-			FileSystemUtils.deleteRecursively(profile.toFile());
-		}
+		this.chromium.close();
 	}
 
 	@Test
 	void twoPagesSeeEachOthersChatMessages() throws IOException {
-		WebDriver anonymous = openChatPage();
+		ChromeDriver anonymous = openChatPage();
 		WebDriver bob = openChatPage();
 
 		send(anonymous, "Hello from the first page");
@@ -96,10 +66,7 @@ class ChatPageBrowserTests {
 		assertThat(messages(anonymous)).isEqualTo(expected);
 		assertThat(messages(bob)).isEqualTo(expected);
 
-		Files.createDirectories(SCREENSHOT.getParent());
-		File screenshot = ((ChromeDriver) anonymous).getScreenshotAs(OutputType.FILE);
-		Files.copy(screenshot.toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
-		assertThat(SCREENSHOT).isNotEmptyFile();
+		HeadlessChromium.screenshot(anonymous, SCREENSHOT);
 	}
 
 	@Test
@@ -111,36 +78,12 @@ class ChatPageBrowserTests {
 		assertThat(page.findElement(By.id("messages")).getText()).contains("No messages yet");
 	}
 
-	private WebDriver openChatPage() {
-		WebDriver driver = startChromium();
+	private ChromeDriver openChatPage() {
+		ChromeDriver driver = this.chromium.open();
 		driver.get("http://127.0.0.1:" + this.httpPort + "/");
 		// The page connects to the WebSocket listener on its own port; wait until it says so.
 		new WebDriverWait(driver, WAIT)
 			.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "open"));
-		return driver;
-	}
-
-	private WebDriver startChromium() {
-		Path profile;
-		try {
-			profile = Files.createTempDirectory("stamp-chromium-");
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		this.profiles.add(profile);
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
-		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync",
-				"--window-size=1024,768", "--user-data-dir=" + profile,
-				// Resolve nothing but loopback: the page must work without any other host.
-				"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1");
-		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-			.usingAnyFreePort()
-			.build();
-		ChromeDriver driver = new ChromeDriver(service, options);
-		this.drivers.add(driver);
 		return driver;
 	}
 

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -22,36 +23,32 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
+
+import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.WebTransportStream;
+import dev.stamp.webtransport.client.WebTransportClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The spec's examples against the running sample application, over real sockets on 127.0.0.1: JDK {@link Socket}
- * for TCP, JDK {@link java.net.http.WebSocket} for WebSocket and the JDK {@link HttpClient} for HTTP.
+ * for TCP, JDK {@link java.net.http.WebSocket} for WebSocket, the JDK {@link HttpClient} for HTTP and Stamp's
+ * {@link WebTransportClient} for WebTransport.
  */
-@SpringBootTest(properties = { SampleAppIntegrationTests.TCP_PORT_0, SampleAppIntegrationTests.WEBSOCKET_PORT_0,
-		SampleAppIntegrationTests.HTTP_PORT_0, SampleAppIntegrationTests.LOOPBACK_TCP,
-		SampleAppIntegrationTests.LOOPBACK_WEBSOCKET, SampleAppIntegrationTests.LOOPBACK_HTTP })
+@SampleAppTest
 class SampleAppIntegrationTests {
 
-	// Every port 0 (any free port) and loopback only: the tests never clash with a running app or each other.
-	static final String TCP_PORT_0 = "stamp.tcp.port=0";
-
-	static final String WEBSOCKET_PORT_0 = "stamp.websocket.port=0";
-
-	static final String HTTP_PORT_0 = "stamp.http.port=0";
-
-	static final String LOOPBACK_TCP = "stamp.tcp.host=127.0.0.1";
-
-	static final String LOOPBACK_WEBSOCKET = "stamp.websocket.host=127.0.0.1";
-
-	static final String LOOPBACK_HTTP = "stamp.http.host=127.0.0.1";
-
 	private static final int SOCKET_TIMEOUT_MILLIS = 10_000;
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -65,6 +62,12 @@ class SampleAppIntegrationTests {
 
 	@Value("${local.stamp.http.port}")
 	int httpPort;
+
+	@Value("${local.stamp.webtransport.port}")
+	int webTransportPort;
+
+	@Value("${local.stamp.webtransport.certificate-hash}")
+	String webTransportCertificateHash;
 
 	// TCP: the spec's "Simple TCP Echo Server"
 
@@ -165,6 +168,56 @@ class SampleAppIntegrationTests {
 		}
 	}
 
+	// WebTransport: /echo, with Stamp's Java client (the browser's view is WebTransportBrowserTests)
+
+	@Test
+	void webTransportEchoesStreamsBothWaysAndDatagramsAndLogsHowTheSessionEnded() throws Exception {
+		byte[] payload = new byte[100_000];
+		new Random(4433).nextBytes(payload);
+		try (WebTransportClient client = WebTransportClient.builder()
+			.trustCertificateHash(Base64.getDecoder().decode(this.webTransportCertificateHash))
+			.build()) {
+			WebTransportSession session = client
+				.connect(URI.create("https://127.0.0.1:" + this.webTransportPort + "/echo"))
+				.block(WAIT);
+
+			WebTransportStream bidi = session.openBidiStream().block(WAIT);
+			Mono<byte[]> bidiEcho = collect(bidi.receive());
+			bidi.send(Flux.just(payload)).block(WAIT);
+			assertThat(bidiEcho.block(WAIT)).isEqualTo(payload);
+
+			Mono<byte[]> uniEcho = session.acceptedUniStreams().next().flatMap((in) -> collect(in.receive()));
+			session.openUniStream().flatMap((uni) -> uni.send(Flux.just(payload))).block(WAIT);
+			assertThat(uniEcho.block(WAIT)).isEqualTo(payload);
+
+			// Datagrams are unreliable: send again until the echo arrives.
+			byte[] datagram = "datagram ✓".getBytes(StandardCharsets.UTF_8);
+			byte[] echoed = null;
+			for (int attempt = 0; attempt < 20 && echoed == null; attempt++) {
+				session.sendDatagram(datagram).block(WAIT);
+				echoed = session.receiveDatagram(Duration.ofMillis(500));
+			}
+			assertThat(echoed).isEqualTo(datagram);
+
+			session.close(7, "done from java").block(WAIT);
+		}
+		await().atMost(WAIT).untilAsserted(() -> assertThat(webTransportSessions()).anySatisfy((session) -> {
+			assertThat(session).containsEntry("closeCode", 7).containsEntry("closeReason", "done from java");
+			assertThat(session).containsEntry("closedBy", "client").containsEntry("path", "/echo");
+		}));
+	}
+
+	@Test
+	void webTransportEchoAnswersTheSamePathOnlyOverWebTransport() throws Exception {
+		try (WebTransportClient client = WebTransportClient.builder()
+			.trustCertificateHash(Base64.getDecoder().decode(this.webTransportCertificateHash))
+			.build()) {
+			assertThatThrownBy(() -> client
+				.connect(URI.create("https://127.0.0.1:" + this.webTransportPort + "/chat"))
+				.block(WAIT)).hasMessageContaining("status 404");
+		}
+	}
+
 	// HTTP: pages and the spec's "RESTful API"
 
 	@Test
@@ -204,6 +257,9 @@ class SampleAppIntegrationTests {
 		assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
 		assertThat(response.body()).contains("<title>Stamp chat</title>")
 			.contains("<meta name=\"stamp-websocket-port\" content=\"" + this.websocketPort + "\">")
+			.contains("<meta name=\"stamp-webtransport-port\" content=\"" + this.webTransportPort + "\">")
+			.contains("<meta name=\"stamp-webtransport-certificate-hash\" content=\""
+					+ this.webTransportCertificateHash + "\">")
 			.doesNotContain("{{")
 			// Self-contained: nothing is loaded from another host.
 			.doesNotContain("http://")
@@ -218,7 +274,8 @@ class SampleAppIntegrationTests {
 		assertThat(response.body()).contains("<h1>About</h1>")
 			.contains("<td id=\"http-port\">" + this.httpPort + "</td>")
 			.contains("<td id=\"websocket-port\">" + this.websocketPort + "</td>")
-			.contains("<td id=\"tcp-port\">" + this.tcpPort + "</td>");
+			.contains("<td id=\"tcp-port\">" + this.tcpPort + "</td>")
+			.contains("<td id=\"webtransport-port\">" + this.webTransportPort + "</td>");
 	}
 
 	@Test
@@ -232,6 +289,19 @@ class SampleAppIntegrationTests {
 	@Test
 	void unknownPathIs404() throws Exception {
 		assertThat(get("/contact").statusCode()).isEqualTo(404);
+	}
+
+	private List<Map<String, Object>> webTransportSessions() throws Exception {
+		HttpResponse<String> response = get("/api/webtransport/sessions");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+		return json.readValue(response.body(), new TypeReference<>() {
+		});
+	}
+
+	private static Mono<byte[]> collect(Flux<byte[]> chunks) {
+		return chunks.collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0, chunk.length))
+			.map(ByteArrayOutputStream::toByteArray);
 	}
 
 	private HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -37,12 +37,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SampleAppLaunchTests {
 
-	private static final List<String> PROTOCOLS = List.of("tcp", "websocket", "http");
+	private static final List<String> PROTOCOLS = List.of("tcp", "websocket", "http", "webtransport");
 
-	private static final Pattern LISTENER_STOPPED = Pattern.compile("Stamp (tcp|websocket|http) listener stopped$");
+	private static final Pattern LISTENER_STOPPED = Pattern
+		.compile("Stamp (tcp|websocket|http|webtransport) listener stopped$");
 
 	private static final Pattern LISTENER_STARTED = Pattern
-		.compile("Stamp (tcp|websocket|http) listener started on 127\\.0\\.0\\.1:(\\d+)");
+		.compile("Stamp (tcp|websocket|http|webtransport) listener started on 127\\.0\\.0\\.1:(\\d+)");
 
 	private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -52,7 +53,7 @@ class SampleAppLaunchTests {
 				System.getProperty("java.class.path"), StampSampleApplication.class.getName(),
 				"--spring.main.banner-mode=off"));
 		for (String protocol : PROTOCOLS) {
-			// Port 0 proves the command line wins over application.yml (7070, 9000, 8000) and never clashes.
+			// Port 0 proves the command line wins over application.yml (7070, 9000, 8000, 4433) and never clashes.
 			command.add("--stamp." + protocol + ".port=0");
 			command.add("--stamp." + protocol + ".host=127.0.0.1");
 		}

@@ -15,6 +15,7 @@ import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.http.HttpMethod;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.http.HttpResponse;
+import dev.stamp.boot.webtransport.WebTransportListener;
 
 /**
  * The site on the HTTP listener: the chat page at {@code /}, {@code /about}, and the stylesheet they share.
@@ -23,6 +24,10 @@ import dev.stamp.boot.http.HttpResponse;
  * is only known once the listener has bound (it may be 0, "any free port", in tests), so the page is rendered per
  * request with the port Stamp published as {@code local.stamp.websocket.port}, and the browser connects to
  * {@code ws://<the page's host>:<port>/chat}.
+ * <p>
+ * The page's WebTransport panel works the same way: it gets the WebTransport listener's port and, when the listener
+ * serves its generated development certificate, that certificate's SHA-256, which the browser needs in
+ * {@code serverCertificateHashes} to trust a certificate no CA signed.
  */
 @Component
 public class PageRoutes {
@@ -32,6 +37,11 @@ public class PageRoutes {
 	static final String TCP_PORT = "local.stamp.tcp.port";
 
 	static final String HTTP_PORT = "local.stamp.http.port";
+
+	static final String WEBTRANSPORT_PORT = "local.stamp.webtransport.port";
+
+	/** Only published when the listener generated its own development certificate (no SSL bundle configured). */
+	static final String WEBTRANSPORT_CERTIFICATE_HASH = WebTransportListener.CERTIFICATE_HASH_PROPERTY;
 
 	private final Environment environment;
 
@@ -48,7 +58,8 @@ public class PageRoutes {
 	/** The chat page. Not cacheable: it embeds a port that can change from one run to the next. */
 	@StampRoute(path = "/", method = HttpMethod.GET, produces = "text/html")
 	public HttpResponse index(HttpRequest request) {
-		String html = render(this.indexTemplate, Map.of("websocketPort", port(WEBSOCKET_PORT)));
+		String html = render(this.indexTemplate, Map.of("websocketPort", port(WEBSOCKET_PORT), "webtransportPort",
+				port(WEBTRANSPORT_PORT), "webtransportCertificateHash", port(WEBTRANSPORT_CERTIFICATE_HASH)));
 		return HttpResponse.status(200).header("Cache-Control", "no-store").body(html);
 	}
 
@@ -56,7 +67,7 @@ public class PageRoutes {
 	@StampRoute(path = "/about", method = HttpMethod.GET, produces = "text/html")
 	public HttpResponse about(HttpRequest request) {
 		String html = render(this.aboutTemplate, Map.of("httpPort", port(HTTP_PORT), "websocketPort",
-				port(WEBSOCKET_PORT), "tcpPort", port(TCP_PORT)));
+				port(WEBSOCKET_PORT), "tcpPort", port(TCP_PORT), "webtransportPort", port(WEBTRANSPORT_PORT)));
 		return HttpResponse.status(200).header("Cache-Control", "no-store").body(html);
 	}
 
@@ -65,12 +76,18 @@ public class PageRoutes {
 		return this.stylesheet;
 	}
 
-	/** A published port, or an empty string when that listener is not running (the page then says chat is off). */
+	/**
+	 * A published port (or certificate hash), or an empty string when that listener is not running (the page then
+	 * says that part is off).
+	 */
 	private String port(String property) {
 		return this.environment.getProperty(property, "");
 	}
 
-	/** Replaces {@code {{name}}} placeholders. Values are ports (digits only), so they need no HTML escaping. */
+	/**
+	 * Replaces {@code {{name}}} placeholders. Values are ports (digits) and a base64 hash ({@code A-Z a-z 0-9 + / =}),
+	 * so they need no HTML escaping.
+	 */
 	static String render(String template, Map<String, String> values) {
 		String result = template;
 		for (Map.Entry<String, String> value : values.entrySet()) {
