@@ -1,0 +1,124 @@
+package dev.stamp.benchmarks;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The peers that mark the limit: a raw Netty TCP echo server, and raw Reactor Netty HTTP and WebSocket servers doing
+ * what the Stamp routes do with nothing in between.
+ */
+final class RawServers implements AutoCloseable {
+
+	/** WebSocket sessions open on the raw peer, for the memory scenario's sanity check. */
+	static final AtomicInteger rawWebSocketSessions = new AtomicInteger();
+
+	private final EventLoopGroup nettyGroup;
+
+	private Channel tcp;
+
+	private DisposableServer http;
+
+	private DisposableServer webSocket;
+
+	RawServers() {
+		// As many event loops as Reactor Netty (and so Stamp) uses by default.
+		this.nettyGroup = Transports.group("raw-netty", LoopResources.DEFAULT_IO_WORKER_COUNT);
+	}
+
+	int startTcpEcho() throws InterruptedException {
+		this.tcp = new ServerBootstrap().group(this.nettyGroup)
+			.channel(Transports.serverChannel())
+			.option(ChannelOption.SO_REUSEADDR, true)
+			.childOption(ChannelOption.TCP_NODELAY, true)
+			.childHandler(EchoHandler.INSTANCE)
+			.bind("127.0.0.1", 0)
+			.sync()
+			.channel();
+		return ((InetSocketAddress) this.tcp.localAddress()).getPort();
+	}
+
+	int startHttp() {
+		String length = Integer.toString(Payloads.HELLO_BYTES.length);
+		this.http = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.handle((request, response) -> response.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8")
+				.header(HttpHeaderNames.CONTENT_LENGTH, length)
+				.sendByteArray(Mono.just(Payloads.HELLO_BYTES)))
+			.bindNow();
+		return this.http.port();
+	}
+
+	int startWebSocketEcho() {
+		WebsocketServerSpec spec = WebsocketServerSpec.builder().maxFramePayloadLength(Payloads.MAX_WS_MESSAGE).build();
+		this.webSocket = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.handle((request, response) -> response.sendWebsocket((inbound, outbound) -> Mono.defer(() -> {
+				rawWebSocketSessions.incrementAndGet();
+				return outbound
+					.sendObject(inbound.aggregateFrames(Payloads.MAX_WS_MESSAGE)
+						.receiveFrames()
+						.filter((frame) -> frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)
+						.map(WebSocketFrame::retain))
+					.then();
+			}).doFinally((signal) -> rawWebSocketSessions.decrementAndGet()), spec))
+			.bindNow();
+		return this.webSocket.port();
+	}
+
+	@Override
+	public void close() {
+		if (this.tcp != null) {
+			this.tcp.close().syncUninterruptibly();
+		}
+		if (this.http != null) {
+			this.http.disposeNow();
+		}
+		if (this.webSocket != null) {
+			this.webSocket.disposeNow();
+		}
+		this.nettyGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+	}
+
+	/** The classic Netty echo: write what was read, flush once per read batch. */
+	@ChannelHandler.Sharable
+	static final class EchoHandler extends ChannelInboundHandlerAdapter {
+
+		static final EchoHandler INSTANCE = new EchoHandler();
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			ctx.write(msg);
+		}
+
+		@Override
+		public void channelReadComplete(ChannelHandlerContext ctx) {
+			ctx.flush();
+		}
+
+		@Override
+		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+			ctx.close();
+		}
+
+	}
+
+}
