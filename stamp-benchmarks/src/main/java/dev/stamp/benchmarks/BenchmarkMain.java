@@ -70,6 +70,19 @@ public final class BenchmarkMain {
 			BenchmarkReport report) throws Exception {
 		try (ServerProcess server = ServerProcess.start("throughput", options.serverJvmArgs, options.logDirectory)) {
 			report.serverJava = server.javaVersion();
+			CpuMeter cpu = new CpuMeter(server.pid());
+			if (!options.prewarm.isZero()) {
+				// One unrecorded pass over every peer first, so that no peer of round 1 meets a cold JIT.
+				for (String scenario : scenarios) {
+					for (String peer : scenario.equals("http") ? HTTP_PEERS : ECHO_PEERS) {
+						LoadGenerator.Result result = load.run(kind(scenario), server.port(scenario + "/" + peer),
+								options.connections, options.payload, Duration.ZERO, options.prewarm,
+								options.maxRequestsPerConnection, cpu);
+						log(String.format("pre-warm %-5s %-15s %,12.0f req/s (not recorded)", scenario, peer,
+								result.throughput()));
+					}
+				}
+			}
 			for (int round = 0; round < options.rounds; round++) {
 				for (String scenario : scenarios) {
 					List<String> peers = new ArrayList<>(scenario.equals("http") ? HTTP_PEERS : ECHO_PEERS);
@@ -77,24 +90,29 @@ public final class BenchmarkMain {
 						Collections.reverse(peers);
 					}
 					for (String peer : peers) {
-						LoadGenerator.Kind kind = switch (scenario) {
-							case "http" -> LoadGenerator.Kind.HTTP;
-							case "tcp" -> LoadGenerator.Kind.TCP;
-							default -> LoadGenerator.Kind.WEBSOCKET;
-						};
-						LoadGenerator.Result result = load.run(kind, server.port(scenario + "/" + peer),
+						LoadGenerator.Result result = load.run(kind(scenario), server.port(scenario + "/" + peer),
 								options.connections, options.payload, options.warmup, options.measure,
-								options.maxRequestsPerConnection);
+								options.maxRequestsPerConnection, cpu);
 						report.add(scenario, peer, result);
-						log(String.format("round %d %-5s %-15s %,12.0f req/s  p50 %8.1f us  p99 %8.1f us%s",
+						log(String.format("round %d %-5s %-15s %,10.0f req/s  p50 %7.0f us  p99 %7.0f us  "
+								+ "server %5.1f us CPU/req, cores: server %.2f client %.2f other %.2f%s",
 								round + 1, scenario, peer, result.throughput(), result.p50Micros(),
-								result.p99Micros(), (result.errors() + result.mismatches() > 0)
+								result.p99Micros(), result.serverCpuMicrosPerRequest(), result.cpu().serverCores(),
+								result.cpu().clientCores(), result.cpu().otherCores(), (result.errors() + result.mismatches() > 0)
 										? "  errors " + result.errors() + " " + result.errorSamples() : ""));
 					}
 				}
 			}
 			report.leakReports += server.leakReports();
 		}
+	}
+
+	private static LoadGenerator.Kind kind(String scenario) {
+		return switch (scenario) {
+			case "http" -> LoadGenerator.Kind.HTTP;
+			case "tcp" -> LoadGenerator.Kind.TCP;
+			default -> LoadGenerator.Kind.WEBSOCKET;
+		};
 	}
 
 	private static void memory(BenchmarkOptions options, LoadGenerator load, BenchmarkReport report)

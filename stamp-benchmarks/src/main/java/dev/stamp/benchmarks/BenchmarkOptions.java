@@ -24,6 +24,9 @@ final class BenchmarkOptions {
 
 	Duration measure = Duration.ofSeconds(10);
 
+	/** Unrecorded pass over every peer before round 1; zero skips it. */
+	Duration prewarm = Duration.ofSeconds(5);
+
 	int connections = 64;
 
 	int payload = 64;
@@ -52,6 +55,7 @@ final class BenchmarkOptions {
 		options.rounds = 1;
 		options.warmup = Duration.ofMillis(300);
 		options.measure = Duration.ofMillis(700);
+		options.prewarm = Duration.ZERO;
 		options.connections = 4;
 		options.idleConnections = 100;
 		options.clientThreads = 1;
@@ -83,6 +87,7 @@ final class BenchmarkOptions {
 			switch (name) {
 				case "rounds" -> options.rounds = Integer.parseInt(value);
 				case "warmup" -> options.warmup = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
+				case "prewarm" -> options.prewarm = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
 				case "duration" -> options.measure = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
 				case "connections" -> options.connections = Integer.parseInt(value);
 				case "payload" -> options.payload = Integer.parseInt(value);
@@ -109,6 +114,7 @@ final class BenchmarkOptions {
 		return """
 				java -jar stamp-benchmarks/target/stamp-benchmarks.jar [--smoke] [--option=value ...]
 				  --rounds=3                 interleaved rounds; the report gives the median
+				  --prewarm=5                seconds per peer of one unrecorded pass before round 1
 				  --warmup=5 --duration=10   seconds per peer per round, discarded and measured
 				  --connections=64           concurrent keep-alive connections (HTTP, TCP, WebSocket)
 				  --payload=64               TCP and WebSocket message size in bytes
@@ -120,7 +126,8 @@ final class BenchmarkOptions {
 	}
 
 	String describe() {
-		return (this.smoke ? "smoke, " : "") + this.rounds + " round(s), " + seconds(this.warmup) + " s warm-up + "
+		return (this.smoke ? "smoke, " : "") + (this.prewarm.isZero() ? "" : seconds(this.prewarm)
+				+ " s unrecorded pre-warm per peer, ") + this.rounds + " round(s), " + seconds(this.warmup) + " s warm-up + "
 				+ seconds(this.measure) + " s measured per peer per round, " + this.connections + " connections, "
 				+ this.payload + "-byte TCP/WebSocket messages, " + this.clientThreads
 				+ " load-generator event loop(s), server JVM " + String.join(" ", this.serverJvmArgs);

@@ -52,6 +52,8 @@ final class BenchmarkReport {
 					rows.add(new Row(scenario, peer, BenchmarkMain.median(rounds, LoadGenerator.Result::throughput),
 							BenchmarkMain.median(rounds, LoadGenerator.Result::p50Micros),
 							BenchmarkMain.median(rounds, LoadGenerator.Result::p99Micros),
+							BenchmarkMain.median(rounds, LoadGenerator.Result::serverCpuMicrosPerRequest),
+							BenchmarkMain.median(rounds, (r) -> r.cpu().otherCores()),
 							rounds.stream().mapToLong((r) -> r.histogram().getTotalCount()).sum(),
 							rounds.stream().mapToLong(LoadGenerator.Result::mismatches).sum(),
 							rounds.stream().mapToLong(LoadGenerator.Result::errors).sum(),
@@ -131,20 +133,24 @@ final class BenchmarkReport {
 			return;
 		}
 		md.append("## ").append(title).append(", ").append(this.options.connections).append(" connections\n\n");
-		md.append("| peer | throughput (median, req/s) | p50 (µs) | p99 (µs) | each round (req/s) | errors |\n");
-		md.append("|---|---:|---:|---:|---|---:|\n");
+		md.append("| peer | throughput (median, req/s) | p50 (µs) | p99 (µs) | server CPU per request (µs) "
+				+ "| each round (req/s) | background load (cores) | errors |\n");
+		md.append("|---|---:|---:|---:|---:|---|---:|---:|\n");
 		for (Row row : rows()) {
 			if (row.scenario().equals(scenario)) {
 				md.append("| ").append(label(scenario, row.peer())).append(" | ")
 					.append(String.format("%,.0f", row.throughput())).append(" | ")
 					.append(String.format("%.0f", row.p50())).append(" | ")
 					.append(String.format("%.0f", row.p99())).append(" | ")
+					.append(String.format("%.1f", row.serverCpuPerRequest())).append(" | ")
 					.append(row.perRound().stream().map((v) -> String.format("%,.0f", v)).collect(Collectors.joining(", ")))
+					.append(" | ").append(String.format("%.2f", row.otherCores()))
 					.append(" | ").append(row.errors() + row.mismatches()).append(" |\n");
 			}
 		}
-		md.append("\n| Stamp / peer | throughput ratio | target | met | p99 ratio (lower is better) |\n");
-		md.append("|---|---:|---:|:---:|---:|\n");
+		md.append("\n| Stamp / peer | throughput ratio | target | met | p99 ratio (lower is better) "
+				+ "| server CPU per request ratio (lower is better) |\n");
+		md.append("|---|---:|---:|:---:|---:|---:|\n");
 		for (Target target : targets) {
 			Row stamp = row(scenario, target.stamp());
 			Row peer = row(scenario, target.peer());
@@ -155,7 +161,9 @@ final class BenchmarkReport {
 			md.append("| ").append(target.stamp()).append(" / ").append(target.peer()).append(" | ")
 				.append(String.format("%.2fx", ratio)).append(" | ≥ ").append(String.format("%.1fx", target.ratio()))
 				.append(" | ").append(ratio >= target.ratio() ? "yes" : "**no**").append(" | ")
-				.append(String.format("%.2fx", stamp.p99() / peer.p99())).append(" |\n");
+				.append(String.format("%.2fx", stamp.p99() / peer.p99())).append(" | ")
+				.append(String.format("%.2fx", stamp.serverCpuPerRequest() / peer.serverCpuPerRequest()))
+				.append(" |\n");
 		}
 		md.append('\n');
 	}
@@ -193,7 +201,8 @@ final class BenchmarkReport {
 	}
 
 	/** The median of the rounds for one scenario and peer; latencies in microseconds. */
-	record Row(String scenario, String peer, double throughput, double p50, double p99, long requests,
+	record Row(String scenario, String peer, double throughput, double p50, double p99, double serverCpuPerRequest,
+			double otherCores, long requests,
 			long mismatches, long errors, List<Double> perRound, List<String> errorSamples) {
 	}
 

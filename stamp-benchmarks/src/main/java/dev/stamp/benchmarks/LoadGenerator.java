@@ -83,7 +83,7 @@ final class LoadGenerator implements AutoCloseable {
 	 * @return what was measured
 	 */
 	Result run(Kind kind, int port, int connections, int payload, Duration warmup, Duration measure,
-			long maxRequestsPerConnection) throws InterruptedException {
+			long maxRequestsPerConnection, CpuMeter cpu) throws InterruptedException {
 		Run run = new Run(connections, maxRequestsPerConnection);
 		Connections open = connect(run, port, connections, (index) -> handler(kind, run, port, index, payload));
 		try {
@@ -93,16 +93,18 @@ final class LoadGenerator implements AutoCloseable {
 			open.start();
 			Thread.sleep(warmup.toMillis());
 			run.recorder.getIntervalHistogram();
+			CpuMeter.Snapshot cpuStart = cpu.snapshot();
 			long start = System.nanoTime();
 			Thread.sleep(measure.toMillis());
 			Histogram measured = run.recorder.getIntervalHistogram();
 			long end = System.nanoTime();
+			CpuMeter.Usage usage = CpuMeter.between(cpuStart, cpu.snapshot());
 			run.stopping = true;
 			if (!run.finished.await(10, TimeUnit.SECONDS)) {
 				run.error("connections still busy 10 s after the end of the run");
 			}
 			return new Result(measured, (end - start) / 1e9, run.mismatches.get(), run.errors.get(),
-					List.copyOf(run.errorSamples), open.readyCount());
+					List.copyOf(run.errorSamples), open.readyCount(), usage);
 		}
 		finally {
 			run.stopping = true;
@@ -175,7 +177,13 @@ final class LoadGenerator implements AutoCloseable {
 
 	/** What one run measured. Latencies in nanoseconds. */
 	record Result(Histogram histogram, double seconds, long mismatches, long errors, List<String> errorSamples,
-			int connectionsReady) {
+			int connectionsReady, CpuMeter.Usage cpu) {
+
+		/** Server CPU time per answered request, in microseconds; negative where unknown. */
+		double serverCpuMicrosPerRequest() {
+			long count = this.histogram.getTotalCount();
+			return (this.cpu.serverSeconds() < 0 || count == 0) ? -1 : this.cpu.serverSeconds() * 1e6 / count;
+		}
 
 		double throughput() {
 			return this.histogram.getTotalCount() / this.seconds;

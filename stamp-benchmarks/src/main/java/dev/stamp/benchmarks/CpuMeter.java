@@ -1,0 +1,87 @@
+package dev.stamp.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * CPU time spent during a measurement, from procfs: by the server process, by this (load generator) process, and by
+ * everything else on the machine. The server's CPU time per request is a cost that background load on the machine
+ * disturbs much less than throughput does; the "other" share says how much background load there was.
+ */
+final class CpuMeter {
+
+	/** USER_HZ: the unit of the times in /proc/[pid]/stat and /proc/stat; 100 on every Linux we run on. */
+	private static final double TICKS_PER_SECOND = 100.0;
+
+	private final long serverPid;
+
+	CpuMeter(long serverPid) {
+		this.serverPid = serverPid;
+	}
+
+	Snapshot snapshot() {
+		long[] machine = machineTicks();
+		return new Snapshot(System.nanoTime(), processTicks(this.serverPid), processTicks(ProcessHandle.current().pid()),
+				machine[0], machine[1]);
+	}
+
+	/** CPU use between two snapshots; all values -1 where procfs is missing. */
+	static Usage between(Snapshot start, Snapshot end) {
+		double seconds = (end.nanoTime() - start.nanoTime()) / 1e9;
+		if (start.serverTicks() < 0 || end.serverTicks() < 0 || start.busyTicks() < 0 || seconds <= 0) {
+			return new Usage(-1, -1, -1, -1);
+		}
+		double server = (end.serverTicks() - start.serverTicks()) / TICKS_PER_SECOND;
+		double client = (end.selfTicks() - start.selfTicks()) / TICKS_PER_SECOND;
+		double busy = (end.busyTicks() - start.busyTicks()) / TICKS_PER_SECOND;
+		double other = Math.max(0, busy - server - client);
+		return new Usage(server, server / seconds, client / seconds, other / seconds);
+	}
+
+	private static long processTicks(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+			// Fields after the command name, which is in parentheses and may contain spaces.
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			// utime and stime are fields 14 and 15 of the whole line: 12 and 13 after "pid (comm) ".
+			return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
+	}
+
+	/** Busy and total ticks of all CPUs. */
+	private static long[] machineTicks() {
+		try {
+			String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+			long total = 0;
+			long idle = 0;
+			for (int i = 1; i < fields.length && i <= 8; i++) {
+				long value = Long.parseLong(fields[i]);
+				total += value;
+				if (i == 4 || i == 5) {
+					idle += value;
+				}
+			}
+			return new long[] { total - idle, total };
+		}
+		catch (IOException | RuntimeException ex) {
+			return new long[] { -1, -1 };
+		}
+	}
+
+	record Snapshot(long nanoTime, long serverTicks, long selfTicks, long busyTicks, long totalTicks) {
+	}
+
+	/**
+	 * @param serverSeconds CPU seconds the server process used
+	 * @param serverCores average cores the server used
+	 * @param clientCores average cores the load generator used
+	 * @param otherCores average cores used by every other process on the machine
+	 */
+	record Usage(double serverSeconds, double serverCores, double clientCores, double otherCores) {
+	}
+
+}
