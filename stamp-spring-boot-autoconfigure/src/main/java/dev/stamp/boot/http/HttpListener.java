@@ -26,7 +26,7 @@ import reactor.netty.http.server.HttpServerResponse;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerContext;
-import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.listener.ReactorNettyListener;
 import dev.stamp.boot.routing.PathRouter;
 import dev.stamp.boot.routing.RouteMethod;
 import dev.stamp.boot.routing.StampRoutes;
@@ -39,7 +39,7 @@ import dev.stamp.boot.routing.StampRoutes;
  * {@code Allow} for OPTIONS, 413 for a body over {@code max-request-size}, 400 for a malformed request, 500 (with a
  * fixed body, never a stack trace) when a handler throws, 503 over {@code max-connections} or during shutdown.
  */
-public class HttpListener extends StampListener {
+public class HttpListener extends ReactorNettyListener {
 
 	private static final AttributeKey<AtomicInteger> IN_FLIGHT = AttributeKey.valueOf("stamp.http.inFlight");
 

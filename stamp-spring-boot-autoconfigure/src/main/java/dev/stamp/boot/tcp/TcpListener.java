@@ -15,7 +15,7 @@ import reactor.netty.tcp.TcpServer;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerContext;
-import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.listener.ReactorNettyListener;
 import dev.stamp.boot.routing.RouteArguments;
 import dev.stamp.boot.routing.RouteMethod;
 import dev.stamp.boot.routing.StampRoutes;
@@ -24,7 +24,7 @@ import dev.stamp.boot.routing.StampRoutes;
  * The TCP listener: calls the application's TCP route once per connection and closes the connection when the
  * handler is done. Over {@code max-connections}, a new connection is closed at once without calling the handler.
  */
-public class TcpListener extends StampListener {
+public class TcpListener extends ReactorNettyListener {
 
 	private volatile RouteMethod route;
 

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
@@ -12,6 +13,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import reactor.netty.http.websocket.WebsocketOutbound;
@@ -24,6 +26,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 final class NettyWebSocketConnection implements WebSocketConnection {
 
 	static final int STATUS_TRY_AGAIN_LATER = 1013;
+
+	private static final long SLOW_READER_CLOSE_DELAY_MILLIS = 500;
 
 	private static final AtomicLong ids = new AtomicLong();
 
@@ -42,6 +46,8 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 	private final long maxPendingOutbound;
 
 	private final AtomicLong pendingOutbound = new AtomicLong();
+
+	private volatile boolean overflowed;
 
 	private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
@@ -96,7 +102,7 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 	}
 
 	private void write(WebSocketFrame frame) {
-		if (!this.channel.isActive()) {
+		if (!isOpen()) {
 			frame.release();
 			return;
 		}
@@ -105,10 +111,24 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 		if (pending > this.maxPendingOutbound) {
 			this.pendingOutbound.addAndGet(-size);
 			frame.release();
-			close(STATUS_TRY_AGAIN_LATER, "Reading too slowly");
+			disconnectSlowReader();
 			return;
 		}
 		this.channel.writeAndFlush(frame).addListener((future) -> this.pendingOutbound.addAndGet(-size));
+	}
+
+	/**
+	 * A client that does not read cannot complete a closing handshake either: queue a 1013 close frame in case it
+	 * still gets through, and close the connection for sure shortly after.
+	 */
+	private void disconnectSlowReader() {
+		if (this.overflowed) {
+			return;
+		}
+		this.overflowed = true;
+		this.channel.writeAndFlush(new CloseWebSocketFrame(STATUS_TRY_AGAIN_LATER, "Reading too slowly"));
+		this.channel.eventLoop().schedule(() -> this.channel.close(), SLOW_READER_CLOSE_DELAY_MILLIS,
+				TimeUnit.MILLISECONDS);
 	}
 
 	@Override
@@ -130,7 +150,7 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 
 	@Override
 	public boolean isOpen() {
-		return this.channel.isActive();
+		return this.channel.isActive() && !this.overflowed;
 	}
 
 	@Override

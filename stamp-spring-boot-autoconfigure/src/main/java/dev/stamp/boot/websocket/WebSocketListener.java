@@ -30,7 +30,7 @@ import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.http.PlainResponses;
 import dev.stamp.boot.listener.ListenerContext;
-import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.listener.ReactorNettyListener;
 import dev.stamp.boot.routing.PathRouter;
 import dev.stamp.boot.routing.RouteMethod;
 import dev.stamp.boot.routing.StampRoutes;
@@ -40,7 +40,7 @@ import dev.stamp.boot.routing.StampRoutes;
  * order. Handshakes are answered 404 on unknown paths, 403 from origins not allowed, 426 without an upgrade, and 503
  * over {@code max-connections}. Oversized frames and messages close the connection with 1009.
  */
-public class WebSocketListener extends StampListener {
+public class WebSocketListener extends ReactorNettyListener {
 
 	static final int STATUS_GOING_AWAY = 1001;
 

@@ -131,6 +131,26 @@ class HttpListenerTests {
 	}
 
 	@Test
+	void requestLineOrHeadersOverTheLimitAreRefused() {
+		runner().withPropertyValues("stamp.http.max-header-size=1KB").run((context) -> {
+			assertThat(rawExchange(context, "GET /about?" + "q".repeat(2048) + " HTTP/1.1\r\nHost: x\r\n\r\n"))
+				.startsWith("HTTP/1.1 414");
+			assertThat(rawExchange(context, "GET /about HTTP/1.1\r\nHost: x\r\nX-Big: " + "h".repeat(2048)
+					+ "\r\n\r\n"))
+				.startsWith("HTTP/1.1 431");
+			assertThat(get(context, "/about").body()).isEqualTo("About Page");
+		});
+	}
+
+	@Test
+	void patternRouteCapturesPathParameters() {
+		runner().run((context) -> {
+			assertThat(get(context, "/users/42/orders/7").body()).isEqualTo("user 42 order 7");
+			assertThat(get(context, "/users/x/orders/7").statusCode()).isEqualTo(404);
+		});
+	}
+
+	@Test
 	void handlerExceptionIs500WithoutStackTrace() {
 		runner().run((context) -> {
 			java.net.http.HttpResponse<String> failed = get(context, "/fails");
@@ -276,6 +296,11 @@ class HttpListenerTests {
 		@StampRoute(path = "/bytes", protocol = StampProtocol.HTTP)
 		byte[] bytes() {
 			return new byte[] { 0, 1, 2 };
+		}
+
+		@StampRoute(path = "~/users/(\\d+)/orders/(\\d+)", method = HttpMethod.GET)
+		String order(HttpRequest request) {
+			return "user " + request.pathParameters().get(0) + " order " + request.pathParameters().get(1);
 		}
 
 		@StampRoute("/fails")

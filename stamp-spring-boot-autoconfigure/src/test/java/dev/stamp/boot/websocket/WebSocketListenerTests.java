@@ -80,6 +80,18 @@ class WebSocketListenerTests {
 	}
 
 	@Test
+	void patternRouteGivesPathParametersAndKeepsRoomsApart() {
+		StampContextRunner.create().withUserConfiguration(Routes.class).run((context) -> {
+			TestWebSocketClient kitchen = TestWebSocketClient.connect(port(context), "/rooms/kitchen");
+			TestWebSocketClient alsoKitchen = TestWebSocketClient.connect(port(context), "/rooms/kitchen");
+			awaitClients(context, 2);
+			kitchen.send("hi");
+			assertThat(kitchen.nextText()).isEqualTo("kitchen: hi");
+			assertThat(alsoKitchen.nextText()).isEqualTo("kitchen: hi");
+		});
+	}
+
+	@Test
 	void oversizedMessageClosesWith1009AndOtherClientsKeepWorking() {
 		StampContextRunner.create()
 			.withUserConfiguration(Routes.class)
@@ -180,6 +192,11 @@ class WebSocketListenerTests {
 						Thread.sleep(20);
 					}
 					assertThat(routes.floodSent).isLessThan(200);
+					WebSocketListener listener = context.getBean(WebSocketListener.class);
+					while (listener.stats().activeConnections() > 0) {
+						assertThat(System.nanoTime()).as("slow client's connection closed").isLessThan(deadline);
+						Thread.sleep(20);
+					}
 				}
 			});
 	}
@@ -266,6 +283,15 @@ class WebSocketListenerTests {
 		@StampRoute("/upper")
 		Mono<String> upper(WebSocketConnection client, String message) {
 			return Mono.just(message.toUpperCase());
+		}
+
+		@StampRoute("~/rooms/(\\w+)")
+		void room(WebSocketConnection client, String message) {
+			String room = client.pathParameters().get(0);
+			client.peers()
+				.stream()
+				.filter((peer) -> peer.pathParameters().equals(client.pathParameters()))
+				.forEach((peer) -> peer.send(room + ": " + message));
 		}
 
 		@StampRoute("/fails")

@@ -24,7 +24,9 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		ctx.channel().config().setAutoRead(false);
 		if (ctx.channel().isActive() && this.stream.canReceive()) {
-			ctx.read();
+			// Not synchronously: this handler may be added while a decoder in front of it is inside channelRead, and
+			// a nested read would re-enter that decoder.
+			ctx.executor().execute(ctx::read);
 		}
 	}
 

@@ -14,6 +14,7 @@ import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamType;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -203,7 +204,7 @@ public final class StreamImpl implements WebTransportStream {
 		if (!canSend()) {
 			return Mono.error(new IllegalStateException("Stream " + id() + " is receive-only"));
 		}
-		return Mono.create((sink) -> completeWith(sink, this.channel.shutdownOutput()));
+		return Mono.create((sink) -> completeWith(sink, writeFin()));
 	}
 
 	@Override
@@ -239,6 +240,14 @@ public final class StreamImpl implements WebTransportStream {
 		this.session.stats().streamBytesSent(length);
 		// Ownership of buf passes to the channel, which releases it once written (or failed).
 		return this.channel.writeAndFlush(buf);
+	}
+
+	/**
+	 * Ends the sending side after everything written so far. {@code shutdownOutput()} would not do: it sends FIN at
+	 * once, cutting off writes still queued behind QUIC flow or congestion control.
+	 */
+	private ChannelFuture writeFin() {
+		return this.channel.writeAndFlush(QuicStreamFrame.EMPTY_FIN);
 	}
 
 	private static void completeWith(MonoSink<Void> sink, ChannelFuture future) {
@@ -291,7 +300,7 @@ public final class StreamImpl implements WebTransportStream {
 
 		@Override
 		protected void hookOnComplete() {
-			completeWith(this.result, StreamImpl.this.channel.shutdownOutput());
+			completeWith(this.result, writeFin());
 		}
 
 		@Override
@@ -474,7 +483,7 @@ public final class StreamImpl implements WebTransportStream {
 				return;
 			}
 			assertNotOnEventLoop();
-			ChannelFuture fin = StreamImpl.this.channel.shutdownOutput();
+			ChannelFuture fin = writeFin();
 			fin.awaitUninterruptibly(30_000);
 			checkWriteFailure();
 			if (fin.isDone() && !fin.isSuccess() && StreamImpl.this.channel.isActive()) {

@@ -1,0 +1,73 @@
+package dev.stamp.boot.actuate;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.stamp.boot.StampAutoConfiguration;
+import dev.stamp.boot.http.HttpAutoConfiguration;
+import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.tcp.TcpAutoConfiguration;
+import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of Stamp's Actuator
+ * support: the {@code stamp} health contributor ({@code management.health.stamp.enabled}), listener meters when a
+ * {@link MeterRegistry} exists, and the {@code stamp} endpoint when it is exposed.
+ */
+@AutoConfiguration(after = { StampAutoConfiguration.class, TcpAutoConfiguration.class,
+		WebSocketAutoConfiguration.class, HttpAutoConfiguration.class },
+		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+public final class StampActuatorAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("stamp")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "stampHealthIndicator")
+		StampHealthIndicator stampHealthIndicator(ObjectProvider<StampListener> listeners) {
+			return new StampHealthIndicator(listeners.orderedStream().toList());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ MeterBinder.class, MeterRegistry.class })
+	@ConditionalOnBean(MeterRegistry.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		StampListenerMetrics stampListenerMetrics(ObjectProvider<StampListener> listeners) {
+			return new StampListenerMetrics(listeners.orderedStream().toList());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	@ConditionalOnAvailableEndpoint(StampEndpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		StampEndpoint stampEndpoint(ObjectProvider<StampListener> listeners) {
+			return new StampEndpoint(listeners.orderedStream().toList());
+		}
+
+	}
+
+}

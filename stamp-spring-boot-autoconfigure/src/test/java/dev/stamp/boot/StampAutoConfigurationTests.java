@@ -1,0 +1,263 @@
+package dev.stamp.boot;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import reactor.netty.tcp.TcpServer;
+
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
+
+import dev.stamp.boot.http.HttpListener;
+import dev.stamp.boot.http.HttpRequest;
+import dev.stamp.boot.http.JsonWriter;
+import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.listener.ListenerPorts;
+import dev.stamp.boot.routing.StampRoutes;
+import dev.stamp.boot.tcp.TcpConnection;
+import dev.stamp.boot.tcp.TcpListener;
+import dev.stamp.boot.websocket.WebSocketConnection;
+import dev.stamp.boot.websocket.WebSocketListener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Auto-configuration back-off, conditions, property binding and start-up failures, with
+ * {@link org.springframework.boot.test.context.runner.ApplicationContextRunner}.
+ */
+class StampAutoConfigurationTests {
+
+	@Test
+	void listenersExistButStayIdleWithoutRoutes() {
+		StampContextRunner.create().run((context) -> {
+			assertThat(context).hasSingleBean(TcpListener.class)
+				.hasSingleBean(WebSocketListener.class)
+				.hasSingleBean(HttpListener.class)
+				.hasSingleBean(StampRoutes.class);
+			assertThat(context.getBean(TcpListener.class).isRunning()).isFalse();
+			assertThat(context.getBean(WebSocketListener.class).isRunning()).isFalse();
+			assertThat(context.getBean(HttpListener.class).isRunning()).isFalse();
+			assertThat(context.getEnvironment().getProperty("local.stamp.http.port")).isNull();
+		});
+	}
+
+	@Test
+	void routesStartOnlyTheirProtocolsListenerAndPublishItsPort() {
+		StampContextRunner.create().withUserConfiguration(WebSocketRoutes.class).run((context) -> {
+			assertThat(context.getBean(WebSocketListener.class).isRunning()).isTrue();
+			assertThat(context.getBean(TcpListener.class).isRunning()).isFalse();
+			int port = context.getBean(WebSocketListener.class).port();
+			assertThat(port).isPositive();
+			assertThat(context.getEnvironment().getProperty("local.stamp.websocket.port", Integer.class))
+				.isEqualTo(port);
+			assertThat(context.getBean(ListenerPorts.class).port(StampProtocol.WEBSOCKET)).isEqualTo(port);
+		});
+	}
+
+	@Test
+	void enabledTrueStartsAListenerWithoutRoutes() {
+		StampContextRunner.create().withPropertyValues("stamp.http.enabled=true").run((context) -> {
+			assertThat(context.getBean(HttpListener.class).isRunning()).isTrue();
+		});
+	}
+
+	@Test
+	void enabledFalseBacksTheListenerOffEvenWithRoutes() {
+		StampContextRunner.create()
+			.withUserConfiguration(TcpRoutes.class)
+			.withPropertyValues("stamp.tcp.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(TcpListener.class));
+	}
+
+	@Test
+	void userDefinedBeansWin() {
+		StampContextRunner.create().withUserConfiguration(UserBeans.class).run((context) -> {
+			assertThat(context.getBean(TcpListener.class)).isSameAs(context.getBean(UserBeans.class).listener);
+			assertThat(context.getBean(JsonWriter.class)).isSameAs(UserBeans.JSON_WRITER);
+		});
+	}
+
+	@Test
+	void withoutReactorNettyNoListenerIsConfigured() {
+		StampContextRunner.create()
+			.withClassLoader(new FilteredClassLoader(TcpServer.class, reactor.netty.http.server.HttpServer.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(TcpListener.class)
+				.doesNotHaveBean(HttpListener.class)
+				.doesNotHaveBean(WebSocketListener.class));
+	}
+
+	@Test
+	void propertiesBindWithDurationsAndDataSizes() {
+		StampContextRunner.create()
+			.withPropertyValues("stamp.http.max-request-size=2MB", "stamp.http.idle-timeout=45s",
+					"stamp.websocket.allowed-origins=https://a.example,https://b.example",
+					"stamp.websocket.max-message-size=128KB", "stamp.tcp.max-connections=42",
+					"stamp.shutdown.grace-period=3s", "stamp.blocking.max-threads=8")
+			.run((context) -> {
+				StampProperties properties = context.getBean(StampProperties.class);
+				assertThat(properties.getHttp().getMaxRequestSize()).isEqualTo(DataSize.ofMegabytes(2));
+				assertThat(properties.getHttp().getIdleTimeout()).isEqualTo(Duration.ofSeconds(45));
+				assertThat(properties.getWebsocket().getAllowedOrigins()).containsExactly("https://a.example",
+						"https://b.example");
+				assertThat(properties.getWebsocket().getMaxMessageSize()).isEqualTo(DataSize.ofKilobytes(128));
+				assertThat(properties.getTcp().getMaxConnections()).isEqualTo(42);
+				assertThat(properties.getBlocking().getMaxThreads()).isEqualTo(8);
+				assertThat(context.getBean(ListenerContext.class).gracePeriod()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(context.getBean(TcpListener.class).registry().maxConnections()).isEqualTo(42);
+			});
+	}
+
+	@Test
+	void defaultsAreProductionSizedAndAvoidServerPort() {
+		StampProperties properties = new StampProperties();
+		assertThat(properties.getTcp().getPort()).isEqualTo(7070);
+		assertThat(properties.getWebsocket().getPort()).isEqualTo(9000);
+		assertThat(properties.getHttp().getPort()).isEqualTo(8000);
+		assertThat(List.of(properties.getTcp(), properties.getWebsocket(), properties.getHttp()))
+			.allSatisfy((listener) -> {
+				assertThat(listener.getMaxConnections()).isEqualTo(10_000);
+				assertThat(listener.getPort()).isNotEqualTo(8080);
+			});
+	}
+
+	@Test
+	void routeWhoseProtocolCannotBeToldFailsTheStartWithAClearMessage() {
+		StampContextRunner.create().withUserConfiguration(AmbiguousRoute.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("Cannot tell the protocol of @StampRoute method")
+				.hasMessageContaining("mystery");
+		});
+	}
+
+	@Test
+	void routeWithAnUnsupportedParameterFailsTheStart() {
+		StampContextRunner.create().withUserConfiguration(UnsupportedParameterRoute.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("has a parameter of type java.lang.Integer that a websocket route cannot receive");
+		});
+	}
+
+	@Test
+	void twoTcpRoutesFailTheStart() {
+		StampContextRunner.create().withUserConfiguration(TcpRoutes.class, MoreTcpRoutes.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("A TCP listener serves one handler, but 2");
+		});
+	}
+
+	@Test
+	void theSameMethodAndPathRoutedTwiceFailsTheStart() {
+		StampContextRunner.create().withUserConfiguration(DuplicateHttpRoutes.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("GET /twice is routed twice");
+		});
+	}
+
+	@Test
+	void protocolDeclaredAgainstTheParametersFailsTheStart() {
+		StampContextRunner.create().withUserConfiguration(ContradictoryRoute.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("declares protocol TCP but its parameters are those of HTTP");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class WebSocketRoutes {
+
+		@StampRoute("/echo")
+		String echo(WebSocketConnection client, String message) {
+			return message;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TcpRoutes {
+
+		@StampRoute
+		void echo(TcpConnection connection) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MoreTcpRoutes {
+
+		@StampRoute
+		void other(TcpConnection connection) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserBeans {
+
+		static final JsonWriter JSON_WRITER = (value) -> new byte[0];
+
+		TcpListener listener;
+
+		@Bean
+		TcpListener customTcpListener(StampProperties properties, StampRoutes routes, ListenerContext context) {
+			this.listener = new TcpListener(properties.getTcp(), routes, context);
+			return this.listener;
+		}
+
+		@Bean
+		JsonWriter customJsonWriter() {
+			return JSON_WRITER;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AmbiguousRoute {
+
+		@StampRoute("/x")
+		String mystery(String input) {
+			return input;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnsupportedParameterRoute {
+
+		@StampRoute("/x")
+		void handle(WebSocketConnection client, Integer number) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DuplicateHttpRoutes {
+
+		@StampRoute(path = "/twice", method = dev.stamp.boot.http.HttpMethod.GET)
+		String first(HttpRequest request) {
+			return "1";
+		}
+
+		@StampRoute(path = "/twice", method = dev.stamp.boot.http.HttpMethod.GET)
+		String second(HttpRequest request) {
+			return "2";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ContradictoryRoute {
+
+		@StampRoute(path = "/x", protocol = StampProtocol.TCP)
+		String handle(HttpRequest request) {
+			return "";
+		}
+
+	}
+
+}

@@ -1,0 +1,255 @@
+package dev.stamp.webtransport.client;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.TrustManagerFactory;
+
+import dev.stamp.core.ConnectionRegistry;
+import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.WebTransportSessionException;
+import dev.stamp.webtransport.WebTransportStats;
+import dev.stamp.webtransport.internal.ConnectionState;
+import dev.stamp.webtransport.internal.DatagramHandler;
+import dev.stamp.webtransport.internal.EngineLimits;
+import dev.stamp.webtransport.internal.EngineStats;
+import dev.stamp.webtransport.internal.PeerStreamInterceptor;
+import dev.stamp.webtransport.tls.CertificateHashTrustManager;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import reactor.core.publisher.Mono;
+
+/**
+ * A WebTransport client on Netty QUIC, for tests, benchmarks and Java applications.
+ * <pre class="code">
+ * try (WebTransportClient client = WebTransportClient.builder().trustCertificateHash(sha256).build()) {
+ *     WebTransportSession session = client.connect(URI.create("https://127.0.0.1:4433/echo")).block();
+ *     WebTransportStream stream = session.openBidiStream().block();
+ *     ...
+ * }
+ * </pre>
+ * {@link #connect(URI)} opens a QUIC connection per session and closes it when the session ends;
+ * {@link #openConnection(InetSocketAddress, String)} gives a connection on which several sessions can be opened.
+ * Server-opened bidirectional streams are supported (Netty's HTTP/3 client would refuse them).
+ */
+public final class WebTransportClient implements AutoCloseable {
+
+	private final Builder config;
+
+	private final QuicSslContext ssl;
+
+	private final EventLoopGroup group;
+
+	private final EngineStats stats = new EngineStats();
+
+	private final ConnectionRegistry registry = new ConnectionRegistry("webtransport-client", Integer.MAX_VALUE);
+
+	private final List<Channel> udpChannels = new ArrayList<>();
+
+	private WebTransportClient(Builder config) {
+		this.config = config;
+		QuicSslContextBuilder ssl = QuicSslContextBuilder.forClient().applicationProtocols("h3");
+		if (config.certificateHashes.isEmpty() && config.trustManagerFactory == null) {
+			throw new IllegalArgumentException("Configure a certificate hash or a trust manager factory");
+		}
+		if (!config.certificateHashes.isEmpty()) {
+			ssl.trustManager(new CertificateHashTrustManager(config.certificateHashes));
+		}
+		else {
+			ssl.trustManager(config.trustManagerFactory);
+		}
+		this.ssl = ssl.build();
+		this.group = new MultiThreadIoEventLoopGroup(config.threads, NioIoHandler.newFactory());
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Opens a session at an {@code https} URL on a new QUIC connection; the connection closes when the session ends.
+	 */
+	public Mono<WebTransportSession> connect(URI url) {
+		return connect(url, Map.of());
+	}
+
+	/** Like {@link #connect(URI)}, with extra request headers (for example {@code origin}). */
+	public Mono<WebTransportSession> connect(URI url, Map<String, String> headers) {
+		if (!"https".equalsIgnoreCase(url.getScheme())) {
+			throw new IllegalArgumentException("WebTransport URLs are https URLs: " + url);
+		}
+		int port = (url.getPort() > 0) ? url.getPort() : 443;
+		String path = ((url.getRawPath() == null || url.getRawPath().isEmpty()) ? "/" : url.getRawPath())
+				+ ((url.getRawQuery() != null) ? "?" + url.getRawQuery() : "");
+		InetSocketAddress address = new InetSocketAddress(url.getHost(), port);
+		String authority = url.getHost() + ":" + port;
+		return Mono.fromCallable(() -> openConnection(address, authority))
+			.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+			.flatMap((connection) -> connection.openSession(path, headers)
+				.doOnNext((session) -> session.closeSignal().subscribe((info) -> connection.close()))
+				.doOnError((error) -> connection.close()));
+	}
+
+	/**
+	 * Opens a QUIC connection (blocking until the handshake completed).
+	 * @param address the server
+	 * @param authority the {@code :authority} for CONNECT requests, for example {@code localhost:4433}
+	 */
+	public WebTransportClientConnection openConnection(InetSocketAddress address, String authority) {
+		ChannelHandler codec = Http3.newQuicClientCodecBuilder()
+			.sslContext(this.ssl)
+			.maxIdleTimeout(this.config.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.initialMaxData(this.config.connectionReceiveWindow)
+			.initialMaxStreamDataBidirectionalLocal(this.config.streamReceiveWindow)
+			.initialMaxStreamDataBidirectionalRemote(this.config.streamReceiveWindow)
+			.initialMaxStreamDataUnidirectional(this.config.streamReceiveWindow)
+			.initialMaxStreamsBidirectional(this.config.maxStreamsPerSession)
+			.initialMaxStreamsUnidirectional(this.config.maxStreamsPerSession + 3L)
+			.datagram(1024, 1024)
+			.build();
+		Channel udp;
+		try {
+			udp = new Bootstrap().group(this.group).channel(NioDatagramChannel.class).handler(codec).bind(0).sync().channel();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new WebTransportSessionException("Interrupted while binding", ex);
+		}
+		synchronized (this.udpChannels) {
+			this.udpChannels.add(udp);
+		}
+		EngineLimits limits = new EngineLimits(this.config.maxStreamsPerSession, 16, 64 * 1024, 32,
+				Duration.ofSeconds(2), 256, 65_535);
+		try {
+			QuicChannel quic = QuicChannel.newBootstrap(udp)
+				.handler(new ChannelInitializer<QuicChannel>() {
+					@Override
+					protected void initChannel(QuicChannel channel) {
+						ConnectionState connection = new ConnectionState(channel, false, limits,
+								WebTransportClient.this.stats, ConnectionState.newRefusalLogs());
+						channel.attr(ConnectionState.KEY).set(connection);
+						channel.pipeline()
+							.addLast(new ClientHttp3ConnectionHandler(connection,
+									WebTransportClient.this.config.maxStreamsPerSession))
+							.addLast(new PeerStreamInterceptor(false))
+							.addLast(new DatagramHandler());
+					}
+				})
+				.remoteAddress(address)
+				.connect()
+				.get(this.config.connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			this.registry.tryRegister(quic);
+			quic.closeFuture().addListener((f) -> udp.close());
+			return new WebTransportClientConnection(quic, authority);
+		}
+		catch (Exception ex) {
+			udp.close();
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			throw new WebTransportSessionException("Could not connect to " + address, ex);
+		}
+	}
+
+	/** The client's counters. */
+	public WebTransportStats statistics() {
+		return this.stats.snapshot(this.registry.stats());
+	}
+
+	/** Closes every connection and stops the client's threads. */
+	@Override
+	public void close() {
+		this.registry.closeAll().awaitUninterruptibly(2, TimeUnit.SECONDS);
+		synchronized (this.udpChannels) {
+			for (Channel udp : this.udpChannels) {
+				udp.close();
+			}
+		}
+		this.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+	}
+
+	/** Configures a {@link WebTransportClient}. */
+	public static final class Builder {
+
+		private final List<byte[]> certificateHashes = new ArrayList<>();
+
+		private TrustManagerFactory trustManagerFactory;
+
+		private Duration idleTimeout = Duration.ofSeconds(30);
+
+		private Duration connectTimeout = Duration.ofSeconds(10);
+
+		private long streamReceiveWindow = 1024 * 1024;
+
+		private long connectionReceiveWindow = 16 * 1024 * 1024;
+
+		private int maxStreamsPerSession = 100;
+
+		private int threads = 1;
+
+		private Builder() {
+		}
+
+		/** Trust a server whose certificate has this SHA-256 (like a browser's {@code serverCertificateHashes}). */
+		public Builder trustCertificateHash(byte[] sha256) {
+			this.certificateHashes.add(sha256.clone());
+			return this;
+		}
+
+		/** Trust servers the given trust managers accept (CA-signed certificates). */
+		public Builder trustManagerFactory(TrustManagerFactory trustManagerFactory) {
+			this.trustManagerFactory = trustManagerFactory;
+			return this;
+		}
+
+		public Builder idleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+			return this;
+		}
+
+		public Builder connectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+			return this;
+		}
+
+		/** QUIC flow-control windows: per stream and per connection. */
+		public Builder receiveWindows(long perStream, long perConnection) {
+			this.streamReceiveWindow = perStream;
+			this.connectionReceiveWindow = perConnection;
+			return this;
+		}
+
+		/** Streams the server may open in one session (QUIC credit and the engine's limit). */
+		public Builder maxStreamsPerSession(int maxStreamsPerSession) {
+			this.maxStreamsPerSession = maxStreamsPerSession;
+			return this;
+		}
+
+		/** Event-loop threads of the client (connections are spread over them). */
+		public Builder threads(int threads) {
+			this.threads = threads;
+			return this;
+		}
+
+		public WebTransportClient build() {
+			return new WebTransportClient(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,382 @@
+package dev.stamp.webtransport.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import dev.stamp.core.RefusalLog;
+import dev.stamp.webtransport.protocol.Dialect;
+import dev.stamp.webtransport.protocol.HttpDatagrams;
+import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http3.Http3Settings;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.AttributeKey;
+import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.collection.LongObjectMap;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * The WebTransport state of one QUIC connection: its sessions, the streams and datagrams waiting for a session that
+ * is not known yet, the peer's dialect and datagram limit. Lives as an attribute of the {@link QuicChannel}; all
+ * mutating methods run on that channel's event loop (stream channels share it), so no locking is needed.
+ */
+public final class ConnectionState {
+
+	/** Where the state hangs on the QUIC channel. */
+	public static final AttributeKey<ConnectionState> KEY = AttributeKey.valueOf("stamp.webtransport.connection");
+
+	private final QuicChannel channel;
+
+	private final boolean server;
+
+	private final EngineLimits limits;
+
+	private final EngineStats stats;
+
+	private final Map<String, RefusalLog> refusalLogs;
+
+	private final LongObjectMap<SessionImpl> sessions = new LongObjectHashMap<>();
+
+	/** CONNECT streams seen but not yet sessions (server: being admitted; client: awaiting the response). */
+	private final Set<Long> connectsInProgress = new HashSet<>();
+
+	private final ArrayDeque<PendingStreamHandler> pendingStreams = new ArrayDeque<>();
+
+	private final ArrayDeque<PendingDatagram> pendingDatagrams = new ArrayDeque<>();
+
+	private final List<Consumer<SessionImpl>> sessionEndListeners = new ArrayList<>();
+
+	private long highestRequestStreamId = -4;
+
+	private int pendingBytes;
+
+	private ScheduledFuture<?> sweeper;
+
+	private volatile Dialect peerDialect = Dialect.UNKNOWN;
+
+	private volatile int maxDatagramFrameSize;
+
+	public ConnectionState(QuicChannel channel, boolean server, EngineLimits limits, EngineStats stats,
+			Map<String, RefusalLog> refusalLogs) {
+		this.channel = channel;
+		this.server = server;
+		this.limits = limits;
+		this.stats = stats;
+		this.refusalLogs = refusalLogs;
+	}
+
+	/** A shared map of refusal logs, one per reason, for all connections of an endpoint. */
+	public static Map<String, RefusalLog> newRefusalLogs() {
+		return new ConcurrentHashMap<>();
+	}
+
+	public static ConnectionState of(QuicChannel channel) {
+		return channel.attr(KEY).get();
+	}
+
+	public QuicChannel channel() {
+		return this.channel;
+	}
+
+	public EngineLimits limits() {
+		return this.limits;
+	}
+
+	public EngineStats stats() {
+		return this.stats;
+	}
+
+	public RefusalLog refusalLog(String reason) {
+		return this.refusalLogs.computeIfAbsent(reason,
+				(key) -> new RefusalLog("webtransport " + (this.server ? "server" : "client"), key, key, 0));
+	}
+
+	public Dialect peerDialect() {
+		return this.peerDialect;
+	}
+
+	public int maxDatagramFrameSize() {
+		return this.maxDatagramFrameSize;
+	}
+
+	public void datagramsNegotiated(int maxFrameSize) {
+		this.maxDatagramFrameSize = maxFrameSize;
+	}
+
+	public void onPeerSettings(Http3Settings settings) {
+		Dialect dialect = Dialect.fromSettings(settings);
+		if (dialect != Dialect.UNKNOWN) {
+			this.peerDialect = dialect;
+		}
+	}
+
+	/** The peer sent GOAWAY: its sessions should wrap up. */
+	public void onGoAway() {
+		for (SessionImpl session : sessions()) {
+			session.onDrainRequested();
+		}
+	}
+
+	/** Called with every session that ends (on the event loop). */
+	public void onSessionEnd(Consumer<SessionImpl> listener) {
+		this.sessionEndListeners.add(listener);
+	}
+
+	// ---- sessions
+
+	/** Sessions of this connection, a copy. */
+	public List<SessionImpl> sessions() {
+		return new ArrayList<>(this.sessions.values());
+	}
+
+	/** Sessions plus CONNECTs in progress: what the per-connection session limit counts. */
+	public int sessionCount() {
+		return this.sessions.size() + this.connectsInProgress.size();
+	}
+
+	/** A bidirectional stream turned out to be an HTTP/3 request (a CONNECT, maybe). */
+	public void requestStreamOpened(long streamId) {
+		this.connectsInProgress.add(streamId);
+		this.highestRequestStreamId = Math.max(this.highestRequestStreamId, streamId);
+	}
+
+	/** The first client-initiated bidirectional stream id not seen yet (for GOAWAY). */
+	public long nextUnseenRequestStreamId() {
+		return this.highestRequestStreamId + 4;
+	}
+
+	/** The request stream will not become a session (rejected, not a CONNECT, closed). */
+	public void requestStreamDone(long streamId) {
+		if (this.connectsInProgress.remove(streamId)) {
+			expirePendingFor(streamId, WebTransportErrorCodes.BUFFERED_STREAM_REJECTED);
+		}
+	}
+
+	/** Makes a session known; streams and datagrams waiting for it are handed over. */
+	public void registerSession(SessionImpl session) {
+		this.connectsInProgress.remove(session.id());
+		this.sessions.put(session.id(), session);
+		for (Iterator<PendingStreamHandler> it = this.pendingStreams.iterator(); it.hasNext();) {
+			PendingStreamHandler pending = it.next();
+			if (pending.sessionId() == session.id()) {
+				it.remove();
+				this.pendingBytes -= pending.bufferedBytes();
+				pending.promote(session);
+			}
+		}
+		for (Iterator<PendingDatagram> it = this.pendingDatagrams.iterator(); it.hasNext();) {
+			PendingDatagram pending = it.next();
+			if (pending.sessionId() == session.id()) {
+				it.remove();
+				this.pendingBytes -= pending.payload().length;
+				session.onDatagram(pending.payload());
+			}
+		}
+	}
+
+	void sessionEnded(SessionImpl session) {
+		if (this.sessions.remove(session.id()) != null) {
+			this.stats.releaseSession();
+			for (Consumer<SessionImpl> listener : this.sessionEndListeners) {
+				listener.accept(session);
+			}
+		}
+	}
+
+	// ---- peer streams
+
+	/**
+	 * A peer stream announced itself as belonging to {@code sessionId}. Called by the header decoders while they
+	 * are still in the pipeline: whatever this installs receives the bytes that followed the header.
+	 */
+	void routePeerStream(QuicStreamChannel stream, long sessionId) {
+		SessionImpl session = this.sessions.get(sessionId);
+		if (session != null) {
+			session.attachPeerStream(stream);
+			return;
+		}
+		if (!mayBecomeSession(sessionId)) {
+			this.stats.refused(EngineStats.STREAM_UNKNOWN_SESSION);
+			refusalLog(EngineStats.STREAM_UNKNOWN_SESSION).refused(this.channel.remoteSocketAddress());
+			SessionImpl.abortChannel(stream, WebTransportErrorCodes.SESSION_GONE);
+			return;
+		}
+		if (this.pendingStreams.size() >= this.limits.maxPendingStreams()) {
+			this.stats.refused(EngineStats.PENDING_STREAM_OVERFLOW);
+			refusalLog(EngineStats.PENDING_STREAM_OVERFLOW).refused(this.channel.remoteSocketAddress());
+			SessionImpl.abortChannel(stream, WebTransportErrorCodes.BUFFERED_STREAM_REJECTED);
+			return;
+		}
+		PendingStreamHandler pending = new PendingStreamHandler(this, stream, sessionId,
+				System.nanoTime() + this.limits.pendingTimeout().toNanos());
+		this.pendingStreams.add(pending);
+		stream.pipeline().addLast(pending);
+		scheduleSweep();
+	}
+
+	private boolean mayBecomeSession(long sessionId) {
+		if ((sessionId & 0x3) != 0) {
+			return false; // session ids are client-initiated bidirectional stream ids
+		}
+		if (this.connectsInProgress.contains(sessionId)) {
+			return true;
+		}
+		// A server has not seen this CONNECT yet if it is newer than every request stream so far.
+		return this.server && sessionId > this.highestRequestStreamId;
+	}
+
+	/** A waiting stream buffered more bytes; {@code false} if that exceeds the connection's pending budget. */
+	boolean reservePendingBytes(int bytes) {
+		if (this.pendingBytes + bytes > this.limits.maxPendingBytes()) {
+			return false;
+		}
+		this.pendingBytes += bytes;
+		return true;
+	}
+
+	/** A waiting stream went away or was refused. */
+	void pendingStreamGone(PendingStreamHandler pending) {
+		if (this.pendingStreams.remove(pending)) {
+			this.pendingBytes -= pending.bufferedBytes();
+		}
+	}
+
+	// ---- datagrams
+
+	/** A QUIC datagram arrived; the caller keeps ownership of {@code datagram}. */
+	public void onDatagram(ByteBuf datagram) {
+		long sessionId = HttpDatagrams.readSessionId(datagram);
+		if (sessionId < 0) {
+			this.stats.refused(EngineStats.DATAGRAM_MALFORMED);
+			return;
+		}
+		SessionImpl session = this.sessions.get(sessionId);
+		if (session != null) {
+			session.onDatagram(datagram);
+			return;
+		}
+		if (!mayBecomeSession(sessionId)) {
+			this.stats.refused(EngineStats.DATAGRAM_UNKNOWN_SESSION);
+			return;
+		}
+		int length = datagram.readableBytes();
+		if (this.pendingDatagrams.size() >= this.limits.maxPendingDatagrams() || !reservePendingBytes(length)) {
+			this.stats.refused(EngineStats.PENDING_DATAGRAM_OVERFLOW);
+			return;
+		}
+		byte[] payload = new byte[length];
+		datagram.readBytes(payload);
+		this.pendingDatagrams.add(new PendingDatagram(sessionId, payload,
+				System.nanoTime() + this.limits.pendingTimeout().toNanos()));
+		scheduleSweep();
+	}
+
+	// ---- expiry of what waits
+
+	private void scheduleSweep() {
+		if (this.sweeper == null) {
+			long periodMillis = Math.max(10, this.limits.pendingTimeout().toMillis() / 4);
+			this.sweeper = this.channel.eventLoop()
+				.scheduleAtFixedRate(this::sweep, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void sweep() {
+		long now = System.nanoTime();
+		for (Iterator<PendingStreamHandler> it = this.pendingStreams.iterator(); it.hasNext();) {
+			PendingStreamHandler pending = it.next();
+			if (now - pending.deadlineNanos() >= 0) {
+				it.remove();
+				this.pendingBytes -= pending.bufferedBytes();
+				this.stats.refused(EngineStats.PENDING_STREAM_EXPIRED);
+				pending.refuse(WebTransportErrorCodes.BUFFERED_STREAM_REJECTED);
+			}
+		}
+		for (Iterator<PendingDatagram> it = this.pendingDatagrams.iterator(); it.hasNext();) {
+			PendingDatagram pending = it.next();
+			if (now - pending.deadlineNanos() >= 0) {
+				it.remove();
+				this.pendingBytes -= pending.payload().length;
+				this.stats.refused(EngineStats.PENDING_DATAGRAM_EXPIRED);
+			}
+		}
+		if (this.pendingStreams.isEmpty() && this.pendingDatagrams.isEmpty()) {
+			this.sweeper.cancel(false);
+			this.sweeper = null;
+		}
+	}
+
+	private void expirePendingFor(long sessionId, long code) {
+		for (Iterator<PendingStreamHandler> it = this.pendingStreams.iterator(); it.hasNext();) {
+			PendingStreamHandler pending = it.next();
+			if (pending.sessionId() == sessionId) {
+				it.remove();
+				this.pendingBytes -= pending.bufferedBytes();
+				this.stats.refused(EngineStats.STREAM_UNKNOWN_SESSION);
+				pending.refuse(code);
+			}
+		}
+		for (Iterator<PendingDatagram> it = this.pendingDatagrams.iterator(); it.hasNext();) {
+			PendingDatagram pending = it.next();
+			if (pending.sessionId() == sessionId) {
+				it.remove();
+				this.pendingBytes -= pending.payload().length;
+				this.stats.refused(EngineStats.DATAGRAM_UNKNOWN_SESSION);
+			}
+		}
+	}
+
+	/** The QUIC connection closed: every session ends, waiting streams are dropped. */
+	public void connectionClosed() {
+		for (SessionImpl session : sessions()) {
+			session.onConnectStreamClosed();
+		}
+		for (PendingStreamHandler pending : this.pendingStreams.toArray(new PendingStreamHandler[0])) {
+			pending.releaseBuffered();
+		}
+		this.pendingStreams.clear();
+		this.pendingDatagrams.clear();
+		this.pendingBytes = 0;
+		if (this.sweeper != null) {
+			this.sweeper.cancel(false);
+			this.sweeper = null;
+		}
+	}
+
+	/** Debug view of this connection. */
+	public Map<String, Object> debugState() {
+		Map<String, Object> state = new java.util.LinkedHashMap<>();
+		state.put("remoteAddress", String.valueOf(this.channel.remoteSocketAddress()));
+		state.put("peerDialect", this.peerDialect.name());
+		state.put("maxDatagramFrameSize", this.maxDatagramFrameSize);
+		List<Map<String, Object>> list = new ArrayList<>();
+		for (SessionImpl session : sessions()) {
+			list.add(Map.of("id", session.id(), "path", session.path(), "draining", session.isDraining()));
+		}
+		state.put("sessions", list);
+		state.put("connectsInProgress", this.connectsInProgress.size());
+		state.put("pendingStreams", this.pendingStreams.size());
+		state.put("pendingDatagrams", this.pendingDatagrams.size());
+		state.put("pendingBytes", this.pendingBytes);
+		return state;
+	}
+
+	/** A datagram waiting for its session. */
+	private record PendingDatagram(long sessionId, byte[] payload, long deadlineNanos) {
+	}
+
+	static ConnectionState require(ChannelHandlerContext ctx) {
+		return of(((QuicStreamChannel) ctx.channel()).parent());
+	}
+
+}

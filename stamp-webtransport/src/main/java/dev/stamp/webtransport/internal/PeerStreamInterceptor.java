@@ -1,0 +1,32 @@
+package dev.stamp.webtransport.internal;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+
+/**
+ * Placed right after Netty's HTTP/3 connection handler on the QUIC channel: sees every peer-opened stream after
+ * Netty prepared its pipeline but before it is registered, and puts a {@link BidiStreamSniffer} in front of each
+ * bidirectional one. This is the "0x41 interception" (Netty has no hook for WebTransport bidirectional streams).
+ */
+public final class PeerStreamInterceptor extends ChannelInboundHandlerAdapter {
+
+	private final boolean server;
+
+	public PeerStreamInterceptor(boolean server) {
+		this.server = server;
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (msg instanceof QuicStreamChannel) {
+			QuicStreamChannel stream = (QuicStreamChannel) msg;
+			if (stream.type() == QuicStreamType.BIDIRECTIONAL && !stream.isLocalCreated()) {
+				stream.pipeline().addFirst(new BidiStreamSniffer(this.server));
+			}
+		}
+		ctx.fireChannelRead(msg);
+	}
+
+}

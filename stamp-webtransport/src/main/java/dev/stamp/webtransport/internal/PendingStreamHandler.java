@@ -1,0 +1,141 @@
+package dev.stamp.webtransport.internal;
+
+import java.util.ArrayDeque;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Holds a peer stream whose session is not known yet. Reading stops (auto-read off) so QUIC flow control holds
+ * further data at the peer; bytes already read are kept within the connection's pending budget. When the session
+ * appears, {@link #promote(SessionImpl)} hands the stream and its bytes over; on expiry or overflow the stream is
+ * refused. This handler owns the buffered {@link ByteBuf}s until it passes them on or releases them.
+ */
+final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
+
+	private final ConnectionState connection;
+
+	private final QuicStreamChannel stream;
+
+	private final long sessionId;
+
+	private final long deadlineNanos;
+
+	private final ArrayDeque<ByteBuf> buffered = new ArrayDeque<>();
+
+	private ChannelHandlerContext ctx;
+
+	private int bufferedBytes;
+
+	private boolean inputEnded;
+
+	private boolean done;
+
+	PendingStreamHandler(ConnectionState connection, QuicStreamChannel stream, long sessionId, long deadlineNanos) {
+		this.connection = connection;
+		this.stream = stream;
+		this.sessionId = sessionId;
+		this.deadlineNanos = deadlineNanos;
+	}
+
+	long sessionId() {
+		return this.sessionId;
+	}
+
+	long deadlineNanos() {
+		return this.deadlineNanos;
+	}
+
+	int bufferedBytes() {
+		return this.bufferedBytes;
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		this.ctx = ctx;
+		ctx.channel().config().setAutoRead(false);
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (!(msg instanceof ByteBuf) || this.done) {
+			ReferenceCountUtil.release(msg);
+			return;
+		}
+		ByteBuf data = (ByteBuf) msg;
+		if (!this.connection.reservePendingBytes(data.readableBytes())) {
+			data.release();
+			this.connection.pendingStreamGone(this);
+			this.connection.stats().refused(EngineStats.PENDING_STREAM_OVERFLOW);
+			refuse(dev.stamp.webtransport.protocol.WebTransportErrorCodes.BUFFERED_STREAM_REJECTED);
+			return;
+		}
+		// Kept until promote() passes it on or releaseBuffered() drops it.
+		this.buffered.add(data);
+		this.bufferedBytes += data.readableBytes();
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+		if (evt instanceof ChannelInputShutdownEvent) {
+			this.inputEnded = true;
+		}
+		ReferenceCountUtil.release(evt);
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		this.connection.pendingStreamGone(this);
+		releaseBuffered();
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		this.connection.pendingStreamGone(this);
+		releaseBuffered();
+		ctx.close();
+	}
+
+	/** The session is known now: attach the stream and replay what was buffered. */
+	void promote(SessionImpl session) {
+		if (this.done) {
+			return;
+		}
+		this.done = true;
+		if (!session.attachPeerStream(this.stream)) {
+			releaseBuffered();
+			return;
+		}
+		// Ownership of each buffer passes to the stream handler installed after this one.
+		ByteBuf data;
+		while ((data = this.buffered.poll()) != null) {
+			this.ctx.fireChannelRead(data);
+		}
+		this.bufferedBytes = 0;
+		this.ctx.fireChannelReadComplete();
+		if (this.inputEnded) {
+			this.ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+		}
+		this.ctx.pipeline().remove(this);
+	}
+
+	/** The stream is refused: drop its bytes and abort it. */
+	void refuse(long http3Code) {
+		this.done = true;
+		releaseBuffered();
+		SessionImpl.abortChannel(this.stream, http3Code);
+	}
+
+	void releaseBuffered() {
+		ByteBuf data;
+		while ((data = this.buffered.poll()) != null) {
+			data.release();
+		}
+		this.bufferedBytes = 0;
+	}
+
+}

@@ -1,0 +1,267 @@
+package dev.stamp.webtransport.server;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.stamp.webtransport.SessionCloseInfo;
+import dev.stamp.webtransport.internal.ConnectionState;
+import dev.stamp.webtransport.internal.EngineStats;
+import dev.stamp.webtransport.internal.SessionImpl;
+import dev.stamp.webtransport.internal.SessionInfo;
+import dev.stamp.webtransport.protocol.Dialect;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http3.DefaultHttp3Headers;
+import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
+import io.netty.handler.codec.http3.Http3DataFrame;
+import io.netty.handler.codec.http3.Http3Headers;
+import io.netty.handler.codec.http3.Http3HeadersFrame;
+import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
+import io.netty.handler.codec.quic.QuicException;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Handles one HTTP/3 request stream on the server: an extended CONNECT for WebTransport is checked against the
+ * session limits, handed to the {@link SessionAcceptor}, answered with 200 (stream kept open) or the rejection's
+ * status, and then carries the session's capsules. Any other request is answered 404.
+ */
+final class ConnectRequestHandler extends Http3RequestStreamInboundHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(ConnectRequestHandler.class);
+
+	/** Close code when a handler failed. */
+	static final long HANDLER_ERROR_CODE = 1;
+
+	private final WebTransportServer server;
+
+	private SessionImpl session;
+
+	private boolean requestSeen;
+
+	private boolean reserved;
+
+	private boolean inputClosed;
+
+	ConnectRequestHandler(WebTransportServer server) {
+		this.server = server;
+	}
+
+	@Override
+	protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
+		if (this.requestSeen) {
+			return; // trailers: nothing to do
+		}
+		this.requestSeen = true;
+		Http3Headers headers = frame.headers();
+		QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
+		ConnectionState connection = ConnectionState.of(stream.parent());
+		if (!"CONNECT".contentEquals(String.valueOf(headers.method()))
+				|| !"webtransport".contentEquals(String.valueOf(headers.protocol()))) {
+			respond(ctx, connection, 404, "not a WebTransport CONNECT");
+			return;
+		}
+		if (headers.path() == null || headers.authority() == null || headers.scheme() == null) {
+			respond(ctx, connection, 400, "missing :path, :authority or :scheme");
+			return;
+		}
+		if (!this.server.isAccepting()) {
+			refuse(ctx, connection, "shutting-down");
+			return;
+		}
+		if (connection.sessionCount() > this.server.config().maxSessionsPerConnection()) {
+			refuse(ctx, connection, EngineStats.MAX_SESSIONS_PER_CONNECTION);
+			return;
+		}
+		if (!this.server.stats().tryReserveSession(this.server.config().maxSessions())) {
+			refuse(ctx, connection, EngineStats.MAX_SESSIONS);
+			return;
+		}
+		this.reserved = true;
+		SessionRequest request = toRequest(stream, headers, connection);
+		CompletionStage<SessionDecision> decision;
+		try {
+			decision = this.server.config().acceptor().accept(request);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Session acceptor failed for {}", request.path(), ex);
+			decide(ctx, request, null, ex);
+			return;
+		}
+		decision.toCompletableFuture()
+			.orTimeout(this.server.config().admissionTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((result, error) -> ctx.executor().execute(() -> decide(ctx, request, result, error)));
+	}
+
+	private void refuse(ChannelHandlerContext ctx, ConnectionState connection, String reason) {
+		this.server.stats().refused(reason);
+		connection.refusalLog(reason).refused(ctx.channel().parent().remoteAddress());
+		respond(ctx, connection, 503, reason);
+	}
+
+	private void decide(ChannelHandlerContext ctx, SessionRequest request, SessionDecision decision, Throwable error) {
+		QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
+		ConnectionState connection = ConnectionState.of(stream.parent());
+		if (!stream.isActive() || this.inputClosed) {
+			releaseReservation();
+			connection.requestStreamDone(stream.streamId());
+			stream.close();
+			return;
+		}
+		if (error != null || decision == null) {
+			releaseReservation();
+			boolean timedOut = error instanceof TimeoutException;
+			if (!timedOut) {
+				logger.warn("Session acceptor failed for {}", request.path(), error);
+			}
+			respond(ctx, connection, timedOut ? 503 : 500, timedOut ? "admission timeout" : "acceptor failed");
+			return;
+		}
+		if (!decision.isAccepted()) {
+			releaseReservation();
+			logger.debug("Session request for {} from {} rejected: {}", request.path(), request.remoteAddress(),
+					decision);
+			respond(ctx, connection, decision.status(), decision.reason());
+			return;
+		}
+		Http3Headers response = new DefaultHttp3Headers().status("200");
+		if (request.dialect() == Dialect.DRAFT_02) {
+			response.add("sec-webtransport-http3-draft", "draft02");
+		}
+		ctx.writeAndFlush(new DefaultHttp3HeadersFrame(response));
+		this.reserved = false; // the session owns the slot now; ConnectionState releases it when the session ends
+		SessionInfo info = new SessionInfo(request.remoteAddress(), request.path(), request.query(),
+				request.authority(), request.origin(), request.headers(), request.dialect());
+		this.session = new SessionImpl(stream.streamId(), stream, connection, info, decision.pathParams(),
+				decision.attributes());
+		this.server.stats().sessionAccepted();
+		connection.registerSession(this.session);
+		runHandler(this.session, decision);
+	}
+
+	private void runHandler(SessionImpl session, SessionDecision decision) {
+		if (decision.handler() != null) {
+			Mono.defer(() -> Mono.from(decision.handler().handle(session))).subscribe(null, (error) -> {
+				logger.warn("WebTransport handler for {} failed", session.path(), error);
+				closeAfterHandler(session, HANDLER_ERROR_CODE, "internal error");
+			}, () -> closeAfterHandler(session, 0, ""));
+			return;
+		}
+		try {
+			this.server.blockingExecutor().execute(() -> {
+				try {
+					decision.blockingHandler().handle(session);
+					closeAfterHandler(session, 0, "");
+				}
+				catch (Throwable ex) {
+					if (ex instanceof InterruptedException) {
+						Thread.currentThread().interrupt();
+					}
+					logger.warn("WebTransport handler for {} failed", session.path(), ex);
+					closeAfterHandler(session, HANDLER_ERROR_CODE, "internal error");
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			this.server.stats().refused(EngineStats.HANDLER_REJECTED);
+			closeAfterHandler(session, HANDLER_ERROR_CODE, "server busy");
+		}
+	}
+
+	private static void closeAfterHandler(SessionImpl session, long code, String reason) {
+		if (session.isOpen()) {
+			session.close(code, reason).subscribe(null, (error) -> {
+			});
+		}
+	}
+
+	private void respond(ChannelHandlerContext ctx, ConnectionState connection, int status, String reason) {
+		this.server.stats().sessionRejected();
+		QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
+		connection.requestStreamDone(stream.streamId());
+		logger.debug("Answering {} to a request on stream {}: {}", status, stream.streamId(), reason);
+		ctx.writeAndFlush(new DefaultHttp3HeadersFrame(new DefaultHttp3Headers().status(String.valueOf(status))))
+			.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+	}
+
+	private void releaseReservation() {
+		if (this.reserved) {
+			this.reserved = false;
+			this.server.stats().releaseSession();
+		}
+	}
+
+	private static SessionRequest toRequest(QuicStreamChannel stream, Http3Headers headers,
+			ConnectionState connection) {
+		Map<String, List<String>> all = new LinkedHashMap<>();
+		headers.forEach((entry) -> all.computeIfAbsent(entry.getKey().toString().toLowerCase(java.util.Locale.ROOT),
+				(name) -> new ArrayList<>()).add(entry.getValue().toString()));
+		all.replaceAll((name, values) -> List.copyOf(values));
+		String fullPath = headers.path().toString();
+		int queryStart = fullPath.indexOf('?');
+		String path = (queryStart < 0) ? fullPath : fullPath.substring(0, queryStart);
+		String query = (queryStart < 0) ? null : fullPath.substring(queryStart + 1);
+		CharSequence origin = headers.get("origin");
+		Dialect dialect = connection.peerDialect();
+		if (dialect == Dialect.UNKNOWN) {
+			dialect = headers.contains("sec-webtransport-http3-draft02") ? Dialect.DRAFT_02 : Dialect.LATEST;
+		}
+		InetSocketAddress remote = (InetSocketAddress) stream.parent().remoteSocketAddress();
+		return new SessionRequest(stream.streamId(), remote, path, query, headers.authority().toString(),
+				(origin != null) ? origin.toString() : null, Map.copyOf(all), dialect);
+	}
+
+	@Override
+	protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
+		try {
+			if (this.session != null) {
+				this.session.onConnectStreamData(frame.content());
+			}
+		}
+		finally {
+			// Capsule bytes were copied by the decoder; the frame ends here.
+			frame.release();
+		}
+	}
+
+	@Override
+	protected void channelInputClosed(ChannelHandlerContext ctx) {
+		this.inputClosed = true;
+		if (this.session != null) {
+			this.session.onConnectStreamInputClosed();
+		}
+	}
+
+	@Override
+	protected void handleQuicException(ChannelHandlerContext ctx, QuicException exception) {
+		if (this.session != null) {
+			this.session.terminate(new SessionCloseInfo(0, "CONNECT stream reset", true), false);
+		}
+		ctx.close();
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
+		if (this.session != null) {
+			this.session.onConnectStreamClosed();
+		}
+		else {
+			ConnectionState connection = ConnectionState.of(stream.parent());
+			if (connection != null) {
+				connection.requestStreamDone(stream.streamId());
+			}
+			// If a decision is still due, decide() sees the inactive stream and releases the reservation.
+		}
+		ctx.fireChannelInactive();
+	}
+
+}

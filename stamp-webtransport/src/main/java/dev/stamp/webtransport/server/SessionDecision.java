@@ -1,0 +1,103 @@
+package dev.stamp.webtransport.server;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a {@link SessionAcceptor} decided about a {@link SessionRequest}: accept with a handler (and the path
+ * parameters and attributes routing and middleware produced), or reject with an HTTP status.
+ */
+public final class SessionDecision {
+
+	private final int status;
+
+	private final String reason;
+
+	private final WebTransportHandler handler;
+
+	private final BlockingWebTransportHandler blockingHandler;
+
+	private final Map<String, String> pathParams;
+
+	private final Map<String, Object> attributes;
+
+	private SessionDecision(int status, String reason, WebTransportHandler handler,
+			BlockingWebTransportHandler blockingHandler, Map<String, String> pathParams, Map<String, Object> attributes) {
+		this.status = status;
+		this.reason = reason;
+		this.handler = handler;
+		this.blockingHandler = blockingHandler;
+		this.pathParams = pathParams;
+		this.attributes = attributes;
+	}
+
+	/** Accept with a reactive handler. */
+	public static SessionDecision accept(WebTransportHandler handler) {
+		return accept(handler, Map.of(), Map.of());
+	}
+
+	/** Accept with a reactive handler, path parameters and attributes. */
+	public static SessionDecision accept(WebTransportHandler handler, Map<String, String> pathParams,
+			Map<String, Object> attributes) {
+		return new SessionDecision(200, null, Objects.requireNonNull(handler), null, Map.copyOf(pathParams),
+				Map.copyOf(attributes));
+	}
+
+	/** Accept with a blocking handler (run off the event loop). */
+	public static SessionDecision acceptBlocking(BlockingWebTransportHandler handler) {
+		return acceptBlocking(handler, Map.of(), Map.of());
+	}
+
+	/** Accept with a blocking handler, path parameters and attributes. */
+	public static SessionDecision acceptBlocking(BlockingWebTransportHandler handler, Map<String, String> pathParams,
+			Map<String, Object> attributes) {
+		return new SessionDecision(200, null, null, Objects.requireNonNull(handler), Map.copyOf(pathParams),
+				Map.copyOf(attributes));
+	}
+
+	/**
+	 * Reject: the CONNECT is answered with {@code status} (for example 404 no route, 403 forbidden, 429 rate
+	 * limited, 503 over capacity) and the stream is ended.
+	 * @param reason for logs and counters; not sent to the peer
+	 */
+	public static SessionDecision reject(int status, String reason) {
+		if (status < 300 || status > 599) {
+			throw new IllegalArgumentException("A rejection needs a 3xx-5xx status, was " + status);
+		}
+		return new SessionDecision(status, reason, null, null, Map.of(), Map.of());
+	}
+
+	public boolean isAccepted() {
+		return this.status == 200;
+	}
+
+	public int status() {
+		return this.status;
+	}
+
+	public String reason() {
+		return this.reason;
+	}
+
+	public WebTransportHandler handler() {
+		return this.handler;
+	}
+
+	public BlockingWebTransportHandler blockingHandler() {
+		return this.blockingHandler;
+	}
+
+	public Map<String, String> pathParams() {
+		return this.pathParams;
+	}
+
+	public Map<String, Object> attributes() {
+		return this.attributes;
+	}
+
+	@Override
+	public String toString() {
+		return isAccepted() ? "accept" : "reject(" + this.status + ", " + this.reason + ")";
+	}
+
+}

@@ -1,0 +1,369 @@
+package dev.stamp.webtransport.server;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.KeyManagerFactory;
+
+import dev.stamp.core.BlockingHandlerExecutor;
+import dev.stamp.core.ConnectionRegistry;
+import dev.stamp.core.RefusalLog;
+import dev.stamp.webtransport.WebTransportStats;
+import dev.stamp.webtransport.internal.ConnectionState;
+import dev.stamp.webtransport.internal.ControlStreamObserver;
+import dev.stamp.webtransport.internal.DatagramHandler;
+import dev.stamp.webtransport.internal.EngineStats;
+import dev.stamp.webtransport.internal.PeerStreamInterceptor;
+import dev.stamp.webtransport.internal.SessionImpl;
+import dev.stamp.webtransport.internal.StreamTypeDispatch;
+import dev.stamp.webtransport.protocol.WebTransportSettings;
+import dev.stamp.webtransport.tls.DevelopmentCertificate;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.http3.DefaultHttp3GoAwayFrame;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
+import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A WebTransport-over-HTTP/3 server on Netty QUIC (quiche), free of Spring.
+ * <p>
+ * {@link #start()} binds the UDP port; each QUIC connection (ALPN {@code h3}) gets Netty's HTTP/3 connection handler
+ * with WebTransport SETTINGS for both dialects, the 0x41 stream interception, datagram handling and the per-connection
+ * {@link ConnectionState}. CONNECT requests go through the configured {@link SessionAcceptor}.
+ * {@link #shutdownGracefully(Duration)} stops accepting, sends GOAWAY and DRAIN, waits for sessions within the grace
+ * period, then closes what is left; it never waits longer than the grace period plus a few seconds.
+ */
+public final class WebTransportServer implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(WebTransportServer.class);
+
+	/** H3_NO_ERROR, for closing connections at shutdown. */
+	private static final int H3_NO_ERROR = 0x100;
+
+	/** H3_EXCESSIVE_LOAD, for connections over the limit. */
+	private static final int H3_EXCESSIVE_LOAD = 0x107;
+
+	private final WebTransportServerConfig config;
+
+	private final EngineStats stats = new EngineStats();
+
+	private final ConnectionRegistry registry;
+
+	private final Map<String, RefusalLog> refusalLogs = ConnectionState.newRefusalLogs();
+
+	private final DevelopmentCertificate developmentCertificate;
+
+	private final ExecutorService blockingExecutor;
+
+	private final boolean ownsBlockingExecutor;
+
+	private EventLoopGroup group;
+
+	private Channel udpChannel;
+
+	private volatile boolean accepting;
+
+	private volatile boolean stopped;
+
+	public WebTransportServer(WebTransportServerConfig config) {
+		this.config = config;
+		this.registry = new ConnectionRegistry("webtransport", config.maxConnections());
+		this.developmentCertificate = (config.keyManagerFactory() == null) ? DevelopmentCertificate.generate() : null;
+		this.ownsBlockingExecutor = config.blockingExecutor() == null;
+		this.blockingExecutor = this.ownsBlockingExecutor
+				? BlockingHandlerExecutor.create("stamp-webtransport-", 64, 1024) : config.blockingExecutor();
+	}
+
+	/** Binds the port and starts accepting connections. */
+	public synchronized WebTransportServer start() {
+		if (this.group != null) {
+			throw new IllegalStateException("Already started");
+		}
+		KeyManagerFactory keys = (this.developmentCertificate != null)
+				? this.developmentCertificate.keyManagerFactory() : this.config.keyManagerFactory();
+		QuicSslContext ssl = QuicSslContextBuilder
+			.forServer(keys, (this.developmentCertificate != null) ? null : this.config.keyPassword())
+			.applicationProtocols("h3")
+			.build();
+		long streamWindow = this.config.streamReceiveWindow();
+		int perConnection = this.config.maxSessionsPerConnection();
+		int perSession = this.config.maxStreamsPerSession();
+		ChannelHandler codec = Http3.newQuicServerCodecBuilder()
+			.sslContext(ssl)
+			.maxIdleTimeout(this.config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.initialMaxData(this.config.connectionReceiveWindow())
+			.initialMaxStreamDataBidirectionalLocal(streamWindow)
+			.initialMaxStreamDataBidirectionalRemote(streamWindow)
+			.initialMaxStreamDataUnidirectional(streamWindow)
+			// One CONNECT per session plus its streams, with one spare so the per-session limit is what refuses.
+			.initialMaxStreamsBidirectional(Math.min(100_000L, (long) perConnection * (perSession + 1) + 1))
+			.initialMaxStreamsUnidirectional(Math.min(100_000L, (long) perConnection * perSession + 4))
+			.datagram(1024, 1024)
+			.tokenHandler(InsecureQuicTokenHandler.INSTANCE)
+			.handler(new ConnectionInitializer())
+			.build();
+		this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+		try {
+			this.udpChannel = new Bootstrap().group(this.group)
+				.channel(NioDatagramChannel.class)
+				.handler(codec)
+				.bind(this.config.host(), this.config.port())
+				.sync()
+				.channel();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+			throw new IllegalStateException("Interrupted while binding", ex);
+		}
+		catch (RuntimeException ex) {
+			this.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+			throw ex;
+		}
+		this.accepting = true;
+		if (this.developmentCertificate != null) {
+			logger.info("WebTransport server on {} with a development certificate (valid {} days), SHA-256 {}",
+					localAddress(), DevelopmentCertificate.DEFAULT_VALIDITY.toDays(),
+					this.developmentCertificate.sha256Base64());
+		}
+		else {
+			logger.info("WebTransport server on {}", localAddress());
+		}
+		return this;
+	}
+
+	/** The bound address (the real port when configured with port 0). */
+	public InetSocketAddress localAddress() {
+		return (InetSocketAddress) this.udpChannel.localAddress();
+	}
+
+	/** The generated development certificate, or {@code null} if key material was configured. */
+	public DevelopmentCertificate developmentCertificate() {
+		return this.developmentCertificate;
+	}
+
+	public WebTransportServerConfig config() {
+		return this.config;
+	}
+
+	/** Whether new connections and sessions are accepted (false once a shutdown began). */
+	public boolean isAccepting() {
+		return this.accepting;
+	}
+
+	EngineStats stats() {
+		return this.stats;
+	}
+
+	ExecutorService blockingExecutor() {
+		return this.blockingExecutor;
+	}
+
+	/** The counters, for health and metrics. */
+	public WebTransportStats statistics() {
+		return this.stats.snapshot(this.registry.stats());
+	}
+
+	/** A per-connection view of sessions and waiting streams, for debugging (an actuator endpoint). */
+	public Map<String, Object> debugState() {
+		Map<String, Object> state = new LinkedHashMap<>();
+		state.put("localAddress", String.valueOf(localAddress()));
+		state.put("accepting", this.accepting);
+		state.put("statistics", statistics());
+		List<Object> connections = new ArrayList<>();
+		for (Channel channel : this.registry.channels()) {
+			ConnectionState connection = ConnectionState.of((QuicChannel) channel);
+			if (connection == null) {
+				continue;
+			}
+			Future<Map<String, Object>> snapshot = channel.eventLoop().submit(connection::debugState);
+			if (snapshot.awaitUninterruptibly(1, TimeUnit.SECONDS) && snapshot.isSuccess()) {
+				connections.add(snapshot.getNow());
+			}
+		}
+		state.put("connections", connections);
+		return state;
+	}
+
+	/**
+	 * Shuts down gracefully: stops accepting, sends GOAWAY and DRAIN_WEBTRANSPORT_SESSION to every session, waits up
+	 * to {@code gracePeriod} for sessions to end, then closes the remaining sessions (code 0, "server shutting
+	 * down") and connections, and releases the port. Blocks at most the grace period plus about 3 seconds.
+	 */
+	public void shutdownGracefully(Duration gracePeriod) {
+		synchronized (this) {
+			if (this.stopped || this.group == null) {
+				return;
+			}
+			this.stopped = true;
+			this.accepting = false;
+		}
+		long deadline = System.nanoTime() + gracePeriod.toNanos();
+		for (Channel channel : this.registry.channels()) {
+			channel.eventLoop().execute(() -> announceShutdown((QuicChannel) channel));
+		}
+		try {
+			while (this.stats.activeSessions() > 0 && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			for (Channel channel : this.registry.channels()) {
+				channel.eventLoop().execute(() -> closeConnection((QuicChannel) channel));
+			}
+			this.registry.channels().newCloseFuture().await(2, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.registry.closeAll();
+		this.udpChannel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+		this.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+		if (this.ownsBlockingExecutor) {
+			this.blockingExecutor.shutdownNow();
+		}
+		logger.info("WebTransport server on {} stopped", this.udpChannel.localAddress());
+	}
+
+	private void announceShutdown(QuicChannel channel) {
+		ConnectionState connection = ConnectionState.of(channel);
+		QuicStreamChannel control = Http3.getLocalControlStream(channel);
+		if (control != null && control.isActive()) {
+			// GOAWAY carries the first request stream id this server will not process: every id from now on.
+			control.writeAndFlush(new DefaultHttp3GoAwayFrame(connection.nextUnseenRequestStreamId()));
+		}
+		for (SessionImpl session : connection.sessions()) {
+			session.drain().subscribe(null, (error) -> {
+			});
+		}
+	}
+
+	private void closeConnection(QuicChannel channel) {
+		ConnectionState connection = ConnectionState.of(channel);
+		if (connection != null) {
+			for (SessionImpl session : connection.sessions()) {
+				session.terminate(new dev.stamp.webtransport.SessionCloseInfo(0, "server shutting down", false),
+						true);
+			}
+		}
+		// Let the CLOSE capsules leave before the connection closes.
+		channel.eventLoop().schedule(() -> {
+			channel.close(true, H3_NO_ERROR, Unpooled.EMPTY_BUFFER);
+		}, 50, TimeUnit.MILLISECONDS);
+	}
+
+	/** Shuts down with the configured grace period. */
+	@Override
+	public void close() {
+		shutdownGracefully(this.config.shutdownGracePeriod());
+	}
+
+	/** Sets up each new QUIC connection. */
+	private final class ConnectionInitializer extends ChannelInitializer<QuicChannel> {
+
+		@Override
+		protected void initChannel(QuicChannel channel) {
+			if (!WebTransportServer.this.accepting || !WebTransportServer.this.registry.tryRegister(channel)) {
+				channel.close(true, H3_EXCESSIVE_LOAD, Unpooled.EMPTY_BUFFER);
+				return;
+			}
+			ConnectionState connection = new ConnectionState(channel, true, WebTransportServer.this.config.engineLimits(),
+					WebTransportServer.this.stats, WebTransportServer.this.refusalLogs);
+			channel.attr(ConnectionState.KEY).set(connection);
+			WebTransportServerConfig config = WebTransportServer.this.config;
+			channel.pipeline()
+				.addLast(new HandshakeTimeoutHandler(config.handshakeTimeout(), WebTransportServer.this.stats))
+				.addLast(new Http3ServerConnectionHandler(new RequestStreamInitializer(),
+						new ControlStreamObserver(connection), StreamTypeDispatch.INSTANCE,
+						WebTransportSettings.localSettings(config.maxSessionsPerConnection(),
+								config.maxStreamsPerSession()),
+						true, WebTransportSettings.VALIDATOR))
+				.addLast(new PeerStreamInterceptor(true))
+				.addLast(new DatagramHandler());
+		}
+
+	}
+
+	/** Gives every HTTP/3 request stream its own {@link ConnectRequestHandler}. */
+	private final class RequestStreamInitializer extends ChannelInitializer<QuicStreamChannel> {
+
+		@Override
+		protected void initChannel(QuicStreamChannel stream) {
+			stream.config().setAllowHalfClosure(true);
+			stream.pipeline().addLast(new ConnectRequestHandler(WebTransportServer.this));
+		}
+
+	}
+
+	/** Closes a connection whose QUIC handshake did not finish in time. */
+	private static final class HandshakeTimeoutHandler extends ChannelInboundHandlerAdapter {
+
+		private final Duration timeout;
+
+		private final EngineStats stats;
+
+		private ScheduledFuture<?> timer;
+
+		HandshakeTimeoutHandler(Duration timeout, EngineStats stats) {
+			this.timeout = timeout;
+			this.stats = stats;
+		}
+
+		@Override
+		public void handlerAdded(ChannelHandlerContext ctx) {
+			if (ctx.channel().isActive()) {
+				ctx.pipeline().remove(this);
+				return;
+			}
+			this.timer = ctx.executor().schedule(() -> {
+				if (!ctx.channel().isActive() && ctx.channel().isOpen()) {
+					this.stats.refused(EngineStats.HANDSHAKE_TIMEOUT);
+					ctx.channel().close();
+				}
+			}, this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+
+		@Override
+		public void channelActive(ChannelHandlerContext ctx) {
+			cancel();
+			ctx.fireChannelActive();
+			ctx.pipeline().remove(this);
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext ctx) {
+			cancel();
+			ctx.fireChannelInactive();
+		}
+
+		private void cancel() {
+			if (this.timer != null) {
+				this.timer.cancel(false);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,336 @@
+package dev.stamp.webtransport.server;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+
+import javax.net.ssl.KeyManagerFactory;
+
+import dev.stamp.webtransport.internal.EngineLimits;
+
+/**
+ * Everything a {@link WebTransportServer} needs; immutable, built with {@link #builder(SessionAcceptor)}. The
+ * Spring starter maps {@code stamp.webtransport.*} properties onto the builder.
+ */
+public final class WebTransportServerConfig {
+
+	private final String host;
+
+	private final int port;
+
+	private final KeyManagerFactory keyManagerFactory;
+
+	private final String keyPassword;
+
+	private final SessionAcceptor acceptor;
+
+	private final int maxConnections;
+
+	private final int maxSessions;
+
+	private final int maxSessionsPerConnection;
+
+	private final int maxStreamsPerSession;
+
+	private final int maxDatagramPayloadSize;
+
+	private final Duration idleTimeout;
+
+	private final Duration handshakeTimeout;
+
+	private final Duration admissionTimeout;
+
+	private final Duration shutdownGracePeriod;
+
+	private final int maxPendingStreams;
+
+	private final int maxPendingBytes;
+
+	private final int maxPendingDatagrams;
+
+	private final Duration pendingTimeout;
+
+	private final int datagramQueueSize;
+
+	private final long streamReceiveWindow;
+
+	private final long connectionReceiveWindow;
+
+	private final ExecutorService blockingExecutor;
+
+	private WebTransportServerConfig(Builder builder) {
+		this.host = builder.host;
+		this.port = builder.port;
+		this.keyManagerFactory = builder.keyManagerFactory;
+		this.keyPassword = builder.keyPassword;
+		this.acceptor = builder.acceptor;
+		this.maxConnections = positive("max-connections", builder.maxConnections);
+		this.maxSessions = positive("max-sessions", builder.maxSessions);
+		this.maxSessionsPerConnection = positive("max-sessions-per-connection", builder.maxSessionsPerConnection);
+		this.maxStreamsPerSession = positive("max-streams-per-session", builder.maxStreamsPerSession);
+		this.maxDatagramPayloadSize = positive("max-datagram-size", builder.maxDatagramPayloadSize);
+		this.idleTimeout = builder.idleTimeout;
+		this.handshakeTimeout = builder.handshakeTimeout;
+		this.admissionTimeout = builder.admissionTimeout;
+		this.shutdownGracePeriod = builder.shutdownGracePeriod;
+		this.maxPendingStreams = positive("max-pending-streams", builder.maxPendingStreams);
+		this.maxPendingBytes = positive("max-pending-bytes", builder.maxPendingBytes);
+		this.maxPendingDatagrams = positive("max-pending-datagrams", builder.maxPendingDatagrams);
+		this.pendingTimeout = builder.pendingTimeout;
+		this.datagramQueueSize = positive("datagram-queue-size", builder.datagramQueueSize);
+		this.streamReceiveWindow = builder.streamReceiveWindow;
+		this.connectionReceiveWindow = builder.connectionReceiveWindow;
+		this.blockingExecutor = builder.blockingExecutor;
+	}
+
+	private static int positive(String name, int value) {
+		if (value < 1) {
+			throw new IllegalArgumentException(name + " must be at least 1, was " + value);
+		}
+		return value;
+	}
+
+	/** A builder with defaults: port 4433 on all interfaces, development certificate, 10,000 connections. */
+	public static Builder builder(SessionAcceptor acceptor) {
+		return new Builder(acceptor);
+	}
+
+	public String host() {
+		return this.host;
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	/** The TLS key material, or {@code null} to generate a development certificate. */
+	public KeyManagerFactory keyManagerFactory() {
+		return this.keyManagerFactory;
+	}
+
+	public String keyPassword() {
+		return this.keyPassword;
+	}
+
+	public SessionAcceptor acceptor() {
+		return this.acceptor;
+	}
+
+	public int maxConnections() {
+		return this.maxConnections;
+	}
+
+	public int maxSessions() {
+		return this.maxSessions;
+	}
+
+	public int maxSessionsPerConnection() {
+		return this.maxSessionsPerConnection;
+	}
+
+	public int maxStreamsPerSession() {
+		return this.maxStreamsPerSession;
+	}
+
+	public int maxDatagramPayloadSize() {
+		return this.maxDatagramPayloadSize;
+	}
+
+	public Duration idleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public Duration handshakeTimeout() {
+		return this.handshakeTimeout;
+	}
+
+	public Duration admissionTimeout() {
+		return this.admissionTimeout;
+	}
+
+	public Duration shutdownGracePeriod() {
+		return this.shutdownGracePeriod;
+	}
+
+	public long streamReceiveWindow() {
+		return this.streamReceiveWindow;
+	}
+
+	public long connectionReceiveWindow() {
+		return this.connectionReceiveWindow;
+	}
+
+	/** The executor for blocking handlers, or {@code null} to let the server create (and own) one. */
+	public ExecutorService blockingExecutor() {
+		return this.blockingExecutor;
+	}
+
+	/** The engine-level limits derived from this configuration. */
+	public EngineLimits engineLimits() {
+		return new EngineLimits(this.maxStreamsPerSession, this.maxPendingStreams, this.maxPendingBytes,
+				this.maxPendingDatagrams, this.pendingTimeout, this.datagramQueueSize, this.maxDatagramPayloadSize);
+	}
+
+	/** Builds a {@link WebTransportServerConfig}. */
+	public static final class Builder {
+
+		private String host = "0.0.0.0";
+
+		private int port = 4433;
+
+		private KeyManagerFactory keyManagerFactory;
+
+		private String keyPassword;
+
+		private final SessionAcceptor acceptor;
+
+		private int maxConnections = 10_000;
+
+		private int maxSessions = 10_000;
+
+		private int maxSessionsPerConnection = 16;
+
+		private int maxStreamsPerSession = 100;
+
+		private int maxDatagramPayloadSize = 65_535;
+
+		private Duration idleTimeout = Duration.ofSeconds(30);
+
+		private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+		private Duration admissionTimeout = Duration.ofSeconds(10);
+
+		private Duration shutdownGracePeriod = Duration.ofSeconds(10);
+
+		private int maxPendingStreams = 16;
+
+		private int maxPendingBytes = 64 * 1024;
+
+		private int maxPendingDatagrams = 32;
+
+		private Duration pendingTimeout = Duration.ofSeconds(2);
+
+		private int datagramQueueSize = 256;
+
+		private long streamReceiveWindow = 1024 * 1024;
+
+		private long connectionReceiveWindow = 16 * 1024 * 1024;
+
+		private ExecutorService blockingExecutor;
+
+		private Builder(SessionAcceptor acceptor) {
+			this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
+		}
+
+		/** The address to bind, for example {@code 127.0.0.1}; default all interfaces. */
+		public Builder host(String host) {
+			this.host = host;
+			return this;
+		}
+
+		/** The UDP port; 0 picks a free one (see {@link WebTransportServer#localAddress()}). Default 4433. */
+		public Builder port(int port) {
+			this.port = port;
+			return this;
+		}
+
+		/** TLS key material (ECDSA or RSA); without it a development certificate is generated. */
+		public Builder keyManagerFactory(KeyManagerFactory keyManagerFactory, String keyPassword) {
+			this.keyManagerFactory = keyManagerFactory;
+			this.keyPassword = keyPassword;
+			return this;
+		}
+
+		public Builder maxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+			return this;
+		}
+
+		/** Sessions open at once over all connections; over it a CONNECT is answered 503. */
+		public Builder maxSessions(int maxSessions) {
+			this.maxSessions = maxSessions;
+			return this;
+		}
+
+		/** Sessions open at once on one connection; over it a CONNECT is answered 503. */
+		public Builder maxSessionsPerConnection(int maxSessionsPerConnection) {
+			this.maxSessionsPerConnection = maxSessionsPerConnection;
+			return this;
+		}
+
+		/** Peer-opened streams open at once in one session; further ones are reset with H3_REQUEST_REJECTED. */
+		public Builder maxStreamsPerSession(int maxStreamsPerSession) {
+			this.maxStreamsPerSession = maxStreamsPerSession;
+			return this;
+		}
+
+		/** Caps the datagram payload handlers may send and receive (QUIC may allow less, never more). */
+		public Builder maxDatagramPayloadSize(int maxDatagramPayloadSize) {
+			this.maxDatagramPayloadSize = maxDatagramPayloadSize;
+			return this;
+		}
+
+		public Builder idleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+			return this;
+		}
+
+		/** How long a QUIC handshake may take before the connection is dropped. */
+		public Builder handshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
+			return this;
+		}
+
+		/** How long the {@link SessionAcceptor} may take before the CONNECT is answered 503. */
+		public Builder admissionTimeout(Duration admissionTimeout) {
+			this.admissionTimeout = admissionTimeout;
+			return this;
+		}
+
+		/** How long a graceful shutdown waits for sessions to end after DRAIN before closing them. */
+		public Builder shutdownGracePeriod(Duration shutdownGracePeriod) {
+			this.shutdownGracePeriod = shutdownGracePeriod;
+			return this;
+		}
+
+		/**
+		 * Bounds for streams and datagrams that arrive before their session is known.
+		 * @param maxStreams streams per connection
+		 * @param maxBytes bytes per connection (streams and datagrams together)
+		 * @param maxDatagrams datagrams per connection
+		 * @param timeout how long they may wait
+		 */
+		public Builder pendingLimits(int maxStreams, int maxBytes, int maxDatagrams, Duration timeout) {
+			this.maxPendingStreams = maxStreams;
+			this.maxPendingBytes = maxBytes;
+			this.maxPendingDatagrams = maxDatagrams;
+			this.pendingTimeout = timeout;
+			return this;
+		}
+
+		/** Received datagrams a session queues for its handler before dropping new ones. */
+		public Builder datagramQueueSize(int datagramQueueSize) {
+			this.datagramQueueSize = datagramQueueSize;
+			return this;
+		}
+
+		/** QUIC flow-control windows: per stream and per connection. */
+		public Builder receiveWindows(long perStream, long perConnection) {
+			this.streamReceiveWindow = perStream;
+			this.connectionReceiveWindow = perConnection;
+			return this;
+		}
+
+		/** The executor of blocking handlers (the caller owns it); by default the server creates one. */
+		public Builder blockingExecutor(ExecutorService blockingExecutor) {
+			this.blockingExecutor = blockingExecutor;
+			return this;
+		}
+
+		public WebTransportServerConfig build() {
+			return new WebTransportServerConfig(this);
+		}
+
+	}
+
+}

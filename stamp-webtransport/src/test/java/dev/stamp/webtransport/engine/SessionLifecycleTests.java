@@ -1,0 +1,122 @@
+package dev.stamp.webtransport.engine;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.stamp.webtransport.SessionCloseInfo;
+import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.WebTransportStream;
+import dev.stamp.webtransport.WebTransportStreamException;
+import dev.stamp.webtransport.server.SessionAcceptor;
+import dev.stamp.webtransport.support.TestEndpoints;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** Session close codes and reasons, drain, and stream reset codes in both directions. */
+class SessionLifecycleTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private TestEndpoints endpoints;
+
+	@AfterEach
+	void stop() {
+		if (this.endpoints != null) {
+			this.endpoints.close();
+		}
+	}
+
+	@Test
+	void clientCloseCodeAndReasonReachTheServer() throws Exception {
+		CompletableFuture<SessionCloseInfo> seen = new CompletableFuture<>();
+		this.endpoints = TestEndpoints.start(SessionAcceptor.of((session) -> session.closeSignal()
+			.doOnNext(seen::complete)
+			.then()));
+		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/close")).block(TIMEOUT);
+		session.close(0xfffffffeL, "bye ✓ from the client").block(TIMEOUT);
+		assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo(new SessionCloseInfo(0xfffffffeL, "bye ✓ from the client", true));
+		assertThat(session.awaitClose(TIMEOUT)).isEqualTo(new SessionCloseInfo(0xfffffffeL, "bye ✓ from the client", false));
+		assertThat(session.isOpen()).isFalse();
+	}
+
+	@Test
+	void serverCloseCodeAndReasonReachTheClient() {
+		this.endpoints = TestEndpoints.start(SessionAcceptor.of((session) -> session.close(7, "server says bye")));
+		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/close")).block(TIMEOUT);
+		assertThat(session.awaitClose(TIMEOUT)).isEqualTo(new SessionCloseInfo(7, "server says bye", true));
+	}
+
+	@Test
+	void handlerCompletionClosesTheSessionWithCodeZero() {
+		this.endpoints = TestEndpoints.start(SessionAcceptor.of((session) -> Mono.empty()));
+		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/short")).block(TIMEOUT);
+		assertThat(session.awaitClose(TIMEOUT)).isEqualTo(new SessionCloseInfo(0, "", true));
+	}
+
+	@Test
+	void failingHandlerClosesTheSessionWithAnErrorCode() {
+		this.endpoints = TestEndpoints.start(SessionAcceptor.ofBlocking((session) -> {
+			throw new IllegalStateException("boom");
+		}));
+		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/fail")).block(TIMEOUT);
+		assertThat(session.awaitClose(TIMEOUT)).isEqualTo(new SessionCloseInfo(1, "internal error", true));
+	}
+
+	@Test
+	void drainIsSignalledBothWays() throws Exception {
+		CompletableFuture<Boolean> serverSawDrain = new CompletableFuture<>();
+		this.endpoints = TestEndpoints.start(SessionAcceptor.of((session) -> session.drainSignal()
+			.doOnSuccess((v) -> serverSawDrain.complete(session.isDraining()))
+			.then(session.drain())
+			.then(session.closeSignal())
+			.then()));
+		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/drain")).block(TIMEOUT);
+		session.drain().block(TIMEOUT);
+		assertThat(serverSawDrain.get(10, TimeUnit.SECONDS)).isTrue();
+		session.drainSignal().block(TIMEOUT);
+		assertThat(session.isDraining()).isTrue();
+		assertThat(session.isOpen()).isTrue();
+	}
+
+	@Test
+	void streamResetCodesAreMappedBothWays() throws Exception {
+		CompletableFuture<Throwable> serverSaw = new CompletableFuture<>();
+		this.endpoints = TestEndpoints.start(SessionAcceptor.of((session) -> session.acceptedBidiStreams()
+			.flatMap((stream) -> stream.receive()
+				.then()
+				.doOnError(serverSaw::complete)
+				.onErrorResume((ex) -> Mono.fromRunnable(() -> stream.reset(4242)))) // answer with our own code
+			.then()));
+		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/reset")).block(TIMEOUT);
+		WebTransportStream stream = session.openBidiStream().block(TIMEOUT);
+		stream.write("partial".getBytes()).block(TIMEOUT);
+		stream.reset(0xfffffff0L);
+		Throwable fromClient = serverSaw.get(10, TimeUnit.SECONDS);
+		assertThat(fromClient).isInstanceOf(WebTransportStreamException.class);
+		assertThat(((WebTransportStreamException) fromClient).code()).isEqualTo(0xfffffff0L);
+		assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> stream.receive().blockLast(TIMEOUT))
+			.havingRootCause()
+			.isInstanceOfSatisfying(WebTransportStreamException.class, (ex) -> assertThat(ex.code()).isEqualTo(4242));
+	}
+
+	@Test
+	void closingTheSessionEndsItsStreams() throws Exception {
+		this.endpoints = TestEndpoints.start(SessionAcceptor.of((session) -> session.acceptedBidiStreams()
+			.flatMap((stream) -> session.close(3, "closing with an open stream"))
+			.then()));
+		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/x")).block(TIMEOUT);
+		WebTransportStream stream = session.openBidiStream().block(TIMEOUT);
+		stream.write(new byte[] { 1 }).block(TIMEOUT);
+		assertThat(session.awaitClose(TIMEOUT).code()).isEqualTo(3);
+		assertThatExceptionOfType(RuntimeException.class)
+			.isThrownBy(() -> Flux.from(stream.receive()).blockLast(TIMEOUT));
+		assertThat(session.acceptBidiStream(Duration.ofMillis(100))).isNull();
+	}
+
+}
