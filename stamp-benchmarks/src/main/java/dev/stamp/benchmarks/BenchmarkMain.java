@@ -28,6 +28,9 @@ public final class BenchmarkMain {
 
 	static final List<String> HTTP_PEERS = List.of("raw", "webflux", "stamp-blocking", "stamp-reactive");
 
+	/** Diagnostic HTTP peer: raw Reactor Netty with the idle and read timeouts Stamp's HTTP listener sets. */
+	static final String RAW_WITH_TIMEOUTS = "raw-timeouts";
+
 	static final List<String> ECHO_PEERS = List.of("raw", "stamp-blocking", "stamp-reactive");
 
 	static final List<String> MEMORY_PEERS = List.of("raw", "stamp");
@@ -74,7 +77,7 @@ public final class BenchmarkMain {
 			if (!options.prewarm.isZero()) {
 				// One unrecorded pass over every peer first, so that no peer of round 1 meets a cold JIT.
 				for (String scenario : scenarios) {
-					for (String peer : scenario.equals("http") ? HTTP_PEERS : ECHO_PEERS) {
+					for (String peer : peers(options, scenario)) {
 						LoadGenerator.Result result = load.run(kind(scenario), server.port(scenario + "/" + peer),
 								options.connections, options.payload, Duration.ZERO, options.prewarm,
 								options.maxRequestsPerConnection, cpu);
@@ -85,7 +88,7 @@ public final class BenchmarkMain {
 			}
 			for (int round = 0; round < options.rounds; round++) {
 				for (String scenario : scenarios) {
-					List<String> peers = new ArrayList<>(scenario.equals("http") ? HTTP_PEERS : ECHO_PEERS);
+					List<String> peers = new ArrayList<>(peers(options, scenario));
 					if (round % 2 == 1) {
 						Collections.reverse(peers);
 					}
@@ -105,6 +108,19 @@ public final class BenchmarkMain {
 			}
 			report.leakReports += server.leakReports();
 		}
+	}
+
+	/** The peers of a scenario, in report order. */
+	static List<String> peers(BenchmarkOptions options, String scenario) {
+		if (!scenario.equals("http")) {
+			return ECHO_PEERS;
+		}
+		if (!options.diagnostics) {
+			return HTTP_PEERS;
+		}
+		List<String> peers = new ArrayList<>(HTTP_PEERS);
+		peers.add(1, RAW_WITH_TIMEOUTS);
+		return peers;
 	}
 
 	private static LoadGenerator.Kind kind(String scenario) {

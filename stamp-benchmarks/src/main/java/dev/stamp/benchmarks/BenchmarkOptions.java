@@ -18,6 +18,9 @@ final class BenchmarkOptions {
 
 	boolean smoke;
 
+	/** Adds diagnostic peers that explain a difference rather than compete (see {@link BenchmarkMain#peers}). */
+	boolean diagnostics;
+
 	int rounds = 3;
 
 	Duration warmup = Duration.ofSeconds(5);
@@ -74,6 +77,10 @@ final class BenchmarkOptions {
 			if (arg.equals("--smoke")) {
 				continue;
 			}
+			if (arg.equals("--diagnostics")) {
+				options.diagnostics = true;
+				continue;
+			}
 			if (arg.equals("--help") || arg.equals("-h")) {
 				System.out.println(usage());
 				System.exit(0);
@@ -112,7 +119,8 @@ final class BenchmarkOptions {
 
 	static String usage() {
 		return """
-				java -jar stamp-benchmarks/target/stamp-benchmarks.jar [--smoke] [--option=value ...]
+				java -jar stamp-benchmarks/target/stamp-benchmarks.jar [--smoke] [--diagnostics] [--option=value ...]
+				  --diagnostics              also measure raw HttpServer with Stamp's Reactor Netty timeouts
 				  --rounds=3                 interleaved rounds; the report gives the median
 				  --prewarm=5                seconds per peer of one unrecorded pass before round 1
 				  --warmup=5 --duration=10   seconds per peer per round, discarded and measured

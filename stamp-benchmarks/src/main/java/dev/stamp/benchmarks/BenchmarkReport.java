@@ -45,7 +45,7 @@ final class BenchmarkReport {
 	List<Row> rows() {
 		List<Row> rows = new ArrayList<>();
 		this.results.forEach((scenario, peers) -> {
-			List<String> order = scenario.equals("http") ? BenchmarkMain.HTTP_PEERS : BenchmarkMain.ECHO_PEERS;
+			List<String> order = BenchmarkMain.peers(this.options, scenario);
 			for (String peer : order) {
 				List<LoadGenerator.Result> rounds = peers.get(peer);
 				if (rounds != null) {
@@ -94,9 +94,14 @@ final class BenchmarkReport {
 			.append(", a separate process from the load generator; all traffic on 127.0.0.1\n");
 		md.append(BenchmarkMain.machine());
 		md.append('\n');
-		scenario(md, "http", "HTTP: `GET /hello`, 13-byte `text/plain` body, keep-alive",
-				List.of(new Target("stamp-blocking", "raw", 0.9), new Target("stamp-reactive", "raw", 0.9),
-						new Target("stamp-blocking", "webflux", 1.0), new Target("stamp-reactive", "webflux", 1.0)));
+		List<Target> httpTargets = new ArrayList<>(List.of(new Target("stamp-blocking", "raw", 0.9),
+				new Target("stamp-reactive", "raw", 0.9), new Target("stamp-blocking", "webflux", 1.0),
+				new Target("stamp-reactive", "webflux", 1.0)));
+		if (this.options.diagnostics) {
+			httpTargets.add(new Target(BenchmarkMain.RAW_WITH_TIMEOUTS, "raw", 0));
+			httpTargets.add(new Target("stamp-reactive", BenchmarkMain.RAW_WITH_TIMEOUTS, 0));
+		}
+		scenario(md, "http", "HTTP: `GET /hello`, 13-byte `text/plain` body, keep-alive", httpTargets);
 		scenario(md, "tcp", "TCP echo: " + this.options.payload + "-byte message, wait for all bytes back",
 				List.of(new Target("stamp-blocking", "raw", 0.9), new Target("stamp-reactive", "raw", 0.9)));
 		scenario(md, "ws", "WebSocket echo: " + this.options.payload + "-byte text message, wait for the reply frame",
@@ -158,9 +163,11 @@ final class BenchmarkReport {
 				continue;
 			}
 			double ratio = stamp.throughput() / peer.throughput();
-			md.append("| ").append(target.stamp()).append(" / ").append(target.peer()).append(" | ")
-				.append(String.format("%.2fx", ratio)).append(" | ≥ ").append(String.format("%.1fx", target.ratio()))
-				.append(" | ").append(ratio >= target.ratio() ? "yes" : "**no**").append(" | ")
+			boolean diagnostic = target.ratio() == 0;
+			md.append("| ").append(diagnostic ? "_diagnostic:_ " : "").append(target.stamp()).append(" / ")
+				.append(target.peer()).append(" | ").append(String.format("%.2fx", ratio)).append(" | ")
+				.append(diagnostic ? "–" : String.format("≥ %.1fx", target.ratio())).append(" | ")
+				.append(diagnostic ? "–" : (ratio >= target.ratio() ? "yes" : "**no**")).append(" | ")
 				.append(String.format("%.2fx", stamp.p99() / peer.p99())).append(" | ")
 				.append(String.format("%.2fx", stamp.serverCpuPerRequest() / peer.serverCpuPerRequest()))
 				.append(" |\n");
@@ -185,6 +192,7 @@ final class BenchmarkReport {
 				default -> "raw Reactor Netty WebSocket";
 			};
 			case "webflux" -> "Spring WebFlux `@RestController`";
+			case BenchmarkMain.RAW_WITH_TIMEOUTS -> "_diagnostic:_ raw `HttpServer` + `idleTimeout` + `readTimeout` (as Stamp sets them)";
 			case "stamp-blocking" -> "Stamp, blocking route";
 			case "stamp-reactive" -> "Stamp, reactive route";
 			case "stamp" -> "Stamp (`String` route)";

@@ -1,6 +1,7 @@
 package dev.stamp.benchmarks;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -35,6 +36,8 @@ final class RawServers implements AutoCloseable {
 
 	private DisposableServer http;
 
+	private DisposableServer httpWithTimeouts;
+
 	private DisposableServer webSocket;
 
 	RawServers() {
@@ -55,15 +58,27 @@ final class RawServers implements AutoCloseable {
 	}
 
 	int startHttp() {
+		this.http = hello(HttpServer.create()).bindNow();
+		return this.http.port();
+	}
+
+	/**
+	 * Diagnostic peer: the raw server with the Reactor Netty idle and read timeouts that Stamp's HTTP listener sets
+	 * (its {@code idle-timeout}, 60 s by default), to measure what they cost on their own.
+	 */
+	int startHttpWithTimeouts() {
+		Duration timeout = Duration.ofSeconds(60);
+		this.httpWithTimeouts = hello(HttpServer.create().idleTimeout(timeout).readTimeout(timeout)).bindNow();
+		return this.httpWithTimeouts.port();
+	}
+
+	private static HttpServer hello(HttpServer server) {
 		String length = Integer.toString(Payloads.HELLO_BYTES.length);
-		this.http = HttpServer.create()
-			.host("127.0.0.1")
+		return server.host("127.0.0.1")
 			.port(0)
 			.handle((request, response) -> response.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8")
 				.header(HttpHeaderNames.CONTENT_LENGTH, length)
-				.sendByteArray(Mono.just(Payloads.HELLO_BYTES)))
-			.bindNow();
-		return this.http.port();
+				.sendByteArray(Mono.just(Payloads.HELLO_BYTES)));
 	}
 
 	int startWebSocketEcho() {
@@ -91,6 +106,9 @@ final class RawServers implements AutoCloseable {
 		}
 		if (this.http != null) {
 			this.http.disposeNow();
+		}
+		if (this.httpWithTimeouts != null) {
+			this.httpWithTimeouts.disposeNow();
 		}
 		if (this.webSocket != null) {
 			this.webSocket.disposeNow();

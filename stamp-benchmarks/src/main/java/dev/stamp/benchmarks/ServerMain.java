@@ -41,6 +41,7 @@ public final class ServerMain {
 		switch (mode) {
 			case "throughput" -> {
 				ports.put("http/raw", raw.startHttp());
+				ports.put("http/raw-timeouts", raw.startHttpWithTimeouts());
 				ports.put("tcp/raw", raw.startTcpEcho());
 				ports.put("ws/raw", raw.startWebSocketEcho());
 				ConfigurableApplicationContext webFlux = SpringApps.startWebFlux();

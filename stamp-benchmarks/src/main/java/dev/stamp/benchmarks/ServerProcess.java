@@ -48,6 +48,10 @@ final class ServerProcess implements AutoCloseable {
 			InterruptedException {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		if (Runtime.version().feature() >= 22) {
+			// Netty loads its epoll library; say so rather than be warned about it.
+			command.add("--enable-native-access=ALL-UNNAMED");
+		}
 		command.addAll(jvmArgs);
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
