@@ -153,8 +153,9 @@ public final class BenchmarkMain {
 							idle.errors(), idle.errorSamples());
 					report.memory.add(row);
 					log(String.format("memory %-6s %d connections (%d echoed, server sees %d): heap %+.0f B/conn, "
-							+ "RSS %+.0f B/conn", peer, count, row.verified(), row.serverSessions(),
-							row.heapPerConnection(), row.rssPerConnection()));
+							+ "RSS %+.0f B/conn%s", peer, count, row.verified(), row.serverSessions(),
+							row.heapPerConnection(), row.rssPerConnection(),
+							row.errors() > 0 ? "  errors " + row.errors() + " " + row.errorSamples() : ""));
 				}
 				report.leakReports += server.leakReports();
 			}

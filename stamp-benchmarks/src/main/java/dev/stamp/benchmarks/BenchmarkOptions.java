@@ -21,14 +21,14 @@ final class BenchmarkOptions {
 	/** Adds diagnostic peers that explain a difference rather than compete (see {@link BenchmarkMain#peers}). */
 	boolean diagnostics;
 
-	int rounds = 3;
+	int rounds = 5;
 
-	Duration warmup = Duration.ofSeconds(5);
+	Duration warmup = Duration.ofSeconds(2);
 
-	Duration measure = Duration.ofSeconds(10);
+	Duration measure = Duration.ofSeconds(5);
 
 	/** Unrecorded pass over every peer before round 1; zero skips it. */
-	Duration prewarm = Duration.ofSeconds(5);
+	Duration prewarm = Duration.ofSeconds(15);
 
 	int connections = 64;
 
@@ -121,9 +121,9 @@ final class BenchmarkOptions {
 		return """
 				java -jar stamp-benchmarks/target/stamp-benchmarks.jar [--smoke] [--diagnostics] [--option=value ...]
 				  --diagnostics              also measure raw HttpServer with Stamp's Reactor Netty timeouts
-				  --rounds=3                 interleaved rounds; the report gives the median
-				  --prewarm=5                seconds per peer of one unrecorded pass before round 1
-				  --warmup=5 --duration=10   seconds per peer per round, discarded and measured
+				  --rounds=5                 interleaved rounds; the report gives the median
+				  --prewarm=15               seconds per peer of one unrecorded pass before round 1
+				  --warmup=2 --duration=5    seconds per peer per round, discarded and measured
 				  --connections=64           concurrent keep-alive connections (HTTP, TCP, WebSocket)
 				  --payload=64               TCP and WebSocket message size in bytes
 				  --idle-connections=10000   idle WebSocket connections for the memory scenario

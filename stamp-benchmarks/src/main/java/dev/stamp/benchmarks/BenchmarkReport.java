@@ -195,7 +195,7 @@ final class BenchmarkReport {
 			case BenchmarkMain.RAW_WITH_TIMEOUTS -> "_diagnostic:_ raw `HttpServer` + `idleTimeout` + `readTimeout` (as Stamp sets them)";
 			case "stamp-blocking" -> "Stamp, blocking route";
 			case "stamp-reactive" -> "Stamp, reactive route";
-			case "stamp" -> "Stamp (`String` route)";
+			case "stamp" -> "Stamp (`Mono<String>` route)";
 			default -> peer;
 		};
 	}

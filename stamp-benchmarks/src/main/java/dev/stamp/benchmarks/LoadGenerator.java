@@ -103,6 +103,10 @@ final class LoadGenerator implements AutoCloseable {
 			if (!run.finished.await(10, TimeUnit.SECONDS)) {
 				run.error("connections still busy 10 s after the end of the run");
 			}
+			long starved = open.handlers.stream().filter((handler) -> handler.answered == 0).count();
+			if (starved > 0) {
+				run.error(starved + " of " + connections + " connections never got a response");
+			}
 			return new Result(measured, (end - start) / 1e9, run.mismatches.get(), run.errors.get(),
 					List.copyOf(run.errorSamples), open.readyCount(), usage);
 		}
@@ -333,6 +337,9 @@ final class LoadGenerator implements AutoCloseable {
 
 		private long sent;
 
+		/** Correct responses; read by the driver once the run is over. */
+		volatile long answered;
+
 		ClosedLoopHandler(Run run) {
 			this.run = run;
 		}
@@ -384,6 +391,7 @@ final class LoadGenerator implements AutoCloseable {
 			if (correct) {
 				this.run.recorder.recordValue(Math.min(latency, HIGHEST_LATENCY));
 				this.run.correct.incrementAndGet();
+				this.answered++;
 			}
 			else {
 				this.run.mismatches.incrementAndGet();
