@@ -31,6 +31,9 @@ public final class BenchmarkMain {
 	/** Diagnostic HTTP peer: raw Reactor Netty with the idle and read timeouts Stamp's HTTP listener sets. */
 	static final String RAW_WITH_TIMEOUTS = "raw-timeouts";
 
+	/** Diagnostic TCP peer: the echo on Reactor Netty's TcpServer, which Stamp's TCP listener is built on. */
+	static final String REACTOR_NETTY_TCP = "reactor-netty";
+
 	static final List<String> ECHO_PEERS = List.of("raw", "stamp-blocking", "stamp-reactive");
 
 	static final List<String> MEMORY_PEERS = List.of("raw", "stamp");
@@ -98,10 +101,11 @@ public final class BenchmarkMain {
 								options.maxRequestsPerConnection, cpu);
 						report.add(scenario, peer, result);
 						log(String.format("round %d %-5s %-15s %,10.0f req/s  p50 %7.0f us  p99 %7.0f us  "
-								+ "server %5.1f us CPU/req, cores: server %.2f client %.2f other %.2f%s",
+								+ "server %5.1f us CPU/req, cores: server %.2f client %.2f softirq %.2f other %.2f%s",
 								round + 1, scenario, peer, result.throughput(), result.p50Micros(),
 								result.p99Micros(), result.serverCpuMicrosPerRequest(), result.cpu().serverCores(),
-								result.cpu().clientCores(), result.cpu().otherCores(), (result.errors() + result.mismatches() > 0)
+								result.cpu().clientCores(), result.cpu().interruptCores(), result.cpu().otherCores(),
+								(result.errors() + result.mismatches() > 0)
 										? "  errors " + result.errors() + " " + result.errorSamples() : ""));
 					}
 				}
@@ -112,14 +116,16 @@ public final class BenchmarkMain {
 
 	/** The peers of a scenario, in report order. */
 	static List<String> peers(BenchmarkOptions options, String scenario) {
-		if (!scenario.equals("http")) {
-			return ECHO_PEERS;
+		List<String> peers = new ArrayList<>(scenario.equals("http") ? HTTP_PEERS : ECHO_PEERS);
+		if (scenario.equals("http") && options.diagnostics) {
+			peers.add(1, RAW_WITH_TIMEOUTS);
 		}
-		if (!options.diagnostics) {
-			return HTTP_PEERS;
+		if (scenario.equals("tcp") && options.diagnostics) {
+			peers.add(1, REACTOR_NETTY_TCP);
 		}
-		List<String> peers = new ArrayList<>(HTTP_PEERS);
-		peers.add(1, RAW_WITH_TIMEOUTS);
+		if (!options.peers.isEmpty()) {
+			peers.retainAll(options.peers);
+		}
 		return peers;
 	}
 

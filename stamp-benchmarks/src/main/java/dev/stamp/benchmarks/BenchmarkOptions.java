@@ -44,6 +44,9 @@ final class BenchmarkOptions {
 
 	Set<String> scenarios = new LinkedHashSet<>(SCENARIOS);
 
+	/** Throughput peers to run; empty means all. */
+	Set<String> peers = new LinkedHashSet<>();
+
 	Path output = Path.of("target", "benchmark-results.md");
 
 	Path logDirectory = Path.of("target", "benchmark-logs");
@@ -109,6 +112,7 @@ final class BenchmarkOptions {
 						throw new IllegalArgumentException("Scenarios are " + SCENARIOS);
 					}
 				}
+				case "peers" -> options.peers = new LinkedHashSet<>(List.of(value.split(",")));
 				case "out" -> options.output = Path.of(value);
 				case "logs" -> options.logDirectory = Path.of(value);
 				default -> throw new IllegalArgumentException("Unknown option --" + name + "\n" + usage());
@@ -120,7 +124,8 @@ final class BenchmarkOptions {
 	static String usage() {
 		return """
 				java -jar stamp-benchmarks/target/stamp-benchmarks.jar [--smoke] [--diagnostics] [--option=value ...]
-				  --diagnostics              also measure raw HttpServer with Stamp's Reactor Netty timeouts
+				  --diagnostics              also measure raw HttpServer with Stamp's Reactor Netty timeouts and
+				                             the TCP echo on Reactor Netty's TcpServer
 				  --rounds=5                 interleaved rounds; the report gives the median
 				  --prewarm=15               seconds per peer of one unrecorded pass before round 1
 				  --warmup=2 --duration=5    seconds per peer per round, discarded and measured
@@ -130,6 +135,7 @@ final class BenchmarkOptions {
 				  --client-threads=2         load generator event loops
 				  --server-jvm-args="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
 				  --scenarios=http,tcp,ws,memory
+				  --peers=raw,stamp-reactive  only these throughput peers (for focused comparisons)
 				  --out=target/benchmark-results.md  --logs=target/benchmark-logs""";
 	}
 

@@ -348,6 +348,14 @@ final class LoadGenerator implements AutoCloseable {
 		void initPipeline(ChannelPipeline pipeline) {
 		}
 
+		/** The buffer this connection sends (retained duplicates of it); released when the connection is gone. */
+		abstract ByteBuf outgoing();
+
+		@Override
+		public void handlerRemoved(ChannelHandlerContext ctx) {
+			outgoing().release();
+		}
+
 		/** Writes one request. */
 		abstract void send(ChannelHandlerContext ctx);
 
@@ -452,12 +460,17 @@ final class LoadGenerator implements AutoCloseable {
 			super(run);
 			byte[] bytes = ("GET " + Payloads.HELLO_PATH + " HTTP/1.1\r\nHost: " + HOST + ":" + port + "\r\n\r\n")
 				.getBytes(StandardCharsets.US_ASCII);
-			this.request = Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
+			this.request = Unpooled.directBuffer(bytes.length).writeBytes(bytes);
 		}
 
 		@Override
 		void initPipeline(ChannelPipeline pipeline) {
 			pipeline.addLast(new HttpResponseDecoder());
+		}
+
+		@Override
+		ByteBuf outgoing() {
+			return this.request;
 		}
 
 		@Override
@@ -467,7 +480,7 @@ final class LoadGenerator implements AutoCloseable {
 
 		@Override
 		void send(ChannelHandlerContext ctx) {
-			ctx.writeAndFlush(this.request.duplicate(), ctx.voidPromise());
+			ctx.writeAndFlush(this.request.retainedDuplicate(), ctx.voidPromise());
 		}
 
 		@Override
@@ -510,7 +523,12 @@ final class LoadGenerator implements AutoCloseable {
 
 		TcpHandler(Run run, byte[] message) {
 			super(run);
-			this.message = Unpooled.unreleasableBuffer(Unpooled.directBuffer(message.length).writeBytes(message));
+			this.message = Unpooled.directBuffer(message.length).writeBytes(message);
+		}
+
+		@Override
+		ByteBuf outgoing() {
+			return this.message;
 		}
 
 		@Override
@@ -523,7 +541,7 @@ final class LoadGenerator implements AutoCloseable {
 			this.awaiting = true;
 			this.offset = 0;
 			this.ok = true;
-			ctx.writeAndFlush(this.message.duplicate(), ctx.voidPromise());
+			ctx.writeAndFlush(this.message.retainedDuplicate(), ctx.voidPromise());
 		}
 
 		@Override
@@ -569,12 +587,17 @@ final class LoadGenerator implements AutoCloseable {
 			this.handshaker = WebSocketClientHandshakerFactory.newHandshaker(
 					URI.create("ws://" + HOST + ":" + port + Payloads.ECHO_PATH), WebSocketVersion.V13, null, false,
 					EmptyHttpHeaders.INSTANCE, Payloads.MAX_WS_MESSAGE);
-			this.message = Unpooled.unreleasableBuffer(Unpooled.directBuffer(message.length).writeBytes(message));
+			this.message = Unpooled.directBuffer(message.length).writeBytes(message);
 		}
 
 		@Override
 		void initPipeline(ChannelPipeline pipeline) {
 			pipeline.addLast(new HttpClientCodec(), new HttpObjectAggregator(8192));
+		}
+
+		@Override
+		ByteBuf outgoing() {
+			return this.message;
 		}
 
 		@Override
@@ -584,7 +607,7 @@ final class LoadGenerator implements AutoCloseable {
 
 		@Override
 		void send(ChannelHandlerContext ctx) {
-			ctx.writeAndFlush(new TextWebSocketFrame(this.message.duplicate()), ctx.voidPromise());
+			ctx.writeAndFlush(new TextWebSocketFrame(this.message.retainedDuplicate()), ctx.voidPromise());
 		}
 
 		@Override

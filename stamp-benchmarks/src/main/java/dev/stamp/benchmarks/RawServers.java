@@ -20,6 +20,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.WebsocketServerSpec;
 import reactor.netty.resources.LoopResources;
+import reactor.netty.tcp.TcpServer;
 
 /**
  * The peers that mark the limit: a raw Netty TCP echo server, and raw Reactor Netty HTTP and WebSocket servers doing
@@ -38,6 +39,8 @@ final class RawServers implements AutoCloseable {
 
 	private DisposableServer httpWithTimeouts;
 
+	private DisposableServer reactorTcp;
+
 	private DisposableServer webSocket;
 
 	RawServers() {
@@ -55,6 +58,19 @@ final class RawServers implements AutoCloseable {
 			.sync()
 			.channel();
 		return ((InetSocketAddress) this.tcp.localAddress()).getPort();
+	}
+
+	/**
+	 * Diagnostic peer: the same echo on Reactor Netty's {@code TcpServer}, which Stamp's TCP listener is built on, to
+	 * separate what Reactor Netty costs over raw Netty from what Stamp adds.
+	 */
+	int startReactorNettyTcpEcho() {
+		this.reactorTcp = TcpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.handle((inbound, outbound) -> outbound.send(inbound.receive().retain()))
+			.bindNow();
+		return this.reactorTcp.port();
 	}
 
 	int startHttp() {
@@ -106,6 +122,9 @@ final class RawServers implements AutoCloseable {
 		}
 		if (this.http != null) {
 			this.http.disposeNow();
+		}
+		if (this.reactorTcp != null) {
+			this.reactorTcp.disposeNow();
 		}
 		if (this.httpWithTimeouts != null) {
 			this.httpWithTimeouts.disposeNow();

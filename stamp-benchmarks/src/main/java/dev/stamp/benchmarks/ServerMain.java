@@ -43,6 +43,7 @@ public final class ServerMain {
 				ports.put("http/raw", raw.startHttp());
 				ports.put("http/raw-timeouts", raw.startHttpWithTimeouts());
 				ports.put("tcp/raw", raw.startTcpEcho());
+				ports.put("tcp/reactor-netty", raw.startReactorNettyTcpEcho());
 				ports.put("ws/raw", raw.startWebSocketEcho());
 				ConfigurableApplicationContext webFlux = SpringApps.startWebFlux();
 				contexts.add(webFlux);
