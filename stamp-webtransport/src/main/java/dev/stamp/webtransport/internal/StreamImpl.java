@@ -268,15 +268,29 @@ public final class StreamImpl implements WebTransportStream {
 		return fin;
 	}
 
-	private static void completeWith(MonoSink<Void> sink, ChannelFuture future) {
+	private void completeWith(MonoSink<Void> sink, ChannelFuture future) {
 		future.addListener((f) -> {
 			if (f.isSuccess()) {
 				sink.success();
 			}
 			else {
-				sink.error(f.cause());
+				sink.error(writeFailure(f.cause()));
 			}
 		});
+	}
+
+	/**
+	 * A write failure as the application should see it. Netty reports the peer's STOP_SENDING as an output
+	 * shutdown, without the peer's error code.
+	 */
+	private Throwable writeFailure(Throwable cause) {
+		if (cause instanceof io.netty.channel.socket.ChannelOutputShutdownException) {
+			WebTransportStreamException stopped = new WebTransportStreamException(
+					"Stream " + id() + " can no longer send (the peer sent STOP_SENDING, or the stream ended)", -1);
+			stopped.initCause(cause);
+			return stopped;
+		}
+		return cause;
 	}
 
 	/** Writes one chunk at a time, asking for the next only while the stream is writable. */
@@ -308,7 +322,7 @@ public final class StreamImpl implements WebTransportStream {
 			written.addListener((f) -> {
 				if (!f.isSuccess()) {
 					cancel();
-					this.result.error(f.cause());
+					this.result.error(writeFailure(f.cause()));
 				}
 				else {
 					requestNext.run();
@@ -461,7 +475,7 @@ public final class StreamImpl implements WebTransportStream {
 				int chunk = Math.min(MAX_WRITE_CHUNK, length - written);
 				writeCopy(data, offset + written, chunk).addListener((f) -> {
 					if (!f.isSuccess()) {
-						StreamImpl.this.writeFailure = f.cause();
+						StreamImpl.this.writeFailure = writeFailure(f.cause());
 						synchronized (StreamImpl.this.writeMonitor) {
 							StreamImpl.this.writeMonitor.notifyAll();
 						}
