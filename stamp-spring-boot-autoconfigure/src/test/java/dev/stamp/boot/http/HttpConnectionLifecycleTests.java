@@ -59,7 +59,7 @@ class HttpConnectionLifecycleTests {
 		this.runner.withPropertyValues("stamp.blocking.max-threads=1", "stamp.blocking.queue-capacity=1")
 			.run((context) -> {
 				Routes routes = context.getBean(Routes.class);
-				HttpClient client = HttpClient.newHttpClient();
+				HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 				List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
 				for (int i = 0; i < 3; i++) {
 					responses.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(uri(context, "/held")).build(),

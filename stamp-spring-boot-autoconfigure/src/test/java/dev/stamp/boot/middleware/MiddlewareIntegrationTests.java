@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class MiddlewareIntegrationTests {
 
-	private static final HttpClient client = HttpClient.newHttpClient();
+	private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	private final ApplicationContextRunner runner = StampContextRunner.create().withUserConfiguration(Routes.class);
 
