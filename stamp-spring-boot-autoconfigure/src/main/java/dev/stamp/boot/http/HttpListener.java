@@ -18,6 +18,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -144,7 +145,7 @@ public class HttpListener extends ReactorNettyListener {
 					true);
 		}
 		return readBody(request, channel, maxRequestSize)
-			.flatMap((body) -> invoke(handler,
+			.flatMap((body) -> invoke(handler, channel,
 					toRequest(request, method, uri, body, channel, match.pathParameters(), attributes))
 				.map(Optional::of)
 				.defaultIfEmpty(Optional.empty()))
@@ -224,11 +225,14 @@ public class HttpListener extends ReactorNettyListener {
 				(InetSocketAddress) channel.remoteAddress(), pathParameters, attributes);
 	}
 
-	private Mono<Object> invoke(HttpEndpoint.Handler handler, HttpRequest request) {
+	private Mono<Object> invoke(HttpEndpoint.Handler handler, Channel channel, HttpRequest request) {
 		RouteMethod route = handler.route();
 		Mono<Object> result = Mono.fromCallable(() -> route.invoke(handler.arguments().apply(request)));
 		if (!route.isReactive()) {
-			return result.subscribeOn(context().blockingHandlers().scheduler());
+			// The response is written back on the connection's event loop: writing it from the handler's thread raced
+			// with Reactor Netty finishing the previous exchange on a keep-alive connection, and the answer was lost.
+			return result.subscribeOn(context().blockingHandlers().scheduler())
+				.publishOn(Schedulers.fromExecutor(channel.eventLoop()));
 		}
 		return result.flatMap((publisher) -> Mono.from((Publisher<?>) publisher));
 	}

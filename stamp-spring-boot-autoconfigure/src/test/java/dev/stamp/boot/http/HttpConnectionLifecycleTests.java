@@ -1,6 +1,5 @@
 package dev.stamp.boot.http;
 
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +36,7 @@ class HttpConnectionLifecycleTests {
 		this.runner.withPropertyValues("stamp.http.idle-timeout=400ms").run((context) -> {
 			try (Socket idle = open(context)) {
 				idle.getOutputStream().write(request("GET /quick HTTP/1.1\r\nHost: x\r\n\r\n"));
-				assertThat(readResponse(idle.getInputStream())).startsWith("HTTP/1.1 200").endsWith("quick");
+				assertThat(HttpListenerTests.readResponse(idle.getInputStream())).startsWith("HTTP/1.1 200").endsWith("quick");
 				assertThat(idle.getInputStream().read()).as("idle keep-alive connection closed").isEqualTo(-1);
 			}
 			try (Socket stalled = open(context)) {
@@ -47,7 +46,7 @@ class HttpConnectionLifecycleTests {
 			}
 			try (Socket patient = open(context)) {
 				patient.getOutputStream().write(request("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
-				assertThat(readResponse(patient.getInputStream())).as("handler slower than the idle timeout")
+				assertThat(HttpListenerTests.readResponse(patient.getInputStream())).as("handler slower than the idle timeout")
 					.startsWith("HTTP/1.1 200")
 					.endsWith("slow");
 			}
@@ -102,24 +101,6 @@ class HttpConnectionLifecycleTests {
 
 	private static byte[] request(String text) {
 		return text.getBytes(StandardCharsets.US_ASCII);
-	}
-
-	private static String readResponse(InputStream in) throws Exception {
-		StringBuilder head = new StringBuilder();
-		while (!head.toString().endsWith("\r\n\r\n")) {
-			int next = in.read();
-			if (next < 0) {
-				return head.toString();
-			}
-			head.append((char) next);
-		}
-		int length = 0;
-		for (String line : head.toString().split("\r\n")) {
-			if (line.toLowerCase().startsWith("content-length:")) {
-				length = Integer.parseInt(line.substring(15).trim());
-			}
-		}
-		return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.server.SessionAcceptor;
+import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.TestEndpoints;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A peer that does not read must not make the other side buffer without bound: an endless sender is held back by
  * QUIC flow control plus the engine's bounded buffers, in both directions.
  */
-class BackpressureTests {
+class BackpressureTests extends EngineTestBase {
 
 	private static final int CHUNK = 64 * 1024;
 
@@ -28,15 +28,6 @@ class BackpressureTests {
 	 * endless generator produces thousands of chunks in the same time.
 	 */
 	private static final int MAX_CHUNKS_IN_FLIGHT = (1024 * 1024 + 256 * 1024) / CHUNK + 16;
-
-	private TestEndpoints endpoints;
-
-	@AfterEach
-	void stop() {
-		if (this.endpoints != null) {
-			this.endpoints.close();
-		}
-	}
 
 	@Test
 	void endlessSendersAreHeldBackByPeersThatDoNotRead() throws Exception {

@@ -7,8 +7,8 @@ import dev.stamp.webtransport.DatagramTooLargeException;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.server.SessionAcceptor;
+import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.TestEndpoints;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -16,18 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** Datagrams with the quarter-stream-id prefix, both directions, at and over the size limit. */
-class DatagramTests {
+class DatagramTests extends EngineTestBase {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	private TestEndpoints endpoints;
-
-	@AfterEach
-	void stop() {
-		if (this.endpoints != null) {
-			this.endpoints.close();
-		}
-	}
 
 	static Mono<Void> datagramEcho(WebTransportSession session) {
 		return session.datagrams().concatMap(session::sendDatagram).then();

@@ -13,11 +13,11 @@ import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.server.SessionDecision;
 import dev.stamp.webtransport.support.RawStream;
+import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.TestEndpoints;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.quic.QuicStreamResetException;
 import io.netty.handler.codec.quic.QuicStreamType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -29,18 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * before their session, unknown sessions, garbage, truncated varints, unknown stream types; and the regression test
  * for the 0x41 interception.
  */
-class ProtocolRobustnessTests {
+class ProtocolRobustnessTests extends EngineTestBase {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	private TestEndpoints endpoints;
-
-	@AfterEach
-	void stop() {
-		if (this.endpoints != null) {
-			this.endpoints.close();
-		}
-	}
 
 	private static Mono<Void> echo(WebTransportSession session) {
 		return StreamEchoTests.reactiveEcho(session);

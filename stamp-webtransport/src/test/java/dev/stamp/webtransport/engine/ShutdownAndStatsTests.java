@@ -11,26 +11,17 @@ import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStats;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.server.SessionAcceptor;
+import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.TestEndpoints;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Graceful shutdown (GOAWAY, DRAIN, grace period, close) and the statistics and debug views. */
-class ShutdownAndStatsTests {
+class ShutdownAndStatsTests extends EngineTestBase {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	private TestEndpoints endpoints;
-
-	@AfterEach
-	void stop() {
-		if (this.endpoints != null) {
-			this.endpoints.close();
-		}
-	}
 
 	@Test
 	void shutdownDrainsSessionsThatThenCloseThemselves() throws Exception {

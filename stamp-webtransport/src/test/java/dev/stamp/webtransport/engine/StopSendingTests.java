@@ -8,26 +8,17 @@ import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.WebTransportStreamException;
 import dev.stamp.webtransport.server.SessionAcceptor;
+import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.TestEndpoints;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** STOP_SENDING from the peer ends a sender's writes with an error instead of leaving them pending. */
-class StopSendingTests {
+class StopSendingTests extends EngineTestBase {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	private TestEndpoints endpoints;
-
-	@AfterEach
-	void stop() {
-		if (this.endpoints != null) {
-			this.endpoints.close();
-		}
-	}
 
 	@Test
 	void endlessSenderFailsWhenThePeerStopsReading() throws Exception {

@@ -9,8 +9,8 @@ import java.util.Random;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.server.SessionAcceptor;
+import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.TestEndpoints;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -18,18 +18,9 @@ import reactor.core.publisher.Mono;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Stream echo through the real QUIC stack, client to server and server to client, reactive and blocking. */
-class StreamEchoTests {
+class StreamEchoTests extends EngineTestBase {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	private TestEndpoints endpoints;
-
-	@AfterEach
-	void stop() {
-		if (this.endpoints != null) {
-			this.endpoints.close();
-		}
-	}
 
 	/** Echo every bidi stream, echo every uni stream onto a new server-opened uni stream. */
 	static Mono<Void> reactiveEcho(WebTransportSession session) {
