@@ -44,6 +44,11 @@ public class HttpListener extends ReactorNettyListener {
 
 	private static final AttributeKey<AtomicInteger> IN_FLIGHT = AttributeKey.valueOf("stamp.http.inFlight");
 
+	/** Set while a request's body is still arriving: a client that stalls there is idle, not busy. */
+	private static final AttributeKey<Boolean> AWAITING_BODY = AttributeKey.valueOf("stamp.http.awaitingBody");
+
+	private static final byte[] NO_BODY = new byte[0];
+
 	private final StampProperties.Http properties;
 
 	private final PathRouter<HttpEndpoint> router = new PathRouter<>();
@@ -72,9 +77,7 @@ public class HttpListener extends ReactorNettyListener {
 	@Override
 	protected DisposableServer bind(SslContext sslContext) {
 		int maxHeaderSize = (int) this.properties.getMaxHeaderSize().toBytes();
-		HttpServer server = configure(HttpServer.create(), false)
-			.idleTimeout(this.properties.getIdleTimeout())
-			.readTimeout(this.properties.getIdleTimeout())
+		HttpServer server = configure(HttpServer.create())
 			.httpRequestDecoder((spec) -> spec.maxHeaderSize(maxHeaderSize).maxInitialLineLength(maxHeaderSize))
 			.handle(this::serve);
 		if (sslContext != null) {
@@ -88,14 +91,15 @@ public class HttpListener extends ReactorNettyListener {
 		if (isRefused(channel)) {
 			return PlainResponses.overCapacity(response);
 		}
-		AtomicInteger inFlight = channel.attr(IN_FLIGHT).setIfAbsent(new AtomicInteger());
-		if (inFlight == null) {
-			inFlight = channel.attr(IN_FLIGHT).get();
+		AtomicInteger counter = channel.attr(IN_FLIGHT).get();
+		if (counter == null) {
+			counter = new AtomicInteger();
+			channel.attr(IN_FLIGHT).set(counter);
 		}
-		inFlight.incrementAndGet();
-		AtomicInteger counter = inFlight;
+		counter.incrementAndGet();
+		AtomicInteger inFlight = counter;
 		return route(request, response, channel).doFinally((signal) -> {
-			counter.decrementAndGet();
+			inFlight.decrementAndGet();
 			if (isStopping()) {
 				channel.close();
 			}
@@ -139,7 +143,7 @@ public class HttpListener extends ReactorNettyListener {
 			return PlainResponses.send(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Payload Too Large",
 					true);
 		}
-		return readBody(request, maxRequestSize)
+		return readBody(request, channel, maxRequestSize)
 			.flatMap((body) -> invoke(handler,
 					toRequest(request, method, uri, body, channel, match.pathParameters(), attributes))
 				.map(Optional::of)
@@ -147,6 +151,10 @@ public class HttpListener extends ReactorNettyListener {
 			.flatMap((result) -> write(response, method, handler.route(), result.orElse(null)))
 			.onErrorResume(BodyTooLargeException.class, (error) -> PlainResponses.send(response,
 					HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Payload Too Large", true))
+			.onErrorResume(ReactorNettyListener::isOverload, (error) -> {
+				refusedForOverload(channel.remoteAddress());
+				return PlainResponses.overloaded(response);
+			})
 			.onErrorResume((error) -> {
 				this.logger.error("HTTP handler " + handler.route().describe() + " failed for " + request.method() + " "
 						+ uri.path(), error);
@@ -155,19 +163,33 @@ public class HttpListener extends ReactorNettyListener {
 			});
 	}
 
-	private static Mono<byte[]> readBody(HttpServerRequest request, long maxRequestSize) {
+	private static Mono<byte[]> readBody(HttpServerRequest request, Channel channel, long maxRequestSize) {
 		HttpHeaders headers = request.requestHeaders();
 		boolean chunked = headers.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
 		if (!chunked && contentLength(headers) <= 0) {
-			return Mono.just(new byte[0]);
+			return Mono.just(NO_BODY);
 		}
+		channel.attr(AWAITING_BODY).set(Boolean.TRUE);
 		return request.receive().reduce(new ByteArrayOutputStream(), (collected, buffer) -> {
 			if (collected.size() + buffer.readableBytes() > maxRequestSize) {
 				throw new BodyTooLargeException();
 			}
 			copy(buffer, collected);
 			return collected;
-		}).map(ByteArrayOutputStream::toByteArray).defaultIfEmpty(new byte[0]);
+		})
+			.map(ByteArrayOutputStream::toByteArray)
+			.defaultIfEmpty(NO_BODY)
+			.doFinally((signal) -> channel.attr(AWAITING_BODY).set(null));
+	}
+
+	/**
+	 * An idle connection closes unless a handler is still working on its request: a vanished keep-alive client and a
+	 * client that stalls while sending a body are closed, a slow handler keeps its connection.
+	 */
+	@Override
+	protected boolean mayCloseWhenIdle(Channel channel) {
+		AtomicInteger inFlight = channel.attr(IN_FLIGHT).get();
+		return inFlight == null || inFlight.get() == 0 || Boolean.TRUE.equals(channel.attr(AWAITING_BODY).get());
 	}
 
 	private static long contentLength(HttpHeaders headers) {

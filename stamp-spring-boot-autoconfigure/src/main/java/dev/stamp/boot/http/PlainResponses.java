@@ -45,6 +45,12 @@ public final class PlainResponses {
 		return send(response, status, status.reasonPhrase(), false);
 	}
 
+	/** Answers a request that found every blocking-handler thread busy; the connection stays usable. */
+	public static Mono<Void> overloaded(HttpServerResponse response) {
+		response.header(HttpHeaderNames.RETRY_AFTER, "1");
+		return send(response, HttpResponseStatus.SERVICE_UNAVAILABLE, "Server busy, try again later", false);
+	}
+
 	/** Answers a connection accepted over {@code max-connections}, then closes it. */
 	public static Mono<Void> overCapacity(HttpServerResponse response) {
 		response.header(HttpHeaderNames.RETRY_AFTER, "1");

@@ -2,6 +2,7 @@ package dev.stamp.boot.listener;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.Channel;
@@ -19,6 +20,7 @@ import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.routing.StampRoutes;
 import dev.stamp.core.ConnectionRegistry;
 import dev.stamp.core.ConnectionStats;
+import dev.stamp.core.RefusalLog;
 
 /**
  * A {@link StampListener} on Reactor Netty: admits connections up to {@code max-connections} through the shared
@@ -35,12 +37,17 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 
 	private final ConnectionRegistry registry;
 
+	private final RefusalLog overloadLog;
+
 	private volatile DisposableServer server;
 
 	protected ReactorNettyListener(StampProtocol protocol, ListenerProperties properties, StampRoutes routes,
 			ListenerContext context) {
 		super(protocol, properties, routes, context);
 		this.registry = new ConnectionRegistry(protocol.id(), properties.getMaxConnections());
+		this.overloadLog = new RefusalLog(protocol.id() + " listener", "handler call",
+				"stamp.blocking.max-threads + stamp.blocking.queue-capacity",
+				context.blockingHandlers().capacity());
 	}
 
 	/**
@@ -66,15 +73,21 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 	}
 
 	/**
+	 * Whether an idle connection may be closed now; a protocol keeps one open while it is legitimately quiet, for
+	 * example while a handler computes a response.
+	 */
+	protected boolean mayCloseWhenIdle(Channel channel) {
+		return true;
+	}
+
+	/**
 	 * Applies what every Reactor Netty listener does to its server: address, event loops, admission of connections
-	 * against the limit, and optionally closing idle connections.
+	 * against the limit, and closing connections idle for longer than {@code idle-timeout}.
 	 * @param server the protocol's server
-	 * @param closeIdleConnections whether to close connections idle longer than {@code idle-timeout}; protocols
-	 * with their own idle handling pass {@code false}
 	 * @param <S> the server type
 	 * @return the configured server
 	 */
-	protected <S extends ServerTransport<S, ?>> S configure(S server, boolean closeIdleConnections) {
+	protected <S extends ServerTransport<S, ?>> S configure(S server) {
 		Duration idleTimeout = properties().getIdleTimeout();
 		return server.host(properties().getHost())
 			.port(properties().getPort())
@@ -83,10 +96,23 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 				if (!this.registry.tryRegister(channel) || isStopping()) {
 					channel.attr(REFUSED).set(Boolean.TRUE);
 				}
-				if (closeIdleConnections && idleTimeout != null && !idleTimeout.isZero()) {
-					IdleConnectionCloser.install(channel.pipeline(), idleTimeout);
+				if (idleTimeout != null && !idleTimeout.isZero()) {
+					IdleConnectionCloser.install(channel.pipeline(), idleTimeout, this::mayCloseWhenIdle);
 				}
 			});
+	}
+
+	/**
+	 * Whether a handler call failed because the blocking-handler pool (Java 17 to 20) is full: overload to refuse
+	 * cleanly and count, not a bug in the handler.
+	 */
+	protected static boolean isOverload(Throwable error) {
+		return error instanceof RejectedExecutionException;
+	}
+
+	/** Counts and logs (once per burst) a handler call refused because the blocking-handler pool is full. */
+	protected void refusedForOverload(Object source) {
+		this.overloadLog.refused(source);
 	}
 
 	/** Whether a connection was accepted over the limit (or during shutdown) and must be refused. */

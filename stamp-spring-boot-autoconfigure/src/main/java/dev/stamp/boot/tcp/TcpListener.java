@@ -66,7 +66,7 @@ public class TcpListener extends ReactorNettyListener {
 
 	@Override
 	protected DisposableServer bind(SslContext sslContext) {
-		TcpServer server = configure(TcpServer.create(), true).handle((inbound, outbound) -> {
+		TcpServer server = configure(TcpServer.create()).handle((inbound, outbound) -> {
 			Connection[] connection = new Connection[1];
 			inbound.withConnection((c) -> connection[0] = c);
 			return serve(connection[0]);
@@ -120,6 +120,10 @@ public class TcpListener extends ReactorNettyListener {
 	}
 
 	private Mono<Void> handlerFailed(RouteMethod handler, Connection connection, Throwable error) {
+		if (isOverload(error)) {
+			refusedForOverload(connection.channel().remoteAddress());
+			return Mono.empty();
+		}
 		if (error instanceof UncheckedIOException) {
 			// The peer reset or vanished while the handler read or wrote: routine on the Internet, not a bug.
 			this.logger.debug("TCP connection " + connection.channel().remoteAddress() + " failed: " + error.getMessage());

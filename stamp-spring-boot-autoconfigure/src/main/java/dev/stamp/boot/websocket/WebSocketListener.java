@@ -49,6 +49,8 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	static final int STATUS_INTERNAL_ERROR = 1011;
 
+	static final int STATUS_TRY_AGAIN_LATER = 1013;
+
 	private final StampProperties.WebSocket properties;
 
 	private final PathRouter<WebSocketRoute> router = new PathRouter<>();
@@ -71,9 +73,7 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	@Override
 	protected DisposableServer bind(SslContext sslContext) {
-		HttpServer server = configure(HttpServer.create(), true)
-			.httpRequestDecoder((spec) -> spec.maxHeaderSize(8192))
-			.handle(this::handshake);
+		HttpServer server = configure(HttpServer.create()).handle(this::handshake);
 		if (sslContext != null) {
 			server = server.secure((spec) -> spec.sslContext(sslContext));
 		}
@@ -134,6 +134,10 @@ public class WebSocketListener extends ReactorNettyListener {
 			// A failing handler closes its client with 1011 right here: letting the error cancel the inbound side
 			// would make Reactor Netty close without a status.
 			.concatMap((message) -> handle(route, connection, message).onErrorResume((error) -> {
+				if (isOverload(error)) {
+					refusedForOverload(channel.remoteAddress());
+					return outbound.sendClose(STATUS_TRY_AGAIN_LATER, "Server overloaded").then();
+				}
 				this.logger.error("WebSocket handler " + route.method().describe() + " failed for "
 						+ channel.remoteAddress() + "; closing with 1011", error);
 				return outbound.sendClose(STATUS_INTERNAL_ERROR, "Internal error").then();

@@ -1,0 +1,74 @@
+package dev.stamp.benchmarks;
+
+import reactor.core.publisher.Mono;
+
+import dev.stamp.boot.StampRoute;
+import dev.stamp.boot.http.HttpMethod;
+import dev.stamp.boot.http.HttpRequest;
+import dev.stamp.boot.tcp.ReactiveTcpConnection;
+import dev.stamp.boot.tcp.TcpConnection;
+import dev.stamp.boot.websocket.WebSocketConnection;
+
+/** The Stamp routes under test, in the two forms an application can write them. */
+final class BenchRoutes {
+
+	private BenchRoutes() {
+	}
+
+	/** Non-blocking routes: they return a Publisher and run on the event loop. */
+	static class Reactive {
+
+		@StampRoute
+		Mono<Void> tcpEcho(ReactiveTcpConnection connection) {
+			return connection.outbound().send(connection.inbound().receive().retain()).then();
+		}
+
+		@StampRoute(Payloads.ECHO_PATH)
+		Mono<String> webSocketEcho(WebSocketConnection client, String message) {
+			return Mono.just(message);
+		}
+
+		@StampRoute(path = Payloads.HELLO_PATH, method = HttpMethod.GET)
+		Mono<String> hello(HttpRequest request) {
+			return Mono.just(Payloads.HELLO);
+		}
+
+	}
+
+	/** Blocking routes: plain return values, run off the event loop (virtual threads on 21+). */
+	static class Blocking {
+
+		@StampRoute
+		void tcpEcho(TcpConnection connection) {
+			byte[] data;
+			while ((data = connection.read(16 * 1024)).length > 0) {
+				connection.send(data);
+			}
+		}
+
+		@StampRoute(Payloads.ECHO_PATH)
+		String webSocketEcho(WebSocketConnection client, String message) {
+			return message;
+		}
+
+		@StampRoute(path = Payloads.HELLO_PATH, method = HttpMethod.GET)
+		String hello(HttpRequest request) {
+			return Payloads.HELLO;
+		}
+
+	}
+
+	/**
+	 * Only the WebSocket echo, for the memory scenario. Reactive, so that on Java 17 the echo burst over thousands of
+	 * connections is not limited by the bounded blocking pool (see docs/benchmarks.md).
+	 */
+	static class WebSocketOnly {
+
+		@StampRoute(Payloads.ECHO_PATH)
+		Mono<String> webSocketEcho(WebSocketConnection client, String message) {
+			return Mono.just(message);
+		}
+
+	}
+
+}

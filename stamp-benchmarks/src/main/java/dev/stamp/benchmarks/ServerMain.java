@@ -1,0 +1,131 @@
+package dev.stamp.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.stamp.boot.websocket.WebSocketListener;
+
+/**
+ * The server process: starts the peers of one run on 127.0.0.1 port 0, prints their ports, then answers the load
+ * generator's commands on standard input ({@code MEM}: heap after GC and RSS; {@code QUIT}, or end of input: exit).
+ * <p>
+ * Modes: {@code throughput} starts every throughput peer side by side in this one process; {@code memory-raw} and
+ * {@code memory-stamp} start only a WebSocket echo, raw Reactor Netty or Stamp, so that the process's memory is that
+ * peer's alone.
+ */
+public final class ServerMain {
+
+	/** Lines the load generator reads start with this; everything else the process prints is log. */
+	static final String PREFIX = "STAMP-BENCH ";
+
+	private ServerMain() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String mode = (args.length > 0) ? args[0] : "throughput";
+		RawServers raw = new RawServers();
+		List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+		Map<String, Integer> ports = new LinkedHashMap<>();
+		ConfigurableApplicationContext stampWebSocket = null;
+		switch (mode) {
+			case "throughput" -> {
+				ports.put("http/raw", raw.startHttp());
+				ports.put("http/raw-timeouts", raw.startHttpWithTimeouts());
+				ports.put("tcp/raw", raw.startTcpEcho());
+				ports.put("tcp/reactor-netty", raw.startReactorNettyTcpEcho());
+				ports.put("ws/raw", raw.startWebSocketEcho());
+				ConfigurableApplicationContext webFlux = SpringApps.startWebFlux();
+				contexts.add(webFlux);
+				ports.put("http/webflux", SpringApps.port(webFlux, "local.server.port"));
+				ConfigurableApplicationContext reactive = SpringApps.startStamp(SpringApps.StampReactiveApp.class);
+				contexts.add(reactive);
+				ports.put("http/stamp-reactive", SpringApps.port(reactive, "local.stamp.http.port"));
+				ports.put("tcp/stamp-reactive", SpringApps.port(reactive, "local.stamp.tcp.port"));
+				ports.put("ws/stamp-reactive", SpringApps.port(reactive, "local.stamp.websocket.port"));
+				ConfigurableApplicationContext blocking = SpringApps.startStamp(SpringApps.StampBlockingApp.class);
+				contexts.add(blocking);
+				ports.put("http/stamp-blocking", SpringApps.port(blocking, "local.stamp.http.port"));
+				ports.put("tcp/stamp-blocking", SpringApps.port(blocking, "local.stamp.tcp.port"));
+				ports.put("ws/stamp-blocking", SpringApps.port(blocking, "local.stamp.websocket.port"));
+			}
+			case "memory-raw" -> ports.put("ws/raw", raw.startWebSocketEcho());
+			case "memory-stamp" -> {
+				stampWebSocket = SpringApps.startStamp(SpringApps.StampWebSocketApp.class);
+				contexts.add(stampWebSocket);
+				ports.put("ws/stamp", SpringApps.port(stampWebSocket, "local.stamp.websocket.port"));
+			}
+			default -> throw new IllegalArgumentException("Unknown mode " + mode);
+		}
+		StringBuilder ready = new StringBuilder(PREFIX).append("READY");
+		ports.forEach((peer, port) -> ready.append(' ').append(peer).append('=').append(port));
+		ready.append(" java=").append(Runtime.version()).append(" pid=").append(ProcessHandle.current().pid());
+		System.out.println(ready);
+		System.out.flush();
+
+		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+		String command;
+		while ((command = commands.readLine()) != null) {
+			command = command.trim();
+			if (command.equals("MEM")) {
+				int sessions = (stampWebSocket != null)
+						? stampWebSocket.getBean(WebSocketListener.class).connectedClients()
+						: RawServers.rawWebSocketSessions.get();
+				long heap = heapAfterGc();
+				System.out.println(PREFIX + "MEM heap=" + heap + " rss=" + rss() + " sessions=" + sessions);
+				System.out.flush();
+			}
+			else if (command.equals("QUIT")) {
+				break;
+			}
+		}
+		// Benchmark clients are gone by now: no need for the graceful stop's grace period.
+		for (ConfigurableApplicationContext context : contexts) {
+			try {
+				context.close();
+			}
+			catch (RuntimeException ex) {
+				// exiting anyway
+			}
+		}
+		raw.close();
+		System.out.println(PREFIX + "BYE");
+		System.out.flush();
+		System.exit(0);
+	}
+
+	static long heapAfterGc() throws InterruptedException {
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			Thread.sleep(150);
+		}
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	}
+
+	/** Resident set size of this process, from {@code /proc/self/status}; -1 where there is no procfs. */
+	static long rss() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+				if (line.startsWith("VmRSS:")) {
+					String[] parts = line.substring(6).trim().split("\\s+");
+					return Long.parseLong(parts[0]) * 1024;
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// not Linux
+		}
+		return -1;
+	}
+
+}

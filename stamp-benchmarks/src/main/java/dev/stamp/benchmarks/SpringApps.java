@@ -1,0 +1,131 @@
+package dev.stamp.benchmarks;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.stamp.boot.StampProtocol;
+
+/**
+ * The Spring applications of the benchmark, each started as a real {@code SpringApplication} with its own context:
+ * Stamp with reactive routes, Stamp with blocking routes, Stamp with only the WebSocket echo (memory), and a Spring
+ * WebFlux {@code @RestController} on Reactor Netty.
+ */
+final class SpringApps {
+
+	private static final String STAMP_AUTOCONFIGURATIONS = "dev.stamp.boot.StampAutoConfiguration,"
+			+ "dev.stamp.boot.tcp.TcpAutoConfiguration,dev.stamp.boot.websocket.WebSocketAutoConfiguration,"
+			+ "dev.stamp.boot.http.HttpAutoConfiguration";
+
+	private SpringApps() {
+	}
+
+	static ConfigurableApplicationContext startStamp(Class<?> configuration) {
+		Map<String, Object> properties = common();
+		for (StampProtocol protocol : new StampProtocol[] { StampProtocol.TCP, StampProtocol.WEBSOCKET,
+				StampProtocol.HTTP }) {
+			String prefix = "stamp." + protocol.id() + ".";
+			properties.put(prefix + "host", "127.0.0.1");
+			properties.put(prefix + "port", 0);
+			properties.put(prefix + "max-connections", 50_000);
+		}
+		properties.put("stamp.websocket.idle-timeout", "1h");
+		properties.put("stamp.tcp.idle-timeout", "1h");
+		properties.put("stamp.http.idle-timeout", "5m");
+		properties.put("stamp.shutdown.grace-period", "1s");
+		return new SpringApplicationBuilder(configuration).web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF)
+			.logStartupInfo(false)
+			.properties(properties)
+			.run();
+	}
+
+	static ConfigurableApplicationContext startWebFlux() {
+		Map<String, Object> properties = common();
+		properties.put("server.address", "127.0.0.1");
+		properties.put("server.port", 0);
+		properties.put("spring.autoconfigure.exclude", STAMP_AUTOCONFIGURATIONS);
+		return new SpringApplicationBuilder(WebFluxApp.class).web(WebApplicationType.REACTIVE)
+			.bannerMode(Banner.Mode.OFF)
+			.logStartupInfo(false)
+			.properties(properties)
+			.run();
+	}
+
+	static int port(ConfigurableApplicationContext context, String property) {
+		Integer port = context.getEnvironment().getProperty(property, Integer.class);
+		if (port == null) {
+			throw new IllegalStateException("No " + property + " in " + context.getId());
+		}
+		return port;
+	}
+
+	private static Map<String, Object> common() {
+		Map<String, Object> properties = new HashMap<>();
+		properties.put("logging.level.root", "WARN");
+		properties.put("spring.jmx.enabled", false);
+		return properties;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class StampReactiveApp {
+
+		@Bean
+		BenchRoutes.Reactive reactiveRoutes() {
+			return new BenchRoutes.Reactive();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class StampBlockingApp {
+
+		@Bean
+		BenchRoutes.Blocking blockingRoutes() {
+			return new BenchRoutes.Blocking();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class StampWebSocketApp {
+
+		@Bean
+		BenchRoutes.WebSocketOnly webSocketRoutes() {
+			return new BenchRoutes.WebSocketOnly();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@Import(HelloController.class)
+	static class WebFluxApp {
+
+	}
+
+	/** What a WebFlux user writes today. */
+	@RestController
+	static class HelloController {
+
+		@GetMapping(path = Payloads.HELLO_PATH, produces = "text/plain;charset=UTF-8")
+		String hello() {
+			return Payloads.HELLO;
+		}
+
+	}
+
+}

@@ -1,0 +1,46 @@
+package dev.stamp.benchmarks;
+
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * The Netty transport the raw peers and the load generator use: epoll when available, as Reactor Netty (and so
+ * Stamp and WebFlux) does by default, else NIO.
+ */
+final class Transports {
+
+	private Transports() {
+	}
+
+	static boolean epoll() {
+		return Epoll.isAvailable();
+	}
+
+	static String name() {
+		return epoll() ? "epoll" : "nio";
+	}
+
+	static MultiThreadIoEventLoopGroup group(String name, int threads) {
+		IoHandlerFactory factory = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+		return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
+	}
+
+	static Class<? extends SocketChannel> socketChannel() {
+		return epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
+	}
+
+	static Class<? extends ServerChannel> serverChannel() {
+		return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+	}
+
+}
