@@ -174,9 +174,7 @@ class SampleAppIntegrationTests {
 	void webTransportEchoesStreamsBothWaysAndDatagramsAndLogsHowTheSessionEnded() throws Exception {
 		byte[] payload = new byte[100_000];
 		new Random(4433).nextBytes(payload);
-		try (WebTransportClient client = WebTransportClient.builder()
-			.trustCertificateHash(Base64.getDecoder().decode(this.webTransportCertificateHash))
-			.build()) {
+		try (WebTransportClient client = webTransportClient()) {
 			WebTransportSession session = client
 				.connect(URI.create("https://127.0.0.1:" + this.webTransportPort + "/echo"))
 				.block(WAIT);
@@ -208,10 +206,29 @@ class SampleAppIntegrationTests {
 	}
 
 	@Test
+	void webTransportSessionLogKeepsOnlyTheLatestSessions() throws Exception {
+		int capacity = 20;
+		try (WebTransportClient client = webTransportClient()) {
+			for (int i = 0; i <= capacity; i++) {
+				WebTransportSession session = client
+					.connect(URI.create("https://127.0.0.1:" + this.webTransportPort + "/echo"))
+					.block(WAIT);
+				session.close(i, "session " + i).block(WAIT);
+			}
+		}
+		// Newest first, and the first of the 21 is gone (so is every session other tests opened before).
+		List<String> expected = new ArrayList<>();
+		for (int i = capacity; i >= 1; i--) {
+			expected.add("session " + i);
+		}
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(webTransportSessions()).extracting((session) -> session.get("closeReason"))
+				.isEqualTo(expected));
+	}
+
+	@Test
 	void webTransportEchoAnswersTheSamePathOnlyOverWebTransport() throws Exception {
-		try (WebTransportClient client = WebTransportClient.builder()
-			.trustCertificateHash(Base64.getDecoder().decode(this.webTransportCertificateHash))
-			.build()) {
+		try (WebTransportClient client = webTransportClient()) {
 			assertThatThrownBy(() -> client
 				.connect(URI.create("https://127.0.0.1:" + this.webTransportPort + "/chat"))
 				.block(WAIT)).hasMessageContaining("status 404");
@@ -289,6 +306,13 @@ class SampleAppIntegrationTests {
 	@Test
 	void unknownPathIs404() throws Exception {
 		assertThat(get("/contact").statusCode()).isEqualTo(404);
+	}
+
+	/** Stamp's Java client, trusting the development certificate by its hash, as a browser does. */
+	private WebTransportClient webTransportClient() {
+		return WebTransportClient.builder()
+			.trustCertificateHash(Base64.getDecoder().decode(this.webTransportCertificateHash))
+			.build();
 	}
 
 	private List<Map<String, Object>> webTransportSessions() throws Exception {
