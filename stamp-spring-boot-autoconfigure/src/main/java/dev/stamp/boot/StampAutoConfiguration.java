@@ -6,17 +6,25 @@ import reactor.netty.resources.LoopResources;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 import dev.stamp.boot.listener.BlockingHandlerScheduler;
 import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.listener.ListenerPorts;
+import dev.stamp.boot.middleware.LoggingMiddleware;
+import dev.stamp.boot.middleware.MiddlewareChain;
+import dev.stamp.boot.middleware.RateLimitMiddleware;
+import dev.stamp.boot.middleware.StampMiddleware;
 import dev.stamp.boot.routing.StampRouteDiscoverer;
 import dev.stamp.boot.routing.StampRoutes;
 
@@ -64,12 +72,35 @@ public final class StampAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	MiddlewareChain stampMiddlewareChain(ObjectProvider<StampMiddleware> middleware) {
+		return new MiddlewareChain(middleware.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("stamp.middleware.rate-limit.enabled")
+	@ConditionalOnMissingBean
+	RateLimitMiddleware stampRateLimitMiddleware(StampProperties properties) {
+		StampProperties.Middleware.RateLimit rateLimit = properties.getMiddleware().getRateLimit();
+		return new RateLimitMiddleware(rateLimit.getMaxRequests(), rateLimit.getWindow(), rateLimit.getProtocols(),
+				rateLimit.getMaxTrackedClients());
+	}
+
+	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	@ConditionalOnBooleanProperty("stamp.middleware.logging.enabled")
+	@ConditionalOnMissingBean
+	LoggingMiddleware stampLoggingMiddleware() {
+		return new LoggingMiddleware();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	ListenerContext stampListenerContext(BlockingHandlerScheduler scheduler,
 			ObjectProvider<SslBundles> sslBundles, ListenerPorts ports, StampProperties properties,
-			BeanFactory beanFactory) {
+			MiddlewareChain middleware, BeanFactory beanFactory, ApplicationEventPublisher events) {
 		LoopResources loops = beanFactory.getBean("stampLoopResources", LoopResources.class);
 		return new ListenerContext(loops, scheduler, sslBundles.getIfAvailable(), ports,
-				properties.getShutdown().getGracePeriod());
+				properties.getShutdown().getGracePeriod(), middleware, events);
 	}
 
 }

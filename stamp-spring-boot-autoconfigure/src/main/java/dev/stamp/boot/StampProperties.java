@@ -2,7 +2,9 @@ package dev.stamp.boot;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -24,9 +26,15 @@ public class StampProperties {
 
 	private final Http http = new Http();
 
+	private final WebTransport webtransport = new WebTransport();
+
 	private final Shutdown shutdown = new Shutdown();
 
 	private final Blocking blocking = new Blocking();
+
+	private final Middleware middleware = new Middleware();
+
+	private final Monitor monitor = new Monitor();
 
 	public Tcp getTcp() {
 		return this.tcp;
@@ -40,12 +48,24 @@ public class StampProperties {
 		return this.http;
 	}
 
+	public WebTransport getWebtransport() {
+		return this.webtransport;
+	}
+
 	public Shutdown getShutdown() {
 		return this.shutdown;
 	}
 
 	public Blocking getBlocking() {
 		return this.blocking;
+	}
+
+	public Middleware getMiddleware() {
+		return this.middleware;
+	}
+
+	public Monitor getMonitor() {
+		return this.monitor;
 	}
 
 	/**
@@ -142,6 +162,116 @@ public class StampProperties {
 
 	}
 
+	/**
+	 * WebTransport (HTTP/3 over QUIC) listener. Without {@code ssl.bundle} it generates a development certificate at
+	 * start (ECDSA P-256, valid 10 days) that browsers accept through {@code serverCertificateHashes}; its SHA-256 is
+	 * logged and published as {@code local.stamp.webtransport.certificate-hash}.
+	 */
+	public static class WebTransport extends ListenerProperties {
+
+		/** Sessions allowed at once over all connections; more are answered 503. */
+		private int maxSessions = 10_000;
+
+		/** Sessions allowed at once on one connection; more are answered 503. */
+		private int maxSessionsPerConnection = 16;
+
+		/** Streams the peer may open per session (QUIC stream credit); further ones are refused. */
+		private int maxStreamsPerSession = 100;
+
+		/** Largest datagram payload accepted or sent; larger ones are refused with a clear error. */
+		private DataSize maxDatagramSize = DataSize.ofBytes(65_535);
+
+		/** Time a client has to complete the QUIC and TLS handshake. */
+		private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Origins allowed to open a session, for example {@code https://example.com}; others are answered 403. Empty
+		 * allows every origin, including clients that send none.
+		 */
+		private List<String> allowedOrigins = new ArrayList<>();
+
+		/**
+		 * Path of a built-in echo endpoint (streams and datagrams echoed), for example {@code /echo}; unset adds
+		 * none.
+		 */
+		private String echoPath;
+
+		/**
+		 * Path of a built-in health endpoint that sends one JSON status message and closes, for example
+		 * {@code /health}; unset adds none.
+		 */
+		private String healthPath;
+
+		public WebTransport() {
+			super(4433, Duration.ofSeconds(30));
+		}
+
+		public int getMaxSessions() {
+			return this.maxSessions;
+		}
+
+		public void setMaxSessions(int maxSessions) {
+			this.maxSessions = maxSessions;
+		}
+
+		public int getMaxSessionsPerConnection() {
+			return this.maxSessionsPerConnection;
+		}
+
+		public void setMaxSessionsPerConnection(int maxSessionsPerConnection) {
+			this.maxSessionsPerConnection = maxSessionsPerConnection;
+		}
+
+		public int getMaxStreamsPerSession() {
+			return this.maxStreamsPerSession;
+		}
+
+		public void setMaxStreamsPerSession(int maxStreamsPerSession) {
+			this.maxStreamsPerSession = maxStreamsPerSession;
+		}
+
+		public DataSize getMaxDatagramSize() {
+			return this.maxDatagramSize;
+		}
+
+		public void setMaxDatagramSize(DataSize maxDatagramSize) {
+			this.maxDatagramSize = maxDatagramSize;
+		}
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		public List<String> getAllowedOrigins() {
+			return this.allowedOrigins;
+		}
+
+		public void setAllowedOrigins(List<String> allowedOrigins) {
+			this.allowedOrigins = allowedOrigins;
+		}
+
+		public String getEchoPath() {
+			return this.echoPath;
+		}
+
+		public void setEchoPath(String echoPath) {
+			this.echoPath = echoPath;
+		}
+
+		public String getHealthPath() {
+			return this.healthPath;
+		}
+
+		public void setHealthPath(String healthPath) {
+			this.healthPath = healthPath;
+		}
+
+	}
+
 	/** Graceful shutdown of every listener. */
 	public static class Shutdown {
 
@@ -188,6 +318,165 @@ public class StampProperties {
 
 		public void setQueueCapacity(int queueCapacity) {
 			this.queueCapacity = queueCapacity;
+		}
+
+	}
+
+	/** The monitor that samples listeners, keeps history and raises alerts. */
+	public static class Monitor {
+
+		/** Whether the monitor samples the listeners. */
+		private boolean enabled = true;
+
+		/** How often the monitor samples every listener. */
+		private Duration interval = Duration.ofSeconds(30);
+
+		/** Samples kept in the history. */
+		private int historySize = 100;
+
+		/** Alerts kept. */
+		private int alertHistorySize = 25;
+
+		/** Share of max-connections in use (0 to 1) from which the monitor raises a warning. */
+		private double utilizationThreshold = 0.9;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public int getHistorySize() {
+			return this.historySize;
+		}
+
+		public void setHistorySize(int historySize) {
+			this.historySize = historySize;
+		}
+
+		public int getAlertHistorySize() {
+			return this.alertHistorySize;
+		}
+
+		public void setAlertHistorySize(int alertHistorySize) {
+			this.alertHistorySize = alertHistorySize;
+		}
+
+		public double getUtilizationThreshold() {
+			return this.utilizationThreshold;
+		}
+
+		public void setUtilizationThreshold(double utilizationThreshold) {
+			this.utilizationThreshold = utilizationThreshold;
+		}
+
+	}
+
+	/** Built-in middleware, applied before requests reach their routes. */
+	public static class Middleware {
+
+		private final RateLimit rateLimit = new RateLimit();
+
+		private final Logging logging = new Logging();
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
+		}
+
+		public Logging getLogging() {
+			return this.logging;
+		}
+
+		/** Per-client rate limiting: requests over the limit are answered 429 (TCP: closed). */
+		public static class RateLimit {
+
+			/** Whether requests are rate limited per client address. */
+			private boolean enabled;
+
+			/**
+			 * Requests (handshakes, HTTP requests, sessions, connections) allowed per client address, protocol and window.
+			 */
+			private int maxRequests = 100;
+
+			/** Length of the rate-limit window. */
+			private Duration window = Duration.ofSeconds(60);
+
+			/** Protocols whose requests are limited; all of them by default. */
+			private Set<StampProtocol> protocols = EnumSet.of(StampProtocol.TCP, StampProtocol.WEBSOCKET,
+					StampProtocol.HTTP, StampProtocol.WEBTRANSPORT);
+
+			/**
+			 * Client addresses tracked at most; when the table is full of live windows new clients are refused, so a
+			 * flood of addresses cannot exhaust memory.
+			 */
+			private int maxTrackedClients = 100_000;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public int getMaxRequests() {
+				return this.maxRequests;
+			}
+
+			public void setMaxRequests(int maxRequests) {
+				this.maxRequests = maxRequests;
+			}
+
+			public Duration getWindow() {
+				return this.window;
+			}
+
+			public void setWindow(Duration window) {
+				this.window = window;
+			}
+
+			public Set<StampProtocol> getProtocols() {
+				return this.protocols;
+			}
+
+			public void setProtocols(Set<StampProtocol> protocols) {
+				this.protocols = protocols;
+			}
+
+			public int getMaxTrackedClients() {
+				return this.maxTrackedClients;
+			}
+
+			public void setMaxTrackedClients(int maxTrackedClients) {
+				this.maxTrackedClients = maxTrackedClients;
+			}
+
+		}
+
+		/** Request logging. */
+		public static class Logging {
+
+			/** Whether every request is logged at INFO (protocol, path, client, origin, user agent). */
+			private boolean enabled;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
 		}
 
 	}

@@ -41,7 +41,8 @@ public @interface StampRoute {
 
 	/**
 	 * The request path the route serves, for example {@code "/chat"}. Exact match; a path that starts with
-	 * {@code "~"} is a regular expression whose groups become path parameters. Not used by TCP.
+	 * {@code "~"} is a regular expression whose groups become path parameters. {@code ${...}} placeholders are
+	 * resolved from the environment. Not used by TCP.
 	 */
 	@AliasFor("value")
 	String path() default "";

@@ -7,6 +7,7 @@ import org.springframework.context.ApplicationContext;
 import dev.stamp.boot.http.HttpAutoConfiguration;
 import dev.stamp.boot.listener.ListenerPorts;
 import dev.stamp.boot.tcp.TcpAutoConfiguration;
+import dev.stamp.boot.webtransport.WebTransportAutoConfiguration;
 import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
 
 /**
@@ -21,9 +22,10 @@ public final class StampContextRunner {
 	public static ApplicationContextRunner create() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(StampAutoConfiguration.class, TcpAutoConfiguration.class,
-					WebSocketAutoConfiguration.class, HttpAutoConfiguration.class))
+					WebSocketAutoConfiguration.class, HttpAutoConfiguration.class, WebTransportAutoConfiguration.class))
 			.withPropertyValues("stamp.tcp.host=127.0.0.1", "stamp.tcp.port=0", "stamp.websocket.host=127.0.0.1",
 					"stamp.websocket.port=0", "stamp.http.host=127.0.0.1", "stamp.http.port=0",
+					"stamp.webtransport.host=127.0.0.1", "stamp.webtransport.port=0",
 					"stamp.shutdown.grace-period=2s");
 	}
 

@@ -18,6 +18,9 @@ import org.springframework.context.annotation.Configuration;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.http.HttpAutoConfiguration;
 import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.monitor.ConfigurationDiagnosis;
+import dev.stamp.boot.monitor.MonitorAutoConfiguration;
+import dev.stamp.boot.monitor.StampMonitor;
 import dev.stamp.boot.tcp.TcpAutoConfiguration;
 import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
 
@@ -27,7 +30,7 @@ import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
  * {@link MeterRegistry} exists, and the {@code stamp} endpoint when it is exposed.
  */
 @AutoConfiguration(after = { StampAutoConfiguration.class, TcpAutoConfiguration.class,
-		WebSocketAutoConfiguration.class, HttpAutoConfiguration.class },
+		WebSocketAutoConfiguration.class, HttpAutoConfiguration.class, MonitorAutoConfiguration.class },
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 public final class StampActuatorAutoConfiguration {
 
@@ -64,8 +67,10 @@ public final class StampActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		StampEndpoint stampEndpoint(ObjectProvider<StampListener> listeners) {
-			return new StampEndpoint(listeners.orderedStream().toList());
+		StampEndpoint stampEndpoint(ObjectProvider<StampListener> listeners, ObjectProvider<StampMonitor> monitor,
+				ObjectProvider<ConfigurationDiagnosis> diagnosis) {
+			return new StampEndpoint(listeners.orderedStream().toList(), monitor.getIfAvailable(),
+					diagnosis.getIfAvailable());
 		}
 
 	}

@@ -9,21 +9,41 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.monitor.ConfigurationDiagnosis;
+import dev.stamp.boot.monitor.MonitorStatus;
+import dev.stamp.boot.monitor.StampMonitor;
 import dev.stamp.boot.routing.RouteMethod;
 import dev.stamp.core.BlockingHandlerExecutor;
 import dev.stamp.core.ConnectionStats;
 
 /**
- * The {@code stamp} actuator endpoint: every listener with its address, TLS, routes and connection counters, and how
- * blocking handlers run. {@code /actuator/stamp/{protocol}} narrows it to one listener.
+ * The {@code stamp} actuator endpoint: every listener with its address, TLS, routes and counters, how blocking
+ * handlers run, the monitor's verdict and the configuration diagnosis. {@code /actuator/stamp/{protocol}} narrows it
+ * to one listener; {@code /actuator/stamp/alerts} and {@code /actuator/stamp/history} show the monitor's recent
+ * alerts and samples.
  */
 @Endpoint(id = "stamp")
 public class StampEndpoint {
 
+	private static final int ALERTS_SHOWN = 25;
+
+	private static final int SAMPLES_SHOWN = 100;
+
 	private final List<StampListener> listeners;
 
-	public StampEndpoint(List<StampListener> listeners) {
+	private final StampMonitor monitor;
+
+	private final ConfigurationDiagnosis diagnosis;
+
+	/**
+	 * @param listeners the listeners
+	 * @param monitor the monitor, or {@code null} when it is switched off
+	 * @param diagnosis the configuration diagnosis, or {@code null}
+	 */
+	public StampEndpoint(List<StampListener> listeners, StampMonitor monitor, ConfigurationDiagnosis diagnosis) {
 		this.listeners = listeners;
+		this.monitor = monitor;
+		this.diagnosis = diagnosis;
 	}
 
 	/** All listeners. */
@@ -35,14 +55,25 @@ public class StampEndpoint {
 		}
 		String blockingHandlers = BlockingHandlerExecutor.virtualThreadsAvailable() ? "virtual threads"
 				: "bounded platform thread pool";
-		return new StampDescriptor(blockingHandlers, listeners);
+		MonitorStatus status = (this.monitor != null) ? this.monitor.status() : null;
+		List<String> findings = (this.diagnosis != null) ? this.diagnosis.findings() : List.of();
+		return new StampDescriptor(blockingHandlers, listeners, status, findings);
 	}
 
-	/** One listener, by protocol id ({@code tcp}, {@code websocket}, {@code http}, {@code webtransport}). */
+	/**
+	 * One part: a listener by protocol id ({@code tcp}, {@code websocket}, {@code http}, {@code webtransport}), or
+	 * the monitor's {@code alerts} or {@code history}.
+	 */
 	@ReadOperation
-	public ListenerDescriptor listener(@Selector String protocol) {
+	public Object part(@Selector String name) {
+		if ("alerts".equals(name)) {
+			return (this.monitor != null) ? this.monitor.alerts(ALERTS_SHOWN) : null;
+		}
+		if ("history".equals(name)) {
+			return (this.monitor != null) ? this.monitor.history(SAMPLES_SHOWN) : null;
+		}
 		return this.listeners.stream()
-			.filter((listener) -> listener.protocol().id().equals(protocol))
+			.filter((listener) -> listener.protocol().id().equals(name))
 			.findFirst()
 			.map(StampEndpoint::describe)
 			.orElse(null);
@@ -51,7 +82,7 @@ public class StampEndpoint {
 	private static ListenerDescriptor describe(StampListener listener) {
 		List<String> routes = listener.routes().stream().map(StampEndpoint::describe).toList();
 		return new ListenerDescriptor(listener.isRunning(), listener.host(), listener.isRunning() ? listener.port() : null,
-				listener.isSecure(), routes, listener.stats());
+				listener.isSecure(), routes, listener.stats(), listener.details());
 	}
 
 	private static String describe(RouteMethod route) {
@@ -70,8 +101,11 @@ public class StampEndpoint {
 	 *
 	 * @param blockingHandlers how blocking handlers run on this JVM
 	 * @param listeners the listeners by protocol id
+	 * @param monitor the monitor's verdict from its latest sample, or {@code null} when it is off
+	 * @param diagnosis configuration that is risky in production, one sentence each
 	 */
-	public record StampDescriptor(String blockingHandlers, Map<String, ListenerDescriptor> listeners) {
+	public record StampDescriptor(String blockingHandlers, Map<String, ListenerDescriptor> listeners,
+			MonitorStatus monitor, List<String> diagnosis) {
 	}
 
 	/**
@@ -83,9 +117,10 @@ public class StampEndpoint {
 	 * @param tls whether it serves TLS
 	 * @param routes its routes
 	 * @param connections its connection counters
+	 * @param details protocol-specific state, such as WebTransport sessions and streams
 	 */
 	public record ListenerDescriptor(boolean running, String host, Integer port, boolean tls, List<String> routes,
-			ConnectionStats connections) {
+			ConnectionStats connections, Map<String, Object> details) {
 	}
 
 }

@@ -26,6 +26,7 @@ import reactor.netty.http.server.HttpServerResponse;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.listener.ReactorNettyListener;
 import dev.stamp.boot.routing.PathRouter;
 import dev.stamp.boot.routing.RouteMethod;
@@ -42,6 +43,11 @@ import dev.stamp.boot.routing.StampRoutes;
 public class HttpListener extends ReactorNettyListener {
 
 	private static final AttributeKey<AtomicInteger> IN_FLIGHT = AttributeKey.valueOf("stamp.http.inFlight");
+
+	/** Set while a request's body is still arriving: a client that stalls there is idle, not busy. */
+	private static final AttributeKey<Boolean> AWAITING_BODY = AttributeKey.valueOf("stamp.http.awaitingBody");
+
+	private static final byte[] NO_BODY = new byte[0];
 
 	private final StampProperties.Http properties;
 
@@ -71,9 +77,7 @@ public class HttpListener extends ReactorNettyListener {
 	@Override
 	protected DisposableServer bind(SslContext sslContext) {
 		int maxHeaderSize = (int) this.properties.getMaxHeaderSize().toBytes();
-		HttpServer server = configure(HttpServer.create(), false)
-			.idleTimeout(this.properties.getIdleTimeout())
-			.readTimeout(this.properties.getIdleTimeout())
+		HttpServer server = configure(HttpServer.create())
 			.httpRequestDecoder((spec) -> spec.maxHeaderSize(maxHeaderSize).maxInitialLineLength(maxHeaderSize))
 			.handle(this::serve);
 		if (sslContext != null) {
@@ -87,14 +91,15 @@ public class HttpListener extends ReactorNettyListener {
 		if (isRefused(channel)) {
 			return PlainResponses.overCapacity(response);
 		}
-		AtomicInteger inFlight = channel.attr(IN_FLIGHT).setIfAbsent(new AtomicInteger());
-		if (inFlight == null) {
-			inFlight = channel.attr(IN_FLIGHT).get();
+		AtomicInteger counter = channel.attr(IN_FLIGHT).get();
+		if (counter == null) {
+			counter = new AtomicInteger();
+			channel.attr(IN_FLIGHT).set(counter);
 		}
-		inFlight.incrementAndGet();
-		AtomicInteger counter = inFlight;
+		counter.incrementAndGet();
+		AtomicInteger inFlight = counter;
 		return route(request, response, channel).doFinally((signal) -> {
-			counter.decrementAndGet();
+			inFlight.decrementAndGet();
 			if (isStopping()) {
 				channel.close();
 			}
@@ -106,6 +111,18 @@ public class HttpListener extends ReactorNettyListener {
 			response.keepAlive(false);
 		}
 		QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+		if (hasMiddleware()) {
+			StampRequest stampRequest = StampRequest.of(StampProtocol.HTTP,
+					(InetSocketAddress) channel.remoteAddress(), uri.path(), request.requestHeaders());
+			return applyMiddleware(stampRequest).flatMap((decision) -> decision.isRejected()
+					? PlainResponses.refusedByMiddleware(response, decision)
+					: dispatch(request, response, channel, uri, stampRequest.attributes()));
+		}
+		return dispatch(request, response, channel, uri, Map.of());
+	}
+
+	private Mono<Void> dispatch(HttpServerRequest request, HttpServerResponse response, Channel channel,
+			QueryStringDecoder uri, Map<String, Object> attributes) {
 		PathRouter.Match<HttpEndpoint> match = this.router.match(uri.path());
 		if (match == null) {
 			return PlainResponses.send(response, HttpResponseStatus.NOT_FOUND, "Not Found", false);
@@ -126,13 +143,18 @@ public class HttpListener extends ReactorNettyListener {
 			return PlainResponses.send(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Payload Too Large",
 					true);
 		}
-		return readBody(request, maxRequestSize)
-			.flatMap((body) -> invoke(handler, toRequest(request, method, uri, body, channel, match.pathParameters()))
+		return readBody(request, channel, maxRequestSize)
+			.flatMap((body) -> invoke(handler,
+					toRequest(request, method, uri, body, channel, match.pathParameters(), attributes))
 				.map(Optional::of)
 				.defaultIfEmpty(Optional.empty()))
 			.flatMap((result) -> write(response, method, handler.route(), result.orElse(null)))
 			.onErrorResume(BodyTooLargeException.class, (error) -> PlainResponses.send(response,
 					HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Payload Too Large", true))
+			.onErrorResume(ReactorNettyListener::isOverload, (error) -> {
+				refusedForOverload(channel.remoteAddress());
+				return PlainResponses.overloaded(response);
+			})
 			.onErrorResume((error) -> {
 				this.logger.error("HTTP handler " + handler.route().describe() + " failed for " + request.method() + " "
 						+ uri.path(), error);
@@ -141,19 +163,33 @@ public class HttpListener extends ReactorNettyListener {
 			});
 	}
 
-	private static Mono<byte[]> readBody(HttpServerRequest request, long maxRequestSize) {
+	private static Mono<byte[]> readBody(HttpServerRequest request, Channel channel, long maxRequestSize) {
 		HttpHeaders headers = request.requestHeaders();
 		boolean chunked = headers.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
 		if (!chunked && contentLength(headers) <= 0) {
-			return Mono.just(new byte[0]);
+			return Mono.just(NO_BODY);
 		}
+		channel.attr(AWAITING_BODY).set(Boolean.TRUE);
 		return request.receive().reduce(new ByteArrayOutputStream(), (collected, buffer) -> {
 			if (collected.size() + buffer.readableBytes() > maxRequestSize) {
 				throw new BodyTooLargeException();
 			}
 			copy(buffer, collected);
 			return collected;
-		}).map(ByteArrayOutputStream::toByteArray).defaultIfEmpty(new byte[0]);
+		})
+			.map(ByteArrayOutputStream::toByteArray)
+			.defaultIfEmpty(NO_BODY)
+			.doFinally((signal) -> channel.attr(AWAITING_BODY).set(null));
+	}
+
+	/**
+	 * An idle connection closes unless a handler is still working on its request: a vanished keep-alive client and a
+	 * client that stalls while sending a body are closed, a slow handler keeps its connection.
+	 */
+	@Override
+	protected boolean mayCloseWhenIdle(Channel channel) {
+		AtomicInteger inFlight = channel.attr(IN_FLIGHT).get();
+		return inFlight == null || inFlight.get() == 0 || Boolean.TRUE.equals(channel.attr(AWAITING_BODY).get());
 	}
 
 	private static long contentLength(HttpHeaders headers) {
@@ -183,9 +219,9 @@ public class HttpListener extends ReactorNettyListener {
 	}
 
 	private static HttpRequest toRequest(HttpServerRequest request, HttpMethod method, QueryStringDecoder uri,
-			byte[] body, Channel channel, List<String> pathParameters) {
+			byte[] body, Channel channel, List<String> pathParameters, Map<String, Object> attributes) {
 		return new HttpRequest(method, uri.path(), uri.rawQuery(), uri.parameters(), request.requestHeaders(), body,
-				(InetSocketAddress) channel.remoteAddress(), pathParameters);
+				(InetSocketAddress) channel.remoteAddress(), pathParameters, attributes);
 	}
 
 	private Mono<Object> invoke(HttpEndpoint.Handler handler, HttpRequest request) {

@@ -21,9 +21,11 @@ import io.netty.handler.codec.http.HttpUtil;
  * @param body the request body; empty if there is none
  * @param remoteAddress the client's address
  * @param pathParameters groups captured by a pattern route; empty for exact paths
+ * @param attributes what middleware attached to the request (for example the authenticated user)
  */
 public record HttpRequest(HttpMethod method, String path, String query, Map<String, List<String>> queryParameters,
-		HttpHeaders headers, byte[] body, InetSocketAddress remoteAddress, List<String> pathParameters) {
+		HttpHeaders headers, byte[] body, InetSocketAddress remoteAddress, List<String> pathParameters,
+		Map<String, Object> attributes) {
 
 	/** The first value of a header, or {@code null}. */
 	public String header(String name) {

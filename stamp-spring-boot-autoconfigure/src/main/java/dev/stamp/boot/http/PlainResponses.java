@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 
+import dev.stamp.boot.middleware.MiddlewareDecision;
+
 /**
  * Short plain-text answers the listeners give on their own (404, 405, 413, 503, ...), shared by the HTTP and
  * WebSocket listeners. Bodies are fixed phrases: nothing from the request or from an exception is echoed.
@@ -35,6 +37,18 @@ public final class PlainResponses {
 			response.keepAlive(false).header(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
 		}
 		return response.sendByteArray(Mono.just(body)).then();
+	}
+
+	/** Answers a request that middleware refused, with the status's reason phrase as body. */
+	public static Mono<Void> refusedByMiddleware(HttpServerResponse response, MiddlewareDecision decision) {
+		HttpResponseStatus status = HttpResponseStatus.valueOf(decision.status());
+		return send(response, status, status.reasonPhrase(), false);
+	}
+
+	/** Answers a request that found every blocking-handler thread busy; the connection stays usable. */
+	public static Mono<Void> overloaded(HttpServerResponse response) {
+		response.header(HttpHeaderNames.RETRY_AFTER, "1");
+		return send(response, HttpResponseStatus.SERVICE_UNAVAILABLE, "Server busy, try again later", false);
 	}
 
 	/** Answers a connection accepted over {@code max-connections}, then closes it. */

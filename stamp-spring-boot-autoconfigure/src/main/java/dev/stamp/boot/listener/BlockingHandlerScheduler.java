@@ -20,7 +20,10 @@ public class BlockingHandlerScheduler implements DisposableBean {
 
 	private final Scheduler scheduler;
 
+	private final int capacity;
+
 	public BlockingHandlerScheduler(int maxPlatformThreads, int queueCapacity) {
+		this.capacity = maxPlatformThreads + queueCapacity;
 		this.executor = BlockingHandlerExecutor.create("stamp-handler-", maxPlatformThreads, queueCapacity);
 		this.scheduler = Schedulers.fromExecutorService(this.executor, "stamp-handler");
 	}
@@ -28,6 +31,11 @@ public class BlockingHandlerScheduler implements DisposableBean {
 	/** The scheduler to {@code subscribeOn} for blocking calls. */
 	public Scheduler scheduler() {
 		return this.scheduler;
+	}
+
+	/** Handler calls that can run or wait at once on Java 17 to 20; unbounded with virtual threads. */
+	public int capacity() {
+		return this.capacity;
 	}
 
 	/** The executor behind the scheduler, for code that is not reactive. */

@@ -2,9 +2,12 @@ package dev.stamp.boot.listener;
 
 import java.time.Duration;
 
-import org.springframework.boot.ssl.SslBundles;
-
 import reactor.netty.resources.LoopResources;
+
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
+
+import dev.stamp.boot.middleware.MiddlewareChain;
 
 /**
  * What the application context gives every listener: its event loops, the scheduler for blocking handlers, TLS
@@ -15,7 +18,10 @@ import reactor.netty.resources.LoopResources;
  * @param sslBundles the application's SSL bundles, or {@code null} if there are none
  * @param ports where bound ports are published
  * @param gracePeriod how long a stop waits for in-flight work
+ * @param middleware the application's middleware, shared by every listener
+ * @param events where listeners announce that they started and stopped
  */
 public record ListenerContext(LoopResources loopResources, BlockingHandlerScheduler blockingHandlers,
-		SslBundles sslBundles, ListenerPorts ports, Duration gracePeriod) {
+		SslBundles sslBundles, ListenerPorts ports, Duration gracePeriod, MiddlewareChain middleware,
+		ApplicationEventPublisher events) {
 }

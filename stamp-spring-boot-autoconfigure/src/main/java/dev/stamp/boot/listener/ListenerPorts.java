@@ -12,7 +12,8 @@ import dev.stamp.boot.StampProtocol;
 
 /**
  * Publishes each listener's bound port as {@code local.stamp.<protocol>.port}, the way Spring Boot publishes
- * {@code local.server.port}, so that tests using port 0 can inject it with {@code @Value}.
+ * {@code local.server.port}, so that tests using port 0 can inject it with {@code @Value}; a listener may publish
+ * more {@code local.stamp.<protocol>.*} facts of its own. They are withdrawn when the listener stops.
  */
 public class ListenerPorts {
 
@@ -32,7 +33,16 @@ public class ListenerPorts {
 	}
 
 	void publish(StampProtocol protocol, int port) {
-		this.ports.put(propertyName(protocol), port);
+		publish(propertyName(protocol), port);
+	}
+
+	/**
+	 * Publishes another {@code local.stamp.*} fact of a running listener, such as the WebTransport certificate hash.
+	 * @param name the property name
+	 * @param value its value
+	 */
+	public void publish(String name, Object value) {
+		this.ports.put(name, value);
 		MutablePropertySources sources = this.environment.getPropertySources();
 		PropertySource<?> existing = sources.get(PROPERTY_SOURCE_NAME);
 		if (existing == null) {
@@ -41,7 +51,8 @@ public class ListenerPorts {
 	}
 
 	void withdraw(StampProtocol protocol) {
-		this.ports.remove(propertyName(protocol));
+		String prefix = "local.stamp." + protocol.id() + ".";
+		this.ports.keySet().removeIf((name) -> name.startsWith(prefix));
 	}
 
 	/** The bound port of a protocol's listener, or {@code null} if it is not listening. */

@@ -1,6 +1,7 @@
 package dev.stamp.boot.listener;
 
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -36,6 +37,20 @@ public interface StampListener extends SmartLifecycle {
 
 	/** Connection counters. */
 	ConnectionStats stats();
+
+	/**
+	 * Counters of the protocol itself beyond connections, for example WebTransport's {@code sessions.active} or
+	 * {@code streams.incoming}; none by default. The same names are reported whether or not the listener runs, so
+	 * that meters can be registered once. Names ending in {@code .active} are current values, the others only grow.
+	 */
+	default Map<String, Long> counters() {
+		return Map.of();
+	}
+
+	/** Protocol-specific state for the {@code stamp} actuator endpoint (sessions, streams, ...); empty by default. */
+	default Map<String, Object> details() {
+		return Map.of();
+	}
 
 	@Override
 	default int getPhase() {

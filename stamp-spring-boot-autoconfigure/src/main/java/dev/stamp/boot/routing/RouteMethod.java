@@ -32,12 +32,12 @@ public final class RouteMethod {
 
 	private final String produces;
 
-	RouteMethod(Object bean, String beanName, Method method, StampRoute annotation) {
+	RouteMethod(Object bean, String beanName, Method method, StampRoute annotation, String path) {
 		this.bean = bean;
 		this.beanName = beanName;
 		this.method = method;
 		this.protocol = resolveProtocol(method, annotation);
-		this.path = annotation.path();
+		this.path = path;
 		this.httpMethods = List.of(annotation.method());
 		this.produces = annotation.produces();
 		ReflectionUtils.makeAccessible(method);

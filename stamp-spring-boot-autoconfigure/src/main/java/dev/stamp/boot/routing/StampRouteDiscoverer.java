@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
@@ -47,9 +48,18 @@ public class StampRouteDiscoverer implements BeanPostProcessor {
 		annotated.forEach((method, annotation) -> {
 			// Invoke through the bean (possibly a proxy) so that aspects such as @Transactional still apply.
 			Method invocable = MethodIntrospector.selectInvocableMethod(method, bean.getClass());
-			registry.add(new RouteMethod(bean, beanName, invocable, annotation));
+			registry.add(new RouteMethod(bean, beanName, invocable, annotation, resolvePath(annotation.path())));
 		});
 		return bean;
+	}
+
+	/** Resolves {@code ${...}} placeholders, so that paths can come from configuration like {@code @RequestMapping}. */
+	private String resolvePath(String path) {
+		if (this.beanFactory instanceof ConfigurableBeanFactory configurable && path.contains("${")) {
+			String resolved = configurable.resolveEmbeddedValue(path);
+			return (resolved != null) ? resolved : path;
+		}
+		return path;
 	}
 
 	private StampRoutes routes() {

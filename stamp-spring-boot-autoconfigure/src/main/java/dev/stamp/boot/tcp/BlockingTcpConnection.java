@@ -6,24 +6,33 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import org.reactivestreams.Subscription;
-import reactor.core.publisher.BaseSubscriber;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import reactor.netty.Connection;
 
 /**
- * Bridges a Reactor Netty connection to blocking reads and writes.
+ * Bridges a TCP connection to blocking reads and writes.
  * <p>
- * Reads request one buffer at a time from Reactor Netty, so at most one received chunk waits in memory per
- * connection and Netty stops reading from the socket while the handler is busy: TCP flow control pushes back on the
- * peer. Each chunk is copied to a byte array inside {@code onNext}, before Reactor Netty releases the buffer.
+ * The connection reads the channel itself, as a Netty handler, rather than through Reactor Netty's inbound flux:
+ * received bytes, the peer's half-close (FIN) and failures then reach {@link #read} in exactly the order they
+ * happened, so a client that sends and then shuts down its output still gets every byte and then end of stream,
+ * while its reply can still be sent. Each chunk is copied to a byte array and released at once. Backpressure: when
+ * more than {@link #MAX_QUEUED_BYTES} wait for the handler, Netty stops reading from the socket until the handler
+ * catches up, so TCP flow control pushes back on a fast sender.
  */
-final class BlockingTcpConnection extends BaseSubscriber<ByteBuf> implements TcpConnection {
+final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implements TcpConnection {
+
+	static final String HANDLER_NAME = "stamp.blockingTcp";
+
+	static final int MAX_QUEUED_BYTES = 64 * 1024;
 
 	private static final byte[] END_OF_STREAM = new byte[0];
 
@@ -33,7 +42,12 @@ final class BlockingTcpConnection extends BaseSubscriber<ByteBuf> implements Tcp
 
 	private final LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
 
+	/** Bytes queued and not yet taken by the handler; written on the event loop and the handler thread. */
+	private final AtomicLong queuedBytes = new AtomicLong();
+
 	private volatile Throwable failure;
+
+	private volatile boolean inputEnded;
 
 	private byte[] current = END_OF_STREAM;
 
@@ -41,30 +55,62 @@ final class BlockingTcpConnection extends BaseSubscriber<ByteBuf> implements Tcp
 
 	private boolean ended;
 
+	/** Must be created on the connection's event loop, before any byte is read. */
 	BlockingTcpConnection(Connection connection) {
 		this.connection = connection;
 		this.channel = connection.channel();
-		connection.inbound().receive().subscribe(this);
+		connection.addHandlerFirst(HANDLER_NAME, this);
+		// Reactor Netty reads only on demand from its inbound flux, which nobody subscribes to here: read for it.
+		this.channel.config().setAutoRead(true);
 	}
 
 	@Override
-	protected void hookOnSubscribe(Subscription subscription) {
-		subscription.request(1);
+	public void channelRead(ChannelHandlerContext ctx, Object message) {
+		if (!(message instanceof ByteBuf buffer)) {
+			ctx.fireChannelRead(message);
+			return;
+		}
+		try {
+			if (this.inputEnded) {
+				return;
+			}
+			byte[] bytes = ByteBufUtil.getBytes(buffer);
+			this.received.add(bytes);
+			if (this.queuedBytes.addAndGet(bytes.length) > MAX_QUEUED_BYTES) {
+				ctx.channel().config().setAutoRead(false);
+			}
+		}
+		finally {
+			buffer.release();
+		}
 	}
 
 	@Override
-	protected void hookOnNext(ByteBuf buffer) {
-		this.received.add(ByteBufUtil.getBytes(buffer));
+	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+		if (event instanceof ChannelInputShutdownEvent) {
+			endInput(null);
+		}
+		ctx.fireUserEventTriggered(event);
 	}
 
 	@Override
-	protected void hookOnComplete() {
-		this.received.add(END_OF_STREAM);
+	public void channelInactive(ChannelHandlerContext ctx) {
+		endInput(null);
+		ctx.fireChannelInactive();
 	}
 
 	@Override
-	protected void hookOnError(Throwable error) {
-		this.failure = error;
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		endInput(cause);
+		ctx.close();
+	}
+
+	private void endInput(Throwable cause) {
+		if (this.inputEnded) {
+			return;
+		}
+		this.failure = cause;
+		this.inputEnded = true;
 		this.received.add(END_OF_STREAM);
 	}
 
@@ -98,7 +144,10 @@ final class BlockingTcpConnection extends BaseSubscriber<ByteBuf> implements Tcp
 				}
 				return END_OF_STREAM;
 			}
-			request(1);
+			if (this.queuedBytes.addAndGet(-this.current.length) <= MAX_QUEUED_BYTES
+					&& !this.channel.config().isAutoRead()) {
+				this.channel.config().setAutoRead(true);
+			}
 		}
 		int length = Math.min(maxBytes, this.current.length - this.position);
 		byte[] chunk = (this.position == 0 && length == this.current.length) ? this.current

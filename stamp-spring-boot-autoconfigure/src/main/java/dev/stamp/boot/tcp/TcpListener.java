@@ -1,9 +1,12 @@
 package dev.stamp.boot.tcp;
 
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.List;
 import java.util.function.Function;
 
+import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -15,6 +18,7 @@ import reactor.netty.tcp.TcpServer;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.listener.ReactorNettyListener;
 import dev.stamp.boot.routing.RouteArguments;
 import dev.stamp.boot.routing.RouteMethod;
@@ -62,11 +66,16 @@ public class TcpListener extends ReactorNettyListener {
 
 	@Override
 	protected DisposableServer bind(SslContext sslContext) {
-		TcpServer server = configure(TcpServer.create(), true).handle((inbound, outbound) -> {
+		TcpServer server = configure(TcpServer.create()).handle((inbound, outbound) -> {
 			Connection[] connection = new Connection[1];
 			inbound.withConnection((c) -> connection[0] = c);
 			return serve(connection[0]);
 		});
+		if (this.route != null && !this.route.isReactive()) {
+			// A peer that shuts down its output (FIN) may still read the reply: blocking handlers see end of stream
+			// from read() and can go on sending.
+			server = server.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+		}
 		if (sslContext != null) {
 			server = server.secure((spec) -> spec.sslContext(sslContext));
 		}
@@ -79,6 +88,16 @@ public class TcpListener extends ReactorNettyListener {
 			// Completing at once closes the connection before any byte is read or written.
 			return Mono.empty();
 		}
+		if (hasMiddleware()) {
+			StampRequest request = new StampRequest(StampProtocol.TCP,
+					(InetSocketAddress) connection.channel().remoteAddress(), null, Map.of());
+			return applyMiddleware(request).flatMap((decision) -> decision.isRejected() ? Mono.<Void>empty()
+					: Mono.from(invoke(handler, connection)));
+		}
+		return invoke(handler, connection);
+	}
+
+	private Publisher<Void> invoke(RouteMethod handler, Connection connection) {
 		if (handler.isReactive()) {
 			return Mono.defer(() -> {
 				try {
@@ -101,6 +120,10 @@ public class TcpListener extends ReactorNettyListener {
 	}
 
 	private Mono<Void> handlerFailed(RouteMethod handler, Connection connection, Throwable error) {
+		if (isOverload(error)) {
+			refusedForOverload(connection.channel().remoteAddress());
+			return Mono.empty();
+		}
 		if (error instanceof UncheckedIOException) {
 			// The peer reset or vanished while the handler read or wrote: routine on the Internet, not a bug.
 			this.logger.debug("TCP connection " + connection.channel().remoteAddress() + " failed: " + error.getMessage());

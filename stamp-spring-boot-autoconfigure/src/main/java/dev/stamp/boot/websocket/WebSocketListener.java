@@ -1,9 +1,8 @@
 package dev.stamp.boot.websocket;
 
+import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.Map;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.TooLongFrameException;
@@ -30,6 +29,8 @@ import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.http.PlainResponses;
 import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.middleware.OriginPolicy;
+import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.listener.ReactorNettyListener;
 import dev.stamp.boot.routing.PathRouter;
 import dev.stamp.boot.routing.RouteMethod;
@@ -48,20 +49,19 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	static final int STATUS_INTERNAL_ERROR = 1011;
 
+	static final int STATUS_TRY_AGAIN_LATER = 1013;
+
 	private final StampProperties.WebSocket properties;
 
 	private final PathRouter<WebSocketRoute> router = new PathRouter<>();
 
 
-	private final Set<String> allowedOrigins;
+	private final OriginPolicy origins;
 
 	public WebSocketListener(StampProperties.WebSocket properties, StampRoutes routes, ListenerContext context) {
 		super(StampProtocol.WEBSOCKET, properties, routes, context);
 		this.properties = properties;
-		this.allowedOrigins = properties.getAllowedOrigins()
-			.stream()
-			.map((origin) -> origin.toLowerCase(Locale.ROOT))
-			.collect(Collectors.toUnmodifiableSet());
+		this.origins = new OriginPolicy(properties.getAllowedOrigins());
 	}
 
 	@Override
@@ -73,9 +73,7 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	@Override
 	protected DisposableServer bind(SslContext sslContext) {
-		HttpServer server = configure(HttpServer.create(), true)
-			.httpRequestDecoder((spec) -> spec.maxHeaderSize(8192))
-			.handle(this::handshake);
+		HttpServer server = configure(HttpServer.create()).handle(this::handshake);
 		if (sslContext != null) {
 			server = server.secure((spec) -> spec.sslContext(sslContext));
 		}
@@ -89,6 +87,18 @@ public class WebSocketListener extends ReactorNettyListener {
 			return PlainResponses.overCapacity(response);
 		}
 		String path = new QueryStringDecoder(request.uri()).path();
+		if (hasMiddleware()) {
+			StampRequest stampRequest = StampRequest.of(StampProtocol.WEBSOCKET,
+					(InetSocketAddress) channel[0].remoteAddress(), path, request.requestHeaders());
+			return applyMiddleware(stampRequest).flatMap((decision) -> decision.isRejected()
+					? PlainResponses.refusedByMiddleware(response, decision)
+					: Mono.from(upgrade(request, response, channel[0], path, stampRequest.attributes())));
+		}
+		return upgrade(request, response, channel[0], path, Map.of());
+	}
+
+	private Publisher<Void> upgrade(HttpServerRequest request, HttpServerResponse response, Channel channel,
+			String path, Map<String, Object> attributes) {
 		PathRouter.Match<WebSocketRoute> match = this.router.match(path);
 		if (match == null) {
 			return PlainResponses.send(response, HttpResponseStatus.NOT_FOUND, "No WebSocket endpoint here", false);
@@ -98,28 +108,22 @@ public class WebSocketListener extends ReactorNettyListener {
 			return PlainResponses.send(response, HttpResponseStatus.UPGRADE_REQUIRED, "WebSocket upgrade required",
 					false);
 		}
-		if (!isOriginAllowed(request.requestHeaders().get(HttpHeaderNames.ORIGIN))) {
+		if (!this.origins.allows(request.requestHeaders().get(HttpHeaderNames.ORIGIN))) {
 			return PlainResponses.send(response, HttpResponseStatus.FORBIDDEN, "Origin not allowed", true);
 		}
 		WebsocketServerSpec spec = WebsocketServerSpec.builder()
 			.maxFramePayloadLength((int) this.properties.getMaxMessageSize().toBytes())
 			.build();
-		return response.sendWebsocket((inbound, outbound) -> session(channel[0], match, path, inbound, outbound),
-				spec);
-	}
-
-	private boolean isOriginAllowed(String origin) {
-		// Like Spring's OriginHandshakeInterceptor: a request without Origin is not from a browser page, so there is
-		// no cross-site page to protect against.
-		return this.allowedOrigins.isEmpty() || origin == null || this.allowedOrigins.contains("*")
-				|| this.allowedOrigins.contains(origin.toLowerCase(Locale.ROOT));
+		return response.sendWebsocket(
+				(inbound, outbound) -> session(channel, match, path, attributes, inbound, outbound), spec);
 	}
 
 	private Publisher<Void> session(Channel channel, PathRouter.Match<WebSocketRoute> match, String path,
-			WebsocketInbound inbound, WebsocketOutbound outbound) {
+			Map<String, Object> attributes, WebsocketInbound inbound, WebsocketOutbound outbound) {
 		WebSocketRoute route = match.target();
 		NettyWebSocketConnection connection = new NettyWebSocketConnection(channel, outbound, route, path,
 				match.pathParameters(), this.properties.getMaxPendingOutbound().toBytes());
+		connection.attributes().putAll(attributes);
 		route.join(connection);
 		int maxMessageSize = (int) this.properties.getMaxMessageSize().toBytes();
 		return inbound.aggregateFrames(maxMessageSize)
@@ -130,6 +134,10 @@ public class WebSocketListener extends ReactorNettyListener {
 			// A failing handler closes its client with 1011 right here: letting the error cancel the inbound side
 			// would make Reactor Netty close without a status.
 			.concatMap((message) -> handle(route, connection, message).onErrorResume((error) -> {
+				if (isOverload(error)) {
+					refusedForOverload(channel.remoteAddress());
+					return outbound.sendClose(STATUS_TRY_AGAIN_LATER, "Server overloaded").then();
+				}
 				this.logger.error("WebSocket handler " + route.method().describe() + " failed for "
 						+ channel.remoteAddress() + "; closing with 1011", error);
 				return outbound.sendClose(STATUS_INTERNAL_ERROR, "Internal error").then();

@@ -80,14 +80,14 @@ class StampActuatorAutoConfigurationTests {
 		this.runner.run((context) -> {
 			StampEndpoint endpoint = context.getBean(StampEndpoint.class);
 			StampEndpoint.StampDescriptor all = endpoint.stamp();
-			assertThat(all.listeners()).containsOnlyKeys("tcp", "websocket", "http");
-			StampEndpoint.ListenerDescriptor tcp = endpoint.listener("tcp");
+			assertThat(all.listeners()).containsOnlyKeys("tcp", "websocket", "http", "webtransport");
+			StampEndpoint.ListenerDescriptor tcp = (StampEndpoint.ListenerDescriptor) endpoint.part("tcp");
 			assertThat(tcp.running()).isTrue();
 			assertThat(tcp.port()).isEqualTo(StampContextRunner.port(context, StampProtocol.TCP));
 			assertThat(tcp.routes()).containsExactly("stampActuatorAutoConfigurationTests.Routes#echo(TcpConnection)");
 			assertThat(tcp.connections().maxConnections()).isEqualTo(1);
-			assertThat(endpoint.listener("http").running()).isFalse();
-			assertThat(endpoint.listener("nonsense")).isNull();
+			assertThat(((StampEndpoint.ListenerDescriptor) endpoint.part("http")).running()).isFalse();
+			assertThat(endpoint.part("nonsense")).isNull();
 		});
 	}
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HttpListenerTests {
 
-	private static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+	private static final HttpClient client = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
 
 	@Test
 	void specRoutesAnswerWithTheirBodiesAndContentTypes() {
@@ -151,6 +157,16 @@ class HttpListenerTests {
 	}
 
 	@Test
+	void requestOfferingAnHttp2UpgradeIsServedAsHttp11() {
+		runner().run((context) -> {
+			String response = rawExchange(context, "POST /api/data HTTP/1.1\r\nHost: x\r\n"
+					+ "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n"
+					+ "Content-Length: 2\r\nContent-Type: text/plain\r\n\r\nhi");
+			assertThat(response).startsWith("HTTP/1.1 200").endsWith("{\"received\":\"hi\"}");
+		});
+	}
+
+	@Test
 	void handlerExceptionIs500WithoutStackTrace() {
 		runner().run((context) -> {
 			java.net.http.HttpResponse<String> failed = get(context, "/fails");
@@ -190,7 +206,8 @@ class HttpListenerTests {
 						slow.complete(response);
 					}
 				});
-			Thread.sleep(200);
+			// Close the context only once the handler is busy with the request.
+			assertThat(context.getBean(Routes.class).slowBusy.await(10, TimeUnit.SECONDS)).isTrue();
 		});
 		assertThat(slow.get(10, TimeUnit.SECONDS).body()).isEqualTo("finally");
 	}
@@ -206,12 +223,14 @@ class HttpListenerTests {
 	}
 
 	static java.net.http.HttpResponse<String> get(ApplicationContext context, String path) throws Exception {
-		return client.send(java.net.http.HttpRequest.newBuilder(uri(context, path)).build(), BodyHandlers.ofString());
+		return client.send(java.net.http.HttpRequest.newBuilder(uri(context, path)).timeout(REQUEST_TIMEOUT).build(),
+				BodyHandlers.ofString());
 	}
 
 	static java.net.http.HttpResponse<String> send(ApplicationContext context, String method, String path, String body)
 			throws Exception {
 		return client.send(java.net.http.HttpRequest.newBuilder(uri(context, path))
+			.timeout(REQUEST_TIMEOUT)
 			.method(method, body.isEmpty() ? BodyPublishers.noBody() : BodyPublishers.ofString(body))
 			.build(), BodyHandlers.ofString());
 	}
@@ -251,6 +270,8 @@ class HttpListenerTests {
 
 	@Configuration(proxyBeanMethods = false)
 	static class Routes {
+
+		final CountDownLatch slowBusy = new CountDownLatch(1);
 
 		@StampRoute(path = "/", method = HttpMethod.GET, produces = "text/html")
 		String home(HttpRequest request) {
@@ -310,6 +331,7 @@ class HttpListenerTests {
 
 		@StampRoute("/slow")
 		String slow(HttpRequest request) throws InterruptedException {
+			this.slowBusy.countDown();
 			Thread.sleep(1_000);
 			return "finally";
 		}

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,20 @@ class TcpListenerTests {
 				assertThat(echoed).isEqualTo(payload);
 				socket.shutdownOutput();
 				assertThat(socket.getInputStream().read()).as("server closes after the client's FIN").isEqualTo(-1);
+			}
+		});
+	}
+
+	@Test
+	void clientThatSendsThenShutsDownItsOutputStillGetsTheEcho() {
+		StampContextRunner.create().withUserConfiguration(BlockingEcho.class).run((context) -> {
+			for (int i = 0; i < 20; i++) {
+				try (Socket socket = connect(context)) {
+					socket.getOutputStream().write(("ping " + i).getBytes(StandardCharsets.US_ASCII));
+					socket.shutdownOutput();
+					assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+						.isEqualTo("ping " + i);
+				}
 			}
 		});
 	}
@@ -161,7 +176,8 @@ class TcpListenerTests {
 						answer.completeExceptionally(ex);
 					}
 				});
-				Thread.sleep(100);
+				// Close the context only once the handler is busy with this connection.
+				assertThat(context.getBean(SlowResponder.class).busy.await(10, TimeUnit.SECONDS)).isTrue();
 			});
 		// The context closed while the handler slept; the reply still arrived before the connection closed.
 		assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("done");
@@ -320,9 +336,12 @@ class TcpListenerTests {
 	@Configuration(proxyBeanMethods = false)
 	static class SlowResponder {
 
+		final CountDownLatch busy = new CountDownLatch(1);
+
 		@StampRoute
 		void slow(TcpConnection connection) throws InterruptedException {
 			connection.read(1);
+			this.busy.countDown();
 			Thread.sleep(1_000);
 			connection.send("done");
 		}

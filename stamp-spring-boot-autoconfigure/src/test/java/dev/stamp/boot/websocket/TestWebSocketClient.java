@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class TestWebSocketClient implements WebSocket.Listener {
 
-	private static final HttpClient httpClient = HttpClient.newHttpClient();
+	private static final HttpClient httpClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
 

@@ -126,7 +126,7 @@ class WebSocketListenerTests {
 				TestWebSocketClient good = TestWebSocketClient.connect(port, "/echo", "https://good.example");
 				good.send("ok");
 				assertThat(good.nextText()).isEqualTo("Echo: ok");
-				HttpResponse<String> plain = HttpClient.newHttpClient()
+				HttpResponse<String> plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
 					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/echo")).build(),
 							HttpResponse.BodyHandlers.ofString());
 				assertThat(plain.statusCode()).isEqualTo(426);

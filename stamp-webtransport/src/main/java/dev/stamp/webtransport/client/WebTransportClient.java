@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.TrustManagerFactory;
@@ -20,6 +21,7 @@ import dev.stamp.webtransport.internal.EngineLimits;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
 import dev.stamp.webtransport.tls.CertificateHashTrustManager;
+import dev.stamp.webtransport.tls.EndpointTrustManager;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -53,6 +55,8 @@ public final class WebTransportClient implements AutoCloseable {
 
 	private final QuicSslContext ssl;
 
+	private final Map<String, QuicSslContext> sslByHost = new ConcurrentHashMap<>();
+
 	private final EventLoopGroup group;
 
 	private final EngineStats stats = new EngineStats();
@@ -67,14 +71,21 @@ public final class WebTransportClient implements AutoCloseable {
 		if (config.certificateHashes.isEmpty() && config.trustManagerFactory == null) {
 			throw new IllegalArgumentException("Configure a certificate hash or a trust manager factory");
 		}
-		if (!config.certificateHashes.isEmpty()) {
-			ssl.trustManager(new CertificateHashTrustManager(config.certificateHashes));
-		}
-		else {
-			ssl.trustManager(config.trustManagerFactory);
-		}
-		this.ssl = ssl.build();
+		// Pinned hashes trust the same certificate whatever the name; a trust store needs the name, so its contexts are
+		// made per server host, on first use.
+		this.ssl = config.certificateHashes.isEmpty() ? null
+				: ssl.trustManager(new CertificateHashTrustManager(config.certificateHashes)).build();
 		this.group = new MultiThreadIoEventLoopGroup(config.threads, NioIoHandler.newFactory());
+	}
+
+	private QuicSslContext sslContextFor(String host) {
+		if (this.ssl != null) {
+			return this.ssl;
+		}
+		return this.sslByHost.computeIfAbsent(host, (name) -> QuicSslContextBuilder.forClient()
+			.applicationProtocols("h3")
+			.trustManager(EndpointTrustManager.of(this.config.trustManagerFactory, name))
+			.build());
 	}
 
 	public static Builder builder() {
@@ -112,7 +123,7 @@ public final class WebTransportClient implements AutoCloseable {
 	 */
 	public WebTransportClientConnection openConnection(InetSocketAddress address, String authority) {
 		ChannelHandler codec = Http3.newQuicClientCodecBuilder()
-			.sslContext(this.ssl)
+			.sslContext(sslContextFor(address.getHostString()))
 			.maxIdleTimeout(this.config.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
 			.initialMaxData(this.config.connectionReceiveWindow)
 			.initialMaxStreamDataBidirectionalLocal(this.config.streamReceiveWindow)

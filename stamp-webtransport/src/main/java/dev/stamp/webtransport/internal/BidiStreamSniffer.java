@@ -91,14 +91,17 @@ final class BidiStreamSniffer extends ByteToMessageDecoder {
 		}
 	}
 
+	private boolean refused;
+
 	@Override
 	protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-		if (in.isReadable()) {
+		if (in.isReadable() && !this.refused) {
 			decode(ctx, in, out);
 		}
-		if (ctx.isRemoved()) {
-			return;
+		if (ctx.isRemoved() || this.refused) {
+			return; // routed, or already refused (decodeLast runs at FIN and again when the channel closes)
 		}
+		this.refused = true;
 		// FIN before a complete stream header.
 		ConnectionState connection = ConnectionState.require(ctx);
 		connection.stats().refused(EngineStats.MALFORMED_STREAM_HEADER);

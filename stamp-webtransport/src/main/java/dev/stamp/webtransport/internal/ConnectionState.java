@@ -32,6 +32,8 @@ import io.netty.util.concurrent.ScheduledFuture;
  */
 public final class ConnectionState {
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(ConnectionState.class);
+
 	/** Where the state hangs on the QUIC channel. */
 	public static final AttributeKey<ConnectionState> KEY = AttributeKey.valueOf("stamp.webtransport.connection");
 
@@ -201,6 +203,10 @@ public final class ConnectionState {
 	 */
 	void routePeerStream(QuicStreamChannel stream, long sessionId) {
 		SessionImpl session = this.sessions.get(sessionId);
+		if (logger.isTraceEnabled()) {
+			logger.trace("Peer stream {} names session {} ({})", stream.streamId(), sessionId,
+					(session != null) ? "known" : "not known");
+		}
 		if (session != null) {
 			session.attachPeerStream(stream);
 			return;

@@ -40,6 +40,9 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (logger.isTraceEnabled()) {
+			logger.trace("Stream {} read {}", this.stream.id(), msg);
+		}
 		try {
 			if (msg instanceof ByteBuf) {
 				this.stream.onData((ByteBuf) msg);
@@ -56,8 +59,13 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
 		this.stream.onReadComplete();
 	}
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(StreamHandler.class);
+
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+		if (logger.isTraceEnabled()) {
+			logger.trace("Stream {}: {}", this.stream.id(), evt);
+		}
 		if (evt instanceof ChannelInputShutdownEvent || evt instanceof ChannelInputShutdownReadComplete) {
 			this.stream.onInputFinished();
 		}
@@ -80,6 +88,9 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
+		if (logger.isTraceEnabled()) {
+			logger.trace("Stream {} closed", this.stream.id());
+		}
 		this.stream.onClosed();
 	}
 

@@ -13,8 +13,8 @@ import dev.stamp.webtransport.WebTransportStreamException;
 import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.handler.codec.quic.QuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamType;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -57,6 +57,9 @@ public final class StreamImpl implements WebTransportStream {
 	private volatile boolean readPaused;
 
 	private volatile Throwable writeFailure;
+
+	/** The most recent write, so that FIN goes out only after it. */
+	private volatile ChannelFuture lastWrite;
 
 	private InputStream inputStream;
 
@@ -239,26 +242,55 @@ public final class StreamImpl implements WebTransportStream {
 		ByteBuf buf = this.channel.alloc().directBuffer(length).writeBytes(data, offset, length);
 		this.session.stats().streamBytesSent(length);
 		// Ownership of buf passes to the channel, which releases it once written (or failed).
-		return this.channel.writeAndFlush(buf);
+		ChannelFuture written = this.channel.writeAndFlush(buf);
+		this.lastWrite = written;
+		return written;
 	}
 
 	/**
-	 * Ends the sending side after everything written so far. {@code shutdownOutput()} would not do: it sends FIN at
-	 * once, cutting off writes still queued behind QUIC flow or congestion control.
+	 * Ends the sending side (FIN) after everything written so far was accepted by QUIC. Netty's
+	 * {@code shutdownOutput()} alone would send FIN at once and cut off writes still queued behind flow or
+	 * congestion control; an empty FIN frame written behind the data is not reliable either (Netty 4.2.17 may
+	 * treat the 0 bytes quiche reports for it as "not written yet" and never send it). So: wait for the last
+	 * write, then shut the output down.
 	 */
 	private ChannelFuture writeFin() {
-		return this.channel.writeAndFlush(QuicStreamFrame.EMPTY_FIN);
+		ChannelPromise fin = this.channel.newPromise();
+		this.channel.eventLoop().execute(() -> {
+			ChannelFuture last = this.lastWrite;
+			if (last == null || last.isDone()) {
+				this.channel.shutdownOutput(fin);
+			}
+			else {
+				last.addListener((f) -> this.channel.shutdownOutput(fin));
+			}
+		});
+		return fin;
 	}
 
-	private static void completeWith(MonoSink<Void> sink, ChannelFuture future) {
+	private void completeWith(MonoSink<Void> sink, ChannelFuture future) {
 		future.addListener((f) -> {
 			if (f.isSuccess()) {
 				sink.success();
 			}
 			else {
-				sink.error(f.cause());
+				sink.error(writeFailure(f.cause()));
 			}
 		});
+	}
+
+	/**
+	 * A write failure as the application should see it. Netty reports the peer's STOP_SENDING as an output
+	 * shutdown, without the peer's error code.
+	 */
+	private Throwable writeFailure(Throwable cause) {
+		if (cause instanceof io.netty.channel.socket.ChannelOutputShutdownException) {
+			WebTransportStreamException stopped = new WebTransportStreamException(
+					"Stream " + id() + " can no longer send (the peer sent STOP_SENDING, or the stream ended)", -1);
+			stopped.initCause(cause);
+			return stopped;
+		}
+		return cause;
 	}
 
 	/** Writes one chunk at a time, asking for the next only while the stream is writable. */
@@ -278,22 +310,30 @@ public final class StreamImpl implements WebTransportStream {
 
 		@Override
 		protected void hookOnNext(byte[] chunk) {
+			// Ask for the next chunk exactly once: as soon as the stream is writable again, or when QUIC accepted
+			// this chunk, whichever comes first (the write completing does not depend on writability events).
+			java.util.concurrent.atomic.AtomicBoolean next = new java.util.concurrent.atomic.AtomicBoolean();
+			Runnable requestNext = () -> {
+				if (next.compareAndSet(false, true) && !isDisposed()) {
+					request(1);
+				}
+			};
 			ChannelFuture written = writeCopy(chunk, 0, chunk.length);
 			written.addListener((f) -> {
 				if (!f.isSuccess()) {
 					cancel();
-					this.result.error(f.cause());
+					this.result.error(writeFailure(f.cause()));
+				}
+				else {
+					requestNext.run();
 				}
 			});
 			StreamImpl.this.channel.eventLoop().execute(() -> {
-				if (isDisposed()) {
-					return;
-				}
 				if (StreamImpl.this.channel.isWritable() || !StreamImpl.this.channel.isActive()) {
-					request(1);
+					requestNext.run();
 				}
 				else {
-					StreamImpl.this.writabilityWaiters.add(() -> request(1));
+					StreamImpl.this.writabilityWaiters.add(requestNext);
 				}
 			});
 		}
@@ -435,7 +475,7 @@ public final class StreamImpl implements WebTransportStream {
 				int chunk = Math.min(MAX_WRITE_CHUNK, length - written);
 				writeCopy(data, offset + written, chunk).addListener((f) -> {
 					if (!f.isSuccess()) {
-						StreamImpl.this.writeFailure = f.cause();
+						StreamImpl.this.writeFailure = writeFailure(f.cause());
 						synchronized (StreamImpl.this.writeMonitor) {
 							StreamImpl.this.writeMonitor.notifyAll();
 						}
@@ -452,8 +492,9 @@ public final class StreamImpl implements WebTransportStream {
 					if (!StreamImpl.this.channel.isActive() || StreamImpl.this.channel.isOutputShutdown()) {
 						throw new WebTransportStreamException("Stream " + id() + " can no longer send", -1);
 					}
-					if (StreamImpl.this.channel.isWritable()) {
-						return;
+					ChannelFuture last = StreamImpl.this.lastWrite;
+					if (StreamImpl.this.channel.isWritable() || last == null || last.isDone()) {
+						return; // writable, or QUIC accepted everything written so far
 					}
 					try {
 						StreamImpl.this.writeMonitor.wait(100);

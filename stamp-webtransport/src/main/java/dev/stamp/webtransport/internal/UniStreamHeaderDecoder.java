@@ -31,14 +31,17 @@ final class UniStreamHeaderDecoder extends ByteToMessageDecoder {
 		}
 	}
 
+	private boolean refused;
+
 	@Override
 	protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-		if (in.isReadable()) {
+		if (in.isReadable() && !this.refused) {
 			decode(ctx, in, out);
 		}
-		if (ctx.isRemoved()) {
-			return;
+		if (ctx.isRemoved() || this.refused) {
+			return; // routed, or already refused (decodeLast runs at FIN and again when the channel closes)
 		}
+		this.refused = true;
 		ConnectionState.require(ctx).stats().refused(EngineStats.MALFORMED_STREAM_HEADER);
 		in.skipBytes(in.readableBytes());
 		SessionImpl.abortChannel((QuicStreamChannel) ctx.channel(), BidiStreamSniffer.H3_FRAME_ERROR);

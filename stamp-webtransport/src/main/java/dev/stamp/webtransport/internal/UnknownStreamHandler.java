@@ -3,12 +3,12 @@ package dev.stamp.webtransport.internal;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Takes unidirectional streams of a type nobody handles: counts them, aborts reading with
- * H3_STREAM_CREATION_ERROR (RFC 9114, 6.2) and drops whatever already arrived.
+ * Takes unidirectional streams of a type nobody handles: counts them and discards their data, which RFC 9114 (6.2)
+ * allows as the alternative to aborting them. The stream ends with the peer's FIN; QUIC's stream credit bounds how
+ * many such streams a peer can keep open.
  */
 @ChannelHandler.Sharable
 final class UnknownStreamHandler extends ChannelInboundHandlerAdapter {
@@ -21,15 +21,22 @@ final class UnknownStreamHandler extends ChannelInboundHandlerAdapter {
 		if (connection != null) {
 			connection.stats().refused(EngineStats.UNKNOWN_STREAM_TYPE);
 		}
-		QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
-		StreamErrors.stopReceiving(stream, BidiStreamSniffer.H3_STREAM_CREATION_ERROR);
-		stream.close();
 	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		// Nobody reads this stream: the data is dropped here.
 		ReferenceCountUtil.release(msg);
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+		ReferenceCountUtil.release(evt);
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		ctx.close();
 	}
 
 }

@@ -37,6 +37,8 @@ public final class DevelopmentCertificate {
 
 	private static final String ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
 
+	private static final String RSA_WITH_SHA256 = "1.2.840.113549.1.1.11";
+
 	private final PrivateKey privateKey;
 
 	private final X509Certificate certificate;
@@ -60,19 +62,38 @@ public final class DevelopmentCertificate {
 	 * @param validity how long it is valid from one hour ago (clock skew); keep it under 14 days for browsers
 	 */
 	public static DevelopmentCertificate generate(List<String> dnsNames, Duration validity) {
+		return generate(dnsNames, validity, false);
+	}
+
+	/**
+	 * Generates an RSA 2048 certificate signed with SHA256withRSA: for peers without ECDSA support and for testing
+	 * RSA key material. Browsers do not accept RSA certificates through {@code serverCertificateHashes}.
+	 */
+	public static DevelopmentCertificate generateRsa(List<String> dnsNames, Duration validity) {
+		return generate(dnsNames, validity, true);
+	}
+
+	private static DevelopmentCertificate generate(List<String> dnsNames, Duration validity, boolean rsa) {
 		try {
-			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-			generator.initialize(new ECGenParameterSpec("secp256r1"));
+			KeyPairGenerator generator = KeyPairGenerator.getInstance(rsa ? "RSA" : "EC");
+			if (rsa) {
+				generator.initialize(2048);
+			}
+			else {
+				generator.initialize(new ECGenParameterSpec("secp256r1"));
+			}
 			KeyPair keyPair = generator.generateKeyPair();
 			ZonedDateTime notBefore = ZonedDateTime.now(ZoneOffset.UTC).minusHours(1);
 			ZonedDateTime notAfter = notBefore.plus(validity);
 			byte[] name = Der.sequence(Der.set(Der.sequence(Der.oid("2.5.4.3"), Der.utf8String("stamp-dev"))));
-			byte[] algorithm = Der.sequence(Der.oid(ECDSA_WITH_SHA256));
+			// ecdsa-with-SHA256 has no parameters; sha256WithRSAEncryption has an explicit NULL
+			byte[] algorithm = rsa ? Der.sequence(Der.oid(RSA_WITH_SHA256), new byte[] { 0x05, 0x00 })
+					: Der.sequence(Der.oid(ECDSA_WITH_SHA256));
 			byte[] tbs = Der.sequence(Der.explicit(0, Der.integer(BigInteger.TWO)),
 					Der.integer(new BigInteger(64, new SecureRandom()).add(BigInteger.ONE)), algorithm, name,
 					Der.sequence(Der.utcTime(notBefore), Der.utcTime(notAfter)), name,
 					keyPair.getPublic().getEncoded(), Der.explicit(3, Der.sequence(extensions(dnsNames))));
-			Signature signer = Signature.getInstance("SHA256withECDSA");
+			Signature signer = Signature.getInstance(rsa ? "SHA256withRSA" : "SHA256withECDSA");
 			signer.initSign(keyPair.getPrivate());
 			signer.update(tbs);
 			byte[] der = Der.sequence(tbs, algorithm, Der.bitString(signer.sign()));
@@ -134,10 +155,15 @@ public final class DevelopmentCertificate {
 
 	/** A key manager factory serving this certificate, for the QUIC TLS context. */
 	public KeyManagerFactory keyManagerFactory() {
+		return keyManagerFactory("");
+	}
+
+	/** A key manager factory serving this certificate, its key protected by {@code keyPassword}. */
+	public KeyManagerFactory keyManagerFactory(String keyPassword) {
 		try {
 			KeyStore keyStore = KeyStore.getInstance("PKCS12");
 			keyStore.load(null, null);
-			char[] password = new char[0];
+			char[] password = keyPassword.toCharArray();
 			keyStore.setKeyEntry("stamp-dev", this.privateKey, password, new X509Certificate[] { this.certificate });
 			KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
 			factory.init(keyStore, password);

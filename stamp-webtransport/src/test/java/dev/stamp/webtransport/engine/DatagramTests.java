@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /** Datagrams with the quarter-stream-id prefix, both directions, at and over the size limit. */
 class DatagramTests {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private TestEndpoints endpoints;
 

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Stream echo through the real QUIC stack, client to server and server to client, reactive and blocking. */
 class StreamEchoTests {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private TestEndpoints endpoints;
 

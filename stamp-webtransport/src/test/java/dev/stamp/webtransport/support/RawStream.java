@@ -11,7 +11,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.handler.codec.quic.QuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamResetException;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.ReferenceCountUtil;
@@ -57,7 +56,8 @@ public final class RawStream extends ChannelInboundHandlerAdapter {
 	}
 
 	public RawStream fin() {
-		this.channel.writeAndFlush(QuicStreamFrame.EMPTY_FIN).syncUninterruptibly();
+		// the writes before were synced, so nothing is queued that shutdownOutput could cut off
+		this.channel.shutdownOutput().syncUninterruptibly();
 		return this;
 	}
 
@@ -70,8 +70,17 @@ public final class RawStream extends ChannelInboundHandlerAdapter {
 		return this.channel.isOpen();
 	}
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(RawStream.class);
+
+	@Override
+	public void channelActive(ChannelHandlerContext ctx) {
+		logger.trace("raw {} active", ctx.channel());
+		ctx.fireChannelActive();
+	}
+
 	@Override
 	public synchronized void channelRead(ChannelHandlerContext ctx, Object msg) {
+		logger.trace("raw {} read {}", ctx.channel(), msg);
 		if (msg instanceof ByteBuf) {
 			ByteBuf buf = (ByteBuf) msg;
 			byte[] bytes = new byte[buf.readableBytes()];
@@ -83,6 +92,7 @@ public final class RawStream extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public synchronized void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+		logger.trace("raw {} event {}", ctx.channel(), evt);
 		if (evt instanceof ChannelInputShutdownEvent) {
 			this.finished.complete(this.received.toByteArray());
 		}
@@ -90,11 +100,13 @@ public final class RawStream extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		logger.trace("raw {} exception {}", ctx.channel(), cause.toString());
 		this.finished.completeExceptionally(cause);
 	}
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
+		logger.trace("raw {} inactive", ctx.channel());
 		this.finished.completeExceptionally(new IllegalStateException("stream closed"));
 	}
 

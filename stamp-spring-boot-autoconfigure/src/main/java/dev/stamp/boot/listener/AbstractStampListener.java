@@ -1,0 +1,233 @@
+package dev.stamp.boot.listener;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.middleware.MiddlewareDecision;
+import dev.stamp.boot.middleware.StampRequest;
+import dev.stamp.boot.routing.RouteMethod;
+import dev.stamp.boot.routing.StampRoutes;
+
+/**
+ * The lifecycle every Stamp listener shares, whatever carries its protocol: start only when there is something to
+ * serve (routes, or {@code enabled: true}), take the routes once, publish the bound port, stop gracefully and
+ * withdraw the port. Subclasses bind and unbind their transport.
+ */
+public abstract class AbstractStampListener implements StampListener {
+
+	protected final Log logger = LogFactory.getLog(getClass());
+
+	private final StampProtocol protocol;
+
+	private final ListenerProperties properties;
+
+	private final ListenerContext context;
+
+	private final StampRoutes routes;
+
+	private volatile int boundPort = -1;
+
+	private volatile boolean stopping;
+
+	private boolean routesUsed;
+
+	private volatile boolean middlewareApplies;
+
+	private volatile CountDownLatch unbound;
+
+	protected AbstractStampListener(StampProtocol protocol, ListenerProperties properties, StampRoutes routes,
+			ListenerContext context) {
+		this.protocol = protocol;
+		this.properties = properties;
+		this.routes = routes;
+		this.context = context;
+	}
+
+	/**
+	 * Takes the application's routes for this protocol, checking their signatures. Called once, when the listener
+	 * starts: routes are discovered while beans are created, so they are complete only then.
+	 * @param routes the routes; may be empty when the listener is enabled explicitly
+	 * @throws IllegalStateException if a route cannot be served
+	 */
+	protected abstract void useRoutes(List<RouteMethod> routes);
+
+	/**
+	 * Binds the transport.
+	 * @param sslBundle the configured SSL bundle, or {@code null}
+	 * @return the bound port
+	 */
+	protected abstract int bind(SslBundle sslBundle);
+
+	/**
+	 * Stops accepting, lets in-flight work finish within the grace period, then closes what is left.
+	 * @param done to run once everything is closed; must be called exactly once
+	 */
+	protected abstract void unbind(Runnable done);
+
+	@Override
+	public void start() {
+		if (this.boundPort >= 0) {
+			return;
+		}
+		Boolean enabled = this.properties.getEnabled();
+		if (Boolean.FALSE.equals(enabled)) {
+			this.logger.info(this.protocol.id() + " listener disabled by stamp." + this.protocol.id() + ".enabled=false");
+			return;
+		}
+		List<RouteMethod> declared = this.routes.forProtocol(this.protocol);
+		if (enabled == null && declared.isEmpty()) {
+			this.logger.debug("No " + this.protocol.id() + " routes: listener not started");
+			return;
+		}
+		this.middlewareApplies = this.context.middleware().appliesTo(this.protocol);
+		if (!this.routesUsed) {
+			useRoutes(declared);
+			this.routesUsed = true;
+		}
+		this.stopping = false;
+		int port = bind(sslBundle());
+		this.boundPort = port;
+		this.context.ports().publish(this.protocol, port);
+		keepJvmAlive();
+		this.context.events().publishEvent(new StampListenerStartedEvent(this, port));
+		this.logger.info("Stamp " + this.protocol.id() + " listener started on " + this.properties.getHost() + ":"
+				+ port + (isSecure() ? " (TLS)" : ""));
+	}
+
+	/**
+	 * Stamp's event loops are daemon threads, so an application whose only servers are Stamp listeners would exit as
+	 * soon as {@code main} returns. Like Spring Boot's own Netty web server, a non-daemon thread waits until the
+	 * listener is stopped.
+	 */
+	private void keepJvmAlive() {
+		CountDownLatch latch = new CountDownLatch(1);
+		this.unbound = latch;
+		Thread await = new Thread(() -> {
+			try {
+				latch.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "stamp-" + this.protocol.id() + "-await");
+		await.setContextClassLoader(getClass().getClassLoader());
+		await.setDaemon(false);
+		await.start();
+	}
+
+	private SslBundle sslBundle() {
+		String bundleName = this.properties.getSsl().getBundle();
+		if (bundleName == null) {
+			return null;
+		}
+		SslBundles bundles = this.context.sslBundles();
+		if (bundles == null) {
+			throw new IllegalStateException("stamp." + this.protocol.id() + ".ssl.bundle is set to '" + bundleName
+					+ "' but no SslBundles bean is available");
+		}
+		return bundles.getBundle(bundleName);
+	}
+
+	@Override
+	public void stop() {
+		CountDownLatch stopped = new CountDownLatch(1);
+		stop(stopped::countDown);
+		try {
+			stopped.await(this.context.gracePeriod().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		if (this.boundPort < 0) {
+			callback.run();
+			return;
+		}
+		this.stopping = true;
+		int port = this.boundPort;
+		unbind(() -> {
+			this.boundPort = -1;
+			this.context.ports().withdraw(this.protocol);
+			this.unbound.countDown();
+			this.logger.info("Stamp " + this.protocol.id() + " listener stopped");
+			try {
+				this.context.events().publishEvent(new StampListenerStoppedEvent(this, port));
+			}
+			finally {
+				callback.run();
+			}
+		});
+	}
+
+	/** Whether the listener is shutting down: new work should be refused and finished connections closed. */
+	protected boolean isStopping() {
+		return this.stopping;
+	}
+
+	/** Whether any middleware looks at this protocol's requests; if not, listeners skip building requests. */
+	protected boolean hasMiddleware() {
+		return this.middlewareApplies;
+	}
+
+	/** Runs a request through the middleware chain. */
+	protected Mono<MiddlewareDecision> applyMiddleware(StampRequest request) {
+		return this.context.middleware().evaluate(request);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.boundPort >= 0;
+	}
+
+	@Override
+	public boolean isConfigured() {
+		Boolean enabled = this.properties.getEnabled();
+		return Boolean.TRUE.equals(enabled) || (enabled == null && !routes().isEmpty());
+	}
+
+	@Override
+	public List<RouteMethod> routes() {
+		return this.routes.forProtocol(this.protocol);
+	}
+
+	@Override
+	public boolean isSecure() {
+		return this.properties.getSsl().getBundle() != null;
+	}
+
+	@Override
+	public String host() {
+		return this.properties.getHost();
+	}
+
+	@Override
+	public StampProtocol protocol() {
+		return this.protocol;
+	}
+
+	@Override
+	public int port() {
+		return this.boundPort;
+	}
+
+	protected ListenerContext context() {
+		return this.context;
+	}
+
+	protected ListenerProperties properties() {
+		return this.properties;
+	}
+
+}

@@ -1,0 +1,79 @@
+package dev.stamp.boot.monitor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.stamp.boot.StampProperties;
+import dev.stamp.boot.listener.ListenerProperties;
+import dev.stamp.boot.listener.StampListener;
+import dev.stamp.core.BlockingHandlerExecutor;
+
+/**
+ * Looks at the configuration and the counters of the running listeners for things that are fine in development and
+ * risky in production, and says each in a sentence with the property to change.
+ */
+public class ConfigurationDiagnosis {
+
+	private final StampProperties properties;
+
+	private final List<StampListener> listeners;
+
+	public ConfigurationDiagnosis(StampProperties properties, List<StampListener> listeners) {
+		this.properties = properties;
+		this.listeners = listeners;
+	}
+
+	/** The findings; empty when nothing stands out. */
+	public List<String> findings() {
+		List<String> findings = new ArrayList<>();
+		for (StampListener listener : this.listeners) {
+			if (!listener.isConfigured()) {
+				continue;
+			}
+			String id = listener.protocol().id();
+			ListenerProperties settings = settings(id);
+			if (!listener.isRunning()) {
+				findings.add(id + " listener has routes but is not running: check the log for why it did not start");
+			}
+			if (settings != null && (settings.getIdleTimeout() == null || settings.getIdleTimeout().isZero())) {
+				findings.add(id + " listener never closes idle connections: vanished clients keep their slot; set stamp."
+						+ id + ".idle-timeout");
+			}
+			if (listener.stats().refusedConnections() > 0) {
+				findings.add(id + " listener refused " + listener.stats().refusedConnections()
+						+ " connection(s) at max-connections (" + listener.stats().maxConnections()
+						+ "); raise stamp." + id + ".max-connections if the load is expected");
+			}
+			if ("webtransport".equals(id) && !listener.isSecure()) {
+				findings.add("webtransport listener serves a generated development certificate (valid 10 days, "
+						+ "trusted only through serverCertificateHashes); set stamp.webtransport.ssl.bundle in production");
+			}
+			else if (!listener.isSecure() && settings != null && "0.0.0.0".equals(settings.getHost())) {
+				findings.add(id + " listener accepts plain-text connections on every interface; set stamp." + id
+						+ ".ssl.bundle or bind stamp." + id + ".host to a private address");
+			}
+		}
+		Duration grace = this.properties.getShutdown().getGracePeriod();
+		if (grace.compareTo(Duration.ofSeconds(30)) > 0) {
+			findings.add("stamp.shutdown.grace-period (" + grace + ") is longer than Spring's default "
+					+ "spring.lifecycle.timeout-per-shutdown-phase (30s): shutdown may be cut short");
+		}
+		if (!BlockingHandlerExecutor.virtualThreadsAvailable()) {
+			findings.add("Java " + Runtime.version().feature() + " has no virtual threads: blocking handlers share "
+					+ this.properties.getBlocking().getMaxThreads() + " platform threads (stamp.blocking.max-threads)");
+		}
+		return findings;
+	}
+
+	private ListenerProperties settings(String id) {
+		return switch (id) {
+			case "tcp" -> this.properties.getTcp();
+			case "websocket" -> this.properties.getWebsocket();
+			case "http" -> this.properties.getHttp();
+			case "webtransport" -> this.properties.getWebtransport();
+			default -> null;
+		};
+	}
+
+}

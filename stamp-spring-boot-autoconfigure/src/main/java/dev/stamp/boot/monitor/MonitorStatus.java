@@ -1,0 +1,14 @@
+package dev.stamp.boot.monitor;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The monitor's verdict from its latest sample.
+ *
+ * @param state {@code healthy} (no alert), {@code degraded} (warnings) or {@code unhealthy} (a critical alert)
+ * @param sampledAt when the latest sample was taken, or {@code null} before the first one
+ * @param alerts the alerts of the latest sample
+ */
+public record MonitorStatus(String state, Instant sampledAt, List<MonitorAlert> alerts) {
+}

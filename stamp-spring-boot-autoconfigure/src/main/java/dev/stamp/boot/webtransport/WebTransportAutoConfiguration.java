@@ -1,0 +1,50 @@
+package dev.stamp.boot.webtransport;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+
+import dev.stamp.boot.StampAutoConfiguration;
+import dev.stamp.boot.StampProperties;
+import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.routing.StampRoutes;
+import dev.stamp.webtransport.server.WebTransportServer;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the WebTransport
+ * listener ({@code stamp.webtransport.*}). It starts when a {@link dev.stamp.boot.StampRoute} method takes a
+ * {@link dev.stamp.webtransport.WebTransportSession}.
+ */
+@AutoConfiguration(after = StampAutoConfiguration.class)
+@ConditionalOnClass(WebTransportServer.class)
+@ConditionalOnBooleanProperty(name = "stamp.webtransport.enabled", matchIfMissing = true)
+public final class WebTransportAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	WebTransportListener stampWebTransportListener(StampProperties properties, StampRoutes routes,
+			ListenerContext context) {
+		return new WebTransportListener(properties.getWebtransport(), routes, context);
+	}
+
+	@Bean
+	@ConditionalOnProperty("stamp.webtransport.echo-path")
+	@ConditionalOnMissingBean
+	WebTransportEchoRoute stampWebTransportEchoRoute() {
+		return new WebTransportEchoRoute();
+	}
+
+	@Bean
+	@ConditionalOnProperty("stamp.webtransport.health-path")
+	@ConditionalOnMissingBean
+	WebTransportHealthRoute stampWebTransportHealthRoute(ObjectProvider<StampListener> listeners) {
+		// Looked up lazily: the health route is itself served by one of these listeners.
+		return new WebTransportHealthRoute(new LazyListeners(listeners));
+	}
+
+}

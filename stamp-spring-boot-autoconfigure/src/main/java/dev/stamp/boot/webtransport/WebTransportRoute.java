@@ -1,0 +1,56 @@
+package dev.stamp.boot.webtransport;
+
+import java.util.function.Function;
+
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.stamp.boot.routing.RouteArguments;
+import dev.stamp.boot.routing.RouteMethod;
+import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.server.BlockingWebTransportHandler;
+import dev.stamp.webtransport.server.WebTransportHandler;
+
+/**
+ * One WebTransport route: its method as an engine session handler, reactive when the method returns a
+ * {@link Publisher}, blocking otherwise.
+ */
+final class WebTransportRoute {
+
+	private final RouteMethod method;
+
+	private final Function<WebTransportSession, Object[]> arguments;
+
+	WebTransportRoute(RouteMethod method) {
+		this.method = method;
+		this.arguments = new RouteArguments<WebTransportSession>()
+			.supply(WebTransportSession.class, Function.identity())
+			.bind(method);
+	}
+
+	RouteMethod method() {
+		return this.method;
+	}
+
+	boolean isReactive() {
+		return this.method.isReactive();
+	}
+
+	WebTransportHandler reactiveHandler() {
+		return (session) -> Mono.defer(() -> {
+			try {
+				Object result = this.method.invoke(this.arguments.apply(session));
+				return (result != null) ? Flux.from((Publisher<?>) result).then() : Mono.<Void>empty();
+			}
+			catch (Exception ex) {
+				return Mono.error(ex);
+			}
+		});
+	}
+
+	BlockingWebTransportHandler blockingHandler() {
+		return (session) -> this.method.invoke(this.arguments.apply(session));
+	}
+
+}

@@ -1,0 +1,152 @@
+package dev.stamp.boot.http;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+import dev.stamp.boot.StampContextRunner;
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.StampRoute;
+import dev.stamp.core.BlockingHandlerExecutor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How the HTTP listener treats quiet connections and a full blocking-handler pool.
+ */
+class HttpConnectionLifecycleTests {
+
+	private final ApplicationContextRunner runner = StampContextRunner.create().withUserConfiguration(Routes.class);
+
+	@Test
+	void idleKeepAliveConnectionAndStalledBodyAreClosedButASlowHandlerIsNot() {
+		this.runner.withPropertyValues("stamp.http.idle-timeout=400ms").run((context) -> {
+			try (Socket idle = open(context)) {
+				idle.getOutputStream().write(request("GET /quick HTTP/1.1\r\nHost: x\r\n\r\n"));
+				assertThat(readResponse(idle.getInputStream())).startsWith("HTTP/1.1 200").endsWith("quick");
+				assertThat(idle.getInputStream().read()).as("idle keep-alive connection closed").isEqualTo(-1);
+			}
+			try (Socket stalled = open(context)) {
+				stalled.getOutputStream()
+					.write(request("POST /quick HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part"));
+				assertThat(stalled.getInputStream().read()).as("client stalled mid-body is closed").isEqualTo(-1);
+			}
+			try (Socket patient = open(context)) {
+				patient.getOutputStream().write(request("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
+				assertThat(readResponse(patient.getInputStream())).as("handler slower than the idle timeout")
+					.startsWith("HTTP/1.1 200")
+					.endsWith("slow");
+			}
+		});
+	}
+
+	@Test
+	void fullBlockingPoolAnswers503WhileVirtualThreadsServeEveryone() {
+		this.runner.withPropertyValues("stamp.blocking.max-threads=1", "stamp.blocking.queue-capacity=1")
+			.run((context) -> {
+				Routes routes = context.getBean(Routes.class);
+				HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+				List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+				for (int i = 0; i < 3; i++) {
+					responses.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(uri(context, "/held")).build(),
+							HttpResponse.BodyHandlers.ofString()));
+				}
+				if (BlockingHandlerExecutor.virtualThreadsAvailable()) {
+					// Java 21+: every call gets its own virtual thread, nothing waits or is refused.
+					assertThat(routes.entered.await(10, TimeUnit.SECONDS)).isTrue();
+					routes.release.countDown();
+					assertThat(responses).allSatisfy((response) -> assertThat(response.get(10, TimeUnit.SECONDS)
+						.statusCode()).isEqualTo(200));
+					return;
+				}
+				// Java 17: one thread runs, one call waits in the queue, the third is refused cleanly.
+				HttpResponse<String> refused = CompletableFuture.anyOf(responses.toArray(CompletableFuture[]::new))
+					.thenApply((response) -> (HttpResponse<String>) response)
+					.get(10, TimeUnit.SECONDS);
+				assertThat(refused.statusCode()).isEqualTo(503);
+				assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+				routes.release.countDown();
+				long succeeded = 0;
+				for (CompletableFuture<HttpResponse<String>> response : responses) {
+					if (response.get(10, TimeUnit.SECONDS).statusCode() == 200) {
+						succeeded++;
+					}
+				}
+				assertThat(succeeded).isEqualTo(2);
+			});
+	}
+
+	private static URI uri(ApplicationContext context, String path) {
+		return URI.create("http://127.0.0.1:" + StampContextRunner.port(context, StampProtocol.HTTP) + path);
+	}
+
+	private static Socket open(ApplicationContext context) throws Exception {
+		Socket socket = new Socket("127.0.0.1", StampContextRunner.port(context, StampProtocol.HTTP));
+		socket.setSoTimeout(10_000);
+		return socket;
+	}
+
+	private static byte[] request(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private static String readResponse(InputStream in) throws Exception {
+		StringBuilder head = new StringBuilder();
+		while (!head.toString().endsWith("\r\n\r\n")) {
+			int next = in.read();
+			if (next < 0) {
+				return head.toString();
+			}
+			head.append((char) next);
+		}
+		int length = 0;
+		for (String line : head.toString().split("\r\n")) {
+			if (line.toLowerCase().startsWith("content-length:")) {
+				length = Integer.parseInt(line.substring(15).trim());
+			}
+		}
+		return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Routes {
+
+		final CountDownLatch entered = new CountDownLatch(3);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		@StampRoute("/quick")
+		String quick(HttpRequest request) {
+			return "quick";
+		}
+
+		@StampRoute("/slow")
+		String slow(HttpRequest request) throws InterruptedException {
+			Thread.sleep(1_200);
+			return "slow";
+		}
+
+		@StampRoute("/held")
+		String held(HttpRequest request) throws InterruptedException {
+			this.entered.countDown();
+			this.release.await(10, TimeUnit.SECONDS);
+			return "held";
+		}
+
+	}
+
+}

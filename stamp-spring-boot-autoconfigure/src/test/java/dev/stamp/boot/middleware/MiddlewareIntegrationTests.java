@@ -1,0 +1,147 @@
+package dev.stamp.boot.middleware;
+
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.util.concurrent.CompletionException;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.stamp.boot.StampContextRunner;
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.StampRoute;
+import dev.stamp.boot.http.HttpMethod;
+import dev.stamp.boot.tcp.TcpConnection;
+import dev.stamp.boot.websocket.WebSocketConnection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Middleware beans and the built-in rate limiter in front of real listeners.
+ */
+class MiddlewareIntegrationTests {
+
+	private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	private final ApplicationContextRunner runner = StampContextRunner.create().withUserConfiguration(Routes.class);
+
+	@Test
+	void userMiddlewareRejectsHttpAndWebSocketAndPassesAttributesOn() {
+		this.runner.withUserConfiguration(ApiKeyMiddleware.class).run((context) -> {
+			assertThat(http(context, null).statusCode()).isEqualTo(401);
+			HttpResponse<String> allowed = http(context, "secret");
+			assertThat(allowed.statusCode()).isEqualTo(200);
+			assertThat(allowed.body()).isEqualTo("user=alice");
+			assertThatExceptionOfType(CompletionException.class).isThrownBy(() -> webSocket(context, null))
+				.havingCause()
+				.isInstanceOfSatisfying(WebSocketHandshakeException.class,
+						(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(401));
+			assertThat(webSocket(context, "secret")).isNotNull();
+		});
+	}
+
+	@Test
+	void rateLimitRefusesTheRequestAfterTheLimitPerProtocol() {
+		this.runner
+			.withPropertyValues("stamp.middleware.rate-limit.enabled=true", "stamp.middleware.rate-limit.max-requests=2",
+					"stamp.middleware.rate-limit.window=1m")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RateLimitMiddleware.class);
+				assertThat(http(context, null).statusCode()).isEqualTo(200);
+				assertThat(http(context, null).statusCode()).isEqualTo(200);
+				HttpResponse<String> limited = http(context, null);
+				assertThat(limited.statusCode()).isEqualTo(429);
+				assertThat(limited.body()).isEqualTo("Too Many Requests\n");
+				int tcpPort = StampContextRunner.port(context, StampProtocol.TCP);
+				for (int i = 0; i < 2; i++) {
+					// Both connections count: TCP is limited per connection.
+					try (Socket socket = new Socket("127.0.0.1", tcpPort)) {
+						socket.setSoTimeout(5_000);
+						assertThat(socket.getInputStream().read()).isEqualTo('!');
+					}
+				}
+				try (Socket socket = new Socket("127.0.0.1", tcpPort)) {
+					socket.setSoTimeout(5_000);
+					assertThat(socket.getInputStream().read()).as("third connection closed at once").isEqualTo(-1);
+				}
+			});
+	}
+
+	@Test
+	void loggingMiddlewareIsABeanWhenEnabled() {
+		this.runner.withPropertyValues("stamp.middleware.logging.enabled=true").run((context) -> {
+			assertThat(context).hasSingleBean(LoggingMiddleware.class);
+			assertThat(http(context, null).statusCode()).isEqualTo(200);
+		});
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(LoggingMiddleware.class));
+	}
+
+	private static HttpResponse<String> http(ApplicationContext context, String apiKey) throws Exception {
+		HttpRequest.Builder request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + StampContextRunner.port(context, StampProtocol.HTTP) + "/me"));
+		if (apiKey != null) {
+			request.header("X-Api-Key", apiKey);
+		}
+		return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static WebSocket webSocket(ApplicationContext context, String apiKey) {
+		WebSocket.Builder builder = client.newWebSocketBuilder();
+		if (apiKey != null) {
+			builder.header("X-Api-Key", apiKey);
+		}
+		URI uri = URI.create("ws://127.0.0.1:" + StampContextRunner.port(context, StampProtocol.WEBSOCKET) + "/ws");
+		return builder.buildAsync(uri, new WebSocket.Listener() {
+		}).join();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Routes {
+
+		@StampRoute(path = "/me", method = HttpMethod.GET)
+		String me(dev.stamp.boot.http.HttpRequest request) {
+			return "user=" + request.attributes().getOrDefault("user", "anonymous");
+		}
+
+		@StampRoute("/ws")
+		void ws(WebSocketConnection client, String message) {
+		}
+
+		@StampRoute
+		void tcp(TcpConnection connection) {
+			connection.send("!");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ApiKeyMiddleware {
+
+		@Bean
+		StampMiddleware apiKey() {
+			return (request) -> {
+				if (request.protocol() == StampProtocol.TCP) {
+					return Mono.just(MiddlewareDecision.proceed());
+				}
+				if (!"secret".equals(request.header("x-api-key"))) {
+					return Mono.just(MiddlewareDecision.reject(401, "missing API key"));
+				}
+				request.attributes().put("user", "alice");
+				return Mono.just(MiddlewareDecision.proceed());
+			};
+		}
+
+	}
+
+}

@@ -1,0 +1,74 @@
+package dev.stamp.boot.webtransport;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.stamp.boot.StampContextRunner;
+import dev.stamp.webtransport.SessionCloseInfo;
+import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.WebTransportStream;
+import dev.stamp.webtransport.client.WebTransportClient;
+
+import static dev.stamp.boot.webtransport.WebTransportListenerTests.client;
+import static dev.stamp.boot.webtransport.WebTransportListenerTests.collect;
+import static dev.stamp.boot.webtransport.WebTransportListenerTests.url;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The echo and health endpoints a user switches on with {@code stamp.webtransport.echo-path} and
+ * {@code stamp.webtransport.health-path}, with nothing else declared.
+ */
+class BuiltInWebTransportRoutesTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	@Test
+	void echoPathEchoesBidiStreamsUniStreamsAndDatagrams() {
+		StampContextRunner.create().withPropertyValues("stamp.webtransport.echo-path=/echo").run((context) -> {
+			try (WebTransportClient client = client(context)) {
+				WebTransportSession session = client.connect(url(context, "/echo")).block(TIMEOUT);
+				WebTransportStream bidi = session.openBidiStream().block(TIMEOUT);
+				Mono<byte[]> bidiEcho = collect(bidi.receive());
+				bidi.send(Flux.just("ping".getBytes(StandardCharsets.UTF_8))).block(TIMEOUT);
+				assertThat(new String(bidiEcho.block(TIMEOUT), StandardCharsets.UTF_8)).isEqualTo("ping");
+
+				Mono<byte[]> uniEcho = session.acceptedUniStreams().next().flatMap((in) -> collect(in.receive()));
+				WebTransportStream uni = session.openUniStream().block(TIMEOUT);
+				uni.send(Flux.just("one way".getBytes(StandardCharsets.UTF_8))).block(TIMEOUT);
+				assertThat(new String(uniEcho.block(TIMEOUT), StandardCharsets.UTF_8)).isEqualTo("one way");
+
+				Mono<byte[]> datagram = session.datagrams().next();
+				session.sendDatagram(new byte[] { 9 }).block(TIMEOUT);
+				assertThat(datagram.block(TIMEOUT)).containsExactly(9);
+			}
+		});
+	}
+
+	@Test
+	void healthPathSendsAStatusDatagramAndCloses() {
+		StampContextRunner.create()
+			.withPropertyValues("stamp.webtransport.health-path=/health", "stamp.webtransport.echo-path=/echo")
+			.run((context) -> {
+				try (WebTransportClient client = client(context)) {
+					WebTransportSession session = client.connect(url(context, "/health")).block(TIMEOUT);
+					byte[] status = session.receiveDatagram(TIMEOUT);
+					assertThat(new String(status, StandardCharsets.UTF_8))
+						.isEqualTo("{\"status\":\"UP\",\"listeners\":{\"webtransport\":\"UP\"}}");
+					SessionCloseInfo closed = session.closeSignal().block(TIMEOUT);
+					assertThat(closed.reason()).isEqualTo("health reported");
+				}
+			});
+	}
+
+	@Test
+	void withoutThePropertiesThereIsNoBuiltInRoute() {
+		StampContextRunner.create()
+			.run((context) -> assertThat(context).doesNotHaveBean(WebTransportEchoRoute.class)
+				.doesNotHaveBean(WebTransportHealthRoute.class));
+	}
+
+}
