@@ -1,6 +1,14 @@
 package dev.stamp.benchmarks;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.Banner;
@@ -22,10 +30,6 @@ import dev.stamp.boot.StampProtocol;
  * WebFlux {@code @RestController} on Reactor Netty.
  */
 final class SpringApps {
-
-	private static final String STAMP_AUTOCONFIGURATIONS = "dev.stamp.boot.StampAutoConfiguration,"
-			+ "dev.stamp.boot.tcp.TcpAutoConfiguration,dev.stamp.boot.websocket.WebSocketAutoConfiguration,"
-			+ "dev.stamp.boot.http.HttpAutoConfiguration";
 
 	private SpringApps() {
 	}
@@ -54,12 +58,36 @@ final class SpringApps {
 		Map<String, Object> properties = common();
 		properties.put("server.address", "127.0.0.1");
 		properties.put("server.port", 0);
-		properties.put("spring.autoconfigure.exclude", STAMP_AUTOCONFIGURATIONS);
+		// A plain WebFlux application: none of Stamp's auto-configurations, whichever the starter brings today.
+		properties.put("spring.autoconfigure.exclude", String.join(",", stampAutoConfigurations()));
 		return new SpringApplicationBuilder(WebFluxApp.class).web(WebApplicationType.REACTIVE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
 			.properties(properties)
 			.run();
+	}
+
+	/** Every auto-configuration class Stamp registers, read from the class path's {@code AutoConfiguration.imports}. */
+	static List<String> stampAutoConfigurations() {
+		List<String> classes = new ArrayList<>();
+		try {
+			Enumeration<URL> imports = SpringApps.class.getClassLoader()
+				.getResources("META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports");
+			while (imports.hasMoreElements()) {
+				try (InputStream in = imports.nextElement().openStream()) {
+					for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+						String name = line.trim();
+						if (name.startsWith("dev.stamp.")) {
+							classes.add(name);
+						}
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return classes;
 	}
 
 	static int port(ConfigurableApplicationContext context, String property) {
