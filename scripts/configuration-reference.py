@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "stamp-spring-boot-autoconfigure/target/classes/META-INF/spring-configuration-metadata.json"
 
 SECTIONS = [
+    ("stamp.enabled", "Stamp (`stamp.enabled`)"),
     ("stamp.tcp.", "TCP listener (`stamp.tcp.*`)"),
     ("stamp.websocket.", "WebSocket listener (`stamp.websocket.*`)"),
     ("stamp.http.", "HTTP listener (`stamp.http.*`)"),

@@ -30,11 +30,13 @@ import dev.stamp.boot.routing.StampRoutes;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of what every Stamp
- * listener shares: route discovery, event loops, the blocking-handler scheduler and published ports. The protocols
+ * listener shares: route discovery, event loops, the blocking-handler scheduler and published ports; switched off,
+ * with every listener, by {@code stamp.enabled=false} or by excluding this class. The protocols
  * are configured by {@link dev.stamp.boot.tcp.TcpAutoConfiguration},
  * {@link dev.stamp.boot.websocket.WebSocketAutoConfiguration} and {@link dev.stamp.boot.http.HttpAutoConfiguration}.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "stamp.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(StampProperties.class)
 public final class StampAutoConfiguration {
 

@@ -20,6 +20,9 @@ import dev.stamp.boot.listener.ListenerProperties;
 @ConfigurationProperties("stamp")
 public class StampProperties {
 
+	/** Whether Stamp runs at all; {@code false} switches every listener, the monitor and the middleware off. */
+	private boolean enabled = true;
+
 	private final Tcp tcp = new Tcp();
 
 	private final WebSocket websocket = new WebSocket();
@@ -35,6 +38,14 @@ public class StampProperties {
 	private final Middleware middleware = new Middleware();
 
 	private final Monitor monitor = new Monitor();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
 
 	public Tcp getTcp() {
 		return this.tcp;

@@ -6,19 +6,28 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.netty.tcp.TcpServer;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 
+import dev.stamp.boot.http.HttpAutoConfiguration;
 import dev.stamp.boot.http.HttpListener;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.http.JsonWriter;
 import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.actuate.StampActuatorAutoConfiguration;
 import dev.stamp.boot.listener.ListenerPorts;
+import dev.stamp.boot.monitor.MonitorAutoConfiguration;
+import dev.stamp.boot.monitor.StampMonitor;
 import dev.stamp.boot.routing.StampRoutes;
 import dev.stamp.boot.tcp.TcpConnection;
+import dev.stamp.boot.tcp.TcpAutoConfiguration;
 import dev.stamp.boot.tcp.TcpListener;
+import dev.stamp.boot.webtransport.WebTransportAutoConfiguration;
+import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
 import dev.stamp.boot.websocket.WebSocketConnection;
 import dev.stamp.boot.websocket.WebSocketListener;
 
@@ -70,6 +79,27 @@ class StampAutoConfigurationTests {
 			.withUserConfiguration(TcpRoutes.class)
 			.withPropertyValues("stamp.tcp.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(TcpListener.class));
+	}
+
+	@Test
+	void stampCanBeSwitchedOffByPropertyOrByExcludingItsAutoConfiguration() {
+		ApplicationContextRunner everything = StampContextRunner.create()
+			.withConfiguration(AutoConfigurations.of(MonitorAutoConfiguration.class,
+					StampActuatorAutoConfiguration.class))
+			.withUserConfiguration(TcpRoutes.class);
+		everything.withPropertyValues("stamp.enabled=false").run((context) -> assertThat(context).hasNotFailed()
+			.doesNotHaveBean(ListenerContext.class)
+			.doesNotHaveBean(TcpListener.class)
+			.doesNotHaveBean(StampMonitor.class));
+		// What spring.autoconfigure.exclude does in an application: every Stamp auto-configuration but the base one.
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(TcpAutoConfiguration.class, WebSocketAutoConfiguration.class,
+					HttpAutoConfiguration.class, WebTransportAutoConfiguration.class, MonitorAutoConfiguration.class,
+					StampActuatorAutoConfiguration.class))
+			.withUserConfiguration(TcpRoutes.class)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(TcpListener.class)
+				.doesNotHaveBean(StampMonitor.class));
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -24,6 +25,7 @@ import dev.stamp.boot.routing.StampRoutes;
  */
 @AutoConfiguration(after = StampAutoConfiguration.class,
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnBean(ListenerContext.class)
 @ConditionalOnClass(HttpServer.class)
 @ConditionalOnBooleanProperty(name = "stamp.http.enabled", matchIfMissing = true)
 public final class HttpAutoConfiguration {

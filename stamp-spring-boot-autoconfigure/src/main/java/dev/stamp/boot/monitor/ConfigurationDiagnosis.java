@@ -40,6 +40,15 @@ public class ConfigurationDiagnosis {
 				findings.add(id + " listener never closes idle connections: vanished clients keep their slot; set stamp."
 						+ id + ".idle-timeout");
 			}
+			if ("tcp".equals(id) && !BlockingHandlerExecutor.virtualThreadsAvailable()
+					&& listener.routes().stream().anyMatch((route) -> !route.isReactive())
+					&& this.properties.getBlocking().getMaxThreads() < listener.stats().maxConnections()) {
+				findings.add("tcp listener has a blocking route on Java " + Runtime.version().feature()
+						+ ": each connection holds one of " + this.properties.getBlocking().getMaxThreads()
+						+ " platform threads, so connections beyond that wait for one although max-connections is "
+						+ listener.stats().maxConnections() + "; use a ReactiveTcpConnection route, Java 21+, or raise "
+						+ "stamp.blocking.max-threads");
+			}
 			if (listener.stats().refusedConnections() > 0) {
 				findings.add(id + " listener refused " + listener.stats().refusedConnections()
 						+ " connection(s) at max-connections (" + listener.stats().maxConnections()

@@ -4,12 +4,14 @@ import java.time.Clock;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
+import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.listener.StampListener;
 
 /**
@@ -17,6 +19,7 @@ import dev.stamp.boot.listener.StampListener;
  * {@link StampMonitor} ({@code stamp.monitor.*}) and the {@link ConfigurationDiagnosis}.
  */
 @AutoConfiguration(after = StampAutoConfiguration.class)
+@ConditionalOnBean(ListenerContext.class)
 public final class MonitorAutoConfiguration {
 
 	@Bean

@@ -3,6 +3,7 @@ package dev.stamp.boot.tcp;
 import reactor.netty.tcp.TcpServer;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -19,6 +20,7 @@ import dev.stamp.boot.routing.StampRoutes;
  */
 @AutoConfiguration(after = StampAutoConfiguration.class)
 @ConditionalOnClass(TcpServer.class)
+@ConditionalOnBean(ListenerContext.class)
 @ConditionalOnBooleanProperty(name = "stamp.tcp.enabled", matchIfMissing = true)
 public final class TcpAutoConfiguration {
 

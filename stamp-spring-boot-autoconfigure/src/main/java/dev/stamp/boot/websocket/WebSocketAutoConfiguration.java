@@ -3,6 +3,7 @@ package dev.stamp.boot.websocket;
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -20,6 +21,7 @@ import dev.stamp.boot.routing.StampRoutes;
  */
 @AutoConfiguration(after = StampAutoConfiguration.class)
 @ConditionalOnClass(HttpServer.class)
+@ConditionalOnBean(ListenerContext.class)
 @ConditionalOnBooleanProperty(name = "stamp.websocket.enabled", matchIfMissing = true)
 public final class WebSocketAutoConfiguration {
 

@@ -1,6 +1,7 @@
 package dev.stamp.boot.webtransport;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -22,6 +23,7 @@ import dev.stamp.webtransport.server.WebTransportServer;
  */
 @AutoConfiguration(after = StampAutoConfiguration.class)
 @ConditionalOnClass(WebTransportServer.class)
+@ConditionalOnBean(ListenerContext.class)
 @ConditionalOnBooleanProperty(name = "stamp.webtransport.enabled", matchIfMissing = true)
 public final class WebTransportAutoConfiguration {
 
