@@ -9,14 +9,13 @@ import java.util.Map;
 import dev.stamp.webtransport.SessionCloseInfo;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportSessionException;
+import dev.stamp.webtransport.internal.ConnectStreamHandler;
 import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.SessionImpl;
 import dev.stamp.webtransport.internal.SessionInfo;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http3.Http3DataFrame;
 import io.netty.handler.codec.http3.Http3Headers;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
-import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
 import io.netty.handler.codec.quic.QuicException;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import reactor.core.publisher.MonoSink;
@@ -25,15 +24,13 @@ import reactor.core.publisher.MonoSink;
  * The client side of one extended CONNECT: turns a 200 answer into a session (anything else fails the connect), then
  * carries the session's capsules.
  */
-final class ConnectResponseHandler extends Http3RequestStreamInboundHandler {
+final class ConnectResponseHandler extends ConnectStreamHandler {
 
 	private final String path;
 
 	private final Http3Headers requestHeaders;
 
 	private final MonoSink<WebTransportSession> result;
-
-	private SessionImpl session;
 
 	ConnectResponseHandler(String path, Http3Headers requestHeaders, MonoSink<WebTransportSession> result) {
 		this.path = path;
@@ -70,19 +67,6 @@ final class ConnectResponseHandler extends Http3RequestStreamInboundHandler {
 		connection.stats().sessionAccepted();
 		connection.registerSession(this.session);
 		this.result.success(this.session);
-	}
-
-	@Override
-	protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
-		try {
-			if (this.session != null) {
-				this.session.onConnectStreamData(frame.content());
-			}
-		}
-		finally {
-			// Capsule bytes were copied by the decoder; the frame ends here.
-			frame.release();
-		}
 	}
 
 	@Override

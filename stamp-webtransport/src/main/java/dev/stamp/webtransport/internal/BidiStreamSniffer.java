@@ -8,7 +8,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 
 /**
@@ -20,7 +19,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
  * itself. Anything else is an HTTP/3 request: on a server the decoder steps aside untouched (bytes flow on to the
  * codec); on a client it is refused, since servers may not open request streams.
  */
-final class BidiStreamSniffer extends ByteToMessageDecoder {
+final class BidiStreamSniffer extends StreamHeaderDecoder {
 
 	/** H3_STREAM_CREATION_ERROR. */
 	static final long H3_STREAM_CREATION_ERROR = 0x103;
@@ -89,24 +88,6 @@ final class BidiStreamSniffer extends ByteToMessageDecoder {
 				pipeline.remove(handler);
 			}
 		}
-	}
-
-	private boolean refused;
-
-	@Override
-	protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-		if (in.isReadable() && !this.refused) {
-			decode(ctx, in, out);
-		}
-		if (ctx.isRemoved() || this.refused) {
-			return; // routed, or already refused (decodeLast runs at FIN and again when the channel closes)
-		}
-		this.refused = true;
-		// FIN before a complete stream header.
-		ConnectionState connection = ConnectionState.require(ctx);
-		connection.stats().refused(EngineStats.MALFORMED_STREAM_HEADER);
-		in.skipBytes(in.readableBytes());
-		SessionImpl.abortChannel((QuicStreamChannel) ctx.channel(), H3_FRAME_ERROR);
 	}
 
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import dev.stamp.webtransport.protocol.VarInt;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 
 /**
@@ -13,7 +12,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
  * 0x54 and installed this decoder through its unknown-stream-type factory), then lets the connection route the
  * stream; the payload bytes flow on when this decoder removes itself.
  */
-final class UniStreamHeaderDecoder extends ByteToMessageDecoder {
+final class UniStreamHeaderDecoder extends StreamHeaderDecoder {
 
 	@Override
 	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -29,22 +28,6 @@ final class UniStreamHeaderDecoder extends ByteToMessageDecoder {
 		else {
 			in.skipBytes(in.readableBytes());
 		}
-	}
-
-	private boolean refused;
-
-	@Override
-	protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-		if (in.isReadable() && !this.refused) {
-			decode(ctx, in, out);
-		}
-		if (ctx.isRemoved() || this.refused) {
-			return; // routed, or already refused (decodeLast runs at FIN and again when the channel closes)
-		}
-		this.refused = true;
-		ConnectionState.require(ctx).stats().refused(EngineStats.MALFORMED_STREAM_HEADER);
-		in.skipBytes(in.readableBytes());
-		SessionImpl.abortChannel((QuicStreamChannel) ctx.channel(), BidiStreamSniffer.H3_FRAME_ERROR);
 	}
 
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.stamp.webtransport.SessionCloseInfo;
+import dev.stamp.webtransport.internal.ConnectStreamHandler;
 import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.SessionImpl;
@@ -19,10 +20,8 @@ import dev.stamp.webtransport.protocol.Dialect;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
 import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
-import io.netty.handler.codec.http3.Http3DataFrame;
 import io.netty.handler.codec.http3.Http3Headers;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
-import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
 import io.netty.handler.codec.quic.QuicException;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import org.slf4j.Logger;
@@ -34,7 +33,7 @@ import reactor.core.publisher.Mono;
  * session limits, handed to the {@link SessionAcceptor}, answered with 200 (stream kept open) or the rejection's
  * status, and then carries the session's capsules. Any other request is answered 404.
  */
-final class ConnectRequestHandler extends Http3RequestStreamInboundHandler {
+final class ConnectRequestHandler extends ConnectStreamHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ConnectRequestHandler.class);
 
@@ -42,8 +41,6 @@ final class ConnectRequestHandler extends Http3RequestStreamInboundHandler {
 	static final long HANDLER_ERROR_CODE = 1;
 
 	private final WebTransportServer server;
-
-	private SessionImpl session;
 
 	private boolean requestSeen;
 
@@ -217,19 +214,6 @@ final class ConnectRequestHandler extends Http3RequestStreamInboundHandler {
 		InetSocketAddress remote = (InetSocketAddress) stream.parent().remoteSocketAddress();
 		return new SessionRequest(stream.streamId(), remote, path, query, headers.authority().toString(),
 				(origin != null) ? origin.toString() : null, Map.copyOf(all), dialect);
-	}
-
-	@Override
-	protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
-		try {
-			if (this.session != null) {
-				this.session.onConnectStreamData(frame.content());
-			}
-		}
-		finally {
-			// Capsule bytes were copied by the decoder; the frame ends here.
-			frame.release();
-		}
 	}
 
 	@Override

@@ -81,6 +81,10 @@ class FlupkeInteropTests {
 		CompletableFuture<String> serverPush = new CompletableFuture<>();
 		CompletableFuture<String> uniEcho = new CompletableFuture<>();
 		Session session = openFlupkeSession(serverPush, uniEcho);
+		// The server pushes its stream once the session is registered. Waiting for it keeps this test about interop:
+		// Flupke may open streams before it has the CONNECT answer, and a stream that sends more than the pending-bytes
+		// bound before its session is known is refused (ProtocolRobustnessTests covers that path).
+		assertThat(serverPush.get(30, TimeUnit.SECONDS)).isEqualTo("pushed by the server");
 
 		WebTransportStream bidi = session.createBidirectionalStream();
 		byte[] payload = new byte[200_000];
@@ -95,7 +99,6 @@ class FlupkeInteropTests {
 			out.write("uni from flupke".getBytes(StandardCharsets.UTF_8));
 		}
 		assertThat(uniEcho.get(30, TimeUnit.SECONDS)).isEqualTo("uni from flupke");
-		assertThat(serverPush.get(30, TimeUnit.SECONDS)).isEqualTo("pushed by the server");
 
 		assertThat(this.dialect.get(30, TimeUnit.SECONDS)).isEqualTo(Dialect.LATEST);
 		session.close(5, "bye from flupke");
