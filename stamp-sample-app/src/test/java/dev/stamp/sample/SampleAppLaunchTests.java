@@ -57,6 +57,9 @@ class SampleAppLaunchTests {
 			command.add("--stamp." + protocol + ".port=0");
 			command.add("--stamp." + protocol + ".host=127.0.0.1");
 		}
+		// Spring's own web server (Actuator) on a free port too.
+		command.add("--server.port=0");
+		command.add("--server.address=127.0.0.1");
 		Process app = new ProcessBuilder(command).redirectErrorStream(true).start();
 		Output output = new Output(app);
 		try {

@@ -1,0 +1,71 @@
+package dev.stamp.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Stamp in the sample app's Actuator, over Spring's own web server: the {@code stamp} health component with every
+ * listener, the {@code stamp} endpoint and the listener meters.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "server.address=127.0.0.1", "stamp.tcp.port=0", "stamp.tcp.host=127.0.0.1",
+				"stamp.websocket.port=0", "stamp.websocket.host=127.0.0.1", "stamp.http.port=0",
+				"stamp.http.host=127.0.0.1", "stamp.webtransport.port=0", "stamp.webtransport.host=127.0.0.1" })
+class ActuatorTests {
+
+	private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void healthShowsEveryStampListenerUp() throws Exception {
+		HttpResponse<String> health = get("/actuator/health");
+		assertThat(health.statusCode()).isEqualTo(200);
+		JsonNode stamp = JsonMapper.shared().readTree(health.body()).path("components").path("stamp");
+		assertThat(stamp.path("status").asString()).isEqualTo("UP");
+		for (String protocol : new String[] { "tcp", "websocket", "http", "webtransport" }) {
+			assertThat(stamp.path("details").path(protocol).path("status").asString()).as(protocol)
+				.isEqualTo("listening");
+		}
+	}
+
+	@Test
+	void stampEndpointListsListenersRoutesAndTheMonitor() throws Exception {
+		HttpResponse<String> stamp = get("/actuator/stamp");
+		assertThat(stamp.statusCode()).isEqualTo(200);
+		assertThat(stamp.body()).contains("\"webtransport\":{\"running\":true")
+			.contains("/chat -> ")
+			.contains("\"monitor\":{\"state\":")
+			.contains("developmentCertificateSha256");
+		assertThat(get("/actuator/stamp/websocket").body()).contains("\"running\":true");
+	}
+
+	@Test
+	void listenerMetersAreInMetrics() throws Exception {
+		HttpResponse<String> meter = get("/actuator/metrics/stamp.connections.max?tag=protocol:tcp");
+		assertThat(meter.statusCode()).isEqualTo(200);
+		assertThat(meter.body()).contains("\"value\":10000.0");
+		assertThat(get("/actuator/metrics/stamp.sessions.active").statusCode()).isEqualTo(200);
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(15))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
