@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,8 @@ import org.springframework.boot.SpringBootVersion;
  * latency and the ratio Stamp/peer as a Markdown table.
  * <p>
  * The servers run in a forked JVM ({@link ServerMain}); this JVM is the load generator. Throughput peers share one
- * server process and are measured one at a time, in interleaved rounds whose order alternates; the report gives the
- * median of the rounds. The memory scenario starts a fresh server process per peer.
+ * server process and are measured one at a time, in interleaved rounds whose order alternates ({@link Rounds}); the
+ * report gives the median of the rounds. The memory scenario starts a fresh server process per peer.
  */
 public final class BenchmarkMain {
 
@@ -54,13 +53,15 @@ public final class BenchmarkMain {
 		log("Stamp benchmarks: " + options.describe());
 		BenchmarkReport report = new BenchmarkReport(options, started);
 		try (LoadGenerator load = new LoadGenerator(options.clientThreads)) {
-			List<String> throughputScenarios = new ArrayList<>(options.scenarios);
-			throughputScenarios.remove("memory");
+			List<String> throughputScenarios = selected(options, List.of("http", "tcp", "ws"));
 			if (!throughputScenarios.isEmpty()) {
 				throughput(options, load, throughputScenarios, report);
 			}
 			if (options.scenarios.contains("memory")) {
-				memory(options, load, report);
+				memory(options, "memory", options.idleConnections,
+						(server, peer, count) -> load.openIdleWebSockets(server.port("ws/" + peer), count,
+								options.payload),
+						report);
 			}
 		}
 		report.finished(Instant.now());
@@ -72,50 +73,36 @@ public final class BenchmarkMain {
 		return report;
 	}
 
+	/** The selected scenarios among these, in run order. */
+	private static List<String> selected(BenchmarkOptions options, List<String> scenarios) {
+		List<String> selected = new ArrayList<>(options.scenarios);
+		selected.retainAll(scenarios);
+		return selected;
+	}
+
+	/** Every throughput peer side by side in one server process. */
 	private static void throughput(BenchmarkOptions options, LoadGenerator load, List<String> scenarios,
 			BenchmarkReport report) throws Exception {
 		try (ServerProcess server = ServerProcess.start("throughput", options.serverJvmArgs, options.logDirectory)) {
 			report.serverJava = server.javaVersion();
 			CpuMeter cpu = new CpuMeter(server.pid());
-			if (!options.prewarm.isZero()) {
-				// One unrecorded pass over every peer first, so that no peer of round 1 meets a cold JIT.
-				for (String scenario : scenarios) {
-					for (String peer : peers(options, scenario)) {
-						LoadGenerator.Result result = load.run(kind(scenario), server.port(scenario + "/" + peer),
-								options.connections, options.payload, Duration.ZERO, options.prewarm,
-								options.maxRequestsPerConnection, cpu);
-						log(String.format("pre-warm %-5s %-15s %,12.0f req/s (not recorded)", scenario, peer,
-								result.throughput()));
-					}
-				}
-			}
-			for (int round = 0; round < options.rounds; round++) {
-				for (String scenario : scenarios) {
-					List<String> peers = new ArrayList<>(peers(options, scenario));
-					if (round % 2 == 1) {
-						Collections.reverse(peers);
-					}
-					for (String peer : peers) {
-						LoadGenerator.Result result = load.run(kind(scenario), server.port(scenario + "/" + peer),
-								options.connections, options.payload, options.warmup, options.measure,
-								options.maxRequestsPerConnection, cpu);
-						report.add(scenario, peer, result);
-						log(String.format("round %d %-5s %-15s %,10.0f req/s  p50 %7.0f us  p99 %7.0f us  "
-								+ "server %5.1f us CPU/req, cores: server %.2f client %.2f softirq %.2f other %.2f%s",
-								round + 1, scenario, peer, result.throughput(), result.p50Micros(),
-								result.p99Micros(), result.serverCpuMicrosPerRequest(), result.cpu().serverCores(),
-								result.cpu().clientCores(), result.cpu().interruptCores(), result.cpu().otherCores(),
-								(result.errors() + result.mismatches() > 0)
-										? "  errors " + result.errors() + " " + result.errorSamples() : ""));
-					}
-				}
-			}
+			Rounds rounds = new Rounds(
+					new Rounds.Schedule(options.rounds, options.prewarm, options.warmup, options.measure),
+					(scenario) -> peers(options, scenario), (scenario) -> Unit.REQUESTS);
+			rounds.run(scenarios,
+					(scenario, peer, warmup, measure) -> load.run(kind(scenario), server.port(scenario + "/" + peer),
+							options.connections, options.payload, warmup, measure, options.maxRequestsPerConnection,
+							cpu),
+					report);
 			report.leakReports += server.leakReports();
 		}
 	}
 
 	/** The peers of a scenario, in report order. */
 	static List<String> peers(BenchmarkOptions options, String scenario) {
+		if (scenario.equals("memory")) {
+			return MEMORY_PEERS;
+		}
 		List<String> peers = new ArrayList<>(scenario.equals("http") ? HTTP_PEERS : ECHO_PEERS);
 		if (scenario.equals("http") && options.diagnostics) {
 			peers.add(1, RAW_WITH_TIMEOUTS);
@@ -137,29 +124,30 @@ public final class BenchmarkMain {
 		};
 	}
 
-	private static void memory(BenchmarkOptions options, LoadGenerator load, BenchmarkReport report)
-			throws Exception {
-		int count = options.idleConnections;
-		for (String peer : MEMORY_PEERS) {
-			try (ServerProcess server = ServerProcess.start("memory-" + peer, options.serverJvmArgs,
+	/**
+	 * A memory scenario: per peer a fresh server process; a warm-up pass (a tenth of the connections, opened and
+	 * closed) loads classes and JITs the connection path so that the baseline includes them; then the server's heap
+	 * after GC and RSS without and with the idle connections.
+	 */
+	private static void memory(BenchmarkOptions options, String scenario, int count, IdleOpener opener,
+			BenchmarkReport report) throws Exception {
+		for (String peer : peers(options, scenario)) {
+			try (ServerProcess server = ServerProcess.start(scenario + "-" + peer, options.serverJvmArgs,
 					options.logDirectory)) {
-				int port = server.port("ws/" + peer);
-				// Warm up: load classes and JIT the connection path so that the baseline already includes them.
-				try (LoadGenerator.IdleWebSockets warmup = load.openIdleWebSockets(port, Math.max(10, count / 10),
-						options.payload)) {
+				try (IdleConnections warmup = opener.open(server, peer, Math.max(10, count / 10))) {
 					Thread.sleep(200);
 				}
 				Thread.sleep(500);
 				ServerProcess.Memory before = server.memory();
-				try (LoadGenerator.IdleWebSockets idle = load.openIdleWebSockets(port, count, options.payload)) {
+				try (IdleConnections idle = opener.open(server, peer, count)) {
 					Thread.sleep(options.smoke ? 200 : 1000);
 					ServerProcess.Memory after = server.memory();
-					BenchmarkReport.MemoryRow row = new BenchmarkReport.MemoryRow(peer, count, idle.verified(),
-							after.sessions(), before.heap(), after.heap(), before.rss(), after.rss(), idle.mismatches(),
-							idle.errors(), idle.errorSamples());
+					BenchmarkReport.MemoryRow row = new BenchmarkReport.MemoryRow(scenario, peer, count,
+							idle.verified(), after.sessions(), before.heap(), after.heap(), before.rss(), after.rss(),
+							idle.mismatches(), idle.errors(), idle.errorSamples());
 					report.memory.add(row);
-					log(String.format("memory %-6s %d connections (%d echoed, server sees %d): heap %+.0f B/conn, "
-							+ "RSS %+.0f B/conn%s", peer, count, row.verified(), row.serverSessions(),
+					log(String.format("%s %-8s %d connections (%d echoed, server sees %d): heap %+.0f B/conn, "
+							+ "RSS %+.0f B/conn%s", scenario, peer, count, row.verified(), row.serverSessions(),
 							row.heapPerConnection(), row.rssPerConnection(),
 							row.errors() > 0 ? "  errors " + row.errors() + " " + row.errorSamples() : ""));
 				}
@@ -168,13 +156,21 @@ public final class BenchmarkMain {
 		}
 	}
 
+	/** Opens the idle connections (or sessions) of a memory scenario on one peer. */
+	@FunctionalInterface
+	private interface IdleOpener {
+
+		IdleConnections open(ServerProcess server, String peer, int count) throws Exception;
+
+	}
+
 	static void log(String message) {
 		System.out.println("[" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "] " + message);
 		System.out.flush();
 	}
 
 	/** Median of the rounds' values. */
-	static double median(List<LoadGenerator.Result> results, ToDoubleFunction<LoadGenerator.Result> value) {
+	static double median(List<Measurement> results, ToDoubleFunction<Measurement> value) {
 		double[] values = results.stream().mapToDouble(value).sorted().toArray();
 		int middle = values.length / 2;
 		return (values.length % 2 == 1) ? values[middle] : (values[middle - 1] + values[middle]) / 2;

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /** The results of a run and their Markdown rendering. */
@@ -23,7 +24,7 @@ final class BenchmarkReport {
 	int leakReports;
 
 	/** Per scenario, per peer, the results of each round. */
-	final Map<String, Map<String, List<LoadGenerator.Result>>> results = new LinkedHashMap<>();
+	final Map<String, Map<String, List<Measurement>>> results = new LinkedHashMap<>();
 
 	final List<MemoryRow> memory = new ArrayList<>();
 
@@ -32,7 +33,11 @@ final class BenchmarkReport {
 		this.started = started;
 	}
 
-	void add(String scenario, String peer, LoadGenerator.Result result) {
+	BenchmarkOptions options() {
+		return this.options;
+	}
+
+	void add(String scenario, String peer, Measurement result) {
 		this.results.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>())
 			.computeIfAbsent(peer, (key) -> new ArrayList<>())
 			.add(result);
@@ -46,20 +51,23 @@ final class BenchmarkReport {
 	List<Row> rows() {
 		List<Row> rows = new ArrayList<>();
 		this.results.forEach((scenario, peers) -> {
-			List<String> order = BenchmarkMain.peers(this.options, scenario);
-			for (String peer : order) {
-				List<LoadGenerator.Result> rounds = peers.get(peer);
+			for (String peer : BenchmarkMain.peers(this.options, scenario)) {
+				List<Measurement> rounds = peers.get(peer);
 				if (rounds != null) {
-					rows.add(new Row(scenario, peer, BenchmarkMain.median(rounds, LoadGenerator.Result::throughput),
-							BenchmarkMain.median(rounds, LoadGenerator.Result::p50Micros),
-							BenchmarkMain.median(rounds, LoadGenerator.Result::p99Micros),
-							BenchmarkMain.median(rounds, LoadGenerator.Result::serverCpuMicrosPerRequest),
+					rows.add(new Row(scenario, peer, BenchmarkMain.median(rounds, Measurement::throughput),
+							BenchmarkMain.median(rounds, Measurement::p50Micros),
+							BenchmarkMain.median(rounds, Measurement::p99Micros),
+							BenchmarkMain.median(rounds, Measurement::serverCpuMicrosPerOperation),
+							BenchmarkMain.median(rounds, (r) -> r.cpu().serverCores()),
+							BenchmarkMain.median(rounds, (r) -> r.cpu().clientCores()),
 							BenchmarkMain.median(rounds, (r) -> r.cpu().interruptCores()),
 							BenchmarkMain.median(rounds, (r) -> r.cpu().otherCores()),
-							rounds.stream().mapToLong((r) -> r.histogram().getTotalCount()).sum(),
-							rounds.stream().mapToLong(LoadGenerator.Result::mismatches).sum(),
-							rounds.stream().mapToLong(LoadGenerator.Result::errors).sum(),
-							rounds.stream().mapToDouble(LoadGenerator.Result::throughput).boxed().toList(),
+							BenchmarkMain.median(rounds, Measurement::lossRate),
+							rounds.stream().mapToLong(Measurement::operations).sum(),
+							rounds.stream().mapToLong(Measurement::lost).sum(),
+							rounds.stream().mapToLong(Measurement::mismatches).sum(),
+							rounds.stream().mapToLong(Measurement::errors).sum(),
+							rounds.stream().mapToDouble(Measurement::throughput).boxed().toList(),
 							rounds.stream().flatMap((r) -> r.errorSamples().stream()).distinct().limit(3).toList()));
 				}
 			}
@@ -72,6 +80,10 @@ final class BenchmarkReport {
 			.filter((row) -> row.scenario().equals(scenario) && row.peer().equals(peer))
 			.findFirst()
 			.orElse(null);
+	}
+
+	List<MemoryRow> memory(String scenario) {
+		return this.memory.stream().filter((row) -> row.scenario().equals(scenario)).toList();
 	}
 
 	/** No errors, no byte mismatches, no leak reports, and the idle connections all verified. */
@@ -100,42 +112,22 @@ final class BenchmarkReport {
 				new Target("stamp-reactive", "raw", 0.9), new Target("stamp-blocking", "webflux", 1.0),
 				new Target("stamp-reactive", "webflux", 1.0)));
 		if (this.options.diagnostics) {
-			httpTargets.add(new Target(BenchmarkMain.RAW_WITH_TIMEOUTS, "raw", 0));
-			httpTargets.add(new Target("stamp-reactive", BenchmarkMain.RAW_WITH_TIMEOUTS, 0));
+			httpTargets.add(Target.diagnostic(BenchmarkMain.RAW_WITH_TIMEOUTS, "raw"));
+			httpTargets.add(Target.diagnostic("stamp-reactive", BenchmarkMain.RAW_WITH_TIMEOUTS));
 		}
 		scenario(md, "http", "HTTP: `GET /hello`, 13-byte `text/plain` body, keep-alive", httpTargets);
 		List<Target> tcpTargets = new ArrayList<>(
 				List.of(new Target("stamp-blocking", "raw", 0.9), new Target("stamp-reactive", "raw", 0.9)));
 		if (this.options.diagnostics) {
-			tcpTargets.add(new Target(BenchmarkMain.REACTOR_NETTY_TCP, "raw", 0));
-			tcpTargets.add(new Target("stamp-reactive", BenchmarkMain.REACTOR_NETTY_TCP, 0));
+			tcpTargets.add(Target.diagnostic(BenchmarkMain.REACTOR_NETTY_TCP, "raw"));
+			tcpTargets.add(Target.diagnostic("stamp-reactive", BenchmarkMain.REACTOR_NETTY_TCP));
 		}
 		scenario(md, "tcp", "TCP echo: " + this.options.payload + "-byte message, wait for all bytes back",
 				tcpTargets);
 		scenario(md, "ws", "WebSocket echo: " + this.options.payload + "-byte text message, wait for the reply frame",
 				List.of(new Target("stamp-blocking", "raw", 0.9), new Target("stamp-reactive", "raw", 0.9)));
-		if (!this.memory.isEmpty()) {
-			md.append("## Memory: ").append(this.options.idleConnections)
-				.append(" idle WebSocket connections (one echo each, then idle)\n\n");
-			md.append("| peer | connections verified / server sessions | heap after GC: before → with connections "
-					+ "| heap per connection | RSS: before → with connections | RSS per connection |\n");
-			md.append("|---|---|---|---|---|---|\n");
-			for (MemoryRow row : this.memory) {
-				md.append("| ").append(label("ws", row.peer())).append(" | ").append(row.verified()).append(" / ")
-					.append(row.serverSessions()).append(" | ").append(mib(row.heapBefore())).append(" → ")
-					.append(mib(row.heapAfter())).append(" | ").append(kib(row.heapPerConnection())).append(" | ")
-					.append(mib(row.rssBefore())).append(" → ").append(mib(row.rssAfter())).append(" | ")
-					.append(kib(row.rssPerConnection())).append(" |\n");
-			}
-			if (this.memory.size() == 2) {
-				MemoryRow raw = this.memory.get(0);
-				MemoryRow stamp = this.memory.get(1);
-				md.append(String.format("%nStamp / raw: heap per connection %.2fx, RSS per connection %.2fx.%n",
-						stamp.heapPerConnection() / raw.heapPerConnection(),
-						stamp.rssPerConnection() / raw.rssPerConnection()));
-			}
-			md.append('\n');
-		}
+		memoryTable(md, "memory", "## Memory: " + this.options.idleConnections
+				+ " idle WebSocket connections (one echo each, then idle)", "connection");
 		md.append("Errors: ").append(totalErrors()).append(", byte mismatches: ").append(totalMismatches())
 			.append(", Netty leak reports in server logs: ").append(this.leakReports).append(".\n");
 		return md.toString();
@@ -146,25 +138,45 @@ final class BenchmarkReport {
 			return;
 		}
 		md.append("## ").append(title).append(", ").append(this.options.connections).append(" connections\n\n");
-		md.append("| peer | throughput (median, req/s) | p50 (µs) | p99 (µs) | server CPU per request (µs) "
-				+ "| each round (req/s) | kernel softirq (cores) | background load (cores) | errors |\n");
-		md.append("|---|---:|---:|---:|---:|---|---:|---:|---:|\n");
-		for (Row row : rows()) {
-			if (row.scenario().equals(scenario)) {
-				md.append("| ").append(label(scenario, row.peer())).append(" | ")
-					.append(String.format("%,.0f", row.throughput())).append(" | ")
-					.append(String.format("%.0f", row.p50())).append(" | ")
-					.append(String.format("%.0f", row.p99())).append(" | ")
-					.append(String.format("%.1f", row.serverCpuPerRequest())).append(" | ")
-					.append(row.perRound().stream().map((v) -> String.format("%,.0f", v)).collect(Collectors.joining(", ")))
-					.append(" | ").append(String.format("%.2f", row.interruptCores()))
-					.append(" | ").append(String.format("%.2f", row.otherCores()))
-					.append(" | ").append(row.errors() + row.mismatches()).append(" |\n");
-			}
+		MarkdownTable table = new MarkdownTable("peer", ">throughput (median, req/s)", ">p50 (µs)", ">p99 (µs)",
+				">server CPU per request (µs)", "each round (req/s)", ">kernel softirq (cores)",
+				">background load (cores)", ">errors");
+		for (Row row : rows(scenario)) {
+			table.row(label(scenario, row.peer()), String.format("%,.0f", row.throughput()),
+					String.format("%.0f", row.p50()), String.format("%.0f", row.p99()),
+					String.format("%.1f", row.serverCpuPerOperation()), perRound(row, Unit.REQUESTS),
+					String.format("%.2f", row.interruptCores()), String.format("%.2f", row.otherCores()),
+					row.errors() + row.mismatches());
 		}
-		md.append("\n| Stamp / peer | throughput ratio (of the medians) | throughput ratio (median of each round's) "
-				+ "| target | met | p99 ratio (lower is better) | server CPU per request ratio (lower is better) |\n");
-		md.append("|---|---:|---:|---:|:---:|---:|---:|\n");
+		table.appendTo(md);
+		comparisons(scenario, Unit.REQUESTS, targets, "p99", Row::p99).appendTo(md);
+	}
+
+	List<Row> rows(String scenario) {
+		return rows().stream().filter((row) -> row.scenario().equals(scenario)).toList();
+	}
+
+	/** Every round's throughput of a row, in the unit. */
+	static String perRound(Row row, Unit unit) {
+		return row.perRound()
+			.stream()
+			.map((value) -> unit.formatThroughput(value / unit.operationsPerUnit()))
+			.collect(Collectors.joining(", "));
+	}
+
+	/**
+	 * The Stamp / peer table of a scenario: throughput ratios against the targets, the latency ratio (if there is a
+	 * latency column) and the server CPU per operation ratio.
+	 */
+	MarkdownTable comparisons(String scenario, Unit unit, List<Target> targets, String latencyName,
+			ToDoubleFunction<Row> latency) {
+		List<String> columns = new ArrayList<>(List.of("Stamp / peer", ">throughput ratio (of the medians)",
+				">throughput ratio (median of each round's)", ">target", "^met"));
+		if (latencyName != null) {
+			columns.add(">" + latencyName + " ratio (lower is better)");
+		}
+		columns.add(">server CPU per " + unit.name() + " ratio (lower is better)");
+		MarkdownTable table = new MarkdownTable(columns.toArray(new String[0]));
 		for (Target target : targets) {
 			Row stamp = row(scenario, target.stamp());
 			Row peer = row(scenario, target.peer());
@@ -173,28 +185,33 @@ final class BenchmarkReport {
 			}
 			double ratio = stamp.throughput() / peer.throughput();
 			double paired = pairedRatio(scenario, target.stamp(), target.peer());
-			boolean diagnostic = target.ratio() == 0;
-			String met = (ratio >= target.ratio() && paired >= target.ratio()) ? "yes"
-					: (ratio >= target.ratio() || paired >= target.ratio()) ? "**borderline**" : "**no**";
-			md.append("| ").append(diagnostic ? "_diagnostic:_ " : "").append(target.stamp()).append(" / ")
-				.append(target.peer()).append(" | ").append(String.format("%.2fx", ratio)).append(" | ")
-				.append(String.format("%.2fx", paired)).append(" | ")
-				.append(diagnostic ? "–" : String.format("≥ %.1fx", target.ratio())).append(" | ")
-				.append(diagnostic ? "–" : met).append(" | ")
-				.append(String.format("%.2fx", stamp.p99() / peer.p99())).append(" | ")
-				.append(String.format("%.2fx", stamp.serverCpuPerRequest() / peer.serverCpuPerRequest()))
-				.append(" |\n");
+			List<Object> cells = new ArrayList<>(List.of(
+					(target.diagnostic() ? "_diagnostic:_ " : "") + target.stamp() + " / " + target.peer(),
+					String.format("%.2fx", ratio), String.format("%.2fx", paired),
+					target.hasTarget() ? String.format("≥ %.1fx", target.ratio()) : "–",
+					target.hasTarget() ? met(ratio, paired, target.ratio()) : "–"));
+			if (latencyName != null) {
+				cells.add(String.format("%.2fx", latency.applyAsDouble(stamp) / latency.applyAsDouble(peer)));
+			}
+			cells.add(String.format("%.2fx", stamp.serverCpuPerOperation() / peer.serverCpuPerOperation()));
+			table.row(cells.toArray());
 		}
-		md.append('\n');
+		return table;
+	}
+
+	/** Met when both throughput ratios reach the target, borderline when only one does. */
+	static String met(double ratio, double paired, double target) {
+		return (ratio >= target && paired >= target) ? "yes"
+				: (ratio >= target || paired >= target) ? "**borderline**" : "**no**";
 	}
 
 	/**
 	 * The median over rounds of Stamp's throughput divided by the peer's in the same round: peers of one round run
 	 * back to back, so this cancels drift in the machine's background load better than the ratio of the medians.
 	 */
-	private double pairedRatio(String scenario, String stamp, String peer) {
-		List<LoadGenerator.Result> mine = this.results.get(scenario).get(stamp);
-		List<LoadGenerator.Result> theirs = this.results.get(scenario).get(peer);
+	double pairedRatio(String scenario, String stamp, String peer) {
+		List<Measurement> mine = this.results.get(scenario).get(stamp);
+		List<Measurement> theirs = this.results.get(scenario).get(peer);
 		int rounds = Math.min(mine.size(), theirs.size());
 		double[] ratios = new double[rounds];
 		for (int i = 0; i < rounds; i++) {
@@ -202,6 +219,44 @@ final class BenchmarkReport {
 		}
 		Arrays.sort(ratios);
 		return (rounds % 2 == 1) ? ratios[rounds / 2] : (ratios[rounds / 2 - 1] + ratios[rounds / 2]) / 2;
+	}
+
+	/**
+	 * The memory table of a scenario, then the Stamp / peer ratios per connection.
+	 * @param thing what is held idle, singular ("connection", "session")
+	 */
+	void memoryTable(StringBuilder md, String scenario, String heading, String thing) {
+		List<MemoryRow> rows = memory(scenario);
+		if (rows.isEmpty()) {
+			return;
+		}
+		md.append(heading).append("\n\n");
+		List<String> columns = new ArrayList<>(List.of("peer", thing + "s verified / server count",
+				"heap after GC: before → with " + thing + "s", ">heap per " + thing,
+				"RSS: before → with " + thing + "s", ">RSS per " + thing));
+		MarkdownTable table = new MarkdownTable(columns.toArray(new String[0]));
+		for (MemoryRow row : rows) {
+			List<Object> cells = new ArrayList<>(List.of(label(scenario, row.peer()),
+					row.verified() + " / " + row.serverSessions(),
+					mib(row.heapBefore()) + " → " + mib(row.heapAfter()), kib(row.heapPerConnection()),
+					mib(row.rssBefore()) + " → " + mib(row.rssAfter()), kib(row.rssPerConnection())));
+			table.row(cells.toArray());
+		}
+		table.appendTo(md);
+		MemoryRow stamp = rows.stream().filter((row) -> row.peer().startsWith("stamp")).findFirst().orElse(null);
+		if (stamp != null) {
+			List<String> ratios = new ArrayList<>();
+			for (MemoryRow peer : rows) {
+				if (peer != stamp) {
+					ratios.add(String.format("Stamp / %s: heap per %s %.2fx, RSS per %s %.2fx", peer.peer(), thing,
+							stamp.heapPerConnection() / peer.heapPerConnection(), thing,
+							stamp.rssPerConnection() / peer.rssPerConnection()));
+				}
+			}
+			if (!ratios.isEmpty()) {
+				md.append(String.join("; ", ratios)).append(".\n\n");
+			}
+		}
 	}
 
 	private long totalErrors() {
@@ -230,22 +285,30 @@ final class BenchmarkReport {
 		};
 	}
 
-	private static String mib(long bytes) {
+	static String mib(long bytes) {
 		return String.format("%.1f MiB", bytes / 1024.0 / 1024.0);
 	}
 
-	private static String kib(double bytes) {
+	static String kib(double bytes) {
 		return String.format("%.2f KiB", bytes / 1024.0);
 	}
 
-	/** The median of the rounds for one scenario and peer; latencies in microseconds. */
-	record Row(String scenario, String peer, double throughput, double p50, double p99, double serverCpuPerRequest,
-			double interruptCores, double otherCores, long requests,
-			long mismatches, long errors, List<Double> perRound, List<String> errorSamples) {
+	/**
+	 * The median of the rounds for one scenario and peer. Throughput in operations per second (see {@link Unit}),
+	 * latencies in microseconds, CPU in cores or microseconds per operation.
+	 */
+	record Row(String scenario, String peer, double throughput, double p50, double p99, double serverCpuPerOperation,
+			double serverCores, double clientCores, double interruptCores, double otherCores, double lossRate,
+			long operations, long lost, long mismatches, long errors, List<Double> perRound,
+			List<String> errorSamples) {
 	}
 
-	record MemoryRow(String peer, int requested, int verified, int serverSessions, long heapBefore, long heapAfter,
-			long rssBefore, long rssAfter, long mismatches, long errors, List<String> errorSamples) {
+	/**
+	 * One peer of a memory scenario.
+	 * @param serverSessions the connections or sessions the server counted while they were open
+	 */
+	record MemoryRow(String scenario, String peer, int requested, int verified, int serverSessions, long heapBefore,
+			long heapAfter, long rssBefore, long rssAfter, long mismatches, long errors, List<String> errorSamples) {
 
 		double heapPerConnection() {
 			return (this.heapAfter - this.heapBefore) / (double) this.requested;
@@ -257,7 +320,28 @@ final class BenchmarkReport {
 
 	}
 
-	record Target(String stamp, String peer, double ratio) {
+	/**
+	 * A Stamp / peer comparison: Stamp's throughput should be at least {@code ratio} times the peer's. A diagnostic
+	 * one explains rather than competes; NaN means reported without a target.
+	 */
+	record Target(String stamp, String peer, double ratio, boolean diagnostic) {
+
+		Target(String stamp, String peer, double ratio) {
+			this(stamp, peer, ratio, false);
+		}
+
+		static Target diagnostic(String stamp, String peer) {
+			return new Target(stamp, peer, Double.NaN, true);
+		}
+
+		static Target reported(String stamp, String peer) {
+			return new Target(stamp, peer, Double.NaN, false);
+		}
+
+		boolean hasTarget() {
+			return !Double.isNaN(this.ratio);
+		}
+
 	}
 
 }

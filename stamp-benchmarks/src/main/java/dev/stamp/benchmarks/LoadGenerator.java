@@ -54,8 +54,6 @@ final class LoadGenerator implements AutoCloseable {
 
 	static final String HOST = "127.0.0.1";
 
-	private static final long HIGHEST_LATENCY = TimeUnit.SECONDS.toNanos(60);
-
 	/** Connections being set up at once: keeps the servers' accept backlog from overflowing. */
 	private static final int CONNECT_CONCURRENCY = 200;
 
@@ -82,7 +80,7 @@ final class LoadGenerator implements AutoCloseable {
 	 * @param maxRequestsPerConnection bound on each connection's requests over both phases
 	 * @return what was measured
 	 */
-	Result run(Kind kind, int port, int connections, int payload, Duration warmup, Duration measure,
+	Measurement run(Kind kind, int port, int connections, int payload, Duration warmup, Duration measure,
 			long maxRequestsPerConnection, CpuMeter cpu) throws InterruptedException {
 		Run run = new Run(connections, maxRequestsPerConnection);
 		Connections open = connect(run, port, connections, (index) -> handler(kind, run, port, index, payload));
@@ -92,13 +90,9 @@ final class LoadGenerator implements AutoCloseable {
 			}
 			open.start();
 			Thread.sleep(warmup.toMillis());
-			run.recorder.getIntervalHistogram();
-			CpuMeter.Snapshot cpuStart = cpu.snapshot();
-			long start = System.nanoTime();
+			Tally.Phase phase = run.startPhase(cpu);
 			Thread.sleep(measure.toMillis());
-			Histogram measured = run.recorder.getIntervalHistogram();
-			long end = System.nanoTime();
-			CpuMeter.Usage usage = CpuMeter.between(cpuStart, cpu.snapshot());
+			Tally.Measured measured = run.endPhase(phase, cpu);
 			run.stopping = true;
 			if (!run.finished.await(10, TimeUnit.SECONDS)) {
 				run.error("connections still busy 10 s after the end of the run");
@@ -107,8 +101,7 @@ final class LoadGenerator implements AutoCloseable {
 			if (starved > 0) {
 				run.error(starved + " of " + connections + " connections never got a response");
 			}
-			return new Result(measured, (end - start) / 1e9, run.mismatches.get(), run.errors.get(),
-					List.copyOf(run.errorSamples), open.readyCount(), usage);
+			return run.measurement(measured);
 		}
 		finally {
 			run.stopping = true;
@@ -179,32 +172,8 @@ final class LoadGenerator implements AutoCloseable {
 		this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
 	}
 
-	/** What one run measured. Latencies in nanoseconds. */
-	record Result(Histogram histogram, double seconds, long mismatches, long errors, List<String> errorSamples,
-			int connectionsReady, CpuMeter.Usage cpu) {
-
-		/** Server CPU time per answered request, in microseconds; negative where unknown. */
-		double serverCpuMicrosPerRequest() {
-			long count = this.histogram.getTotalCount();
-			return (this.cpu.serverSeconds() < 0 || count == 0) ? -1 : this.cpu.serverSeconds() * 1e6 / count;
-		}
-
-		double throughput() {
-			return this.histogram.getTotalCount() / this.seconds;
-		}
-
-		double p50Micros() {
-			return this.histogram.getValueAtPercentile(50) / 1000.0;
-		}
-
-		double p99Micros() {
-			return this.histogram.getValueAtPercentile(99) / 1000.0;
-		}
-
-	}
-
 	/** Open, idle WebSocket connections; close them when done. */
-	static final class IdleWebSockets implements AutoCloseable {
+	static final class IdleWebSockets implements IdleConnections {
 
 		private final Connections connections;
 
@@ -219,23 +188,28 @@ final class LoadGenerator implements AutoCloseable {
 		}
 
 		/** Connections whose echo came back correct and that are still open. */
-		int verified() {
-			return (int) Math.min(this.run.correct.get(), this.connections.channels.size());
+		@Override
+		public int verified() {
+			return (int) Math.min(this.run.completed(), this.connections.channels.size());
 		}
 
-		int requested() {
+		@Override
+		public int requested() {
 			return this.requested;
 		}
 
-		long mismatches() {
+		@Override
+		public long mismatches() {
 			return this.run.mismatches.get();
 		}
 
-		long errors() {
+		@Override
+		public long errors() {
 			return this.run.errors.get();
 		}
 
-		List<String> errorSamples() {
+		@Override
+		public List<String> errorSamples() {
 			return List.copyOf(this.run.errorSamples);
 		}
 
@@ -247,18 +221,8 @@ final class LoadGenerator implements AutoCloseable {
 
 	}
 
-	/** State shared by the connections of one run. */
-	static final class Run {
-
-		final Recorder recorder = new Recorder(HIGHEST_LATENCY, 3);
-
-		final AtomicLong correct = new AtomicLong();
-
-		final AtomicLong mismatches = new AtomicLong();
-
-		final AtomicLong errors = new AtomicLong();
-
-		final List<String> errorSamples = Collections.synchronizedList(new ArrayList<>());
+	/** State shared by the connections of one run: the counters, and when they are ready and done. */
+	static final class Run extends Tally {
 
 		final CountDownLatch ready;
 
@@ -266,19 +230,10 @@ final class LoadGenerator implements AutoCloseable {
 
 		final long maxRequestsPerConnection;
 
-		volatile boolean stopping;
-
 		Run(int connections, long maxRequestsPerConnection) {
 			this.ready = new CountDownLatch(connections);
 			this.finished = new CountDownLatch(connections);
 			this.maxRequestsPerConnection = maxRequestsPerConnection;
-		}
-
-		void error(String message) {
-			this.errors.incrementAndGet();
-			if (this.errorSamples.size() < 5) {
-				this.errorSamples.add(message);
-			}
 		}
 
 	}
@@ -397,13 +352,11 @@ final class LoadGenerator implements AutoCloseable {
 		final void completed(boolean correct) {
 			long latency = System.nanoTime() - this.sentAt;
 			if (correct) {
-				this.run.recorder.recordValue(Math.min(latency, HIGHEST_LATENCY));
-				this.run.correct.incrementAndGet();
+				this.run.completedWithLatency(latency);
 				this.answered++;
 			}
 			else {
-				this.run.mismatches.incrementAndGet();
-				this.run.error("response not byte-identical to the expected one");
+				this.run.mismatch("response not byte-identical to the expected one");
 			}
 			sendNext();
 		}
@@ -551,8 +504,7 @@ final class LoadGenerator implements AutoCloseable {
 				int length = this.message.capacity();
 				while (buffer.isReadable()) {
 					if (!this.awaiting) {
-						this.run.mismatches.incrementAndGet();
-						this.run.error("unexpected bytes from the server");
+						this.run.mismatch("unexpected bytes from the server");
 						buffer.skipBytes(buffer.readableBytes());
 						return;
 					}

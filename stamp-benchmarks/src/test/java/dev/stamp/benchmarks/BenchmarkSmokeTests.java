@@ -53,7 +53,7 @@ class BenchmarkSmokeTests {
 		assertThat(row.errorSamples()).as("errors of %s/%s", scenario, peer).isEmpty();
 		assertThat(row.errors()).as("errors of %s/%s", scenario, peer).isZero();
 		assertThat(row.mismatches()).as("byte mismatches of %s/%s", scenario, peer).isZero();
-		assertThat(row.requests()).as("requests answered by %s/%s", scenario, peer).isPositive();
+		assertThat(row.operations()).as("requests answered by %s/%s", scenario, peer).isPositive();
 		assertThat(row.throughput()).as("throughput of %s/%s", scenario, peer).isPositive();
 	}
 

@@ -1,0 +1,30 @@
+package dev.stamp.benchmarks;
+
+/**
+ * What a scenario's throughput counts, for logs and tables: {@link Measurement#operations()} divided by
+ * {@code operationsPerUnit} (for example bytes, counted in MB).
+ *
+ * @param name the unit, singular ("request", "MB")
+ * @param rate the throughput's label ("req/s", "MB/s")
+ * @param operationsPerUnit operations in one unit
+ * @param format how a throughput in units per second is printed
+ */
+record Unit(String name, String rate, double operationsPerUnit, String format) {
+
+	static final Unit REQUESTS = new Unit("request", "req/s", 1, "%,.0f");
+
+	double throughput(Measurement measurement) {
+		return measurement.throughput() / this.operationsPerUnit;
+	}
+
+	String formatThroughput(double unitsPerSecond) {
+		return String.format(this.format, unitsPerSecond);
+	}
+
+	/** Server CPU time per unit, in microseconds; negative where unknown. */
+	double serverCpuMicros(Measurement measurement) {
+		double perOperation = measurement.serverCpuMicrosPerOperation();
+		return (perOperation < 0) ? perOperation : perOperation * this.operationsPerUnit;
+	}
+
+}
