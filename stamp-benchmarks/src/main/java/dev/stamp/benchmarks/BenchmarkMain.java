@@ -9,8 +9,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 import org.springframework.boot.SpringBootVersion;
@@ -20,8 +22,9 @@ import org.springframework.boot.SpringBootVersion;
  * latency and the ratio Stamp/peer as a Markdown table.
  * <p>
  * The servers run in a forked JVM ({@link ServerMain}); this JVM is the load generator. Throughput peers share one
- * server process and are measured one at a time, in interleaved rounds whose order alternates ({@link Rounds}); the
- * report gives the median of the rounds. The memory scenario starts a fresh server process per peer.
+ * server process (one for HTTP, TCP and WebSocket, one for WebTransport) and are measured one at a time, in
+ * interleaved rounds whose order alternates ({@link Rounds}); the report gives the median of the rounds. The memory
+ * scenarios start a fresh server process per peer.
  */
 public final class BenchmarkMain {
 
@@ -52,17 +55,29 @@ public final class BenchmarkMain {
 		Instant started = Instant.now();
 		log("Stamp benchmarks: " + options.describe());
 		BenchmarkReport report = new BenchmarkReport(options, started);
-		try (LoadGenerator load = new LoadGenerator(options.clientThreads)) {
-			List<String> throughputScenarios = selected(options, List.of("http", "tcp", "ws"));
-			if (!throughputScenarios.isEmpty()) {
-				throughput(options, load, throughputScenarios, report);
+		if (options.classic()) {
+			try (LoadGenerator load = new LoadGenerator(options.clientThreads)) {
+				List<String> throughputScenarios = selected(options, List.of("http", "tcp", "ws"));
+				if (!throughputScenarios.isEmpty()) {
+					throughput(options, load, throughputScenarios, report);
+				}
+				if (options.scenarios.contains("memory")) {
+					memory(options, "memory", options.idleConnections,
+							(server, peer, count) -> load.openIdleWebSockets(server.port("ws/" + peer), count,
+									options.payload),
+							report);
+				}
 			}
-			if (options.scenarios.contains("memory")) {
-				memory(options, "memory", options.idleConnections,
-						(server, peer, count) -> load.openIdleWebSockets(server.port("ws/" + peer), count,
-								options.payload),
-						report);
-			}
+		}
+		WebTransportLoad webTransport = new WebTransportLoad(options.clientThreads);
+		List<String> webTransportScenarios = selected(options, WebTransportScenario.ids());
+		webTransportScenarios.remove(WebTransportScenario.MEMORY.id());
+		if (!webTransportScenarios.isEmpty()) {
+			webTransport(options, webTransport, webTransportScenarios, report);
+		}
+		if (options.scenarios.contains(WebTransportScenario.MEMORY.id())) {
+			memory(options, WebTransportScenario.MEMORY.id(), options.wtIdleSessions,
+					(server, peer, count) -> webTransport.openIdleSessions(endpoint(server, peer), count), report);
 		}
 		report.finished(Instant.now());
 		String markdown = report.markdown();
@@ -80,7 +95,7 @@ public final class BenchmarkMain {
 		return selected;
 	}
 
-	/** Every throughput peer side by side in one server process. */
+	/** HTTP, TCP and WebSocket: every peer side by side in one server process. */
 	private static void throughput(BenchmarkOptions options, LoadGenerator load, List<String> scenarios,
 			BenchmarkReport report) throws Exception {
 		try (ServerProcess server = ServerProcess.start("throughput", options.serverJvmArgs, options.logDirectory)) {
@@ -98,12 +113,42 @@ public final class BenchmarkMain {
 		}
 	}
 
+	/** The WebTransport figures: every WebTransport peer side by side in one server process. */
+	private static void webTransport(BenchmarkOptions options, WebTransportLoad load, List<String> scenarios,
+			BenchmarkReport report) throws Exception {
+		Set<String> peers = new LinkedHashSet<>();
+		for (String scenario : scenarios) {
+			peers.addAll(peers(options, scenario));
+		}
+		try (ServerProcess server = ServerProcess.start("webtransport", List.of(String.join(",", peers)),
+				options.serverJvmArgs, options.logDirectory)) {
+			report.serverJava = server.javaVersion();
+			CpuMeter cpu = new CpuMeter(server.pid());
+			Rounds rounds = new Rounds(
+					new Rounds.Schedule(options.wtRounds, options.wtPrewarm, options.warmup, options.measure),
+					(scenario) -> peers(options, scenario), (scenario) -> WebTransportScenario.of(scenario).unit());
+			rounds.run(scenarios, (scenario, peer, warmup, measure) -> load.run(WebTransportScenario.of(scenario),
+					endpoint(server, peer), warmup, measure, cpu), report);
+			report.leakReports += server.leakReports();
+		}
+	}
+
+	private static WebTransportLoad.Endpoint endpoint(ServerProcess server, String peer) {
+		return new WebTransportLoad.Endpoint(peer, server.port("wt/" + peer), server.certificateSha256("wt/" + peer));
+	}
+
 	/** The peers of a scenario, in report order. */
 	static List<String> peers(BenchmarkOptions options, String scenario) {
 		if (scenario.equals("memory")) {
 			return MEMORY_PEERS;
 		}
-		List<String> peers = new ArrayList<>(scenario.equals("http") ? HTTP_PEERS : ECHO_PEERS);
+		List<String> peers;
+		if (WebTransportScenario.isWebTransport(scenario)) {
+			peers = new ArrayList<>(WebTransportScenario.of(scenario).peers());
+		}
+		else {
+			peers = new ArrayList<>(scenario.equals("http") ? HTTP_PEERS : ECHO_PEERS);
+		}
 		if (scenario.equals("http") && options.diagnostics) {
 			peers.add(1, RAW_WITH_TIMEOUTS);
 		}

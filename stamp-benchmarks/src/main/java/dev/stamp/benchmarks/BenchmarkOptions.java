@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * How a benchmark run is shaped. {@link #full()} is the documented run, {@link #smoke()} the few-second run that CI
@@ -14,7 +15,16 @@ import java.util.Set;
  */
 final class BenchmarkOptions {
 
-	static final List<String> SCENARIOS = List.of("http", "tcp", "ws", "memory");
+	/** HTTP, TCP and WebSocket: throughput scenarios, then the WebSocket memory scenario. */
+	static final List<String> CLASSIC_SCENARIOS = List.of("http", "tcp", "ws", "memory");
+
+	/** Every scenario, in the order a run measures them. */
+	static final List<String> SCENARIOS = Stream
+		.concat(CLASSIC_SCENARIOS.stream(), WebTransportScenario.ids().stream())
+		.toList();
+
+	/** Stands for every WebTransport scenario in {@code --scenarios}. */
+	static final String WEBTRANSPORT_ALIAS = "wt";
 
 	boolean smoke;
 
@@ -37,6 +47,15 @@ final class BenchmarkOptions {
 	int idleConnections = 10_000;
 
 	int clientThreads = 2;
+
+	/** Rounds of the WebTransport figures: fewer than the others, so that they add about 6 minutes to a run. */
+	int wtRounds = 3;
+
+	/** Unrecorded pass per WebTransport peer before round 1. */
+	Duration wtPrewarm = Duration.ofSeconds(5);
+
+	/** Idle sessions of the WebTransport memory figure, each on its own QUIC connection. */
+	int wtIdleSessions = 5_000;
 
 	long maxRequestsPerConnection = 50_000_000L;
 
@@ -64,6 +83,9 @@ final class BenchmarkOptions {
 		options.prewarm = Duration.ZERO;
 		options.connections = 4;
 		options.idleConnections = 100;
+		options.wtRounds = 1;
+		options.wtPrewarm = Duration.ZERO;
+		options.wtIdleSessions = 20;
 		options.clientThreads = 1;
 		options.maxRequestsPerConnection = 200_000;
 		// Small heap for a quick start; paranoid leak detection so that a leaked buffer shows in the report.
@@ -95,23 +117,27 @@ final class BenchmarkOptions {
 			String name = arg.substring(2, equals);
 			String value = arg.substring(equals + 1);
 			switch (name) {
-				case "rounds" -> options.rounds = Integer.parseInt(value);
+				case "rounds" -> {
+					options.rounds = Integer.parseInt(value);
+					options.wtRounds = options.rounds;
+				}
+				case "wt-rounds" -> options.wtRounds = Integer.parseInt(value);
 				case "warmup" -> options.warmup = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
-				case "prewarm" -> options.prewarm = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
+				case "prewarm" -> {
+					options.prewarm = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
+					options.wtPrewarm = options.prewarm;
+				}
+				case "wt-prewarm" -> options.wtPrewarm = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
 				case "duration" -> options.measure = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
 				case "connections" -> options.connections = Integer.parseInt(value);
 				case "payload" -> options.payload = Integer.parseInt(value);
 				case "idle-connections" -> options.idleConnections = Integer.parseInt(value);
+				case "wt-idle-sessions" -> options.wtIdleSessions = Integer.parseInt(value);
 				case "client-threads" -> options.clientThreads = Integer.parseInt(value);
 				case "max-requests-per-connection" -> options.maxRequestsPerConnection = Long.parseLong(value);
 				case "server-jvm-args" -> options.serverJvmArgs = new ArrayList<>(
 						value.isBlank() ? List.of() : List.of(value.trim().split("\\s+")));
-				case "scenarios" -> {
-					options.scenarios = new LinkedHashSet<>(List.of(value.split(",")));
-					if (!SCENARIOS.containsAll(options.scenarios)) {
-						throw new IllegalArgumentException("Scenarios are " + SCENARIOS);
-					}
-				}
+				case "scenarios" -> options.scenarios = scenarios(value);
 				case "peers" -> options.peers = new LinkedHashSet<>(List.of(value.split(",")));
 				case "out" -> options.output = Path.of(value);
 				case "logs" -> options.logDirectory = Path.of(value);
@@ -121,30 +147,76 @@ final class BenchmarkOptions {
 		return options;
 	}
 
+	/** The scenarios named, in run order; {@value #WEBTRANSPORT_ALIAS} stands for every WebTransport one. */
+	private static Set<String> scenarios(String list) {
+		Set<String> named = new LinkedHashSet<>();
+		for (String name : list.split(",")) {
+			if (name.equals(WEBTRANSPORT_ALIAS)) {
+				named.addAll(WebTransportScenario.ids());
+			}
+			else if (SCENARIOS.contains(name)) {
+				named.add(name);
+			}
+			else {
+				throw new IllegalArgumentException("Scenarios are " + SCENARIOS + " and " + WEBTRANSPORT_ALIAS
+						+ " for all WebTransport ones");
+			}
+		}
+		Set<String> ordered = new LinkedHashSet<>(SCENARIOS);
+		ordered.retainAll(named);
+		return ordered;
+	}
+
+	/** Whether any WebTransport scenario is selected. */
+	boolean webTransport() {
+		return this.scenarios.stream().anyMatch(WebTransportScenario::isWebTransport);
+	}
+
+	/** Whether any HTTP, TCP or WebSocket scenario is selected. */
+	boolean classic() {
+		return this.scenarios.stream().anyMatch(CLASSIC_SCENARIOS::contains);
+	}
+
 	static String usage() {
 		return """
 				java -jar stamp-benchmarks/target/stamp-benchmarks.jar [--smoke] [--diagnostics] [--option=value ...]
 				  --diagnostics              also measure raw HttpServer with Stamp's Reactor Netty timeouts and
 				                             the TCP echo on Reactor Netty's TcpServer
-				  --rounds=5                 interleaved rounds; the report gives the median
-				  --prewarm=15               seconds per peer of one unrecorded pass before round 1
+				  --rounds=5                 interleaved rounds; the report gives the median (also sets --wt-rounds)
+				  --prewarm=15               seconds per peer of one unrecorded pass before round 1 (also sets
+				                             --wt-prewarm)
+				  --wt-rounds=3 --wt-prewarm=5  the same for the WebTransport figures only
 				  --warmup=2 --duration=5    seconds per peer per round, discarded and measured
 				  --connections=64           concurrent keep-alive connections (HTTP, TCP, WebSocket)
 				  --payload=64               TCP and WebSocket message size in bytes
 				  --idle-connections=10000   idle WebSocket connections for the memory scenario
+				  --wt-idle-sessions=5000    idle WebTransport sessions (one QUIC connection each) for wt-memory
 				  --client-threads=2         load generator event loops
 				  --server-jvm-args="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
-				  --scenarios=http,tcp,ws,memory
-				  --peers=raw,stamp-reactive  only these throughput peers (for focused comparisons)
+				  --scenarios=http,tcp,ws,memory,wt-stream,wt-stream16,wt-datagram,wt-sessions,wt-memory
+				                             (all by default; "wt" stands for every wt-* scenario)
+				  --peers=raw,stamp-reactive  only these peers (for focused comparisons; WebTransport peers are
+				                             raw-quic, stamp, flupke)
 				  --out=target/benchmark-results.md  --logs=target/benchmark-logs""";
 	}
 
 	String describe() {
-		return (this.smoke ? "smoke, " : "") + (this.prewarm.isZero() ? "" : seconds(this.prewarm)
-				+ " s unrecorded pre-warm per peer, ") + this.rounds + " round(s), " + seconds(this.warmup) + " s warm-up + "
-				+ seconds(this.measure) + " s measured per peer per round, " + this.connections + " connections, "
-				+ this.payload + "-byte TCP/WebSocket messages, " + this.clientThreads
-				+ " load-generator event loop(s), server JVM " + String.join(" ", this.serverJvmArgs);
+		StringBuilder text = new StringBuilder(this.smoke ? "smoke, " : "");
+		if (this.classic()) {
+			text.append("HTTP/TCP/WebSocket: ")
+				.append(this.prewarm.isZero() ? "" : seconds(this.prewarm) + " s unrecorded pre-warm per peer, ")
+				.append(this.rounds).append(" round(s), ").append(this.connections).append(" connections, ")
+				.append(this.payload).append("-byte TCP/WebSocket messages; ");
+		}
+		if (this.webTransport()) {
+			text.append("WebTransport: ")
+				.append(this.wtPrewarm.isZero() ? "" : seconds(this.wtPrewarm) + " s unrecorded pre-warm per peer, ")
+				.append(this.wtRounds).append(" round(s), ").append(this.wtIdleSessions).append(" idle sessions; ");
+		}
+		return text.append(seconds(this.warmup)).append(" s warm-up + ").append(seconds(this.measure))
+			.append(" s measured per peer per round, ").append(this.clientThreads)
+			.append(" load-generator event loop(s), server JVM ").append(String.join(" ", this.serverJvmArgs))
+			.toString();
 	}
 
 	private static String seconds(Duration duration) {

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
-/** The results of a run and their Markdown rendering. */
+/** The results of a run and their Markdown rendering; the WebTransport sections are {@link WebTransportReport}. */
 final class BenchmarkReport {
 
 	private final BenchmarkOptions options;
@@ -127,7 +127,8 @@ final class BenchmarkReport {
 		scenario(md, "ws", "WebSocket echo: " + this.options.payload + "-byte text message, wait for the reply frame",
 				List.of(new Target("stamp-blocking", "raw", 0.9), new Target("stamp-reactive", "raw", 0.9)));
 		memoryTable(md, "memory", "## Memory: " + this.options.idleConnections
-				+ " idle WebSocket connections (one echo each, then idle)", "connection");
+				+ " idle WebSocket connections (one echo each, then idle)", "connection", false);
+		new WebTransportReport(this).appendTo(md);
 		md.append("Errors: ").append(totalErrors()).append(", byte mismatches: ").append(totalMismatches())
 			.append(", Netty leak reports in server logs: ").append(this.leakReports).append(".\n");
 		return md.toString();
@@ -224,8 +225,9 @@ final class BenchmarkReport {
 	/**
 	 * The memory table of a scenario, then the Stamp / peer ratios per connection.
 	 * @param thing what is held idle, singular ("connection", "session")
+	 * @param withTotal whether to add a heap + RSS column
 	 */
-	void memoryTable(StringBuilder md, String scenario, String heading, String thing) {
+	void memoryTable(StringBuilder md, String scenario, String heading, String thing, boolean withTotal) {
 		List<MemoryRow> rows = memory(scenario);
 		if (rows.isEmpty()) {
 			return;
@@ -234,12 +236,18 @@ final class BenchmarkReport {
 		List<String> columns = new ArrayList<>(List.of("peer", thing + "s verified / server count",
 				"heap after GC: before → with " + thing + "s", ">heap per " + thing,
 				"RSS: before → with " + thing + "s", ">RSS per " + thing));
+		if (withTotal) {
+			columns.add(">heap + RSS per " + thing);
+		}
 		MarkdownTable table = new MarkdownTable(columns.toArray(new String[0]));
 		for (MemoryRow row : rows) {
 			List<Object> cells = new ArrayList<>(List.of(label(scenario, row.peer()),
 					row.verified() + " / " + row.serverSessions(),
 					mib(row.heapBefore()) + " → " + mib(row.heapAfter()), kib(row.heapPerConnection()),
 					mib(row.rssBefore()) + " → " + mib(row.rssAfter()), kib(row.rssPerConnection())));
+			if (withTotal) {
+				cells.add(kib(row.totalPerConnection()));
+			}
 			table.row(cells.toArray());
 		}
 		table.appendTo(md);
@@ -280,7 +288,10 @@ final class BenchmarkReport {
 			case BenchmarkMain.RAW_WITH_TIMEOUTS -> "_diagnostic:_ raw `HttpServer` + `idleTimeout` + `readTimeout` (as Stamp sets them)";
 			case "stamp-blocking" -> "Stamp, blocking route";
 			case "stamp-reactive" -> "Stamp, reactive route";
-			case "stamp" -> "Stamp (`Mono<String>` route)";
+			case WebTransportScenario.RAW_QUIC -> "raw Netty QUIC echo (no HTTP/3)";
+			case WebTransportScenario.FLUPKE -> "Flupke WebTransport echo";
+			case "stamp" -> WebTransportScenario.isWebTransport(scenario) ? "Stamp (`stamp.webtransport.echo-path`)"
+					: "Stamp (`Mono<String>` route)";
 			default -> peer;
 		};
 	}
@@ -316,6 +327,11 @@ final class BenchmarkReport {
 
 		double rssPerConnection() {
 			return (this.rssAfter - this.rssBefore) / (double) this.requested;
+		}
+
+		/** With a pre-touched heap, RSS growth is memory outside the heap: the sum is what a connection costs. */
+		double totalPerConnection() {
+			return heapPerConnection() + rssPerConnection();
 		}
 
 	}

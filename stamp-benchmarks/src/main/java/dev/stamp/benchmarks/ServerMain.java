@@ -8,26 +8,40 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.listener.ListenerPorts;
+import dev.stamp.boot.webtransport.WebTransportListener;
 import dev.stamp.boot.websocket.WebSocketListener;
+import dev.stamp.webtransport.WebTransportStats;
 
 /**
- * The server process: starts the peers of one run on 127.0.0.1 port 0, prints their ports, then answers the load
- * generator's commands on standard input ({@code MEM}: heap after GC and RSS; {@code QUIT}, or end of input: exit).
+ * The server process: starts the peers of one run on 127.0.0.1 port 0, prints their ports (and the certificate hashes
+ * of the WebTransport peers), then answers the load generator's commands on standard input ({@code MEM}: heap after
+ * GC, RSS and the sessions the server counts; {@code QUIT}, or end of input: exit).
  * <p>
- * Modes: {@code throughput} starts every throughput peer side by side in this one process; {@code memory-raw} and
- * {@code memory-stamp} start only a WebSocket echo, raw Reactor Netty or Stamp, so that the process's memory is that
- * peer's alone.
+ * Modes: {@code throughput} starts every HTTP, TCP and WebSocket peer side by side in this one process;
+ * {@code webtransport} the WebTransport peers named in the second argument (comma-separated). {@code memory-raw}
+ * and {@code memory-stamp} start only a WebSocket echo, raw Reactor Netty or Stamp, and {@code wt-memory-<peer>}
+ * only one WebTransport peer, so that the process's memory is that peer's alone.
  */
 public final class ServerMain {
 
 	/** Lines the load generator reads start with this; everything else the process prints is log. */
 	static final String PREFIX = "STAMP-BENCH ";
+
+	/** Starts the key of a WebTransport peer's certificate hash (base64) on the READY line. */
+	static final String CERTIFICATE_PREFIX = "sha256/";
+
+	/** Memory modes of the WebTransport peers: this, then the peer's name. */
+	static final String WT_MEMORY_MODE = "wt-memory-";
 
 	private ServerMain() {
 	}
@@ -36,8 +50,10 @@ public final class ServerMain {
 		String mode = (args.length > 0) ? args[0] : "throughput";
 		RawServers raw = new RawServers();
 		List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+		List<AutoCloseable> servers = new ArrayList<>();
 		Map<String, Integer> ports = new LinkedHashMap<>();
-		ConfigurableApplicationContext stampWebSocket = null;
+		Map<String, String> certificates = new LinkedHashMap<>();
+		IntSupplier sessions = () -> 0;
 		switch (mode) {
 			case "throughput" -> {
 				ports.put("http/raw", raw.startHttp());
@@ -59,16 +75,33 @@ public final class ServerMain {
 				ports.put("tcp/stamp-blocking", SpringApps.port(blocking, "local.stamp.tcp.port"));
 				ports.put("ws/stamp-blocking", SpringApps.port(blocking, "local.stamp.websocket.port"));
 			}
-			case "memory-raw" -> ports.put("ws/raw", raw.startWebSocketEcho());
+			case "memory-raw" -> {
+				ports.put("ws/raw", raw.startWebSocketEcho());
+				sessions = RawServers.rawWebSocketSessions::get;
+			}
 			case "memory-stamp" -> {
-				stampWebSocket = SpringApps.startStamp(SpringApps.StampWebSocketApp.class);
+				ConfigurableApplicationContext stampWebSocket = SpringApps.startStamp(SpringApps.StampWebSocketApp.class);
 				contexts.add(stampWebSocket);
 				ports.put("ws/stamp", SpringApps.port(stampWebSocket, "local.stamp.websocket.port"));
+				sessions = stampWebSocket.getBean(WebSocketListener.class)::connectedClients;
 			}
-			default -> throw new IllegalArgumentException("Unknown mode " + mode);
+			case "webtransport" -> {
+				for (String peer : args[1].split(",")) {
+					startWebTransport(peer, ports, certificates, contexts, servers);
+				}
+			}
+			default -> {
+				if (!mode.startsWith(WT_MEMORY_MODE)) {
+					throw new IllegalArgumentException("Unknown mode " + mode);
+				}
+				sessions = startWebTransport(mode.substring(WT_MEMORY_MODE.length()), ports, certificates, contexts,
+						servers);
+			}
 		}
 		StringBuilder ready = new StringBuilder(PREFIX).append("READY");
 		ports.forEach((peer, port) -> ready.append(' ').append(peer).append('=').append(port));
+		certificates.forEach((peer, hash) -> ready.append(' ').append(CERTIFICATE_PREFIX).append(peer).append('=')
+			.append(hash));
 		ready.append(" java=").append(Runtime.version()).append(" pid=").append(ProcessHandle.current().pid());
 		System.out.println(ready);
 		System.out.flush();
@@ -78,11 +111,8 @@ public final class ServerMain {
 		while ((command = commands.readLine()) != null) {
 			command = command.trim();
 			if (command.equals("MEM")) {
-				int sessions = (stampWebSocket != null)
-						? stampWebSocket.getBean(WebSocketListener.class).connectedClients()
-						: RawServers.rawWebSocketSessions.get();
 				long heap = heapAfterGc();
-				System.out.println(PREFIX + "MEM heap=" + heap + " rss=" + rss() + " sessions=" + sessions);
+				System.out.println(PREFIX + "MEM heap=" + heap + " rss=" + rss() + " sessions=" + sessions.getAsInt());
 				System.out.flush();
 			}
 			else if (command.equals("QUIT")) {
@@ -98,10 +128,50 @@ public final class ServerMain {
 				// exiting anyway
 			}
 		}
+		for (AutoCloseable server : servers) {
+			try {
+				server.close();
+			}
+			catch (Exception ex) {
+				// exiting anyway
+			}
+		}
 		raw.close();
 		System.out.println(PREFIX + "BYE");
 		System.out.flush();
 		System.exit(0);
+	}
+
+	/**
+	 * Starts one WebTransport peer, publishing its port as {@code wt/<peer>} and its certificate's SHA-256.
+	 * @return the sessions (raw QUIC: connections) the peer counts
+	 */
+	private static IntSupplier startWebTransport(String peer, Map<String, Integer> ports,
+			Map<String, String> certificates, List<ConfigurableApplicationContext> contexts,
+			List<AutoCloseable> servers) throws Exception {
+		String key = "wt/" + peer;
+		switch (peer) {
+			case WebTransportScenario.RAW_QUIC -> {
+				RawQuicServer server = new RawQuicServer(WebTransportLoad.IDLE_TIMEOUT);
+				servers.add(server);
+				ports.put(key, server.start());
+				certificates.put(key, Base64.getEncoder().encodeToString(server.certificateSha256()));
+				return server::connections;
+			}
+			case WebTransportScenario.STAMP -> {
+				ConfigurableApplicationContext stamp = SpringApps.startStampWebTransport();
+				contexts.add(stamp);
+				ports.put(key, SpringApps.port(stamp, ListenerPorts.propertyName(StampProtocol.WEBTRANSPORT)));
+				certificates.put(key,
+						stamp.getEnvironment().getRequiredProperty(WebTransportListener.CERTIFICATE_HASH_PROPERTY));
+				WebTransportListener listener = stamp.getBean(WebTransportListener.class);
+				return () -> {
+					WebTransportStats stats = listener.webTransportStats();
+					return (stats != null) ? (int) stats.activeSessions() : -1;
+				};
+			}
+			default -> throw new IllegalArgumentException("Unknown WebTransport peer " + peer);
+		}
 	}
 
 	static long heapAfterGc() throws InterruptedException {

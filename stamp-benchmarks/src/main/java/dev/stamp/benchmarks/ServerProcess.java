@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,8 @@ final class ServerProcess implements AutoCloseable {
 
 	private final Map<String, Integer> ports = new LinkedHashMap<>();
 
+	private final Map<String, byte[]> certificates = new LinkedHashMap<>();
+
 	private final Path log;
 
 	private String javaVersion = "?";
@@ -46,6 +49,18 @@ final class ServerProcess implements AutoCloseable {
 
 	static ServerProcess start(String mode, List<String> jvmArgs, Path logDirectory) throws IOException,
 			InterruptedException {
+		return start(mode, List.of(), jvmArgs, logDirectory);
+	}
+
+	/**
+	 * Starts a server process.
+	 * @param mode what to start (see {@link ServerMain})
+	 * @param arguments further arguments of the mode
+	 * @param jvmArgs options of the server JVM
+	 * @param logDirectory where its log goes
+	 */
+	static ServerProcess start(String mode, List<String> arguments, List<String> jvmArgs, Path logDirectory)
+			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		if (Runtime.version().feature() >= 22) {
@@ -57,6 +72,7 @@ final class ServerProcess implements AutoCloseable {
 		command.add(System.getProperty("java.class.path"));
 		command.add(ServerMain.class.getName());
 		command.add(mode);
+		command.addAll(arguments);
 		Files.createDirectories(logDirectory);
 		Path log = logDirectory.resolve("server-" + mode + ".log");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -72,6 +88,10 @@ final class ServerProcess implements AutoCloseable {
 				String value = field.substring(equals + 1);
 				if (key.equals("java")) {
 					server.javaVersion = value;
+				}
+				else if (key.startsWith(ServerMain.CERTIFICATE_PREFIX)) {
+					server.certificates.put(key.substring(ServerMain.CERTIFICATE_PREFIX.length()),
+							Base64.getDecoder().decode(value));
 				}
 				else if (key.contains("/")) {
 					server.ports.put(key, Integer.parseInt(value));
@@ -130,6 +150,15 @@ final class ServerProcess implements AutoCloseable {
 		return port;
 	}
 
+	/** The SHA-256 of a WebTransport peer's certificate, for the client to pin. */
+	byte[] certificateSha256(String peer) {
+		byte[] hash = this.certificates.get(peer);
+		if (hash == null) {
+			throw new IllegalArgumentException("Server has no certificate for " + peer + ": " + this.certificates.keySet());
+		}
+		return hash;
+	}
+
 	String javaVersion() {
 		return this.javaVersion;
 	}
@@ -164,7 +193,7 @@ final class ServerProcess implements AutoCloseable {
 		}
 	}
 
-	/** The server's memory: heap used after a full GC, resident set size, WebSocket sessions it counts. */
+	/** The server's memory: heap used after a full GC, resident set size, connections or sessions it counts. */
 	record Memory(long heap, long rss, int sessions) {
 	}
 

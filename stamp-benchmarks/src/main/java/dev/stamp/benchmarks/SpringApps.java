@@ -26,8 +26,8 @@ import dev.stamp.boot.StampProtocol;
 
 /**
  * The Spring applications of the benchmark, each started as a real {@code SpringApplication} with its own context:
- * Stamp with reactive routes, Stamp with blocking routes, Stamp with only the WebSocket echo (memory), and a Spring
- * WebFlux {@code @RestController} on Reactor Netty.
+ * Stamp with reactive routes, Stamp with blocking routes, Stamp with only the WebSocket echo (memory), Stamp with only
+ * its WebTransport echo endpoint, and a Spring WebFlux {@code @RestController} on Reactor Netty.
  */
 final class SpringApps {
 
@@ -35,18 +35,34 @@ final class SpringApps {
 	}
 
 	static ConfigurableApplicationContext startStamp(Class<?> configuration) {
+		return startStamp(configuration, Map.of());
+	}
+
+	/**
+	 * Stamp with only its built-in WebTransport echo endpoint ({@code stamp.webtransport.echo-path}), which streams
+	 * and datagrams are echoed by, with the session limits raised for the memory figure. The engine's transport
+	 * settings (event loops, sockets, windows) stay at their defaults: they are what is measured.
+	 */
+	static ConfigurableApplicationContext startStampWebTransport() {
+		return startStamp(StampWebTransportApp.class, Map.of("stamp.webtransport.echo-path", Payloads.ECHO_PATH));
+	}
+
+	private static ConfigurableApplicationContext startStamp(Class<?> configuration, Map<String, Object> extra) {
 		Map<String, Object> properties = common();
 		for (StampProtocol protocol : new StampProtocol[] { StampProtocol.TCP, StampProtocol.WEBSOCKET,
-				StampProtocol.HTTP }) {
+				StampProtocol.HTTP, StampProtocol.WEBTRANSPORT }) {
 			String prefix = "stamp." + protocol.id() + ".";
 			properties.put(prefix + "host", "127.0.0.1");
 			properties.put(prefix + "port", 0);
 			properties.put(prefix + "max-connections", 50_000);
 		}
+		properties.put("stamp.webtransport.max-sessions", 50_000);
 		properties.put("stamp.websocket.idle-timeout", "1h");
 		properties.put("stamp.tcp.idle-timeout", "1h");
 		properties.put("stamp.http.idle-timeout", "5m");
+		properties.put("stamp.webtransport.idle-timeout", WebTransportLoad.IDLE_TIMEOUT.toMinutes() + "m");
 		properties.put("stamp.shutdown.grace-period", "1s");
+		properties.putAll(extra);
 		return new SpringApplicationBuilder(configuration).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
@@ -135,6 +151,13 @@ final class SpringApps {
 		BenchRoutes.WebSocketOnly webSocketRoutes() {
 			return new BenchRoutes.WebSocketOnly();
 		}
+
+	}
+
+	/** Nothing but auto-configuration: the echo endpoint comes from a property. */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class StampWebTransportApp {
 
 	}
 

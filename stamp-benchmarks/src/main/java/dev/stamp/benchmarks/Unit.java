@@ -13,6 +13,13 @@ record Unit(String name, String rate, double operationsPerUnit, String format) {
 
 	static final Unit REQUESTS = new Unit("request", "req/s", 1, "%,.0f");
 
+	/** Stream bytes, in decimal megabytes (pywebtransport's MB/s figures are decimal too). */
+	static final Unit MEGABYTES = new Unit("MB", "MB/s", 1e6, "%,.1f");
+
+	static final Unit DATAGRAMS = new Unit("datagram", "datagrams/s", 1, "%,.0f");
+
+	static final Unit SESSIONS = new Unit("session", "sessions/s", 1, "%,.0f");
+
 	double throughput(Measurement measurement) {
 		return measurement.throughput() / this.operationsPerUnit;
 	}

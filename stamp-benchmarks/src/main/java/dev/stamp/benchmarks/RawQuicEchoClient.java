@@ -1,0 +1,331 @@
+package dev.stamp.benchmarks;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import dev.stamp.webtransport.tls.CertificateHashTrustManager;
+
+/**
+ * {@link EchoClient} on raw Netty QUIC, for the raw QUIC echo ({@link RawQuicServer}). Built like Stamp's
+ * WebTransport client, so that the client side differs as little as possible between the peers: one UDP channel and
+ * codec per connection, on a shared group of NIO event loops, the same flow-control windows and datagram queues, the
+ * server certificate pinned by its hash.
+ */
+final class RawQuicEchoClient implements EchoClient {
+
+	private final MultiThreadIoEventLoopGroup group;
+
+	private final QuicSslContext ssl;
+
+	private final InetSocketAddress address;
+
+	private final Duration idleTimeout;
+
+	private final Duration timeout;
+
+	RawQuicEchoClient(int port, byte[] certificateSha256, int threads, Duration idleTimeout, Duration timeout) {
+		this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("raw-quic-client", true),
+				NioIoHandler.newFactory());
+		this.ssl = QuicSslContextBuilder.forClient()
+			.trustManager(new CertificateHashTrustManager(List.of(certificateSha256)))
+			.applicationProtocols(RawQuicServer.ALPN)
+			.build();
+		this.address = new InetSocketAddress(LoadGenerator.HOST, port);
+		this.idleTimeout = idleTimeout;
+		this.timeout = timeout;
+	}
+
+	@Override
+	public Session open() throws Exception {
+		Channel udp = new Bootstrap().group(this.group)
+			.channel(NioDatagramChannel.class)
+			.handler(new QuicClientCodecBuilder().sslContext(this.ssl)
+				.maxIdleTimeout(this.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+				.initialMaxData(RawQuicServer.CONNECTION_WINDOW)
+				.initialMaxStreamDataBidirectionalLocal(RawQuicServer.STREAM_WINDOW)
+				.initialMaxStreamDataBidirectionalRemote(RawQuicServer.STREAM_WINDOW)
+				.initialMaxStreamDataUnidirectional(RawQuicServer.STREAM_WINDOW)
+				.initialMaxStreamsBidirectional(RawQuicServer.MAX_STREAMS)
+				.initialMaxStreamsUnidirectional(RawQuicServer.MAX_STREAMS)
+				.datagram(RawQuicServer.DATAGRAM_QUEUE, RawQuicServer.DATAGRAM_QUEUE)
+				.build())
+			.bind(0)
+			.sync()
+			.channel();
+		DatagramReceiver datagrams = new DatagramReceiver();
+		try {
+			QuicChannel quic = QuicChannel.newBootstrap(udp)
+				.handler(datagrams)
+				.remoteAddress(this.address)
+				.connect()
+				.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+			quic.closeFuture().addListener((closed) -> udp.close());
+			return new RawSession(quic, datagrams, this.timeout);
+		}
+		catch (Exception ex) {
+			udp.close();
+			throw ex;
+		}
+	}
+
+	@Override
+	public void close() {
+		this.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+	}
+
+	private static final class RawSession implements Session {
+
+		private final QuicChannel quic;
+
+		private final DatagramReceiver datagrams;
+
+		private final Duration timeout;
+
+		RawSession(QuicChannel quic, DatagramReceiver datagrams, Duration timeout) {
+			this.quic = quic;
+			this.datagrams = datagrams;
+			this.timeout = timeout;
+		}
+
+		@Override
+		public void startStreamEcho(StreamEcho echo) throws Exception {
+			this.quic.createStream(QuicStreamType.BIDIRECTIONAL, new StreamEchoHandler(echo))
+				.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+
+		@Override
+		public byte[] echoOnce(byte[] message, Duration timeout) throws Exception {
+			CompletableFuture<byte[]> reply = new CompletableFuture<>();
+			QuicStreamChannel stream = this.quic.createStream(QuicStreamType.BIDIRECTIONAL, new CollectHandler(reply))
+				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			RawQuicServer.finish(stream, stream.writeAndFlush(Unpooled.wrappedBuffer(message)));
+			return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+
+		@Override
+		public void startDatagrams(DatagramWindow window) {
+			this.datagrams.receiver = window::received;
+			window.start((datagram) -> this.quic.writeAndFlush(Unpooled.wrappedBuffer(datagram))
+				.addListener((sent) -> {
+					if (!sent.isSuccess()) {
+						window.sendFailed(sent.cause());
+					}
+				}));
+		}
+
+		@Override
+		public boolean isOpen() {
+			return this.quic.isActive();
+		}
+
+		@Override
+		public void close() {
+			this.quic.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+		}
+
+	}
+
+	/** Hands the connection's datagrams, copied, to the receiver once there is one. */
+	private static final class DatagramReceiver extends ChannelInboundHandlerAdapter {
+
+		volatile Consumer<byte[]> receiver;
+
+		@Override
+		public boolean isSharable() {
+			return false;
+		}
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			if (!(msg instanceof ByteBuf)) {
+				ctx.fireChannelRead(msg); // a stream the server opened: the end of the pipeline registers it
+				return;
+			}
+			try {
+				Consumer<byte[]> current = this.receiver;
+				if (current != null) {
+					current.accept(ByteBufUtil.getBytes((ByteBuf) msg));
+				}
+			}
+			finally {
+				ReferenceCountUtil.release(msg);
+			}
+		}
+
+	}
+
+	/**
+	 * Sends chunks while the stream is writable (the outbound buffer's high-water mark and QUIC's stream credit hold
+	 * it back), hands what comes back to the echo, and ends the stream once the last chunk was accepted.
+	 */
+	private static final class StreamEchoHandler extends ChannelInboundHandlerAdapter {
+
+		private final StreamEcho echo;
+
+		private ChannelHandlerContext ctx;
+
+		private ChannelFuture lastWrite;
+
+		private boolean finishing;
+
+		StreamEchoHandler(StreamEcho echo) {
+			this.echo = echo;
+		}
+
+		@Override
+		public void handlerAdded(ChannelHandlerContext ctx) {
+			this.ctx = ctx;
+			((QuicStreamChannel) ctx.channel()).config().setAllowHalfClosure(true);
+			this.echo.onStop(() -> ctx.executor().execute(this::pump));
+			if (ctx.channel().isActive()) {
+				ctx.executor().execute(this::pump);
+			}
+		}
+
+		@Override
+		public void channelActive(ChannelHandlerContext ctx) {
+			pump();
+			ctx.fireChannelActive();
+		}
+
+		@Override
+		public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+			pump();
+		}
+
+		private void pump() {
+			if (this.finishing) {
+				return;
+			}
+			Channel channel = this.ctx.channel();
+			while (channel.isWritable()) {
+				if (this.echo.stopping()) {
+					finish();
+					return;
+				}
+				this.lastWrite = this.ctx.write(this.echo.nextChunk(this.ctx.alloc()));
+			}
+			this.ctx.flush();
+		}
+
+		/** FIN once everything written so far was accepted by QUIC. */
+		private void finish() {
+			this.finishing = true;
+			this.ctx.flush();
+			RawQuicServer.finish((QuicStreamChannel) this.ctx.channel(), this.lastWrite);
+		}
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			try {
+				if (msg instanceof ByteBuf) {
+					this.echo.received((ByteBuf) msg);
+				}
+			}
+			finally {
+				ReferenceCountUtil.release(msg);
+			}
+		}
+
+		@Override
+		public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+			if (evt instanceof ChannelInputShutdownEvent) {
+				this.echo.finished();
+			}
+			ReferenceCountUtil.release(evt);
+		}
+
+		@Override
+		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+			this.echo.failed(cause.toString());
+			ctx.close();
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext ctx) {
+			this.echo.failed("stream closed before the server's FIN");
+		}
+
+	}
+
+	/** Collects a stream's bytes until the server's FIN. */
+	private static final class CollectHandler extends ChannelInboundHandlerAdapter {
+
+		private final CompletableFuture<byte[]> reply;
+
+		private ByteBuf received;
+
+		CollectHandler(CompletableFuture<byte[]> reply) {
+			this.reply = reply;
+		}
+
+		@Override
+		public void handlerAdded(ChannelHandlerContext ctx) {
+			((QuicStreamChannel) ctx.channel()).config().setAllowHalfClosure(true);
+			this.received = ctx.alloc().heapBuffer();
+		}
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			try {
+				if (msg instanceof ByteBuf) {
+					this.received.writeBytes((ByteBuf) msg);
+				}
+			}
+			finally {
+				ReferenceCountUtil.release(msg);
+			}
+		}
+
+		@Override
+		public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+			if (evt instanceof ChannelInputShutdownEvent) {
+				this.reply.complete(ByteBufUtil.getBytes(this.received));
+			}
+			ReferenceCountUtil.release(evt);
+		}
+
+		@Override
+		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+			this.reply.completeExceptionally(cause);
+			ctx.close();
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext ctx) {
+			this.reply.completeExceptionally(new IllegalStateException("stream closed before the server's FIN"));
+		}
+
+		@Override
+		public void handlerRemoved(ChannelHandlerContext ctx) {
+			this.received.release();
+		}
+
+	}
+
+}

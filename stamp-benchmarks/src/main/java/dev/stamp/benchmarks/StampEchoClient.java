@@ -1,0 +1,130 @@
+package dev.stamp.benchmarks;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.WebTransportStream;
+import dev.stamp.webtransport.client.WebTransportClient;
+import dev.stamp.webtransport.client.WebTransportClientConnection;
+
+/**
+ * {@link EchoClient} on Stamp's own WebTransport client ({@link WebTransportClient}), used against every WebTransport
+ * server (Stamp and Flupke), each session on its own QUIC connection, through the client's reactive API.
+ */
+final class StampEchoClient implements EchoClient {
+
+	private final WebTransportClient client;
+
+	private final InetSocketAddress address;
+
+	private final String authority;
+
+	private final String path;
+
+	private final Duration timeout;
+
+	/**
+	 * @param port the server's UDP port on 127.0.0.1
+	 * @param certificateSha256 the server certificate's hash, pinned like a browser's {@code serverCertificateHashes}
+	 * @param path the echo endpoint
+	 * @param threads client event loops
+	 * @param idleTimeout QUIC idle timeout the client proposes
+	 * @param timeout bound of every blocking wait
+	 */
+	StampEchoClient(int port, byte[] certificateSha256, String path, int threads, Duration idleTimeout,
+			Duration timeout) {
+		this.client = WebTransportClient.builder()
+			.trustCertificateHash(certificateSha256)
+			.idleTimeout(idleTimeout)
+			.connectTimeout(timeout)
+			.threads(threads)
+			.build();
+		this.address = new InetSocketAddress(LoadGenerator.HOST, port);
+		this.authority = LoadGenerator.HOST + ":" + port;
+		this.path = path;
+		this.timeout = timeout;
+	}
+
+	@Override
+	public Session open() {
+		WebTransportClientConnection connection = this.client.openConnection(this.address, this.authority);
+		try {
+			WebTransportSession session = connection.openSession(this.path).block(this.timeout);
+			return new StampSession(connection, session, this.timeout);
+		}
+		catch (RuntimeException ex) {
+			connection.close();
+			throw ex;
+		}
+	}
+
+	@Override
+	public void close() {
+		this.client.close();
+	}
+
+	private static final class StampSession implements Session {
+
+		private final WebTransportClientConnection connection;
+
+		private final WebTransportSession session;
+
+		private final Duration timeout;
+
+		StampSession(WebTransportClientConnection connection, WebTransportSession session, Duration timeout) {
+			this.connection = connection;
+			this.session = session;
+			this.timeout = timeout;
+		}
+
+		@Override
+		public void startStreamEcho(StreamEcho echo) {
+			WebTransportStream stream = this.session.openBidiStream().block(this.timeout);
+			stream.receive()
+				.subscribe(echo::received, (error) -> echo.failed("receive: " + error), echo::finished);
+			// send() asks for the next chunk only when the stream can take it, and sends FIN when the generator ends.
+			Flux<byte[]> chunks = Flux.generate((sink) -> {
+				if (echo.stopping()) {
+					sink.complete();
+				}
+				else {
+					sink.next(echo.nextChunk());
+				}
+			});
+			stream.send(chunks).subscribe(null, (error) -> echo.failed("send: " + error));
+		}
+
+		@Override
+		public byte[] echoOnce(byte[] message, Duration timeout) {
+			WebTransportStream stream = this.session.openBidiStream().block(timeout);
+			return stream.send(Mono.just(message))
+				.then(stream.receive()
+					.collect(ByteArrayOutputStream::new, (out, chunk) -> out.write(chunk, 0, chunk.length))
+					.map(ByteArrayOutputStream::toByteArray))
+				.block(timeout);
+		}
+
+		@Override
+		public void startDatagrams(DatagramWindow window) {
+			this.session.datagrams().subscribe(window::received);
+			window.start((datagram) -> this.session.sendDatagram(datagram).subscribe(null, window::sendFailed));
+		}
+
+		@Override
+		public boolean isOpen() {
+			return this.session.isOpen();
+		}
+
+		@Override
+		public void close() {
+			this.connection.close();
+		}
+
+	}
+
+}
