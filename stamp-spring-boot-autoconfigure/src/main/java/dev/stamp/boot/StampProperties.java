@@ -196,6 +196,18 @@ public class StampProperties {
 		private Duration handshakeTimeout = Duration.ofSeconds(10);
 
 		/**
+		 * Event loops serving QUIC, each with its own UDP socket on the port (SO_REUSEPORT, Linux epoll only). 0 means
+		 * one per available processor with epoll and 1 elsewhere.
+		 */
+		private int eventLoopThreads;
+
+		/**
+		 * Whether new connections must first prove their address with a Retry round trip and a signed token. Costs
+		 * one round trip per connection; useful against spoofed floods.
+		 */
+		private boolean addressValidation;
+
+		/**
 		 * Origins allowed to open a session, for example {@code https://example.com}; others are answered 403. Empty
 		 * allows every origin, including clients that send none.
 		 */
@@ -243,6 +255,22 @@ public class StampProperties {
 
 		public DataSize getMaxDatagramSize() {
 			return this.maxDatagramSize;
+		}
+
+		public int getEventLoopThreads() {
+			return this.eventLoopThreads;
+		}
+
+		public void setEventLoopThreads(int eventLoopThreads) {
+			this.eventLoopThreads = eventLoopThreads;
+		}
+
+		public boolean isAddressValidation() {
+			return this.addressValidation;
+		}
+
+		public void setAddressValidation(boolean addressValidation) {
+			this.addressValidation = addressValidation;
 		}
 
 		public void setMaxDatagramSize(DataSize maxDatagramSize) {

@@ -72,6 +72,8 @@ public class WebTransportListener extends AbstractStampListener {
 			.maxDatagramPayloadSize((int) this.properties.getMaxDatagramSize().toBytes())
 			.idleTimeout(this.properties.getIdleTimeout())
 			.handshakeTimeout(this.properties.getHandshakeTimeout())
+			.eventLoopThreads(this.properties.getEventLoopThreads())
+			.addressValidation(this.properties.isAddressValidation())
 			.shutdownGracePeriod(context().gracePeriod())
 			.blockingExecutor(context().blockingHandlers().executor());
 		if (sslBundle != null) {

@@ -60,6 +60,27 @@ class WebTransportListenerTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void eventLoopThreadsAndAddressValidationReachTheEngine() {
+		this.runner
+			.withPropertyValues("stamp.webtransport.event-loop-threads=2", "stamp.webtransport.address-validation=true")
+			.run((context) -> {
+				try (WebTransportClient client = client(context)) {
+					WebTransportSession session = client.connect(url(context, "/echo")).block(TIMEOUT);
+					WebTransportStream stream = session.openBidiStream().block(TIMEOUT);
+					Mono<byte[]> echoed = collect(stream.receive());
+					stream.send(Flux.just(new byte[] { 1, 2, 3 })).block(TIMEOUT);
+					assertThat(echoed.block(TIMEOUT)).containsExactly(1, 2, 3);
+				}
+				Map<String, Object> engine = (Map<String, Object>) context.getBean(WebTransportListener.class)
+					.details()
+					.get("connections");
+				assertThat(engine).containsEntry("eventLoops", 2);
+				assertThat((Map<String, Long>) engine.get("addressValidation")).containsEntry("tokensAccepted", 1L);
+			});
+	}
+
+	@Test
 	void blockingRouteRunsOffTheEventLoopWithStreamsAsInputAndOutputStreams() {
 		this.runner.run((context) -> {
 			try (WebTransportClient client = client(context)) {

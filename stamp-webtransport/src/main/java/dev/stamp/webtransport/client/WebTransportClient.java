@@ -20,18 +20,16 @@ import dev.stamp.webtransport.internal.DatagramHandler;
 import dev.stamp.webtransport.internal.EngineLimits;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
+import dev.stamp.webtransport.internal.QuicTransport;
 import dev.stamp.webtransport.tls.CertificateHashTrustManager;
 import dev.stamp.webtransport.tls.EndpointTrustManager;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import reactor.core.publisher.Mono;
@@ -75,7 +73,7 @@ public final class WebTransportClient implements AutoCloseable {
 		// made per server host, on first use.
 		this.ssl = config.certificateHashes.isEmpty() ? null
 				: ssl.trustManager(new CertificateHashTrustManager(config.certificateHashes)).build();
-		this.group = new MultiThreadIoEventLoopGroup(config.threads, NioIoHandler.newFactory());
+		this.group = QuicTransport.newGroup(config.threads, "stamp-webtransport-client");
 	}
 
 	private QuicSslContext sslContextFor(String host) {
@@ -125,6 +123,7 @@ public final class WebTransportClient implements AutoCloseable {
 		ChannelHandler codec = Http3.newQuicClientCodecBuilder()
 			.sslContext(sslContextFor(address.getHostString()))
 			.maxIdleTimeout(this.config.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.maxRecvUdpPayloadSize(QuicTransport.MAX_UDP_PAYLOAD_SIZE)
 			.initialMaxData(this.config.connectionReceiveWindow)
 			.initialMaxStreamDataBidirectionalLocal(this.config.streamReceiveWindow)
 			.initialMaxStreamDataBidirectionalRemote(this.config.streamReceiveWindow)
@@ -135,7 +134,7 @@ public final class WebTransportClient implements AutoCloseable {
 			.build();
 		Channel udp;
 		try {
-			udp = new Bootstrap().group(this.group).channel(NioDatagramChannel.class).handler(codec).bind(0).sync().channel();
+			udp = QuicTransport.newBootstrap(this.group, false).handler(codec).bind(0).sync().channel();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -148,6 +147,7 @@ public final class WebTransportClient implements AutoCloseable {
 				Duration.ofSeconds(2), 256, 65_535);
 		try {
 			QuicChannel quic = QuicChannel.newBootstrap(udp)
+				.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicTransport.segmentedAllocator())
 				.handler(new ChannelInitializer<QuicChannel>() {
 					@Override
 					protected void initChannel(QuicChannel channel) {

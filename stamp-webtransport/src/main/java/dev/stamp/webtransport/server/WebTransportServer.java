@@ -15,11 +15,13 @@ import dev.stamp.core.BlockingHandlerExecutor;
 import dev.stamp.core.ConnectionRegistry;
 import dev.stamp.core.RefusalLog;
 import dev.stamp.webtransport.WebTransportStats;
+import dev.stamp.webtransport.internal.AddressValidationTokens;
 import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.ControlStreamObserver;
 import dev.stamp.webtransport.internal.DatagramHandler;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
+import dev.stamp.webtransport.internal.QuicTransport;
 import dev.stamp.webtransport.internal.SessionImpl;
 import dev.stamp.webtransport.internal.StreamTypeDispatch;
 import dev.stamp.webtransport.protocol.WebTransportSettings;
@@ -32,14 +34,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.http3.DefaultHttp3GoAwayFrame;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
-import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
+import io.netty.handler.codec.quic.QuicCodecDispatcher;
+import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -83,7 +85,9 @@ public final class WebTransportServer implements AutoCloseable {
 
 	private EventLoopGroup group;
 
-	private Channel udpChannel;
+	private List<Channel> udpChannels = List.of();
+
+	private AddressValidationTokens addressValidation;
 
 	private volatile boolean accepting;
 
@@ -109,31 +113,16 @@ public final class WebTransportServer implements AutoCloseable {
 			.forServer(keys, (this.developmentCertificate != null) ? null : this.config.keyPassword())
 			.applicationProtocols("h3")
 			.build();
-		long streamWindow = this.config.streamReceiveWindow();
-		int perConnection = this.config.maxSessionsPerConnection();
-		int perSession = this.config.maxStreamsPerSession();
-		ChannelHandler codec = Http3.newQuicServerCodecBuilder()
-			.sslContext(ssl)
-			.maxIdleTimeout(this.config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
-			.initialMaxData(this.config.connectionReceiveWindow())
-			.initialMaxStreamDataBidirectionalLocal(streamWindow)
-			.initialMaxStreamDataBidirectionalRemote(streamWindow)
-			.initialMaxStreamDataUnidirectional(streamWindow)
-			// One CONNECT per session plus its streams, with one spare so the per-session limit is what refuses.
-			.initialMaxStreamsBidirectional(Math.min(100_000L, (long) perConnection * (perSession + 1) + 1))
-			.initialMaxStreamsUnidirectional(Math.min(100_000L, (long) perConnection * perSession + 4))
-			.datagram(1024, 1024)
-			.tokenHandler(InsecureQuicTokenHandler.INSTANCE)
-			.handler(new ConnectionInitializer())
-			.build();
-		this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+		QuicServerCodecBuilder codec = newCodecBuilder(ssl);
+		int sockets = (this.config.eventLoopThreads() > 0) ? this.config.eventLoopThreads()
+				: QuicTransport.defaultServerThreads();
+		if (sockets > 1 && !QuicTransport.isNative()) {
+			logger.info("WebTransport uses one event loop: sharing a UDP port between sockets needs epoll");
+			sockets = 1;
+		}
+		this.group = QuicTransport.newGroup(sockets, "stamp-webtransport-io");
 		try {
-			this.udpChannel = new Bootstrap().group(this.group)
-				.channel(NioDatagramChannel.class)
-				.handler(codec)
-				.bind(this.config.host(), this.config.port())
-				.sync()
-				.channel();
+			this.udpChannels = bind(codec, sockets);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -145,20 +134,90 @@ public final class WebTransportServer implements AutoCloseable {
 			throw ex;
 		}
 		this.accepting = true;
+		String transport = QuicTransport.name() + ", " + sockets + " event loop(s)"
+				+ (this.config.addressValidation() ? ", address validation" : "");
 		if (this.developmentCertificate != null) {
-			logger.info("WebTransport server on {} with a development certificate (valid {} days), SHA-256 {}",
-					localAddress(), DevelopmentCertificate.DEFAULT_VALIDITY.toDays(),
+			logger.info("WebTransport server on {} ({}) with a development certificate (valid {} days), SHA-256 {}",
+					localAddress(), transport, DevelopmentCertificate.DEFAULT_VALIDITY.toDays(),
 					this.developmentCertificate.sha256Base64());
 		}
 		else {
-			logger.info("WebTransport server on {}", localAddress());
+			logger.info("WebTransport server on {} ({})", localAddress(), transport);
 		}
 		return this;
 	}
 
+	private QuicServerCodecBuilder newCodecBuilder(QuicSslContext ssl) {
+		long streamWindow = this.config.streamReceiveWindow();
+		int perConnection = this.config.maxSessionsPerConnection();
+		int perSession = this.config.maxStreamsPerSession();
+		QuicServerCodecBuilder codec = Http3.newQuicServerCodecBuilder()
+			.sslContext(ssl)
+			.maxIdleTimeout(this.config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.maxRecvUdpPayloadSize(QuicTransport.MAX_UDP_PAYLOAD_SIZE)
+			.initialMaxData(this.config.connectionReceiveWindow())
+			.initialMaxStreamDataBidirectionalLocal(streamWindow)
+			.initialMaxStreamDataBidirectionalRemote(streamWindow)
+			.initialMaxStreamDataUnidirectional(streamWindow)
+			// One CONNECT per session plus its streams, with one spare so the per-session limit is what refuses.
+			.initialMaxStreamsBidirectional(Math.min(100_000L, (long) perConnection * (perSession + 1) + 1))
+			.initialMaxStreamsUnidirectional(Math.min(100_000L, (long) perConnection * perSession + 4))
+			.datagram(1024, 1024)
+			.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicTransport.segmentedAllocator())
+			.handler(new ConnectionInitializer());
+		if (this.config.addressValidation()) {
+			this.addressValidation = new AddressValidationTokens();
+			codec.tokenHandler(this.addressValidation);
+		}
+		return codec;
+	}
+
+	/**
+	 * Binds {@code sockets} UDP sockets to the one port. With more than one, a {@link QuicCodecDispatcher} gives each
+	 * socket its own QUIC codec and writes the socket's index into the connection ids it issues, so a packet that the
+	 * kernel hands to another socket (after a peer's address changed) still reaches its connection.
+	 */
+	private List<Channel> bind(QuicServerCodecBuilder codec, int sockets) throws InterruptedException {
+		List<Channel> channels = new ArrayList<>(sockets);
+		if (sockets == 1) {
+			channels.add(QuicTransport.newBootstrap(this.group, false)
+				.handler(codec.build())
+				.bind(this.config.host(), this.config.port())
+				.sync()
+				.channel());
+			return channels;
+		}
+		ChannelHandler dispatcher = new QuicCodecDispatcher() {
+			@Override
+			protected void initChannel(Channel channel, int localConnectionIdLength,
+					QuicConnectionIdGenerator idGenerator) {
+				channel.pipeline()
+					.addLast(codec.clone()
+						.localConnectionIdLength(localConnectionIdLength)
+						.connectionIdAddressGenerator(idGenerator)
+						.build());
+			}
+		};
+		Bootstrap bootstrap = QuicTransport.newBootstrap(this.group, true).handler(dispatcher);
+		int port = this.config.port();
+		try {
+			for (int i = 0; i < sockets; i++) {
+				Channel channel = bootstrap.bind(this.config.host(), port).sync().channel();
+				channels.add(channel);
+				// Port 0 picks a port for the first socket; the others join it.
+				port = ((InetSocketAddress) channel.localAddress()).getPort();
+			}
+		}
+		catch (InterruptedException | RuntimeException ex) {
+			channels.forEach(Channel::close);
+			throw ex;
+		}
+		return channels;
+	}
+
 	/** The bound address (the real port when configured with port 0). */
 	public InetSocketAddress localAddress() {
-		return (InetSocketAddress) this.udpChannel.localAddress();
+		return (InetSocketAddress) this.udpChannels.get(0).localAddress();
 	}
 
 	/** The generated development certificate, or {@code null} if key material was configured. */
@@ -193,6 +252,12 @@ public final class WebTransportServer implements AutoCloseable {
 		Map<String, Object> state = new LinkedHashMap<>();
 		state.put("localAddress", String.valueOf(localAddress()));
 		state.put("accepting", this.accepting);
+		state.put("transport", QuicTransport.name());
+		state.put("eventLoops", this.udpChannels.size());
+		if (this.addressValidation != null) {
+			state.put("addressValidation", Map.of("tokensIssued", this.addressValidation.issued(), "tokensAccepted",
+					this.addressValidation.accepted()));
+		}
 		state.put("statistics", statistics());
 		List<Object> connections = new ArrayList<>();
 		for (Channel channel : this.registry.channels()) {
@@ -239,12 +304,14 @@ public final class WebTransportServer implements AutoCloseable {
 			Thread.currentThread().interrupt();
 		}
 		this.registry.closeAll();
-		this.udpChannel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+		for (Channel udp : this.udpChannels) {
+			udp.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+		}
 		this.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
 		if (this.ownsBlockingExecutor) {
 			this.blockingExecutor.shutdownNow();
 		}
-		logger.info("WebTransport server on {} stopped", this.udpChannel.localAddress());
+		logger.info("WebTransport server on {} stopped", this.udpChannels.get(0).localAddress());
 	}
 
 	private void announceShutdown(QuicChannel channel) {

@@ -58,6 +58,10 @@ public final class WebTransportServerConfig {
 
 	private final ExecutorService blockingExecutor;
 
+	private final int eventLoopThreads;
+
+	private final boolean addressValidation;
+
 	private WebTransportServerConfig(Builder builder) {
 		this.host = builder.host;
 		this.port = builder.port;
@@ -81,6 +85,12 @@ public final class WebTransportServerConfig {
 		this.streamReceiveWindow = builder.streamReceiveWindow;
 		this.connectionReceiveWindow = builder.connectionReceiveWindow;
 		this.blockingExecutor = builder.blockingExecutor;
+		if (builder.eventLoopThreads < 0) {
+			throw new IllegalArgumentException("event-loop-threads must be 0 (automatic) or more, was "
+					+ builder.eventLoopThreads);
+		}
+		this.eventLoopThreads = builder.eventLoopThreads;
+		this.addressValidation = builder.addressValidation;
 	}
 
 	private static int positive(String name, int value) {
@@ -166,6 +176,16 @@ public final class WebTransportServerConfig {
 	}
 
 	/** The engine-level limits derived from this configuration. */
+	/** Event loops, each with its own UDP socket on the port; 0 means one per core where sockets can share a port. */
+	public int eventLoopThreads() {
+		return this.eventLoopThreads;
+	}
+
+	/** Whether new connections must prove their address with a Retry round trip before the handshake. */
+	public boolean addressValidation() {
+		return this.addressValidation;
+	}
+
 	public EngineLimits engineLimits() {
 		return new EngineLimits(this.maxStreamsPerSession, this.maxPendingStreams, this.maxPendingBytes,
 				this.maxPendingDatagrams, this.pendingTimeout, this.datagramQueueSize, this.maxDatagramPayloadSize);
@@ -217,6 +237,10 @@ public final class WebTransportServerConfig {
 		private long connectionReceiveWindow = 16 * 1024 * 1024;
 
 		private ExecutorService blockingExecutor;
+
+		private int eventLoopThreads;
+
+		private boolean addressValidation;
 
 		private Builder(SessionAcceptor acceptor) {
 			this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
@@ -324,6 +348,26 @@ public final class WebTransportServerConfig {
 		/** The executor of blocking handlers (the caller owns it); by default the server creates one. */
 		public Builder blockingExecutor(ExecutorService blockingExecutor) {
 			this.blockingExecutor = blockingExecutor;
+			return this;
+		}
+
+		/**
+		 * Event loops serving QUIC. With the native epoll transport each loop gets its own UDP socket bound to the same
+		 * port ({@code SO_REUSEPORT}) so connections spread over the cores; elsewhere one socket and one loop serve
+		 * all. 0, the default, means one per available processor with epoll and 1 without.
+		 */
+		public Builder eventLoopThreads(int eventLoopThreads) {
+			this.eventLoopThreads = eventLoopThreads;
+			return this;
+		}
+
+		/**
+		 * Whether to validate client addresses with a Retry packet and a signed token before the handshake (RFC 9000
+		 * section 8.1). Costs every new connection one extra round trip; QUIC's anti-amplification limit already
+		 * bounds what a spoofed address can draw. Default false.
+		 */
+		public Builder addressValidation(boolean addressValidation) {
+			this.addressValidation = addressValidation;
 			return this;
 		}
 
