@@ -7,34 +7,30 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 import dev.stamp.webtransport.tls.CertificateHashTrustManager;
 
 /**
  * {@link EchoClient} on raw Netty QUIC, for the raw QUIC echo ({@link RawQuicServer}). Built like Stamp's
  * WebTransport client, so that the client side differs as little as possible between the peers: one UDP channel and
- * codec per connection, on a shared group of NIO event loops, the same flow-control windows and datagram queues, the
- * server certificate pinned by its hash.
+ * codec per connection on a shared group of event loops, the same UDP transport ({@link Transports}), flow-control
+ * windows and datagram queues, the server certificate pinned by its hash.
  */
 final class RawQuicEchoClient implements EchoClient {
 
@@ -49,8 +45,7 @@ final class RawQuicEchoClient implements EchoClient {
 	private final Duration timeout;
 
 	RawQuicEchoClient(int port, byte[] certificateSha256, int threads, Duration idleTimeout, Duration timeout) {
-		this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("raw-quic-client", true),
-				NioIoHandler.newFactory());
+		this.group = Transports.group("raw-quic-client", threads);
 		this.ssl = QuicSslContextBuilder.forClient()
 			.trustManager(new CertificateHashTrustManager(List.of(certificateSha256)))
 			.applicationProtocols(RawQuicServer.ALPN)
@@ -62,10 +57,10 @@ final class RawQuicEchoClient implements EchoClient {
 
 	@Override
 	public Session open() throws Exception {
-		Channel udp = new Bootstrap().group(this.group)
-			.channel(NioDatagramChannel.class)
+		Channel udp = Transports.datagramBootstrap(this.group, false)
 			.handler(new QuicClientCodecBuilder().sslContext(this.ssl)
 				.maxIdleTimeout(this.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+				.maxRecvUdpPayloadSize(Transports.MAX_UDP_PAYLOAD_SIZE)
 				.initialMaxData(RawQuicServer.CONNECTION_WINDOW)
 				.initialMaxStreamDataBidirectionalLocal(RawQuicServer.STREAM_WINDOW)
 				.initialMaxStreamDataBidirectionalRemote(RawQuicServer.STREAM_WINDOW)
@@ -80,6 +75,7 @@ final class RawQuicEchoClient implements EchoClient {
 		DatagramReceiver datagrams = new DatagramReceiver();
 		try {
 			QuicChannel quic = QuicChannel.newBootstrap(udp)
+				.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, Transports.quicSegmentedAllocator())
 				.handler(datagrams)
 				.remoteAddress(this.address)
 				.connect()
@@ -123,14 +119,17 @@ final class RawQuicEchoClient implements EchoClient {
 			CompletableFuture<byte[]> reply = new CompletableFuture<>();
 			QuicStreamChannel stream = this.quic.createStream(QuicStreamType.BIDIRECTIONAL, new CollectHandler(reply))
 				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			RawQuicServer.finish(stream, stream.writeAndFlush(Unpooled.wrappedBuffer(message)));
+			ByteBuf request = stream.alloc().directBuffer(message.length).writeBytes(message);
+			RawQuicServer.finish(stream, stream.writeAndFlush(request));
 			return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 
 		@Override
 		public void startDatagrams(DatagramWindow window) {
 			this.datagrams.receiver = window::received;
-			window.start((datagram) -> this.quic.writeAndFlush(Unpooled.wrappedBuffer(datagram))
+			// A direct buffer, as Stamp's client sends: the QUIC channel takes ownership of it.
+			window.start((datagram) -> this.quic
+				.writeAndFlush(this.quic.alloc().directBuffer(datagram.length).writeBytes(datagram))
 				.addListener((sent) -> {
 					if (!sent.isSuccess()) {
 						window.sendFailed(sent.cause());

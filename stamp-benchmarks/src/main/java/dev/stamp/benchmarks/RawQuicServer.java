@@ -16,24 +16,18 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
+import io.netty.handler.codec.quic.QuicCodecDispatcher;
+import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 import dev.stamp.webtransport.tls.DevelopmentCertificate;
 
@@ -43,9 +37,10 @@ import dev.stamp.webtransport.tls.DevelopmentCertificate;
  * are drained and dropped.
  * <p>
  * It uses the transport knobs of Stamp's WebTransport engine, so that the difference to it is HTTP/3 and the engine:
- * on epoll, one {@code SO_REUSEPORT} UDP socket per core, each on its own event loop with its own codec and GSO;
- * else one NIO socket. Same flow-control windows and datagram queues as the engine's defaults, no Retry, the same
- * kind of development certificate (ALPN {@value #ALPN}).
+ * on epoll, one {@code SO_REUSEPORT} UDP socket per core, each on its own event loop with its own codec behind a
+ * {@link QuicCodecDispatcher} (as the engine does), recvmmsg and GSO ({@link Transports}); else one NIO socket. Same
+ * flow-control windows and datagram queues as the engine's defaults, no Retry, the same kind of development
+ * certificate (ALPN {@value #ALPN}).
  */
 final class RawQuicServer implements AutoCloseable {
 
@@ -61,9 +56,6 @@ final class RawQuicServer implements AutoCloseable {
 
 	/** QUIC datagram receive and send queues, as the engine configures them. */
 	static final int DATAGRAM_QUEUE = 1024;
-
-	/** Segments per GSO send, as Netty's examples use. */
-	private static final int GSO_SEGMENTS = 10;
 
 	private final DevelopmentCertificate certificate = DevelopmentCertificate.generate();
 
@@ -81,15 +73,14 @@ final class RawQuicServer implements AutoCloseable {
 
 	/** Binds 127.0.0.1 on a free port. */
 	int start() throws InterruptedException {
-		boolean epoll = Transports.epoll();
-		int sockets = epoll ? Runtime.getRuntime().availableProcessors() : 1;
-		this.group = new MultiThreadIoEventLoopGroup(sockets, new DefaultThreadFactory("raw-quic", true),
-				epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+		int sockets = Transports.epoll() ? Runtime.getRuntime().availableProcessors() : 1;
+		this.group = Transports.group("raw-quic", sockets);
 		QuicSslContext ssl = QuicSslContextBuilder.forServer(this.certificate.keyManagerFactory(), null)
 			.applicationProtocols(ALPN)
 			.build();
 		QuicServerCodecBuilder codec = new QuicServerCodecBuilder().sslContext(ssl)
 			.maxIdleTimeout(this.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.maxRecvUdpPayloadSize(Transports.MAX_UDP_PAYLOAD_SIZE)
 			.initialMaxData(CONNECTION_WINDOW)
 			.initialMaxStreamDataBidirectionalLocal(STREAM_WINDOW)
 			.initialMaxStreamDataBidirectionalRemote(STREAM_WINDOW)
@@ -101,21 +92,25 @@ final class RawQuicServer implements AutoCloseable {
 			.tokenHandler(null)
 			.handler(new ConnectionHandler())
 			.streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-			.streamHandler(new StreamInitializer());
-		if (epoll) {
-			codec.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
-					EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS));
-		}
+			.streamHandler(new StreamInitializer())
+			.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, Transports.quicSegmentedAllocator());
+		// With several sockets, the dispatcher gives each its own codec and writes the socket's index into the
+		// connection ids, so that a packet the kernel hands to another socket still reaches its connection.
+		ChannelHandler handler = (sockets == 1) ? codec.build() : new QuicCodecDispatcher() {
+			@Override
+			protected void initChannel(Channel channel, int localConnectionIdLength,
+					QuicConnectionIdGenerator idGenerator) {
+				channel.pipeline()
+					.addLast(codec.clone()
+						.localConnectionIdLength(localConnectionIdLength)
+						.connectionIdAddressGenerator(idGenerator)
+						.build());
+			}
+		};
+		// The group hands each socket the next of its event loops: one socket per loop.
+		Bootstrap bootstrap = Transports.datagramBootstrap(this.group, sockets > 1).handler(handler);
 		int port = 0;
 		for (int i = 0; i < sockets; i++) {
-			EventLoop loop = this.group.next();
-			Bootstrap bootstrap = new Bootstrap().group(loop).handler(codec.clone().build());
-			if (epoll) {
-				bootstrap.channel(EpollDatagramChannel.class).option(EpollChannelOption.SO_REUSEPORT, true);
-			}
-			else {
-				bootstrap.channel(NioDatagramChannel.class);
-			}
 			Channel socket = bootstrap.bind(LoadGenerator.HOST, port).sync().channel();
 			port = ((InetSocketAddress) socket.localAddress()).getPort();
 			this.sockets.add(socket);
