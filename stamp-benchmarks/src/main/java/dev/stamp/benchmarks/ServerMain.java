@@ -170,6 +170,13 @@ public final class ServerMain {
 					return (stats != null) ? (int) stats.activeSessions() : -1;
 				};
 			}
+			case WebTransportScenario.FLUPKE -> {
+				FlupkeWebTransportEcho flupke = FlupkeWebTransportEcho.start(WebTransportScenario.ECHO_PATH);
+				servers.add(flupke);
+				ports.put(key, flupke.port());
+				certificates.put(key, Base64.getEncoder().encodeToString(flupke.certificateSha256()));
+				return flupke::openSessions;
+			}
 			default -> throw new IllegalArgumentException("Unknown WebTransport peer " + peer);
 		}
 	}
