@@ -72,7 +72,7 @@ public final class BenchmarkMain {
 				}
 			}
 		}
-		WebTransportLoad webTransport = new WebTransportLoad(options.clientThreads);
+		WebTransportLoad webTransport = new WebTransportLoad(options.clientThreads, options.wtStreamInFlight);
 		List<String> webTransportScenarios = selected(options, WebTransportScenario.ids());
 		webTransportScenarios.remove(WebTransportScenario.MEMORY.id());
 		if (!webTransportScenarios.isEmpty()) {

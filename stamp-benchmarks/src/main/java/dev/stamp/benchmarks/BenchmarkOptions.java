@@ -57,6 +57,12 @@ final class BenchmarkOptions {
 	/** Idle sessions of the WebTransport memory figure, each on its own QUIC connection. */
 	int wtIdleSessions = 5_000;
 
+	/**
+	 * Bytes a stream of the WebTransport stream figures may have sent and not back yet: the QUIC stream window, so
+	 * that it never holds a stream back more than QUIC would; it bounds the client's memory and the drain at the end.
+	 */
+	long wtStreamInFlight = 1024 * 1024;
+
 	long maxRequestsPerConnection = 50_000_000L;
 
 	List<String> serverJvmArgs = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"));
@@ -86,6 +92,8 @@ final class BenchmarkOptions {
 		options.wtRounds = 1;
 		options.wtPrewarm = Duration.ZERO;
 		options.wtIdleSessions = 20;
+		// One chunk per stream: the smoke run checks the path, and draining 64 full streams would take seconds.
+		options.wtStreamInFlight = 64 * 1024;
 		options.clientThreads = 1;
 		options.maxRequestsPerConnection = 200_000;
 		// Small heap for a quick start; paranoid leak detection so that a leaked buffer shows in the report.

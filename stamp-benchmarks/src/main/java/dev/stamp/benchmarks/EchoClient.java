@@ -25,8 +25,9 @@ interface EchoClient extends AutoCloseable {
 
 		/**
 		 * Opens a bidirectional stream (blocking until opened) and runs the echo on it: sends chunks while the stream
-		 * is writable, ends the stream once the echo is {@link StreamEcho#stopping() stopping}, hands back everything
-		 * received and the server's FIN.
+		 * is writable and the echo {@link StreamEcho#hasRoom() has room}, ends the stream once the echo is
+		 * {@link StreamEcho#stopping() stopping} (telling it {@link StreamEcho#senderFinished()}), hands back
+		 * everything received and the server's FIN.
 		 */
 		void startStreamEcho(StreamEcho echo) throws Exception;
 

@@ -180,7 +180,8 @@ final class RawQuicEchoClient implements EchoClient {
 
 	/**
 	 * Sends chunks while the stream is writable (the outbound buffer's high-water mark and QUIC's stream credit hold
-	 * it back), hands what comes back to the echo, and ends the stream once the last chunk was accepted.
+	 * it back) and the echo has room, hands what comes back to the echo, and ends the stream once the last chunk was
+	 * accepted.
 	 */
 	private static final class StreamEchoHandler extends ChannelInboundHandlerAdapter {
 
@@ -200,7 +201,7 @@ final class RawQuicEchoClient implements EchoClient {
 		public void handlerAdded(ChannelHandlerContext ctx) {
 			this.ctx = ctx;
 			((QuicStreamChannel) ctx.channel()).config().setAllowHalfClosure(true);
-			this.echo.onStop(() -> ctx.executor().execute(this::pump));
+			this.echo.wakeSender(() -> ctx.executor().execute(this::pump));
 			if (ctx.channel().isActive()) {
 				ctx.executor().execute(this::pump);
 			}
@@ -227,6 +228,9 @@ final class RawQuicEchoClient implements EchoClient {
 					finish();
 					return;
 				}
+				if (!this.echo.hasRoom()) {
+					break;
+				}
 				this.lastWrite = this.ctx.write(this.echo.nextChunk(this.ctx.alloc()));
 			}
 			this.ctx.flush();
@@ -235,6 +239,7 @@ final class RawQuicEchoClient implements EchoClient {
 		/** FIN once everything written so far was accepted by QUIC. */
 		private void finish() {
 			this.finishing = true;
+			this.echo.senderFinished();
 			this.ctx.flush();
 			RawQuicServer.finish((QuicStreamChannel) this.ctx.channel(), this.lastWrite);
 		}

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 import dev.stamp.webtransport.WebTransportSession;
@@ -68,6 +69,37 @@ final class StampEchoClient implements EchoClient {
 		this.client.close();
 	}
 
+	/** Emits the echo's chunks while send() asks for them and the echo has room; completes once the run stops. */
+	private static final class ChunkPump {
+
+		private final StreamEcho echo;
+
+		private final FluxSink<byte[]> sink;
+
+		private boolean completed;
+
+		ChunkPump(StreamEcho echo, FluxSink<byte[]> sink) {
+			this.echo = echo;
+			this.sink = sink;
+		}
+
+		synchronized void run() {
+			while (!this.completed && this.sink.requestedFromDownstream() > 0) {
+				if (this.echo.stopping()) {
+					this.completed = true;
+					this.echo.senderFinished();
+					this.sink.complete();
+					return;
+				}
+				if (!this.echo.hasRoom()) {
+					return;
+				}
+				this.sink.next(this.echo.nextChunk());
+			}
+		}
+
+	}
+
 	private static final class StampSession implements Session {
 
 		private final WebTransportClientConnection connection;
@@ -87,14 +119,11 @@ final class StampEchoClient implements EchoClient {
 			WebTransportStream stream = this.session.openBidiStream().block(this.timeout);
 			stream.receive()
 				.subscribe(echo::received, (error) -> echo.failed("receive: " + error), echo::finished);
-			// send() asks for the next chunk only when the stream can take it, and sends FIN when the generator ends.
-			Flux<byte[]> chunks = Flux.generate((sink) -> {
-				if (echo.stopping()) {
-					sink.complete();
-				}
-				else {
-					sink.next(echo.nextChunk());
-				}
+			// send() asks for the next chunk only when the stream can take it, and sends FIN when the chunks end.
+			Flux<byte[]> chunks = Flux.create((sink) -> {
+				ChunkPump pump = new ChunkPump(echo, sink);
+				echo.wakeSender(pump::run);
+				sink.onRequest((demand) -> pump.run());
 			});
 			stream.send(chunks).subscribe(null, (error) -> echo.failed("send: " + error));
 		}

@@ -21,7 +21,9 @@ import io.netty.buffer.Unpooled;
  * {@link ByteBufUtil#equals}, both vectorised), so that verifying costs the load generator far less than moving the
  * bytes. Bytes count once they came back and matched.
  * <p>
- * The sending side and the receiving side may run on different threads, each on one thread at a time.
+ * At most {@code maxInFlight} bytes may be sent and not back yet, on top of the transport's own backpressure: this
+ * bounds the client's memory and the time it takes to drain the stream when the run ends. The sending side and the
+ * receiving side may run on different threads, each on one thread at a time.
  */
 final class StreamEcho {
 
@@ -38,18 +40,26 @@ final class StreamEcho {
 
 	private final int stream;
 
+	private final long maxInFlight;
+
 	private final CountDownLatch ended;
 
 	private final AtomicBoolean endSignalled = new AtomicBoolean();
 
-	private volatile Runnable onStop = () -> {
+	private volatile Runnable wakeSender = () -> {
 	};
 
 	/** Chunks handed to the client; written by the sending side only. */
 	private volatile long chunksSent;
 
-	/** Bytes that came back, checked; receiving side only. */
-	private long received;
+	/** Bytes that came back (checked unless the stream is broken); written by the receiving side only. */
+	private volatile long received;
+
+	/** Set by the sending side when it stopped for want of room; the receiving side then wakes it. */
+	private volatile boolean senderWaiting;
+
+	/** Bytes sent in all, once the sending side ended the stream; -1 before. */
+	private volatile long finalLength = -1;
 
 	private boolean broken;
 
@@ -60,11 +70,13 @@ final class StreamEcho {
 	/**
 	 * @param tally where verified bytes, mismatches and errors are counted
 	 * @param stream this stream's number, unique in the run
+	 * @param maxInFlight bytes that may be sent and not back yet
 	 * @param ended counted down once when this echo ended, whether completely or not
 	 */
-	StreamEcho(Tally tally, int stream, CountDownLatch ended) {
+	StreamEcho(Tally tally, int stream, long maxInFlight, CountDownLatch ended) {
 		this.tally = tally;
 		this.stream = stream;
+		this.maxInFlight = maxInFlight;
 		this.ended = ended;
 	}
 
@@ -73,16 +85,39 @@ final class StreamEcho {
 		return this.tally.stopping;
 	}
 
-	/** Called when the run stops, for clients that send only on an event (writability): they finish now. */
-	void onStop(Runnable onStop) {
-		this.onStop = onStop;
+	/**
+	 * What the sending side runs to look again at {@link #stopping()} and {@link #hasRoom()}: when the run stops, and
+	 * when echoes made room after it found none. It may run on any thread.
+	 */
+	void wakeSender(Runnable wakeSender) {
+		this.wakeSender = wakeSender;
 	}
 
-	/** Stops every stream: each one ends its side, and the echo ends when the server's FIN came back. */
+	/**
+	 * Whether the sending side may hand over another chunk now. If not, the sender is woken once echoes made room.
+	 */
+	boolean hasRoom() {
+		if (inFlight() < this.maxInFlight) {
+			return true;
+		}
+		this.senderWaiting = true;
+		// Echoes may have made room between the check and the flag: then the receiver did not see the flag.
+		if (inFlight() < this.maxInFlight) {
+			this.senderWaiting = false;
+			return true;
+		}
+		return false;
+	}
+
+	private long inFlight() {
+		return this.chunksSent * CHUNK - this.received;
+	}
+
+	/** Stops every stream: each one ends its side, and the echo ends when all it sent came back. */
 	static void stop(Tally tally, List<StreamEcho> echoes) {
 		tally.stopping = true;
 		for (StreamEcho echo : echoes) {
-			echo.onStop.run();
+			echo.wakeSender.run();
 		}
 	}
 
@@ -114,7 +149,31 @@ final class StreamEcho {
 		verify(null, data, data.readerIndex(), data.readableBytes());
 	}
 
-	/** The server ended its side (FIN): the echo is complete if every byte sent came back. */
+	/** Whether the echo ended, completely or not. */
+	boolean hasEnded() {
+		return this.endSignalled.get();
+	}
+
+	/** Where the echo stands, for error messages. */
+	String progress() {
+		return "stream " + this.stream + ": " + this.received + " of " + this.chunksSent * CHUNK + " bytes back"
+				+ ((this.finalLength >= 0) ? ", FIN sent" : "");
+	}
+
+	/**
+	 * The sending side ended the stream (FIN) after its last chunk. The echo is complete once every byte sent came
+	 * back: the server's FIN is not waited for, it is not what the figure measures (and Netty's QUIC streams lose a
+	 * FIN now and then, see {@link RawQuicServer#finish}).
+	 */
+	void senderFinished() {
+		long length = this.chunksSent * CHUNK;
+		this.finalLength = length;
+		if (this.received >= length) {
+			end();
+		}
+	}
+
+	/** The server ended its side (FIN): every byte sent must have come back. */
 	void finished() {
 		long sent = this.chunksSent * CHUNK;
 		if (!this.broken && this.received != sent) {
@@ -138,24 +197,33 @@ final class StreamEcho {
 	}
 
 	private void verify(byte[] array, ByteBuf buffer, int index, int length) {
-		if (this.broken) {
-			return;
-		}
+		long position = this.received;
 		int checked = 0;
-		while (checked < length) {
-			long chunk = this.received / CHUNK;
-			int offset = (int) (this.received % CHUNK);
+		while (checked < length && !this.broken) {
+			long chunk = position / CHUNK;
+			int offset = (int) (position % CHUNK);
 			int count = Math.min(length - checked, CHUNK - offset);
 			if (!matches(array, buffer, index + checked, chunk, offset, count)) {
 				this.broken = true;
-				this.tally.mismatch("stream " + this.stream + ": bytes " + this.received + " to "
-						+ (this.received + count) + " are not the ones sent");
-				return;
+				this.tally.mismatch("stream " + this.stream + ": bytes " + position + " to " + (position + count)
+						+ " are not the ones sent");
 			}
-			this.received += count;
+			else {
+				this.tally.completed(count);
+			}
+			position += count;
 			checked += count;
 		}
-		this.tally.completed(length);
+		// A broken stream is not checked any more, but still counted, so that its sender does not wait forever.
+		this.received += length;
+		long finalLength = this.finalLength;
+		if (finalLength >= 0 && this.received >= finalLength) {
+			end();
+		}
+		else if (this.senderWaiting && inFlight() < this.maxInFlight) {
+			this.senderWaiting = false;
+			this.wakeSender.run();
+		}
 	}
 
 	private boolean matches(byte[] array, ByteBuf buffer, int index, long chunk, int offset, int count) {

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * The load generator of the WebTransport figures ({@link WebTransportScenario}). Each measurement gets a fresh client
@@ -41,8 +42,15 @@ final class WebTransportLoad {
 
 	private final int clientThreads;
 
-	WebTransportLoad(int clientThreads) {
+	private final long streamInFlight;
+
+	/**
+	 * @param clientThreads event loops of each client
+	 * @param streamInFlight bytes a stream of the stream figures may have sent and not back yet
+	 */
+	WebTransportLoad(int clientThreads, long streamInFlight) {
 		this.clientThreads = clientThreads;
+		this.streamInFlight = streamInFlight;
 	}
 
 	/** A server to measure: its peer name, UDP port and pinned certificate hash. */
@@ -74,17 +82,17 @@ final class WebTransportLoad {
 
 	/**
 	 * Stream echo: {@link #STREAMS_PER_SESSION} streams on each session, each sending {@link StreamEcho#CHUNK}-byte
-	 * chunks as fast as the stream takes them. At the end every stream sends FIN and the run waits until each echo
-	 * came back complete.
+	 * chunks as fast as the stream takes them, with at most {@code streamInFlight} bytes not back yet. At the end every
+	 * stream sends FIN and the run waits until every byte sent came back.
 	 */
-	private static Measurement streams(EchoClient client, int sessionCount, Tally tally, Duration warmup,
+	private Measurement streams(EchoClient client, int sessionCount, Tally tally, Duration warmup,
 			Duration measure, CpuMeter cpu) throws InterruptedException {
 		List<EchoClient.Session> sessions = open(client, sessionCount, tally);
 		CountDownLatch ended = new CountDownLatch(sessions.size() * STREAMS_PER_SESSION);
 		List<StreamEcho> echoes = new ArrayList<>();
 		for (EchoClient.Session session : sessions) {
 			for (int i = 0; i < STREAMS_PER_SESSION; i++) {
-				StreamEcho echo = new StreamEcho(tally, echoes.size(), ended);
+				StreamEcho echo = new StreamEcho(tally, echoes.size(), this.streamInFlight, ended);
 				echoes.add(echo);
 				try {
 					session.startStreamEcho(echo);
@@ -101,7 +109,11 @@ final class WebTransportLoad {
 		StreamEcho.stop(tally, echoes);
 		if (!ended.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
 			tally.error(ended.getCount() + " of " + echoes.size() + " streams still echoing " + TIMEOUT.toSeconds()
-					+ " s after the run");
+					+ " s after the run, " + echoes.stream()
+						.filter((echo) -> !echo.hasEnded())
+						.limit(3)
+						.map(StreamEcho::progress)
+						.collect(Collectors.joining(", ")));
 		}
 		close(sessions);
 		return tally.measurement(measured);
