@@ -251,6 +251,12 @@ final class BenchmarkReport {
 			table.row(cells.toArray());
 		}
 		table.appendTo(md);
+		for (MemoryRow row : rows) {
+			if (row.held() != row.requested()) {
+				md.append(String.format("%s held %d of the %d %ss asked for: its memory is per %s held.%n%n",
+						label(scenario, row.peer()), row.held(), row.requested(), thing, thing));
+			}
+		}
 		MemoryRow stamp = rows.stream().filter((row) -> row.peer().startsWith("stamp")).findFirst().orElse(null);
 		if (stamp != null) {
 			List<String> ratios = new ArrayList<>();
@@ -315,18 +321,24 @@ final class BenchmarkReport {
 	}
 
 	/**
-	 * One peer of a memory scenario.
+	 * One peer of a memory scenario. Memory is divided by the connections the server held; they are the ones
+	 * requested unless the peer could not hold them all.
 	 * @param serverSessions the connections or sessions the server counted while they were open
 	 */
 	record MemoryRow(String scenario, String peer, int requested, int verified, int serverSessions, long heapBefore,
 			long heapAfter, long rssBefore, long rssAfter, long mismatches, long errors, List<String> errorSamples) {
 
+		/** The connections the memory is divided by: the server's count, where it has one. */
+		int held() {
+			return (this.serverSessions > 0) ? this.serverSessions : this.requested;
+		}
+
 		double heapPerConnection() {
-			return (this.heapAfter - this.heapBefore) / (double) this.requested;
+			return (this.heapAfter - this.heapBefore) / (double) held();
 		}
 
 		double rssPerConnection() {
-			return (this.rssAfter - this.rssBefore) / (double) this.requested;
+			return (this.rssAfter - this.rssBefore) / (double) held();
 		}
 
 		/** With a pre-touched heap, RSS growth is memory outside the heap: the sum is what a connection costs. */
