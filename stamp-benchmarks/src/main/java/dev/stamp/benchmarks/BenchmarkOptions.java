@@ -52,7 +52,7 @@ final class BenchmarkOptions {
 	int wtRounds = 3;
 
 	/** Unrecorded pass per WebTransport peer before round 1. */
-	Duration wtPrewarm = Duration.ofSeconds(5);
+	Duration wtPrewarm = Duration.ofSeconds(3);
 
 	/** Idle sessions of the WebTransport memory figure, each on its own QUIC connection. */
 	int wtIdleSessions = 5_000;
@@ -106,6 +106,9 @@ final class BenchmarkOptions {
 	static BenchmarkOptions parse(String[] args) {
 		boolean smoke = Arrays.asList(args).contains("--smoke");
 		BenchmarkOptions options = smoke ? smoke() : full();
+		// --rounds and --prewarm apply to the WebTransport figures too, unless --wt-rounds or --wt-prewarm say otherwise.
+		Integer wtRounds = null;
+		Duration wtPrewarm = null;
 		for (String arg : args) {
 			if (arg.equals("--smoke")) {
 				continue;
@@ -129,13 +132,13 @@ final class BenchmarkOptions {
 					options.rounds = Integer.parseInt(value);
 					options.wtRounds = options.rounds;
 				}
-				case "wt-rounds" -> options.wtRounds = Integer.parseInt(value);
+				case "wt-rounds" -> wtRounds = Integer.parseInt(value);
 				case "warmup" -> options.warmup = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
 				case "prewarm" -> {
 					options.prewarm = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
 					options.wtPrewarm = options.prewarm;
 				}
-				case "wt-prewarm" -> options.wtPrewarm = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
+				case "wt-prewarm" -> wtPrewarm = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
 				case "duration" -> options.measure = Duration.ofMillis((long) (Double.parseDouble(value) * 1000));
 				case "connections" -> options.connections = Integer.parseInt(value);
 				case "payload" -> options.payload = Integer.parseInt(value);
@@ -151,6 +154,12 @@ final class BenchmarkOptions {
 				case "logs" -> options.logDirectory = Path.of(value);
 				default -> throw new IllegalArgumentException("Unknown option --" + name + "\n" + usage());
 			}
+		}
+		if (wtRounds != null) {
+			options.wtRounds = wtRounds;
+		}
+		if (wtPrewarm != null) {
+			options.wtPrewarm = wtPrewarm;
 		}
 		return options;
 	}
@@ -190,10 +199,10 @@ final class BenchmarkOptions {
 				java -jar stamp-benchmarks/target/stamp-benchmarks.jar [--smoke] [--diagnostics] [--option=value ...]
 				  --diagnostics              also measure raw HttpServer with Stamp's Reactor Netty timeouts and
 				                             the TCP echo on Reactor Netty's TcpServer
-				  --rounds=5                 interleaved rounds; the report gives the median (also sets --wt-rounds)
-				  --prewarm=15               seconds per peer of one unrecorded pass before round 1 (also sets
-				                             --wt-prewarm)
-				  --wt-rounds=3 --wt-prewarm=5  the same for the WebTransport figures only
+				  --rounds=5                 interleaved rounds; the report gives the median
+				  --prewarm=15               seconds per peer of one unrecorded pass before round 1
+				  --wt-rounds=3 --wt-prewarm=3  the same for the WebTransport figures (given --rounds or --prewarm
+				                             but not these, the WebTransport figures follow them)
 				  --warmup=2 --duration=5    seconds per peer per round, discarded and measured
 				  --connections=64           concurrent keep-alive connections (HTTP, TCP, WebSocket)
 				  --payload=64               TCP and WebSocket message size in bytes
