@@ -114,7 +114,7 @@ class WebTransportListenerTests {
 				assertThatExceptionOfType(WebTransportSessionException.class)
 					.isThrownBy(() -> client.connect(url(context, "/echo"), Map.of("origin", "https://evil.example"))
 						.block(TIMEOUT))
-					.withMessageContaining("status 403");
+					.withMessageContaining("status 403: Origin not allowed");
 				WebTransportSession good = client.connect(url(context, "/echo"), Map.of("origin", "https://good.example"))
 					.block(TIMEOUT);
 				assertThat(good.origin()).isEqualTo("https://good.example");

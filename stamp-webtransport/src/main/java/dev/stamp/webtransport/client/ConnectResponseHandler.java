@@ -1,6 +1,7 @@
 package dev.stamp.webtransport.client;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import dev.stamp.webtransport.internal.ConnectStreamHandler;
 import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.SessionImpl;
 import dev.stamp.webtransport.internal.SessionInfo;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.Http3Headers;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
@@ -26,11 +28,21 @@ import reactor.core.publisher.MonoSink;
  */
 final class ConnectResponseHandler extends ConnectStreamHandler {
 
+	/** Characters of a rejection's reason kept for the error message. */
+	private static final int MAX_REASON_LENGTH = 1000;
+
 	private final String path;
 
 	private final Http3Headers requestHeaders;
 
 	private final MonoSink<WebTransportSession> result;
+
+	/** The status of a rejection, until the stream ends and the failure (with the body as reason) is reported. */
+	private CharSequence rejectedStatus;
+
+	private final StringBuilder rejectionReason = new StringBuilder();
+
+	private boolean failed;
 
 	ConnectResponseHandler(String path, Http3Headers requestHeaders, MonoSink<WebTransportSession> result) {
 		this.path = path;
@@ -48,10 +60,8 @@ final class ConnectResponseHandler extends ConnectStreamHandler {
 		CharSequence status = frame.headers().status();
 		if (status == null || !"200".contentEquals(status)) {
 			connection.requestStreamDone(stream.streamId());
-			this.result.error(new WebTransportSessionException("Server answered the WebTransport CONNECT to "
-					+ this.path + " with status " + status, null));
-			ctx.close();
-			return;
+			this.rejectedStatus = String.valueOf(status);
+			return; // the reason may follow as a body; reported when the stream ends
 		}
 		Map<String, List<String>> headers = new LinkedHashMap<>();
 		this.requestHeaders.forEach((entry) -> headers
@@ -70,12 +80,39 @@ final class ConnectResponseHandler extends ConnectStreamHandler {
 	}
 
 	@Override
+	protected void onDataBeforeSession(ByteBuf content) {
+		if (this.rejectedStatus != null && this.rejectionReason.length() < MAX_REASON_LENGTH) {
+			this.rejectionReason.append(content.toString(StandardCharsets.UTF_8));
+		}
+	}
+
+	@Override
 	protected void channelInputClosed(ChannelHandlerContext ctx) {
 		if (this.session != null) {
 			this.session.onConnectStreamInputClosed();
 		}
+		else if (this.rejectedStatus != null) {
+			failRejected(ctx);
+		}
 		else {
-			this.result.error(new WebTransportSessionException("Server ended the CONNECT stream without answering"));
+			fail(new WebTransportSessionException("Server ended the CONNECT stream without answering"));
+		}
+	}
+
+	private void failRejected(ChannelHandlerContext ctx) {
+		String reason = this.rejectionReason.toString().strip();
+		if (reason.length() > MAX_REASON_LENGTH) {
+			reason = reason.substring(0, MAX_REASON_LENGTH);
+		}
+		fail(new WebTransportSessionException("Server answered the WebTransport CONNECT to " + this.path
+				+ " with status " + this.rejectedStatus + (reason.isEmpty() ? "" : ": " + reason), null));
+		ctx.close();
+	}
+
+	private void fail(Throwable error) {
+		if (!this.failed) {
+			this.failed = true;
+			this.result.error(error);
 		}
 	}
 
@@ -85,7 +122,7 @@ final class ConnectResponseHandler extends ConnectStreamHandler {
 			this.session.terminate(new SessionCloseInfo(0, "CONNECT stream reset", true), false);
 		}
 		else {
-			this.result.error(new WebTransportSessionException("CONNECT failed", exception));
+			fail(new WebTransportSessionException("CONNECT failed", exception));
 		}
 		ctx.close();
 	}
@@ -95,8 +132,11 @@ final class ConnectResponseHandler extends ConnectStreamHandler {
 		if (this.session != null) {
 			this.session.onConnectStreamClosed();
 		}
+		else if (this.rejectedStatus != null) {
+			failRejected(ctx);
+		}
 		else {
-			this.result.error(new WebTransportSessionException("CONNECT stream closed before the server answered"));
+			fail(new WebTransportSessionException("CONNECT stream closed before the server answered"));
 		}
 		ctx.fireChannelInactive();
 	}

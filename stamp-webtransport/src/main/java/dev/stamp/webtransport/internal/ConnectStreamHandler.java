@@ -1,5 +1,6 @@
 package dev.stamp.webtransport.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.Http3DataFrame;
 import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
@@ -19,11 +20,18 @@ public abstract class ConnectStreamHandler extends Http3RequestStreamInboundHand
 			if (this.session != null) {
 				this.session.onConnectStreamData(frame.content());
 			}
+			else {
+				onDataBeforeSession(frame.content());
+			}
 		}
 		finally {
 			// Capsule bytes were copied by the decoder; the frame ends here.
 			frame.release();
 		}
+	}
+
+	/** Body bytes before any session: a rejection's reason. The caller keeps ownership of {@code content}. */
+	protected void onDataBeforeSession(ByteBuf content) {
 	}
 
 }

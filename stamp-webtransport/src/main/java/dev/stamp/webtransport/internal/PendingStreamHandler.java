@@ -35,6 +35,9 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 
 	private boolean done;
 
+	/** Inside {@link #promote}: reads that happen now (the new handler may ask for one) queue behind the replay. */
+	private boolean promoting;
+
 	PendingStreamHandler(ConnectionState connection, QuicStreamChannel stream, long sessionId, long deadlineNanos) {
 		this.connection = connection;
 		this.stream = stream;
@@ -62,11 +65,19 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
-		if (!(msg instanceof ByteBuf) || this.done) {
+		if (!(msg instanceof ByteBuf)) {
 			ReferenceCountUtil.release(msg);
 			return;
 		}
 		ByteBuf data = (ByteBuf) msg;
+		if (this.promoting) {
+			this.buffered.add(data); // promote() passes it on, in order
+			return;
+		}
+		if (this.done) {
+			data.release(); // refused
+			return;
+		}
 		if (!this.connection.reservePendingBytes(data.readableBytes())) {
 			data.release();
 			this.connection.pendingStreamGone(this);
@@ -82,7 +93,7 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
 		if (evt instanceof ChannelInputShutdownEvent) {
-			this.inputEnded = true;
+			this.inputEnded = true; // passed on by promote(), after the bytes
 		}
 		ReferenceCountUtil.release(evt);
 	}
@@ -100,7 +111,11 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 		ctx.close();
 	}
 
-	/** The session is known now: attach the stream and replay what was buffered. */
+	/**
+	 * The session is known now: attach the stream and replay what was buffered. The stream handler attached behind
+	 * this one may read at once, re-entering {@link #channelRead} before this handler is gone; such bytes queue behind
+	 * the buffered ones so that nothing is lost or reordered.
+	 */
 	void promote(SessionImpl session) {
 		if (this.done) {
 			return;
@@ -110,17 +125,26 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 			releaseBuffered();
 			return;
 		}
-		// Ownership of each buffer passes to the stream handler installed after this one.
-		ByteBuf data;
-		while ((data = this.buffered.poll()) != null) {
-			this.ctx.fireChannelRead(data);
+		this.promoting = true;
+		try {
+			do {
+				// Ownership of each buffer passes to the stream handler installed after this one.
+				ByteBuf data;
+				while ((data = this.buffered.poll()) != null) {
+					this.ctx.fireChannelRead(data);
+				}
+				this.ctx.fireChannelReadComplete();
+			}
+			while (!this.buffered.isEmpty());
+			this.bufferedBytes = 0;
+			if (this.inputEnded) {
+				this.ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+			}
 		}
-		this.bufferedBytes = 0;
-		this.ctx.fireChannelReadComplete();
-		if (this.inputEnded) {
-			this.ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+		finally {
+			this.promoting = false;
+			this.ctx.pipeline().remove(this);
 		}
-		this.ctx.pipeline().remove(this);
 	}
 
 	/** The stream is refused: drop its bytes and abort it. */

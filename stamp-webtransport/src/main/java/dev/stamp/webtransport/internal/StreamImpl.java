@@ -108,6 +108,8 @@ public final class StreamImpl implements WebTransportStream {
 		return isBidirectional() || isLocallyOpened();
 	}
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(StreamImpl.class);
+
 	// ---- called by StreamHandler on the event loop
 
 	/** Takes a copy of {@code data}; the caller keeps ownership of (and releases) the buffer. */
@@ -130,6 +132,9 @@ public final class StreamImpl implements WebTransportStream {
 		}
 		else {
 			this.readPaused = true;
+		}
+		if (logger.isTraceEnabled()) {
+			logger.trace("Stream {} read complete, {}", id(), this.readPaused ? "paused" : "reading on");
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.stamp.webtransport.server;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,8 @@ import dev.stamp.webtransport.protocol.Dialect;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
 import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
+import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http3.Http3Headers;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
 import io.netty.handler.codec.quic.QuicException;
@@ -34,6 +37,9 @@ import reactor.core.publisher.Mono;
  * status, and then carries the session's capsules. Any other request is answered 404.
  */
 final class ConnectRequestHandler extends ConnectStreamHandler {
+
+	/** Characters of a rejection reason sent to the peer; the rest stays in the server's log. */
+	private static final int MAX_REASON_LENGTH = 200;
 
 	private static final Logger logger = LoggerFactory.getLogger(ConnectRequestHandler.class);
 
@@ -185,8 +191,22 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 		QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
 		connection.requestStreamDone(stream.streamId());
 		logger.debug("Answering {} to a request on stream {}: {}", status, stream.streamId(), reason);
-		ctx.writeAndFlush(new DefaultHttp3HeadersFrame(new DefaultHttp3Headers().status(String.valueOf(status))))
+		if (reason == null || reason.isEmpty()) {
+			ctx.writeAndFlush(new DefaultHttp3HeadersFrame(new DefaultHttp3Headers().status(String.valueOf(status))))
+				.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+			return;
+		}
+		// The reason goes out as a short text body: browsers only report a failed handshake, but other clients show it.
+		byte[] body = truncate(reason).getBytes(StandardCharsets.UTF_8);
+		ctx.write(new DefaultHttp3HeadersFrame(new DefaultHttp3Headers().status(String.valueOf(status))
+			.set("content-type", "text/plain; charset=utf-8")
+			.setInt("content-length", body.length)));
+		ctx.writeAndFlush(new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(body)))
 			.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+	}
+
+	private static String truncate(String reason) {
+		return (reason.length() <= MAX_REASON_LENGTH) ? reason : reason.substring(0, MAX_REASON_LENGTH);
 	}
 
 	private void releaseReservation() {

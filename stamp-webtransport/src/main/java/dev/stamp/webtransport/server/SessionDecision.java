@@ -58,7 +58,7 @@ public final class SessionDecision {
 	/**
 	 * Reject: the CONNECT is answered with {@code status} (for example 404 no route, 403 forbidden, 429 rate
 	 * limited, 503 over capacity) and the stream is ended.
-	 * @param reason for logs and counters; not sent to the peer
+	 * @param reason for logs, and sent to the peer as a short text body (browsers do not show it)
 	 */
 	public static SessionDecision reject(int status, String reason) {
 		if (status < 300 || status > 599) {

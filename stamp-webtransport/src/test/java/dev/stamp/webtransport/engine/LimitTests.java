@@ -76,7 +76,7 @@ class LimitTests {
 		this.endpoints.client.connect(this.endpoints.url("/s")).block(TIMEOUT);
 		assertThatExceptionOfType(WebTransportSessionException.class)
 			.isThrownBy(() -> this.endpoints.client.connect(this.endpoints.url("/s")).block(TIMEOUT))
-			.withMessageContaining("status 503");
+			.withMessageContaining("status 503: ");
 		assertThat(this.endpoints.server.statistics().refusals(EngineStats.MAX_SESSIONS)).isEqualTo(1);
 		first.close(0, "make room").block(TIMEOUT);
 		awaitActiveSessions(1);

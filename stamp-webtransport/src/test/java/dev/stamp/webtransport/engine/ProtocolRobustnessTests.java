@@ -85,6 +85,38 @@ class ProtocolRobustnessTests extends EngineTestBase {
 	}
 
 	@Test
+	void streamsLargerThanThePendingBudgetWaitForTheirSessionInsteadOfBeingRefused() throws Exception {
+		CompletableFuture<SessionDecision> decision = new CompletableFuture<>();
+		this.endpoints = TestEndpoints.start((request) -> decision,
+				(c) -> c.pendingLimits(4, 16 * 1024, 8, Duration.ofSeconds(10)));
+		WebTransportClientConnection connection = connection();
+		Mono<WebTransportSession> opening = connection.openSession("/early").cache();
+		opening.subscribe();
+		awaitPendingAdmission();
+		// Like an optimistic client: two streams send their header, then 300 KB each, far over the 16 KB budget,
+		// before the session is accepted. The server stops reading them (QUIC flow control holds the bytes) and reads
+		// on once the session exists. Regression: bytes read while the stream was being handed over were dropped.
+		byte[] payload = new byte[300_000];
+		new Random(3).nextBytes(payload);
+		RawStream[] streams = new RawStream[2];
+		for (int i = 0; i < streams.length; i++) {
+			streams[i] = RawStream.open(connection.quicChannel(), QuicStreamType.BIDIRECTIONAL);
+			streams[i].write(new byte[] { 0x40, 0x41, 0x00 });
+			streams[i].writeAsync(payload);
+		}
+		Thread.sleep(300);
+		assertThat(this.endpoints.server.statistics().refusals(EngineStats.PENDING_STREAM_OVERFLOW)).isZero();
+		decision.complete(SessionDecision.accept(ProtocolRobustnessTests::echo));
+		opening.block(TIMEOUT);
+		for (RawStream stream : streams) {
+			stream.fin();
+			byte[] echoed = stream.result().get(30, TimeUnit.SECONDS);
+			assertThat(echoed).hasSameSizeAs(payload);
+			assertThat(java.util.Arrays.equals(echoed, payload)).as("echo byte for byte").isTrue();
+		}
+	}
+
+	@Test
 	void pendingStreamsBeyondTheBoundAreRefusedAndExpiredOnesReset() throws Exception {
 		CompletableFuture<SessionDecision> decision = new CompletableFuture<>();
 		this.endpoints = TestEndpoints.start((request) -> decision,

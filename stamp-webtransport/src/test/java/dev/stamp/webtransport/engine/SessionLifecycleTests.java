@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.stamp.webtransport.SessionCloseInfo;
 import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.WebTransportSessionException;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.WebTransportStreamException;
 import dev.stamp.webtransport.server.SessionAcceptor;
@@ -22,6 +23,16 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class SessionLifecycleTests extends EngineTestBase {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	@Test
+	void rejectionStatusAndReasonReachTheClient() {
+		this.endpoints = TestEndpoints.start((request) -> java.util.concurrent.CompletableFuture
+			.completedFuture(dev.stamp.webtransport.server.SessionDecision.reject(403, "Not on the guest list")));
+		org.assertj.core.api.Assertions.assertThatExceptionOfType(WebTransportSessionException.class)
+			.isThrownBy(() -> this.endpoints.client.connect(this.endpoints.url("/party")).block(TIMEOUT))
+			.withMessageEndingWith("/party with status 403: Not on the guest list");
+		assertThat(this.endpoints.server.statistics().rejectedSessions()).isEqualTo(1);
+	}
 
 	@Test
 	void clientCloseCodeAndReasonReachTheServer() throws Exception {

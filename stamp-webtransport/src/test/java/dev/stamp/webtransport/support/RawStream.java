@@ -27,6 +27,8 @@ public final class RawStream extends ChannelInboundHandlerAdapter {
 
 	private QuicStreamChannel channel;
 
+	private io.netty.channel.ChannelFuture lastWrite;
+
 	public static RawStream open(QuicChannel connection, QuicStreamType type) throws Exception {
 		RawStream raw = new RawStream();
 		QuicStreamChannel channel = connection.createStream(type, raw).get(5, TimeUnit.SECONDS);
@@ -55,8 +57,17 @@ public final class RawStream extends ChannelInboundHandlerAdapter {
 		return this;
 	}
 
+	/** Writes without waiting for QUIC to take the bytes: for more than the peer's flow-control window. */
+	public RawStream writeAsync(byte[] bytes) {
+		this.lastWrite = this.channel.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+		return this;
+	}
+
 	public RawStream fin() {
-		// the writes before were synced, so nothing is queued that shutdownOutput could cut off
+		// Nothing may be queued that shutdownOutput could cut off: the writes before were synced, or are awaited here.
+		if (this.lastWrite != null) {
+			this.lastWrite.syncUninterruptibly();
+		}
 		this.channel.shutdownOutput().syncUninterruptibly();
 		return this;
 	}
