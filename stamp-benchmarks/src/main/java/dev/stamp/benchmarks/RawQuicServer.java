@@ -18,7 +18,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicCodecDispatcher;
 import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
@@ -29,6 +28,10 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.ReferenceCountUtil;
 
+import reactor.core.publisher.Mono;
+
+import dev.stamp.webtransport.server.SessionAcceptor;
+import dev.stamp.webtransport.server.WebTransportServerConfig;
 import dev.stamp.webtransport.tls.DevelopmentCertificate;
 
 /**
@@ -46,13 +49,19 @@ final class RawQuicServer implements AutoCloseable {
 
 	static final String ALPN = "bench-echo";
 
-	/** Stamp's defaults ({@code WebTransportServerConfig}): per stream and per connection. */
-	static final long STREAM_WINDOW = 1024 * 1024;
+	/** The engine's defaults, read from its configuration so that the two cannot drift apart. */
+	private static final WebTransportServerConfig STAMP_DEFAULTS = WebTransportServerConfig
+		.builder(SessionAcceptor.of((session) -> Mono.empty()))
+		.build();
 
-	static final long CONNECTION_WINDOW = 16 * 1024 * 1024;
+	/** QUIC flow-control window per stream: Stamp's default. */
+	static final long STREAM_WINDOW = STAMP_DEFAULTS.streamReceiveWindow();
 
-	/** Streams a peer may open at once (Stamp's default per session). */
-	static final long MAX_STREAMS = 100;
+	/** QUIC flow-control window per connection: Stamp's default. */
+	static final long CONNECTION_WINDOW = STAMP_DEFAULTS.connectionReceiveWindow();
+
+	/** Streams a peer may open at once: Stamp's default per session. */
+	static final long MAX_STREAMS = STAMP_DEFAULTS.maxStreamsPerSession();
 
 	/** QUIC datagram receive and send queues, as the engine configures them. */
 	static final int DATAGRAM_QUEUE = 1024;
