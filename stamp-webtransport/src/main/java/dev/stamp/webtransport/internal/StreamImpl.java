@@ -129,12 +129,17 @@ public final class StreamImpl implements WebTransportStream {
 		}
 		if (this.inbound.hasRoom()) {
 			this.channel.read();
+			return;
 		}
-		else {
-			this.readPaused = true;
+		// Paused first, then checked again: a consumer that made room in between saw readPaused false and will not
+		// resume reading, so this thread does.
+		this.readPaused = true;
+		if (this.inbound.hasRoom()) {
+			this.readPaused = false;
+			this.channel.read();
 		}
-		if (logger.isTraceEnabled()) {
-			logger.trace("Stream {} read complete, {}", id(), this.readPaused ? "paused" : "reading on");
+		else if (logger.isTraceEnabled()) {
+			logger.trace("Stream {} paused reading: its consumer is behind", id());
 		}
 	}
 
@@ -267,7 +272,9 @@ public final class StreamImpl implements WebTransportStream {
 				this.channel.shutdownOutput(fin);
 			}
 			else {
-				last.addListener((f) -> this.channel.shutdownOutput(fin));
+				// As a task of its own: Netty 4.2.17 can keep a FIN in quiche unsent when shutdownOutput runs inside
+				// another stream callback.
+				last.addListener((f) -> this.channel.eventLoop().execute(() -> this.channel.shutdownOutput(fin)));
 			}
 		});
 		return fin;
