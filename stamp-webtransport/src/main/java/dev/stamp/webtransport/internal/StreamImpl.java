@@ -258,26 +258,36 @@ public final class StreamImpl implements WebTransportStream {
 	}
 
 	/**
-	 * Ends the sending side (FIN) after everything written so far was accepted by QUIC. Netty's
-	 * {@code shutdownOutput()} alone would send FIN at once and cut off writes still queued behind flow or
-	 * congestion control; an empty FIN frame written behind the data is not reliable either (Netty 4.2.17 may
-	 * treat the 0 bytes quiche reports for it as "not written yet" and never send it). So: wait for the last
-	 * write, then shut the output down.
+	 * Ends the sending side (FIN) after everything written so far was accepted by QUIC, and only while the stream has
+	 * send capacity. Netty's {@code shutdownOutput()} alone would send FIN at once and cut off writes still queued
+	 * behind flow or congestion control. An empty FIN that quiche refuses for lack of capacity (the last write may have
+	 * used it all) stays queued in Netty 4.2.17 and is never sent; and one issued from inside another stream callback
+	 * can be lost too. So: wait for the last write, then for capacity, then shut the output down in a task of its own.
 	 */
 	private ChannelFuture writeFin() {
 		ChannelPromise fin = this.channel.newPromise();
+		Runnable shutdown = () -> this.channel.eventLoop()
+			.execute(() -> whenWritable(() -> this.channel.shutdownOutput(fin)));
 		this.channel.eventLoop().execute(() -> {
 			ChannelFuture last = this.lastWrite;
 			if (last == null || last.isDone()) {
-				this.channel.shutdownOutput(fin);
+				shutdown.run();
 			}
 			else {
-				// As a task of its own: Netty 4.2.17 can keep a FIN in quiche unsent when shutdownOutput runs inside
-				// another stream callback.
-				last.addListener((f) -> this.channel.eventLoop().execute(() -> this.channel.shutdownOutput(fin)));
+				last.addListener((f) -> shutdown.run());
 			}
 		});
 		return fin;
+	}
+
+	/** Runs {@code action} on the event loop now if the stream can send (or is gone), else once it can again. */
+	private void whenWritable(Runnable action) {
+		if (this.channel.isWritable() || !this.channel.isActive()) {
+			action.run();
+		}
+		else {
+			this.writabilityWaiters.add(action);
+		}
 	}
 
 	private void completeWith(MonoSink<Void> sink, ChannelFuture future) {
