@@ -32,8 +32,6 @@ public final class QuicTransport {
 	 */
 	public static final int MAX_UDP_PAYLOAD_SIZE = 1500;
 
-	private static final int MAX_DATAGRAM_SIZE = MAX_UDP_PAYLOAD_SIZE;
-
 	/** Datagrams one receive call may return. */
 	private static final int DATAGRAMS_PER_READ = 16;
 
@@ -79,16 +77,16 @@ public final class QuicTransport {
 		Bootstrap bootstrap = new Bootstrap().group(group);
 		if (EPOLL) {
 			bootstrap.channel(EpollDatagramChannel.class)
-				.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM_SIZE)
+				.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_UDP_PAYLOAD_SIZE)
 				.option(ChannelOption.RCVBUF_ALLOCATOR,
-						new FixedRecvByteBufAllocator(MAX_DATAGRAM_SIZE * DATAGRAMS_PER_READ));
+						new FixedRecvByteBufAllocator(MAX_UDP_PAYLOAD_SIZE * DATAGRAMS_PER_READ));
 			if (sharedPort) {
 				bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
 			}
 		}
 		else {
 			bootstrap.channel(NioDatagramChannel.class)
-				.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM_SIZE));
+				.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_PAYLOAD_SIZE));
 		}
 		return bootstrap;
 	}

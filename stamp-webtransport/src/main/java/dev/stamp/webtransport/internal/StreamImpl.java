@@ -18,6 +18,8 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -33,6 +35,8 @@ import reactor.core.publisher.Sinks;
  * caller's bytes into a new buffer whose ownership passes to the channel.
  */
 public final class StreamImpl implements WebTransportStream {
+
+	private static final Logger logger = LoggerFactory.getLogger(StreamImpl.class);
 
 	/** Bytes buffered for the application before reading from QUIC pauses. */
 	static final int RECEIVE_WINDOW = 256 * 1024;
@@ -107,8 +111,6 @@ public final class StreamImpl implements WebTransportStream {
 	public boolean canSend() {
 		return isBidirectional() || isLocallyOpened();
 	}
-
-	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(StreamImpl.class);
 
 	// ---- called by StreamHandler on the event loop
 
