@@ -42,7 +42,10 @@ public interface WebTransportStream {
 	Flux<byte[]> receive();
 
 	/**
-	 * Writes every chunk of {@code data} respecting backpressure, then ends the stream (FIN).
+	 * Writes every chunk of {@code data} respecting backpressure, then ends the stream (FIN). The preferred way to
+	 * send: FIN goes out in the same frame as the last chunk when the publisher completes right after it (see
+	 * {@link #finish()} for why that matters). A chunk that no signal follows within the event-loop task it arrived
+	 * in is sent alone.
 	 * @return completes when all was written and FIN sent
 	 */
 	Mono<Void> send(Publisher<byte[]> data);
@@ -50,7 +53,12 @@ public interface WebTransportStream {
 	/** Writes one chunk without ending the stream. */
 	Mono<Void> write(byte[] data);
 
-	/** Ends the sending side (FIN). */
+	/**
+	 * Ends the sending side with a FIN of its own. Prefer {@link #send(Publisher)}, or closing the
+	 * {@link #outputStream()}, which carry FIN with the last bytes: the QUIC library does not retransmit a lost
+	 * packet whose only content was FIN once the bytes before it were acknowledged (cloudflare/quiche#2525), and the
+	 * peer then waits for the end of the stream.
+	 */
 	Mono<Void> finish();
 
 	/**
@@ -72,8 +80,10 @@ public interface WebTransportStream {
 	InputStream inputStream();
 
 	/**
-	 * A blocking view of the sending side: {@code write} waits while the stream is not writable, {@code close} sends
-	 * FIN. Not for event-loop threads.
+	 * A blocking view of the sending side: {@code write} waits while QUIC does not accept more, {@code close} sends
+	 * FIN. The last chunk written is held back briefly so that {@code close} can send it together with FIN: it goes
+	 * out with the next write, on {@code flush()}, when this thread waits to read from the same stream, or after
+	 * 20 ms at the latest. Call {@code flush()} when the peer must see the bytes at once. Not for event-loop threads.
 	 */
 	OutputStream outputStream();
 

@@ -132,6 +132,11 @@ public final class InboundQueue<T> {
 	}
 
 	/** Whether the queue ended and every item was consumed. */
+	/** Whether a consumer would have to wait: nothing queued and not finished. */
+	public synchronized boolean isAwaitingItems() {
+		return this.items.isEmpty() && !this.done;
+	}
+
 	public synchronized boolean isFinished() {
 		return this.done && this.items.isEmpty();
 	}

@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStream;
@@ -77,6 +81,48 @@ class StreamEchoTests extends EngineTestBase {
 			stream.send(Flux.just(payload)).block(TIMEOUT);
 			assertThat(echoed.block(TIMEOUT)).isEqualTo(payload);
 		}
+	}
+
+	@Test
+	void blockingRequestResponseNeedsNoFlush() throws Exception {
+		// The reply's bytes are held back for a FIN that may follow, but not while the handler waits for the peer.
+		this.endpoints = TestEndpoints.start(SessionAcceptor.ofBlocking((session) -> {
+			WebTransportStream stream = session.acceptBidiStream(Duration.ofSeconds(30));
+			try (InputStream in = stream.inputStream(); OutputStream out = stream.outputStream()) {
+				byte[] request;
+				while ((request = in.readNBytes(4)).length == 4) {
+					out.write(new String(request).toUpperCase().getBytes());
+				}
+			}
+		}));
+		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/ask")).block(TIMEOUT);
+		WebTransportStream stream = session.openBidiStream().block(TIMEOUT);
+		BlockingQueue<byte[]> replies = new LinkedBlockingQueue<>();
+		stream.receive().subscribe(replies::add);
+		for (String word : new String[] { "ping", "pong", "done" }) {
+			stream.write(word.getBytes()).block(TIMEOUT);
+			byte[] reply = replies.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(reply).isNotNull();
+			assertThat(new String(reply)).isEqualTo(word.toUpperCase());
+		}
+		stream.finish().block(TIMEOUT);
+	}
+
+	@Test
+	void blockingWriteIsSentWithoutFlushWhenTheWriterGoesQuiet() throws Exception {
+		CountDownLatch received = new CountDownLatch(1);
+		this.endpoints = TestEndpoints.start(SessionAcceptor.ofBlocking((session) -> {
+			WebTransportStream stream = session.openUniStream().block(Duration.ofSeconds(30));
+			try (OutputStream out = stream.outputStream()) {
+				out.write("hello".getBytes());
+				// Neither flush nor close until the client has the bytes: the auto-flush must send them.
+				received.await(30, TimeUnit.SECONDS);
+			}
+		}));
+		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/quiet")).block(TIMEOUT);
+		WebTransportStream stream = session.acceptUniStream(TIMEOUT);
+		byte[] first = stream.receive().doOnNext((chunk) -> received.countDown()).blockFirst(TIMEOUT);
+		assertThat(new String(first)).isEqualTo("hello");
 	}
 
 	@Test
