@@ -75,6 +75,20 @@ public final class ConnectionState {
 		this.limits = limits;
 		this.stats = stats;
 		this.refusalLogs = refusalLogs;
+		QuicSendNudge.keepNudging(channel, this::carriesStreams);
+	}
+
+	/** Whether data may be on its way: a CONNECT in progress, a stream waiting for its session, or a session stream. */
+	private boolean carriesStreams() {
+		if (!this.connectsInProgress.isEmpty() || !this.pendingStreams.isEmpty()) {
+			return true;
+		}
+		for (SessionImpl session : this.sessions.values()) {
+			if (session.hasStreams()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** A shared map of refusal logs, one per reason, for all connections of an endpoint. */

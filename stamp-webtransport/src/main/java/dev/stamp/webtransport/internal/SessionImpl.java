@@ -221,6 +221,11 @@ public final class SessionImpl implements WebTransportSession {
 		impl.channel().eventLoop().execute(() -> impl.abort(WebTransportErrorCodes.SESSION_GONE));
 	}
 
+	/** Whether any stream of this session is open; event loop only. */
+	boolean hasStreams() {
+		return !this.streams.isEmpty();
+	}
+
 	void streamClosed(StreamImpl stream) {
 		if (this.streams.remove(stream) && !stream.isLocallyOpened()) {
 			this.peerStreams--;
