@@ -1,5 +1,6 @@
 package dev.stamp.boot;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -208,6 +209,13 @@ public class StampProperties {
 		private boolean addressValidation;
 
 		/**
+		 * Directory for a qlog trace of every QUIC connection (JSON-SEQ, readable with qvis): packets, frames, losses
+		 * and congestion state. For diagnosing interoperability and loss; costs CPU and disk per connection. Unset
+		 * (the default) writes no traces.
+		 */
+		private Path qlogDirectory;
+
+		/**
 		 * Origins allowed to open a session, for example {@code https://example.com}; others are answered 403. Empty
 		 * allows every origin, including clients that send none.
 		 */
@@ -271,6 +279,14 @@ public class StampProperties {
 
 		public void setAddressValidation(boolean addressValidation) {
 			this.addressValidation = addressValidation;
+		}
+
+		public Path getQlogDirectory() {
+			return this.qlogDirectory;
+		}
+
+		public void setQlogDirectory(Path qlogDirectory) {
+			this.qlogDirectory = qlogDirectory;
 		}
 
 		public void setMaxDatagramSize(DataSize maxDatagramSize) {

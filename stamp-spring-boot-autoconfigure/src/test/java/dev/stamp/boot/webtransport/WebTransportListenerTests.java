@@ -4,12 +4,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -78,6 +82,18 @@ class WebTransportListenerTests {
 				assertThat(engine).containsEntry("eventLoops", 2);
 				assertThat((Map<String, Long>) engine.get("addressValidation")).containsEntry("tokensAccepted", 1L);
 			});
+	}
+
+	@Test
+	void qlogDirectoryReceivesATracePerConnection(@TempDir Path traces) {
+		this.runner.withPropertyValues("stamp.webtransport.qlog-directory=" + traces).run((context) -> {
+			try (WebTransportClient client = client(context)) {
+				client.connect(url(context, "/echo")).block(TIMEOUT).close(0, "traced").block(TIMEOUT);
+			}
+			try (Stream<Path> files = Files.list(traces)) {
+				assertThat(files.filter((file) -> file.toString().endsWith(".qlog"))).hasSize(1);
+			}
+		});
 	}
 
 	@Test

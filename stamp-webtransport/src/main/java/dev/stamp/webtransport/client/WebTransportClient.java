@@ -2,6 +2,7 @@ package dev.stamp.webtransport.client;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,6 +149,7 @@ public final class WebTransportClient implements AutoCloseable {
 		try {
 			QuicChannel quic = QuicChannel.newBootstrap(udp)
 				.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicTransport.segmentedAllocator())
+				.option(QuicChannelOption.QLOG, QuicTransport.qlog(this.config.qlogDirectory, "client"))
 				.handler(new ChannelInitializer<QuicChannel>() {
 					@Override
 					protected void initChannel(QuicChannel channel) {
@@ -213,6 +215,8 @@ public final class WebTransportClient implements AutoCloseable {
 
 		private int threads = 1;
 
+		private Path qlogDirectory;
+
 		private Builder() {
 		}
 
@@ -254,6 +258,15 @@ public final class WebTransportClient implements AutoCloseable {
 		/** Event-loop threads of the client (connections are spread over them). */
 		public Builder threads(int threads) {
 			this.threads = threads;
+			return this;
+		}
+
+		/**
+		 * Writes a qlog trace of every connection into this directory (see
+		 * {@code WebTransportServerConfig.Builder#qlogDirectory}). Default {@code null}: none.
+		 */
+		public Builder qlogDirectory(Path qlogDirectory) {
+			this.qlogDirectory = qlogDirectory;
 			return this;
 		}
 

@@ -1,5 +1,9 @@
 package dev.stamp.webtransport.internal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.ThreadFactory;
 
 import io.netty.bootstrap.Bootstrap;
@@ -15,6 +19,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.EpollQuicUtils;
+import io.netty.handler.codec.quic.QLogConfiguration;
 import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -94,6 +99,23 @@ public final class QuicTransport {
 	/** Sends several QUIC packets per system call where the kernel supports it; {@code NONE} elsewhere. */
 	public static SegmentedDatagramPacketAllocator segmentedAllocator() {
 		return EPOLL ? EpollQuicUtils.newSegmentedAllocator(SEGMENTS_PER_WRITE) : SegmentedDatagramPacketAllocator.NONE;
+	}
+
+	/**
+	 * A qlog trace per connection in {@code directory} (created if missing), or {@code null} for none. Each file is
+	 * named after the connection id.
+	 */
+	public static QLogConfiguration qlog(Path directory, String title) {
+		if (directory == null) {
+			return null;
+		}
+		try {
+			Files.createDirectories(directory);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create the qlog directory " + directory, ex);
+		}
+		return new QLogConfiguration(directory.toString(), title, title + " (Stamp WebTransport)");
 	}
 
 	/** Event loops a server uses when configured with 0: one per core where sockets can share a port. */

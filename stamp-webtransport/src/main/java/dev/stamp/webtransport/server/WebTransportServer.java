@@ -41,6 +41,7 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicCodecDispatcher;
 import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
+import io.netty.handler.codec.quic.QLogConfiguration;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
@@ -165,6 +166,10 @@ public final class WebTransportServer implements AutoCloseable {
 			.datagram(1024, 1024)
 			.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicTransport.segmentedAllocator())
 			.handler(new ConnectionInitializer());
+		QLogConfiguration qlog = QuicTransport.qlog(this.config.qlogDirectory(), "server");
+		if (qlog != null) {
+			codec.option(QuicChannelOption.QLOG, qlog);
+		}
 		if (this.config.addressValidation()) {
 			this.addressValidation = new AddressValidationTokens();
 			codec.tokenHandler(this.addressValidation);

@@ -1,5 +1,6 @@
 package dev.stamp.webtransport.server;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -62,6 +63,8 @@ public final class WebTransportServerConfig {
 
 	private final boolean addressValidation;
 
+	private final Path qlogDirectory;
+
 	private WebTransportServerConfig(Builder builder) {
 		this.host = builder.host;
 		this.port = builder.port;
@@ -91,6 +94,7 @@ public final class WebTransportServerConfig {
 		}
 		this.eventLoopThreads = builder.eventLoopThreads;
 		this.addressValidation = builder.addressValidation;
+		this.qlogDirectory = builder.qlogDirectory;
 	}
 
 	private static int positive(String name, int value) {
@@ -186,6 +190,11 @@ public final class WebTransportServerConfig {
 		return this.addressValidation;
 	}
 
+	/** Where each connection's qlog trace is written, or {@code null} for none. */
+	public Path qlogDirectory() {
+		return this.qlogDirectory;
+	}
+
 	public EngineLimits engineLimits() {
 		return new EngineLimits(this.maxStreamsPerSession, this.maxPendingStreams, this.maxPendingBytes,
 				this.maxPendingDatagrams, this.pendingTimeout, this.datagramQueueSize, this.maxDatagramPayloadSize);
@@ -241,6 +250,8 @@ public final class WebTransportServerConfig {
 		private int eventLoopThreads;
 
 		private boolean addressValidation;
+
+		private Path qlogDirectory;
 
 		private Builder(SessionAcceptor acceptor) {
 			this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
@@ -368,6 +379,16 @@ public final class WebTransportServerConfig {
 		 */
 		public Builder addressValidation(boolean addressValidation) {
 			this.addressValidation = addressValidation;
+			return this;
+		}
+
+		/**
+		 * Writes a qlog trace (quiche's JSON-SEQ, readable with qvis) of every connection into this directory,
+		 * created if missing: every packet and frame sent and received, losses and congestion state. For diagnosing
+		 * interoperability and loss; costs CPU and disk per connection. Default {@code null}: no traces.
+		 */
+		public Builder qlogDirectory(Path qlogDirectory) {
+			this.qlogDirectory = qlogDirectory;
 			return this;
 		}
 

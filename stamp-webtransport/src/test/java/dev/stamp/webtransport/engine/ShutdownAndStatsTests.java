@@ -1,19 +1,24 @@
 package dev.stamp.webtransport.engine;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.stamp.webtransport.SessionCloseInfo;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStats;
 import dev.stamp.webtransport.WebTransportStream;
+import dev.stamp.webtransport.client.WebTransportClient;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.TestEndpoints;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,6 +91,29 @@ class ShutdownAndStatsTests extends EngineTestBase {
 		WebTransportStats clientStats = this.endpoints.client.statistics();
 		assertThat(clientStats.outgoingStreams()).isEqualTo(1);
 		assertThat(clientStats.activeSessions()).isEqualTo(1);
+	}
+
+	@Test
+	void qlogTracesOfBothEndsGoToTheConfiguredDirectories(@TempDir Path traces) throws Exception {
+		Path serverTraces = traces.resolve("server");
+		Path clientTraces = traces.resolve("client");
+		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho),
+				(config) -> config.qlogDirectory(serverTraces));
+		try (WebTransportClient client = WebTransportClient.builder()
+			.trustCertificateHash(this.endpoints.server.developmentCertificate().sha256())
+			.qlogDirectory(clientTraces)
+			.build()) {
+			WebTransportSession session = client.connect(this.endpoints.url("/echo")).block(Duration.ofSeconds(10));
+			session.close(0, "traced").block(Duration.ofSeconds(10));
+		}
+		for (Path directory : List.of(serverTraces, clientTraces)) {
+			try (Stream<Path> files = Files.list(directory)) {
+				List<Path> qlogs = files.filter((file) -> file.toString().endsWith(".qlog")).toList();
+				assertThat(qlogs).as("qlog files in %s", directory).hasSize(1);
+				assertThat(Files.readString(qlogs.get(0))).contains("\"qlog_format\":\"JSON-SEQ\"")
+					.contains("transport:packet_received");
+			}
+		}
 	}
 
 }
