@@ -44,8 +44,8 @@ public interface WebTransportStream {
 	/**
 	 * Writes every chunk of {@code data} respecting backpressure, then ends the stream (FIN). The preferred way to
 	 * send: FIN goes out in the same frame as the last chunk when the publisher completes right after it (see
-	 * {@link #finish()} for why that matters). A chunk that no signal follows within the event-loop task it arrived
-	 * in is sent alone.
+	 * {@link #finish()} for why that matters). A chunk that no signal follows within the event-loop task (or the
+	 * batch of received packets) it arrived in is sent alone.
 	 * @return completes when all was written and FIN sent
 	 */
 	Mono<Void> send(Publisher<byte[]> data);

@@ -22,6 +22,7 @@ import dev.stamp.webtransport.internal.EngineLimits;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
 import dev.stamp.webtransport.internal.QuicTransport;
+import dev.stamp.webtransport.internal.ReceiveBatch;
 import dev.stamp.webtransport.tls.CertificateHashTrustManager;
 import dev.stamp.webtransport.tls.EndpointTrustManager;
 import io.netty.channel.Channel;
@@ -135,7 +136,11 @@ public final class WebTransportClient implements AutoCloseable {
 			.build();
 		Channel udp;
 		try {
-			udp = QuicTransport.newBootstrap(this.group, false).handler(codec).bind(0).sync().channel();
+			udp = QuicTransport.newBootstrap(this.group, false)
+				.handler(ReceiveBatch.inFrontOf(codec))
+				.bind(0)
+				.sync()
+				.channel();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -32,9 +32,9 @@ import reactor.core.publisher.MonoSink;
  * never retransmits a lost frame that carried FIN alone (cloudflare/quiche#2525). The peer then has every byte and
  * waits for the end forever. A FIN that rides on data is retransmitted with that data. So both front ends hold the
  * most recent chunk back until they know whether the end follows it: {@link ChunkSender} until the publisher's
- * next signal, at most until the current event-loop task ends; {@link BlockingOutput} until the next write, a flush,
- * the close, a blocking read of the same stream, or {@link #AUTO_FLUSH_DELAY}. Only an end that comes alone, after
- * all data went out, is sent as an empty FIN.
+ * next signal, at most until the current receive batch (see {@link ReceiveBatch}) or event-loop task ends;
+ * {@link BlockingOutput} until the next write, a flush, the close, a blocking read of the same stream, or
+ * {@link #AUTO_FLUSH_DELAY}. Only an end that comes alone, after all data went out, is sent as an empty FIN.
  */
 final class StreamWriter {
 
@@ -433,9 +433,9 @@ final class StreamWriter {
 	/**
 	 * Writes a publisher's chunks with backpressure and ends the stream, FIN attached to the last chunk. It asks for
 	 * one chunk ahead; a chunk is written once the next signal shows it is not the last, or at the end of the
-	 * event-loop task it arrived in. All state lives on the event loop: signals from other threads are queued to it
-	 * in order, and the publisher is subscribed from it, so a synchronous publisher's last chunk and completion
-	 * arrive within one task.
+	 * receive batch or event-loop task it arrived in. All state lives on the event loop: signals from other threads
+	 * are queued to it in order, and the publisher is subscribed from it, so a synchronous publisher's last chunk and
+	 * its completion arrive within one task.
 	 */
 	final class ChunkSender extends BaseSubscriber<byte[]> {
 
@@ -513,7 +513,9 @@ final class StreamWriter {
 			if (this.held != null && !this.flushScheduled && !this.done) {
 				this.flushScheduled = true;
 				try {
-					StreamWriter.this.channel.eventLoop().execute(this::flushHeld);
+					// At the end of the receive batch rather than in a task of its own: the chunk then leaves
+					// with the packets the batch causes, and a FIN read in the same batch still joins it.
+					ReceiveBatch.atEnd(StreamWriter.this.channel.eventLoop(), this::flushHeld);
 				}
 				catch (RejectedExecutionException ex) {
 					// The event loop is shutting down and the stream with it; the write would fail anyway.
@@ -522,7 +524,7 @@ final class StreamWriter {
 			}
 		}
 
-		/** The end of the task the held chunk arrived in: no signal followed, so it goes out alone. */
+		/** The end of the batch or task the held chunk arrived in: no signal followed, so it goes out alone. */
 		private void flushHeld() {
 			this.flushScheduled = false;
 			if (this.held != null && !this.done && !isDisposed()) {

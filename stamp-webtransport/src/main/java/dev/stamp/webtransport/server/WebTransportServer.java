@@ -22,6 +22,7 @@ import dev.stamp.webtransport.internal.DatagramHandler;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
 import dev.stamp.webtransport.internal.QuicTransport;
+import dev.stamp.webtransport.internal.ReceiveBatch;
 import dev.stamp.webtransport.internal.SessionImpl;
 import dev.stamp.webtransport.internal.StreamTypeDispatch;
 import dev.stamp.webtransport.protocol.WebTransportSettings;
@@ -186,7 +187,7 @@ public final class WebTransportServer implements AutoCloseable {
 		List<Channel> channels = new ArrayList<>(sockets);
 		if (sockets == 1) {
 			channels.add(QuicTransport.newBootstrap(this.group, false)
-				.handler(codec.build())
+				.handler(ReceiveBatch.inFrontOf(codec.build()))
 				.bind(this.config.host(), this.config.port())
 				.sync()
 				.channel());
@@ -196,6 +197,7 @@ public final class WebTransportServer implements AutoCloseable {
 			@Override
 			protected void initChannel(Channel channel, int localConnectionIdLength,
 					QuicConnectionIdGenerator idGenerator) {
+				ReceiveBatch.addTo(channel);
 				channel.pipeline()
 					.addLast(codec.clone()
 						.localConnectionIdLength(localConnectionIdLength)
