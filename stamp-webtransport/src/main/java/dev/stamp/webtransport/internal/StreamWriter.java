@@ -246,6 +246,9 @@ final class StreamWriter {
 		/** An auto-flush task is scheduled; guarded by {@link #monitor}. */
 		private boolean autoFlushScheduled;
 
+		/** The stream closed: nothing may be held any more; guarded by {@link #monitor}. */
+		private boolean discarded;
+
 		/** Written by failed sends, from the event loop. */
 		private volatile Throwable failure;
 
@@ -276,6 +279,10 @@ final class StreamWriter {
 					throw ex;
 				}
 				synchronized (this.monitor) {
+					if (this.discarded) {
+						chunk.release();
+						throw new WebTransportStreamException("Stream " + id() + " can no longer send", -1);
+					}
 					// The earlier chunk has a successor, so it is not the last: out it goes, in order with any
 					// auto-flush, which also takes the held chunk under this monitor.
 					if (this.held != null) {
@@ -313,6 +320,7 @@ final class StreamWriter {
 		/** Releases the held chunk of a stream that closed. */
 		void discardHeld() {
 			synchronized (this.monitor) {
+				this.discarded = true;
 				if (this.held != null) {
 					this.held.release();
 					this.held = null;
