@@ -64,6 +64,8 @@ public final class ConnectionState {
 
 	private ScheduledFuture<?> sweeper;
 
+	private final QuicSendNudge.Nudger nudger;
+
 	private volatile Dialect peerDialect = Dialect.UNKNOWN;
 
 	private volatile int maxDatagramFrameSize;
@@ -75,7 +77,12 @@ public final class ConnectionState {
 		this.limits = limits;
 		this.stats = stats;
 		this.refusalLogs = refusalLogs;
-		QuicSendNudge.keepNudging(channel, this::carriesStreams);
+		this.nudger = QuicSendNudge.forConnection(channel, this::carriesStreams);
+	}
+
+	/** A session opened a stream, or sends a capsule: data may be on its way. Event loop only. */
+	void trafficExpected() {
+		this.nudger.wake();
 	}
 
 	/** Whether data may be on its way: a CONNECT in progress, a stream waiting for its session, or a session stream. */
@@ -163,6 +170,7 @@ public final class ConnectionState {
 	/** A bidirectional stream turned out to be an HTTP/3 request (a CONNECT, maybe). */
 	public void requestStreamOpened(long streamId) {
 		this.connectsInProgress.add(streamId);
+		this.nudger.wake();
 		this.highestRequestStreamId = Math.max(this.highestRequestStreamId, streamId);
 	}
 
@@ -240,6 +248,7 @@ public final class ConnectionState {
 		PendingStreamHandler pending = new PendingStreamHandler(this, stream, sessionId,
 				System.nanoTime() + this.limits.pendingTimeout().toNanos());
 		this.pendingStreams.add(pending);
+		this.nudger.wake();
 		stream.pipeline().addLast(pending);
 		scheduleSweep();
 	}

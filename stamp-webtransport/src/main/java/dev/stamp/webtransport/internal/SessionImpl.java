@@ -195,6 +195,7 @@ public final class SessionImpl implements WebTransportSession {
 		this.peerStreams++;
 		StreamImpl stream = new StreamImpl(channel, this);
 		this.streams.add(stream);
+		this.connection.trafficExpected();
 		channel.pipeline().addLast(new StreamHandler(stream));
 		this.connection.stats().incomingStream();
 		if (stream.isBidirectional()) {
@@ -326,6 +327,7 @@ public final class SessionImpl implements WebTransportSession {
 			return;
 		}
 		this.closed = true;
+		this.connection.trafficExpected();
 		if (this.connectStream.isActive() && !this.connectStream.isOutputShutdown()) {
 			ChannelFuture ended;
 			if (sendCapsule) {
@@ -412,6 +414,7 @@ public final class SessionImpl implements WebTransportSession {
 				return;
 			}
 			this.streams.add(stream);
+			this.connection.trafficExpected();
 			this.connection.stats().outgoingStream();
 			long signal = (type == QuicStreamType.BIDIRECTIONAL) ? StreamTypes.BIDI_SIGNAL : StreamTypes.UNI_STREAM_TYPE;
 			ByteBuf header = stream.channel().alloc().directBuffer(16);
@@ -483,6 +486,7 @@ public final class SessionImpl implements WebTransportSession {
 				return;
 			}
 			markDraining();
+			this.connection.trafficExpected();
 			ByteBuf capsule = CapsuleCodec.encode(this.connectStream.alloc(), new Capsule.Drain());
 			// The DATA frame takes ownership of the capsule buffer.
 			ChannelFuture written = this.connectStream.writeAndFlush(new DefaultHttp3DataFrame(capsule));
