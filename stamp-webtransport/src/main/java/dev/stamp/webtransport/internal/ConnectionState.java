@@ -80,8 +80,8 @@ public final class ConnectionState {
 		this.nudger = QuicSendNudge.forConnection(channel, this::carriesStreams);
 	}
 
-	/** A session opened a stream, or sends a capsule: data may be on its way. Event loop only. */
-	void trafficExpected() {
+	/** A stream opened, or a capsule goes out: data may be on its way. Event loop only. */
+	public void trafficExpected() {
 		this.nudger.wake();
 	}
 

@@ -50,11 +50,11 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		// 0x41 (a two-byte varint: 0x40 0x41), then a two-byte varint session id (0x4000 = 0), every byte in its own
 		// write, then the payload in pieces.
 		RawStream raw = RawStream.open(connection.quicChannel(), QuicStreamType.BIDIRECTIONAL);
-		raw.write(0x40).write(0x41).write(0x40).write(0x00).write("hello ".getBytes()).write("interception".getBytes()).fin();
+		raw.write(0x40).write(0x41).write(0x40).write(0x00).write("hello ".getBytes()).writeAndFin("interception".getBytes());
 		assertThat(new String(raw.result().get(30, TimeUnit.SECONDS))).isEqualTo("hello interception");
 		// the same in one write, with the 1-byte session id
 		RawStream oneWrite = RawStream.open(connection.quicChannel(), QuicStreamType.BIDIRECTIONAL);
-		oneWrite.write(new byte[] { 0x40, 0x41, 0x00, 'o', 'k' }).fin();
+		oneWrite.writeAndFin(new byte[] { 0x40, 0x41, 0x00, 'o', 'k' });
 		assertThat(new String(oneWrite.result().get(30, TimeUnit.SECONDS))).isEqualTo("ok");
 		assertThat(this.endpoints.server.statistics().rejectedSessions()).isZero();
 	}
@@ -70,9 +70,9 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		opening.subscribe();
 		awaitPendingAdmission();
 		RawStream early = RawStream.open(connection.quicChannel(), QuicStreamType.BIDIRECTIONAL);
-		early.write(new byte[] { 0x40, 0x41, 0x00, 'e', 'a', 'r', 'l', 'y' }).fin();
+		early.writeAndFin(new byte[] { 0x40, 0x41, 0x00, 'e', 'a', 'r', 'l', 'y' });
 		RawStream earlyUni = RawStream.open(connection.quicChannel(), QuicStreamType.UNIDIRECTIONAL);
-		earlyUni.write(new byte[] { 0x40, 0x54, 0x00, 'u', 'n', 'i' }).fin();
+		earlyUni.writeAndFin(new byte[] { 0x40, 0x54, 0x00, 'u', 'n', 'i' });
 		connection.quicChannel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] { 0x00, 'd', 'g' })).sync();
 		Thread.sleep(200); // let them arrive while the session is undecided
 		decision.complete(SessionDecision.accept((session) -> Mono.when(echo(session),
@@ -102,14 +102,13 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		for (int i = 0; i < streams.length; i++) {
 			streams[i] = RawStream.open(connection.quicChannel(), QuicStreamType.BIDIRECTIONAL);
 			streams[i].write(new byte[] { 0x40, 0x41, 0x00 });
-			streams[i].writeAsync(payload);
+			streams[i].writeAsyncAndFin(payload);
 		}
 		Thread.sleep(300);
 		assertThat(this.endpoints.server.statistics().refusals(EngineStats.PENDING_STREAM_OVERFLOW)).isZero();
 		decision.complete(SessionDecision.accept(ProtocolRobustnessTests::echo));
 		opening.block(TIMEOUT);
 		for (RawStream stream : streams) {
-			stream.fin();
 			byte[] echoed = stream.result().get(30, TimeUnit.SECONDS);
 			assertThat(echoed).hasSameSizeAs(payload);
 			assertThat(java.util.Arrays.equals(echoed, payload)).as("echo byte for byte").isTrue();
@@ -165,9 +164,9 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		WebTransportClientConnection connection = connection();
 		WebTransportSession session = connection.openSession("/s").block(TIMEOUT);
 		RawStream bidi = RawStream.open(connection.quicChannel(), QuicStreamType.BIDIRECTIONAL);
-		bidi.write(0x40, 0x41, 0x80, 0x00).fin(); // 4-byte session id cut after 2 bytes
+		bidi.writeAndFin(0x40, 0x41, 0x80, 0x00); // 4-byte session id cut after 2 bytes
 		RawStream uni = RawStream.open(connection.quicChannel(), QuicStreamType.UNIDIRECTIONAL);
-		uni.write(0x40, 0x54, 0xc0, 0x00).fin(); // 8-byte session id cut after 1 byte
+		uni.writeAndFin(0x40, 0x54, 0xc0, 0x00); // 8-byte session id cut after 1 byte
 		awaitRefusals(EngineStats.MALFORMED_STREAM_HEADER, 2);
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> bidi.result().get(30, TimeUnit.SECONDS));
 		assertEchoStillWorks(session);
@@ -179,7 +178,7 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		WebTransportClientConnection connection = connection();
 		WebTransportSession session = connection.openSession("/s").block(TIMEOUT);
 		RawStream grease = RawStream.open(connection.quicChannel(), QuicStreamType.UNIDIRECTIONAL);
-		grease.write(0x21, 1, 2, 3).fin(); // reserved (grease) stream type 0x21
+		grease.writeAndFin(0x21, 1, 2, 3); // reserved (grease) stream type 0x21
 		RawStream other = RawStream.open(connection.quicChannel(), QuicStreamType.UNIDIRECTIONAL);
 		other.write(0x7f, 0xff, 9, 9); // type 0x3fff
 		awaitRefusals(EngineStats.UNKNOWN_STREAM_TYPE, 2);
@@ -194,7 +193,7 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		new Random(7).nextBytes(garbage);
 		garbage[0] = 0x21; // not 0x41: goes to the HTTP/3 codec as a (reserved) frame type
 		RawStream raw = RawStream.open(victim.quicChannel(), QuicStreamType.BIDIRECTIONAL);
-		raw.write(garbage).fin();
+		raw.writeAndFin(garbage);
 		assertThatExceptionOfType(Exception.class).isThrownBy(() -> raw.result().get(30, TimeUnit.SECONDS));
 		WebTransportSession healthy = this.endpoints.client.connect(this.endpoints.url("/echo")).block(TIMEOUT);
 		assertEchoStillWorks(healthy);

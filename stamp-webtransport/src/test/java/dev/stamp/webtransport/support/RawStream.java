@@ -4,11 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.stamp.webtransport.internal.ConnectionState;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamResetException;
@@ -27,8 +30,6 @@ public final class RawStream extends ChannelInboundHandlerAdapter {
 
 	private QuicStreamChannel channel;
 
-	private io.netty.channel.ChannelFuture lastWrite;
-
 	public static RawStream open(QuicChannel connection, QuicStreamType type) throws Exception {
 		RawStream raw = new RawStream();
 		QuicStreamChannel channel = connection.createStream(type, raw).get(5, TimeUnit.SECONDS);
@@ -44,32 +45,50 @@ public final class RawStream extends ChannelInboundHandlerAdapter {
 	}
 
 	public RawStream write(int... bytes) {
-		ByteBuf buf = Unpooled.buffer(bytes.length);
-		for (int b : bytes) {
-			buf.writeByte(b);
-		}
-		this.channel.writeAndFlush(buf).syncUninterruptibly();
-		return this;
+		return write(toBytes(bytes));
 	}
 
 	public RawStream write(byte[] bytes) {
-		this.channel.writeAndFlush(Unpooled.wrappedBuffer(bytes)).syncUninterruptibly();
+		send(Unpooled.wrappedBuffer(bytes)).syncUninterruptibly();
 		return this;
 	}
 
-	/** Writes without waiting for QUIC to take the bytes: for more than the peer's flow-control window. */
-	public RawStream writeAsync(byte[] bytes) {
-		this.lastWrite = this.channel.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+	/**
+	 * Writes the last bytes with FIN in the same frame. Not FIN alone: quiche does not retransmit a lost packet whose
+	 * only content was FIN (cloudflare/quiche#2525), which would stall a test on a lossy moment of the loopback.
+	 */
+	public RawStream writeAndFin(int... bytes) {
+		return writeAndFin(toBytes(bytes));
+	}
+
+	public RawStream writeAndFin(byte[] bytes) {
+		send(new DefaultQuicStreamFrame(Unpooled.wrappedBuffer(bytes), true)).syncUninterruptibly();
 		return this;
 	}
 
-	public RawStream fin() {
-		// Nothing may be queued that shutdownOutput could cut off: the writes before were synced, or are awaited here.
-		if (this.lastWrite != null) {
-			this.lastWrite.syncUninterruptibly();
+	/**
+	 * Like {@link #writeAndFin(byte[])}, without waiting for QUIC to take the bytes: for more than the peer's
+	 * flow-control window.
+	 */
+	public RawStream writeAsyncAndFin(byte[] bytes) {
+		send(new DefaultQuicStreamFrame(Unpooled.wrappedBuffer(bytes), true));
+		return this;
+	}
+
+	private io.netty.channel.ChannelFuture send(Object message) {
+		// This raw stream is not a session stream: tell the connection that data is on its way, so that it keeps
+		// sending what quiche has ready (see QuicSendNudge).
+		QuicChannel connection = this.channel.parent();
+		connection.eventLoop().execute(() -> ConnectionState.of(connection).trafficExpected());
+		return this.channel.writeAndFlush(message);
+	}
+
+	private static byte[] toBytes(int... bytes) {
+		byte[] result = new byte[bytes.length];
+		for (int i = 0; i < bytes.length; i++) {
+			result[i] = (byte) bytes[i];
 		}
-		this.channel.shutdownOutput().syncUninterruptibly();
-		return this;
+		return result;
 	}
 
 	/** Completes with all bytes at FIN, or fails with the reset (a {@link QuicStreamResetException}). */
