@@ -13,7 +13,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
@@ -24,17 +24,18 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.ReferenceCountUtil;
 
+import dev.stamp.webtransport.internal.QuicTransport;
 import dev.stamp.webtransport.tls.CertificateHashTrustManager;
 
 /**
  * {@link EchoClient} on raw Netty QUIC, for the raw QUIC echo ({@link RawQuicServer}). Built like Stamp's
  * WebTransport client, so that the client side differs as little as possible between the peers: one UDP channel and
- * codec per connection on a shared group of event loops, the same UDP transport ({@link Transports}), flow-control
- * windows and datagram queues, the server certificate pinned by its hash.
+ * codec per connection on a shared group of event loops, the engine's own UDP transport ({@code QuicTransport}), the
+ * same flow-control windows and datagram queues, the server certificate pinned by its hash.
  */
 final class RawQuicEchoClient implements EchoClient {
 
-	private final MultiThreadIoEventLoopGroup group;
+	private final EventLoopGroup group;
 
 	private final QuicSslContext ssl;
 
@@ -45,7 +46,7 @@ final class RawQuicEchoClient implements EchoClient {
 	private final Duration timeout;
 
 	RawQuicEchoClient(int port, byte[] certificateSha256, int threads, Duration idleTimeout, Duration timeout) {
-		this.group = Transports.group("raw-quic-client", threads);
+		this.group = QuicTransport.newGroup(threads, "raw-quic-client");
 		this.ssl = QuicSslContextBuilder.forClient()
 			.trustManager(new CertificateHashTrustManager(List.of(certificateSha256)))
 			.applicationProtocols(RawQuicServer.ALPN)
@@ -57,10 +58,10 @@ final class RawQuicEchoClient implements EchoClient {
 
 	@Override
 	public Session open() throws Exception {
-		Channel udp = Transports.datagramBootstrap(this.group, false)
+		Channel udp = QuicTransport.newBootstrap(this.group, false)
 			.handler(new QuicClientCodecBuilder().sslContext(this.ssl)
 				.maxIdleTimeout(this.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
-				.maxRecvUdpPayloadSize(Transports.MAX_UDP_PAYLOAD_SIZE)
+				.maxRecvUdpPayloadSize(QuicTransport.MAX_UDP_PAYLOAD_SIZE)
 				.initialMaxData(RawQuicServer.CONNECTION_WINDOW)
 				.initialMaxStreamDataBidirectionalLocal(RawQuicServer.STREAM_WINDOW)
 				.initialMaxStreamDataBidirectionalRemote(RawQuicServer.STREAM_WINDOW)
@@ -75,7 +76,7 @@ final class RawQuicEchoClient implements EchoClient {
 		DatagramReceiver datagrams = new DatagramReceiver();
 		try {
 			QuicChannel quic = QuicChannel.newBootstrap(udp)
-				.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, Transports.quicSegmentedAllocator())
+				.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicTransport.segmentedAllocator())
 				.handler(datagrams)
 				.remoteAddress(this.address)
 				.connect()

@@ -16,7 +16,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicCodecDispatcher;
@@ -30,6 +30,7 @@ import io.netty.util.ReferenceCountUtil;
 
 import reactor.core.publisher.Mono;
 
+import dev.stamp.webtransport.internal.QuicTransport;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.server.WebTransportServerConfig;
 import dev.stamp.webtransport.tls.DevelopmentCertificate;
@@ -41,9 +42,9 @@ import dev.stamp.webtransport.tls.DevelopmentCertificate;
  * <p>
  * It uses the transport knobs of Stamp's WebTransport engine, so that the difference to it is HTTP/3 and the engine:
  * on epoll, one {@code SO_REUSEPORT} UDP socket per core, each on its own event loop with its own codec behind a
- * {@link QuicCodecDispatcher} (as the engine does), recvmmsg and GSO ({@link Transports}); else one NIO socket. Same
- * flow-control windows and datagram queues as the engine's defaults, no Retry, the same kind of development
- * certificate (ALPN {@value #ALPN}).
+ * {@link QuicCodecDispatcher} (as the engine does), recvmmsg and GSO (the engine's own {@code QuicTransport}); else
+ * one NIO socket. Same flow-control windows and datagram queues as the engine's defaults, no Retry, the same kind
+ * of development certificate (ALPN {@value #ALPN}).
  */
 final class RawQuicServer implements AutoCloseable {
 
@@ -74,7 +75,7 @@ final class RawQuicServer implements AutoCloseable {
 
 	private final List<Channel> sockets = new ArrayList<>();
 
-	private MultiThreadIoEventLoopGroup group;
+	private EventLoopGroup group;
 
 	RawQuicServer(Duration idleTimeout) {
 		this.idleTimeout = idleTimeout;
@@ -82,14 +83,14 @@ final class RawQuicServer implements AutoCloseable {
 
 	/** Binds 127.0.0.1 on a free port. */
 	int start() throws InterruptedException {
-		int sockets = Transports.epoll() ? Runtime.getRuntime().availableProcessors() : 1;
-		this.group = Transports.group("raw-quic", sockets);
+		int sockets = QuicTransport.defaultServerThreads();
+		this.group = QuicTransport.newGroup(sockets, "raw-quic");
 		QuicSslContext ssl = QuicSslContextBuilder.forServer(this.certificate.keyManagerFactory(), null)
 			.applicationProtocols(ALPN)
 			.build();
 		QuicServerCodecBuilder codec = new QuicServerCodecBuilder().sslContext(ssl)
 			.maxIdleTimeout(this.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
-			.maxRecvUdpPayloadSize(Transports.MAX_UDP_PAYLOAD_SIZE)
+			.maxRecvUdpPayloadSize(QuicTransport.MAX_UDP_PAYLOAD_SIZE)
 			.initialMaxData(CONNECTION_WINDOW)
 			.initialMaxStreamDataBidirectionalLocal(STREAM_WINDOW)
 			.initialMaxStreamDataBidirectionalRemote(STREAM_WINDOW)
@@ -102,7 +103,7 @@ final class RawQuicServer implements AutoCloseable {
 			.handler(new ConnectionHandler())
 			.streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
 			.streamHandler(new StreamInitializer())
-			.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, Transports.quicSegmentedAllocator());
+			.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicTransport.segmentedAllocator());
 		// With several sockets, the dispatcher gives each its own codec and writes the socket's index into the
 		// connection ids, so that a packet the kernel hands to another socket still reaches its connection.
 		ChannelHandler handler = (sockets == 1) ? codec.build() : new QuicCodecDispatcher() {
@@ -117,7 +118,7 @@ final class RawQuicServer implements AutoCloseable {
 			}
 		};
 		// The group hands each socket the next of its event loops: one socket per loop.
-		Bootstrap bootstrap = Transports.datagramBootstrap(this.group, sockets > 1).handler(handler);
+		Bootstrap bootstrap = QuicTransport.newBootstrap(this.group, sockets > 1).handler(handler);
 		int port = 0;
 		for (int i = 0; i < sockets; i++) {
 			Channel socket = bootstrap.bind(LoadGenerator.HOST, port).sync().channel();

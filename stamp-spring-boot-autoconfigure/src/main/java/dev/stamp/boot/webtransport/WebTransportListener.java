@@ -14,7 +14,6 @@ import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.AbstractStampListener;
 import dev.stamp.boot.listener.ListenerContext;
-import dev.stamp.boot.listener.ListenerPorts;
 import dev.stamp.boot.middleware.OriginPolicy;
 import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.routing.PathRouter;
