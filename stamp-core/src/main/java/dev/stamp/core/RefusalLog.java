@@ -1,7 +1,5 @@
 package dev.stamp.core;
 
-import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +15,7 @@ public final class RefusalLog {
 	private static final Logger logger = LoggerFactory.getLogger(RefusalLog.class);
 
 	/** How long without a refusal ends a burst. */
-	static final long QUIET_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
+	static final long QUIET_PERIOD_NANOS = BurstGate.QUIET_PERIOD_NANOS;
 
 	private final String owner;
 
@@ -27,11 +25,7 @@ public final class RefusalLog {
 
 	private final long limit;
 
-	private long lastRefusalNanos;
-
-	private long suppressed;
-
-	private boolean anyRefusal;
+	private final BurstGate gate = new BurstGate();
 
 	/**
 	 * @param owner who refuses, for example {@code "tcp listener"}
@@ -51,25 +45,21 @@ public final class RefusalLog {
 		refused(source, System.nanoTime());
 	}
 
-	synchronized void refused(Object source, long nowNanos) {
-		boolean newBurst = !this.anyRefusal || nowNanos - this.lastRefusalNanos > QUIET_PERIOD_NANOS;
-		this.lastRefusalNanos = nowNanos;
-		this.anyRefusal = true;
-		if (!newBurst) {
-			this.suppressed++;
+	void refused(Object source, long nowNanos) {
+		long previousBurst = this.gate.enter(nowNanos);
+		if (previousBurst == BurstGate.SUPPRESSED) {
 			return;
 		}
-		if (this.suppressed > 0) {
-			logger.warn("{} refused {} more {}(s) in its previous burst", this.owner, this.suppressed, this.what);
-			this.suppressed = 0;
+		if (previousBurst > 0) {
+			logger.warn("{} refused {} more {}(s) in its previous burst", this.owner, previousBurst, this.what);
 		}
 		logger.warn("{} refused a {} from {}: {} ({}) reached; further refusals in this burst are counted, not logged",
 				this.owner, this.what, source, this.limitName, this.limit);
 	}
 
 	/** Refusals counted but not logged since the current burst began. */
-	synchronized long suppressedInCurrentBurst() {
-		return this.suppressed;
+	long suppressedInCurrentBurst() {
+		return this.gate.suppressedInCurrentBurst();
 	}
 
 }

@@ -82,7 +82,7 @@ public class StampEndpoint {
 	private static ListenerDescriptor describe(StampListener listener) {
 		List<String> routes = listener.routes().stream().map(StampEndpoint::describe).toList();
 		return new ListenerDescriptor(listener.isRunning(), listener.host(), listener.isRunning() ? listener.port() : null,
-				listener.isSecure(), routes, listener.stats(), listener.details());
+				listener.isSecure(), routes, listener.stats(), listener.peerErrors().counts(), listener.details());
 	}
 
 	private static String describe(RouteMethod route) {
@@ -117,10 +117,11 @@ public class StampEndpoint {
 	 * @param tls whether it serves TLS
 	 * @param routes its routes
 	 * @param connections its connection counters
+	 * @param peerErrors errors its peers caused since start, by kind (malformed input, protocol violations, timeouts)
 	 * @param details protocol-specific state, such as WebTransport sessions and streams
 	 */
 	public record ListenerDescriptor(boolean running, String host, Integer port, boolean tls, List<String> routes,
-			ConnectionStats connections, Map<String, Object> details) {
+			ConnectionStats connections, Map<String, Long> peerErrors, Map<String, Object> details) {
 	}
 
 }

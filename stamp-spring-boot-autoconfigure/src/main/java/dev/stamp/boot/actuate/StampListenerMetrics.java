@@ -50,6 +50,11 @@ public class StampListenerMetrics implements MeterBinder {
 				.description("Connections refused because max-connections was reached")
 				.baseUnit("connections")
 				.register(registry);
+			FunctionCounter.builder("stamp.peer.errors", listener, (l) -> l.peerErrors().total())
+				.tags(tags)
+				.description("Errors peers caused: malformed input, protocol violations, stalled clients")
+				.baseUnit("errors")
+				.register(registry);
 			for (String counter : listener.counters().keySet()) {
 				String name = "stamp." + counter;
 				if (counter.endsWith(".active")) {

@@ -16,6 +16,7 @@ import dev.stamp.boot.middleware.MiddlewareDecision;
 import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.routing.RouteMethod;
 import dev.stamp.boot.routing.StampRoutes;
+import dev.stamp.core.PeerErrors;
 
 /**
  * The lifecycle every Stamp listener shares, whatever carries its protocol: start only when there is something to
@@ -34,6 +35,8 @@ public abstract class AbstractStampListener implements StampListener {
 
 	private final StampRoutes routes;
 
+	private final PeerErrors peerErrors;
+
 	private volatile int boundPort = -1;
 
 	private volatile boolean stopping;
@@ -50,6 +53,7 @@ public abstract class AbstractStampListener implements StampListener {
 		this.properties = properties;
 		this.routes = routes;
 		this.context = context;
+		this.peerErrors = new PeerErrors("Stamp " + protocol.id() + " listener");
 	}
 
 	/**
@@ -220,6 +224,11 @@ public abstract class AbstractStampListener implements StampListener {
 	@Override
 	public int port() {
 		return this.boundPort;
+	}
+
+	@Override
+	public PeerErrors peerErrors() {
+		return this.peerErrors;
 	}
 
 	protected ListenerContext context() {

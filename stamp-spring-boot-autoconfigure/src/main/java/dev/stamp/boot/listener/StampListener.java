@@ -8,6 +8,7 @@ import org.springframework.context.SmartLifecycle;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.routing.RouteMethod;
 import dev.stamp.core.ConnectionStats;
+import dev.stamp.core.PeerErrors;
 
 /**
  * A Stamp listener of any protocol, as health, metrics and the {@code stamp} actuator endpoint see it. Listeners are
@@ -37,6 +38,12 @@ public interface StampListener extends SmartLifecycle {
 
 	/** Connection counters. */
 	ConnectionStats stats();
+
+	/**
+	 * Errors peers caused on this listener (malformed input, protocol violations, stalled clients), counted by kind
+	 * and logged once per burst; the same instance for the listener's whole life.
+	 */
+	PeerErrors peerErrors();
 
 	/**
 	 * Counters of the protocol itself beyond connections, for example WebTransport's {@code sessions.active} or
