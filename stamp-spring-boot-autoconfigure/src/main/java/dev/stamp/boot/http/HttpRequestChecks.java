@@ -23,6 +23,11 @@ import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
  * What makes a request head unacceptable beyond what Netty's decoder already rejects (RFC 9112): message framing
  * other than one final {@code chunked} coding, a missing or repeated {@code Host}, a {@code Host} that contradicts an
  * absolute-form target. Also names the decoder's own failures, so that every refusal is counted by a fixed kind.
+ * <p>
+ * Netty 4.2 itself refuses {@code Content-Length} together with {@code Transfer-Encoding}, a {@code chunked} that is
+ * not the last coding, {@code Transfer-Encoding} in HTTP/1.0, repeated or malformed lengths, malformed chunks, control
+ * bytes, whitespace before a colon and bare CR or LF ({@code HttpDecoderConfig} defaults: strict line parsing, RFC 9112
+ * transfer encoding, no duplicate lengths).
  */
 final class HttpRequestChecks {
 
@@ -55,10 +60,6 @@ final class HttpRequestChecks {
 			// RFC 9112 6.3: the length of a body whose final coding is not chunked cannot be known; Netty would read
 			// it as empty and the body as the next request.
 			return Violation.badRequest("bad-transfer-encoding", "Unsupported Transfer-Encoding");
-		}
-		if (!transferEncodings.isEmpty() && headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-			return Violation.badRequest("content-length-with-transfer-encoding",
-					"Content-Length not allowed with Transfer-Encoding");
 		}
 		List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
 		if (hosts.size() > 1) {

@@ -45,6 +45,8 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 
 	private static final HttpResponseStatus REQUEST_TIMEOUT = HttpResponseStatus.REQUEST_TIMEOUT;
 
+	private static final int SWITCHING_PROTOCOLS = 101;
+
 	/** How long input is still read (and dropped) after the answer, before the connection closes. */
 	private static final long LINGER_MILLIS = 2_000;
 
@@ -231,6 +233,15 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
 		boolean informational = msg instanceof HttpResponse response
 				&& response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+		if (informational && ((HttpResponse) msg).status().code() == SWITCHING_PROTOCOLS) {
+			// What follows is no longer HTTP/1.1 (a WebSocket, say): no more requests to guard or deadlines to keep.
+			ctx.write(msg, promise);
+			if (this.deadlines != null) {
+				ctx.pipeline().remove(this.deadlines);
+			}
+			ctx.pipeline().remove(this);
+			return;
+		}
 		if (!informational) {
 			if (msg instanceof HttpResponse) {
 				this.responsesStarted++;
