@@ -68,6 +68,9 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 
 	private boolean refused;
 
+	/** Whether the output is shut down and the connection closes once the client has had time to read the answer. */
+	private boolean lingering;
+
 	/** The answer to the refused request, written once the responses owed before it are. */
 	private FullHttpResponse answer;
 
@@ -219,14 +222,39 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 	 * input is read and dropped until the client closes too, for a short while.
 	 */
 	private void closeGracefully() {
+		lingerThenClose(this.ctx.newPromise());
+	}
+
+	private void lingerThenClose(ChannelPromise promise) {
 		Channel channel = this.ctx.channel();
+		if (this.lingering) {
+			this.ctx.close(promise);
+			return;
+		}
+		this.lingering = true;
+		// What still arrives belongs to a request nobody will answer.
+		this.refused = true;
 		if (channel instanceof DuplexChannel duplex && channel.isActive() && channel.pipeline().get(SslHandler.class) == null) {
 			duplex.shutdownOutput();
-			this.ctx.executor().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+			this.ctx.executor().schedule(() -> this.ctx.close(promise), LINGER_MILLIS, TimeUnit.MILLISECONDS);
 		}
 		else {
-			channel.close();
+			this.ctx.close(promise);
 		}
+	}
+
+	/**
+	 * Reactor Netty closes a connection right after a response with {@code Connection: close}, even when it was sent
+	 * before the request's body was read (a 413, a route that ignores the body): that close lingers too, so the
+	 * client reads the answer instead of a reset.
+	 */
+	@Override
+	public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+		if (!this.lingering && this.inBody && this.responsesFinished == this.requestsPassed) {
+			lingerThenClose(promise);
+			return;
+		}
+		ctx.close(promise);
 	}
 
 	@Override
