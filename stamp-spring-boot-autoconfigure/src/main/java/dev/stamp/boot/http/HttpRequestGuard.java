@@ -234,7 +234,8 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 		this.lingering = true;
 		// What still arrives belongs to a request nobody will answer.
 		this.refused = true;
-		if (channel instanceof DuplexChannel duplex && channel.isActive() && channel.pipeline().get(SslHandler.class) == null) {
+		boolean plainSocket = channel.pipeline().get(SslHandler.class) == null;
+		if (channel instanceof DuplexChannel duplex && channel.isActive() && plainSocket) {
 			duplex.shutdownOutput();
 			this.ctx.executor().schedule(() -> this.ctx.close(promise), LINGER_MILLIS, TimeUnit.MILLISECONDS);
 		}

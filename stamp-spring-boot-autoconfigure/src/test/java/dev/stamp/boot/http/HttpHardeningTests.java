@@ -49,70 +49,96 @@ class HttpHardeningTests {
 	static Stream<Arguments> hostileRequests() {
 		return Stream.of(
 				// RFC 9112 6.1: Content-Length with Transfer-Encoding is smuggling; reject.
-				refused("CL+TE", "content-length-with-transfer-encoding", "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-						+ "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
-				refused("TE+CL", "content-length-with-transfer-encoding", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-						+ "Content-Length: 5\r\n\r\n0\r\n\r\n" + SMUGGLED),
+				refused("CL+TE", "content-length-with-transfer-encoding",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+						+ "0\r\n\r\n" + SMUGGLED),
+				refused("TE+CL", "content-length-with-transfer-encoding",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"
+						+ "0\r\n\r\n" + SMUGGLED),
 				// RFC 9112 6.3: a final coding other than chunked leaves the length unknown.
-				refused("TE xchunked", "bad-transfer-encoding", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n"
+				refused("TE xchunked", "bad-transfer-encoding",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n" + SMUGGLED),
+				refused("TE chunked, gzip", "bad-transfer-encoding",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n"
 						+ SMUGGLED),
-				refused("TE chunked, gzip", "bad-transfer-encoding", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"
-						+ "0\r\n\r\n" + SMUGGLED),
-				refused("TE gzip, chunked (unsupported coding)", "bad-transfer-encoding", "POST /echo HTTP/1.1\r\nHost: x\r\n"
-						+ "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
-				refused("TE identity", "bad-transfer-encoding", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n"
+				refused("TE gzip, chunked (unsupported coding)", "bad-transfer-encoding",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"
 						+ SMUGGLED),
-				refused("TE gzip", "bad-transfer-encoding", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n" + SMUGGLED),
-				refused("TE chunked twice (RFC 9112 6.1)", "bad-transfer-encoding", "POST /echo HTTP/1.1\r\nHost: x\r\n"
-						+ "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
-				refused("TE folded over two lines (obs-fold, RFC 9112 5.2)", "bad-transfer-encoding", "POST /echo HTTP/1.1\r\nHost: x\r\n"
-						+ "Transfer-Encoding: x\r\n chunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
-				refused("TE in HTTP/1.0 (RFC 9112 6.1)", "bad-transfer-encoding", "POST /echo HTTP/1.0\r\nHost: x\r\n"
+				refused("TE identity", "bad-transfer-encoding",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n" + SMUGGLED),
+				refused("TE gzip", "bad-transfer-encoding",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n" + SMUGGLED),
+				refused("TE chunked twice (RFC 9112 6.1)", "bad-transfer-encoding",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
 						+ "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
+				refused("TE folded over two lines (obs-fold, RFC 9112 5.2)", "bad-transfer-encoding",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: x\r\n chunked\r\n\r\n0\r\n\r\n"
+						+ SMUGGLED),
+				refused("TE in HTTP/1.0 (RFC 9112 6.1)", "bad-transfer-encoding",
+						"POST /echo HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
 				// RFC 9110 8.6 / RFC 9112 6.3: one valid length or 400.
-				refused("CL twice, equal", "bad-content-length", "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-						+ "Content-Length: 5\r\n\r\nhello" + SMUGGLED),
-				refused("CL twice, different", "bad-content-length", "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-						+ "Content-Length: 0\r\n\r\nhello" + SMUGGLED),
-				refused("CL list", "bad-content-length", "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 0, 5\r\n\r\nhello" + SMUGGLED),
-				refused("CL not a number", "bad-content-length", "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: five\r\n\r\nhello"
+				refused("CL twice, equal", "bad-content-length",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello"
 						+ SMUGGLED),
-				refused("CL negative", "bad-content-length", "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\nhello" + SMUGGLED),
-				refused("CL with sign", "bad-content-length", "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello" + SMUGGLED),
-				refused("CL overflowing a long", "bad-content-length", "POST /echo HTTP/1.1\r\nHost: x\r\n"
-						+ "Content-Length: 99999999999999999999\r\n\r\nhello" + SMUGGLED),
+				refused("CL twice, different", "bad-content-length",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 0\r\n\r\nhello"
+						+ SMUGGLED),
+				refused("CL list", "bad-content-length",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 0, 5\r\n\r\nhello" + SMUGGLED),
+				refused("CL not a number", "bad-content-length",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: five\r\n\r\nhello" + SMUGGLED),
+				refused("CL negative", "bad-content-length",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\nhello" + SMUGGLED),
+				refused("CL with sign", "bad-content-length",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello" + SMUGGLED),
+				refused("CL overflowing a long", "bad-content-length",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\nhello"
+						+ SMUGGLED),
 				// RFC 9112 7.1: chunk-size = 1*HEXDIG, then CRLF after the data.
-				refused("chunk size not hex", "bad-chunk", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-						+ "zz\r\nhello\r\n0\r\n\r\n" + SMUGGLED),
-				refused("chunk size overflowing", "bad-chunk", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+				refused("chunk size not hex", "bad-chunk",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n"
+						+ "\r\n" + SMUGGLED),
+				refused("chunk size overflowing", "bad-chunk",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
 						+ "fffffffffffffffffffff\r\nhello\r\n0\r\n\r\n" + SMUGGLED),
-				refused("chunk data without CRLF", "bad-chunk", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-						+ "5\r\nhelloXX0\r\n\r\n" + SMUGGLED),
-				refused("chunk extension with bare LF", "bad-chunk", "POST /echo HTTP/1.1\r\nHost: x\r\n"
-						+ "Transfer-Encoding: chunked\r\n\r\n5;ext\nhello\r\n0\r\n\r\n" + SMUGGLED),
-				// RFC 9110 5.5 / 5.1: no control bytes in field names or values.
-				refused("NUL in value", "malformed-request", "GET /about HTTP/1.1\r\nHost: x\r\nX-Bad: a\0b\r\n\r\n" + SMUGGLED),
-				refused("control byte in value", "malformed-request", "GET /about HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n" + SMUGGLED),
-				refused("NUL in name", "malformed-request", "GET /about HTTP/1.1\r\nHost: x\r\nX-B\0ad: a\r\n\r\n" + SMUGGLED),
-				refused("control byte in name", "malformed-request", "GET /about HTTP/1.1\r\nHost: x\r\nX-B\u0001ad: a\r\n\r\n" + SMUGGLED),
-				// RFC 9112 5.1: whitespace between name and colon MUST be rejected with 400.
-				refused("space before colon", "malformed-request", "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n"
-						+ "0\r\n\r\n" + SMUGGLED),
-				// RFC 9112 2.2: a server may accept bare LF; Stamp (Netty's strict line parsing) does not.
-				refused("bare LF line endings", "bad-line-ending", "GET /about HTTP/1.1\nHost: x\n\n" + SMUGGLED),
-				// RFC 9112 2.2: a bare CR MUST be rejected or replaced; it is rejected.
-				refused("bare CR in a header", "malformed-request", "GET /about HTTP/1.1\r\nHost: x\rX-Other: y\r\n\r\n" + SMUGGLED),
-				// RFC 9112 3.2: HTTP/1.1 needs exactly one Host.
-				refused("missing Host", "missing-host", "GET /about HTTP/1.1\r\n\r\n" + SMUGGLED),
-				refused("two Hosts", "bad-host", "GET /about HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n" + SMUGGLED),
-				refused("absolute-form with a different Host", "bad-host", "GET http://a.example/about HTTP/1.1\r\n"
-						+ "Host: b.example\r\n\r\n" + SMUGGLED),
-				refused("not HTTP at all", "malformed-request", "THIS IS NOT HTTP\r\n\r\n" + SMUGGLED),
-				// max-header-size (1 KB here).
-				answered("overlong request line", "414", "request-line-too-long", "GET /about?" + "q".repeat(2048) + " HTTP/1.1\r\nHost: x\r\n\r\n"
+				refused("chunk data without CRLF", "bad-chunk",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n"
 						+ SMUGGLED),
-				answered("overlong headers", "431", "headers-too-large", "GET /about HTTP/1.1\r\nHost: x\r\nX-Big: " + "h".repeat(2048)
-						+ "\r\n\r\n" + SMUGGLED));
+				refused("chunk extension with bare LF", "bad-chunk",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext\nhello\r\n0\r\n"
+						+ "\r\n" + SMUGGLED),
+				// RFC 9110 5.5 / 5.1: no control bytes in field names or values.
+				refused("NUL in value", "malformed-request",
+						"GET /about HTTP/1.1\r\nHost: x\r\nX-Bad: a\0b\r\n\r\n" + SMUGGLED),
+				refused("control byte in value", "malformed-request",
+						"GET /about HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n" + SMUGGLED),
+				refused("NUL in name", "malformed-request",
+						"GET /about HTTP/1.1\r\nHost: x\r\nX-B\0ad: a\r\n\r\n" + SMUGGLED),
+				refused("control byte in name", "malformed-request",
+						"GET /about HTTP/1.1\r\nHost: x\r\nX-B\u0001ad: a\r\n\r\n" + SMUGGLED),
+				// RFC 9112 5.1: whitespace between name and colon MUST be rejected with 400.
+				refused("space before colon", "malformed-request",
+						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
+				// RFC 9112 2.2: a server may accept bare LF; Stamp (Netty's strict line parsing) does not.
+				refused("bare LF line endings", "bad-line-ending",
+						"GET /about HTTP/1.1\nHost: x\n\n" + SMUGGLED),
+				// RFC 9112 2.2: a bare CR MUST be rejected or replaced; it is rejected.
+				refused("bare CR in a header", "malformed-request",
+						"GET /about HTTP/1.1\r\nHost: x\rX-Other: y\r\n\r\n" + SMUGGLED),
+				// RFC 9112 3.2: HTTP/1.1 needs exactly one Host.
+				refused("missing Host", "missing-host",
+						"GET /about HTTP/1.1\r\n\r\n" + SMUGGLED),
+				refused("two Hosts", "bad-host",
+						"GET /about HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n" + SMUGGLED),
+				refused("absolute-form with a different Host", "bad-host",
+						"GET http://a.example/about HTTP/1.1\r\nHost: b.example\r\n\r\n" + SMUGGLED),
+				refused("not HTTP at all", "malformed-request",
+						"THIS IS NOT HTTP\r\n\r\n" + SMUGGLED),
+				// max-header-size (1 KB here).
+				answered("overlong request line", "414", "request-line-too-long",
+						"GET /about?" + "q".repeat(2048) + " HTTP/1.1\r\nHost: x\r\n\r\n" + SMUGGLED),
+				answered("overlong headers", "431", "headers-too-large",
+						"GET /about HTTP/1.1\r\nHost: x\r\nX-Big: " + "h".repeat(2048) + "\r\n\r\n" + SMUGGLED));
 	}
 
 	private static Arguments refused(String name, String kind, String request) {
@@ -187,7 +213,8 @@ class HttpHardeningTests {
 		// RFC 9112 3.2.2: a server MUST accept the absolute form; the target's authority wins over Host.
 		this.runner.run((context) -> {
 			try (Socket socket = open(context)) {
-				write(socket, "GET http://api.example:8000/query?name=stamp&x=1 HTTP/1.1\r\nHost: api.example:8000\r\n\r\n");
+				write(socket, "GET http://api.example:8000/query?name=stamp&x=1 HTTP/1.1\r\n"
+						+ "Host: api.example:8000\r\n\r\n");
 				assertThat(HttpListenerTests.readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200")
 					.endsWith("/query name=stamp&x=1");
 				write(socket, "GET HTTP://api.example/about HTTP/1.1\r\nHost: api.example\r\n\r\n");
@@ -250,7 +277,8 @@ class HttpHardeningTests {
 					byte[] body = new byte[256 * 1024];
 					Thread sender = new Thread(() -> {
 						try {
-							write(socket, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n");
+							write(socket, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length
+									+ "\r\n\r\n");
 							socket.getOutputStream().write(body);
 						}
 						catch (IOException ex) {
