@@ -152,8 +152,36 @@ public class StampProperties {
 		/** Largest request line plus headers accepted; larger ones are answered 431 (or 414 for the URI). */
 		private DataSize maxHeaderSize = DataSize.ofKilobytes(8);
 
+		/**
+		 * Time a client has from the first byte of a request head to its end; slower ones are answered 408 and
+		 * closed. Zero for no limit.
+		 */
+		private Duration requestHeaderTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Time a client has from the end of a request head to the end of its body, however it trickles; slower ones
+		 * are answered 408 and closed. Zero for no limit.
+		 */
+		private Duration requestBodyTimeout = Duration.ofSeconds(30);
+
 		public Http() {
 			super(8000, Duration.ofSeconds(60));
+		}
+
+		public Duration getRequestHeaderTimeout() {
+			return this.requestHeaderTimeout;
+		}
+
+		public void setRequestHeaderTimeout(Duration requestHeaderTimeout) {
+			this.requestHeaderTimeout = requestHeaderTimeout;
+		}
+
+		public Duration getRequestBodyTimeout() {
+			return this.requestBodyTimeout;
+		}
+
+		public void setRequestBodyTimeout(Duration requestBodyTimeout) {
+			this.requestBodyTimeout = requestBodyTimeout;
 		}
 
 		public DataSize getMaxRequestSize() {

@@ -38,8 +38,9 @@ import dev.stamp.boot.routing.StampRoutes;
  * writes what it returns.
  * <p>
  * Status codes it produces on its own: 404 unknown path, 405 with {@code Allow} for a method not routed, 204 with
- * {@code Allow} for OPTIONS, 413 for a body over {@code max-request-size}, 400 for a malformed request, 500 (with a
- * fixed body, never a stack trace) when a handler throws, 503 over {@code max-connections} or during shutdown.
+ * {@code Allow} for OPTIONS, 413 for a body over {@code max-request-size}, 500 (with a fixed body, never a stack
+ * trace) when a handler throws, 503 over {@code max-connections} or during shutdown. Malformed and ambiguous requests
+ * (400, 408, 414, 431) are answered below, by {@link HttpRequestGuard}.
  */
 public class HttpListener extends ReactorNettyListener {
 
@@ -78,8 +79,12 @@ public class HttpListener extends ReactorNettyListener {
 	@Override
 	protected DisposableServer bind(SslContext sslContext) {
 		int maxHeaderSize = (int) this.properties.getMaxHeaderSize().toBytes();
+		HttpRequestLimits limits = new HttpRequestLimits(this.properties.getRequestHeaderTimeout(),
+				this.properties.getRequestBodyTimeout());
 		HttpServer server = configure(HttpServer.create())
 			.httpRequestDecoder((spec) -> spec.maxHeaderSize(maxHeaderSize).maxInitialLineLength(maxHeaderSize))
+			.doOnChannelInit((observer, channel, remoteAddress) -> HttpRequestGuard.install(channel.pipeline(), limits,
+					peerErrors()))
 			.handle(this::serve);
 		if (sslContext != null) {
 			server = server.secure((spec) -> spec.sslContext(sslContext));
@@ -141,17 +146,20 @@ public class HttpListener extends ReactorNettyListener {
 		long maxRequestSize = this.properties.getMaxRequestSize().toBytes();
 		if (contentLength(request.requestHeaders()) > maxRequestSize) {
 			// Refuse before reading: the body is never buffered, and the connection closes so it is never drained.
-			return PlainResponses.send(response, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Payload Too Large",
-					true);
+			return PlainResponses.contentTooLarge(response);
 		}
 		return readBody(request, channel, maxRequestSize)
+			.onErrorResume((error) -> isCutOff(channel, error), (error) -> {
+				// The guard refused the body (or the client left): nobody waits for an answer, the handler never runs.
+				this.logger.debug("Request body from " + channel.remoteAddress() + " cut off", error);
+				return Mono.empty();
+			})
 			.flatMap((body) -> invoke(handler, channel,
 					toRequest(request, method, uri, body, channel, match.pathParameters(), attributes))
 				.map(Optional::of)
 				.defaultIfEmpty(Optional.empty()))
 			.flatMap((result) -> write(response, method, handler.route(), result.orElse(null)))
-			.onErrorResume(BodyTooLargeException.class, (error) -> PlainResponses.send(response,
-					HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Payload Too Large", true))
+			.onErrorResume(BodyTooLargeException.class, (error) -> PlainResponses.contentTooLarge(response))
 			.onErrorResume(ReactorNettyListener::isOverload, (error) -> {
 				refusedForOverload(channel.remoteAddress());
 				return PlainResponses.overloaded(response);
@@ -181,6 +189,11 @@ public class HttpListener extends ReactorNettyListener {
 			.map(ByteArrayOutputStream::toByteArray)
 			.defaultIfEmpty(NO_BODY)
 			.doFinally((signal) -> channel.attr(AWAITING_BODY).set(null));
+	}
+
+	private static boolean isCutOff(Channel channel, Throwable error) {
+		return !(error instanceof BodyTooLargeException)
+				&& (HttpRequestGuard.hasAnswered(channel) || !channel.isActive());
 	}
 
 	/**

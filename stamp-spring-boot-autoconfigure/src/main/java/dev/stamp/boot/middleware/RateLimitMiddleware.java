@@ -72,7 +72,8 @@ public class RateLimitMiddleware implements StampMiddleware {
 		if (this.windows.size() >= this.maxTrackedClients && !this.windows.containsKey(client)) {
 			this.windows.values().removeIf((window) -> now - window.start >= this.windowNanos);
 			if (this.windows.size() >= this.maxTrackedClients) {
-				return MiddlewareDecision.reject(TOO_MANY_REQUESTS, "rate limiter is tracking too many clients");
+				return MiddlewareDecision.reject(TOO_MANY_REQUESTS, "rate limiter is tracking too many clients",
+						Duration.ofNanos(this.windowNanos));
 			}
 		}
 		Window window = this.windows.compute(client, (key, current) -> {
@@ -81,9 +82,12 @@ public class RateLimitMiddleware implements StampMiddleware {
 			}
 			return new Window(current.start, current.count + 1);
 		});
-		return (window.count <= this.maxRequests) ? MiddlewareDecision.proceed()
-				: MiddlewareDecision.reject(TOO_MANY_REQUESTS, "more than " + this.maxRequests + " requests in "
-						+ Duration.ofNanos(this.windowNanos));
+		if (window.count <= this.maxRequests) {
+			return MiddlewareDecision.proceed();
+		}
+		Duration untilWindowEnds = Duration.ofNanos(this.windowNanos - (now - window.start));
+		return MiddlewareDecision.reject(TOO_MANY_REQUESTS,
+				"more than " + this.maxRequests + " requests in " + Duration.ofNanos(this.windowNanos), untilWindowEnds);
 	}
 
 	@Override

@@ -63,6 +63,9 @@ class MiddlewareIntegrationTests {
 				HttpResponse<String> limited = http(context, null);
 				assertThat(limited.statusCode()).isEqualTo(429);
 				assertThat(limited.body()).isEqualTo("Too Many Requests\n");
+				assertThat(limited.headers().firstValue("Retry-After").map(Long::parseLong)).get()
+					.as("seconds until the window frees a slot")
+					.satisfies((seconds) -> assertThat(seconds).isBetween(1L, 60L));
 				int tcpPort = StampContextRunner.port(context, StampProtocol.TCP);
 				for (int i = 0; i < 2; i++) {
 					// Both connections count: TCP is limited per connection.

@@ -24,11 +24,14 @@ class RateLimitMiddlewareTests {
 		for (int i = 0; i < 3; i++) {
 			assertThat(this.limiter.decide(StampProtocol.HTTP, client).isRejected()).isFalse();
 		}
-		assertThat(this.limiter.decide(StampProtocol.HTTP, client).status()).isEqualTo(429);
+		this.now.addAndGet(Duration.ofMillis(2_500).toNanos());
+		MiddlewareDecision refused = this.limiter.decide(StampProtocol.HTTP, client);
+		assertThat(refused.status()).isEqualTo(429);
+		assertThat(refused.retryAfter()).as("until the window ends").isEqualTo(Duration.ofMillis(7_500));
 		assertThat(this.limiter.decide(StampProtocol.HTTP, InetAddress.getByName("10.0.0.2")).isRejected())
 			.as("other clients have their own window")
 			.isFalse();
-		this.now.addAndGet(Duration.ofSeconds(10).toNanos());
+		this.now.addAndGet(Duration.ofMillis(7_500).toNanos());
 		assertThat(this.limiter.decide(StampProtocol.HTTP, client).isRejected()).as("a new window").isFalse();
 	}
 
