@@ -58,7 +58,12 @@ class WebSocketHardeningTests {
 			int port = WebSocketListenerTests.port(context);
 			String response = RawWebSocketClient.exchange(port,
 					"GET /echo HTTP/1.1\r\n" + UPGRADE + KEY + "Sec-WebSocket-Version: 8\r\n\r\n");
+			// Netty would accept the drafts' versions 7 and 8
 			assertThat(response).startsWith("HTTP/1.1 426 ").containsIgnoringCase("Sec-WebSocket-Version: 13\r\n");
+			assertThat(RawWebSocketClient.exchange(port,
+					"GET /echo HTTP/1.1\r\n" + UPGRADE + KEY + "Sec-WebSocket-Version: 14\r\n\r\n"))
+				.startsWith("HTTP/1.1 426 ")
+				.containsIgnoringCase("Sec-WebSocket-Version: 13\r\n");
 			// The answers from before the RFC checks stay as they were
 			assertThat(RawWebSocketClient.exchange(port, RawWebSocketClient.upgradeRequest("/nowhere", "")))
 				.startsWith("HTTP/1.1 404 ");
@@ -71,7 +76,7 @@ class WebSocketHardeningTests {
 	void slowReaderGetsThe1013CloseFrameAfterWhatWasQueuedBeforeIt() {
 		StampContextRunner.create()
 			.withUserConfiguration(Routes.class)
-			.withPropertyValues("stamp.websocket.max-pending-outbound=256KB",
+			.withPropertyValues("stamp.websocket.max-pending-outbound=2MB",
 					"stamp.websocket.slow-reader-close-timeout=60s")
 			.run((context) -> {
 				Routes routes = context.getBean(Routes.class);
@@ -87,7 +92,7 @@ class WebSocketHardeningTests {
 					// Stalled for longer than the half second after which the connection used to be dropped, then
 					// reading again, slowly.
 					Thread.sleep(1000);
-					client.readSlowly(8 * 1024, 5);
+					client.readSlowly(16 * 1024, 2);
 					RawWebSocketClient.Frame close = client.awaitCloseFrame();
 					assertThat(close).as("close frame after the queued data").isNotNull();
 					assertThat(close.closeStatus()).isEqualTo(1013);
