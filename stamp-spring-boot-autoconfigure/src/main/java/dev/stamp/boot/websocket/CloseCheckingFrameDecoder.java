@@ -33,6 +33,9 @@ final class CloseCheckingFrameDecoder extends WebSocket13FrameDecoder {
 	 */
 	static void install(ChannelPipeline pipeline, int maxFramePayloadLength) {
 		ChannelHandlerContext installed = pipeline.context(WebSocketFrameDecoder.class);
+		if (installed == null) {
+			return;
+		}
 		// Reactor Netty's handshaker allows extensions; reserved bits are checked after any extension decoder.
 		WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
 			.expectMaskedFrames(true)

@@ -135,6 +135,7 @@ public class WebSocketListener extends ReactorNettyListener {
 		if (!this.origins.allows(request.requestHeaders().get(HttpHeaderNames.ORIGIN))) {
 			return PlainResponses.send(response, HttpResponseStatus.FORBIDDEN, "Origin not allowed", true);
 		}
+		EarlyDataGuard.install(channel.pipeline(), peerErrors());
 		return response.sendWebsocket(
 				(inbound, outbound) -> session(channel, match, path, attributes, inbound, outbound), this.spec);
 	}

@@ -87,15 +87,25 @@ final class RawWebSocketClient implements AutoCloseable {
 	 */
 	static RawWebSocketClient connectWithReceiveBuffer(int port, String path, int receiveBufferSize)
 			throws IOException {
-		return connect(open(port, receiveBufferSize), path, "");
+		return connect(open(port, receiveBufferSize), path, "", new byte[0]);
+	}
+
+	/** Opens a WebSocket sending {@code early} right behind the upgrade request, without waiting for the answer. */
+	static RawWebSocketClient connectSendingEarly(int port, String path, byte[] early) throws IOException {
+		return connect(open(port, 0), path, "", early);
 	}
 
 	private static RawWebSocketClient connect(int port, String path, String extraHeaders) throws IOException {
-		return connect(open(port, 0), path, extraHeaders);
+		return connect(open(port, 0), path, extraHeaders, new byte[0]);
 	}
 
-	private static RawWebSocketClient connect(Socket socket, String path, String extraHeaders) throws IOException {
-		socket.getOutputStream().write(upgradeRequest(path, extraHeaders).getBytes(StandardCharsets.US_ASCII));
+	private static RawWebSocketClient connect(Socket socket, String path, String extraHeaders, byte[] early)
+			throws IOException {
+		ByteArrayOutputStream request = new ByteArrayOutputStream();
+		request.writeBytes(upgradeRequest(path, extraHeaders).getBytes(StandardCharsets.US_ASCII));
+		request.writeBytes(early);
+		// One write, so that the server reads both at once
+		socket.getOutputStream().write(request.toByteArray());
 		String response = readHeaders(socket.getInputStream());
 		if (!response.startsWith("HTTP/1.1 101")) {
 			socket.close();

@@ -102,6 +102,25 @@ class WebSocketHardeningTests {
 			});
 	}
 
+	@Test
+	void frameSentBeforeTheHandshakeResponseFailsTheConnectionWith1002() {
+		StampContextRunner.create().withUserConfiguration(Routes.class).run((context) -> {
+			int port = WebSocketListenerTests.port(context);
+			// RFC 6455 4.1: the client must wait for the response. Without a guard, Netty hands these bytes on past
+			// the WebSocket decoder and Reactor Netty leaks them (the leak detector fails the test).
+			try (RawWebSocketClient client = RawWebSocketClient.connectSendingEarly(port, "/echo",
+					RawWebSocketClient.maskedFrame(true, 0, RawWebSocketClient.TEXT, "too early".getBytes()))) {
+				assertThat(client.awaitClose()).isEqualTo(1002);
+				assertThat(client.isEndOfStream()).isTrue();
+			}
+			assertThat(context.getBean(WebSocketListener.class).peerErrors().count("early-data")).isEqualTo(1);
+			try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
+				client.sendText("waited");
+				assertThat(client.readText()).isEqualTo("waited");
+			}
+		});
+	}
+
 	private static void assertRefused(int port, String request, int status, String reasonMentions)
 			throws Exception {
 		String response = RawWebSocketClient.exchange(port, request);
