@@ -58,6 +58,8 @@ final class RawWebSocketClient implements AutoCloseable {
 
 	private final Inflater inflater = new Inflater(true);
 
+	private boolean noContextTakeover;
+
 	private RawWebSocketClient(Socket socket, String handshakeResponse) throws IOException {
 		this.socket = socket;
 		this.handshakeResponse = handshakeResponse;
@@ -73,11 +75,20 @@ final class RawWebSocketClient implements AutoCloseable {
 
 	/** Opens a WebSocket offering {@code permessage-deflate}, failing unless the server accepts it. */
 	static RawWebSocketClient connectDeflating(int port, String path) throws IOException {
-		RawWebSocketClient client = connect(port, path, "Sec-WebSocket-Extensions: permessage-deflate\r\n");
+		return connectDeflating(port, path, "permessage-deflate");
+	}
+
+	/**
+	 * Opens a WebSocket offering {@code permessage-deflate} with the given parameters, failing unless the server
+	 * accepts it; with {@code client_no_context_takeover} the client compresses each message on its own.
+	 */
+	static RawWebSocketClient connectDeflating(int port, String path, String offer) throws IOException {
+		RawWebSocketClient client = connect(port, path, "Sec-WebSocket-Extensions: " + offer + "\r\n");
 		if (!client.handshakeResponse.toLowerCase().contains("permessage-deflate")) {
 			client.close();
 			throw new AssertionError("permessage-deflate not negotiated: " + client.handshakeResponse);
 		}
+		client.noContextTakeover = offer.contains("client_no_context_takeover");
 		return client;
 	}
 
@@ -202,6 +213,9 @@ final class RawWebSocketClient implements AutoCloseable {
 	}
 
 	byte[] deflate(byte[] message) {
+		if (this.noContextTakeover) {
+			this.deflater.reset();
+		}
 		this.deflater.setInput(message);
 		ByteArrayOutputStream compressed = new ByteArrayOutputStream();
 		byte[] buffer = new byte[8192];

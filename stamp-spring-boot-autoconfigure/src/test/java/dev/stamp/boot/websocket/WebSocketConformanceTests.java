@@ -3,6 +3,7 @@ package dev.stamp.boot.websocket;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -347,12 +348,44 @@ class WebSocketConformanceTests {
 					client.sendText("plain");
 					assertThat(client.readText()).isEqualTo("plain");
 				}
+				// 13.x (RFC 7692 7.1.1, 7.1.2.1): the client offers parameters and compresses every message on its
+				// own, which the server's inflater, keeping its context, must still follow
+				try (RawWebSocketClient client = RawWebSocketClient.connectDeflating(port, "/echo",
+						"permessage-deflate; client_no_context_takeover; client_max_window_bits")) {
+					for (int i = 0; i < 5; i++) {
+						byte[] text = utf8("the same text again and again, message " + i);
+						client.sendCompressed(TEXT, text);
+						assertEcho(client, TEXT, text, "13.x message " + i);
+					}
+				}
+				// 12.x (RFC 7692 7.2.1): a compressed message in fragments, RSV1 on the first only
+				try (RawWebSocketClient client = RawWebSocketClient.connectDeflating(port, "/echo")) {
+					byte[] text = utf8("fragmented and compressed ".repeat(200));
+					byte[] compressed = client.deflate(text);
+					int half = compressed.length / 2;
+					client.sendFrame(false, 4, TEXT, Arrays.copyOfRange(compressed, 0, half));
+					client.sendFrame(true, 0, CONTINUATION, Arrays.copyOfRange(compressed, half, compressed.length));
+					assertEcho(client, TEXT, text, "12.x fragmented");
+				}
+				// RFC 7692 8.1: compressed fragments each within the limit, joined over it
+				failsWith(context, "12.x joined too big", MESSAGE_TOO_BIG, (client) -> {
+					// Random bytes do not compress: each half inflates to about 40 KB
+					byte[] message = new byte[80 * 1024];
+					ThreadLocalRandom.current().nextBytes(message);
+					byte[] compressed = client.deflate(message);
+					int half = compressed.length / 2;
+					client.sendFrame(false, 4, BINARY, Arrays.copyOfRange(compressed, 0, half));
+					client.sendFrame(true, 0, CONTINUATION, Arrays.copyOfRange(compressed, half, compressed.length));
+				}, true);
 				// RFC 7692 8.1 (decompression bomb): a small frame inflating past max-message-size
 				failsWith(context, "12.x inflated too big", MESSAGE_TOO_BIG, (client) -> {
 					byte[] bomb = client.deflate(new byte[1024 * 1024]);
 					assertThat(bomb.length).isLessThan(2048);
 					client.sendFrame(true, 4, BINARY, bomb);
 				}, true);
+				// RFC 7692 6.2: compressed data that does not inflate (a reserved DEFLATE block type)
+				failsWith(context, "12.x corrupt", INVALID_PAYLOAD,
+						(client) -> client.sendFrame(true, 4, BINARY, bytes(0xff, 0xff, 0xff)), true);
 				// RFC 7692 6.1: RSV1 on a control frame, even with permessage-deflate negotiated
 				failsWith(context, "12.x rsv1 on ping", PROTOCOL_ERROR,
 						(client) -> client.sendFrame(true, 4, PING, utf8("ping")), true);
