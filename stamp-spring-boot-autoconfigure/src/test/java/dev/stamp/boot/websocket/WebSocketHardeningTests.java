@@ -64,6 +64,10 @@ class WebSocketHardeningTests {
 					"GET /echo HTTP/1.1\r\n" + UPGRADE + KEY + "Sec-WebSocket-Version: 14\r\n\r\n"))
 				.startsWith("HTTP/1.1 426 ")
 				.containsIgnoringCase("Sec-WebSocket-Version: 13\r\n");
+			// Firefox sends Connection: keep-alive, Upgrade
+			assertThat(RawWebSocketClient.exchange(port, "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+					+ "Upgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n" + VERSION + KEY + "\r\n"))
+				.startsWith("HTTP/1.1 101 ");
 			// The answers from before the RFC checks stay as they were
 			assertThat(RawWebSocketClient.exchange(port, RawWebSocketClient.upgradeRequest("/nowhere", "")))
 				.startsWith("HTTP/1.1 404 ");
