@@ -113,6 +113,19 @@ public class StampProperties {
 		 */
 		private DataSize maxPendingOutbound = DataSize.ofMegabytes(4);
 
+		/**
+		 * How long a client disconnected for reading too slowly has to take the data queued for it and the 1013
+		 * close frame after it; past this the connection is dropped without the close frame.
+		 */
+		private Duration slowReaderCloseTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Whether to offer the permessage-deflate extension (RFC 7692). Inflated frames and messages are held to
+		 * {@code max-message-size} like uncompressed ones: a frame inflating past it closes the connection with
+		 * 1009.
+		 */
+		private boolean compression;
+
 		public WebSocket() {
 			super(9000, Duration.ofMinutes(30));
 		}
@@ -139,6 +152,22 @@ public class StampProperties {
 
 		public void setMaxPendingOutbound(DataSize maxPendingOutbound) {
 			this.maxPendingOutbound = maxPendingOutbound;
+		}
+
+		public Duration getSlowReaderCloseTimeout() {
+			return this.slowReaderCloseTimeout;
+		}
+
+		public void setSlowReaderCloseTimeout(Duration slowReaderCloseTimeout) {
+			this.slowReaderCloseTimeout = slowReaderCloseTimeout;
+		}
+
+		public boolean isCompression() {
+			return this.compression;
+		}
+
+		public void setCompression(boolean compression) {
+			this.compression = compression;
 		}
 
 	}

@@ -1,11 +1,13 @@
 package dev.stamp.boot.websocket;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
@@ -13,10 +15,12 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.concurrent.ScheduledFuture;
 import reactor.netty.http.websocket.WebsocketOutbound;
+
+import dev.stamp.core.PeerErrors;
 
 /**
  * A {@link WebSocketConnection} on a Reactor Netty WebSocket: frames are written straight to the channel, from any
@@ -26,8 +30,6 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 final class NettyWebSocketConnection implements WebSocketConnection {
 
 	static final int STATUS_TRY_AGAIN_LATER = 1013;
-
-	private static final long SLOW_READER_CLOSE_DELAY_MILLIS = 500;
 
 	private static final AtomicLong ids = new AtomicLong();
 
@@ -45,20 +47,27 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 
 	private final long maxPendingOutbound;
 
+	private final Duration slowReaderCloseTimeout;
+
+	private final PeerErrors peerErrors;
+
 	private final AtomicLong pendingOutbound = new AtomicLong();
 
-	private volatile boolean overflowed;
+	private final AtomicBoolean overflowed = new AtomicBoolean();
 
 	private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
 	NettyWebSocketConnection(Channel channel, WebsocketOutbound outbound, WebSocketRoute route, String path,
-			List<String> pathParameters, long maxPendingOutbound) {
+			List<String> pathParameters, long maxPendingOutbound, Duration slowReaderCloseTimeout,
+			PeerErrors peerErrors) {
 		this.channel = channel;
 		this.outbound = outbound;
 		this.route = route;
 		this.path = path;
 		this.pathParameters = pathParameters;
 		this.maxPendingOutbound = maxPendingOutbound;
+		this.slowReaderCloseTimeout = slowReaderCloseTimeout;
+		this.peerErrors = peerErrors;
 	}
 
 	@Override
@@ -118,17 +127,21 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 	}
 
 	/**
-	 * A client that does not read cannot complete a closing handshake either: queue a 1013 close frame in case it
-	 * still gets through, and close the connection for sure shortly after.
+	 * The 1013 close frame waits behind everything already queued, so the connection may only end once the frame is
+	 * written, which Reactor Netty's {@code sendClose} does; a client that does not read at all is dropped when the
+	 * slow-reader close timeout ends.
 	 */
 	private void disconnectSlowReader() {
-		if (this.overflowed) {
+		if (!this.overflowed.compareAndSet(false, true)) {
 			return;
 		}
-		this.overflowed = true;
-		this.channel.writeAndFlush(new CloseWebSocketFrame(STATUS_TRY_AGAIN_LATER, "Reading too slowly"));
-		this.channel.eventLoop().schedule(() -> this.channel.close(), SLOW_READER_CLOSE_DELAY_MILLIS,
-				TimeUnit.MILLISECONDS);
+		this.peerErrors.record("slow-reader", this.channel.remoteAddress(),
+				"more than max-pending-outbound queued for it; closing with 1013");
+		ScheduledFuture<?> deadline = this.channel.eventLoop()
+			.schedule(() -> this.channel.close(), this.slowReaderCloseTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		this.channel.closeFuture().addListener((closed) -> deadline.cancel(false));
+		this.outbound.sendClose(STATUS_TRY_AGAIN_LATER, "Reading too slowly")
+			.subscribe(null, (error) -> this.channel.close());
 	}
 
 	@Override
@@ -150,7 +163,7 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 
 	@Override
 	public boolean isOpen() {
-		return this.channel.isActive() && !this.overflowed;
+		return this.channel.isActive() && !this.overflowed.get();
 	}
 
 	@Override

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.ssl.SslContext;
 import io.netty.buffer.ByteBufUtil;
@@ -38,8 +39,10 @@ import dev.stamp.boot.routing.StampRoutes;
 
 /**
  * The WebSocket listener: upgrades requests on routed paths and calls the route's handler once per message, in
- * order. Handshakes are answered 404 on unknown paths, 403 from origins not allowed, 426 without an upgrade, and 503
- * over {@code max-connections}. Oversized frames and messages close the connection with 1009.
+ * order. Handshakes are answered 404 on unknown paths, 403 from origins not allowed, 426 without an upgrade or with
+ * an unsupported version, 400 when malformed, and 503 over {@code max-connections}. Protocol violations fail the
+ * connection with 1002, text that is not UTF-8 with 1007, oversized frames and messages with 1009; each is counted
+ * in {@link #peerErrors()}. With {@code compression} the listener offers permessage-deflate.
  */
 public class WebSocketListener extends ReactorNettyListener {
 
@@ -51,7 +54,11 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	static final int STATUS_TRY_AGAIN_LATER = 1013;
 
+	private static final String UTF8_VALIDATOR = "stamp.wsUtf8Validator";
+
 	private final StampProperties.WebSocket properties;
+
+	private final WebsocketServerSpec spec;
 
 	private final PathRouter<WebSocketRoute> router = new PathRouter<>();
 
@@ -62,6 +69,17 @@ public class WebSocketListener extends ReactorNettyListener {
 		super(StampProtocol.WEBSOCKET, properties, routes, context);
 		this.properties = properties;
 		this.origins = new OriginPolicy(properties.getAllowedOrigins());
+		this.spec = websocketSpec(properties);
+	}
+
+	/** Inflated data is held to the same limit as plain data: Netty's inflater stops at {@code maxAllocation}. */
+	private static WebsocketServerSpec websocketSpec(StampProperties.WebSocket properties) {
+		int maxMessageSize = (int) properties.getMaxMessageSize().toBytes();
+		WebsocketServerSpec.Builder spec = WebsocketServerSpec.builder().maxFramePayloadLength(maxMessageSize);
+		if (properties.isCompression()) {
+			spec.compress(true).maxDecompressionBufferSize(maxMessageSize);
+		}
+		return spec.build();
 	}
 
 	@Override
@@ -108,24 +126,33 @@ public class WebSocketListener extends ReactorNettyListener {
 			return PlainResponses.send(response, HttpResponseStatus.UPGRADE_REQUIRED, "WebSocket upgrade required",
 					false);
 		}
+		WebSocketHandshakeCheck.Refusal refusal = WebSocketHandshakeCheck.check(request);
+		if (refusal != null) {
+			peerErrors().record("bad-handshake", channel.remoteAddress(),
+					refusal.reason() + "; answered " + refusal.status().code());
+			return refusal.send(response);
+		}
 		if (!this.origins.allows(request.requestHeaders().get(HttpHeaderNames.ORIGIN))) {
 			return PlainResponses.send(response, HttpResponseStatus.FORBIDDEN, "Origin not allowed", true);
 		}
-		WebsocketServerSpec spec = WebsocketServerSpec.builder()
-			.maxFramePayloadLength((int) this.properties.getMaxMessageSize().toBytes())
-			.build();
+		EarlyDataGuard.install(channel.pipeline(), peerErrors());
 		return response.sendWebsocket(
-				(inbound, outbound) -> session(channel, match, path, attributes, inbound, outbound), spec);
+				(inbound, outbound) -> session(channel, match, path, attributes, inbound, outbound), this.spec);
 	}
 
 	private Publisher<Void> session(Channel channel, PathRouter.Match<WebSocketRoute> match, String path,
 			Map<String, Object> attributes, WebsocketInbound inbound, WebsocketOutbound outbound) {
 		WebSocketRoute route = match.target();
 		NettyWebSocketConnection connection = new NettyWebSocketConnection(channel, outbound, route, path,
-				match.pathParameters(), this.properties.getMaxPendingOutbound().toBytes());
+				match.pathParameters(), this.properties.getMaxPendingOutbound().toBytes(),
+				this.properties.getSlowReaderCloseTimeout(), peerErrors());
 		connection.attributes().putAll(attributes);
 		route.join(connection);
 		int maxMessageSize = (int) this.properties.getMaxMessageSize().toBytes();
+		CloseCheckingFrameDecoder.install(channel.pipeline(), maxMessageSize);
+		// Before the aggregator: fragments are checked one by one, and after the inflater, if one was negotiated.
+		inbound.withConnection((netty) -> netty.addHandlerLast(UTF8_VALIDATOR, new Utf8FrameValidator(true))
+			.addHandlerLast(WebSocketFrameGuard.NAME, new WebSocketFrameGuard(peerErrors())));
 		return inbound.aggregateFrames(maxMessageSize)
 			.receiveFrames()
 			.filter((frame) -> frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)
@@ -143,8 +170,11 @@ public class WebSocketListener extends ReactorNettyListener {
 				return outbound.sendClose(STATUS_INTERNAL_ERROR, "Internal error").then();
 			}), 1)
 			.then()
-			.onErrorResume(TooLongFrameException.class,
-					(error) -> outbound.sendClose(STATUS_MESSAGE_TOO_BIG, "Message too big").then())
+			.onErrorResume(TooLongFrameException.class, (error) -> {
+				peerErrors().record("message-too-big", channel.remoteAddress(),
+						"joined message over max-message-size; closing with 1009");
+				return outbound.sendClose(STATUS_MESSAGE_TOO_BIG, "Message too big").then();
+			})
 			.doFinally((signal) -> route.leave(connection));
 	}
 

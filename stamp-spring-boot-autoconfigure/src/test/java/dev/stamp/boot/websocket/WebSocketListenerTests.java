@@ -173,7 +173,8 @@ class WebSocketListenerTests {
 	void clientThatStopsReadingIsDisconnectedWith1013InsteadOfGrowingMemory() {
 		StampContextRunner.create()
 			.withUserConfiguration(Routes.class)
-			.withPropertyValues("stamp.websocket.max-pending-outbound=256KB")
+			.withPropertyValues("stamp.websocket.max-pending-outbound=256KB",
+					"stamp.websocket.slow-reader-close-timeout=1s")
 			.run((context) -> {
 				// A raw socket that completes the handshake and then never reads: the server's socket buffer fills,
 				// then the pending bytes reach the limit.
