@@ -126,6 +126,12 @@ public class StampProperties {
 		 */
 		private boolean compression;
 
+		/**
+		 * Longest time a client may take to send its opening handshake request, from its first byte to its last;
+		 * a client that trickles it is answered 408 and closed. Zero disables the deadline.
+		 */
+		private Duration handshakeTimeout = Duration.ofSeconds(10);
+
 		public WebSocket() {
 			super(9000, Duration.ofMinutes(30));
 		}
@@ -168,6 +174,14 @@ public class StampProperties {
 
 		public void setCompression(boolean compression) {
 			this.compression = compression;
+		}
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
 		}
 
 	}

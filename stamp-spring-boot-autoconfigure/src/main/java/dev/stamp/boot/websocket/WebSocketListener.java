@@ -28,6 +28,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.http.HttpRequestGuard;
+import dev.stamp.boot.http.HttpRequestLimits;
 import dev.stamp.boot.http.PlainResponses;
 import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.middleware.OriginPolicy;
@@ -91,7 +93,13 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	@Override
 	protected DisposableServer bind(SslContext sslContext) {
-		HttpServer server = configure(HttpServer.create()).handle(this::handshake);
+		// The opening handshake is an HTTP/1.1 request: the HTTP listener's request checks and deadline apply to it.
+		HttpRequestLimits limits = new HttpRequestLimits(this.properties.getHandshakeTimeout(),
+				this.properties.getHandshakeTimeout());
+		HttpServer server = configure(HttpServer.create())
+			.doOnChannelInit((observer, channel, remoteAddress) -> HttpRequestGuard.install(channel.pipeline(), limits,
+					peerErrors()))
+			.handle(this::handshake);
 		if (sslContext != null) {
 			server = server.secure((spec) -> spec.sslContext(sslContext));
 		}

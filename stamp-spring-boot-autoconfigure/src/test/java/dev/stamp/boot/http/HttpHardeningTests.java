@@ -1,11 +1,8 @@
 package dev.stamp.boot.http;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -307,7 +304,7 @@ class HttpHardeningTests {
 					write(socket, "GET /about HTTP/1.1\r\nHost: x\r\n\r\n");
 					assertThat(HttpListenerTests.readResponse(socket.getInputStream())).endsWith("About Page");
 					Thread.sleep(1_500);
-					String answer = trickle(socket, "GET /about HTTP/1.1\r\nHost: x\r\nX-Slow: " + "s".repeat(150));
+					String answer = TricklingClient.trickle(socket, "GET /about HTTP/1.1\r\nHost: x\r\nX-Slow: " + "s".repeat(150));
 					assertThat(answer).startsWith("HTTP/1.1 408").containsIgnoringCase("connection: close");
 				}
 				assertThat(context.getBean(HttpListener.class).peerErrors().count("header-timeout")).isEqualTo(1);
@@ -323,7 +320,7 @@ class HttpHardeningTests {
 			.run((context) -> {
 				try (Socket socket = open(context)) {
 					write(socket, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n");
-					String answer = trickle(socket, "b".repeat(100));
+					String answer = TricklingClient.trickle(socket, "b".repeat(100));
 					assertThat(answer).startsWith("HTTP/1.1 408").containsIgnoringCase("connection: close");
 				}
 				assertThat(context.getBean(Routes.class).echoed).hasValue(0);
@@ -373,34 +370,6 @@ class HttpHardeningTests {
 			assertThat(HttpListenerTests.readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200")
 				.endsWith("About Page");
 		}
-	}
-
-	/** Sends one byte every 100 ms until the server answers or closes; returns what it answered. */
-	private static String trickle(Socket socket, String text) throws Exception {
-		OutputStream out = socket.getOutputStream();
-		InputStream in = socket.getInputStream();
-		socket.setSoTimeout(100);
-		ByteArrayOutputStream answer = new ByteArrayOutputStream();
-		try {
-			for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
-				out.write(b);
-				out.flush();
-				try {
-					int read;
-					while ((read = in.read()) >= 0) {
-						answer.write(read);
-					}
-					return answer.toString(StandardCharsets.US_ASCII);
-				}
-				catch (SocketTimeoutException ex) {
-					// Nothing yet: keep trickling.
-				}
-			}
-		}
-		catch (IOException ex) {
-			// Closed while writing.
-		}
-		return answer.toString(StandardCharsets.US_ASCII);
 	}
 
 	private static String readUntilClosed(Socket socket) throws IOException {

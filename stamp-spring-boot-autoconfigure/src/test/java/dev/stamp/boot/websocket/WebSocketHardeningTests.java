@@ -1,5 +1,6 @@
 package dev.stamp.boot.websocket;
 
+import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.stamp.boot.StampContextRunner;
 import dev.stamp.boot.StampRoute;
+import dev.stamp.boot.http.TricklingClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,6 +52,52 @@ class WebSocketHardeningTests {
 			}
 		});
 		assertThat(output.getAll()).doesNotContain("NullPointerException").doesNotContain("\tat ");
+	}
+
+	@Test
+	void handshakesThatCouldBeFramedTwoWaysAreRefusedLikeAnyHttpRequest() {
+		StampContextRunner.create().withUserConfiguration(Routes.class).run((context) -> {
+			int port = WebSocketListenerTests.port(context);
+			WebSocketListener listener = context.getBean(WebSocketListener.class);
+			// RFC 9112 6.3: a request whose final transfer coding is not chunked cannot be framed, and what follows
+			// it would otherwise be read as a second request.
+			String smuggled = "GET /echo HTTP/1.1\r\n" + UPGRADE + VERSION + KEY + "Transfer-Encoding: xchunked\r\n\r\n"
+					+ RawWebSocketClient.upgradeRequest("/echo", "");
+			assertThat(RawWebSocketClient.exchange(port, smuggled)).startsWith("HTTP/1.1 400 ")
+				.containsIgnoringCase("Connection: close")
+				.doesNotContain("101");
+			// RFC 9112 3.2: an HTTP/1.1 request without Host
+			assertThat(RawWebSocketClient.exchange(port,
+					"GET /echo HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + VERSION + KEY + "\r\n"))
+				.startsWith("HTTP/1.1 400 ");
+			assertThat(listener.peerErrors().total()).isEqualTo(2);
+			try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
+				client.sendText("still served");
+				assertThat(client.readText()).isEqualTo("still served");
+			}
+		});
+	}
+
+	@Test
+	void tricklingHandshakeIsAnswered408AfterTheHandshakeTimeout() {
+		StampContextRunner.create()
+			.withUserConfiguration(Routes.class)
+			.withPropertyValues("stamp.websocket.handshake-timeout=1s")
+			.run((context) -> {
+				int port = WebSocketListenerTests.port(context);
+				WebSocketListener listener = context.getBean(WebSocketListener.class);
+				try (Socket socket = new Socket("127.0.0.1", port)) {
+					// 100 ms a byte: far longer than a second for the whole request
+					String answer = TricklingClient.trickle(socket, RawWebSocketClient.upgradeRequest("/echo",
+							"X-Slow: " + "s".repeat(100) + "\r\n"));
+					assertThat(answer).startsWith("HTTP/1.1 408 ").containsIgnoringCase("Connection: close");
+				}
+				assertThat(listener.peerErrors().total()).isEqualTo(1);
+				try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
+					client.sendText("still served");
+					assertThat(client.readText()).isEqualTo("still served");
+				}
+			});
 	}
 
 	@Test
