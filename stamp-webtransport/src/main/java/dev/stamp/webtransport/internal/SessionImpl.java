@@ -29,8 +29,6 @@ import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -41,8 +39,6 @@ import reactor.core.publisher.Sinks;
  * event loop; the public methods hop there.
  */
 public final class SessionImpl implements WebTransportSession {
-
-	private static final Logger logger = LoggerFactory.getLogger(SessionImpl.class);
 
 	/** H3_REQUEST_REJECTED: a peer stream over the per-session limit. */
 	static final long H3_REQUEST_REJECTED = 0x10b;
@@ -271,8 +267,8 @@ public final class SessionImpl implements WebTransportSession {
 			this.capsules.decode(content, this::onCapsule);
 		}
 		catch (CapsuleException ex) {
-			this.connection.stats().refused(EngineStats.MALFORMED_CAPSULE);
-			logger.debug("Session {} from {}: {}", this.id, remoteAddress(), ex.getMessage());
+			this.connection.peerError(EngineStats.MALFORMED_CAPSULE,
+					"malformed capsule on session " + this.id + "; session closed with code 0x101", ex);
 			terminate(new SessionCloseInfo(PROTOCOL_ERROR_CODE, "malformed capsule", false), true);
 		}
 	}
@@ -295,7 +291,8 @@ public final class SessionImpl implements WebTransportSession {
 				terminate(new SessionCloseInfo(0, "", true), false);
 			}
 			catch (CapsuleException ex) {
-				this.connection.stats().refused(EngineStats.MALFORMED_CAPSULE);
+				this.connection.peerError(EngineStats.MALFORMED_CAPSULE,
+						"CONNECT stream of session " + this.id + " ended inside a capsule; session closed", ex);
 				terminate(new SessionCloseInfo(PROTOCOL_ERROR_CODE, "truncated capsule", true), false);
 			}
 		}
