@@ -4,25 +4,45 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.core.PeerErrors;
 import dev.stamp.webtransport.WebTransportStream;
+import dev.stamp.webtransport.client.WebTransportClientConnection;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.LogCapture;
+import dev.stamp.webtransport.support.RawStream;
 import dev.stamp.webtransport.support.TestEndpoints;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
+import io.netty.handler.codec.http3.DefaultHttp3Headers;
+import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.http3.Http3DataFrame;
+import io.netty.handler.codec.http3.Http3HeadersFrame;
+import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
+import io.netty.handler.codec.quic.QuicException;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamResetException;
+import io.netty.handler.codec.quic.QuicStreamType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** Peer-caused errors are counted by kind and logged once per burst, never a stack trace per event. */
 class PeerErrorTests extends EngineTestBase {
@@ -52,6 +72,105 @@ class PeerErrorTests extends EngineTestBase {
 				.isEqualTo(errors.count(EngineStats.QUIC_PACKET_MALFORMED));
 			assertBoundedAndWithoutStackTraces(log);
 		}
+	}
+
+	@Test
+	void truncatedStreamHeadersAreResetWithFrameErrorAndLoggedOncePerBurst() throws Exception {
+		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho));
+		WebTransportClientConnection connection = connection();
+		WebTransportSession session = connection.openSession("/echo").block(TIMEOUT);
+		try (LogCapture log = LogCapture.start()) {
+			List<RawStream> streams = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				RawStream raw = RawStream.open(connection.quicChannel(), QuicStreamType.BIDIRECTIONAL);
+				raw.writeAndFin(0x40, 0x41, 0x80, 0x00); // a 4-byte session id cut after 2 bytes
+				streams.add(raw);
+			}
+			for (RawStream raw : streams) {
+				assertResetWith(raw, 0x106); // H3_FRAME_ERROR
+			}
+			assertThat(this.endpoints.server.peerErrors().count(EngineStats.MALFORMED_STREAM_HEADER)).isEqualTo(20);
+			assertBoundedAndWithoutStackTraces(log);
+		}
+		assertEcho(session, "still serving");
+	}
+
+	@Test
+	void malformedCapsuleResetsTheConnectStreamWithMessageError() throws Exception {
+		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho));
+		WebTransportClientConnection connection = connection();
+		connection.openSession("/echo").block(TIMEOUT); // the server's SETTINGS (extended CONNECT) have arrived
+		RawConnect connect = new RawConnect();
+		QuicStreamChannel stream = Http3.newRequestStream(connection.quicChannel(), connect).get(5, TimeUnit.SECONDS);
+		stream.writeAndFlush(new DefaultHttp3HeadersFrame(new DefaultHttp3Headers().method("CONNECT")
+			.protocol("webtransport")
+			.scheme("https")
+			.authority("localhost")
+			.path("/echo")));
+		assertThat(connect.status.get(30, TimeUnit.SECONDS)).isEqualTo("200");
+		try (LogCapture log = LogCapture.start()) {
+			// DRAIN_WEBTRANSPORT_SESSION (0x78ae) must be empty: this one carries a byte.
+			stream.writeAndFlush(new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(new byte[] { (byte) 0xc0, 0, 0, 0, 0,
+					0, 0x78, (byte) 0xae, 0x01, 0x00 })));
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> connect.reset.get(30, TimeUnit.SECONDS))
+				.havingCause()
+				.isInstanceOfSatisfying(QuicStreamResetException.class,
+						(ex) -> assertThat(ex.applicationProtocolCode()).isEqualTo(0x10e)); // H3_MESSAGE_ERROR
+			assertThat(this.endpoints.server.peerErrors().count(EngineStats.MALFORMED_CAPSULE)).isEqualTo(1);
+			assertBoundedAndWithoutStackTraces(log);
+		}
+	}
+
+	@Test
+	void frameErrorOnARequestStreamClosesTheConnectionWithItsCodeAndIsCounted() throws Exception {
+		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho));
+		WebTransportClientConnection connection = connection();
+		try (LogCapture log = LogCapture.start()) {
+			RawStream raw = RawStream.open(connection.quicChannel(), QuicStreamType.BIDIRECTIONAL);
+			raw.writeAndFin(0x00, 0x01, 0x2a); // DATA before HEADERS: H3_FRAME_UNEXPECTED (RFC 9114, 4.1)
+			assertThat(connection.quicChannel().closeFuture().await(30, TimeUnit.SECONDS)).isTrue();
+			awaitPeerErrors("h3-frame-unexpected", 1);
+			assertBoundedAndWithoutStackTraces(log);
+		}
+	}
+
+	@Test
+	void peerClosingWithAnErrorCodeIsCounted() throws Exception {
+		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho));
+		WebTransportClientConnection connection = connection();
+		connection.openSession("/echo").block(TIMEOUT);
+		connection.quicChannel().close(true, 0x102, Unpooled.EMPTY_BUFFER).sync(); // H3_INTERNAL_ERROR
+		awaitPeerErrors(EngineStats.PEER_CLOSED_WITH_ERROR, 1);
+		WebTransportClientConnection clean = connection();
+		clean.openSession("/echo").block(TIMEOUT);
+		clean.close(); // H3_NO_ERROR
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while (this.endpoints.server.statistics().connections().activeConnections() > 0
+				&& System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+		assertThat(this.endpoints.server.statistics().connections().activeConnections()).isZero();
+		assertThat(this.endpoints.server.peerErrors().count(EngineStats.PEER_CLOSED_WITH_ERROR)).isEqualTo(1);
+	}
+
+	private WebTransportClientConnection connection() {
+		return this.endpoints.client.openConnection(this.endpoints.server.localAddress(), "localhost");
+	}
+
+	private void awaitPeerErrors(String kind, long expected) throws InterruptedException {
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while (this.endpoints.server.peerErrors().count(kind) < expected && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+		assertThat(this.endpoints.server.peerErrors().counts()).containsEntry(kind, expected);
+	}
+
+	private static void assertResetWith(RawStream stream, long http3Code) {
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> stream.result().get(30, TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOfSatisfying(QuicStreamResetException.class,
+					(ex) -> assertThat(ex.applicationProtocolCode()).isEqualTo(http3Code));
 	}
 
 	private static void assertBoundedAndWithoutStackTraces(LogCapture log) {
@@ -93,6 +212,41 @@ class PeerErrorTests extends EngineTestBase {
 		int scidAt = 6 + dcidLength;
 		packet[scidAt] = (byte) random.nextInt(21);
 		return packet;
+	}
+
+	/** A CONNECT request stream driven by the test: its response status, and the reset that ends it. */
+	private static final class RawConnect extends Http3RequestStreamInboundHandler {
+
+		final CompletableFuture<String> status = new CompletableFuture<>();
+
+		final CompletableFuture<Void> reset = new CompletableFuture<>();
+
+		@Override
+		protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
+			this.status.complete(String.valueOf(frame.headers().status()));
+		}
+
+		@Override
+		protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
+			frame.release();
+		}
+
+		@Override
+		protected void channelInputClosed(ChannelHandlerContext ctx) {
+			this.reset.completeExceptionally(new IllegalStateException("CONNECT stream ended without a reset"));
+		}
+
+		@Override
+		protected void handleQuicException(ChannelHandlerContext ctx, QuicException exception) {
+			this.reset.completeExceptionally(exception);
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext ctx) {
+			this.reset.completeExceptionally(new IllegalStateException("CONNECT stream closed without a reset"));
+			ctx.fireChannelInactive();
+		}
+
 	}
 
 	private static byte[] randomBytes(Random random, int length) {
