@@ -65,6 +65,9 @@ public final class EngineStats {
 	/** The peer closed its connection with an error code. */
 	public static final String PEER_CLOSED_WITH_ERROR = "peer-closed-with-error";
 
+	/** Netty's HTTP/3 decoder failed on a request stream other than with an HTTP/3 error (see DecoderFailureGuard). */
+	public static final String H3_DECODER_FAILURE = "h3-decoder-failure";
+
 	/** A TLS handshake the peer failed (for example no common ALPN, a bad certificate, a TLS alert). */
 	public static final String TLS_HANDSHAKE_FAILED = "tls-handshake-failed";
 

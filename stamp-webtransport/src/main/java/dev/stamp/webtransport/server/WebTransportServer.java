@@ -21,6 +21,7 @@ import dev.stamp.webtransport.internal.ConnectionErrorHandler;
 import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.ControlStreamObserver;
 import dev.stamp.webtransport.internal.DatagramHandler;
+import dev.stamp.webtransport.internal.DecoderFailureGuard;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
 import dev.stamp.webtransport.internal.QuicTransport;
@@ -415,7 +416,7 @@ public final class WebTransportServer implements AutoCloseable {
 		@Override
 		protected void initChannel(QuicStreamChannel stream) {
 			stream.config().setAllowHalfClosure(true);
-			stream.pipeline().addLast(new ConnectRequestHandler(WebTransportServer.this));
+			stream.pipeline().addLast(DecoderFailureGuard.INSTANCE, new ConnectRequestHandler(WebTransportServer.this));
 		}
 
 	}
