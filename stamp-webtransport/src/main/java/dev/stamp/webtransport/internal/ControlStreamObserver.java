@@ -2,7 +2,6 @@ package dev.stamp.webtransport.internal;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http3.Http3Exception;
 import io.netty.handler.codec.http3.Http3GoAwayFrame;
 import io.netty.handler.codec.http3.Http3SettingsFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -33,16 +32,6 @@ public final class ControlStreamObserver extends ChannelInboundHandlerAdapter {
 			// Last handler of the control stream: control frames end here.
 			ReferenceCountUtil.release(msg);
 		}
-	}
-
-	/** Netty forwards the control stream errors it detected (and closed the connection for) to this handler. */
-	@Override
-	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-		if (cause instanceof Http3Exception) {
-			this.connection.http3Error((Http3Exception) cause, "the control stream");
-			return;
-		}
-		ctx.fireExceptionCaught(cause);
 	}
 
 	@Override

@@ -159,6 +159,22 @@ class PeerErrorTests extends EngineTestBase {
 	}
 
 	@Test
+	void qpackEncoderStreamErrorClosesTheConnectionWithItsCodeAndIsCounted() throws Exception {
+		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho));
+		WebTransportClientConnection connection = connection();
+		connection.openSession("/echo").block(TIMEOUT);
+		try (LogCapture log = LogCapture.start()) {
+			RawStream raw = RawStream.open(connection.quicChannel(), QuicStreamType.UNIDIRECTIONAL);
+			// A QPACK encoder stream (0x02) setting a dynamic table capacity of 4096 over the server's maximum, 0:
+			// QPACK_ENCODER_STREAM_ERROR (RFC 9204, 4.3.1).
+			raw.write(0x02, 0x3f, 0xe1, 0x1f);
+			assertThat(connection.quicChannel().closeFuture().await(30, TimeUnit.SECONDS)).isTrue();
+			awaitPeerErrors("qpack-encoder-stream-error", 1);
+			assertBoundedAndWithoutStackTraces(log);
+		}
+	}
+
+	@Test
 	void peerClosingWithAnErrorCodeIsCounted() throws Exception {
 		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho));
 		WebTransportClientConnection connection = connection();
