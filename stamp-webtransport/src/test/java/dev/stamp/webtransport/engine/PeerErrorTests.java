@@ -98,6 +98,31 @@ class PeerErrorTests extends EngineTestBase {
 	}
 
 	@Test
+	void datagramsWithABadSessionPrefixAreDroppedAndCounted() throws Exception {
+		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho));
+		WebTransportClientConnection connection = connection();
+		WebTransportSession session = connection.openSession("/echo").block(TIMEOUT);
+		try (LogCapture log = LogCapture.start()) {
+			for (int i = 0; i < 20; i++) {
+				// A quarter stream id cut after its first byte, and one beyond the largest stream id.
+				connection.quicChannel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] { 0x40 }));
+				connection.quicChannel()
+					.writeAndFlush(Unpooled.wrappedBuffer(HexFormat.of().parseHex("ffffffffffffffff2a")))
+					.sync();
+			}
+			// Datagrams may be lost: at least one arrives, none is counted twice.
+			long deadline = System.nanoTime() + TIMEOUT.toNanos();
+			while (this.endpoints.server.peerErrors().count(EngineStats.DATAGRAM_MALFORMED) == 0
+					&& System.nanoTime() < deadline) {
+				Thread.sleep(5);
+			}
+			assertThat(this.endpoints.server.peerErrors().count(EngineStats.DATAGRAM_MALFORMED)).isBetween(1L, 40L);
+			assertBoundedAndWithoutStackTraces(log);
+		}
+		assertEcho(session, "still serving");
+	}
+
+	@Test
 	void malformedCapsuleResetsTheConnectStreamWithMessageError() throws Exception {
 		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho));
 		WebTransportClientConnection connection = connection();
