@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.core.PeerErrors;
+import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.client.WebTransportClientConnection;
 import dev.stamp.webtransport.internal.EngineStats;
@@ -67,6 +67,7 @@ class PeerErrorTests extends EngineTestBase {
 				assertEcho(session, "during " + ++echoesDuringFlood);
 			}
 			flood.join();
+			assertThat(echoesDuringFlood).isPositive();
 			assertEcho(session, "after");
 			PeerErrors errors = this.endpoints.server.peerErrors();
 			assertThat(errors.count(EngineStats.QUIC_PACKET_MALFORMED)).isPositive();
@@ -136,7 +137,7 @@ class PeerErrorTests extends EngineTestBase {
 			.path("/echo")));
 		assertThat(connect.status.get(30, TimeUnit.SECONDS)).isEqualTo("200");
 		try (LogCapture log = LogCapture.start()) {
-			// DRAIN_WEBTRANSPORT_SESSION (0x78ae) must be empty: this one carries a byte.
+			// DRAIN_WEBTRANSPORT_SESSION (type 0x78ae, here an 8-byte varint) must be empty: this one carries a byte.
 			stream.writeAndFlush(new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(new byte[] { (byte) 0xc0, 0, 0, 0, 0,
 					0, 0x78, (byte) 0xae, 0x01, 0x00 })));
 			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> connect.reset.get(30, TimeUnit.SECONDS))
