@@ -18,13 +18,18 @@ import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.client.WebTransportClientConnection;
 import dev.stamp.webtransport.internal.EngineStats;
+import dev.stamp.webtransport.internal.QuicTransport;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.LogCapture;
 import dev.stamp.webtransport.support.RawStream;
 import dev.stamp.webtransport.support.TestEndpoints;
+import dev.stamp.webtransport.tls.CertificateHashTrustManager;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
 import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
@@ -32,7 +37,10 @@ import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3DataFrame;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
 import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
+import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicException;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamResetException;
 import io.netty.handler.codec.quic.QuicStreamType;
@@ -76,6 +84,38 @@ class PeerErrorTests extends EngineTestBase {
 				.asInstanceOf(InstanceOfAssertFactories.map(String.class, Long.class))
 				.containsKey(EngineStats.QUIC_PACKET_MALFORMED);
 			assertBoundedAndWithoutStackTraces(log);
+		}
+	}
+
+	@Test
+	void failedTlsHandshakesAreCountedAndLoggedOncePerBurst() throws Exception {
+		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho));
+		QuicSslContext noH3 = QuicSslContextBuilder.forClient()
+			.trustManager(new CertificateHashTrustManager(List.of(this.endpoints.server.developmentCertificate().sha256())))
+			.applicationProtocols("not-h3")
+			.build();
+		EventLoopGroup group = QuicTransport.newGroup(1, "test-tls-client");
+		List<Channel> sockets = new ArrayList<>();
+		try (LogCapture log = LogCapture.start()) {
+			for (int i = 0; i < 5; i++) {
+				Channel udp = QuicTransport.newBootstrap(group, false)
+					.handler(Http3.newQuicClientCodecBuilder().sslContext(noH3).build())
+					.bind(0)
+					.sync()
+					.channel();
+				sockets.add(udp);
+				// The server knows no such application protocol: the handshake fails with a TLS alert.
+				QuicChannel.newBootstrap(udp)
+					.handler(new ChannelInboundHandlerAdapter())
+					.remoteAddress(this.endpoints.server.localAddress())
+					.connect();
+			}
+			awaitPeerErrors(EngineStats.TLS_HANDSHAKE_FAILED, 5);
+			assertBoundedAndWithoutStackTraces(log);
+		}
+		finally {
+			sockets.forEach(Channel::close);
+			group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
 		}
 	}
 
