@@ -23,7 +23,8 @@ import dev.stamp.core.ConnectionStats;
  */
 public record WebTransportStats(ConnectionStats connections, long activeSessions, long acceptedSessions,
 		long rejectedSessions, long incomingStreams, long outgoingStreams, long streamBytesReceived,
-		long streamBytesSent, long datagramsReceived, long datagramsSent, Map<String, Long> refusals, Map<String, Long> peerErrors) {
+		long streamBytesSent, long datagramsReceived, long datagramsSent, Map<String, Long> refusals,
+		Map<String, Long> peerErrors) {
 
 	/** The count of one refusal reason (0 if it never happened). */
 	public long refusals(String reason) {

@@ -32,7 +32,7 @@ public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-		Object peer = ((QuicChannel) ctx.channel()).remoteSocketAddress();
+		Object peer = peer(ctx);
 		if (cause instanceof QuicException) {
 			this.peerErrors.record(EngineStats.QUIC_PROTOCOL_ERROR, peer,
 					"QUIC packet refused (" + cause.getMessage() + ")", cause);
@@ -56,12 +56,16 @@ public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
 		if (evt instanceof QuicConnectionCloseEvent) {
 			QuicConnectionCloseEvent close = (QuicConnectionCloseEvent) evt;
 			if (close.error() != 0 && !(close.isApplicationClose() && close.error() == H3_NO_ERROR)) {
-				this.peerErrors.record(EngineStats.PEER_CLOSED_WITH_ERROR, ((QuicChannel) ctx.channel()).remoteSocketAddress(),
-						"peer closed the connection with " + (close.isApplicationClose() ? "application" : "transport")
-								+ " error 0x" + Integer.toHexString(close.error()));
+				String space = close.isApplicationClose() ? "application" : "transport";
+				this.peerErrors.record(EngineStats.PEER_CLOSED_WITH_ERROR, peer(ctx),
+						"peer closed the connection with " + space + " error 0x" + Integer.toHexString(close.error()));
 			}
 		}
 		ctx.fireUserEventTriggered(evt);
+	}
+
+	private static Object peer(ChannelHandlerContext ctx) {
+		return ((QuicChannel) ctx.channel()).remoteSocketAddress();
 	}
 
 }

@@ -136,8 +136,8 @@ public final class ConnectionState {
 
 	/** Netty's HTTP/3 codec found the peer at fault on {@code where} and closed the connection or stream. */
 	public void http3Error(Http3Exception error, String where) {
-		peerError(EngineStats.http3ErrorKind(error.errorCode()),
-				"HTTP/3 error on " + where + " (" + error.getMessage() + "), answered with " + error.errorCode(), error);
+		peerError(EngineStats.http3ErrorKind(error.errorCode()), "HTTP/3 error on " + where + " ("
+				+ error.getMessage() + "), answered with " + error.errorCode(), error);
 	}
 
 	public RefusalLog refusalLog(String reason) {
@@ -307,7 +307,8 @@ public final class ConnectionState {
 	public void onDatagram(ByteBuf datagram) {
 		long sessionId = HttpDatagrams.readSessionId(datagram);
 		if (sessionId < 0) {
-			peerError(EngineStats.DATAGRAM_MALFORMED, "datagram with a truncated or out-of-range session prefix; dropped");
+			peerError(EngineStats.DATAGRAM_MALFORMED,
+					"datagram with a truncated or out-of-range session prefix; dropped");
 			return;
 		}
 		SessionImpl session = this.sessions.get(sessionId);

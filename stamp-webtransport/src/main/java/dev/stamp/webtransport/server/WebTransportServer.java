@@ -443,7 +443,8 @@ public final class WebTransportServer implements AutoCloseable {
 			}
 			this.timer = ctx.executor().schedule(() -> {
 				if (!ctx.channel().isActive() && ctx.channel().isOpen()) {
-					this.peerErrors.record(EngineStats.HANDSHAKE_TIMEOUT, ((QuicChannel) ctx.channel()).remoteSocketAddress(),
+					Object peer = ((QuicChannel) ctx.channel()).remoteSocketAddress();
+					this.peerErrors.record(EngineStats.HANDSHAKE_TIMEOUT, peer,
 							"QUIC handshake not complete in " + this.timeout.toMillis() + " ms; connection closed");
 					ctx.channel().close();
 				}

@@ -91,7 +91,8 @@ class PeerErrorTests extends EngineTestBase {
 	void failedTlsHandshakesAreCountedAndLoggedOncePerBurst() throws Exception {
 		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho));
 		QuicSslContext noH3 = QuicSslContextBuilder.forClient()
-			.trustManager(new CertificateHashTrustManager(List.of(this.endpoints.server.developmentCertificate().sha256())))
+			.trustManager(
+					new CertificateHashTrustManager(List.of(this.endpoints.server.developmentCertificate().sha256())))
 			.applicationProtocols("not-h3")
 			.build();
 		EventLoopGroup group = QuicTransport.newGroup(1, "test-tls-client");
@@ -182,7 +183,8 @@ class PeerErrorTests extends EngineTestBase {
 			// DRAIN_WEBTRANSPORT_SESSION (type 0x78ae, here an 8-byte varint) must be empty: this one carries a byte.
 			stream.writeAndFlush(new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(new byte[] { (byte) 0xc0, 0, 0, 0, 0,
 					0, 0x78, (byte) 0xae, 0x01, 0x00 })));
-			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> connect.reset.get(30, TimeUnit.SECONDS))
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> connect.reset.get(30, TimeUnit.SECONDS))
 				.havingCause()
 				.isInstanceOfSatisfying(QuicStreamResetException.class,
 						(ex) -> assertThat(ex.applicationProtocolCode()).isEqualTo(0x10e)); // H3_MESSAGE_ERROR
