@@ -18,14 +18,22 @@ import dev.stamp.core.ConnectionStats;
  * @param datagramsReceived datagrams delivered to sessions
  * @param datagramsSent datagrams sent
  * @param refusals refusals and drops by reason (for example {@code "max-sessions"}, {@code "datagram-unknown-session"})
+ * @param peerErrors errors peers caused, by kind (for example {@code "quic-packet-malformed"},
+ * {@code "malformed-capsule"}, {@code "h3-frame-error"})
  */
 public record WebTransportStats(ConnectionStats connections, long activeSessions, long acceptedSessions,
 		long rejectedSessions, long incomingStreams, long outgoingStreams, long streamBytesReceived,
-		long streamBytesSent, long datagramsReceived, long datagramsSent, Map<String, Long> refusals) {
+		long streamBytesSent, long datagramsReceived, long datagramsSent, Map<String, Long> refusals,
+		Map<String, Long> peerErrors) {
 
 	/** The count of one refusal reason (0 if it never happened). */
 	public long refusals(String reason) {
 		return this.refusals.getOrDefault(reason, 0L);
+	}
+
+	/** The count of one kind of peer error (0 if it never happened). */
+	public long peerErrors(String kind) {
+		return this.peerErrors.getOrDefault(kind, 0L);
 	}
 
 }

@@ -74,6 +74,7 @@ public class WebTransportListener extends AbstractStampListener {
 			.eventLoopThreads(this.properties.getEventLoopThreads())
 			.addressValidation(this.properties.isAddressValidation())
 			.qlogDirectory(this.properties.getQlogDirectory())
+			.peerErrors(peerErrors())
 			.shutdownGracePeriod(context().gracePeriod())
 			.blockingExecutor(context().blockingHandlers().executor());
 		if (sslBundle != null) {

@@ -1,6 +1,10 @@
 package dev.stamp.boot.webtransport;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -11,6 +15,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.stamp.boot.StampContextRunner;
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.actuate.StampEndpoint;
 import dev.stamp.boot.actuate.StampActuatorAutoConfiguration;
 import dev.stamp.boot.actuate.StampListenerMetrics;
 import dev.stamp.webtransport.WebTransportSession;
@@ -21,7 +27,7 @@ import static dev.stamp.boot.webtransport.WebTransportListenerTests.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * WebTransport sessions, streams and datagrams reach Micrometer.
+ * WebTransport sessions, streams, datagrams and peer errors reach Micrometer and the {@code stamp} endpoint.
  */
 class WebTransportMetricsTests {
 
@@ -49,6 +55,36 @@ class WebTransportMetricsTests {
 						.isEqualTo(1);
 				}
 			});
+	}
+
+	@Test
+	void enginePeerErrorsShowInTheStampEndpointAndAsAMeter() {
+		StampContextRunner.create()
+			.withConfiguration(AutoConfigurations.of(StampActuatorAutoConfiguration.class))
+			.withUserConfiguration(Registry.class)
+			.withPropertyValues("stamp.webtransport.echo-path=/echo", "management.endpoints.web.exposure.include=stamp")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				context.getBean(StampListenerMetrics.class).bindTo(registry);
+				int port = StampContextRunner.port(context, StampProtocol.WEBTRANSPORT);
+				try (DatagramSocket socket = new DatagramSocket()) {
+					// A short-header datagram too short for a connection id: garbage the engine counts.
+					byte[] garbage = { 0x40, 1, 2 };
+					socket.send(new DatagramPacket(garbage, garbage.length, InetAddress.getLoopbackAddress(), port));
+				}
+				StampEndpoint endpoint = context.getBean(StampEndpoint.class);
+				long deadline = System.nanoTime() + TIMEOUT.toNanos();
+				while (peerErrors(endpoint).isEmpty() && System.nanoTime() < deadline) {
+					Thread.sleep(10);
+				}
+				assertThat(peerErrors(endpoint)).containsEntry("quic-packet-malformed", 1L);
+				assertThat(registry.get("stamp.peer.errors").tag("protocol", "webtransport").functionCounter().count())
+					.isEqualTo(1);
+			});
+	}
+
+	private static Map<String, Long> peerErrors(StampEndpoint endpoint) {
+		return ((StampEndpoint.ListenerDescriptor) endpoint.part("webtransport")).peerErrors();
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -13,9 +13,11 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManagerFactory;
 
 import dev.stamp.core.ConnectionRegistry;
+import dev.stamp.core.PeerErrors;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportSessionException;
 import dev.stamp.webtransport.WebTransportStats;
+import dev.stamp.webtransport.internal.ConnectionErrorHandler;
 import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.DatagramHandler;
 import dev.stamp.webtransport.internal.EngineLimits;
@@ -59,7 +61,7 @@ public final class WebTransportClient implements AutoCloseable {
 
 	private final EventLoopGroup group;
 
-	private final EngineStats stats = new EngineStats();
+	private final EngineStats stats = new EngineStats(new PeerErrors("WebTransport client"));
 
 	private final ConnectionRegistry registry = new ConnectionRegistry("webtransport-client", Integer.MAX_VALUE);
 
@@ -165,7 +167,8 @@ public final class WebTransportClient implements AutoCloseable {
 							.addLast(new ClientHttp3ConnectionHandler(connection,
 									WebTransportClient.this.config.maxStreamsPerSession))
 							.addLast(new PeerStreamInterceptor(false))
-							.addLast(new DatagramHandler());
+							.addLast(new DatagramHandler())
+							.addLast(new ConnectionErrorHandler(WebTransportClient.this.stats.peerErrors()));
 					}
 				})
 				.remoteAddress(address)
@@ -182,6 +185,11 @@ public final class WebTransportClient implements AutoCloseable {
 			}
 			throw new WebTransportSessionException("Could not connect to " + address, ex);
 		}
+	}
+
+	/** The errors servers caused this client, by kind. */
+	public PeerErrors peerErrors() {
+		return this.stats.peerErrors();
 	}
 
 	/** The client's counters. */

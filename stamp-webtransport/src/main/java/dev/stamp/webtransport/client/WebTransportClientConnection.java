@@ -6,7 +6,9 @@ import java.util.Map;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportSessionException;
 import dev.stamp.webtransport.internal.ConnectionState;
+import dev.stamp.webtransport.internal.DecoderFailureGuard;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
 import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
 import io.netty.handler.codec.http3.Http3;
@@ -55,7 +57,13 @@ public final class WebTransportClientConnection implements AutoCloseable {
 				.path(path);
 			headers.add("sec-webtransport-http3-draft02", "1");
 			extraHeaders.forEach((name, value) -> headers.add(name.toLowerCase(java.util.Locale.ROOT), value));
-			Http3.newRequestStream(this.channel, new ConnectResponseHandler(path, headers, sink))
+			ConnectResponseHandler response = new ConnectResponseHandler(path, headers, sink);
+			Http3.newRequestStream(this.channel, new ChannelInitializer<QuicStreamChannel>() {
+				@Override
+				protected void initChannel(QuicStreamChannel stream) {
+					stream.pipeline().addLast(DecoderFailureGuard.INSTANCE, response);
+				}
+			})
 				.addListener((future) -> {
 					if (!future.isSuccess()) {
 						sink.error(new WebTransportSessionException("Could not open a CONNECT stream", future.cause()));

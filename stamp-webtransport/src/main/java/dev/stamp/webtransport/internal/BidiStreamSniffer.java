@@ -43,13 +43,16 @@ final class BidiStreamSniffer extends StreamHeaderDecoder {
 		QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
 		ConnectionState connection = ConnectionState.require(ctx);
 		if (first != StreamTypes.BIDI_SIGNAL) {
+			headerComplete();
 			in.readerIndex(start);
 			if (this.server) {
 				connection.requestStreamOpened(stream.streamId());
 				ctx.pipeline().remove(this);
 			}
 			else {
-				connection.stats().refused(EngineStats.UNKNOWN_STREAM_TYPE);
+				connection.peerError(EngineStats.BAD_SERVER_STREAM,
+						"server opened a bidirectional stream that is not a WebTransport stream; reset with "
+								+ "H3_STREAM_CREATION_ERROR");
 				in.skipBytes(in.readableBytes());
 				SessionImpl.abortChannel(stream, H3_STREAM_CREATION_ERROR);
 			}
@@ -60,6 +63,7 @@ final class BidiStreamSniffer extends StreamHeaderDecoder {
 			in.readerIndex(start);
 			return;
 		}
+		headerComplete();
 		removeHttp3Handlers(ctx);
 		stream.config().setAllowHalfClosure(true);
 		connection.routePeerStream(stream, sessionId);

@@ -17,6 +17,7 @@ import dev.stamp.webtransport.protocol.HttpDatagrams;
 import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http3.Http3Exception;
 import io.netty.handler.codec.http3.Http3Settings;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -117,6 +118,26 @@ public final class ConnectionState {
 
 	public EngineStats stats() {
 		return this.stats;
+	}
+
+	/**
+	 * Records an error the peer of this connection caused (counted by kind, logged once per burst).
+	 * @param kind a fixed name from {@link EngineStats}
+	 * @param detail what was wrong and what the peer got for it
+	 */
+	public void peerError(String kind, String detail) {
+		peerError(kind, detail, null);
+	}
+
+	/** Like {@link #peerError(String, String)}, with the exception that detected it (logged at DEBUG only). */
+	public void peerError(String kind, String detail, Throwable cause) {
+		this.stats.peerErrors().record(kind, this.channel.remoteSocketAddress(), detail, cause);
+	}
+
+	/** Netty's HTTP/3 codec found the peer at fault on {@code where} and closed the connection or stream. */
+	public void http3Error(Http3Exception error, String where) {
+		peerError(EngineStats.http3ErrorKind(error.errorCode()), "HTTP/3 error on " + where + " ("
+				+ error.getMessage() + "), answered with " + error.errorCode(), error);
 	}
 
 	public RefusalLog refusalLog(String reason) {
@@ -286,7 +307,8 @@ public final class ConnectionState {
 	public void onDatagram(ByteBuf datagram) {
 		long sessionId = HttpDatagrams.readSessionId(datagram);
 		if (sessionId < 0) {
-			this.stats.refused(EngineStats.DATAGRAM_MALFORMED);
+			peerError(EngineStats.DATAGRAM_MALFORMED,
+					"datagram with a truncated or out-of-range session prefix; dropped");
 			return;
 		}
 		SessionImpl session = this.sessions.get(sessionId);

@@ -1,5 +1,6 @@
 package dev.stamp.webtransport.internal;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,7 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.stamp.core.ConnectionStats;
+import dev.stamp.core.PeerErrors;
 import dev.stamp.webtransport.WebTransportStats;
+import io.netty.handler.codec.http3.Http3ErrorCode;
 
 /** The live counters of one WebTransport endpoint (server or client); thread-safe, cheap on hot paths. */
 public final class EngineStats {
@@ -27,8 +30,6 @@ public final class EngineStats {
 
 	public static final String DATAGRAM_UNKNOWN_SESSION = "datagram-unknown-session";
 
-	public static final String DATAGRAM_MALFORMED = "datagram-malformed";
-
 	public static final String DATAGRAM_TOO_LARGE = "datagram-too-large";
 
 	public static final String DATAGRAM_QUEUE_FULL = "datagram-queue-full";
@@ -37,15 +38,38 @@ public final class EngineStats {
 
 	public static final String PENDING_DATAGRAM_EXPIRED = "pending-datagram-expired";
 
-	public static final String MALFORMED_STREAM_HEADER = "malformed-stream-header";
-
+	/** A unidirectional stream of a type nobody handles: ignored, as RFC 9114 (6.2) wants, so not an error. */
 	public static final String UNKNOWN_STREAM_TYPE = "unknown-stream-type";
+
+	public static final String HANDLER_REJECTED = "handler-executor-rejected";
+
+	/** Peer error kinds, as they appear in {@link WebTransportStats#peerErrors()} and {@link PeerErrors}. */
+	public static final String MALFORMED_STREAM_HEADER = "malformed-stream-header";
 
 	public static final String MALFORMED_CAPSULE = "malformed-capsule";
 
 	public static final String HANDSHAKE_TIMEOUT = "handshake-timeout";
 
-	public static final String HANDLER_REJECTED = "handler-executor-rejected";
+	/** A datagram whose quarter stream id prefix is truncated or out of range. */
+	public static final String DATAGRAM_MALFORMED = "datagram-malformed";
+
+	/** A server opened a bidirectional stream that is not a WebTransport stream (client side). */
+	public static final String BAD_SERVER_STREAM = "bad-server-stream";
+
+	/** A UDP datagram too short to be a QUIC packet. */
+	public static final String QUIC_PACKET_MALFORMED = "quic-packet-malformed";
+
+	/** quiche refused a packet or closed the connection for a QUIC protocol violation. */
+	public static final String QUIC_PROTOCOL_ERROR = "quic-protocol-error";
+
+	/** The peer closed its connection with an error code. */
+	public static final String PEER_CLOSED_WITH_ERROR = "peer-closed-with-error";
+
+	/** Netty's HTTP/3 decoder failed on a request stream other than with an HTTP/3 error (see DecoderFailureGuard). */
+	public static final String H3_DECODER_FAILURE = "h3-decoder-failure";
+
+	/** A TLS handshake the peer failed (for example no common ALPN, a bad certificate, a TLS alert). */
+	public static final String TLS_HANDSHAKE_FAILED = "tls-handshake-failed";
 
 	private final AtomicInteger activeSessions = new AtomicInteger();
 
@@ -66,6 +90,26 @@ public final class EngineStats {
 	private final LongAdder datagramsSent = new LongAdder();
 
 	private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
+
+	private final PeerErrors peerErrors;
+
+	/** @param peerErrors where the errors peers cause are counted and logged */
+	public EngineStats(PeerErrors peerErrors) {
+		this.peerErrors = peerErrors;
+	}
+
+	/** The errors peers caused: malformed packets, frames, capsules and stream headers, timeouts. */
+	public PeerErrors peerErrors() {
+		return this.peerErrors;
+	}
+
+	/**
+	 * The peer error kind for an HTTP/3 error Netty's codec detected, named after its code: for example
+	 * {@code "h3-frame-error"} or {@code "qpack-decompression-failed"}.
+	 */
+	public static String http3ErrorKind(Http3ErrorCode code) {
+		return (code != null) ? code.name().toLowerCase(Locale.ROOT).replace('_', '-') : "h3-error";
+	}
 
 	/** Reserves a session slot if fewer than {@code max} are active. */
 	public boolean tryReserveSession(int max) {
@@ -136,7 +180,7 @@ public final class EngineStats {
 		return new WebTransportStats(connections, this.activeSessions.get(), this.acceptedSessions.sum(),
 				this.rejectedSessions.sum(), this.incomingStreams.sum(), this.outgoingStreams.sum(),
 				this.streamBytesReceived.sum(), this.streamBytesSent.sum(), this.datagramsReceived.sum(),
-				this.datagramsSent.sum(), Map.copyOf(counts));
+				this.datagramsSent.sum(), Map.copyOf(counts), this.peerErrors.counts());
 	}
 
 }

@@ -9,6 +9,7 @@ import io.netty.handler.codec.quic.QuicStreamType;
  * Placed right after Netty's HTTP/3 connection handler on the QUIC channel: sees every peer-opened stream after
  * Netty prepared its pipeline but before it is registered, and puts a {@link BidiStreamSniffer} in front of each
  * bidirectional one. This is the "0x41 interception" (Netty has no hook for WebTransport bidirectional streams).
+ * Unidirectional ones get a {@link CriticalStreamErrorHandler} at the end.
  */
 public final class PeerStreamInterceptor extends ChannelInboundHandlerAdapter {
 
@@ -22,8 +23,13 @@ public final class PeerStreamInterceptor extends ChannelInboundHandlerAdapter {
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		if (msg instanceof QuicStreamChannel) {
 			QuicStreamChannel stream = (QuicStreamChannel) msg;
-			if (stream.type() == QuicStreamType.BIDIRECTIONAL && !stream.isLocalCreated()) {
-				stream.pipeline().addFirst(new BidiStreamSniffer(this.server));
+			if (!stream.isLocalCreated()) {
+				if (stream.type() == QuicStreamType.BIDIRECTIONAL) {
+					stream.pipeline().addFirst(new BidiStreamSniffer(this.server));
+				}
+				else {
+					stream.pipeline().addLast(CriticalStreamErrorHandler.INSTANCE);
+				}
 			}
 		}
 		ctx.fireChannelRead(msg);

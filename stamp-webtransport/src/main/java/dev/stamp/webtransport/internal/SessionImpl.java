@@ -29,8 +29,6 @@ import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -42,13 +40,17 @@ import reactor.core.publisher.Sinks;
  */
 public final class SessionImpl implements WebTransportSession {
 
-	private static final Logger logger = LoggerFactory.getLogger(SessionImpl.class);
-
 	/** H3_REQUEST_REJECTED: a peer stream over the per-session limit. */
 	static final long H3_REQUEST_REJECTED = 0x10b;
 
-	/** Close code used when a malformed capsule ends the session (H3_GENERAL_PROTOCOL_ERROR's low bits). */
+	/** Close code the handler sees when a malformed capsule ended the session (H3_GENERAL_PROTOCOL_ERROR). */
 	public static final long PROTOCOL_ERROR_CODE = 0x101;
+
+	/**
+	 * H3_MESSAGE_ERROR: a malformed capsule makes the CONNECT message malformed (RFC 9297, 3.3), a stream error of
+	 * this type (RFC 9114, 4.1.2).
+	 */
+	static final long H3_MESSAGE_ERROR = 0x10e;
 
 	private final long id;
 
@@ -271,9 +273,10 @@ public final class SessionImpl implements WebTransportSession {
 			this.capsules.decode(content, this::onCapsule);
 		}
 		catch (CapsuleException ex) {
-			this.connection.stats().refused(EngineStats.MALFORMED_CAPSULE);
-			logger.debug("Session {} from {}: {}", this.id, remoteAddress(), ex.getMessage());
-			terminate(new SessionCloseInfo(PROTOCOL_ERROR_CODE, "malformed capsule", false), true);
+			this.connection.peerError(EngineStats.MALFORMED_CAPSULE,
+					"malformed capsule on session " + this.id + "; CONNECT stream reset with H3_MESSAGE_ERROR", ex);
+			abortChannel(this.connectStream, H3_MESSAGE_ERROR);
+			terminate(new SessionCloseInfo(PROTOCOL_ERROR_CODE, "malformed capsule", false), false);
 		}
 	}
 
@@ -295,7 +298,9 @@ public final class SessionImpl implements WebTransportSession {
 				terminate(new SessionCloseInfo(0, "", true), false);
 			}
 			catch (CapsuleException ex) {
-				this.connection.stats().refused(EngineStats.MALFORMED_CAPSULE);
+				this.connection.peerError(EngineStats.MALFORMED_CAPSULE, "CONNECT stream of session " + this.id
+						+ " ended inside a capsule; CONNECT stream reset with H3_MESSAGE_ERROR", ex);
+				abortChannel(this.connectStream, H3_MESSAGE_ERROR);
 				terminate(new SessionCloseInfo(PROTOCOL_ERROR_CODE, "truncated capsule", true), false);
 			}
 		}

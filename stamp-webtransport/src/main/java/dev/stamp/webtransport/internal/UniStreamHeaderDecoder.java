@@ -20,6 +20,7 @@ final class UniStreamHeaderDecoder extends StreamHeaderDecoder {
 		if (sessionId == VarInt.INCOMPLETE) {
 			return;
 		}
+		headerComplete();
 		QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
 		ConnectionState.require(ctx).routePeerStream(stream, sessionId);
 		if (ctx.channel().isActive()) {

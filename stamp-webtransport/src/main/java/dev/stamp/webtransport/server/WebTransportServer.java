@@ -13,18 +13,23 @@ import javax.net.ssl.KeyManagerFactory;
 
 import dev.stamp.core.BlockingHandlerExecutor;
 import dev.stamp.core.ConnectionRegistry;
+import dev.stamp.core.PeerErrors;
 import dev.stamp.core.RefusalLog;
 import dev.stamp.webtransport.WebTransportStats;
 import dev.stamp.webtransport.internal.AddressValidationTokens;
+import dev.stamp.webtransport.internal.ConnectionErrorHandler;
 import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.ControlStreamObserver;
 import dev.stamp.webtransport.internal.DatagramHandler;
+import dev.stamp.webtransport.internal.DecoderFailureGuard;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
 import dev.stamp.webtransport.internal.QuicTransport;
 import dev.stamp.webtransport.internal.ReceiveBatch;
 import dev.stamp.webtransport.internal.SessionImpl;
 import dev.stamp.webtransport.internal.StreamTypeDispatch;
+import dev.stamp.webtransport.internal.UdpErrorHandler;
+import dev.stamp.webtransport.internal.UndersizedDatagramFilter;
 import dev.stamp.webtransport.protocol.WebTransportSettings;
 import dev.stamp.webtransport.tls.DevelopmentCertificate;
 import io.netty.bootstrap.Bootstrap;
@@ -73,9 +78,11 @@ public final class WebTransportServer implements AutoCloseable {
 
 	private final WebTransportServerConfig config;
 
-	private final EngineStats stats = new EngineStats();
+	private final EngineStats stats;
 
 	private final ConnectionRegistry registry;
+
+	private final ConnectionErrorHandler connectionErrors;
 
 	private final Map<String, RefusalLog> refusalLogs = ConnectionState.newRefusalLogs();
 
@@ -97,6 +104,8 @@ public final class WebTransportServer implements AutoCloseable {
 
 	public WebTransportServer(WebTransportServerConfig config) {
 		this.config = config;
+		this.stats = new EngineStats(config.peerErrors());
+		this.connectionErrors = new ConnectionErrorHandler(config.peerErrors());
 		this.registry = new ConnectionRegistry("webtransport", config.maxConnections());
 		this.developmentCertificate = (config.keyManagerFactory() == null) ? DevelopmentCertificate.generate() : null;
 		this.ownsBlockingExecutor = config.blockingExecutor() == null;
@@ -185,12 +194,18 @@ public final class WebTransportServer implements AutoCloseable {
 	 */
 	private List<Channel> bind(QuicServerCodecBuilder codec, int sockets) throws InterruptedException {
 		List<Channel> channels = new ArrayList<>(sockets);
+		PeerErrors peerErrors = this.config.peerErrors();
+		ChannelHandler garbageFilter = new UndersizedDatagramFilter(peerErrors);
+		ChannelHandler udpErrors = new UdpErrorHandler(peerErrors);
 		if (sockets == 1) {
-			channels.add(QuicTransport.newBootstrap(this.group, false)
-				.handler(ReceiveBatch.inFrontOf(codec.build()))
-				.bind(this.config.host(), this.config.port())
-				.sync()
-				.channel());
+			channels.add(QuicTransport.newBootstrap(this.group, false).handler(new ChannelInitializer<Channel>() {
+				@Override
+				protected void initChannel(Channel channel) {
+					channel.pipeline().addLast(garbageFilter);
+					ReceiveBatch.addTo(channel);
+					channel.pipeline().addLast(codec.build(), udpErrors);
+				}
+			}).bind(this.config.host(), this.config.port()).sync().channel());
 			return channels;
 		}
 		ChannelHandler dispatcher = new QuicCodecDispatcher() {
@@ -202,10 +217,16 @@ public final class WebTransportServer implements AutoCloseable {
 					.addLast(codec.clone()
 						.localConnectionIdLength(localConnectionIdLength)
 						.connectionIdAddressGenerator(idGenerator)
-						.build());
+						.build(), udpErrors);
 			}
 		};
-		Bootstrap bootstrap = QuicTransport.newBootstrap(this.group, true).handler(dispatcher);
+		Bootstrap bootstrap = QuicTransport.newBootstrap(this.group, true).handler(new ChannelInitializer<Channel>() {
+			@Override
+			protected void initChannel(Channel channel) {
+				// In front of the dispatcher: it cannot take every datagram (see UndersizedDatagramFilter).
+				channel.pipeline().addLast(garbageFilter, dispatcher);
+			}
+		});
 		int port = this.config.port();
 		try {
 			for (int i = 0; i < sockets; i++) {
@@ -249,6 +270,11 @@ public final class WebTransportServer implements AutoCloseable {
 		return this.blockingExecutor;
 	}
 
+	/** The errors peers caused, by kind: the configured {@link WebTransportServerConfig#peerErrors()}. */
+	public PeerErrors peerErrors() {
+		return this.config.peerErrors();
+	}
+
 	/** The counters, for health and metrics. */
 	public WebTransportStats statistics() {
 		return this.stats.snapshot(this.registry.stats());
@@ -266,6 +292,7 @@ public final class WebTransportServer implements AutoCloseable {
 					this.addressValidation.accepted()));
 		}
 		state.put("statistics", statistics());
+		state.put("peerErrors", peerErrors().counts());
 		List<Object> connections = new ArrayList<>();
 		for (Channel channel : this.registry.channels()) {
 			ConnectionState connection = ConnectionState.of((QuicChannel) channel);
@@ -360,6 +387,8 @@ public final class WebTransportServer implements AutoCloseable {
 		@Override
 		protected void initChannel(QuicChannel channel) {
 			if (!WebTransportServer.this.accepting || !WebTransportServer.this.registry.tryRegister(channel)) {
+				// What the refused peer still sends until the close completes is counted, not logged per packet.
+				channel.pipeline().addLast(WebTransportServer.this.connectionErrors);
 				channel.close(true, H3_EXCESSIVE_LOAD, Unpooled.EMPTY_BUFFER);
 				return;
 			}
@@ -368,14 +397,15 @@ public final class WebTransportServer implements AutoCloseable {
 			channel.attr(ConnectionState.KEY).set(connection);
 			WebTransportServerConfig config = WebTransportServer.this.config;
 			channel.pipeline()
-				.addLast(new HandshakeTimeoutHandler(config.handshakeTimeout(), WebTransportServer.this.stats))
+				.addLast(new HandshakeTimeoutHandler(config.handshakeTimeout(), config.peerErrors()))
 				.addLast(new Http3ServerConnectionHandler(new RequestStreamInitializer(),
 						new ControlStreamObserver(connection), StreamTypeDispatch.INSTANCE,
 						WebTransportSettings.localSettings(config.maxSessionsPerConnection(),
 								config.maxStreamsPerSession()),
 						true, WebTransportSettings.VALIDATOR))
 				.addLast(new PeerStreamInterceptor(true))
-				.addLast(new DatagramHandler());
+				.addLast(new DatagramHandler())
+				.addLast(WebTransportServer.this.connectionErrors);
 		}
 
 	}
@@ -386,7 +416,7 @@ public final class WebTransportServer implements AutoCloseable {
 		@Override
 		protected void initChannel(QuicStreamChannel stream) {
 			stream.config().setAllowHalfClosure(true);
-			stream.pipeline().addLast(new ConnectRequestHandler(WebTransportServer.this));
+			stream.pipeline().addLast(DecoderFailureGuard.INSTANCE, new ConnectRequestHandler(WebTransportServer.this));
 		}
 
 	}
@@ -396,13 +426,13 @@ public final class WebTransportServer implements AutoCloseable {
 
 		private final Duration timeout;
 
-		private final EngineStats stats;
+		private final PeerErrors peerErrors;
 
 		private ScheduledFuture<?> timer;
 
-		HandshakeTimeoutHandler(Duration timeout, EngineStats stats) {
+		HandshakeTimeoutHandler(Duration timeout, PeerErrors peerErrors) {
 			this.timeout = timeout;
-			this.stats = stats;
+			this.peerErrors = peerErrors;
 		}
 
 		@Override
@@ -413,7 +443,9 @@ public final class WebTransportServer implements AutoCloseable {
 			}
 			this.timer = ctx.executor().schedule(() -> {
 				if (!ctx.channel().isActive() && ctx.channel().isOpen()) {
-					this.stats.refused(EngineStats.HANDSHAKE_TIMEOUT);
+					Object peer = ((QuicChannel) ctx.channel()).remoteSocketAddress();
+					this.peerErrors.record(EngineStats.HANDSHAKE_TIMEOUT, peer,
+							"QUIC handshake not complete in " + this.timeout.toMillis() + " ms; connection closed");
 					ctx.channel().close();
 				}
 			}, this.timeout.toMillis(), TimeUnit.MILLISECONDS);

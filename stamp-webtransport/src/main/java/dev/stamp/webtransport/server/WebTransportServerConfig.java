@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 
 import javax.net.ssl.KeyManagerFactory;
 
+import dev.stamp.core.PeerErrors;
 import dev.stamp.webtransport.internal.EngineLimits;
 
 /**
@@ -65,6 +66,8 @@ public final class WebTransportServerConfig {
 
 	private final Path qlogDirectory;
 
+	private final PeerErrors peerErrors;
+
 	private WebTransportServerConfig(Builder builder) {
 		this.host = builder.host;
 		this.port = builder.port;
@@ -95,6 +98,7 @@ public final class WebTransportServerConfig {
 		this.eventLoopThreads = builder.eventLoopThreads;
 		this.addressValidation = builder.addressValidation;
 		this.qlogDirectory = builder.qlogDirectory;
+		this.peerErrors = (builder.peerErrors != null) ? builder.peerErrors : new PeerErrors("WebTransport server");
 	}
 
 	private static int positive(String name, int value) {
@@ -179,7 +183,6 @@ public final class WebTransportServerConfig {
 		return this.blockingExecutor;
 	}
 
-	/** The engine-level limits derived from this configuration. */
 	/** Event loops, each with its own UDP socket on the port; 0 means one per core where sockets can share a port. */
 	public int eventLoopThreads() {
 		return this.eventLoopThreads;
@@ -195,6 +198,12 @@ public final class WebTransportServerConfig {
 		return this.qlogDirectory;
 	}
 
+	/** Where the errors peers cause are counted and logged, once per burst. */
+	public PeerErrors peerErrors() {
+		return this.peerErrors;
+	}
+
+	/** The engine-level limits derived from this configuration. */
 	public EngineLimits engineLimits() {
 		return new EngineLimits(this.maxStreamsPerSession, this.maxPendingStreams, this.maxPendingBytes,
 				this.maxPendingDatagrams, this.pendingTimeout, this.datagramQueueSize, this.maxDatagramPayloadSize);
@@ -252,6 +261,8 @@ public final class WebTransportServerConfig {
 		private boolean addressValidation;
 
 		private Path qlogDirectory;
+
+		private PeerErrors peerErrors;
 
 		private Builder(SessionAcceptor acceptor) {
 			this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
@@ -389,6 +400,16 @@ public final class WebTransportServerConfig {
 		 */
 		public Builder qlogDirectory(Path qlogDirectory) {
 			this.qlogDirectory = qlogDirectory;
+			return this;
+		}
+
+		/**
+		 * Where errors that peers cause (garbage packets, malformed frames, capsules and stream headers, stalled
+		 * handshakes) are counted by kind and logged once per burst, for example a listener's own; by default the
+		 * server has its own.
+		 */
+		public Builder peerErrors(PeerErrors peerErrors) {
+			this.peerErrors = peerErrors;
 			return this;
 		}
 

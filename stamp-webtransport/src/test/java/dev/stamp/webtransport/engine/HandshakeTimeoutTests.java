@@ -47,10 +47,10 @@ class HandshakeTimeoutTests {
 				}
 			});
 			long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-			while (server.statistics().refusals(EngineStats.HANDSHAKE_TIMEOUT) == 0 && System.nanoTime() < deadline) {
+			while (server.peerErrors().count(EngineStats.HANDSHAKE_TIMEOUT) == 0 && System.nanoTime() < deadline) {
 				Thread.sleep(20);
 			}
-			assertThat(server.statistics().refusals(EngineStats.HANDSHAKE_TIMEOUT)).isEqualTo(1);
+			assertThat(server.peerErrors().count(EngineStats.HANDSHAKE_TIMEOUT)).isEqualTo(1);
 			// Counted when the timer fires; the connection leaves the registry once its close completed.
 			while (server.statistics().connections().activeConnections() > 0 && System.nanoTime() < deadline) {
 				Thread.sleep(20);
