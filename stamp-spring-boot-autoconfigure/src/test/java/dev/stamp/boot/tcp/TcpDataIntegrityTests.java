@@ -307,6 +307,7 @@ class TcpDataIntegrityTests {
 				void replyToTheFirstBytes(TcpConnection connection) {
 					connection.read(1024);
 					connection.send(EARLY_REPLY);
+					connection.close();
 				}
 
 			};
