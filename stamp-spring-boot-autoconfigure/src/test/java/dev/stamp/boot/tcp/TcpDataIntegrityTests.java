@@ -160,6 +160,7 @@ class TcpDataIntegrityTests {
 					assertThatExceptionOfType(Exception.class).as("the server closes the connection")
 						.isThrownBy(() -> writer.get(20, TimeUnit.SECONDS));
 					TcpListenerTests.awaitActive(listener, 0);
+					awaitCount(context.getBean(EchoCounters.class).finished, 1);
 				}
 				byte[] payload = randomBytes(MB, 2);
 				try (Socket next = TcpListenerTests.connect(context)) {
@@ -186,6 +187,25 @@ class TcpDataIntegrityTests {
 				}
 			}
 		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(classes = { BlockingEarlyReply.class, ReactiveEarlyReply.class })
+	void clientThatNeverClosesAfterTheReplyIsClosedWhenTheLingerTimeoutIsOver(Class<?> configuration) {
+		StampContextRunner.create()
+			.withUserConfiguration(configuration)
+			.withPropertyValues("stamp.tcp.linger-timeout=500ms")
+			.run((context) -> {
+				try (Socket socket = TcpListenerTests.connect(context)) {
+					socket.getOutputStream().write(1);
+					InputStream in = socket.getInputStream();
+					assertThat(sha256(TcpListenerTests.readExactly(in, EARLY_REPLY.length)))
+						.isEqualTo(sha256(EARLY_REPLY));
+					assertThat(in.read()).as("the server's FIN follows the reply").isEqualTo(-1);
+					// The client keeps its side open: the server gives up waiting for its FIN and frees the slot.
+					TcpListenerTests.awaitActive(context.getBean(TcpListener.class), 0);
+				}
+			});
 	}
 
 	private static CompletableFuture<Void> sendThenHalfClose(Socket socket, byte[] payload) {
