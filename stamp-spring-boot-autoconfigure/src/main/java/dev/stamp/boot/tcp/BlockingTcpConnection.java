@@ -119,6 +119,12 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 		this.received.add(END_OF_STREAM);
 	}
 
+	private void resumeReading() {
+		if (this.queuedBytes.get() <= MAX_QUEUED_BYTES && !this.inputEnded && this.channel.isActive()) {
+			this.channel.config().setAutoRead(true);
+		}
+	}
+
 	@Override
 	public InetSocketAddress remoteAddress() {
 		return (InetSocketAddress) this.channel.remoteAddress();
@@ -149,9 +155,11 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 				}
 				return END_OF_STREAM;
 			}
-			if (this.queuedBytes.addAndGet(-this.current.length) <= MAX_QUEUED_BYTES
-					&& !this.channel.config().isAutoRead()) {
-				this.channel.config().setAutoRead(true);
+			long queued = this.queuedBytes.addAndGet(-this.current.length);
+			if (queued <= MAX_QUEUED_BYTES && queued + this.current.length > MAX_QUEUED_BYTES) {
+				// Decided on the event loop, after the read that crossed the limit has turned reading off: checked
+				// here, that read could still be about to, and with the queue drained nothing would turn it back on.
+				this.channel.eventLoop().execute(this::resumeReading);
 			}
 		}
 		int length = Math.min(maxBytes, this.current.length - this.position);
