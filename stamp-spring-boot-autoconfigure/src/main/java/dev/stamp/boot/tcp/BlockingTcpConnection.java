@@ -64,7 +64,8 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 	BlockingTcpConnection(Connection connection, Duration lingerTimeout) {
 		this.channel = connection.channel();
 		this.lingerTimeout = lingerTimeout;
-		connection.addHandlerFirst(HANDLER_NAME, this);
+		// Last, behind the idle closer: the bytes it consumes are traffic that keeps the connection from being idle.
+		connection.addHandlerLast(HANDLER_NAME, this);
 		// Reactor Netty reads only on demand from its inbound flux, which nobody subscribes to here: read for it.
 		this.channel.config().setAutoRead(true);
 	}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -208,6 +209,31 @@ class TcpDataIntegrityTests {
 			});
 	}
 
+	@ParameterizedTest
+	@ValueSource(classes = { BlockingCounter.class, ReactiveCounter.class })
+	void clientThatOnlySendsIsNotIdleWhileItsBytesAreRead(Class<?> configuration) {
+		StampContextRunner.create()
+			.withUserConfiguration(configuration)
+			.withPropertyValues("stamp.tcp.idle-timeout=1s")
+			.run((context) -> {
+				try (Socket socket = TcpListenerTests.connect(context)) {
+					OutputStream out = socket.getOutputStream();
+					byte[] chunk = new byte[16 * 1024];
+					long sent = 0;
+					// Three idle timeouts of traffic in one direction only: reading it is traffic too.
+					long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+					while (System.nanoTime() < until) {
+						out.write(chunk);
+						sent += chunk.length;
+						Thread.sleep(50);
+					}
+					socket.shutdownOutput();
+					String counted = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+					assertThat(counted).isEqualTo(Long.toString(sent));
+				}
+			});
+	}
+
 	private static CompletableFuture<Void> sendThenHalfClose(Socket socket, byte[] payload) {
 		return CompletableFuture.runAsync(() -> {
 			try {
@@ -345,6 +371,48 @@ class TcpDataIntegrityTests {
 				@StampRoute
 				Mono<Void> replyToTheFirstBytes(ReactiveTcpConnection connection) {
 					return connection.receive().next().then(connection.send(Mono.just(EARLY_REPLY)));
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BlockingCounter {
+
+		@Bean
+		Object blockingCounterRoute() {
+			return new Object() {
+
+				@StampRoute
+				void countUntilEndOfStream(TcpConnection connection) {
+					long received = 0;
+					byte[] data;
+					while ((data = connection.read(64 * 1024)).length > 0) {
+						received += data.length;
+					}
+					connection.send(Long.toString(received));
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ReactiveCounter {
+
+		@Bean
+		Object reactiveCounterRoute() {
+			return new Object() {
+
+				@StampRoute
+				Mono<Void> countUntilEndOfStream(ReactiveTcpConnection connection) {
+					return connection.receive()
+						.map((bytes) -> (long) bytes.length)
+						.reduce(0L, Long::sum)
+						.flatMap((received) -> connection.send(Mono.just(Long.toString(received).getBytes())));
 				}
 
 			};
