@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -99,6 +100,10 @@ public class TcpListener extends ReactorNettyListener {
 		// Resolve the arguments here, on the event loop and before middleware may defer the call: the connection
 		// then sees every byte and the peer's FIN or reset, however soon they come.
 		Object[] arguments = this.arguments.apply(connection);
+		if (connection.channel().pipeline().get(SslHandler.class) != null) {
+			// Added after the connection's own handlers so that it lands in front of them, right behind the SslHandler.
+			connection.addHandlerFirst(TlsHalfClose.NAME, new TlsHalfClose());
+		}
 		Mono<Void> served;
 		if (hasMiddleware()) {
 			StampRequest request = new StampRequest(StampProtocol.TCP,

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -15,15 +16,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.stamp.boot.StampContextRunner;
+import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.StampRoute;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -232,6 +241,46 @@ class TcpDataIntegrityTests {
 					assertThat(counted).isEqualTo(Long.toString(sent));
 				}
 			});
+	}
+
+	@ParameterizedTest
+	@EnumSource(Form.class)
+	void tls13ClientThatEndsItsSideWithCloseNotifyGetsEveryByte(Form form) {
+		StampContextRunner.create()
+			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+			.withUserConfiguration(form.configuration)
+			.withPropertyValues("spring.ssl.bundle.jks.server.keystore.location=classpath:test-server.p12",
+					"spring.ssl.bundle.jks.server.keystore.password=changeit",
+					"spring.ssl.bundle.jks.server.keystore.type=PKCS12", "stamp.tcp.ssl.bundle=server")
+			.run((context) -> {
+				SSLSocketFactory sockets = trustingTheTestCertificate().getSocketFactory();
+				for (int round = 0; round < 5; round++) {
+					byte[] payload = randomBytes(MB, round);
+					try (SSLSocket socket = (SSLSocket) sockets.createSocket("127.0.0.1",
+							StampContextRunner.port(context, StampProtocol.TCP))) {
+						socket.setSoTimeout(10_000);
+						socket.setEnabledProtocols(new String[] { "TLSv1.3" });
+						// shutdownOutput() of a TLS 1.3 socket sends close_notify, then FIN.
+						CompletableFuture<Void> writer = sendThenHalfClose(socket, payload);
+						byte[] echoed = socket.getInputStream().readAllBytes();
+						writer.get(10, TimeUnit.SECONDS);
+						assertThat(echoed.length).as("round %s", round).isEqualTo(payload.length);
+						assertThat(sha256(echoed)).isEqualTo(sha256(payload));
+					}
+				}
+			});
+	}
+
+	private static SSLContext trustingTheTestCertificate() throws Exception {
+		KeyStore trusted = KeyStore.getInstance("PKCS12");
+		try (InputStream in = TcpDataIntegrityTests.class.getResourceAsStream("/test-server.p12")) {
+			trusted.load(in, "changeit".toCharArray());
+		}
+		TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+		trust.init(trusted);
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(null, trust.getTrustManagers(), null);
+		return context;
 	}
 
 	private static CompletableFuture<Void> sendThenHalfClose(Socket socket, byte[] payload) {
