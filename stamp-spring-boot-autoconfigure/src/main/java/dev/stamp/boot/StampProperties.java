@@ -86,8 +86,23 @@ public class StampProperties {
 	 */
 	public static class Tcp extends ListenerProperties {
 
+		/**
+		 * Once a handler is done and its last byte has reached the socket, the server sends FIN and waits this long
+		 * for the client to close its side, discarding what it still sends, before closing the connection. Closing
+		 * with unread input would reset the connection and could destroy the end of the reply.
+		 */
+		private Duration lingerTimeout = Duration.ofSeconds(5);
+
 		public Tcp() {
 			super(7070, Duration.ofMinutes(5));
+		}
+
+		public Duration getLingerTimeout() {
+			return this.lingerTimeout;
+		}
+
+		public void setLingerTimeout(Duration lingerTimeout) {
+			this.lingerTimeout = lingerTimeout;
 		}
 
 	}

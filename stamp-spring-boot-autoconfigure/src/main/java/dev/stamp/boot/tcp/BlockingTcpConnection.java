@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +28,8 @@ import reactor.netty.Connection;
  * while its reply can still be sent. Each chunk is copied to a byte array and released at once. Backpressure: when
  * more than {@link #MAX_QUEUED_BYTES} wait for the handler, Netty stops reading from the socket until the handler
  * catches up, so TCP flow control pushes back on a fast sender.
+ * <p>
+ * Closing, explicitly or because the handler returned, is an {@link OrderlyClose}: what was sent is delivered first.
  */
 final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implements TcpConnection {
 
@@ -36,9 +39,9 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 
 	private static final byte[] END_OF_STREAM = new byte[0];
 
-	private final Connection connection;
-
 	private final Channel channel;
+
+	private final Duration lingerTimeout;
 
 	private final LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
 
@@ -49,6 +52,8 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 
 	private volatile boolean inputEnded;
 
+	private volatile boolean closed;
+
 	private byte[] current = END_OF_STREAM;
 
 	private int position;
@@ -56,10 +61,11 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 	private boolean ended;
 
 	/** Must be created on the connection's event loop, before any byte is read. */
-	BlockingTcpConnection(Connection connection) {
-		this.connection = connection;
+	BlockingTcpConnection(Connection connection, Duration lingerTimeout) {
 		this.channel = connection.channel();
-		connection.addHandlerFirst(HANDLER_NAME, this);
+		this.lingerTimeout = lingerTimeout;
+		// Last, behind the idle closer: the bytes it consumes are traffic that keeps the connection from being idle.
+		connection.addHandlerLast(HANDLER_NAME, this);
 		// Reactor Netty reads only on demand from its inbound flux, which nobody subscribes to here: read for it.
 		this.channel.config().setAutoRead(true);
 	}
@@ -114,6 +120,12 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 		this.received.add(END_OF_STREAM);
 	}
 
+	private void resumeReading() {
+		if (this.queuedBytes.get() <= MAX_QUEUED_BYTES && !this.inputEnded && this.channel.isActive()) {
+			this.channel.config().setAutoRead(true);
+		}
+	}
+
 	@Override
 	public InetSocketAddress remoteAddress() {
 		return (InetSocketAddress) this.channel.remoteAddress();
@@ -125,7 +137,7 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 			throw new IllegalArgumentException("maxBytes must be positive, was " + maxBytes);
 		}
 		if (this.position == this.current.length) {
-			if (this.ended) {
+			if (this.ended || this.closed) {
 				return END_OF_STREAM;
 			}
 			try {
@@ -144,9 +156,11 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 				}
 				return END_OF_STREAM;
 			}
-			if (this.queuedBytes.addAndGet(-this.current.length) <= MAX_QUEUED_BYTES
-					&& !this.channel.config().isAutoRead()) {
-				this.channel.config().setAutoRead(true);
+			long queued = this.queuedBytes.addAndGet(-this.current.length);
+			if (queued <= MAX_QUEUED_BYTES && queued + this.current.length > MAX_QUEUED_BYTES) {
+				// Decided on the event loop, after the read that crossed the limit has turned reading off: checked
+				// here, that read could still be about to, and with the queue drained nothing would turn it back on.
+				this.channel.eventLoop().execute(this::resumeReading);
 			}
 		}
 		int length = Math.min(maxBytes, this.current.length - this.position);
@@ -158,7 +172,7 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 
 	@Override
 	public void send(byte[] data) {
-		if (!this.channel.isActive()) {
+		if (this.closed || !this.channel.isActive()) {
 			throw new UncheckedIOException(new ClosedChannelException());
 		}
 		ChannelFuture written = this.channel.writeAndFlush(Unpooled.wrappedBuffer(data));
@@ -167,19 +181,20 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 			written.awaitUninterruptibly();
 		}
 		if (written.isDone() && !written.isSuccess()) {
-			throw new UncheckedIOException(new IOException("Send failed: " + written.cause().getMessage(),
+			throw new UncheckedIOException(new IOException("Send failed: " + written.cause(),
 					written.cause()));
 		}
 	}
 
 	@Override
 	public void close() {
-		this.connection.dispose();
+		this.closed = true;
+		OrderlyClose.start(this.channel, this.lingerTimeout);
 	}
 
 	@Override
 	public boolean isOpen() {
-		return this.channel.isActive();
+		return !this.closed && this.channel.isActive();
 	}
 
 }

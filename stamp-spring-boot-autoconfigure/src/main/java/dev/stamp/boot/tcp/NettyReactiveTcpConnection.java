@@ -1,15 +1,29 @@
 package dev.stamp.boot.tcp;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 import reactor.netty.Connection;
 import reactor.netty.NettyInbound;
 import reactor.netty.NettyOutbound;
 
 /**
- * {@link ReactiveTcpConnection} over a Reactor Netty connection.
+ * {@link ReactiveTcpConnection} over a Reactor Netty connection whose inbound side ends at the peer's FIN.
  */
-record NettyReactiveTcpConnection(Connection connection) implements ReactiveTcpConnection {
+final class NettyReactiveTcpConnection implements ReactiveTcpConnection {
+
+	private final Connection connection;
+
+	private final NettyInbound inbound;
+
+	private final Duration lingerTimeout;
+
+	/** Must be created on the connection's event loop, before the peer can have sent its FIN. */
+	NettyReactiveTcpConnection(Connection connection, Duration lingerTimeout) {
+		this.connection = connection;
+		this.inbound = new HalfClosableInbound(connection);
+		this.lingerTimeout = lingerTimeout;
+	}
 
 	@Override
 	public InetSocketAddress remoteAddress() {
@@ -18,7 +32,7 @@ record NettyReactiveTcpConnection(Connection connection) implements ReactiveTcpC
 
 	@Override
 	public NettyInbound inbound() {
-		return this.connection.inbound();
+		return this.inbound;
 	}
 
 	@Override
@@ -28,7 +42,7 @@ record NettyReactiveTcpConnection(Connection connection) implements ReactiveTcpC
 
 	@Override
 	public void close() {
-		this.connection.dispose();
+		OrderlyClose.start(this.connection.channel(), this.lingerTimeout);
 	}
 
 }

@@ -10,7 +10,8 @@ import reactor.netty.NettyOutbound;
 
 /**
  * One TCP connection, seen from a non-blocking handler: a handler method that returns a {@link Publisher} and runs on
- * the event loop. The connection closes when that publisher completes.
+ * the event loop. When that publisher completes the connection is closed, once every byte sent on it has been
+ * delivered. The inbound side completes when the peer shuts down its output (FIN); the reply can still be sent.
  * <pre class="code">
  * &#64;StampRoute
  * Mono&lt;Void&gt; echo(ReactiveTcpConnection connection) {
@@ -39,7 +40,7 @@ public interface ReactiveTcpConnection {
 		return outbound().sendByteArray(data).then();
 	}
 
-	/** Closes the connection. */
+	/** Closes the connection once what was sent has been delivered. */
 	void close();
 
 }

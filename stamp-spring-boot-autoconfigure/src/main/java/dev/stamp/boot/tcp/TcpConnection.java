@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One TCP connection, seen from a blocking handler. The handler runs on its own virtual thread (Java 21+) or a
- * pooled thread, never on a Netty event loop, so it may block freely; when it returns the connection is closed.
+ * pooled thread, never on a Netty event loop, so it may block freely; when it returns the connection is closed, once
+ * every byte it sent has been delivered.
  * <pre class="code">
  * &#64;StampRoute
  * void echo(TcpConnection connection) {
@@ -42,7 +43,9 @@ public interface TcpConnection {
 		send(text.getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** Closes the connection; pending sends are flushed first. */
+	/**
+	 * Closes the connection once what was sent has been delivered; later sends throw and reads return end of stream.
+	 */
 	void close();
 
 	/** Whether the connection is still open. */

@@ -2,12 +2,14 @@ package dev.stamp.boot.tcp;
 
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.List;
 import java.util.function.Function;
 
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,13 +28,17 @@ import dev.stamp.boot.routing.StampRoutes;
 
 /**
  * The TCP listener: calls the application's TCP route once per connection and closes the connection when the
- * handler is done. Over {@code max-connections}, a new connection is closed at once without calling the handler.
+ * handler is done, after every byte it sent has been written ({@link OrderlyClose}). A peer that shuts down its
+ * output (FIN) ends the handler's input but may still read the reply, on both route forms. Over
+ * {@code max-connections}, a new connection is closed at once without calling the handler.
  */
 public class TcpListener extends ReactorNettyListener {
 
 	private volatile RouteMethod route;
 
 	private volatile Function<Connection, Object[]> arguments;
+
+	private final Duration lingerTimeout;
 
 	/**
 	 * @param properties the listener's settings
@@ -41,6 +47,7 @@ public class TcpListener extends ReactorNettyListener {
 	 */
 	public TcpListener(StampProperties.Tcp properties, StampRoutes routes, ListenerContext context) {
 		super(StampProtocol.TCP, properties, routes, context);
+		this.lingerTimeout = properties.getLingerTimeout();
 	}
 
 	@Override
@@ -55,13 +62,16 @@ public class TcpListener extends ReactorNettyListener {
 		}
 	}
 
-	private static Function<Connection, Object[]> argumentsFor(RouteMethod route) {
+	private Function<Connection, Object[]> argumentsFor(RouteMethod route) {
 		if (route.isReactive()) {
 			return new RouteArguments<Connection>()
-				.supply(ReactiveTcpConnection.class, NettyReactiveTcpConnection::new)
+				.supply(ReactiveTcpConnection.class,
+						(connection) -> new NettyReactiveTcpConnection(connection, this.lingerTimeout))
 				.bind(route);
 		}
-		return new RouteArguments<Connection>().supply(TcpConnection.class, BlockingTcpConnection::new).bind(route);
+		return new RouteArguments<Connection>()
+			.supply(TcpConnection.class, (connection) -> new BlockingTcpConnection(connection, this.lingerTimeout))
+			.bind(route);
 	}
 
 	@Override
@@ -70,12 +80,10 @@ public class TcpListener extends ReactorNettyListener {
 			Connection[] connection = new Connection[1];
 			inbound.withConnection((c) -> connection[0] = c);
 			return serve(connection[0]);
-		});
-		if (this.route != null && !this.route.isReactive()) {
-			// A peer that shuts down its output (FIN) may still read the reply: blocking handlers see end of stream
-			// from read() and can go on sending.
-			server = server.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-		}
+		})
+			// Without it Netty closes the channel on the peer's FIN and fails the reply's queued writes; handlers
+			// see end of input instead and go on sending.
+			.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
 		if (sslContext != null) {
 			server = server.secure((spec) -> spec.sslContext(sslContext));
 		}
@@ -88,35 +96,43 @@ public class TcpListener extends ReactorNettyListener {
 			// Completing at once closes the connection before any byte is read or written.
 			return Mono.empty();
 		}
+		connection.channel().pipeline().addFirst(ReadAfterInputShutdownGuard.NAME, new ReadAfterInputShutdownGuard());
+		// Resolve the arguments here, on the event loop and before middleware may defer the call: the connection
+		// then sees every byte and the peer's FIN or reset, however soon they come.
+		Object[] arguments = this.arguments.apply(connection);
+		if (connection.channel().pipeline().get(SslHandler.class) != null) {
+			// Added after the connection's own handlers so that it lands in front of them, right behind the SslHandler.
+			connection.addHandlerFirst(TlsHalfClose.NAME, new TlsHalfClose());
+		}
+		Mono<Void> served;
 		if (hasMiddleware()) {
 			StampRequest request = new StampRequest(StampProtocol.TCP,
 					(InetSocketAddress) connection.channel().remoteAddress(), null, Map.of());
-			return applyMiddleware(request).flatMap((decision) -> decision.isRejected() ? Mono.<Void>empty()
-					: Mono.from(invoke(handler, connection)));
+			served = applyMiddleware(request)
+				.flatMap((decision) -> decision.isRejected() ? Mono.<Void>empty() : invoke(handler, arguments));
 		}
-		return invoke(handler, connection);
+		else {
+			served = invoke(handler, arguments);
+		}
+		return served.onErrorResume((error) -> handlerFailed(handler, connection, error))
+			.then(OrderlyClose.close(connection.channel(), this.lingerTimeout));
 	}
 
-	private Publisher<Void> invoke(RouteMethod handler, Connection connection) {
+	private Mono<Void> invoke(RouteMethod handler, Object[] arguments) {
 		if (handler.isReactive()) {
 			return Mono.defer(() -> {
 				try {
-					return Flux.from((Publisher<?>) handler.invoke(this.arguments.apply(connection))).then();
+					return Flux.from((Publisher<?>) handler.invoke(arguments)).then();
 				}
 				catch (Exception ex) {
 					return Mono.error(ex);
 				}
-			}).onErrorResume((error) -> handlerFailed(handler, connection, error));
+			});
 		}
-		// Resolve the arguments here, on the event loop: a blocking connection subscribes to the inbound data at once,
-		// so a peer that resets before the handler thread starts is seen by that subscription, not reported unhandled.
-		Object[] arguments = this.arguments.apply(connection);
 		return Mono.<Void>fromCallable(() -> {
 			handler.invoke(arguments);
 			return null;
-		})
-			.subscribeOn(context().blockingHandlers().scheduler())
-			.onErrorResume((error) -> handlerFailed(handler, connection, error));
+		}).subscribeOn(context().blockingHandlers().scheduler());
 	}
 
 	private Mono<Void> handlerFailed(RouteMethod handler, Connection connection, Throwable error) {
@@ -126,7 +142,8 @@ public class TcpListener extends ReactorNettyListener {
 		}
 		if (error instanceof UncheckedIOException) {
 			// The peer reset or vanished while the handler read or wrote: routine on the Internet, not a bug.
-			this.logger.debug("TCP connection " + connection.channel().remoteAddress() + " failed: " + error.getMessage());
+			peerErrors().record("connection-failed", connection.channel().remoteAddress(),
+					"connection failed while the handler read or wrote: " + error.getMessage(), error);
 			return Mono.empty();
 		}
 		this.logger.error("TCP handler " + handler.describe() + " failed for " + connection.channel().remoteAddress()
