@@ -1,14 +1,12 @@
 package dev.stamp.boot.http;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -17,11 +15,11 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import reactor.netty.NettyPipeline;
 
+import dev.stamp.boot.listener.OrderlyClose;
 import dev.stamp.core.PeerErrors;
 
 /**
@@ -48,7 +46,7 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 	private static final int SWITCHING_PROTOCOLS = 101;
 
 	/** How long input is still read (and dropped) after the answer, before the connection closes. */
-	private static final long LINGER_MILLIS = 2_000;
+	private static final Duration LINGER = Duration.ofSeconds(2);
 
 	private final PeerErrors peerErrors;
 
@@ -226,7 +224,6 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 	}
 
 	private void lingerThenClose(ChannelPromise promise) {
-		Channel channel = this.ctx.channel();
 		if (this.lingering) {
 			this.ctx.close(promise);
 			return;
@@ -234,14 +231,9 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 		this.lingering = true;
 		// What still arrives belongs to a request nobody will answer.
 		this.refused = true;
-		boolean plainSocket = channel.pipeline().get(SslHandler.class) == null;
-		if (channel instanceof DuplexChannel duplex && channel.isActive() && plainSocket) {
-			duplex.shutdownOutput();
-			this.ctx.executor().schedule(() -> this.ctx.close(promise), LINGER_MILLIS, TimeUnit.MILLISECONDS);
-		}
-		else {
-			this.ctx.close(promise);
-		}
+		// The close asked for is done when the connection is, after the client has had time to read the answer.
+		this.ctx.channel().closeFuture().addListener((closed) -> promise.trySuccess());
+		OrderlyClose.start(this.ctx.channel(), LINGER);
 	}
 
 	/**

@@ -19,6 +19,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import reactor.netty.Connection;
 
+import dev.stamp.boot.listener.OrderlyClose;
+
 /**
  * Bridges a TCP connection to blocking reads and writes.
  * <p>

@@ -7,6 +7,8 @@ import reactor.netty.Connection;
 import reactor.netty.NettyInbound;
 import reactor.netty.NettyOutbound;
 
+import dev.stamp.boot.listener.OrderlyClose;
+
 /**
  * {@link ReactiveTcpConnection} over a Reactor Netty connection whose inbound side ends at the peer's FIN.
  */

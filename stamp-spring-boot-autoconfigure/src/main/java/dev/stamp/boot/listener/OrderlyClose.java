@@ -1,4 +1,4 @@
-package dev.stamp.boot.tcp;
+package dev.stamp.boot.listener;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +13,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import reactor.core.publisher.Mono;
 
 /**
- * Closes a TCP connection without losing what was sent on it.
+ * Closes a connection without losing what was sent on it: a TCP connection whose handler is done, an HTTP/1.1
+ * connection after a refusal, so the client reads the answer instead of a reset.
  * <p>
  * Netty's {@code close()} fails the writes still queued in the channel's outbound buffer, and closing a socket that
  * has unread input makes the kernel reset the connection, which throws away what it has not transmitted yet. So the
@@ -24,9 +25,9 @@ import reactor.core.publisher.Mono;
  * A peer that never reads keeps the last write from completing; the idle timeout, or the shutdown grace period,
  * closes such a connection.
  */
-final class OrderlyClose {
+public final class OrderlyClose {
 
-	private static final AttributeKey<Boolean> STARTED = AttributeKey.valueOf("stamp.tcp.orderlyClose");
+	private static final AttributeKey<Boolean> STARTED = AttributeKey.valueOf("stamp.orderlyClose");
 
 	private OrderlyClose() {
 	}
@@ -36,7 +37,7 @@ final class OrderlyClose {
 	 * @param channel the connection's channel; any thread
 	 * @param lingerTimeout the longest wait for the peer's FIN once ours is sent
 	 */
-	static void start(Channel channel, Duration lingerTimeout) {
+	public static void start(Channel channel, Duration lingerTimeout) {
 		if (channel.attr(STARTED).setIfAbsent(Boolean.TRUE) != null) {
 			return;
 		}
@@ -61,7 +62,7 @@ final class OrderlyClose {
 	 * @param lingerTimeout the longest wait for the peer's FIN once ours is sent
 	 * @return a {@link Mono} that completes when the channel is closed
 	 */
-	static Mono<Void> close(Channel channel, Duration lingerTimeout) {
+	public static Mono<Void> close(Channel channel, Duration lingerTimeout) {
 		return Mono.create((sink) -> {
 			start(channel, lingerTimeout);
 			channel.closeFuture().addListener((closed) -> sink.success());

@@ -1,4 +1,4 @@
-package dev.stamp.boot.tcp;
+package dev.stamp.boot.listener;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -12,7 +12,7 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class InputDiscarder extends ChannelInboundHandlerAdapter {
 
-	static final String NAME = "stamp.tcp.inputDiscarder";
+	static final String NAME = "stamp.inputDiscarder";
 
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
