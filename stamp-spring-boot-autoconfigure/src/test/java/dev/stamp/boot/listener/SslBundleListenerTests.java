@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * TLS from a Spring Boot SSL bundle, for TCP and HTTP, with clients that trust only the test certificate.
  */
-class SslBundleListenerTests {
+public class SslBundleListenerTests {
 
 	private final ApplicationContextRunner runner = StampContextRunner.create()
 		.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
@@ -78,7 +78,8 @@ class SslBundleListenerTests {
 			});
 	}
 
-	private static SSLContext clientContext() throws Exception {
+	/** A client context that trusts the test certificate ({@code test-server.p12}) and nothing else. */
+	public static SSLContext clientContext() throws Exception {
 		KeyStore trusted = KeyStore.getInstance("PKCS12");
 		try (InputStream in = SslBundleListenerTests.class.getResourceAsStream("/test-server.p12")) {
 			trusted.load(in, "changeit".toCharArray());

@@ -1,7 +1,5 @@
 package dev.stamp.boot.websocket;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -183,7 +181,7 @@ class WebSocketListenerTests {
 					socket.getOutputStream().write(("GET /flood HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
 							+ "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
 							+ "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-					String handshake = readHeaders(socket.getInputStream());
+					String handshake = RawWebSocketClient.readHeaders(socket.getInputStream());
 					assertThat(handshake).startsWith("HTTP/1.1 101");
 					socket.getOutputStream().write(maskedTextFrame("go"));
 					Routes routes = context.getBean(Routes.class);
@@ -213,18 +211,6 @@ class WebSocketListenerTests {
 		for (TestWebSocketClient client : clients) {
 			assertThat(client.awaitClose()).isEqualTo(1001);
 		}
-	}
-
-	private static String readHeaders(InputStream in) throws IOException {
-		StringBuilder headers = new StringBuilder();
-		while (!headers.toString().endsWith("\r\n\r\n")) {
-			int next = in.read();
-			if (next < 0) {
-				break;
-			}
-			headers.append((char) next);
-		}
-		return headers.toString();
 	}
 
 	private static byte[] maskedTextFrame(String text) {
