@@ -7,7 +7,7 @@ package dev.stamp.boot.fuzz;
 final class FuzzDurations {
 
 	/** Fuzzing time per target, as in the engine's fuzz tests. */
-	static final String PER_TARGET = "15s";
+	static final String PER_TARGET = "12s";
 
 	private FuzzDurations() {
 	}

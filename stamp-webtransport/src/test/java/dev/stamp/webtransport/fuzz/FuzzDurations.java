@@ -7,7 +7,7 @@ package dev.stamp.webtransport.fuzz;
 public final class FuzzDurations {
 
 	/** Fuzzing time per target; the targets of both modules stay under three minutes on two cores. */
-	public static final String PER_TARGET = "15s";
+	public static final String PER_TARGET = "12s";
 
 	private FuzzDurations() {
 	}
