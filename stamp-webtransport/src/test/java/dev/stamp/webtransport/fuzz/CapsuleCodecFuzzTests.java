@@ -41,7 +41,8 @@ class CapsuleCodecFuzzTests {
 		List<Capsule> capsules = new ArrayList<>();
 		try {
 			for (int offset = 0; offset < input.length; offset += chunkSize) {
-				ByteBuf chunk = allocator.heapBuffer().writeBytes(input, offset, Math.min(chunkSize, input.length - offset));
+				int length = Math.min(chunkSize, input.length - offset);
+				ByteBuf chunk = allocator.heapBuffer().writeBytes(input, offset, length);
 				try {
 					codec.decode(chunk, capsules::add);
 					assertThat(chunk.isReadable()).as("decode reads its input completely").isFalse();

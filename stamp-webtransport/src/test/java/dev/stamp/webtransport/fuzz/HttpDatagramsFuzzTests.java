@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzzes the quarter-stream-id prefix of received HTTP datagrams: {@link HttpDatagrams#readSessionId} gives either
- * {@code -1} for a truncated or out-of-range prefix, or a client bidirectional stream id with the reader at the payload; encoding
- * that session id and payload gives the datagram back when its prefix was in the shortest encoding.
+ * {@code -1} for a truncated or out-of-range prefix, or a client bidirectional stream id with the reader at the
+ * payload; encoding that session id and payload gives the datagram back when its prefix was in the shortest encoding.
  */
 class HttpDatagramsFuzzTests {
 
@@ -37,7 +37,8 @@ class HttpDatagramsFuzzTests {
 				byte[] payload = ByteBufUtil.getBytes(in);
 				ByteBuf encoded = HttpDatagrams.encode(allocator, sessionId, payload);
 				try {
-					assertThat(encoded.readableBytes()).isEqualTo(HttpDatagrams.prefixLength(sessionId) + payload.length);
+					assertThat(encoded.readableBytes())
+						.isEqualTo(HttpDatagrams.prefixLength(sessionId) + payload.length);
 					if (HttpDatagrams.prefixLength(sessionId) == prefix) {
 						assertThat(ByteBufUtil.getBytes(encoded)).isEqualTo(datagram);
 					}

@@ -42,7 +42,8 @@ class BidiStreamSnifferFuzzTests {
 			String afterBytes = whole.events.get(0);
 			if (!header.complete()) {
 				assertThat(whole.stats.refusals(EngineStats.MALFORMED_STREAM_HEADER)).isOne();
-				assertThat(whole.stream.shutdowns).contains("reset:0x" + Long.toHexString(BidiStreamSniffer.H3_FRAME_ERROR));
+				assertThat(whole.stream.shutdowns)
+					.contains("reset:0x" + Long.toHexString(BidiStreamSniffer.H3_FRAME_ERROR));
 				assertThat(whole.passedOn.readableBytes()).isZero();
 				return;
 			}

@@ -65,7 +65,8 @@ final class StreamHeaderRun {
 			stream.pipeline().addLast("request-codec", run.new RequestCodecStandIn());
 		}
 		for (int offset = 0; offset < input.length && stream.isActive(); offset += chunkSize) {
-			stream.writeInbound(allocator.heapBuffer().writeBytes(input, offset, Math.min(chunkSize, input.length - offset)));
+			int length = Math.min(chunkSize, input.length - offset);
+			stream.writeInbound(allocator.heapBuffer().writeBytes(input, offset, length));
 		}
 		run.events.add("after-bytes " + stream.pipeline().names());
 		stream.fin();
