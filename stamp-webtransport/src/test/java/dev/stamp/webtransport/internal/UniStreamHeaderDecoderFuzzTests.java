@@ -31,7 +31,7 @@ class UniStreamHeaderDecoderFuzzTests {
 			String afterBytes = whole.events.get(0);
 			if (input.length == 0 || input.length < VarInt.encodedLength(input[0])) {
 				assertThat(afterBytes).as("decoder waits for the session id").contains("decoder");
-				assertThat(whole.stats.refusals(EngineStats.MALFORMED_STREAM_HEADER)).isOne();
+				assertThat(whole.count(EngineStats.MALFORMED_STREAM_HEADER)).isOne();
 				assertThat(whole.events.get(1)).as("refused at FIN").contains("open=false");
 				return;
 			}
@@ -39,7 +39,7 @@ class UniStreamHeaderDecoderFuzzTests {
 			assertThat(afterBytes).doesNotContain("decoder");
 			long sessionId = VarInt.read(Unpooled.wrappedBuffer(input));
 			boolean mayBeSession = (sessionId & 0x3) == 0;
-			assertThat(whole.stats.refusals(EngineStats.STREAM_UNKNOWN_SESSION)).isEqualTo(mayBeSession ? 0 : 1);
+			assertThat(whole.count(EngineStats.STREAM_UNKNOWN_SESSION)).isEqualTo(mayBeSession ? 0 : 1);
 			assertThat(afterBytes.contains("PendingStreamHandler")).as("waits for its session").isEqualTo(mayBeSession);
 			if (!mayBeSession) {
 				assertThat(whole.stream.shutdowns)
