@@ -69,6 +69,11 @@ final class HttpRequestChecks {
 			return Violation.badRequest("missing-host", "Missing Host header");
 		}
 		String target = request.uri();
+		if (!isWellFormedTarget(target)) {
+			// RFC 9112 3.2: origin-form, absolute-form or "*"; no control bytes, no whitespace (found by fuzzing:
+			// Netty passes a target of NUL bytes on as it is).
+			return Violation.badRequest("bad-request-target", "Malformed request target");
+		}
 		if (isAbsoluteForm(target)) {
 			String authority = authorityOf(target);
 			if (!hosts.isEmpty() && !hosts.get(0).trim().equalsIgnoreCase(authority)) {
@@ -77,6 +82,16 @@ final class HttpRequestChecks {
 			request.setUri(originForm(target, authority));
 		}
 		return null;
+	}
+
+	private static boolean isWellFormedTarget(String target) {
+		for (int i = 0; i < target.length(); i++) {
+			char c = target.charAt(i);
+			if (c <= ' ' || c == 0x7f) {
+				return false;
+			}
+		}
+		return target.startsWith("/") || target.equals("*") || isAbsoluteForm(target);
 	}
 
 	private static boolean isChunkedOnly(List<String> transferEncodings) {

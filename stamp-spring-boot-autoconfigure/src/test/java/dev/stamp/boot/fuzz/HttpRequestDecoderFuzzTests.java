@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import org.springframework.util.unit.DataSize;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpRequestDecoderSpec;
 import reactor.netty.http.server.HttpServer;
 
@@ -51,7 +52,10 @@ class HttpRequestDecoderFuzzTests {
 		assertThat(allocator.metric().usedHeapMemory()).as("bytes still allocated").isZero();
 	}
 
-	/** The HTTP pipeline of a Stamp connection; request guards are added here, in front of the application. */
+	/**
+	 * The HTTP pipeline of a Stamp connection, the codec under Reactor Netty's name so that
+	 * {@code HttpRequestGuardFuzzTests} can install Stamp's guard around it.
+	 */
 	static void stampHttpPipeline(ChannelPipeline pipeline, StampProperties.Http properties) {
 		int maxHeaderSize = (int) properties.getMaxHeaderSize().toBytes();
 		// Stamp's decoder spec, turned into Netty's codec the way Reactor Netty's HttpServerConfig does it.
@@ -59,7 +63,7 @@ class HttpRequestDecoderFuzzTests {
 			.httpRequestDecoder((decoder) -> decoder.maxHeaderSize(maxHeaderSize).maxInitialLineLength(maxHeaderSize))
 			.configuration()
 			.decoder();
-		pipeline.addLast(new HttpServerCodec(new HttpDecoderConfig()
+		pipeline.addLast(NettyPipeline.HttpCodec, new HttpServerCodec(new HttpDecoderConfig()
 			.setMaxInitialLineLength(spec.maxInitialLineLength())
 			.setMaxHeaderSize(spec.maxHeaderSize())
 			.setMaxChunkSize(spec.maxChunkSize())
@@ -207,8 +211,13 @@ class HttpRequestDecoderFuzzTests {
 			return lines.toString();
 		}
 
+		/**
+		 * Whether the message decoded; not why it failed: which check of Netty 4.2.17 fails first can depend on the
+		 * read sizes (an overlong line with a bare LF is TooLongHttpLineException in one read,
+		 * InvalidLineSeparatorException in several), and the request is refused either way.
+		 */
 		private static String describe(DecoderResult result) {
-			return result.isSuccess() ? "ok" : result.cause().getClass().getSimpleName();
+			return result.isSuccess() ? "ok" : "failed";
 		}
 
 	}

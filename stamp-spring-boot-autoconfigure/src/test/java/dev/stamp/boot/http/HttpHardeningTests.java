@@ -129,6 +129,11 @@ class HttpHardeningTests {
 						"GET /about HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n" + SMUGGLED),
 				refused("absolute-form with a different Host", "bad-host",
 						"GET http://a.example/about HTTP/1.1\r\nHost: b.example\r\n\r\n" + SMUGGLED),
+				// RFC 9112 3.2: origin-form, absolute-form or "*" (found by fuzzing: Netty passes NUL bytes on).
+				refused("NUL bytes in the request target", "bad-request-target",
+						"GET \0\0ttp://x/about HTTP/1.1\r\nHost: x\r\n\r\n" + SMUGGLED),
+				refused("request target that is not a path", "bad-request-target",
+						"GET about HTTP/1.1\r\nHost: x\r\n\r\n" + SMUGGLED),
 				refused("not HTTP at all", "malformed-request",
 						"THIS IS NOT HTTP\r\n\r\n" + SMUGGLED),
 				// max-header-size (1 KB here).
