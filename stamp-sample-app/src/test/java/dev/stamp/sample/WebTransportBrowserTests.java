@@ -289,9 +289,10 @@ class WebTransportBrowserTests {
 		this.page.click("#wt-close");
 		awaitAttribute("#wt-status", "data-state", "closed");
 		assertThat(this.page.text("#wt-log")).contains("Closed, code 0, reason \"Closed from the page\"");
-		assertThat(this.page.run("""
+		List<?> errors = this.page.run("""
 				return Array.from(document.querySelectorAll('#wt-log li[data-kind=error]'), (item) => item.innerText);
-				""", List.class)).as("errors the panel shows").isEmpty();
+				""", List.class);
+		assertThat(errors).as("errors the panel shows").isEmpty();
 		await().atMost(WAIT).until(() -> sessionClosedWith(0, "Closed from the page"), (found) -> found != null);
 	}
 

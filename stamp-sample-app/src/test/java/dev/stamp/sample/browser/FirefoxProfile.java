@@ -75,6 +75,7 @@ final class FirefoxProfile implements AutoCloseable {
 		preferences.put("app.normandy.enabled", false);
 		preferences.put("app.normandy.api_url", "");
 		preferences.put("app.shield.optoutstudies.enabled", false);
+		preferences.put("browser.backup.scheduled.enabled", false);
 		preferences.put("browser.safebrowsing.malware.enabled", false);
 		preferences.put("browser.safebrowsing.phishing.enabled", false);
 		preferences.put("browser.safebrowsing.downloads.enabled", false);
