@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
@@ -157,6 +158,34 @@ class WebTransportBrowserTests {
 		byte[] sent = decode(result, "sent");
 		assertThat(sent).hasSize(64 * 1024);
 		assertThat(decode(result, "received")).isEqualTo(sent);
+	}
+
+	/**
+	 * Every echo ends although the page ends its side right after writing: its FIN then reaches the server just after
+	 * the echo left, and Firefox's acknowledgement of the echo comes right behind it, which made quiche drop the
+	 * server's FIN unsent (about one stream in ten before the engine sent a lone FIN from a task of its own).
+	 */
+	@InEachBrowser
+	void everyEchoEndsWhenThePageEndsItsSideRightAfterWriting(BrowserKind browserKind) throws Exception {
+		int streams = 30;
+		openPage(browserKind);
+		Map<String, Object> result = run("""
+				const transport = await connect();
+				const echoes = [];
+				for (let i = 0; i < %d; i++) {
+				  const stream = await transport.createBidirectionalStream();
+				  const echo = readAll(stream.readable).then((bytes) => new TextDecoder().decode(bytes));
+				  const writer = stream.writable.getWriter();
+				  await writer.write(new TextEncoder().encode('echo ' + i));
+				  await writer.close();
+				  // Bounded, so that one stream without an end shows as such rather than as a test timeout.
+				  echoes.push(await Promise.race([echo, sleep(5000).then(() => 'echo ' + i + ' without an end')]));
+				}
+				transport.close({ closeCode: 0, reason: 'stream ends test done' });
+				return { echoes };
+				""".formatted(streams));
+		assertThat(((List<?>) result.get("echoes")).stream().map(String::valueOf).toList())
+			.containsExactlyElementsOf(IntStream.range(0, streams).mapToObj((i) -> "echo " + i).toList());
 	}
 
 	@InEachBrowser
