@@ -87,8 +87,8 @@ final class StreamWriter {
 	 * From a task of its own even on the event loop. Within a receive batch, Netty's QUIC channel defers sending to
 	 * the end of the batch, and an acknowledgement of the stream's last bytes read later in that batch makes quiche
 	 * drop the FIN unsent (see {@link StreamWriter}): this is how Firefox's echo streams lost their end, with its
-	 * acknowledgement of the echo right behind its own FIN. Outside a batch, Netty hands the FIN to quiche and sends it in
-	 * one go, before anything else is read.
+	 * acknowledgement of the echo right behind its own FIN. Outside a batch, Netty hands the FIN to quiche and sends
+	 * it in one go, before anything else is read.
 	 */
 	ChannelFuture finish() {
 		return send(Unpooled.EMPTY_BUFFER, true, true);
