@@ -1,62 +1,59 @@
 package dev.stamp.sample;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Value;
 
+import dev.stamp.sample.browser.Browser;
+import dev.stamp.sample.browser.BrowserKind;
+import dev.stamp.sample.browser.BrowserPage;
+import dev.stamp.sample.browser.FailureScreenshots;
+import dev.stamp.sample.browser.InEachBrowser;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * The chat page in a real browser: Debian's headless Chromium, driven through its own ChromeDriver by Selenium (see
- * {@link HeadlessChromium}). Two pages (two browsers) open {@code /}, each sends a message, and each must show both.
+ * The chat page in real browsers, each test once in every {@link BrowserKind}: two pages (two windows) open
+ * {@code /}, each sends a message, and each must show both.
  */
 @SampleAppTest
 class ChatPageBrowserTests {
-
-	/** Where the screenshot of the page goes, for people (and reviews) to look at. */
-	static final Path SCREENSHOT = Path.of("target", "screenshots", "chat-page.png");
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
 
 	@Value("${local.stamp.http.port}")
 	int httpPort;
 
-	private final HeadlessChromium chromium = new HeadlessChromium(1024, 768);
+	private Browser browser;
 
-	@BeforeAll
-	static void requireChromium() {
-		HeadlessChromium.requireInstalled();
-	}
+	@RegisterExtension
+	final FailureScreenshots failureScreenshots = new FailureScreenshots(() -> this.browser);
 
 	@AfterEach
-	void quitBrowsers() {
-		this.chromium.close();
+	void closeBrowser() {
+		if (this.browser != null) {
+			this.browser.close();
+		}
 	}
 
-	@Test
-	void twoPagesSeeEachOthersChatMessages() throws IOException {
-		ChromeDriver anonymous = openChatPage();
-		WebDriver bob = openChatPage();
+	@InEachBrowser
+	void twoPagesSeeEachOthersChatMessages(BrowserKind browserKind) {
+		this.browser = browserKind.launch(1024, 768);
+		BrowserPage anonymous = openChatPage();
+		BrowserPage bob = openChatPage();
 
 		send(anonymous, "Hello from the first page");
 		awaitMessage(anonymous, "User: Hello from the first page");
 		awaitMessage(bob, "User: Hello from the first page");
 
 		// Bob sets a name: the page tells the server before his message, so it is shown instead of "User".
-		bob.findElement(By.id("name")).sendKeys("Bob");
+		bob.type("#name", "Bob");
 		send(bob, "Hi, this is Bob");
 		awaitMessage(anonymous, "Bob: Hi, this is Bob");
 		awaitMessage(bob, "Bob: Hi, this is Bob");
@@ -66,43 +63,47 @@ class ChatPageBrowserTests {
 		assertThat(messages(anonymous)).isEqualTo(expected);
 		assertThat(messages(bob)).isEqualTo(expected);
 
-		HeadlessChromium.screenshot(anonymous, SCREENSHOT);
+		anonymous.screenshot(Path.of("target", "screenshots", "chat-page-" + browserKind.id() + ".png"));
 	}
 
-	@Test
-	void pageShowsItIsConnectedAndOnlyEnablesSendThen() {
-		WebDriver page = openChatPage();
-		assertThat(page.getTitle()).isEqualTo("Stamp chat");
-		assertThat(page.findElement(By.id("status")).getText()).isEqualTo("Connected");
-		assertThat(page.findElement(By.id("send")).isEnabled()).isTrue();
-		assertThat(page.findElement(By.id("messages")).getText()).contains("No messages yet");
+	@InEachBrowser
+	void pageShowsItIsConnectedAndOnlyEnablesSendThen(BrowserKind browserKind) {
+		this.browser = browserKind.launch(1024, 768);
+		BrowserPage page = openChatPage();
+		assertThat(page.title()).isEqualTo("Stamp chat");
+		assertThat(page.text("#status")).isEqualTo("Connected");
+		assertThat(page.isEnabled("#send")).isTrue();
+		assertThat(page.text("#messages")).contains("No messages yet");
 	}
 
-	private ChromeDriver openChatPage() {
-		ChromeDriver driver = this.chromium.open();
-		driver.get("http://127.0.0.1:" + this.httpPort + "/");
-		// The page connects to the WebSocket listener on its own port; wait until it says so.
-		new WebDriverWait(driver, WAIT)
-			.until(ExpectedConditions.attributeToBe(By.id("status"), "data-state", "open"));
-		return driver;
+	private BrowserPage openChatPage() {
+		BrowserPage page = this.browser.openPage();
+		page.navigate("http://127.0.0.1:" + this.httpPort + "/");
+		awaitConnected(page);
+		return page;
 	}
 
-	private static void send(WebDriver page, String text) {
-		WebElement message = page.findElement(By.id("message"));
-		message.sendKeys(text);
-		page.findElement(By.id("send")).click();
+	/** The page connects to the WebSocket listener on its own port; waits until it says so. */
+	private static void awaitConnected(BrowserPage page) {
+		await().atMost(WAIT).untilAsserted(() -> assertThat(page.attribute("#status", "data-state")).isEqualTo("open"));
 	}
 
-	private static void awaitMessage(WebDriver page, String text) {
-		new WebDriverWait(page, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), text));
+	private static void send(BrowserPage page, String text) {
+		page.type("#message", text);
+		page.click("#send");
+	}
+
+	private static void awaitMessage(BrowserPage page, String text) {
+		await().atMost(WAIT).untilAsserted(() -> assertThat(page.text("#messages")).contains(text));
 	}
 
 	/** The chat messages a page shows, without their time stamps. */
-	private static List<String> messages(WebDriver page) {
-		return page.findElements(By.cssSelector("#messages li:not(.empty)"))
-			.stream()
-			.map((item) -> item.getText().replace(item.findElement(By.tagName("time")).getText(), "").strip())
-			.toList();
+	@SuppressWarnings("unchecked")
+	private static List<String> messages(BrowserPage page) {
+		return page.run("""
+				return Array.from(document.querySelectorAll('#messages li:not(.empty)'),
+				    (item) => item.innerText.replace(item.querySelector('time').innerText, '').trim());
+				""", List.class);
 	}
 
 }

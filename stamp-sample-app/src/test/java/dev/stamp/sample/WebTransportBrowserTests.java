@@ -8,44 +8,42 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Value;
 
+import dev.stamp.sample.browser.Browser;
+import dev.stamp.sample.browser.BrowserKind;
+import dev.stamp.sample.browser.BrowserPage;
+import dev.stamp.sample.browser.FailureScreenshots;
+import dev.stamp.sample.browser.InEachBrowser;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * WebTransport from a real browser: Debian's headless Chromium opens the sample page from
- * {@code http://127.0.0.1:<port>/} (a loopback origin is a secure context, which WebTransport requires) and talks to
- * the sample's {@code /echo} over HTTP/3 on QUIC, trusting the listener's generated development certificate through
- * {@code serverCertificateHashes} with the hash the page was served.
+ * WebTransport from real browsers, every test once in each {@link BrowserKind} (Chromium's QUIC stack and Firefox's
+ * neqo are independent clients): the browser opens the sample page from {@code http://127.0.0.1:<port>/} (a loopback
+ * origin is a secure context, which WebTransport requires) and talks to the sample's {@code /echo} over HTTP/3 on
+ * QUIC, trusting the listener's generated development certificate through {@code serverCertificateHashes} with the
+ * hash the page was served.
  * <p>
- * Most tests run the browser's own WebTransport API through {@code executeAsyncScript}, return what came back as
- * base64, and compare it here byte for byte; the last one drives the page's WebTransport panel through its buttons.
- * Every wait is explicit; nothing asserts how long anything took.
+ * Most tests run the browser's own WebTransport API through {@link BrowserPage#run}, return what came back as base64,
+ * and compare it here byte for byte; the last one drives the page's WebTransport panel through its buttons. Every
+ * wait is explicit; nothing asserts how long anything took.
  */
 @SampleAppTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebTransportBrowserTests {
-
-	/** Where the screenshots of the panel and of the session log go, for people (and reviews) to look at. */
-	static final Path SCREENSHOT = Path.of("target", "screenshots", "webtransport-panel.png");
-
-	static final Path SESSIONS_SCREENSHOT = Path.of("target", "screenshots", "webtransport-sessions.png");
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -53,11 +51,10 @@ class WebTransportBrowserTests {
 
 	/**
 	 * Defines {@code connect()} (a session to the page's {@code /echo}, with the port and certificate hash the page
-	 * was served), {@code readAll(readable)}, {@code base64(bytes)}, {@code sleep(ms)} and {@code done(result)}, then
-	 * runs the test's body as an async function: what it returns goes back to Java, an error as {@code {error}}.
+	 * was served), {@code readAll(readable)}, {@code base64(bytes)}, {@code randomBytes(length)} and
+	 * {@code sleep(ms)} for the test's body, which follows.
 	 */
 	private static final String PRELUDE = """
-			const done = arguments[arguments.length - 1];
 			const meta = (name) => document.querySelector('meta[name="' + name + '"]').content;
 			const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 			async function connect() {
@@ -95,9 +92,6 @@ class WebTransportBrowserTests {
 			  for (let i = 0; i < length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
 			  return bytes;
 			}
-			(async () => {
-			%s
-			})().then(done, (error) => done({ error: String(error && error.stack || error) }));
 			""";
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -111,33 +105,43 @@ class WebTransportBrowserTests {
 	@Value("${local.stamp.webtransport.certificate-hash}")
 	String certificateHash;
 
-	private final HeadlessChromium chromium = new HeadlessChromium(1024, 1500);
+	/** One browser of each kind, started by its first test and shared by the others. */
+	private final Map<BrowserKind, Browser> browsers = new EnumMap<>(BrowserKind.class);
 
-	private ChromeDriver browser;
+	/** The browser of the test that runs. */
+	private Browser browser;
 
-	@BeforeAll
-	void startChromium() {
-		HeadlessChromium.requireInstalled();
-		this.browser = this.chromium.open();
-		this.browser.manage().timeouts().scriptTimeout(WAIT);
-	}
+	private BrowserPage page;
+
+	/** The newest session in the sample's log before the test: the test's own sessions come after it. */
+	private long sessionsBefore;
+
+	@RegisterExtension
+	final FailureScreenshots failureScreenshots = new FailureScreenshots(() -> this.browser);
 
 	@AfterAll
-	void quitChromium() {
-		this.chromium.close();
+	void closeBrowsers() {
+		this.browsers.values().forEach(Browser::close);
 	}
 
-	@BeforeEach
-	void openPage() {
-		this.browser.get("http://127.0.0.1:" + this.httpPort + "/");
-		assertThat(this.browser.findElement(By.cssSelector("meta[name=stamp-webtransport-port]"))
-			.getDomAttribute("content")).isEqualTo(String.valueOf(this.webTransportPort));
-		assertThat(this.browser.findElement(By.cssSelector("meta[name=stamp-webtransport-certificate-hash]"))
-			.getDomAttribute("content")).isEqualTo(this.certificateHash);
+	/** Opens the sample page in the browser, which the test then uses. */
+	private void openPage(BrowserKind browserKind) throws Exception {
+		this.browser = this.browsers.computeIfAbsent(browserKind, (kind) -> kind.launch(1024, 1500));
+		this.page = this.browser.pages().isEmpty() ? this.browser.openPage() : this.browser.pages().get(0);
+		this.sessionsBefore = sessions().stream()
+			.mapToLong((session) -> ((Number) session.get("number")).longValue())
+			.max()
+			.orElse(0);
+		this.page.navigate("http://127.0.0.1:" + this.httpPort + "/");
+		assertThat(this.page.attribute("meta[name=stamp-webtransport-port]", "content"))
+			.isEqualTo(String.valueOf(this.webTransportPort));
+		assertThat(this.page.attribute("meta[name=stamp-webtransport-certificate-hash]", "content"))
+			.isEqualTo(this.certificateHash);
 	}
 
-	@Test
-	void bidirectionalStreamOf64KiBComesBackByteForByte() {
+	@InEachBrowser
+	void bidirectionalStreamOf64KiBComesBackByteForByte(BrowserKind browserKind) throws Exception {
+		openPage(browserKind);
 		Map<String, Object> result = run("""
 				const transport = await connect();
 				const sent = randomBytes(64 * 1024);
@@ -156,8 +160,37 @@ class WebTransportBrowserTests {
 		assertThat(decode(result, "received")).isEqualTo(sent);
 	}
 
-	@Test
-	void tenDatagramsComeBackByteForByte() {
+	/**
+	 * Every echo ends although the page ends its side right after writing: its FIN then reaches the server just after
+	 * the echo left, and Firefox's acknowledgement of the echo comes right behind it, which made quiche drop the
+	 * server's FIN unsent (about one stream in ten before the engine sent a lone FIN from a task of its own).
+	 */
+	@InEachBrowser
+	void everyEchoEndsWhenThePageEndsItsSideRightAfterWriting(BrowserKind browserKind) throws Exception {
+		int streams = 30;
+		openPage(browserKind);
+		Map<String, Object> result = run("""
+				const transport = await connect();
+				const echoes = [];
+				for (let i = 0; i < %d; i++) {
+				  const stream = await transport.createBidirectionalStream();
+				  const echo = readAll(stream.readable).then((bytes) => new TextDecoder().decode(bytes));
+				  const writer = stream.writable.getWriter();
+				  await writer.write(new TextEncoder().encode('echo ' + i));
+				  await writer.close();
+				  // Bounded, so that one stream without an end shows as such rather than as a test timeout.
+				  echoes.push(await Promise.race([echo, sleep(5000).then(() => 'echo ' + i + ' without an end')]));
+				}
+				transport.close({ closeCode: 0, reason: 'stream ends test done' });
+				return { echoes };
+				""".formatted(streams));
+		assertThat(((List<?>) result.get("echoes")).stream().map(String::valueOf).toList())
+			.containsExactlyElementsOf(IntStream.range(0, streams).mapToObj((i) -> "echo " + i).toList());
+	}
+
+	@InEachBrowser
+	void tenDatagramsComeBackByteForByte(BrowserKind browserKind) throws Exception {
+		openPage(browserKind);
 		// Datagrams may be lost, even on loopback: send the ones not echoed yet again, a little apart, round after
 		// round, until all ten came back or the rounds run out. Only what came back is asserted, never when.
 		Map<String, Object> result = run("""
@@ -206,8 +239,9 @@ class WebTransportBrowserTests {
 				result.get("rounds")).isEqualTo(sent);
 	}
 
-	@Test
-	void unidirectionalStreamComesBackOnAStreamTheServerOpens() {
+	@InEachBrowser
+	void unidirectionalStreamComesBackOnAStreamTheServerOpens(BrowserKind browserKind) throws Exception {
+		openPage(browserKind);
 		Map<String, Object> result = run("""
 				const transport = await connect();
 				const incoming = transport.incomingUnidirectionalStreams.getReader();
@@ -224,109 +258,125 @@ class WebTransportBrowserTests {
 		assertThat(decode(result, "received")).isEqualTo(decode(result, "sent"));
 	}
 
-	@Test
-	void closeCodeAndReasonFromTheBrowserReachTheServer() throws Exception {
-		// Chromium sends CLOSE_WEBTRANSPORT_SESSION on the CONNECT stream; the server's closeSignal() reports it.
+	@InEachBrowser
+	void closeCodeAndReasonFromTheBrowserReachTheServer(BrowserKind browserKind) throws Exception {
+		openPage(browserKind);
+		// The browser sends CLOSE_WEBTRANSPORT_SESSION on the CONNECT stream (Firefox then closes the QUIC connection
+		// at once); the server's closeSignal() reports it. The reason names the browser, to tell their sessions apart.
+		String reason = "bye from " + browserKind.id();
 		Map<String, Object> result = run("""
 				const transport = await connect();
-				transport.close({ closeCode: 4242, reason: 'bye from chromium' });
+				transport.close({ closeCode: 4242, reason: '%s' });
 				const closed = await transport.closed;
 				return { closeCode: closed.closeCode, reason: closed.reason };
-				""");
-		assertThat(result).containsEntry("closeCode", 4242L).containsEntry("reason", "bye from chromium");
+				""".formatted(reason));
+		assertThat(result).containsEntry("closeCode", 4242).containsEntry("reason", reason);
 
 		// The server's side: the sample's session log, through its JSON API...
-		Map<String, Object> session = await().atMost(WAIT).until(() -> sessionClosedWith(4242, "bye from chromium"),
+		Map<String, Object> session = await().atMost(WAIT).until(() -> sessionClosedWith(4242, reason),
 				(found) -> found != null);
 		assertThat(session).containsEntry("closedBy", "client")
 			.containsEntry("origin", "http://127.0.0.1:" + this.httpPort)
 			.containsEntry("path", "/echo");
 
 		// ...and on the about page, which shows the same log.
-		this.browser.get("http://127.0.0.1:" + this.httpPort + "/about");
-		new WebDriverWait(this.browser, WAIT).until(ExpectedConditions
-			.textToBePresentInElementLocated(By.id("wt-sessions"), "bye from chromium"));
-		assertThat(this.browser.findElement(By.id("wt-sessions")).getText()).contains("4242");
-		HeadlessChromium.screenshot(this.browser, SESSIONS_SCREENSHOT);
+		this.page.navigate("http://127.0.0.1:" + this.httpPort + "/about");
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.page.text("#wt-sessions")).contains(reason));
+		assertThat(this.page.text("#wt-sessions")).contains("4242");
+		this.page.screenshot(screenshot("webtransport-sessions"));
 	}
 
-	@Test
-	void pagePanelConnectsEchoesAndCloses() throws Exception {
-		WebDriverWait wait = new WebDriverWait(this.browser, WAIT);
-		assertThat(this.browser.findElement(By.id("wt-status")).getText()).isEqualTo("Not connected");
-		this.browser.findElement(By.id("wt-connect")).click();
-		wait.until(ExpectedConditions.attributeToBe(By.id("wt-status"), "data-state", "open"));
+	@InEachBrowser
+	void pagePanelConnectsEchoesAndCloses(BrowserKind browserKind) throws Exception {
+		openPage(browserKind);
+		assertThat(this.page.text("#wt-status")).isEqualTo("Not connected");
+		this.page.click("#wt-connect");
+		awaitAttribute("#wt-status", "data-state", "open");
 
-		this.browser.findElement(By.id("wt-text")).clear();
-		this.browser.findElement(By.id("wt-text")).sendKeys("Hello over QUIC ✓");
-		this.browser.findElement(By.id("wt-send-stream")).click();
-		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#wt-log"),
-				"Hello over QUIC ✓"));
-		awaitEcho(wait, "Stream", "Hello over QUIC ✓");
+		this.page.clear("#wt-text");
+		this.page.type("#wt-text", "Hello over QUIC ✓");
+		this.page.click("#wt-send-stream");
+		awaitEcho("Stream", "Hello over QUIC ✓");
 
-		this.browser.findElement(By.id("wt-send-uni")).click();
-		awaitEcho(wait, "Server stream", "Hello over QUIC ✓");
+		this.page.click("#wt-send-uni");
+		awaitEcho("Server stream", "Hello over QUIC ✓");
 
 		// A datagram may be lost: click again until one echo shows up.
-		this.browser.findElement(By.id("wt-text")).clear();
-		this.browser.findElement(By.id("wt-text")).sendKeys("a datagram");
-		wait.pollingEvery(Duration.ofMillis(500)).until((browser) -> {
+		this.page.clear("#wt-text");
+		this.page.type("#wt-text", "a datagram");
+		await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
 			if (hasEcho("Datagram", "a datagram")) {
 				return true;
 			}
-			browser.findElement(By.id("wt-send-datagram")).click();
+			this.page.click("#wt-send-datagram");
 			return false;
 		});
 
-		this.browser.executeScript("document.getElementById('webtransport').scrollIntoView()");
-		HeadlessChromium.screenshot(this.browser, SCREENSHOT);
+		this.page.run("document.getElementById('webtransport').scrollIntoView();", Object.class);
+		this.page.screenshot(screenshot("webtransport-panel"));
 
-		this.browser.findElement(By.id("wt-close")).click();
-		wait.until(ExpectedConditions.attributeToBe(By.id("wt-status"), "data-state", "closed"));
-		assertThat(this.browser.findElement(By.id("wt-log")).getText())
-			.contains("Closed, code 0, reason \"Closed from the page\"");
-		assertThat(this.browser.findElement(By.id("wt-log")).findElements(By.cssSelector("li[data-kind=error]")))
-			.isEmpty();
+		this.page.click("#wt-close");
+		awaitAttribute("#wt-status", "data-state", "closed");
+		assertThat(this.page.text("#wt-log")).contains("Closed, code 0, reason \"Closed from the page\"");
+		List<?> errors = this.page.run("""
+				return Array.from(document.querySelectorAll('#wt-log li[data-kind=error]'), (item) => item.innerText);
+				""", List.class);
+		assertThat(errors).as("errors the panel shows").isEmpty();
 		await().atMost(WAIT).until(() -> sessionClosedWith(0, "Closed from the page"), (found) -> found != null);
 	}
 
-	private void awaitEcho(WebDriverWait wait, String label, String text) {
-		wait.until((browser) -> hasEcho(label, text));
+	private void awaitAttribute(String selector, String name, String value) {
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.page.attribute(selector, name)).isEqualTo(value));
 	}
 
+	private void awaitEcho(String label, String text) {
+		await().atMost(WAIT).until(() -> hasEcho(label, text));
+	}
+
+	/** Whether the panel's log shows an echo with this label (its tag) ending in the text. */
 	private boolean hasEcho(String label, String text) {
-		return this.browser.findElements(By.cssSelector("#wt-log li[data-kind=echo]"))
-			.stream()
-			.anyMatch((item) -> item.findElement(By.className("tag")).getText().equalsIgnoreCase(label)
-					&& item.getText().endsWith(text));
+		return this.page.run("""
+				const [label, text] = %s;
+				return Array.from(document.querySelectorAll('#wt-log li[data-kind=echo]')).some((item) =>
+				    item.querySelector('.tag').innerText.toLowerCase() === label.toLowerCase()
+				        && item.innerText.endsWith(text));
+				""".formatted(json.writeValueAsString(List.of(label, text))), Boolean.class);
 	}
 
 	@SuppressWarnings("unchecked")
 	private Map<String, Object> run(String body) {
-		Object result = this.browser.executeAsyncScript(PRELUDE.formatted(body));
-		assertThat(result).isInstanceOf(Map.class);
-		Map<String, Object> map = (Map<String, Object>) result;
-		assertThat(map.get("error")).as("error in the browser").isNull();
-		return map;
+		return this.page.run(PRELUDE + body, Map.class);
+	}
+
+	private Path screenshot(String name) {
+		return Path.of("target", "screenshots", name + "-" + this.browser.kind().id() + ".png");
 	}
 
 	private static byte[] decode(Map<String, Object> result, String key) {
 		return Base64.getDecoder().decode((String) result.get(key));
 	}
 
-	/** The sample's record of the session that ended with this code and reason, or {@code null}. */
+	/**
+	 * The sample's record of a session of this test that ended with this code and reason, or {@code null}. Sessions
+	 * from before the test do not count: the other browser's run closes with the same code and reason.
+	 */
 	private Map<String, Object> sessionClosedWith(long code, String reason) throws IOException, InterruptedException {
-		String body = http.send(HttpRequest
-			.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + "/api/webtransport/sessions"))
-			.timeout(Duration.ofSeconds(10))
-			.build(), BodyHandlers.ofString()).body();
-		List<Map<String, Object>> sessions = json.readValue(body, new TypeReference<>() {
-		});
-		return sessions.stream()
+		return sessions().stream()
+			.filter((session) -> ((Number) session.get("number")).longValue() > this.sessionsBefore)
 			.filter((session) -> session.get("closeCode") != null
 					&& ((Number) session.get("closeCode")).longValue() == code && reason.equals(session.get("closeReason")))
 			.findFirst()
 			.orElse(null);
+	}
+
+	/** The sample's session log, through its JSON API. */
+	private List<Map<String, Object>> sessions() throws IOException, InterruptedException {
+		String body = http.send(HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + "/api/webtransport/sessions"))
+			.timeout(Duration.ofSeconds(10))
+			.build(), BodyHandlers.ofString()).body();
+		return json.readValue(body, new TypeReference<>() {
+		});
 	}
 
 }

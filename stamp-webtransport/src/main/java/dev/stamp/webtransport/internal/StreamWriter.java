@@ -28,13 +28,17 @@ import reactor.core.publisher.MonoSink;
  * writability, and ends the stream with FIN.
  * <p>
  * FIN travels in the STREAM frame of the last bytes whenever the application's last write and the end of its data
- * come together. The reason is quiche, as bundled with Netty 4.2: once all bytes of a stream are acknowledged, it
- * never retransmits a lost frame that carried FIN alone (cloudflare/quiche#2525). The peer then has every byte and
- * waits for the end forever. A FIN that rides on data is retransmitted with that data. So both front ends hold the
- * most recent chunk back until they know whether the end follows it: {@link ChunkSender} until the publisher's
- * next signal, at most until the current receive batch (see {@link ReceiveBatch}) or event-loop task ends;
- * {@link BlockingOutput} until the next write, a flush, the close, a blocking read of the same stream, or
- * {@link #AUTO_FLUSH_DELAY}. Only an end that comes alone, after all data went out, is sent as an empty FIN.
+ * come together. The reason is quiche, as bundled with Netty 4.2.17: it counts a stream's sending side as complete
+ * once every byte is acknowledged, whether or not a frame with its FIN was sent, let alone acknowledged
+ * (cloudflare/quiche#2525). A stream whose peer already ended its own side is then forgotten, and an empty FIN still
+ * waiting in quiche, or lost on the way, with it: the peer has every byte and waits for the end forever. A FIN that
+ * rides on data is sent and retransmitted with that data. So both front ends hold the most recent chunk back until
+ * they know whether the end follows it: {@link ChunkSender} until the publisher's next signal, at most until the
+ * current receive batch (see {@link ReceiveBatch}) or event-loop task ends; {@link BlockingOutput} until the next
+ * write, a flush, the close, a blocking read of the same stream, or {@link #AUTO_FLUSH_DELAY}.
+ * <p>
+ * Only an end that comes alone, after all data went out, is sent as an empty FIN, and always from a task of its own
+ * (see {@link #finish()}).
  */
 final class StreamWriter {
 
@@ -77,9 +81,17 @@ final class StreamWriter {
 		return send(buf, fin, false);
 	}
 
-	/** Ends the stream with an empty FIN, after everything written before. Any thread. */
+	/**
+	 * Ends the stream with an empty FIN, after everything written before. Any thread.
+	 * <p>
+	 * From a task of its own even on the event loop. Within a receive batch, Netty's QUIC channel defers sending to
+	 * the end of the batch, and an acknowledgement of the stream's last bytes read later in that batch makes quiche
+	 * drop the FIN unsent (see {@link StreamWriter}): this is how Firefox's echo streams lost their end, with its
+	 * acknowledgement of the echo right behind its own FIN. Outside a batch, Netty hands the FIN to quiche and sends
+	 * it in one go, before anything else is read.
+	 */
 	ChannelFuture finish() {
-		return send(Unpooled.EMPTY_BUFFER, true, false);
+		return send(Unpooled.EMPTY_BUFFER, true, true);
 	}
 
 	/**

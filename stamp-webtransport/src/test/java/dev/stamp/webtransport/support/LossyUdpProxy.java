@@ -6,12 +6,15 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A UDP relay on 127.0.0.1 that drops a share of the datagrams in each direction, for one client: a lossy network
- * between real endpoints. The drop decisions come from a seeded random sequence.
+ * between real endpoints. The drop decisions come from a seeded random sequence. It can also hold the datagrams
+ * to the server and release them at once in reverse order, to reproduce a reordering deterministically.
  */
 public final class LossyUdpProxy implements AutoCloseable {
 
@@ -30,6 +33,14 @@ public final class LossyUdpProxy implements AutoCloseable {
 	private final AtomicLong dropped = new AtomicLong();
 
 	private volatile SocketAddress client;
+
+	/** Datagrams to the server held back, newest first; null while not holding. Guarded by {@link #holdLock}. */
+	private Deque<ByteBuffer> heldToServer;
+
+	private final Object holdLock = new Object();
+
+	/** Hold datagrams to the server once one to the client at least this large passed; guarded by {@link #holdLock}. */
+	private int holdAfterReplyOf = Integer.MAX_VALUE;
 
 	public LossyUdpProxy(InetSocketAddress server, double lossRate, long seed) throws IOException {
 		this.server = server;
@@ -67,7 +78,7 @@ public final class LossyUdpProxy implements AutoCloseable {
 				buffer.clear();
 				this.client = this.clientSide.receive(buffer);
 				buffer.flip();
-				if (keep()) {
+				if (keep() && !holdToServer(buffer)) {
 					this.serverSide.send(buffer, this.server);
 				}
 			}
@@ -88,6 +99,12 @@ public final class LossyUdpProxy implements AutoCloseable {
 				this.serverSide.receive(buffer);
 				buffer.flip();
 				SocketAddress target = this.client;
+				synchronized (this.holdLock) {
+					if (buffer.remaining() >= this.holdAfterReplyOf) {
+						this.holdAfterReplyOf = Integer.MAX_VALUE;
+						this.heldToServer = new ArrayDeque<>();
+					}
+				}
 				if (target != null && keep()) {
 					this.clientSide.send(buffer, target);
 				}
@@ -98,6 +115,48 @@ public final class LossyUdpProxy implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Holds every datagram to the server, until {@link #releaseToServerReversed()}, once a datagram to the client of
+	 * at least {@code size} bytes passed (a reply with data rather than a bare acknowledgement): what the client sends
+	 * in answer to it is held.
+	 */
+	public void holdToServerAfterReplyOf(int size) {
+		synchronized (this.holdLock) {
+			this.holdAfterReplyOf = size;
+		}
+	}
+
+	/** How many datagrams to the server are held. */
+	public int heldToServer() {
+		synchronized (this.holdLock) {
+			return (this.heldToServer != null) ? this.heldToServer.size() : 0;
+		}
+	}
+
+	/**
+	 * Sends the held datagrams to the server newest first, back to back (so that it likely reads them in one
+	 * batch), and forwards again as they come.
+	 */
+	public void releaseToServerReversed() throws IOException {
+		synchronized (this.holdLock) {
+			for (ByteBuffer datagram : this.heldToServer) {
+				this.serverSide.send(datagram, this.server);
+			}
+			this.heldToServer = null;
+		}
+	}
+
+	private boolean holdToServer(ByteBuffer datagram) {
+		synchronized (this.holdLock) {
+			if (this.heldToServer == null) {
+				return false;
+			}
+			ByteBuffer copy = ByteBuffer.allocate(datagram.remaining()).put(datagram).flip();
+			this.heldToServer.addFirst(copy);
+			return true;
 		}
 	}
 

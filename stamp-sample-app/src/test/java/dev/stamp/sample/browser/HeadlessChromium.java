@@ -1,53 +1,52 @@
-package dev.stamp.sample;
+package dev.stamp.sample.browser;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 import org.springframework.util.FileSystemUtils;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Debian's headless Chromium, driven through its own ChromeDriver by Selenium, for the browser tests. Each
- * {@link #open()} starts a browser with a fresh profile; {@link #close()} quits them all and deletes the profiles.
+ * Debian's headless Chromium, driven through its own ChromeDriver by Selenium. Each {@link #openPage()} starts a
+ * browser with a fresh profile; {@link #close()} quits them all and deletes the profiles.
  * <p>
  * The browser and driver paths are set explicitly so that Selenium Manager never tries to download a browser or a
- * driver (the network only reaches package registries). Missing binaries fail the test, with how to install them:
- * a browser test that skips itself would silently stop testing the page.
+ * driver (the network only reaches package registries).
  * <p>
  * To see what the browser did on the network, run with {@code -Dstamp.chromium.net-log=<file>}: Chromium writes its
  * NetLog (QUIC and HTTP/3 frames included) there, readable with the netlog viewer.
  */
-final class HeadlessChromium implements AutoCloseable {
+final class HeadlessChromium implements Browser {
 
 	static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
 	static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
+	/** How long a script the test runs in the page may take. */
+	static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(40);
+
 	private final String windowSize;
 
-	private final List<ChromeDriver> drivers = new ArrayList<>();
+	private final List<ChromiumPage> pages = new ArrayList<>();
 
 	private final List<Path> profiles = new ArrayList<>();
 
-	/** @param width the window's width in CSS pixels @param height its height */
 	HeadlessChromium(int width, int height) {
+		requireInstalled();
 		this.windowSize = width + "," + height;
 	}
 
-	/** Fails (never skips) when Chromium or ChromeDriver is not installed, saying how to install them. */
-	static void requireInstalled() {
+	private static void requireInstalled() {
 		for (Path binary : List.of(CHROMIUM, CHROMEDRIVER)) {
 			if (!Files.isExecutable(binary)) {
 				fail(binary + " is missing: the browser tests need Debian's Chromium and ChromeDriver. Install them"
@@ -56,8 +55,13 @@ final class HeadlessChromium implements AutoCloseable {
 		}
 	}
 
-	/** Starts one more browser, with a profile of its own. */
-	ChromeDriver open() {
+	@Override
+	public BrowserKind kind() {
+		return BrowserKind.CHROMIUM;
+	}
+
+	@Override
+	public BrowserPage openPage() {
 		Path profile;
 		try {
 			profile = Files.createTempDirectory("stamp-chromium-");
@@ -83,22 +87,21 @@ final class HeadlessChromium implements AutoCloseable {
 			.usingAnyFreePort()
 			.build();
 		ChromeDriver driver = new ChromeDriver(service, options);
-		this.drivers.add(driver);
-		return driver;
+		driver.manage().timeouts().scriptTimeout(SCRIPT_TIMEOUT);
+		ChromiumPage page = new ChromiumPage(driver);
+		this.pages.add(page);
+		return page;
 	}
 
-	/** Saves what the browser shows, for people (and reviews) to look at. */
-	static void screenshot(ChromeDriver driver, Path target) throws IOException {
-		Files.createDirectories(target.toAbsolutePath().getParent());
-		File screenshot = driver.getScreenshotAs(OutputType.FILE);
-		Files.copy(screenshot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
-		assertThat(target).isNotEmptyFile();
+	@Override
+	public List<BrowserPage> pages() {
+		return Collections.unmodifiableList(this.pages);
 	}
 
 	@Override
 	public void close() {
-		this.drivers.forEach(ChromeDriver::quit);
-		this.drivers.clear();
+		this.pages.forEach((page) -> page.driver().quit());
+		this.pages.clear();
 		for (Path profile : this.profiles) {
 			FileSystemUtils.deleteRecursively(profile.toFile());
 		}
