@@ -55,9 +55,10 @@ public interface WebTransportStream {
 
 	/**
 	 * Ends the sending side with a FIN of its own. Prefer {@link #send(Publisher)}, or closing the
-	 * {@link #outputStream()}, which carry FIN with the last bytes: the QUIC library does not retransmit a lost
-	 * packet whose only content was FIN once the bytes before it were acknowledged (cloudflare/quiche#2525), and the
-	 * peer then waits for the end of the stream.
+	 * {@link #outputStream()}, which carry FIN with the last bytes: once the bytes before it are acknowledged, the
+	 * QUIC library forgets a FIN that travels alone, whether it is lost or not yet sent (cloudflare/quiche#2525),
+	 * and the peer then waits for the end of the stream. Stamp sends such a FIN at once to narrow that window, but
+	 * cannot close it.
 	 */
 	Mono<Void> finish();
 
