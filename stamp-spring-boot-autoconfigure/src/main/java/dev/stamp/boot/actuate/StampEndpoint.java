@@ -80,20 +80,9 @@ public class StampEndpoint {
 	}
 
 	private static ListenerDescriptor describe(StampListener listener) {
-		List<String> routes = listener.routes().stream().map(StampEndpoint::describe).toList();
+		List<String> routes = listener.routes().stream().map(RouteMethod::summary).toList();
 		return new ListenerDescriptor(listener.isRunning(), listener.host(), listener.isRunning() ? listener.port() : null,
 				listener.isSecure(), routes, listener.stats(), listener.peerErrors().counts(), listener.details());
-	}
-
-	private static String describe(RouteMethod route) {
-		StringBuilder text = new StringBuilder();
-		if (!route.httpMethods().isEmpty()) {
-			text.append(route.httpMethods()).append(' ');
-		}
-		if (!route.path().isEmpty()) {
-			text.append(route.path()).append(" -> ");
-		}
-		return text.append(route.describe()).toString();
 	}
 
 	/**

@@ -105,6 +105,9 @@ public abstract class AbstractStampListener implements StampListener {
 		this.context.events().publishEvent(new StampListenerStartedEvent(this, port));
 		this.logger.info("Stamp " + this.protocol.id() + " listener started on " + this.properties.getHost() + ":"
 				+ port + (isSecure() ? " (TLS)" : ""));
+		for (RouteMethod route : routes()) {
+			this.logger.info("Stamp " + this.protocol.id() + " route " + route.summary());
+		}
 	}
 
 	/**

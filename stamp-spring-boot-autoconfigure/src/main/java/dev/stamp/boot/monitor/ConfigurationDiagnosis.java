@@ -54,7 +54,7 @@ public class ConfigurationDiagnosis {
 						+ " connection(s) at max-connections (" + listener.stats().maxConnections()
 						+ "); raise stamp." + id + ".max-connections if the load is expected");
 			}
-			if ("webtransport".equals(id) && !listener.isSecure()) {
+			if ("webtransport".equals(id) && settings != null && settings.getSsl().getBundle() == null) {
 				findings.add("webtransport listener serves a generated development certificate (valid 10 days, "
 						+ "trusted only through serverCertificateHashes); set stamp.webtransport.ssl.bundle in production");
 			}

@@ -120,6 +120,18 @@ public final class RouteMethod {
 					.replace('[', '(').replace(']', ')');
 	}
 
+	/** What the route serves and who serves it, e.g. {@code [GET] /api/data -> apiRoutes#data(HttpRequest)}. */
+	public String summary() {
+		StringBuilder text = new StringBuilder();
+		if (!this.httpMethods.isEmpty()) {
+			text.append(this.httpMethods).append(' ');
+		}
+		if (!this.path.isEmpty()) {
+			text.append(this.path).append(" -> ");
+		}
+		return text.append(describe()).toString();
+	}
+
 	@Override
 	public String toString() {
 		return this.protocol.id() + " " + (this.path.isEmpty() ? "" : this.path + " -> ") + describe();

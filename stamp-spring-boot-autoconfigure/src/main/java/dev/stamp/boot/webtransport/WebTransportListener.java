@@ -142,6 +142,12 @@ public class WebTransportListener extends AbstractStampListener {
 		shutdown.start();
 	}
 
+	/** Always: QUIC is TLS, with the configured bundle or a generated development certificate. */
+	@Override
+	public boolean isSecure() {
+		return true;
+	}
+
 	@Override
 	public ConnectionStats stats() {
 		WebTransportServer running = this.server;

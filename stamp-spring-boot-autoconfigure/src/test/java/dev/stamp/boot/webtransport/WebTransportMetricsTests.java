@@ -9,8 +9,11 @@ import java.util.Map;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -29,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * WebTransport sessions, streams, datagrams and peer errors reach Micrometer and the {@code stamp} endpoint.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WebTransportMetricsTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -81,6 +85,22 @@ class WebTransportMetricsTests {
 				assertThat(registry.get("stamp.peer.errors").tag("protocol", "webtransport").functionCounter().count())
 					.isEqualTo(1);
 			});
+	}
+
+	@Test
+	void endpointShowsTlsAndTheRoutesAreLoggedAtStartUp(CapturedOutput output) {
+		StampContextRunner.create()
+			.withConfiguration(AutoConfigurations.of(StampActuatorAutoConfiguration.class))
+			.withPropertyValues("stamp.webtransport.echo-path=/echo", "management.endpoints.web.exposure.include=stamp")
+			.run((context) -> {
+				StampEndpoint.ListenerDescriptor listener = (StampEndpoint.ListenerDescriptor) context
+					.getBean(StampEndpoint.class)
+					.part("webtransport");
+				// QUIC is always TLS, also with the generated development certificate.
+				assertThat(listener.tls()).isTrue();
+				assertThat(listener.routes()).singleElement().asString().startsWith("/echo -> ");
+			});
+		assertThat(output.getAll()).containsPattern("Stamp webtransport route /echo -> \\S+#\\S+\\(WebTransportSession\\)");
 	}
 
 	private static Map<String, Long> peerErrors(StampEndpoint endpoint) {
