@@ -35,7 +35,10 @@ final class BenchRoutes {
 
 	}
 
-	/** Blocking routes: plain return values, run off the event loop (virtual threads on 21+). */
+	/**
+	 * Blocking routes: plain return values, run off the event loop (virtual threads on
+	 * 21+).
+	 */
 	static class Blocking {
 
 		@StampRoute
@@ -59,8 +62,9 @@ final class BenchRoutes {
 	}
 
 	/**
-	 * Only the WebSocket echo, for the memory scenario. Reactive, so that on Java 17 the echo burst over thousands of
-	 * connections is not limited by the bounded blocking pool (see docs/benchmarks.md).
+	 * Only the WebSocket echo, for the memory scenario. Reactive, so that on Java 17 the
+	 * echo burst over thousands of connections is not limited by the bounded blocking
+	 * pool (see docs/benchmarks.md).
 	 */
 	static class WebSocketOnly {
 

@@ -18,22 +18,29 @@ import java.util.function.ToDoubleFunction;
 import org.springframework.boot.SpringBootVersion;
 
 /**
- * Runs Stamp and its peers side by side on 127.0.0.1 with the same load generator and reports throughput, p50/p99
- * latency and the ratio Stamp/peer as a Markdown table.
+ * Runs Stamp and its peers side by side on 127.0.0.1 with the same load generator and
+ * reports throughput, p50/p99 latency and the ratio Stamp/peer as a Markdown table.
  * <p>
- * The servers run in a forked JVM ({@link ServerMain}); this JVM is the load generator. Throughput peers share one
- * server process (one for HTTP, TCP and WebSocket, one for WebTransport) and are measured one at a time, in
- * interleaved rounds whose order alternates ({@link Rounds}); the report gives the median of the rounds. The memory
+ * The servers run in a forked JVM ({@link ServerMain}); this JVM is the load generator.
+ * Throughput peers share one server process (one for HTTP, TCP and WebSocket, one for
+ * WebTransport) and are measured one at a time, in interleaved rounds whose order
+ * alternates ({@link Rounds}); the report gives the median of the rounds. The memory
  * scenarios start a fresh server process per peer.
  */
 public final class BenchmarkMain {
 
 	static final List<String> HTTP_PEERS = List.of("raw", "webflux", "stamp-blocking", "stamp-reactive");
 
-	/** Diagnostic HTTP peer: raw Reactor Netty with the idle and read timeouts Stamp's HTTP listener sets. */
+	/**
+	 * Diagnostic HTTP peer: raw Reactor Netty with the idle and read timeouts Stamp's
+	 * HTTP listener sets.
+	 */
 	static final String RAW_WITH_TIMEOUTS = "raw-timeouts";
 
-	/** Diagnostic TCP peer: the echo on Reactor Netty's TcpServer, which Stamp's TCP listener is built on. */
+	/**
+	 * Diagnostic TCP peer: the echo on Reactor Netty's TcpServer, which Stamp's TCP
+	 * listener is built on.
+	 */
 	static final String REACTOR_NETTY_TCP = "reactor-netty";
 
 	static final List<String> ECHO_PEERS = List.of("raw", "stamp-blocking", "stamp-reactive");
@@ -65,10 +72,8 @@ public final class BenchmarkMain {
 					throughput(options, load, throughputScenarios, report);
 				}
 				if (options.scenarios.contains("memory")) {
-					memory(options, "memory", options.idleConnections,
-							(server, peer, count) -> load.openIdleWebSockets(server.port("ws/" + peer), count,
-									options.payload),
-							report);
+					memory(options, "memory", options.idleConnections, (server, peer, count) -> load
+						.openIdleWebSockets(server.port("ws/" + peer), count, options.payload), report);
 				}
 			}
 		}
@@ -116,7 +121,10 @@ public final class BenchmarkMain {
 		}
 	}
 
-	/** The WebTransport figures: every WebTransport peer side by side in one server process. */
+	/**
+	 * The WebTransport figures: every WebTransport peer side by side in one server
+	 * process.
+	 */
 	private static void webTransport(BenchmarkOptions options, WebTransportLoad load, List<String> scenarios,
 			BenchmarkReport report) throws Exception {
 		Set<String> peers = new LinkedHashSet<>();
@@ -173,9 +181,10 @@ public final class BenchmarkMain {
 	}
 
 	/**
-	 * A memory scenario: per peer a fresh server process; a warm-up pass (a tenth of the connections, opened and
-	 * closed) loads classes and JITs the connection path so that the baseline includes them; then the server's heap
-	 * after GC and RSS without and with the idle connections.
+	 * A memory scenario: per peer a fresh server process; a warm-up pass (a tenth of the
+	 * connections, opened and closed) loads classes and JITs the connection path so that
+	 * the baseline includes them; then the server's heap after GC and RSS without and
+	 * with the idle connections.
 	 */
 	private static void memory(BenchmarkOptions options, String scenario, int count, IdleOpener opener,
 			BenchmarkReport report) throws Exception {
@@ -194,9 +203,11 @@ public final class BenchmarkMain {
 							idle.verified(), after.sessions(), before.heap(), after.heap(), before.rss(), after.rss(),
 							idle.mismatches(), idle.errors(), idle.errorSamples());
 					report.memory.add(row);
-					log(String.format("%s %-8s %d connections (%d echoed, server sees %d): heap %+.0f B/conn, "
-							+ "RSS %+.0f B/conn%s", scenario, peer, count, row.verified(), row.serverSessions(),
-							row.heapPerConnection(), row.rssPerConnection(),
+					log(String.format(
+							"%s %-8s %d connections (%d echoed, server sees %d): heap %+.0f B/conn, "
+									+ "RSS %+.0f B/conn%s",
+							scenario, peer, count, row.verified(), row.serverSessions(), row.heapPerConnection(),
+							row.rssPerConnection(),
 							row.errors() > 0 ? "  errors " + row.errors() + " " + row.errorSamples() : ""));
 				}
 				report.leakReports += server.leakReports();
@@ -234,8 +245,10 @@ public final class BenchmarkMain {
 		facts.put("JDK", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
 				+ System.getProperty("java.runtime.version"));
 		facts.put("Spring Boot", SpringBootVersion.getVersion());
-		facts.put("Netty", io.netty.util.Version.identify().getOrDefault("netty-common",
-				io.netty.util.Version.identify().values().iterator().next()).artifactVersion());
+		facts.put("Netty",
+				io.netty.util.Version.identify()
+					.getOrDefault("netty-common", io.netty.util.Version.identify().values().iterator().next())
+					.artifactVersion());
 		facts.put("transport", Transports.name());
 		StringBuilder text = new StringBuilder();
 		facts.forEach((key, value) -> text.append("- ").append(key).append(": ").append(value).append('\n'));
@@ -261,8 +274,7 @@ public final class BenchmarkMain {
 			return Files.readAllLines(Path.of("/proc/meminfo"))
 				.stream()
 				.filter((line) -> line.startsWith("MemTotal"))
-				.map((line) -> String.format("%.1f GiB",
-						Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0))
+				.map((line) -> String.format("%.1f GiB", Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0))
 				.findFirst()
 				.orElse("?");
 		}

@@ -10,17 +10,18 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * How a benchmark run is shaped. {@link #full()} is the documented run, {@link #smoke()} the few-second run that CI
- * executes so that the harness cannot rot.
+ * How a benchmark run is shaped. {@link #full()} is the documented run, {@link #smoke()}
+ * the few-second run that CI executes so that the harness cannot rot.
  */
 final class BenchmarkOptions {
 
-	/** HTTP, TCP and WebSocket: throughput scenarios, then the WebSocket memory scenario. */
+	/**
+	 * HTTP, TCP and WebSocket: throughput scenarios, then the WebSocket memory scenario.
+	 */
 	static final List<String> CLASSIC_SCENARIOS = List.of("http", "tcp", "ws", "memory");
 
 	/** Every scenario, in the order a run measures them. */
-	static final List<String> SCENARIOS = Stream
-		.concat(CLASSIC_SCENARIOS.stream(), WebTransportScenario.ids().stream())
+	static final List<String> SCENARIOS = Stream.concat(CLASSIC_SCENARIOS.stream(), WebTransportScenario.ids().stream())
 		.toList();
 
 	/** Stands for every WebTransport scenario in {@code --scenarios}. */
@@ -28,7 +29,10 @@ final class BenchmarkOptions {
 
 	boolean smoke;
 
-	/** Adds diagnostic peers that explain a difference rather than compete (see {@link BenchmarkMain#peers}). */
+	/**
+	 * Adds diagnostic peers that explain a difference rather than compete (see
+	 * {@link BenchmarkMain#peers}).
+	 */
 	boolean diagnostics;
 
 	int rounds = 5;
@@ -48,18 +52,24 @@ final class BenchmarkOptions {
 
 	int clientThreads = 2;
 
-	/** Rounds of the WebTransport figures: fewer than the others, so that they add about 6 minutes to a run. */
+	/**
+	 * Rounds of the WebTransport figures: fewer than the others, so that they add about 6
+	 * minutes to a run.
+	 */
 	int wtRounds = 3;
 
 	/** Unrecorded pass per WebTransport peer before round 1. */
 	Duration wtPrewarm = Duration.ofSeconds(3);
 
-	/** Idle sessions of the WebTransport memory figure, each on its own QUIC connection. */
+	/**
+	 * Idle sessions of the WebTransport memory figure, each on its own QUIC connection.
+	 */
 	int wtIdleSessions = 5_000;
 
 	/**
-	 * Bytes a stream of the WebTransport stream figures may have sent and not back yet: the QUIC stream window, so
-	 * that it never holds a stream back more than QUIC would; it bounds the client's memory and the drain at the end.
+	 * Bytes a stream of the WebTransport stream figures may have sent and not back yet:
+	 * the QUIC stream window, so that it never holds a stream back more than QUIC would;
+	 * it bounds the client's memory and the drain at the end.
 	 */
 	long wtStreamInFlight = 1024 * 1024;
 
@@ -92,13 +102,15 @@ final class BenchmarkOptions {
 		options.wtRounds = 1;
 		options.wtPrewarm = Duration.ZERO;
 		options.wtIdleSessions = 20;
-		// One chunk per stream: the smoke run checks the path, and draining 64 full streams would take seconds.
+		// One chunk per stream: the smoke run checks the path, and draining 64 full
+		// streams would take seconds.
 		options.wtStreamInFlight = 64 * 1024;
 		options.clientThreads = 1;
 		options.maxRequestsPerConnection = 200_000;
-		// Small heap for a quick start; paranoid leak detection so that a leaked buffer shows in the report.
-		options.serverJvmArgs = new ArrayList<>(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
-				"-Dio.netty.leakDetection.level=paranoid"));
+		// Small heap for a quick start; paranoid leak detection so that a leaked buffer
+		// shows in the report.
+		options.serverJvmArgs = new ArrayList<>(
+				List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dio.netty.leakDetection.level=paranoid"));
 		options.output = Path.of("target", "benchmark-smoke.md");
 		return options;
 	}
@@ -106,7 +118,8 @@ final class BenchmarkOptions {
 	static BenchmarkOptions parse(String[] args) {
 		boolean smoke = Arrays.asList(args).contains("--smoke");
 		BenchmarkOptions options = smoke ? smoke() : full();
-		// --rounds and --prewarm apply to the WebTransport figures too, unless --wt-rounds or --wt-prewarm say otherwise.
+		// --rounds and --prewarm apply to the WebTransport figures too, unless
+		// --wt-rounds or --wt-prewarm say otherwise.
 		Integer wtRounds = null;
 		Duration wtPrewarm = null;
 		for (String arg : args) {
@@ -164,7 +177,10 @@ final class BenchmarkOptions {
 		return options;
 	}
 
-	/** The scenarios named, in run order; {@value #WEBTRANSPORT_ALIAS} stands for every WebTransport one. */
+	/**
+	 * The scenarios named, in run order; {@value #WEBTRANSPORT_ALIAS} stands for every
+	 * WebTransport one.
+	 */
 	private static Set<String> scenarios(String list) {
 		Set<String> named = new LinkedHashSet<>();
 		for (String name : list.split(",")) {
@@ -175,8 +191,8 @@ final class BenchmarkOptions {
 				named.add(name);
 			}
 			else {
-				throw new IllegalArgumentException("Scenarios are " + SCENARIOS + " and " + WEBTRANSPORT_ALIAS
-						+ " for all WebTransport ones");
+				throw new IllegalArgumentException(
+						"Scenarios are " + SCENARIOS + " and " + WEBTRANSPORT_ALIAS + " for all WebTransport ones");
 			}
 		}
 		Set<String> ordered = new LinkedHashSet<>(SCENARIOS);
@@ -222,17 +238,28 @@ final class BenchmarkOptions {
 		if (this.classic()) {
 			text.append("HTTP/TCP/WebSocket: ")
 				.append(this.prewarm.isZero() ? "" : seconds(this.prewarm) + " s unrecorded pre-warm per peer, ")
-				.append(this.rounds).append(" round(s), ").append(this.connections).append(" connections, ")
-				.append(this.payload).append("-byte TCP/WebSocket messages; ");
+				.append(this.rounds)
+				.append(" round(s), ")
+				.append(this.connections)
+				.append(" connections, ")
+				.append(this.payload)
+				.append("-byte TCP/WebSocket messages; ");
 		}
 		if (this.webTransport()) {
 			text.append("WebTransport: ")
 				.append(this.wtPrewarm.isZero() ? "" : seconds(this.wtPrewarm) + " s unrecorded pre-warm per peer, ")
-				.append(this.wtRounds).append(" round(s), ").append(this.wtIdleSessions).append(" idle sessions; ");
+				.append(this.wtRounds)
+				.append(" round(s), ")
+				.append(this.wtIdleSessions)
+				.append(" idle sessions; ");
 		}
-		return text.append(seconds(this.warmup)).append(" s warm-up + ").append(seconds(this.measure))
-			.append(" s measured per peer per round, ").append(this.clientThreads)
-			.append(" load-generator event loop(s), server JVM ").append(String.join(" ", this.serverJvmArgs))
+		return text.append(seconds(this.warmup))
+			.append(" s warm-up + ")
+			.append(seconds(this.measure))
+			.append(" s measured per peer per round, ")
+			.append(this.clientThreads)
+			.append(" load-generator event loop(s), server JVM ")
+			.append(String.join(" ", this.serverJvmArgs))
 			.toString();
 	}
 

@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
-/** The results of a run and their Markdown rendering; the WebTransport sections are {@link WebTransportReport}. */
+/**
+ * The results of a run and their Markdown rendering; the WebTransport sections are
+ * {@link WebTransportReport}.
+ */
 final class BenchmarkReport {
 
 	private final BenchmarkOptions options;
@@ -86,7 +89,10 @@ final class BenchmarkReport {
 		return this.memory.stream().filter((row) -> row.scenario().equals(scenario)).toList();
 	}
 
-	/** No errors, no byte mismatches, no leak reports, and the idle connections all verified. */
+	/**
+	 * No errors, no byte mismatches, no leak reports, and the idle connections all
+	 * verified.
+	 */
 	boolean isClean() {
 		return this.leakReports == 0
 				&& rows().stream().allMatch((row) -> row.errors() == 0 && row.mismatches() == 0 && row.throughput() > 0)
@@ -96,7 +102,8 @@ final class BenchmarkReport {
 
 	String markdown() {
 		StringBuilder md = new StringBuilder();
-		md.append("# Stamp benchmark results").append(this.options.smoke ? " (smoke mode: not a measurement)" : "")
+		md.append("# Stamp benchmark results")
+			.append(this.options.smoke ? " (smoke mode: not a measurement)" : "")
 			.append("\n\n");
 		md.append("- Started: ").append(this.started.truncatedTo(ChronoUnit.SECONDS));
 		if (this.finished != null) {
@@ -104,13 +111,14 @@ final class BenchmarkReport {
 		}
 		md.append(" (UTC)\n");
 		md.append("- Run: ").append(this.options.describe()).append('\n');
-		md.append("- Server JVM: Java ").append(this.serverJava)
+		md.append("- Server JVM: Java ")
+			.append(this.serverJava)
 			.append(", a separate process from the load generator; all traffic on 127.0.0.1\n");
 		md.append(BenchmarkMain.machine());
 		md.append('\n');
-		List<Target> httpTargets = new ArrayList<>(List.of(new Target("stamp-blocking", "raw", 0.9),
-				new Target("stamp-reactive", "raw", 0.9), new Target("stamp-blocking", "webflux", 1.0),
-				new Target("stamp-reactive", "webflux", 1.0)));
+		List<Target> httpTargets = new ArrayList<>(
+				List.of(new Target("stamp-blocking", "raw", 0.9), new Target("stamp-reactive", "raw", 0.9),
+						new Target("stamp-blocking", "webflux", 1.0), new Target("stamp-reactive", "webflux", 1.0)));
 		if (this.options.diagnostics) {
 			httpTargets.add(Target.diagnostic(BenchmarkMain.RAW_WITH_TIMEOUTS, "raw"));
 			httpTargets.add(Target.diagnostic("stamp-reactive", BenchmarkMain.RAW_WITH_TIMEOUTS));
@@ -122,15 +130,20 @@ final class BenchmarkReport {
 			tcpTargets.add(Target.diagnostic(BenchmarkMain.REACTOR_NETTY_TCP, "raw"));
 			tcpTargets.add(Target.diagnostic("stamp-reactive", BenchmarkMain.REACTOR_NETTY_TCP));
 		}
-		scenario(md, "tcp", "TCP echo: " + this.options.payload + "-byte message, wait for all bytes back",
-				tcpTargets);
+		scenario(md, "tcp", "TCP echo: " + this.options.payload + "-byte message, wait for all bytes back", tcpTargets);
 		scenario(md, "ws", "WebSocket echo: " + this.options.payload + "-byte text message, wait for the reply frame",
 				List.of(new Target("stamp-blocking", "raw", 0.9), new Target("stamp-reactive", "raw", 0.9)));
-		memoryTable(md, "memory", "## Memory: " + this.options.idleConnections
-				+ " idle WebSocket connections (one echo each, then idle)", "connection", false);
+		memoryTable(md, "memory",
+				"## Memory: " + this.options.idleConnections + " idle WebSocket connections (one echo each, then idle)",
+				"connection", false);
 		new WebTransportReport(this).appendTo(md);
-		md.append("Errors: ").append(totalErrors()).append(", byte mismatches: ").append(totalMismatches())
-			.append(", Netty leak reports in server logs: ").append(this.leakReports).append(".\n");
+		md.append("Errors: ")
+			.append(totalErrors())
+			.append(", byte mismatches: ")
+			.append(totalMismatches())
+			.append(", Netty leak reports in server logs: ")
+			.append(this.leakReports)
+			.append(".\n");
 		return md.toString();
 	}
 
@@ -166,8 +179,9 @@ final class BenchmarkReport {
 	}
 
 	/**
-	 * The Stamp / peer table of a scenario: throughput ratios against the targets, the latency ratio (if there is a
-	 * latency column) and the server CPU per operation ratio.
+	 * The Stamp / peer table of a scenario: throughput ratios against the targets, the
+	 * latency ratio (if there is a latency column) and the server CPU per operation
+	 * ratio.
 	 */
 	MarkdownTable comparisons(String scenario, Unit unit, List<Target> targets, String latencyName,
 			ToDoubleFunction<Row> latency) {
@@ -186,11 +200,11 @@ final class BenchmarkReport {
 			}
 			double ratio = stamp.throughput() / peer.throughput();
 			double paired = pairedRatio(scenario, target.stamp(), target.peer());
-			List<Object> cells = new ArrayList<>(List.of(
-					(target.diagnostic() ? "_diagnostic:_ " : "") + target.stamp() + " / " + target.peer(),
-					String.format("%.2fx", ratio), String.format("%.2fx", paired),
-					target.hasTarget() ? String.format("≥ %.1fx", target.ratio()) : "–",
-					target.hasTarget() ? met(ratio, paired, target.ratio()) : "–"));
+			List<Object> cells = new ArrayList<>(
+					List.of((target.diagnostic() ? "_diagnostic:_ " : "") + target.stamp() + " / " + target.peer(),
+							String.format("%.2fx", ratio), String.format("%.2fx", paired),
+							target.hasTarget() ? String.format("≥ %.1fx", target.ratio()) : "–",
+							target.hasTarget() ? met(ratio, paired, target.ratio()) : "–"));
 			if (latencyName != null) {
 				cells.add(String.format("%.2fx", latency.applyAsDouble(stamp) / latency.applyAsDouble(peer)));
 			}
@@ -200,15 +214,18 @@ final class BenchmarkReport {
 		return table;
 	}
 
-	/** Met when both throughput ratios reach the target, borderline when only one does. */
+	/**
+	 * Met when both throughput ratios reach the target, borderline when only one does.
+	 */
 	static String met(double ratio, double paired, double target) {
 		return (ratio >= target && paired >= target) ? "yes"
 				: (ratio >= target || paired >= target) ? "**borderline**" : "**no**";
 	}
 
 	/**
-	 * The median over rounds of Stamp's throughput divided by the peer's in the same round: peers of one round run
-	 * back to back, so this cancels drift in the machine's background load better than the ratio of the medians.
+	 * The median over rounds of Stamp's throughput divided by the peer's in the same
+	 * round: peers of one round run back to back, so this cancels drift in the machine's
+	 * background load better than the ratio of the medians.
 	 */
 	double pairedRatio(String scenario, String stamp, String peer) {
 		List<Measurement> mine = this.results.get(scenario).get(stamp);
@@ -233,18 +250,18 @@ final class BenchmarkReport {
 			return;
 		}
 		md.append(heading).append("\n\n");
-		List<String> columns = new ArrayList<>(List.of("peer", thing + "s verified / server count",
-				"heap after GC: before → with " + thing + "s", ">heap per " + thing,
-				"RSS: before → with " + thing + "s", ">RSS per " + thing));
+		List<String> columns = new ArrayList<>(
+				List.of("peer", thing + "s verified / server count", "heap after GC: before → with " + thing + "s",
+						">heap per " + thing, "RSS: before → with " + thing + "s", ">RSS per " + thing));
 		if (withTotal) {
 			columns.add(">heap + RSS per " + thing);
 		}
 		MarkdownTable table = new MarkdownTable(columns.toArray(new String[0]));
 		for (MemoryRow row : rows) {
-			List<Object> cells = new ArrayList<>(List.of(label(scenario, row.peer()),
-					row.verified() + " / " + row.serverSessions(),
-					mib(row.heapBefore()) + " → " + mib(row.heapAfter()), kib(row.heapPerConnection()),
-					mib(row.rssBefore()) + " → " + mib(row.rssAfter()), kib(row.rssPerConnection())));
+			List<Object> cells = new ArrayList<>(
+					List.of(label(scenario, row.peer()), row.verified() + " / " + row.serverSessions(),
+							mib(row.heapBefore()) + " → " + mib(row.heapAfter()), kib(row.heapPerConnection()),
+							mib(row.rssBefore()) + " → " + mib(row.rssAfter()), kib(row.rssPerConnection())));
 			if (withTotal) {
 				cells.add(kib(row.totalPerConnection()));
 			}
@@ -291,7 +308,8 @@ final class BenchmarkReport {
 			};
 			case "webflux" -> "Spring WebFlux `@RestController`";
 			case BenchmarkMain.REACTOR_NETTY_TCP -> "_diagnostic:_ Reactor Netty `TcpServer` echo";
-			case BenchmarkMain.RAW_WITH_TIMEOUTS -> "_diagnostic:_ raw `HttpServer` + `idleTimeout` + `readTimeout` (as Stamp sets them)";
+			case BenchmarkMain.RAW_WITH_TIMEOUTS ->
+				"_diagnostic:_ raw `HttpServer` + `idleTimeout` + `readTimeout` (as Stamp sets them)";
 			case "stamp-blocking" -> "Stamp, blocking route";
 			case "stamp-reactive" -> "Stamp, reactive route";
 			case WebTransportScenario.RAW_QUIC -> "raw Netty QUIC echo (no HTTP/3)";
@@ -311,8 +329,9 @@ final class BenchmarkReport {
 	}
 
 	/**
-	 * The median of the rounds for one scenario and peer. Throughput in operations per second (see {@link Unit}),
-	 * latencies in microseconds, CPU in cores or microseconds per operation.
+	 * The median of the rounds for one scenario and peer. Throughput in operations per
+	 * second (see {@link Unit}), latencies in microseconds, CPU in cores or microseconds
+	 * per operation.
 	 */
 	record Row(String scenario, String peer, double throughput, double p50, double p99, double serverCpuPerOperation,
 			double serverCores, double clientCores, double interruptCores, double otherCores, double lossRate,
@@ -321,14 +340,18 @@ final class BenchmarkReport {
 	}
 
 	/**
-	 * One peer of a memory scenario. Memory is divided by the connections the server held; they are the ones
-	 * requested unless the peer could not hold them all.
-	 * @param serverSessions the connections or sessions the server counted while they were open
+	 * One peer of a memory scenario. Memory is divided by the connections the server
+	 * held; they are the ones requested unless the peer could not hold them all.
+	 *
+	 * @param serverSessions the connections or sessions the server counted while they
+	 * were open
 	 */
 	record MemoryRow(String scenario, String peer, int requested, int verified, int serverSessions, long heapBefore,
 			long heapAfter, long rssBefore, long rssAfter, long mismatches, long errors, List<String> errorSamples) {
 
-		/** The connections the memory is divided by: the server's count, where it has one. */
+		/**
+		 * The connections the memory is divided by: the server's count, where it has one.
+		 */
 		int held() {
 			return (this.serverSessions > 0) ? this.serverSessions : this.requested;
 		}
@@ -341,7 +364,10 @@ final class BenchmarkReport {
 			return (this.rssAfter - this.rssBefore) / (double) held();
 		}
 
-		/** With a pre-touched heap, RSS growth is memory outside the heap: the sum is what a connection costs. */
+		/**
+		 * With a pre-touched heap, RSS growth is memory outside the heap: the sum is what
+		 * a connection costs.
+		 */
 		double totalPerConnection() {
 			return heapPerConnection() + rssPerConnection();
 		}
@@ -349,8 +375,9 @@ final class BenchmarkReport {
 	}
 
 	/**
-	 * A Stamp / peer comparison: Stamp's throughput should be at least {@code ratio} times the peer's. A diagnostic
-	 * one explains rather than competes; NaN means reported without a target.
+	 * A Stamp / peer comparison: Stamp's throughput should be at least {@code ratio}
+	 * times the peer's. A diagnostic one explains rather than competes; NaN means
+	 * reported without a target.
 	 */
 	record Target(String stamp, String peer, double ratio, boolean diagnostic) {
 

@@ -6,13 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * CPU time spent during a measurement, from procfs: by the server process, by this (load generator) process, and by
- * everything else on the machine. The server's CPU time per request is a cost that background load on the machine
- * disturbs much less than throughput does; the "other" share says how much background load there was.
+ * CPU time spent during a measurement, from procfs: by the server process, by this (load
+ * generator) process, and by everything else on the machine. The server's CPU time per
+ * request is a cost that background load on the machine disturbs much less than
+ * throughput does; the "other" share says how much background load there was.
  */
 final class CpuMeter {
 
-	/** USER_HZ: the unit of the times in /proc/[pid]/stat and /proc/stat; 100 on every Linux we run on. */
+	/**
+	 * USER_HZ: the unit of the times in /proc/[pid]/stat and /proc/stat; 100 on every
+	 * Linux we run on.
+	 */
 	private static final double TICKS_PER_SECOND = 100.0;
 
 	private final long serverPid;
@@ -43,14 +47,17 @@ final class CpuMeter {
 	}
 
 	/**
-	 * CPU ticks of a process: utime + stime, plus cutime + cstime (its reaped children) when asked.
+	 * CPU ticks of a process: utime + stime, plus cutime + cstime (its reaped children)
+	 * when asked.
 	 */
 	private static long processTicks(long pid, boolean withChildren) {
 		try {
 			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-			// Fields after the command name, which is in parentheses and may contain spaces.
+			// Fields after the command name, which is in parentheses and may contain
+			// spaces.
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			// utime, stime, cutime, cstime are fields 14 to 17 of the whole line: 12 to 15 after "pid (comm) ".
+			// utime, stime, cutime, cstime are fields 14 to 17 of the whole line: 12 to
+			// 15 after "pid (comm) ".
 			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 			if (withChildren) {
 				ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
@@ -63,9 +70,10 @@ final class CpuMeter {
 	}
 
 	/**
-	 * CPU ticks of every other process on the machine, reaped children included (a build's short-lived forks), so
-	 * that a difference of two snapshots is the background load. Processes that start and are reaped by a parent
-	 * that also ends between two snapshots escape it.
+	 * CPU ticks of every other process on the machine, reaped children included (a
+	 * build's short-lived forks), so that a difference of two snapshots is the background
+	 * load. Processes that start and are reaped by a parent that also ends between two
+	 * snapshots escape it.
 	 */
 	private static long otherProcessesTicks(long serverPid, long selfPid) {
 		long total = 0;
@@ -114,9 +122,11 @@ final class CpuMeter {
 	 * @param serverSeconds CPU seconds the server process used
 	 * @param serverCores average cores the server used
 	 * @param clientCores average cores the load generator used
-	 * @param otherCores average cores used by every other process on the machine (background load)
-	 * @param interruptCores average cores in irq and softirq, machine-wide: mostly the kernel's loopback TCP/IP work;
-	 * the part that ran while one of our processes was current is also in that process's time
+	 * @param otherCores average cores used by every other process on the machine
+	 * (background load)
+	 * @param interruptCores average cores in irq and softirq, machine-wide: mostly the
+	 * kernel's loopback TCP/IP work; the part that ran while one of our processes was
+	 * current is also in that process's time
 	 */
 	record Usage(double serverSeconds, double serverCores, double clientCores, double otherCores,
 			double interruptCores) {

@@ -5,11 +5,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One session's datagrams in the datagram figure, whatever client carries them: {@value #WINDOW} datagrams of
- * {@value #SIZE} bytes in flight, each sent again as soon as its echo came back and matched. A datagram carries its
- * session, its slot in the window and a sequence number, then a fixed pattern: the echo is checked whole and matched
- * to its send time for the round-trip latency. Datagrams may be lost, so one not back after {@link #LOSS_TIMEOUT_NANOS}
- * is counted lost and replaced, and an echo that comes back later is ignored.
+ * One session's datagrams in the datagram figure, whatever client carries them:
+ * {@value #WINDOW} datagrams of {@value #SIZE} bytes in flight, each sent again as soon
+ * as its echo came back and matched. A datagram carries its session, its slot in the
+ * window and a sequence number, then a fixed pattern: the echo is checked whole and
+ * matched to its send time for the round-trip latency. Datagrams may be lost, so one not
+ * back after {@link #LOSS_TIMEOUT_NANOS} is counted lost and replaced, and an echo that
+ * comes back later is ignored.
  * <p>
  * Thread-safe: echoes arrive on the client's event loop, expiry runs on a timer.
  */
@@ -78,7 +80,10 @@ final class DatagramWindow {
 		}
 	}
 
-	/** Counts as lost, and replaces, every datagram in flight for longer than the loss timeout. */
+	/**
+	 * Counts as lost, and replaces, every datagram in flight for longer than the loss
+	 * timeout.
+	 */
 	synchronized void expire(long now) {
 		for (int slot = 0; slot < WINDOW; slot++) {
 			if (this.sequence[slot] >= 0 && now - this.sentAt[slot] > LOSS_TIMEOUT_NANOS) {
@@ -88,12 +93,17 @@ final class DatagramWindow {
 		}
 	}
 
-	/** Sending could not even start: an error, and the slot waits for the loss timeout. */
+	/**
+	 * Sending could not even start: an error, and the slot waits for the loss timeout.
+	 */
 	void sendFailed(Throwable error) {
 		this.tally.error("session " + this.session + ": datagram not sent: " + error);
 	}
 
-	/** Whether no datagram is in flight (after the run stopped, every one came back or was counted lost). */
+	/**
+	 * Whether no datagram is in flight (after the run stopped, every one came back or was
+	 * counted lost).
+	 */
 	synchronized boolean isEmpty() {
 		for (long number : this.sequence) {
 			if (number >= 0) {

@@ -30,26 +30,32 @@ import tech.kwik.flupke.webtransport.WebTransportHttp3ApplicationProtocolFactory
 import tech.kwik.flupke.webtransport.WebTransportStream;
 
 /**
- * A WebTransport echo server on Flupke 0.9.4 and Kwik, the other Java WebTransport implementation, as a benchmark
- * peer for Stamp.
+ * A WebTransport echo server on Flupke 0.9.4 and Kwik, the other Java WebTransport
+ * implementation, as a benchmark peer for Stamp.
  * <p>
- * The echo is Stamp's built-in one: every bidirectional stream the client opens is echoed byte for byte on itself (the
- * sending side ends when the client's side ended), every unidirectional stream is echoed on a new server-opened
- * unidirectional stream. Flupke's WebTransport has no datagrams, so datagram scenarios cannot run against this peer.
+ * The echo is Stamp's built-in one: every bidirectional stream the client opens is echoed
+ * byte for byte on itself (the sending side ends when the client's side ended), every
+ * unidirectional stream is echoed on a new server-opened unidirectional stream. Flupke's
+ * WebTransport has no datagrams, so datagram scenarios cannot run against this peer.
  * Flupke allows one WebTransport session per QUIC connection.
  * <p>
- * It binds {@code 127.0.0.1} on an ephemeral port and serves a fresh {@link DevelopmentCertificate}; clients trust
- * it by {@link #certificateSha256() hash}. Flow-control windows are Stamp's defaults; the idle timeout is
- * {@value #IDLE_TIMEOUT_SECONDS} s, but QUIC uses the smaller of both sides', so clients must ask for as much.
+ * It binds {@code 127.0.0.1} on an ephemeral port and serves a fresh
+ * {@link DevelopmentCertificate}; clients trust it by {@link #certificateSha256() hash}.
+ * Flow-control windows are Stamp's defaults; the idle timeout is
+ * {@value #IDLE_TIMEOUT_SECONDS} s, but QUIC uses the smaller of both sides', so clients
+ * must ask for as much.
  * <p>
- * Kwik uses blocking I/O: each connection holds six platform threads (receiver, sender, idle timer, loss detection,
- * callbacks, and Flupke's CONNECT-stream reader), and each stream being echoed one more.
+ * Kwik uses blocking I/O: each connection holds six platform threads (receiver, sender,
+ * idle timer, loss detection, callbacks, and Flupke's CONNECT-stream reader), and each
+ * stream being echoed one more.
  */
 public final class FlupkeWebTransportEcho implements AutoCloseable {
 
 	static {
-		// Kwik asserts a loss delay above 0 ms but measures RTT in whole milliseconds, often 0 on loopback: under -ea
-		// (test JVMs) connections then die with an AssertionError. Benchmarks run without -ea; so does Kwik here. Only
+		// Kwik asserts a loss delay above 0 ms but measures RTT in whole milliseconds,
+		// often 0 on loopback: under -ea
+		// (test JVMs) connections then die with an AssertionError. Benchmarks run without
+		// -ea; so does Kwik here. Only
 		// classes initialized later are affected, hence a static initializer.
 		FlupkeWebTransportEcho.class.getClassLoader().setPackageAssertionStatus("tech.kwik", false);
 	}
@@ -65,12 +71,16 @@ public final class FlupkeWebTransportEcho implements AutoCloseable {
 	static final long CONNECTION_RECEIVE_WINDOW = STAMP_DEFAULTS.connectionReceiveWindow();
 
 	/**
-	 * Streams the client may open at once on a connection, each direction. Stamp takes 100 per session; this is more
-	 * so that the peer is never what limits a scenario. Kwik only grants credit, it allocates per stream opened.
+	 * Streams the client may open at once on a connection, each direction. Stamp takes
+	 * 100 per session; this is more so that the peer is never what limits a scenario.
+	 * Kwik only grants credit, it allocates per stream opened.
 	 */
 	static final int MAX_PEER_STREAMS = 1_000;
 
-	/** HTTP/3 itself takes one client bidirectional stream (CONNECT) and three unidirectional ones. */
+	/**
+	 * HTTP/3 itself takes one client bidirectional stream (CONNECT) and three
+	 * unidirectional ones.
+	 */
 	private static final int HTTP3_BIDI_STREAMS = 1;
 
 	private static final int HTTP3_UNI_STREAMS = 3;
@@ -79,9 +89,10 @@ public final class FlupkeWebTransportEcho implements AutoCloseable {
 	static final int IDLE_TIMEOUT_SECONDS = 120;
 
 	/**
-	 * Flupke asks this handler about every request, extended CONNECT included, and goes on with WebTransport only if
-	 * it set no status or a 2xx one: plain requests get 404, CONNECTs are left to the WebTransport registry (which
-	 * answers 404 for unknown paths itself).
+	 * Flupke asks this handler about every request, extended CONNECT included, and goes
+	 * on with WebTransport only if it set no status or a 2xx one: plain requests get 404,
+	 * CONNECTs are left to the WebTransport registry (which answers 404 for unknown paths
+	 * itself).
 	 */
 	private static final HttpRequestHandler NOT_FOUND = (request, response) -> {
 		if (!"CONNECT".equals(request.method())) {
@@ -114,11 +125,13 @@ public final class FlupkeWebTransportEcho implements AutoCloseable {
 
 	/**
 	 * Starts the echo on {@code 127.0.0.1} and an ephemeral port.
-	 * @param path the WebTransport path, for example {@code /echo}; other paths are answered 404
+	 * @param path the WebTransport path, for example {@code /echo}; other paths are
+	 * answered 404
 	 */
 	public static FlupkeWebTransportEcho start(String path) {
 		DevelopmentCertificate certificate = DevelopmentCertificate.generate();
-		// Kwik's builder refuses port 0 ("port number not set") and does not tell the port it bound: bind the socket
+		// Kwik's builder refuses port 0 ("port number not set") and does not tell the
+		// port it bound: bind the socket
 		// here and hand it over.
 		DatagramSocket socket;
 		try {
@@ -127,10 +140,14 @@ public final class FlupkeWebTransportEcho implements AutoCloseable {
 		catch (SocketException ex) {
 			throw new IllegalStateException("Could not bind a UDP port on 127.0.0.1", ex);
 		}
-		// Flupke runs the session handler on this executor; it only installs the stream handlers and returns. The
-		// blocking copies run where Flupke calls the stream handlers: on its own cached pool ("http3-connection"), a
-		// thread per open stream, which the WebTransport factory does not let us replace. Java 17 has no virtual
-		// threads, so this is a cached pool too, like Flupke's default, but ours so that close() stops it.
+		// Flupke runs the session handler on this executor; it only installs the stream
+		// handlers and returns. The
+		// blocking copies run where Flupke calls the stream handlers: on its own cached
+		// pool ("http3-connection"), a
+		// thread per open stream, which the WebTransport factory does not let us replace.
+		// Java 17 has no virtual
+		// threads, so this is a cached pool too, like Flupke's default, but ours so that
+		// close() stops it.
 		ExecutorService sessionExecutor = Executors.newCachedThreadPool(daemonThreads("flupke-echo-session-"));
 		AtomicInteger openSessions = new AtomicInteger();
 		try {
@@ -141,8 +158,10 @@ public final class FlupkeWebTransportEcho implements AutoCloseable {
 				.maxConnectionBufferSize(CONNECTION_RECEIVE_WINDOW)
 				.maxOpenPeerInitiatedBidirectionalStreams(MAX_PEER_STREAMS + HTTP3_BIDI_STREAMS)
 				.maxOpenPeerInitiatedUnidirectionalStreams(MAX_PEER_STREAMS + HTTP3_UNI_STREAMS)
-				// No Retry, like Stamp by default (stamp.webtransport.address-validation=false). Kwik 0.10.8 with Retry
-				// also refuses about 3% of the retried handshakes from Netty's QUIC client with INVALID_TOKEN.
+				// No Retry, like Stamp by default
+				// (stamp.webtransport.address-validation=false). Kwik 0.10.8 with Retry
+				// also refuses about 3% of the retried handshakes from Netty's QUIC
+				// client with INVALID_TOKEN.
 				.retryRequired(false)
 				.build();
 			ServerConnector connector = ServerConnector.builder()
@@ -170,7 +189,9 @@ public final class FlupkeWebTransportEcho implements AutoCloseable {
 		return this.socket.getLocalPort();
 	}
 
-	/** SHA-256 of the server certificate, for {@code serverCertificateHashes}-style trust. */
+	/**
+	 * SHA-256 of the server certificate, for {@code serverCertificateHashes}-style trust.
+	 */
 	public byte[] certificateSha256() {
 		return this.certificateSha256.clone();
 	}
@@ -180,7 +201,10 @@ public final class FlupkeWebTransportEcho implements AutoCloseable {
 		return this.openSessions.get();
 	}
 
-	/** Closes every connection (Kwik waits for them up to 30 s), the socket and the session executor. */
+	/**
+	 * Closes every connection (Kwik waits for them up to 30 s), the socket and the
+	 * session executor.
+	 */
 	@Override
 	public void close() {
 		try {
@@ -227,7 +251,10 @@ public final class FlupkeWebTransportEcho implements AutoCloseable {
 		}
 	}
 
-	/** Runs on the Flupke thread that delivered the stream; blocking is what that thread is for. */
+	/**
+	 * Runs on the Flupke thread that delivered the stream; blocking is what that thread
+	 * is for.
+	 */
 	private static void copyAndClose(InputStream in, OutputStream out) {
 		try (in; out) {
 			in.transferTo(out);
@@ -265,9 +292,10 @@ public final class FlupkeWebTransportEcho implements AutoCloseable {
 	}
 
 	/**
-	 * Flupke's WebTransport factory inherits the HTTP/3 cap of 1 KiB on peer unidirectional stream buffers (meant for
-	 * the control and QPACK streams), which would hold every WebTransport unidirectional stream to a 1 KiB window.
-	 * Lifted to the stream window bidirectional streams get.
+	 * Flupke's WebTransport factory inherits the HTTP/3 cap of 1 KiB on peer
+	 * unidirectional stream buffers (meant for the control and QPACK streams), which
+	 * would hold every WebTransport unidirectional stream to a 1 KiB window. Lifted to
+	 * the stream window bidirectional streams get.
 	 */
 	private static final class EchoProtocolFactory extends WebTransportHttp3ApplicationProtocolFactory {
 
@@ -282,12 +310,16 @@ public final class FlupkeWebTransportEcho implements AutoCloseable {
 
 	}
 
-	/** Kwik logs through its own logger; everything is off by default but errors, which go to stderr. */
+	/**
+	 * Kwik logs through its own logger; everything is off by default but errors, which go
+	 * to stderr.
+	 */
 	private static final class ErrorsOnlyLogger extends BaseLogger {
 
 		@Override
 		public void error(String message) {
-			// Kwik 0.10.8 says this for every connection the peer closed (it is removed while draining).
+			// Kwik 0.10.8 says this for every connection the peer closed (it is removed
+			// while draining).
 			if (!message.startsWith("Removed connection with dcid")) {
 				super.error(message);
 			}

@@ -3,8 +3,8 @@ package dev.stamp.benchmarks;
 import java.util.List;
 
 /**
- * Connections (or sessions) of a memory scenario: opened, one checked echo each, then left open and idle. Close them
- * when the server's memory was measured.
+ * Connections (or sessions) of a memory scenario: opened, one checked echo each, then
+ * left open and idle. Close them when the server's memory was measured.
  */
 interface IdleConnections extends AutoCloseable {
 

@@ -41,16 +41,20 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 /**
- * A closed-loop load generator on Netty: a fixed number of keep-alive connections, each sending one request, waiting
- * for the complete response, checking it byte for byte, recording the latency in an HdrHistogram and sending the
- * next. A warm-up phase is discarded; the measured phase is bounded in time and in requests per connection. Only
+ * A closed-loop load generator on Netty: a fixed number of keep-alive connections, each
+ * sending one request, waiting for the complete response, checking it byte for byte,
+ * recording the latency in an HdrHistogram and sending the next. A warm-up phase is
+ * discarded; the measured phase is bounded in time and in requests per connection. Only
  * 127.0.0.1.
  */
 final class LoadGenerator implements AutoCloseable {
 
 	static final String HOST = "127.0.0.1";
 
-	/** Connections being set up at once: keeps the servers' accept backlog from overflowing. */
+	/**
+	 * Connections being set up at once: keeps the servers' accept backlog from
+	 * overflowing.
+	 */
 	private static final int CONNECT_CONCURRENCY = 200;
 
 	enum Kind {
@@ -73,7 +77,8 @@ final class LoadGenerator implements AutoCloseable {
 	 * @param payload TCP and WebSocket message size in bytes
 	 * @param warmup discarded phase
 	 * @param measure measured phase
-	 * @param maxRequestsPerConnection bound on each connection's requests over both phases
+	 * @param maxRequestsPerConnection bound on each connection's requests over both
+	 * phases
 	 * @return what was measured
 	 */
 	Measurement run(Kind kind, int port, int connections, int payload, Duration warmup, Duration measure,
@@ -106,7 +111,8 @@ final class LoadGenerator implements AutoCloseable {
 	}
 
 	/**
-	 * Opens WebSocket connections that exchange one echo each (checked) and then stay open and idle.
+	 * Opens WebSocket connections that exchange one echo each (checked) and then stay
+	 * open and idle.
 	 */
 	IdleWebSockets openIdleWebSockets(int port, int count, int payload) throws InterruptedException {
 		Run run = new Run(count, 1);
@@ -217,7 +223,10 @@ final class LoadGenerator implements AutoCloseable {
 
 	}
 
-	/** State shared by the connections of one run: the counters, and when they are ready and done. */
+	/**
+	 * State shared by the connections of one run: the counters, and when they are ready
+	 * and done.
+	 */
 	static final class Run extends Tally {
 
 		final CountDownLatch ready;
@@ -274,7 +283,8 @@ final class LoadGenerator implements AutoCloseable {
 
 		final Run run;
 
-		Runnable onReady = () -> { };
+		Runnable onReady = () -> {
+		};
 
 		volatile boolean isReady;
 
@@ -299,7 +309,10 @@ final class LoadGenerator implements AutoCloseable {
 		void initPipeline(ChannelPipeline pipeline) {
 		}
 
-		/** The buffer this connection sends (retained duplicates of it); released when the connection is gone. */
+		/**
+		 * The buffer this connection sends (retained duplicates of it); released when the
+		 * connection is gone.
+		 */
 		abstract ByteBuf outgoing();
 
 		@Override
@@ -394,10 +407,14 @@ final class LoadGenerator implements AutoCloseable {
 
 	}
 
-	/** {@code GET /hello} over HTTP/1.1 keep-alive; expects 200 and exactly the hello bytes. */
+	/**
+	 * {@code GET /hello} over HTTP/1.1 keep-alive; expects 200 and exactly the hello
+	 * bytes.
+	 */
 	static final class HttpHandler extends ClosedLoopHandler {
 
-		private static final ByteBuf EXPECTED = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(Payloads.HELLO_BYTES));
+		private static final ByteBuf EXPECTED = Unpooled
+			.unreleasableBuffer(Unpooled.wrappedBuffer(Payloads.HELLO_BYTES));
 
 		private final ByteBuf request;
 

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Markdown table built row by row. A column title starting with {@code >} is right-aligned, one starting with
- * {@code ^} centred (the marker is not printed).
+ * A Markdown table built row by row. A column title starting with {@code >} is
+ * right-aligned, one starting with {@code ^} centred (the marker is not printed).
  */
 final class MarkdownTable {
 

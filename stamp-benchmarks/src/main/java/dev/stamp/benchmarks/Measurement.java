@@ -5,13 +5,14 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * What one measured phase of one peer produced, whatever the scenario: how many operations completed correctly
- * (requests, echoed bytes, echoed datagrams, sessions; see {@link Unit}), their latencies where the scenario has
- * one, what went wrong, and the CPU time spent.
+ * What one measured phase of one peer produced, whatever the scenario: how many
+ * operations completed correctly (requests, echoed bytes, echoed datagrams, sessions; see
+ * {@link Unit}), their latencies where the scenario has one, what went wrong, and the CPU
+ * time spent.
  *
  * @param operations operations completed and verified during the measured phase
- * @param latency latencies in nanoseconds (request round trip, datagram round trip, session handshake); empty where
- * the scenario measures none
+ * @param latency latencies in nanoseconds (request round trip, datagram round trip,
+ * session handshake); empty where the scenario measures none
  * @param seconds length of the measured phase
  * @param mismatches replies that were not byte-identical to what was expected
  * @param errors failures of any kind, mismatches included

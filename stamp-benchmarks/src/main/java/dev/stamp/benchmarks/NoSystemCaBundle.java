@@ -9,13 +9,15 @@ import java.util.List;
 /**
  * Keeps BoringSSL in the load generator from loading a CA bundle.
  * <p>
- * quiche creates a TLS context with the default verify paths loaded for every QUIC codec (Netty's
- * {@code QuicheConfig}), although Netty verifies certificates with its own trust manager. Where {@value #VARIABLE}
- * names a bundle (many container and CI images set it; so does the machine these benchmarks were written on) or
- * BoringSSL's built-in default path holds one, loading it costs about 5 ms of CPU per codec (Debian's bundle,
- * measured). The WebTransport clients, Stamp's and the raw one alike, build a codec per connection, so that cost
- * alone would make the load generator the bottleneck of the session and memory figures. The load generator pins the
- * servers' certificates by hash and never uses a bundle: it runs with {@value #VARIABLE} pointing at an empty file.
+ * quiche creates a TLS context with the default verify paths loaded for every QUIC codec
+ * (Netty's {@code QuicheConfig}), although Netty verifies certificates with its own trust
+ * manager. Where {@value #VARIABLE} names a bundle (many container and CI images set it;
+ * so does the machine these benchmarks were written on) or BoringSSL's built-in default
+ * path holds one, loading it costs about 5 ms of CPU per codec (Debian's bundle,
+ * measured). The WebTransport clients, Stamp's and the raw one alike, build a codec per
+ * connection, so that cost alone would make the load generator the bottleneck of the
+ * session and memory figures. The load generator pins the servers' certificates by hash
+ * and never uses a bundle: it runs with {@value #VARIABLE} pointing at an empty file.
  */
 final class NoSystemCaBundle {
 
@@ -33,8 +35,8 @@ final class NoSystemCaBundle {
 	}
 
 	/**
-	 * Runs this JVM's command again (same {@code java}, JVM options, class path, main class and arguments) with the
-	 * variable set, its output inherited.
+	 * Runs this JVM's command again (same {@code java}, JVM options, class path, main
+	 * class and arguments) with the variable set, its output inherited.
 	 * @return the exit code of that run
 	 */
 	static int rerun(Class<?> mainClass, String[] args) throws IOException, InterruptedException {

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 /** What every peer serves, byte for byte. */
 final class Payloads {
 
-	/** HTTP: {@code GET /hello} answers this text as {@code text/plain; charset=UTF-8}. */
+	/**
+	 * HTTP: {@code GET /hello} answers this text as {@code text/plain; charset=UTF-8}.
+	 */
 	static final String HELLO = "Hello, World!";
 
 	static final byte[] HELLO_BYTES = HELLO.getBytes(StandardCharsets.UTF_8);
@@ -14,15 +16,18 @@ final class Payloads {
 
 	static final String ECHO_PATH = "/echo";
 
-	/** Largest WebSocket message, for Stamp's default {@code max-message-size} and the raw peer alike. */
+	/**
+	 * Largest WebSocket message, for Stamp's default {@code max-message-size} and the raw
+	 * peer alike.
+	 */
 	static final int MAX_WS_MESSAGE = 65536;
 
 	private Payloads() {
 	}
 
 	/**
-	 * An ASCII message of {@code size} bytes, distinct per connection so that a reply routed to the wrong connection
-	 * is caught as a mismatch.
+	 * An ASCII message of {@code size} bytes, distinct per connection so that a reply
+	 * routed to the wrong connection is caught as a mismatch.
 	 */
 	static byte[] message(int connection, int size) {
 		byte[] prefix = ("c" + connection + ":").getBytes(StandardCharsets.US_ASCII);

@@ -28,10 +28,11 @@ import dev.stamp.webtransport.internal.QuicTransport;
 import dev.stamp.webtransport.tls.CertificateHashTrustManager;
 
 /**
- * {@link EchoClient} on raw Netty QUIC, for the raw QUIC echo ({@link RawQuicServer}). Built like Stamp's
- * WebTransport client, so that the client side differs as little as possible between the peers: one UDP channel and
- * codec per connection on a shared group of event loops, the engine's own UDP transport ({@code QuicTransport}), the
- * same flow-control windows and datagram queues, the server certificate pinned by its hash.
+ * {@link EchoClient} on raw Netty QUIC, for the raw QUIC echo ({@link RawQuicServer}).
+ * Built like Stamp's WebTransport client, so that the client side differs as little as
+ * possible between the peers: one UDP channel and codec per connection on a shared group
+ * of event loops, the engine's own UDP transport ({@code QuicTransport}), the same
+ * flow-control windows and datagram queues, the server certificate pinned by its hash.
  */
 final class RawQuicEchoClient implements EchoClient {
 
@@ -128,7 +129,8 @@ final class RawQuicEchoClient implements EchoClient {
 		@Override
 		public void startDatagrams(DatagramWindow window) {
 			this.datagrams.receiver = window::received;
-			// A direct buffer, as Stamp's client sends: the QUIC channel takes ownership of it.
+			// A direct buffer, as Stamp's client sends: the QUIC channel takes ownership
+			// of it.
 			window.start((datagram) -> this.quic
 				.writeAndFlush(this.quic.alloc().directBuffer(datagram.length).writeBytes(datagram))
 				.addListener((sent) -> {
@@ -163,7 +165,8 @@ final class RawQuicEchoClient implements EchoClient {
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
 			if (!(msg instanceof ByteBuf)) {
-				ctx.fireChannelRead(msg); // a stream the server opened: the end of the pipeline registers it
+				ctx.fireChannelRead(msg); // a stream the server opened: the end of the
+											// pipeline registers it
 				return;
 			}
 			try {
@@ -180,9 +183,9 @@ final class RawQuicEchoClient implements EchoClient {
 	}
 
 	/**
-	 * Sends chunks while the stream is writable (the outbound buffer's high-water mark and QUIC's stream credit hold
-	 * it back) and the echo has room, hands what comes back to the echo, and ends the stream once the last chunk was
-	 * accepted.
+	 * Sends chunks while the stream is writable (the outbound buffer's high-water mark
+	 * and QUIC's stream credit hold it back) and the echo has room, hands what comes back
+	 * to the echo, and ends the stream once the last chunk was accepted.
 	 */
 	private static final class StreamEchoHandler extends ChannelInboundHandlerAdapter {
 

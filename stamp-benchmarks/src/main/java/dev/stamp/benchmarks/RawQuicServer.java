@@ -36,21 +36,25 @@ import dev.stamp.webtransport.server.WebTransportServerConfig;
 import dev.stamp.webtransport.tls.DevelopmentCertificate;
 
 /**
- * The limit for the WebTransport figures: a raw Netty QUIC echo, without HTTP/3. Every bidirectional stream is echoed
- * on itself (FIN answered with FIN once everything was echoed), every datagram is sent back; unidirectional streams
- * are drained and dropped.
+ * The limit for the WebTransport figures: a raw Netty QUIC echo, without HTTP/3. Every
+ * bidirectional stream is echoed on itself (FIN answered with FIN once everything was
+ * echoed), every datagram is sent back; unidirectional streams are drained and dropped.
  * <p>
- * It uses the transport knobs of Stamp's WebTransport engine, so that the difference to it is HTTP/3 and the engine:
- * on epoll, one {@code SO_REUSEPORT} UDP socket per core, each on its own event loop with its own codec behind a
- * {@link QuicCodecDispatcher} (as the engine does), recvmmsg and GSO (the engine's own {@code QuicTransport}); else
- * one NIO socket. Same flow-control windows and datagram queues as the engine's defaults, no Retry, the same kind
- * of development certificate (ALPN {@value #ALPN}).
+ * It uses the transport knobs of Stamp's WebTransport engine, so that the difference to
+ * it is HTTP/3 and the engine: on epoll, one {@code SO_REUSEPORT} UDP socket per core,
+ * each on its own event loop with its own codec behind a {@link QuicCodecDispatcher} (as
+ * the engine does), recvmmsg and GSO (the engine's own {@code QuicTransport}); else one
+ * NIO socket. Same flow-control windows and datagram queues as the engine's defaults, no
+ * Retry, the same kind of development certificate (ALPN {@value #ALPN}).
  */
 final class RawQuicServer implements AutoCloseable {
 
 	static final String ALPN = "bench-echo";
 
-	/** The engine's defaults, read from its configuration so that the two cannot drift apart. */
+	/**
+	 * The engine's defaults, read from its configuration so that the two cannot drift
+	 * apart.
+	 */
 	private static final WebTransportServerConfig STAMP_DEFAULTS = WebTransportServerConfig
 		.builder(SessionAcceptor.of((session) -> Mono.empty()))
 		.build();
@@ -104,8 +108,10 @@ final class RawQuicServer implements AutoCloseable {
 			.streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
 			.streamHandler(new StreamInitializer())
 			.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicTransport.segmentedAllocator());
-		// With several sockets, the dispatcher gives each its own codec and writes the socket's index into the
-		// connection ids, so that a packet the kernel hands to another socket still reaches its connection.
+		// With several sockets, the dispatcher gives each its own codec and writes the
+		// socket's index into the
+		// connection ids, so that a packet the kernel hands to another socket still
+		// reaches its connection.
 		ChannelHandler handler = (sockets == 1) ? codec.build() : new QuicCodecDispatcher() {
 			@Override
 			protected void initChannel(Channel channel, int localConnectionIdLength,
@@ -149,11 +155,13 @@ final class RawQuicServer implements AutoCloseable {
 	}
 
 	/**
-	 * Ends the sending side of a stream (FIN) once the last write was accepted by QUIC: a shutdown right away would
-	 * cut off queued writes. Always from a task of its own: with Netty 4.2.17, a FIN written while the stream is
-	 * handling its read of the peer's FIN (from a {@link ChannelInputShutdownEvent} handler) goes into quiche but no
-	 * packet is sent for it, and the peer waits for it until other traffic happens to carry it (it lost 30 % of the
-	 * single-echo sessions of the session figure before this).
+	 * Ends the sending side of a stream (FIN) once the last write was accepted by QUIC: a
+	 * shutdown right away would cut off queued writes. Always from a task of its own:
+	 * with Netty 4.2.17, a FIN written while the stream is handling its read of the
+	 * peer's FIN (from a {@link ChannelInputShutdownEvent} handler) goes into quiche but
+	 * no packet is sent for it, and the peer waits for it until other traffic happens to
+	 * carry it (it lost 30 % of the single-echo sessions of the session figure before
+	 * this).
 	 */
 	static void finish(QuicStreamChannel stream, ChannelFuture lastWrite) {
 		Runnable fin = () -> stream.eventLoop().execute(() -> stream.shutdownOutput());
@@ -184,11 +192,13 @@ final class RawQuicServer implements AutoCloseable {
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
 			if (msg instanceof ByteBuf) {
-				// A datagram: the same buffer goes back, its ownership passes to the channel.
+				// A datagram: the same buffer goes back, its ownership passes to the
+				// channel.
 				ctx.writeAndFlush(msg, ctx.voidPromise());
 				return;
 			}
-			// A new stream: the end of the pipeline registers it (with the stream handler).
+			// A new stream: the end of the pipeline registers it (with the stream
+			// handler).
 			ctx.fireChannelRead(msg);
 		}
 
@@ -211,9 +221,10 @@ final class RawQuicServer implements AutoCloseable {
 	}
 
 	/**
-	 * Writes back what it reads and flushes once per read batch; stops reading while the stream is not writable, so
-	 * that QUIC flow control holds the peer back instead of the outbound buffer growing. At FIN, ends its own side
-	 * once the last echo was accepted by QUIC (a shutdown right away would cut off queued writes).
+	 * Writes back what it reads and flushes once per read batch; stops reading while the
+	 * stream is not writable, so that QUIC flow control holds the peer back instead of
+	 * the outbound buffer growing. At FIN, ends its own side once the last echo was
+	 * accepted by QUIC (a shutdown right away would cut off queued writes).
 	 */
 	private static final class StreamEchoHandler extends ChannelInboundHandlerAdapter {
 

@@ -23,12 +23,14 @@ import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpServer;
 
 /**
- * The peers that mark the limit: a raw Netty TCP echo server, and raw Reactor Netty HTTP and WebSocket servers doing
- * what the Stamp routes do with nothing in between.
+ * The peers that mark the limit: a raw Netty TCP echo server, and raw Reactor Netty HTTP
+ * and WebSocket servers doing what the Stamp routes do with nothing in between.
  */
 final class RawServers implements AutoCloseable {
 
-	/** WebSocket sessions open on the raw peer, for the memory scenario's sanity check. */
+	/**
+	 * WebSocket sessions open on the raw peer, for the memory scenario's sanity check.
+	 */
 	static final AtomicInteger rawWebSocketSessions = new AtomicInteger();
 
 	private final EventLoopGroup nettyGroup;
@@ -61,8 +63,9 @@ final class RawServers implements AutoCloseable {
 	}
 
 	/**
-	 * Diagnostic peer: the same echo on Reactor Netty's {@code TcpServer}, which Stamp's TCP listener is built on, to
-	 * separate what Reactor Netty costs over raw Netty from what Stamp adds.
+	 * Diagnostic peer: the same echo on Reactor Netty's {@code TcpServer}, which Stamp's
+	 * TCP listener is built on, to separate what Reactor Netty costs over raw Netty from
+	 * what Stamp adds.
 	 */
 	int startReactorNettyTcpEcho() {
 		this.reactorTcp = TcpServer.create()
@@ -79,8 +82,9 @@ final class RawServers implements AutoCloseable {
 	}
 
 	/**
-	 * Diagnostic peer: the raw server with the Reactor Netty idle and read timeouts that Stamp's HTTP listener sets
-	 * (its {@code idle-timeout}, 60 s by default), to measure what they cost on their own.
+	 * Diagnostic peer: the raw server with the Reactor Netty idle and read timeouts that
+	 * Stamp's HTTP listener sets (its {@code idle-timeout}, 60 s by default), to measure
+	 * what they cost on their own.
 	 */
 	int startHttpWithTimeouts() {
 		Duration timeout = Duration.ofSeconds(60);

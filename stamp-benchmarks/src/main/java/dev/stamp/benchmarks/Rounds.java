@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The measurement schedule of every throughput scenario: one unrecorded pre-warm pass over every peer, so that no
- * peer of round 1 meets a cold JIT, then rounds in which each peer of each scenario is measured once (a discarded
- * warm-up, then the measured phase). Peer order alternates between rounds, forward then reversed, to cancel drift;
- * the report takes the median of the rounds.
+ * The measurement schedule of every throughput scenario: one unrecorded pre-warm pass
+ * over every peer, so that no peer of round 1 meets a cold JIT, then rounds in which each
+ * peer of each scenario is measured once (a discarded warm-up, then the measured phase).
+ * Peer order alternates between rounds, forward then reversed, to cancel drift; the
+ * report takes the median of the rounds.
  */
 final class Rounds {
 
@@ -26,7 +27,10 @@ final class Rounds {
 		this.units = units;
 	}
 
-	/** Runs the schedule over these scenarios and adds every round's measurement to the report. */
+	/**
+	 * Runs the schedule over these scenarios and adds every round's measurement to the
+	 * report.
+	 */
 	void run(List<String> scenarios, Measure measure, BenchmarkReport report) throws Exception {
 		if (!this.schedule.prewarm().isZero()) {
 			for (String scenario : scenarios) {
@@ -72,7 +76,9 @@ final class Rounds {
 		return line.toString();
 	}
 
-	/** Measures one peer of one scenario: a discarded warm-up, then the measured phase. */
+	/**
+	 * Measures one peer of one scenario: a discarded warm-up, then the measured phase.
+	 */
 	@FunctionalInterface
 	interface Measure {
 

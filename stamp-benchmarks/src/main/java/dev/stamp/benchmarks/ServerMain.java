@@ -23,21 +23,29 @@ import dev.stamp.boot.websocket.WebSocketListener;
 import dev.stamp.webtransport.WebTransportStats;
 
 /**
- * The server process: starts the peers of one run on 127.0.0.1 port 0, prints their ports (and the certificate hashes
- * of the WebTransport peers), then answers the load generator's commands on standard input ({@code MEM}: heap after
- * GC, RSS and the sessions the server counts; {@code QUIT}, or end of input: exit).
+ * The server process: starts the peers of one run on 127.0.0.1 port 0, prints their ports
+ * (and the certificate hashes of the WebTransport peers), then answers the load
+ * generator's commands on standard input ({@code MEM}: heap after GC, RSS and the
+ * sessions the server counts; {@code QUIT}, or end of input: exit).
  * <p>
- * Modes: {@code throughput} starts every HTTP, TCP and WebSocket peer side by side in this one process;
- * {@code webtransport} the WebTransport peers named in the second argument (comma-separated). {@code memory-raw}
- * and {@code memory-stamp} start only a WebSocket echo, raw Reactor Netty or Stamp, and {@code wt-memory-<peer>}
- * only one WebTransport peer, so that the process's memory is that peer's alone.
+ * Modes: {@code throughput} starts every HTTP, TCP and WebSocket peer side by side in
+ * this one process; {@code webtransport} the WebTransport peers named in the second
+ * argument (comma-separated). {@code memory-raw} and {@code memory-stamp} start only a
+ * WebSocket echo, raw Reactor Netty or Stamp, and {@code wt-memory-<peer>} only one
+ * WebTransport peer, so that the process's memory is that peer's alone.
  */
 public final class ServerMain {
 
-	/** Lines the load generator reads start with this; everything else the process prints is log. */
+	/**
+	 * Lines the load generator reads start with this; everything else the process prints
+	 * is log.
+	 */
 	static final String PREFIX = "STAMP-BENCH ";
 
-	/** Starts the key of a WebTransport peer's certificate hash (base64) on the READY line. */
+	/**
+	 * Starts the key of a WebTransport peer's certificate hash (base64) on the READY
+	 * line.
+	 */
 	static final String CERTIFICATE_PREFIX = "sha256/";
 
 	/** Memory modes of the WebTransport peers: this, then the peer's name. */
@@ -80,7 +88,8 @@ public final class ServerMain {
 				sessions = RawServers.rawWebSocketSessions::get;
 			}
 			case "memory-stamp" -> {
-				ConfigurableApplicationContext stampWebSocket = SpringApps.startStamp(SpringApps.StampWebSocketApp.class);
+				ConfigurableApplicationContext stampWebSocket = SpringApps
+					.startStamp(SpringApps.StampWebSocketApp.class);
 				contexts.add(stampWebSocket);
 				ports.put("ws/stamp", SpringApps.port(stampWebSocket, "local.stamp.websocket.port"));
 				sessions = stampWebSocket.getBean(WebSocketListener.class)::connectedClients;
@@ -100,8 +109,8 @@ public final class ServerMain {
 		}
 		StringBuilder ready = new StringBuilder(PREFIX).append("READY");
 		ports.forEach((peer, port) -> ready.append(' ').append(peer).append('=').append(port));
-		certificates.forEach((peer, hash) -> ready.append(' ').append(CERTIFICATE_PREFIX).append(peer).append('=')
-			.append(hash));
+		certificates.forEach(
+				(peer, hash) -> ready.append(' ').append(CERTIFICATE_PREFIX).append(peer).append('=').append(hash));
 		ready.append(" java=").append(Runtime.version()).append(" pid=").append(ProcessHandle.current().pid());
 		System.out.println(ready);
 		System.out.flush();
@@ -119,7 +128,8 @@ public final class ServerMain {
 				break;
 			}
 		}
-		// Benchmark clients are gone by now: no need for the graceful stop's grace period.
+		// Benchmark clients are gone by now: no need for the graceful stop's grace
+		// period.
 		for (ConfigurableApplicationContext context : contexts) {
 			try {
 				context.close();
@@ -143,7 +153,8 @@ public final class ServerMain {
 	}
 
 	/**
-	 * Starts one WebTransport peer, publishing its port as {@code wt/<peer>} and its certificate's SHA-256.
+	 * Starts one WebTransport peer, publishing its port as {@code wt/<peer>} and its
+	 * certificate's SHA-256.
 	 * @return the sessions (raw QUIC: connections) the peer counts
 	 */
 	private static IntSupplier startWebTransport(String peer, Map<String, Integer> ports,
@@ -189,7 +200,10 @@ public final class ServerMain {
 		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 	}
 
-	/** Resident set size of this process, from {@code /proc/self/status}; -1 where there is no procfs. */
+	/**
+	 * Resident set size of this process, from {@code /proc/self/status}; -1 where there
+	 * is no procfs.
+	 */
 	static long rss() {
 		try {
 			for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A server JVM forked from the load generator's: same {@code java}, same class path, {@link ServerMain} as main
- * class. Its log goes to a file; lines it addresses to the load generator are parsed.
+ * A server JVM forked from the load generator's: same {@code java}, same class path,
+ * {@link ServerMain} as main class. Its log goes to a file; lines it addresses to the
+ * load generator are parsed.
  */
 final class ServerProcess implements AutoCloseable {
 
@@ -44,11 +45,12 @@ final class ServerProcess implements AutoCloseable {
 	private ServerProcess(Process process, Path log) {
 		this.process = process;
 		this.log = log;
-		this.commands = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
+		this.commands = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8),
+				true);
 	}
 
-	static ServerProcess start(String mode, List<String> jvmArgs, Path logDirectory) throws IOException,
-			InterruptedException {
+	static ServerProcess start(String mode, List<String> jvmArgs, Path logDirectory)
+			throws IOException, InterruptedException {
 		return start(mode, List.of(), jvmArgs, logDirectory);
 	}
 
@@ -130,8 +132,8 @@ final class ServerProcess implements AutoCloseable {
 			long left = deadline - System.nanoTime();
 			String line = this.replies.poll(Math.max(left, 0), TimeUnit.NANOSECONDS);
 			if (line == null) {
-				throw new IllegalStateException("Server did not answer " + expected + " in " + timeoutSeconds
-						+ " s; see " + this.log);
+				throw new IllegalStateException(
+						"Server did not answer " + expected + " in " + timeoutSeconds + " s; see " + this.log);
 			}
 			if (line.equals("EXITED")) {
 				throw new IllegalStateException("Server exited before " + expected + "; see " + this.log);
@@ -154,7 +156,8 @@ final class ServerProcess implements AutoCloseable {
 	byte[] certificateSha256(String peer) {
 		byte[] hash = this.certificates.get(peer);
 		if (hash == null) {
-			throw new IllegalArgumentException("Server has no certificate for " + peer + ": " + this.certificates.keySet());
+			throw new IllegalArgumentException(
+					"Server has no certificate for " + peer + ": " + this.certificates.keySet());
 		}
 		return hash;
 	}
@@ -193,7 +196,10 @@ final class ServerProcess implements AutoCloseable {
 		}
 	}
 
-	/** The server's memory: heap used after a full GC, resident set size, connections or sessions it counts. */
+	/**
+	 * The server's memory: heap used after a full GC, resident set size, connections or
+	 * sessions it counts.
+	 */
 	record Memory(long heap, long rss, int sessions) {
 	}
 

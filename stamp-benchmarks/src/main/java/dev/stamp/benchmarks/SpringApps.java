@@ -25,9 +25,11 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.stamp.boot.StampProtocol;
 
 /**
- * The Spring applications of the benchmark, each started as a real {@code SpringApplication} with its own context:
- * Stamp with reactive routes, Stamp with blocking routes, Stamp with only the WebSocket echo (memory), Stamp with only
- * its WebTransport echo endpoint, and a Spring WebFlux {@code @RestController} on Reactor Netty.
+ * The Spring applications of the benchmark, each started as a real
+ * {@code SpringApplication} with its own context: Stamp with reactive routes, Stamp with
+ * blocking routes, Stamp with only the WebSocket echo (memory), Stamp with only its
+ * WebTransport echo endpoint, and a Spring WebFlux {@code @RestController} on Reactor
+ * Netty.
  */
 final class SpringApps {
 
@@ -39,9 +41,11 @@ final class SpringApps {
 	}
 
 	/**
-	 * Stamp with only its built-in WebTransport echo endpoint ({@code stamp.webtransport.echo-path}), which streams
-	 * and datagrams are echoed by, with the session limits raised for the memory figure. The engine's transport
-	 * settings (event loops, sockets, windows) stay at their defaults: they are what is measured.
+	 * Stamp with only its built-in WebTransport echo endpoint
+	 * ({@code stamp.webtransport.echo-path}), which streams and datagrams are echoed by,
+	 * with the session limits raised for the memory figure. The engine's transport
+	 * settings (event loops, sockets, windows) stay at their defaults: they are what is
+	 * measured.
 	 */
 	static ConfigurableApplicationContext startStampWebTransport() {
 		return startStamp(StampWebTransportApp.class, Map.of("stamp.webtransport.echo-path", Payloads.ECHO_PATH));
@@ -74,7 +78,8 @@ final class SpringApps {
 		Map<String, Object> properties = common();
 		properties.put("server.address", "127.0.0.1");
 		properties.put("server.port", 0);
-		// A plain WebFlux application: none of Stamp's auto-configurations, whichever the starter brings today.
+		// A plain WebFlux application: none of Stamp's auto-configurations, whichever the
+		// starter brings today.
 		properties.put("spring.autoconfigure.exclude", String.join(",", stampAutoConfigurations()));
 		return new SpringApplicationBuilder(WebFluxApp.class).web(WebApplicationType.REACTIVE)
 			.bannerMode(Banner.Mode.OFF)
@@ -83,7 +88,10 @@ final class SpringApps {
 			.run();
 	}
 
-	/** Every auto-configuration class Stamp registers, read from the class path's {@code AutoConfiguration.imports}. */
+	/**
+	 * Every auto-configuration class Stamp registers, read from the class path's
+	 * {@code AutoConfiguration.imports}.
+	 */
 	static List<String> stampAutoConfigurations() {
 		List<String> classes = new ArrayList<>();
 		try {

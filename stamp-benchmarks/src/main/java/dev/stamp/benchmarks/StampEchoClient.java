@@ -14,8 +14,9 @@ import dev.stamp.webtransport.client.WebTransportClient;
 import dev.stamp.webtransport.client.WebTransportClientConnection;
 
 /**
- * {@link EchoClient} on Stamp's own WebTransport client ({@link WebTransportClient}), used against every WebTransport
- * server (Stamp and Flupke), each session on its own QUIC connection, through the client's reactive API.
+ * {@link EchoClient} on Stamp's own WebTransport client ({@link WebTransportClient}),
+ * used against every WebTransport server (Stamp and Flupke), each session on its own QUIC
+ * connection, through the client's reactive API.
  */
 final class StampEchoClient implements EchoClient {
 
@@ -31,7 +32,8 @@ final class StampEchoClient implements EchoClient {
 
 	/**
 	 * @param port the server's UDP port on 127.0.0.1
-	 * @param certificateSha256 the server certificate's hash, pinned like a browser's {@code serverCertificateHashes}
+	 * @param certificateSha256 the server certificate's hash, pinned like a browser's
+	 * {@code serverCertificateHashes}
 	 * @param path the echo endpoint
 	 * @param threads client event loops
 	 * @param idleTimeout QUIC idle timeout the client proposes
@@ -69,7 +71,10 @@ final class StampEchoClient implements EchoClient {
 		this.client.close();
 	}
 
-	/** Emits the echo's chunks while send() asks for them and the echo has room; completes once the run stops. */
+	/**
+	 * Emits the echo's chunks while send() asks for them and the echo has room; completes
+	 * once the run stops.
+	 */
 	private static final class ChunkPump {
 
 		private final StreamEcho echo;
@@ -117,9 +122,9 @@ final class StampEchoClient implements EchoClient {
 		@Override
 		public void startStreamEcho(StreamEcho echo) {
 			WebTransportStream stream = this.session.openBidiStream().block(this.timeout);
-			stream.receive()
-				.subscribe(echo::received, (error) -> echo.failed("receive: " + error), echo::finished);
-			// send() asks for the next chunk only when the stream can take it, and sends FIN when the chunks end.
+			stream.receive().subscribe(echo::received, (error) -> echo.failed("receive: " + error), echo::finished);
+			// send() asks for the next chunk only when the stream can take it, and sends
+			// FIN when the chunks end.
 			Flux<byte[]> chunks = Flux.create((sink) -> {
 				ChunkPump pump = new ChunkPump(echo, sink);
 				echo.wakeSender(pump::run);

@@ -12,18 +12,20 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
 /**
- * One stream of the stream echo figures, whatever client carries it: what the client sends and the check of what
- * comes back.
+ * One stream of the stream echo figures, whatever client carries it: what the client
+ * sends and the check of what comes back.
  * <p>
- * The client sends {@value #CHUNK}-byte chunks of one pseudo-random pattern; each chunk starts with its stream number
- * and its chunk number, so that a lost, repeated, reordered or misrouted chunk cannot pass the check. The check
- * compares whole ranges with the pattern ({@link Arrays#equals(byte[], int, int, byte[], int, int)} and
- * {@link ByteBufUtil#equals}, both vectorised), so that verifying costs the load generator far less than moving the
- * bytes. Bytes count once they came back and matched.
+ * The client sends {@value #CHUNK}-byte chunks of one pseudo-random pattern; each chunk
+ * starts with its stream number and its chunk number, so that a lost, repeated, reordered
+ * or misrouted chunk cannot pass the check. The check compares whole ranges with the
+ * pattern ({@link Arrays#equals(byte[], int, int, byte[], int, int)} and
+ * {@link ByteBufUtil#equals}, both vectorised), so that verifying costs the load
+ * generator far less than moving the bytes. Bytes count once they came back and matched.
  * <p>
- * At most {@code maxInFlight} bytes may be sent and not back yet, on top of the transport's own backpressure: this
- * bounds the client's memory and the time it takes to drain the stream when the run ends. The sending side and the
- * receiving side may run on different threads, each on one thread at a time.
+ * At most {@code maxInFlight} bytes may be sent and not back yet, on top of the
+ * transport's own backpressure: this bounds the client's memory and the time it takes to
+ * drain the stream when the run ends. The sending side and the receiving side may run on
+ * different threads, each on one thread at a time.
  */
 final class StreamEcho {
 
@@ -52,10 +54,16 @@ final class StreamEcho {
 	/** Chunks handed to the client; written by the sending side only. */
 	private volatile long chunksSent;
 
-	/** Bytes that came back (checked unless the stream is broken); written by the receiving side only. */
+	/**
+	 * Bytes that came back (checked unless the stream is broken); written by the
+	 * receiving side only.
+	 */
 	private volatile long received;
 
-	/** Set by the sending side when it stopped for want of room; the receiving side then wakes it. */
+	/**
+	 * Set by the sending side when it stopped for want of room; the receiving side then
+	 * wakes it.
+	 */
 	private volatile boolean senderWaiting;
 
 	/** Bytes sent in all, once the sending side ended the stream; -1 before. */
@@ -86,22 +94,25 @@ final class StreamEcho {
 	}
 
 	/**
-	 * What the sending side runs to look again at {@link #stopping()} and {@link #hasRoom()}: when the run stops, and
-	 * when echoes made room after it found none. It may run on any thread.
+	 * What the sending side runs to look again at {@link #stopping()} and
+	 * {@link #hasRoom()}: when the run stops, and when echoes made room after it found
+	 * none. It may run on any thread.
 	 */
 	void wakeSender(Runnable wakeSender) {
 		this.wakeSender = wakeSender;
 	}
 
 	/**
-	 * Whether the sending side may hand over another chunk now. If not, the sender is woken once echoes made room.
+	 * Whether the sending side may hand over another chunk now. If not, the sender is
+	 * woken once echoes made room.
 	 */
 	boolean hasRoom() {
 		if (inFlight() < this.maxInFlight) {
 			return true;
 		}
 		this.senderWaiting = true;
-		// Echoes may have made room between the check and the flag: then the receiver did not see the flag.
+		// Echoes may have made room between the check and the flag: then the receiver did
+		// not see the flag.
 		if (inFlight() < this.maxInFlight) {
 			this.senderWaiting = false;
 			return true;
@@ -113,7 +124,10 @@ final class StreamEcho {
 		return this.chunksSent * CHUNK - this.received;
 	}
 
-	/** Stops every stream: each one ends its side, and the echo ends when all it sent came back. */
+	/**
+	 * Stops every stream: each one ends its side, and the echo ends when all it sent came
+	 * back.
+	 */
 	static void stop(Tally tally, List<StreamEcho> echoes) {
 		tally.stopping = true;
 		for (StreamEcho echo : echoes) {
@@ -161,9 +175,10 @@ final class StreamEcho {
 	}
 
 	/**
-	 * The sending side ended the stream (FIN) after its last chunk. The echo is complete once every byte sent came
-	 * back: the server's FIN is not waited for, it is not what the figure measures (and Netty's QUIC streams lose a
-	 * FIN now and then, see {@link RawQuicServer#finish}).
+	 * The sending side ended the stream (FIN) after its last chunk. The echo is complete
+	 * once every byte sent came back: the server's FIN is not waited for, it is not what
+	 * the figure measures (and Netty's QUIC streams lose a FIN now and then, see
+	 * {@link RawQuicServer#finish}).
 	 */
 	void senderFinished() {
 		long length = this.chunksSent * CHUNK;
@@ -214,7 +229,8 @@ final class StreamEcho {
 			position += count;
 			checked += count;
 		}
-		// A broken stream is not checked any more, but still counted, so that its sender does not wait forever.
+		// A broken stream is not checked any more, but still counted, so that its sender
+		// does not wait forever.
 		this.received += length;
 		long finalLength = this.finalLength;
 		if (finalLength >= 0 && this.received >= finalLength) {

@@ -11,9 +11,10 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * The counters that the connections of one measurement share, and the measured phase cut out of them: what
- * completed between {@link #startPhase} and {@link #endPhase} is the measurement, what came before was warm-up.
- * Thread-safe; cheap enough for every operation.
+ * The counters that the connections of one measurement share, and the measured phase cut
+ * out of them: what completed between {@link #startPhase} and {@link #endPhase} is the
+ * measurement, what came before was warm-up. Thread-safe; cheap enough for every
+ * operation.
  */
 class Tally {
 
@@ -31,7 +32,10 @@ class Tally {
 
 	final List<String> errorSamples = Collections.synchronizedList(new ArrayList<>());
 
-	/** Set when the measured phase is over: connections finish what they are doing and stop. */
+	/**
+	 * Set when the measured phase is over: connections finish what they are doing and
+	 * stop.
+	 */
 	volatile boolean stopping;
 
 	/** Counts verified operations without a latency (echoed bytes). */
@@ -45,7 +49,9 @@ class Tally {
 		this.completed.increment();
 	}
 
-	/** Records a latency without counting an operation (the handshake part of a session). */
+	/**
+	 * Records a latency without counting an operation (the handshake part of a session).
+	 */
 	void recordLatency(long nanos) {
 		this.latencies.recordValue(Math.min(nanos, HIGHEST_LATENCY));
 	}
@@ -87,7 +93,10 @@ class Tally {
 		return new Measured(operations, histogram, (end - start.nanoTime()) / 1e9, lostOperations, usage);
 	}
 
-	/** The measurement, with the errors of the whole run (warm-up and the orderly stop after the phase included). */
+	/**
+	 * The measurement, with the errors of the whole run (warm-up and the orderly stop
+	 * after the phase included).
+	 */
 	Measurement measurement(Measured measured) {
 		return new Measurement(measured.operations(), measured.latency(), measured.seconds(), this.mismatches.get(),
 				this.errors.get(), measured.lost(), List.copyOf(this.errorSamples), measured.cpu());

@@ -14,11 +14,12 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * The Netty transport the raw peers and the load generator use: epoll when available, as Reactor Netty (and so
- * Stamp and WebFlux) does by default, else NIO.
+ * The Netty transport the raw peers and the load generator use: epoll when available, as
+ * Reactor Netty (and so Stamp and WebFlux) does by default, else NIO.
  * <p>
- * For QUIC, the raw peer and its client use the engine's own UDP set-up ({@code QuicTransport}: plain Netty, with
- * {@code recvmmsg}, GSO and {@code SO_REUSEPORT} on epoll), so that the limit and Stamp differ by HTTP/3 and
+ * For QUIC, the raw peer and its client use the engine's own UDP set-up
+ * ({@code QuicTransport}: plain Netty, with {@code recvmmsg}, GSO and
+ * {@code SO_REUSEPORT} on epoll), so that the limit and Stamp differ by HTTP/3 and
  * WebTransport only, not by socket settings.
  */
 final class Transports {

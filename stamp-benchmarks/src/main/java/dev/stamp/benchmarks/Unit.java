@@ -1,8 +1,9 @@
 package dev.stamp.benchmarks;
 
 /**
- * What a scenario's throughput counts, for logs and tables: {@link Measurement#operations()} divided by
- * {@code operationsPerUnit} (for example bytes, counted in MB).
+ * What a scenario's throughput counts, for logs and tables:
+ * {@link Measurement#operations()} divided by {@code operationsPerUnit} (for example
+ * bytes, counted in MB).
  *
  * @param name the unit, singular ("request", "MB")
  * @param rate the throughput's label ("req/s", "MB/s")
@@ -13,7 +14,9 @@ record Unit(String name, String rate, double operationsPerUnit, String format) {
 
 	static final Unit REQUESTS = new Unit("request", "req/s", 1, "%,.0f");
 
-	/** Stream bytes, in decimal megabytes (pywebtransport's MB/s figures are decimal too). */
+	/**
+	 * Stream bytes, in decimal megabytes (pywebtransport's MB/s figures are decimal too).
+	 */
 	static final Unit MEGABYTES = new Unit("MB", "MB/s", 1e6, "%,.1f");
 
 	static final Unit DATAGRAMS = new Unit("datagram", "datagrams/s", 1, "%,.0f");

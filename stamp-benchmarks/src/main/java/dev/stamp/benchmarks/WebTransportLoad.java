@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * The load generator of the WebTransport figures ({@link WebTransportScenario}). Each measurement gets a fresh client
- * for its peer ({@link EchoClient}): Stamp's WebTransport client against Stamp and Flupke, a raw QUIC client against
- * the raw QUIC echo. Every wait is bounded, so a run always ends by itself.
+ * The load generator of the WebTransport figures ({@link WebTransportScenario}). Each
+ * measurement gets a fresh client for its peer ({@link EchoClient}): Stamp's WebTransport
+ * client against Stamp and Flupke, a raw QUIC client against the raw QUIC echo. Every
+ * wait is bounded, so a run always ends by itself.
  */
 final class WebTransportLoad {
 
@@ -29,19 +30,26 @@ final class WebTransportLoad {
 	static final int OPEN_CONCURRENCY = 32;
 
 	/**
-	 * The memory figure stops opening sessions after this long: half of the shortest idle timeout of a peer
-	 * (Flupke's 120 s), so that the first sessions are still open when the memory is measured. Stamp and the raw echo
-	 * open 5,000 in 10 to 15 s; Flupke gets to about 1,500 (see docs/benchmarks.md).
+	 * The memory figure stops opening sessions after this long: half of the shortest idle
+	 * timeout of a peer (Flupke's 120 s), so that the first sessions are still open when
+	 * the memory is measured. Stamp and the raw echo open 5,000 in 10 to 15 s; Flupke
+	 * gets to about 1,500 (see docs/benchmarks.md).
 	 */
 	static final Duration OPEN_DEADLINE = Duration.ofSeconds(60);
 
-	/** Longer than any measurement, so that no idle session times out while the memory is measured. */
+	/**
+	 * Longer than any measurement, so that no idle session times out while the memory is
+	 * measured.
+	 */
 	static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
 
 	/** Bound of every single wait: a handshake, a stream opening, one echo. */
 	static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	/** Size of the message of the single echo that the session and memory figures exchange per session. */
+	/**
+	 * Size of the message of the single echo that the session and memory figures exchange
+	 * per session.
+	 */
 	static final int MESSAGE = 64;
 
 	/** How often datagrams in flight are checked against the loss timeout. */
@@ -53,7 +61,8 @@ final class WebTransportLoad {
 
 	/**
 	 * @param clientThreads event loops of each client
-	 * @param streamInFlight bytes a stream of the stream figures may have sent and not back yet
+	 * @param streamInFlight bytes a stream of the stream figures may have sent and not
+	 * back yet
 	 */
 	WebTransportLoad(int clientThreads, long streamInFlight) {
 		this.clientThreads = clientThreads;
@@ -73,9 +82,12 @@ final class WebTransportLoad {
 				this.clientThreads, IDLE_TIMEOUT, TIMEOUT);
 	}
 
-	/** Runs one throughput figure against one peer: a discarded warm-up, then the measured phase. */
-	Measurement run(WebTransportScenario scenario, Endpoint endpoint, Duration warmup, Duration measure,
-			CpuMeter cpu) throws InterruptedException {
+	/**
+	 * Runs one throughput figure against one peer: a discarded warm-up, then the measured
+	 * phase.
+	 */
+	Measurement run(WebTransportScenario scenario, Endpoint endpoint, Duration warmup, Duration measure, CpuMeter cpu)
+			throws InterruptedException {
 		Tally tally = new Tally();
 		try (EchoClient client = client(endpoint)) {
 			return switch (scenario) {
@@ -88,12 +100,13 @@ final class WebTransportLoad {
 	}
 
 	/**
-	 * Stream echo: {@link #STREAMS_PER_SESSION} streams on each session, each sending {@link StreamEcho#CHUNK}-byte
-	 * chunks as fast as the stream takes them, with at most {@code streamInFlight} bytes not back yet. At the end every
-	 * stream sends FIN and the run waits until every byte sent came back.
+	 * Stream echo: {@link #STREAMS_PER_SESSION} streams on each session, each sending
+	 * {@link StreamEcho#CHUNK}-byte chunks as fast as the stream takes them, with at most
+	 * {@code streamInFlight} bytes not back yet. At the end every stream sends FIN and
+	 * the run waits until every byte sent came back.
 	 */
-	private Measurement streams(EchoClient client, int sessionCount, Tally tally, Duration warmup,
-			Duration measure, CpuMeter cpu) throws InterruptedException {
+	private Measurement streams(EchoClient client, int sessionCount, Tally tally, Duration warmup, Duration measure,
+			CpuMeter cpu) throws InterruptedException {
 		List<EchoClient.Session> sessions = open(client, sessionCount, tally);
 		CountDownLatch ended = new CountDownLatch(sessions.size() * STREAMS_PER_SESSION);
 		List<StreamEcho> echoes = new ArrayList<>();
@@ -116,7 +129,8 @@ final class WebTransportLoad {
 		StreamEcho.stop(tally, echoes);
 		if (!ended.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
 			tally.error(ended.getCount() + " of " + echoes.size() + " streams still echoing " + TIMEOUT.toSeconds()
-					+ " s after the run, " + echoes.stream()
+					+ " s after the run, "
+					+ echoes.stream()
 						.filter((echo) -> !echo.hasEnded())
 						.limit(3)
 						.map(StreamEcho::progress)
@@ -127,8 +141,9 @@ final class WebTransportLoad {
 	}
 
 	/**
-	 * Datagram round trips: on each session a {@link DatagramWindow} keeps its datagrams in flight; a timer counts
-	 * the ones that did not come back as lost and replaces them.
+	 * Datagram round trips: on each session a {@link DatagramWindow} keeps its datagrams
+	 * in flight; a timer counts the ones that did not come back as lost and replaces
+	 * them.
 	 */
 	private static Measurement datagrams(EchoClient client, int sessionCount, Tally tally, Duration warmup,
 			Duration measure, CpuMeter cpu) throws InterruptedException {
@@ -169,13 +184,14 @@ final class WebTransportLoad {
 	}
 
 	/**
-	 * New sessions: each worker loops over a new QUIC connection, a session on it (CONNECT answered 200; for raw QUIC
-	 * the connection is the session), one checked {@value #MESSAGE}-byte echo on a new stream, and closing the
-	 * connection. A session counts once closed; its handshake latency runs from starting the connection until the
-	 * session is established.
+	 * New sessions: each worker loops over a new QUIC connection, a session on it
+	 * (CONNECT answered 200; for raw QUIC the connection is the session), one checked
+	 * {@value #MESSAGE}-byte echo on a new stream, and closing the connection. A session
+	 * counts once closed; its handshake latency runs from starting the connection until
+	 * the session is established.
 	 */
-	private static Measurement sessions(EchoClient client, int workers, Tally tally, Duration warmup,
-			Duration measure, CpuMeter cpu) throws InterruptedException {
+	private static Measurement sessions(EchoClient client, int workers, Tally tally, Duration warmup, Duration measure,
+			CpuMeter cpu) throws InterruptedException {
 		List<Thread> threads = new ArrayList<>();
 		for (int w = 0; w < workers; w++) {
 			int worker = w;
@@ -229,8 +245,9 @@ final class WebTransportLoad {
 	}
 
 	/**
-	 * Opens sessions that exchange one checked echo each and then stay open and idle, at most
-	 * {@link #OPEN_CONCURRENCY} being set up at once and none after {@link #OPEN_DEADLINE}.
+	 * Opens sessions that exchange one checked echo each and then stay open and idle, at
+	 * most {@link #OPEN_CONCURRENCY} being set up at once and none after
+	 * {@link #OPEN_DEADLINE}.
 	 */
 	IdleSessions openIdleSessions(Endpoint endpoint, int count) throws InterruptedException {
 		EchoClient client = client(endpoint);

@@ -8,11 +8,11 @@ import dev.stamp.benchmarks.BenchmarkReport.Row;
 import dev.stamp.benchmarks.BenchmarkReport.Target;
 
 /**
- * The WebTransport sections of the report: every figure against the targets first, then a table per figure with
- * every peer and the Stamp / peer ratios.
+ * The WebTransport sections of the report: every figure against the targets first, then a
+ * table per figure with every peer and the Stamp / peer ratios.
  * <p>
- * Targets: at least {@value #RAW_QUIC_TARGET}x the raw QUIC echo's throughput, ahead of Flupke on every figure, and
- * five times the figures pywebtransport publishes.
+ * Targets: at least {@value #RAW_QUIC_TARGET}x the raw QUIC echo's throughput, ahead of
+ * Flupke on every figure, and five times the figures pywebtransport publishes.
  */
 final class WebTransportReport {
 
@@ -61,9 +61,10 @@ final class WebTransportReport {
 				figure(md, scenario);
 			}
 		}
-		this.report.memoryTable(md, WebTransportScenario.MEMORY.id(), "### " + WebTransportScenario.MEMORY.id() + ": "
-				+ this.report.options().wtIdleSessions
-				+ " idle sessions, each on its own QUIC connection (one echo each, then idle)", "session", true);
+		this.report.memoryTable(md, WebTransportScenario.MEMORY.id(),
+				"### " + WebTransportScenario.MEMORY.id() + ": " + this.report.options().wtIdleSessions
+						+ " idle sessions, each on its own QUIC connection (one echo each, then idle)",
+				"session", true);
 	}
 
 	private void targets(StringBuilder md) {
@@ -84,18 +85,22 @@ final class WebTransportReport {
 			table.row(sessions, "handshake p50, Stamp / Flupke", "≤ 1.0x", String.format("%.2fx", ratio),
 					yesNo(ratio <= 1.0));
 		}
-		atLeast(table, stream, String.format("throughput, Stamp ≥ 5 × pywebtransport's %,.0f MB/s",
-				PYWEBTRANSPORT_STREAM_MBPS), PYWEBTRANSPORT_STREAM_MBPS * PYWEBTRANSPORT_FACTOR);
-		atLeast(table, datagram, String.format("throughput, Stamp ≥ 5 × pywebtransport's %,.0f datagrams/s",
-				PYWEBTRANSPORT_DATAGRAMS), PYWEBTRANSPORT_DATAGRAMS * PYWEBTRANSPORT_FACTOR);
-		atLeast(table, sessions, String.format("throughput, Stamp ≥ 5 × pywebtransport's %,.0f connections/s",
-				PYWEBTRANSPORT_SESSIONS), PYWEBTRANSPORT_SESSIONS * PYWEBTRANSPORT_FACTOR);
+		atLeast(table, stream,
+				String.format("throughput, Stamp ≥ 5 × pywebtransport's %,.0f MB/s", PYWEBTRANSPORT_STREAM_MBPS),
+				PYWEBTRANSPORT_STREAM_MBPS * PYWEBTRANSPORT_FACTOR);
+		atLeast(table, datagram,
+				String.format("throughput, Stamp ≥ 5 × pywebtransport's %,.0f datagrams/s", PYWEBTRANSPORT_DATAGRAMS),
+				PYWEBTRANSPORT_DATAGRAMS * PYWEBTRANSPORT_FACTOR);
+		atLeast(table, sessions,
+				String.format("throughput, Stamp ≥ 5 × pywebtransport's %,.0f connections/s", PYWEBTRANSPORT_SESSIONS),
+				PYWEBTRANSPORT_SESSIONS * PYWEBTRANSPORT_FACTOR);
 		if (stampSessions != null) {
 			double target = PYWEBTRANSPORT_HANDSHAKE_MILLIS / PYWEBTRANSPORT_FACTOR;
 			double p50 = stampSessions.p50() / 1000;
-			table.row(sessions, String.format("handshake p50, Stamp ≤ pywebtransport's %,.0f ms ÷ 5",
-					PYWEBTRANSPORT_HANDSHAKE_MILLIS), String.format("≤ %.1f ms", target),
-					String.format("%.2f ms", p50), yesNo(p50 <= target));
+			table.row(sessions,
+					String.format("handshake p50, Stamp ≤ pywebtransport's %,.0f ms ÷ 5",
+							PYWEBTRANSPORT_HANDSHAKE_MILLIS),
+					String.format("≤ %.1f ms", target), String.format("%.2f ms", p50), yesNo(p50 <= target));
 		}
 		memoryTargets(table);
 		if (!table.isEmpty()) {
@@ -210,18 +215,18 @@ final class WebTransportReport {
 		table.appendTo(md);
 		boolean throughputFigure = scenario != WebTransportScenario.SESSIONS;
 		List<Target> targets = new ArrayList<>();
-		targets.add(throughputFigure ? new Target(WebTransportScenario.STAMP, WebTransportScenario.RAW_QUIC, RAW_QUIC_TARGET)
+		targets.add(throughputFigure
+				? new Target(WebTransportScenario.STAMP, WebTransportScenario.RAW_QUIC, RAW_QUIC_TARGET)
 				: Target.reported(WebTransportScenario.STAMP, WebTransportScenario.RAW_QUIC));
 		targets.add(new Target(WebTransportScenario.STAMP, WebTransportScenario.FLUPKE, 1.0));
-		String latencyName = !latency ? null
-				: (millis ? scenario.latency() + " p50" : scenario.latency() + " p99");
+		String latencyName = !latency ? null : (millis ? scenario.latency() + " p50" : scenario.latency() + " p99");
 		this.report.comparisons(id, unit, targets, latencyName, millis ? Row::p50 : Row::p99).appendTo(md);
 	}
 
 	private static String title(WebTransportScenario scenario) {
 		return switch (scenario) {
-			case STREAM -> "stream echo, 1 session × " + WebTransportLoad.STREAMS_PER_SESSION + " bidirectional streams, "
-					+ StreamEcho.CHUNK / 1024 + " KiB chunks, MB/s of echoed bytes";
+			case STREAM -> "stream echo, 1 session × " + WebTransportLoad.STREAMS_PER_SESSION
+					+ " bidirectional streams, " + StreamEcho.CHUNK / 1024 + " KiB chunks, MB/s of echoed bytes";
 			case STREAM16 -> "stream echo, 16 sessions (one QUIC connection each) × "
 					+ WebTransportLoad.STREAMS_PER_SESSION + " streams, aggregate MB/s";
 			case DATAGRAM -> "datagram echo, " + scenario.sessions() + " sessions × " + DatagramWindow.WINDOW + " × "

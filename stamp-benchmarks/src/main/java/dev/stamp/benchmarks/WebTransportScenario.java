@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The WebTransport figures: what each measures, in which unit, against which peers. How they are driven is
- * {@link WebTransportLoad}; docs/benchmarks.md describes each precisely.
+ * The WebTransport figures: what each measures, in which unit, against which peers. How
+ * they are driven is {@link WebTransportLoad}; docs/benchmarks.md describes each
+ * precisely.
  */
 enum WebTransportScenario {
 
@@ -15,7 +16,9 @@ enum WebTransportScenario {
 	/** The same over 16 sessions, each on its own QUIC connection. */
 	STREAM16("wt-stream16", Unit.MEGABYTES, null, 16),
 
-	/** Datagram round trips per second, several sessions each keeping a window in flight. */
+	/**
+	 * Datagram round trips per second, several sessions each keeping a window in flight.
+	 */
 	DATAGRAM("wt-datagram", Unit.DATAGRAMS, "round trip", 4),
 
 	/** New sessions per second and the handshake latency, a few workers in a loop. */

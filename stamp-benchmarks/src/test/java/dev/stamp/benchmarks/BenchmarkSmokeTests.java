@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the benchmark harness in smoke mode, as CI does, so that it cannot rot: every HTTP, TCP and WebSocket scenario
- * and peer must produce a row with traffic, every echo must come back byte-identical, and the memory path must hold
- * its idle connections. Nothing here looks at how fast anything was. The WebTransport figures have
+ * Runs the benchmark harness in smoke mode, as CI does, so that it cannot rot: every
+ * HTTP, TCP and WebSocket scenario and peer must produce a row with traffic, every echo
+ * must come back byte-identical, and the memory path must hold its idle connections.
+ * Nothing here looks at how fast anything was. The WebTransport figures have
  * {@link WebTransportBenchmarkSmokeTests}.
  */
 class BenchmarkSmokeTests {

@@ -17,7 +17,10 @@ import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Flupke echo peer, driven by Stamp's own WebTransport client over real QUIC on 127.0.0.1. */
+/**
+ * The Flupke echo peer, driven by Stamp's own WebTransport client over real QUIC on
+ * 127.0.0.1.
+ */
 class FlupkeWebTransportEchoTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -109,7 +112,10 @@ class FlupkeWebTransportEchoTests {
 		return session;
 	}
 
-	/** Sends {@code payload} in chunks on a new bidirectional stream and collects what comes back, concurrently. */
+	/**
+	 * Sends {@code payload} in chunks on a new bidirectional stream and collects what
+	 * comes back, concurrently.
+	 */
 	private static Mono<byte[]> echo(WebTransportSession session, byte[] payload, int chunk) {
 		return session.openBidiStream().flatMap((stream) -> {
 			Flux<byte[]> chunks = Flux.range(0, (payload.length + chunk - 1) / chunk)

@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the WebTransport figures in smoke mode, as CI does: every figure and peer must produce a row with traffic,
- * every echoed byte and datagram must come back as sent, and the memory figure must hold all its idle sessions,
- * counted by the load generator and by the server. Nothing here looks at how fast anything was.
+ * Runs the WebTransport figures in smoke mode, as CI does: every figure and peer must
+ * produce a row with traffic, every echoed byte and datagram must come back as sent, and
+ * the memory figure must hold all its idle sessions, counted by the load generator and by
+ * the server. Nothing here looks at how fast anything was.
  */
 class WebTransportBenchmarkSmokeTests {
 
@@ -56,8 +57,10 @@ class WebTransportBenchmarkSmokeTests {
 		BenchmarkReport.Row row = report.row(scenario, peer);
 		assertThat(row).as("row for %s/%s", scenario, peer).isNotNull();
 		if (!peer.equals(WebTransportScenario.FLUPKE)) {
-			// Flupke's server now and then never finishes one echo (its send side stalls, see docs/benchmarks.md):
-			// counted as an error of that peer, which must not fail CI. Wrong bytes still do.
+			// Flupke's server now and then never finishes one echo (its send side stalls,
+			// see docs/benchmarks.md):
+			// counted as an error of that peer, which must not fail CI. Wrong bytes still
+			// do.
 			assertThat(row.errorSamples()).as("errors of %s/%s", scenario, peer).isEmpty();
 			assertThat(row.errors()).as("errors of %s/%s", scenario, peer).isZero();
 		}

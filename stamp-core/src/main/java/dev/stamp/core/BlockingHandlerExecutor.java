@@ -12,13 +12,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the executor that runs blocking user handlers, so that no user code ever blocks a Netty event loop.
+ * Creates the executor that runs blocking user handlers, so that no user code ever blocks
+ * a Netty event loop.
  * <p>
- * On Java 21 and later every task gets its own virtual thread: a blocking {@code read()} costs a few hundred bytes,
- * not a platform thread. On Java 17 it is a bounded pool of platform threads whose queue is bounded too, so an
- * overload surfaces as a {@link java.util.concurrent.RejectedExecutionException} the caller turns into a clean
- * refusal instead of unbounded memory. The code is compiled for Java 17, so the virtual-thread API is reached
- * reflectively.
+ * On Java 21 and later every task gets its own virtual thread: a blocking {@code read()}
+ * costs a few hundred bytes, not a platform thread. On Java 17 it is a bounded pool of
+ * platform threads whose queue is bounded too, so an overload surfaces as a
+ * {@link java.util.concurrent.RejectedExecutionException} the caller turns into a clean
+ * refusal instead of unbounded memory. The code is compiled for Java 17, so the
+ * virtual-thread API is reached reflectively.
  */
 public final class BlockingHandlerExecutor {
 
@@ -28,9 +30,11 @@ public final class BlockingHandlerExecutor {
 	}
 
 	/**
-	 * @param threadNamePrefix prefix of the thread names, for example {@code "stamp-tcp-"}
+	 * @param threadNamePrefix prefix of the thread names, for example
+	 * {@code "stamp-tcp-"}
 	 * @param maxPlatformThreads the pool's size where virtual threads are not available
-	 * @param queueCapacity how many tasks may wait for a platform thread before new ones are rejected
+	 * @param queueCapacity how many tasks may wait for a platform thread before new ones
+	 * are rejected
 	 * @return a new executor; the caller shuts it down
 	 */
 	public static ExecutorService create(String threadNamePrefix, int maxPlatformThreads, int queueCapacity) {

@@ -3,9 +3,10 @@ package dev.stamp.core;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Decides which events of a stream of similar ones deserve a log line: the first after a quiet period does, the rest
- * of its burst is only counted. Shared by every once-per-burst log so that a flood of refusals or of malformed input
- * never becomes a flood of log lines.
+ * Decides which events of a stream of similar ones deserve a log line: the first after a
+ * quiet period does, the rest of its burst is only counted. Shared by every
+ * once-per-burst log so that a flood of refusals or of malformed input never becomes a
+ * flood of log lines.
  */
 final class BurstGate {
 
@@ -24,8 +25,9 @@ final class BurstGate {
 	/**
 	 * Records one event.
 	 * @param nowNanos the time, from {@link System#nanoTime()}
-	 * @return {@link #SUPPRESSED} when the event belongs to the current burst, else the number of events the previous
-	 * burst suppressed (0 or more) and a new burst begins with this event
+	 * @return {@link #SUPPRESSED} when the event belongs to the current burst, else the
+	 * number of events the previous burst suppressed (0 or more) and a new burst begins
+	 * with this event
 	 */
 	synchronized long enter(long nowNanos) {
 		boolean newBurst = !this.anyEvent || nowNanos - this.lastEventNanos > QUIET_PERIOD_NANOS;

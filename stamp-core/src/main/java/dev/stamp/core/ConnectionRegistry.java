@@ -14,9 +14,10 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 /**
  * The live connections of one listener, with its connection limit.
  * <p>
- * A listener calls {@link #tryRegister(Channel)} as soon as a connection is accepted. Within the limit the channel is
- * tracked until it closes; over the limit the call is counted as a refusal, logged once per burst, and the caller
- * refuses the connection in whatever way its protocol calls clean (close, 503, ...). Thread-safe and lock-free on
+ * A listener calls {@link #tryRegister(Channel)} as soon as a connection is accepted.
+ * Within the limit the channel is tracked until it closes; over the limit the call is
+ * counted as a refusal, logged once per burst, and the caller refuses the connection in
+ * whatever way its protocol calls clean (close, 503, ...). Thread-safe and lock-free on
  * the accept path.
  */
 public final class ConnectionRegistry {
@@ -41,7 +42,8 @@ public final class ConnectionRegistry {
 	 */
 	public ConnectionRegistry(String name, int maxConnections) {
 		if (maxConnections < 1) {
-			throw new IllegalArgumentException("max-connections of '" + name + "' must be at least 1, was " + maxConnections);
+			throw new IllegalArgumentException(
+					"max-connections of '" + name + "' must be at least 1, was " + maxConnections);
 		}
 		this.name = name;
 		this.maxConnections = maxConnections;
@@ -52,8 +54,8 @@ public final class ConnectionRegistry {
 	/**
 	 * Admit a newly accepted connection if the limit allows.
 	 * @param channel the accepted channel
-	 * @return {@code true} if the channel is now tracked; {@code false} if the listener is full and the caller must
-	 * refuse it (the refusal is already counted and logged)
+	 * @return {@code true} if the channel is now tracked; {@code false} if the listener
+	 * is full and the caller must refuse it (the refusal is already counted and logged)
 	 */
 	public boolean tryRegister(Channel channel) {
 		int current;
@@ -81,7 +83,10 @@ public final class ConnectionRegistry {
 		return this.channels;
 	}
 
-	/** Closes every tracked connection at once; used when the grace period of a shutdown has run out. */
+	/**
+	 * Closes every tracked connection at once; used when the grace period of a shutdown
+	 * has run out.
+	 */
 	public ChannelGroupFuture closeAll() {
 		return this.channels.close();
 	}
@@ -91,7 +96,10 @@ public final class ConnectionRegistry {
 		return this.active.get();
 	}
 
-	/** A consistent-enough snapshot of the counters, for health, metrics and the actuator endpoint. */
+	/**
+	 * A consistent-enough snapshot of the counters, for health, metrics and the actuator
+	 * endpoint.
+	 */
 	public ConnectionStats stats() {
 		return new ConnectionStats(this.name, this.maxConnections, this.active.get(), this.accepted.sum(),
 				this.refused.sum());

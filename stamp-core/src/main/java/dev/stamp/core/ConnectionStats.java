@@ -7,7 +7,8 @@ package dev.stamp.core;
  * @param maxConnections the configured limit
  * @param activeConnections connections open now
  * @param acceptedConnections connections admitted since start
- * @param refusedConnections connections refused because the limit was reached, since start
+ * @param refusedConnections connections refused because the limit was reached, since
+ * start
  */
 public record ConnectionStats(String listener, int maxConnections, int activeConnections, long acceptedConnections,
 		long refusedConnections) {

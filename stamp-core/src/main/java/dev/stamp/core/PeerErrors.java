@@ -10,15 +10,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Errors that peers cause on one listener (malformed requests, protocol violations, stalled or trickling clients,
- * garbage packets), counted by kind and logged once per burst.
+ * Errors that peers cause on one listener (malformed requests, protocol violations,
+ * stalled or trickling clients, garbage packets), counted by kind and logged once per
+ * burst.
  * <p>
- * What a peer sends is not a bug in the server, and logging each case with a stack trace would let any client fill
- * the disk: the first error after a quiet period is logged at WARN in one line, the rest of its burst only counted,
- * and every error, with its cause, is logged at DEBUG. The counters are exact and feed the stats and Actuator.
+ * What a peer sends is not a bug in the server, and logging each case with a stack trace
+ * would let any client fill the disk: the first error after a quiet period is logged at
+ * WARN in one line, the rest of its burst only counted, and every error, with its cause,
+ * is logged at DEBUG. The counters are exact and feed the stats and Actuator.
  * <p>
- * Kinds are short fixed names chosen by the code that detects the error (for example {@code "bad-transfer-encoding"}
- * or {@code "invalid-utf8"}), never text from the peer, so the number of counters stays bounded.
+ * Kinds are short fixed names chosen by the code that detects the error (for example
+ * {@code "bad-transfer-encoding"} or {@code "invalid-utf8"}), never text from the peer,
+ * so the number of counters stays bounded.
  */
 public final class PeerErrors {
 
@@ -50,7 +53,8 @@ public final class PeerErrors {
 	}
 
 	/**
-	 * Records one peer-caused error whose exception is worth seeing when debugging; it is only logged at DEBUG.
+	 * Records one peer-caused error whose exception is worth seeing when debugging; it is
+	 * only logged at DEBUG.
 	 * @param kind a fixed name for the kind of error
 	 * @param source where it came from, usually the remote address (may be {@code null})
 	 * @param detail one short sentence: what was wrong and what the peer got for it

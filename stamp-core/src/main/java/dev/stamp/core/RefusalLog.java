@@ -6,9 +6,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Logs refusals once per burst.
  * <p>
- * A flood of connections over a limit must not become a flood of log lines: the first refusal after a quiet period is
- * logged with its cause, later ones are only counted, and the count is reported when the next burst begins. The
- * counters in {@link ConnectionStats} stay exact either way.
+ * A flood of connections over a limit must not become a flood of log lines: the first
+ * refusal after a quiet period is logged with its cause, later ones are only counted, and
+ * the count is reported when the next burst begins. The counters in
+ * {@link ConnectionStats} stay exact either way.
  */
 public final class RefusalLog {
 
@@ -30,7 +31,8 @@ public final class RefusalLog {
 	/**
 	 * @param owner who refuses, for example {@code "tcp listener"}
 	 * @param what what is refused, for example {@code "connection"}
-	 * @param limitName the property a user would raise, for example {@code "max-connections"}
+	 * @param limitName the property a user would raise, for example
+	 * {@code "max-connections"}
 	 * @param limit the limit's value
 	 */
 	public RefusalLog(String owner, String what, String limitName, long limit) {
@@ -40,7 +42,9 @@ public final class RefusalLog {
 		this.limit = limit;
 	}
 
-	/** Records one refusal of something coming from {@code source} (may be {@code null}). */
+	/**
+	 * Records one refusal of something coming from {@code source} (may be {@code null}).
+	 */
 	public void refused(Object source) {
 		refused(source, System.nanoTime());
 	}

@@ -21,7 +21,8 @@ class ConnectionRegistryTests {
 		assertThat(registry.tryRegister(third)).isFalse();
 
 		assertThat(registry.stats()).isEqualTo(new ConnectionStats("test", 2, 2, 2, 1));
-		assertThat(new java.util.ArrayList<io.netty.channel.Channel>(registry.channels())).containsExactlyInAnyOrder(first, second);
+		assertThat(new java.util.ArrayList<io.netty.channel.Channel>(registry.channels()))
+			.containsExactlyInAnyOrder(first, second);
 	}
 
 	@Test

@@ -17,8 +17,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Stamp in the sample app's Actuator, over Spring's own web server: the {@code stamp} health component with every
- * listener, the {@code stamp} endpoint and the listener meters.
+ * Stamp in the sample app's Actuator, over Spring's own web server: the {@code stamp}
+ * health component with every listener, the {@code stamp} endpoint and the listener
+ * meters.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "stamp.tcp.port=0", "stamp.tcp.host=127.0.0.1",

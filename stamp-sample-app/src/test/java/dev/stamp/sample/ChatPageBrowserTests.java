@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The chat page in real browsers, each test once in every {@link BrowserKind}: two pages (two windows) open
- * {@code /}, each sends a message, and each must show both.
+ * The chat page in real browsers, each test once in every {@link BrowserKind}: two pages
+ * (two windows) open {@code /}, each sends a message, and each must show both.
  */
 @SampleAppTest
 class ChatPageBrowserTests {
@@ -52,13 +52,15 @@ class ChatPageBrowserTests {
 		awaitMessage(anonymous, "User: Hello from the first page");
 		awaitMessage(bob, "User: Hello from the first page");
 
-		// Bob sets a name: the page tells the server before his message, so it is shown instead of "User".
+		// Bob sets a name: the page tells the server before his message, so it is shown
+		// instead of "User".
 		bob.type("#name", "Bob");
 		send(bob, "Hi, this is Bob");
 		awaitMessage(anonymous, "Bob: Hi, this is Bob");
 		awaitMessage(bob, "Bob: Hi, this is Bob");
 
-		// Each page shows exactly the two messages, in the order they were sent (the name command is not one).
+		// Each page shows exactly the two messages, in the order they were sent (the name
+		// command is not one).
 		List<String> expected = List.of("User: Hello from the first page", "Bob: Hi, this is Bob");
 		assertThat(messages(anonymous)).isEqualTo(expected);
 		assertThat(messages(bob)).isEqualTo(expected);
@@ -83,7 +85,10 @@ class ChatPageBrowserTests {
 		return page;
 	}
 
-	/** The page connects to the WebSocket listener on its own port; waits until it says so. */
+	/**
+	 * The page connects to the WebSocket listener on its own port; waits until it says
+	 * so.
+	 */
 	private static void awaitConnected(BrowserPage page) {
 		await().atMost(WAIT).untilAsserted(() -> assertThat(page.attribute("#status", "data-state")).isEqualTo("open"));
 	}

@@ -39,9 +39,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The spec's examples against the running sample application, over real sockets on 127.0.0.1: JDK {@link Socket}
- * for TCP, JDK {@link java.net.http.WebSocket} for WebSocket, the JDK {@link HttpClient} for HTTP and Stamp's
- * {@link WebTransportClient} for WebTransport.
+ * The spec's examples against the running sample application, over real sockets on
+ * 127.0.0.1: JDK {@link Socket} for TCP, JDK {@link java.net.http.WebSocket} for
+ * WebSocket, the JDK {@link HttpClient} for HTTP and Stamp's {@link WebTransportClient}
+ * for WebTransport.
  */
 @SampleAppTest
 class SampleAppIntegrationTests {
@@ -85,7 +86,8 @@ class SampleAppIntegrationTests {
 
 	@Test
 	void tcpEchoSendsEveryByteBackUntilTheClientCloses() throws Exception {
-		// 256 KiB of random bytes, more than any socket buffer: written and read at the same time, as a real client
+		// 256 KiB of random bytes, more than any socket buffer: written and read at the
+		// same time, as a real client
 		// would, so neither side's buffers have to hold it all.
 		byte[] payload = new byte[256 * 1024];
 		new Random(7070).nextBytes(payload);
@@ -159,7 +161,8 @@ class SampleAppIntegrationTests {
 				TextWebSocketClient other = TextWebSocketClient.connect(http, this.websocketPort, "/chat")) {
 			alice.send("/name   Alice  ");
 			alice.send("hi all");
-			// The name command itself is not broadcast: the first message everyone sees is Alice's greeting.
+			// The name command itself is not broadcast: the first message everyone sees
+			// is Alice's greeting.
 			assertThat(other.next()).isEqualTo("Alice: hi all");
 			assertThat(alice.next()).isEqualTo("Alice: hi all");
 			other.send("hello Alice");
@@ -168,7 +171,8 @@ class SampleAppIntegrationTests {
 		}
 	}
 
-	// WebTransport: /echo, with Stamp's Java client (the browser's view is WebTransportBrowserTests)
+	// WebTransport: /echo, with Stamp's Java client (the browser's view is
+	// WebTransportBrowserTests)
 
 	@Test
 	void webTransportEchoesStreamsBothWaysAndDatagramsAndLogsHowTheSessionEnded() throws Exception {
@@ -216,7 +220,8 @@ class SampleAppIntegrationTests {
 				session.close(i, "session " + i).block(WAIT);
 			}
 		}
-		// Newest first, and the first of the 21 is gone (so is every session other tests opened before).
+		// Newest first, and the first of the 21 is gone (so is every session other tests
+		// opened before).
 		List<String> expected = new ArrayList<>();
 		for (int i = capacity; i >= 1; i--) {
 			expected.add("session " + i);
@@ -229,8 +234,7 @@ class SampleAppIntegrationTests {
 	@Test
 	void webTransportEchoAnswersTheSamePathOnlyOverWebTransport() throws Exception {
 		try (WebTransportClient client = webTransportClient()) {
-			assertThatThrownBy(() -> client
-				.connect(URI.create("https://127.0.0.1:" + this.webTransportPort + "/chat"))
+			assertThatThrownBy(() -> client.connect(URI.create("https://127.0.0.1:" + this.webTransportPort + "/chat"))
 				.block(WAIT)).hasMessageContaining("status 404");
 		}
 	}
@@ -275,8 +279,8 @@ class SampleAppIntegrationTests {
 		assertThat(response.body()).contains("<title>Stamp chat</title>")
 			.contains("<meta name=\"stamp-websocket-port\" content=\"" + this.websocketPort + "\">")
 			.contains("<meta name=\"stamp-webtransport-port\" content=\"" + this.webTransportPort + "\">")
-			.contains("<meta name=\"stamp-webtransport-certificate-hash\" content=\""
-					+ this.webTransportCertificateHash + "\">")
+			.contains("<meta name=\"stamp-webtransport-certificate-hash\" content=\"" + this.webTransportCertificateHash
+					+ "\">")
 			.doesNotContain("{{")
 			// Self-contained: nothing is loaded from another host.
 			.doesNotContain("http://")
@@ -308,7 +312,10 @@ class SampleAppIntegrationTests {
 		assertThat(get("/contact").statusCode()).isEqualTo(404);
 	}
 
-	/** Stamp's Java client, trusting the development certificate by its hash, as a browser does. */
+	/**
+	 * Stamp's Java client, trusting the development certificate by its hash, as a browser
+	 * does.
+	 */
 	private WebTransportClient webTransportClient() {
 		return WebTransportClient.builder()
 			.trustCertificateHash(Base64.getDecoder().decode(this.webTransportCertificateHash))

@@ -29,11 +29,13 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample application as people run it: its {@code main} in a JVM of its own, configured from the command line.
+ * The sample application as people run it: its {@code main} in a JVM of its own,
+ * configured from the command line.
  * <p>
- * This is what the in-process tests cannot see: that {@code --stamp.<protocol>.port=} overrides
- * {@code application.yml}, that the application keeps running after {@code main} returns although Stamp's event
- * loops are daemon threads, and that SIGTERM stops every listener gracefully.
+ * This is what the in-process tests cannot see: that {@code --stamp.<protocol>.port=}
+ * overrides {@code application.yml}, that the application keeps running after
+ * {@code main} returns although Stamp's event loops are daemon threads, and that SIGTERM
+ * stops every listener gracefully.
  */
 class SampleAppLaunchTests {
 
@@ -49,11 +51,12 @@ class SampleAppLaunchTests {
 
 	@Test
 	void runsFromTheCommandLineWithPortOverridesUntilStopped() throws Exception {
-		List<String> command = new ArrayList<>(List.of(javaExecutable(), "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), StampSampleApplication.class.getName(),
-				"--spring.main.banner-mode=off"));
+		List<String> command = new ArrayList<>(
+				List.of(javaExecutable(), "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+						StampSampleApplication.class.getName(), "--spring.main.banner-mode=off"));
 		for (String protocol : PROTOCOLS) {
-			// Port 0 proves the command line wins over application.yml (7070, 9000, 8000, 4433) and never clashes.
+			// Port 0 proves the command line wins over application.yml (7070, 9000, 8000,
+			// 4433) and never clashes.
 			command.add("--stamp." + protocol + ".port=0");
 			command.add("--stamp." + protocol + ".host=127.0.0.1");
 		}
@@ -75,7 +78,8 @@ class SampleAppLaunchTests {
 			assertTcpEcho(ports.get("tcp"));
 			assertThat(app.isAlive()).as("the application is still running").isTrue();
 
-			// SIGTERM through the process handle: Process.destroy() would also close our end of its output pipe.
+			// SIGTERM through the process handle: Process.destroy() would also close our
+			// end of its output pipe.
 			assertThat(app.toHandle().destroy()).isTrue();
 			assertThat(app.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the application stops on SIGTERM").isTrue();
 			Set<String> stopped = new HashSet<>();
@@ -90,9 +94,11 @@ class SampleAppLaunchTests {
 
 	private static String httpGet(int port, String path) throws IOException, InterruptedException {
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-		return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.timeout(Duration.ofSeconds(10))
-			.build(), BodyHandlers.ofString()).body();
+		return http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+				.timeout(Duration.ofSeconds(10))
+				.build(), BodyHandlers.ofString())
+			.body();
 	}
 
 	private static void assertTcpEcho(int port) throws IOException {
@@ -108,7 +114,10 @@ class SampleAppLaunchTests {
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
-	/** The child's output, line by line, read on a thread of its own so the child never blocks on a full pipe. */
+	/**
+	 * The child's output, line by line, read on a thread of its own so the child never
+	 * blocks on a full pipe.
+	 */
 	private static final class Output {
 
 		private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -132,7 +141,10 @@ class SampleAppLaunchTests {
 			reader.start();
 		}
 
-		/** Waits for the next line matching a pattern, failing with everything the application printed. */
+		/**
+		 * Waits for the next line matching a pattern, failing with everything the
+		 * application printed.
+		 */
 		Matcher await(Pattern pattern) throws InterruptedException {
 			long deadline = System.nanoTime() + WAIT.toNanos();
 			while (System.nanoTime() < deadline) {

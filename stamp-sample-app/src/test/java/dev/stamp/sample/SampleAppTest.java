@@ -9,16 +9,17 @@ import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /**
- * The whole sample application in the test's JVM, every listener on any free port (0) of 127.0.0.1: the tests never
- * clash with a running application (whose {@code application.yml} ports are fixed) or with each other. Every test
- * class with this annotation shares one application context.
+ * The whole sample application in the test's JVM, every listener on any free port (0) of
+ * 127.0.0.1: the tests never clash with a running application (whose
+ * {@code application.yml} ports are fixed) or with each other. Every test class with this
+ * annotation shares one application context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @SpringBootTest(properties = { "stamp.tcp.port=0", "stamp.tcp.host=127.0.0.1", "stamp.websocket.port=0",
-		"stamp.websocket.host=127.0.0.1", "stamp.http.port=0", "stamp.http.host=127.0.0.1",
-		"stamp.webtransport.port=0", "stamp.webtransport.host=127.0.0.1" })
+		"stamp.websocket.host=127.0.0.1", "stamp.http.port=0", "stamp.http.host=127.0.0.1", "stamp.webtransport.port=0",
+		"stamp.webtransport.host=127.0.0.1" })
 @interface SampleAppTest {
 
 }

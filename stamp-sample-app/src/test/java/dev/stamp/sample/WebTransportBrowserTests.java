@@ -31,15 +31,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * WebTransport from real browsers, every test once in each {@link BrowserKind} (Chromium's QUIC stack and Firefox's
- * neqo are independent clients): the browser opens the sample page from {@code http://127.0.0.1:<port>/} (a loopback
- * origin is a secure context, which WebTransport requires) and talks to the sample's {@code /echo} over HTTP/3 on
- * QUIC, trusting the listener's generated development certificate through {@code serverCertificateHashes} with the
- * hash the page was served.
+ * WebTransport from real browsers, every test once in each {@link BrowserKind}
+ * (Chromium's QUIC stack and Firefox's neqo are independent clients): the browser opens
+ * the sample page from {@code http://127.0.0.1:<port>/} (a loopback origin is a secure
+ * context, which WebTransport requires) and talks to the sample's {@code /echo} over
+ * HTTP/3 on QUIC, trusting the listener's generated development certificate through
+ * {@code serverCertificateHashes} with the hash the page was served.
  * <p>
- * Most tests run the browser's own WebTransport API through {@link BrowserPage#run}, return what came back as base64,
- * and compare it here byte for byte; the last one drives the page's WebTransport panel through its buttons. Every
- * wait is explicit; nothing asserts how long anything took.
+ * Most tests run the browser's own WebTransport API through {@link BrowserPage#run},
+ * return what came back as base64, and compare it here byte for byte; the last one drives
+ * the page's WebTransport panel through its buttons. Every wait is explicit; nothing
+ * asserts how long anything took.
  */
 @SampleAppTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -50,9 +52,10 @@ class WebTransportBrowserTests {
 	private static final JsonMapper json = JsonMapper.shared();
 
 	/**
-	 * Defines {@code connect()} (a session to the page's {@code /echo}, with the port and certificate hash the page
-	 * was served), {@code readAll(readable)}, {@code base64(bytes)}, {@code randomBytes(length)} and
-	 * {@code sleep(ms)} for the test's body, which follows.
+	 * Defines {@code connect()} (a session to the page's {@code /echo}, with the port and
+	 * certificate hash the page was served), {@code readAll(readable)},
+	 * {@code base64(bytes)}, {@code randomBytes(length)} and {@code sleep(ms)} for the
+	 * test's body, which follows.
 	 */
 	private static final String PRELUDE = """
 			const meta = (name) => document.querySelector('meta[name="' + name + '"]').content;
@@ -113,7 +116,10 @@ class WebTransportBrowserTests {
 
 	private BrowserPage page;
 
-	/** The newest session in the sample's log before the test: the test's own sessions come after it. */
+	/**
+	 * The newest session in the sample's log before the test: the test's own sessions
+	 * come after it.
+	 */
 	private long sessionsBefore;
 
 	@RegisterExtension
@@ -161,9 +167,10 @@ class WebTransportBrowserTests {
 	}
 
 	/**
-	 * Every echo ends although the page ends its side right after writing: its FIN then reaches the server just after
-	 * the echo left, and Firefox's acknowledgement of the echo comes right behind it, which made quiche drop the
-	 * server's FIN unsent (about one stream in ten before the engine sent a lone FIN from a task of its own).
+	 * Every echo ends although the page ends its side right after writing: its FIN then
+	 * reaches the server just after the echo left, and Firefox's acknowledgement of the
+	 * echo comes right behind it, which made quiche drop the server's FIN unsent (about
+	 * one stream in ten before the engine sent a lone FIN from a task of its own).
 	 */
 	@InEachBrowser
 	void everyEchoEndsWhenThePageEndsItsSideRightAfterWriting(BrowserKind browserKind) throws Exception {
@@ -191,8 +198,10 @@ class WebTransportBrowserTests {
 	@InEachBrowser
 	void tenDatagramsComeBackByteForByte(BrowserKind browserKind) throws Exception {
 		openPage(browserKind);
-		// Datagrams may be lost, even on loopback: send the ones not echoed yet again, a little apart, round after
-		// round, until all ten came back or the rounds run out. Only what came back is asserted, never when.
+		// Datagrams may be lost, even on loopback: send the ones not echoed yet again, a
+		// little apart, round after
+		// round, until all ten came back or the rounds run out. Only what came back is
+		// asserted, never when.
 		Map<String, Object> result = run("""
 				const transport = await connect();
 				const writer = transport.datagrams.writable.getWriter();
@@ -235,8 +244,9 @@ class WebTransportBrowserTests {
 		@SuppressWarnings("unchecked")
 		List<String> sent = (List<String>) result.get("sent");
 		assertThat(sent).hasSize(10).doesNotHaveDuplicates();
-		assertThat(result.get("echoed")).as("the echo of each datagram (null: never came back, in %s rounds)",
-				result.get("rounds")).isEqualTo(sent);
+		assertThat(result.get("echoed"))
+			.as("the echo of each datagram (null: never came back, in %s rounds)", result.get("rounds"))
+			.isEqualTo(sent);
 	}
 
 	@InEachBrowser
@@ -261,8 +271,10 @@ class WebTransportBrowserTests {
 	@InEachBrowser
 	void closeCodeAndReasonFromTheBrowserReachTheServer(BrowserKind browserKind) throws Exception {
 		openPage(browserKind);
-		// The browser sends CLOSE_WEBTRANSPORT_SESSION on the CONNECT stream (Firefox then closes the QUIC connection
-		// at once); the server's closeSignal() reports it. The reason names the browser, to tell their sessions apart.
+		// The browser sends CLOSE_WEBTRANSPORT_SESSION on the CONNECT stream (Firefox
+		// then closes the QUIC connection
+		// at once); the server's closeSignal() reports it. The reason names the browser,
+		// to tell their sessions apart.
 		String reason = "bye from " + browserKind.id();
 		Map<String, Object> result = run("""
 				const transport = await connect();
@@ -273,8 +285,8 @@ class WebTransportBrowserTests {
 		assertThat(result).containsEntry("closeCode", 4242).containsEntry("reason", reason);
 
 		// The server's side: the sample's session log, through its JSON API...
-		Map<String, Object> session = await().atMost(WAIT).until(() -> sessionClosedWith(4242, reason),
-				(found) -> found != null);
+		Map<String, Object> session = await().atMost(WAIT)
+			.until(() -> sessionClosedWith(4242, reason), (found) -> found != null);
 		assertThat(session).containsEntry("closedBy", "client")
 			.containsEntry("origin", "http://127.0.0.1:" + this.httpPort)
 			.containsEntry("path", "/echo");
@@ -333,7 +345,9 @@ class WebTransportBrowserTests {
 		await().atMost(WAIT).until(() -> hasEcho(label, text));
 	}
 
-	/** Whether the panel's log shows an echo with this label (its tag) ending in the text. */
+	/**
+	 * Whether the panel's log shows an echo with this label (its tag) ending in the text.
+	 */
 	private boolean hasEcho(String label, String text) {
 		return this.page.run("""
 				const [label, text] = %s;
@@ -357,24 +371,27 @@ class WebTransportBrowserTests {
 	}
 
 	/**
-	 * The sample's record of a session of this test that ended with this code and reason, or {@code null}. Sessions
-	 * from before the test do not count: the other browser's run closes with the same code and reason.
+	 * The sample's record of a session of this test that ended with this code and reason,
+	 * or {@code null}. Sessions from before the test do not count: the other browser's
+	 * run closes with the same code and reason.
 	 */
 	private Map<String, Object> sessionClosedWith(long code, String reason) throws IOException, InterruptedException {
 		return sessions().stream()
 			.filter((session) -> ((Number) session.get("number")).longValue() > this.sessionsBefore)
 			.filter((session) -> session.get("closeCode") != null
-					&& ((Number) session.get("closeCode")).longValue() == code && reason.equals(session.get("closeReason")))
+					&& ((Number) session.get("closeCode")).longValue() == code
+					&& reason.equals(session.get("closeReason")))
 			.findFirst()
 			.orElse(null);
 	}
 
 	/** The sample's session log, through its JSON API. */
 	private List<Map<String, Object>> sessions() throws IOException, InterruptedException {
-		String body = http.send(HttpRequest
-			.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + "/api/webtransport/sessions"))
-			.timeout(Duration.ofSeconds(10))
-			.build(), BodyHandlers.ofString()).body();
+		String body = http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + "/api/webtransport/sessions"))
+				.timeout(Duration.ofSeconds(10))
+				.build(), BodyHandlers.ofString())
+			.body();
 		return json.readValue(body, new TypeReference<>() {
 		});
 	}

@@ -1,6 +1,5 @@
 package dev.stamp.boot;
 
-
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -29,11 +28,13 @@ import dev.stamp.boot.routing.StampRouteDiscoverer;
 import dev.stamp.boot.routing.StampRoutes;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of what every Stamp
- * listener shares: route discovery, event loops, the blocking-handler scheduler and published ports; switched off,
- * with every listener, by {@code stamp.enabled=false} or by excluding this class. The protocols
- * are configured by {@link dev.stamp.boot.tcp.TcpAutoConfiguration},
- * {@link dev.stamp.boot.websocket.WebSocketAutoConfiguration} and {@link dev.stamp.boot.http.HttpAutoConfiguration}.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of what every Stamp listener shares: route discovery, event loops,
+ * the blocking-handler scheduler and published ports; switched off, with every listener,
+ * by {@code stamp.enabled=false} or by excluding this class. The protocols are configured
+ * by {@link dev.stamp.boot.tcp.TcpAutoConfiguration},
+ * {@link dev.stamp.boot.websocket.WebSocketAutoConfiguration} and
+ * {@link dev.stamp.boot.http.HttpAutoConfiguration}.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "stamp.enabled", matchIfMissing = true)
@@ -55,7 +56,8 @@ public final class StampAutoConfiguration {
 	@Bean(destroyMethod = "dispose")
 	@ConditionalOnMissingBean(name = "stampLoopResources")
 	LoopResources stampLoopResources() {
-		// Stamp's own event loops: stopping the application's web server never stalls Stamp's listeners, or back.
+		// Stamp's own event loops: stopping the application's web server never stalls
+		// Stamp's listeners, or back.
 		return LoopResources.create("stamp", LoopResources.DEFAULT_IO_WORKER_COUNT, true);
 	}
 
@@ -97,9 +99,9 @@ public final class StampAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ListenerContext stampListenerContext(BlockingHandlerScheduler scheduler,
-			ObjectProvider<SslBundles> sslBundles, ListenerPorts ports, StampProperties properties,
-			MiddlewareChain middleware, BeanFactory beanFactory, ApplicationEventPublisher events) {
+	ListenerContext stampListenerContext(BlockingHandlerScheduler scheduler, ObjectProvider<SslBundles> sslBundles,
+			ListenerPorts ports, StampProperties properties, MiddlewareChain middleware, BeanFactory beanFactory,
+			ApplicationEventPublisher events) {
 		LoopResources loops = beanFactory.getBean("stampLoopResources", LoopResources.class);
 		return new ListenerContext(loops, scheduler, sslBundles.getIfAvailable(), ports,
 				properties.getShutdown().getGracePeriod(), middleware, events);

@@ -15,13 +15,17 @@ import dev.stamp.boot.listener.ListenerProperties;
 /**
  * Configuration of Stamp's listeners, bound from {@code stamp.*}.
  * <p>
- * Each protocol has its own listener with its own port, limits and SSL; a listener starts when the application
- * declares {@link StampRoute routes} for it, or when its {@code enabled} property is {@code true}.
+ * Each protocol has its own listener with its own port, limits and SSL; a listener starts
+ * when the application declares {@link StampRoute routes} for it, or when its
+ * {@code enabled} property is {@code true}.
  */
 @ConfigurationProperties("stamp")
 public class StampProperties {
 
-	/** Whether Stamp runs at all; {@code false} switches every listener, the monitor and the middleware off. */
+	/**
+	 * Whether Stamp runs at all; {@code false} switches every listener, the monitor and
+	 * the middleware off.
+	 */
 	private boolean enabled = true;
 
 	private final Tcp tcp = new Tcp();
@@ -81,15 +85,16 @@ public class StampProperties {
 	}
 
 	/**
-	 * Raw TCP listener. The default port is 7070, not the classic 8080, so that it never collides with Spring Boot's
-	 * own {@code server.port}.
+	 * Raw TCP listener. The default port is 7070, not the classic 8080, so that it never
+	 * collides with Spring Boot's own {@code server.port}.
 	 */
 	public static class Tcp extends ListenerProperties {
 
 		/**
-		 * Once a handler is done and its last byte has reached the socket, the server sends FIN and waits this long
-		 * for the client to close its side, discarding what it still sends, before closing the connection. Closing
-		 * with unread input would reset the connection and could destroy the end of the reply.
+		 * Once a handler is done and its last byte has reached the socket, the server
+		 * sends FIN and waits this long for the client to close its side, discarding what
+		 * it still sends, before closing the connection. Closing with unread input would
+		 * reset the connection and could destroy the end of the reply.
 		 */
 		private Duration lingerTimeout = Duration.ofSeconds(5);
 
@@ -111,39 +116,43 @@ public class StampProperties {
 	public static class WebSocket extends ListenerProperties {
 
 		/**
-		 * Largest message accepted, after joining continuation frames. A larger frame or message closes the
-		 * connection with status 1009 (message too big).
+		 * Largest message accepted, after joining continuation frames. A larger frame or
+		 * message closes the connection with status 1009 (message too big).
 		 */
 		private DataSize maxMessageSize = DataSize.ofKilobytes(64);
 
 		/**
-		 * Origins allowed to open a WebSocket, for example {@code https://example.com}; a handshake from any other
-		 * origin is answered 403. Empty allows every origin, including clients that send none.
+		 * Origins allowed to open a WebSocket, for example {@code https://example.com}; a
+		 * handshake from any other origin is answered 403. Empty allows every origin,
+		 * including clients that send none.
 		 */
 		private List<String> allowedOrigins = new ArrayList<>();
 
 		/**
-		 * Outbound bytes that may wait for a client that reads too slowly; past this the client is disconnected with
-		 * status 1013 (try again later) so that it cannot grow the server's memory.
+		 * Outbound bytes that may wait for a client that reads too slowly; past this the
+		 * client is disconnected with status 1013 (try again later) so that it cannot
+		 * grow the server's memory.
 		 */
 		private DataSize maxPendingOutbound = DataSize.ofMegabytes(4);
 
 		/**
-		 * How long a client disconnected for reading too slowly has to take the data queued for it and the 1013
-		 * close frame after it; past this the connection is dropped without the close frame.
+		 * How long a client disconnected for reading too slowly has to take the data
+		 * queued for it and the 1013 close frame after it; past this the connection is
+		 * dropped without the close frame.
 		 */
 		private Duration slowReaderCloseTimeout = Duration.ofSeconds(10);
 
 		/**
-		 * Whether to offer the permessage-deflate extension (RFC 7692). Inflated frames and messages are held to
-		 * {@code max-message-size} like uncompressed ones: a frame inflating past it closes the connection with
-		 * 1009.
+		 * Whether to offer the permessage-deflate extension (RFC 7692). Inflated frames
+		 * and messages are held to {@code max-message-size} like uncompressed ones: a
+		 * frame inflating past it closes the connection with 1009.
 		 */
 		private boolean compression;
 
 		/**
-		 * Longest time a client may take to send its opening handshake request, from its first byte to its last;
-		 * a client that trickles it is answered 408 and closed. Zero disables the deadline.
+		 * Longest time a client may take to send its opening handshake request, from its
+		 * first byte to its last; a client that trickles it is answered 408 and closed.
+		 * Zero disables the deadline.
 		 */
 		private Duration handshakeTimeout = Duration.ofSeconds(10);
 
@@ -207,18 +216,22 @@ public class StampProperties {
 		/** Largest request body accepted; a larger one is answered 413. */
 		private DataSize maxRequestSize = DataSize.ofMegabytes(1);
 
-		/** Largest request line plus headers accepted; larger ones are answered 431 (or 414 for the URI). */
+		/**
+		 * Largest request line plus headers accepted; larger ones are answered 431 (or
+		 * 414 for the URI).
+		 */
 		private DataSize maxHeaderSize = DataSize.ofKilobytes(8);
 
 		/**
-		 * Time a client has from the first byte of a request head to its end; slower ones are answered 408 and
-		 * closed. Zero for no limit.
+		 * Time a client has from the first byte of a request head to its end; slower ones
+		 * are answered 408 and closed. Zero for no limit.
 		 */
 		private Duration requestHeaderTimeout = Duration.ofSeconds(10);
 
 		/**
-		 * Time a client has from the end of a request head to the end of its body, however it trickles; slower ones
-		 * are answered 408 and closed. Zero for no limit.
+		 * Time a client has from the end of a request head to the end of its body,
+		 * however it trickles; slower ones are answered 408 and closed. Zero for no
+		 * limit.
 		 */
 		private Duration requestBodyTimeout = Duration.ofSeconds(30);
 
@@ -261,9 +274,10 @@ public class StampProperties {
 	}
 
 	/**
-	 * WebTransport (HTTP/3 over QUIC) listener. Without {@code ssl.bundle} it generates a development certificate at
-	 * start (ECDSA P-256, valid 10 days) that browsers accept through {@code serverCertificateHashes}; its SHA-256 is
-	 * logged and published as {@code local.stamp.webtransport.certificate-hash}.
+	 * WebTransport (HTTP/3 over QUIC) listener. Without {@code ssl.bundle} it generates a
+	 * development certificate at start (ECDSA P-256, valid 10 days) that browsers accept
+	 * through {@code serverCertificateHashes}; its SHA-256 is logged and published as
+	 * {@code local.stamp.webtransport.certificate-hash}.
 	 */
 	public static class WebTransport extends ListenerProperties {
 
@@ -273,49 +287,59 @@ public class StampProperties {
 		/** Sessions allowed at once on one connection; more are answered 503. */
 		private int maxSessionsPerConnection = 16;
 
-		/** Streams the peer may open per session (QUIC stream credit); further ones are refused. */
+		/**
+		 * Streams the peer may open per session (QUIC stream credit); further ones are
+		 * refused.
+		 */
 		private int maxStreamsPerSession = 100;
 
-		/** Largest datagram payload accepted or sent; larger ones are refused with a clear error. */
+		/**
+		 * Largest datagram payload accepted or sent; larger ones are refused with a clear
+		 * error.
+		 */
 		private DataSize maxDatagramSize = DataSize.ofBytes(65_535);
 
 		/** Time a client has to complete the QUIC and TLS handshake. */
 		private Duration handshakeTimeout = Duration.ofSeconds(10);
 
 		/**
-		 * Event loops serving QUIC, each with its own UDP socket on the port (SO_REUSEPORT, Linux epoll only). 0 means
-		 * one per available processor with epoll and 1 elsewhere.
+		 * Event loops serving QUIC, each with its own UDP socket on the port
+		 * (SO_REUSEPORT, Linux epoll only). 0 means one per available processor with
+		 * epoll and 1 elsewhere.
 		 */
 		private int eventLoopThreads;
 
 		/**
-		 * Whether new connections must first prove their address with a Retry round trip and a signed token. Costs
-		 * one round trip per connection; useful against spoofed floods.
+		 * Whether new connections must first prove their address with a Retry round trip
+		 * and a signed token. Costs one round trip per connection; useful against spoofed
+		 * floods.
 		 */
 		private boolean addressValidation;
 
 		/**
-		 * Directory for a qlog trace of every QUIC connection (JSON-SEQ, readable with qvis): packets, frames, losses
-		 * and congestion state. For diagnosing interoperability and loss; costs CPU and disk per connection. Unset
-		 * (the default) writes no traces.
+		 * Directory for a qlog trace of every QUIC connection (JSON-SEQ, readable with
+		 * qvis): packets, frames, losses and congestion state. For diagnosing
+		 * interoperability and loss; costs CPU and disk per connection. Unset (the
+		 * default) writes no traces.
 		 */
 		private Path qlogDirectory;
 
 		/**
-		 * Origins allowed to open a session, for example {@code https://example.com}; others are answered 403. Empty
-		 * allows every origin, including clients that send none.
+		 * Origins allowed to open a session, for example {@code https://example.com};
+		 * others are answered 403. Empty allows every origin, including clients that send
+		 * none.
 		 */
 		private List<String> allowedOrigins = new ArrayList<>();
 
 		/**
-		 * Path of a built-in echo endpoint (streams and datagrams echoed), for example {@code /echo}; unset adds
-		 * none.
+		 * Path of a built-in echo endpoint (streams and datagrams echoed), for example
+		 * {@code /echo}; unset adds none.
 		 */
 		private String echoPath;
 
 		/**
-		 * Path of a built-in health endpoint that sends one JSON status message and closes, for example
-		 * {@code /health}; unset adds none.
+		 * Path of a built-in health endpoint that sends one JSON status message and
+		 * closes, for example {@code /health}; unset adds none.
 		 */
 		private String healthPath;
 
@@ -417,8 +441,9 @@ public class StampProperties {
 	public static class Shutdown {
 
 		/**
-		 * How long in-flight work may take to finish once the application stops: listeners stop accepting at once,
-		 * then wait up to this long for handlers and requests before closing what is left. Keep it below
+		 * How long in-flight work may take to finish once the application stops:
+		 * listeners stop accepting at once, then wait up to this long for handlers and
+		 * requests before closing what is left. Keep it below
 		 * {@code spring.lifecycle.timeout-per-shutdown-phase}.
 		 */
 		private Duration gracePeriod = Duration.ofSeconds(20);
@@ -434,15 +459,18 @@ public class StampProperties {
 	}
 
 	/**
-	 * Threads for blocking handlers. On Java 21 and later every blocking handler call runs on its own virtual thread
-	 * and these settings are not used.
+	 * Threads for blocking handlers. On Java 21 and later every blocking handler call
+	 * runs on its own virtual thread and these settings are not used.
 	 */
 	public static class Blocking {
 
 		/** Platform threads that run blocking handlers on Java 17 to 20. */
 		private int maxThreads = 200;
 
-		/** Handler calls that may wait for a free platform thread before new ones are refused. */
+		/**
+		 * Handler calls that may wait for a free platform thread before new ones are
+		 * refused.
+		 */
 		private int queueCapacity = 1000;
 
 		public int getMaxThreads() {
@@ -478,7 +506,10 @@ public class StampProperties {
 		/** Alerts kept. */
 		private int alertHistorySize = 25;
 
-		/** Share of max-connections in use (0 to 1) from which the monitor raises a warning. */
+		/**
+		 * Share of max-connections in use (0 to 1) from which the monitor raises a
+		 * warning.
+		 */
 		private double utilizationThreshold = 0.9;
 
 		public boolean isEnabled() {
@@ -538,14 +569,18 @@ public class StampProperties {
 			return this.logging;
 		}
 
-		/** Per-client rate limiting: requests over the limit are answered 429 (TCP: closed). */
+		/**
+		 * Per-client rate limiting: requests over the limit are answered 429 (TCP:
+		 * closed).
+		 */
 		public static class RateLimit {
 
 			/** Whether requests are rate limited per client address. */
 			private boolean enabled;
 
 			/**
-			 * Requests (handshakes, HTTP requests, sessions, connections) allowed per client address, protocol and window.
+			 * Requests (handshakes, HTTP requests, sessions, connections) allowed per
+			 * client address, protocol and window.
 			 */
 			private int maxRequests = 100;
 
@@ -557,8 +592,8 @@ public class StampProperties {
 					StampProtocol.HTTP, StampProtocol.WEBTRANSPORT);
 
 			/**
-			 * Client addresses tracked at most; when the table is full of live windows new clients are refused, so a
-			 * flood of addresses cannot exhaust memory.
+			 * Client addresses tracked at most; when the table is full of live windows
+			 * new clients are refused, so a flood of addresses cannot exhaust memory.
 			 */
 			private int maxTrackedClients = 100_000;
 
@@ -607,7 +642,10 @@ public class StampProperties {
 		/** Request logging. */
 		public static class Logging {
 
-			/** Whether every request is logged at INFO (protocol, path, client, origin, user agent). */
+			/**
+			 * Whether every request is logged at INFO (protocol, path, client, origin,
+			 * user agent).
+			 */
 			private boolean enabled;
 
 			public boolean isEnabled() {

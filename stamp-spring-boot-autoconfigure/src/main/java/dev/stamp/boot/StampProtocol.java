@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The protocols a {@link StampRoute} can serve, with the parameter types that identify each one.
+ * The protocols a {@link StampRoute} can serve, with the parameter types that identify
+ * each one.
  */
 public enum StampProtocol {
 
@@ -33,7 +34,10 @@ public enum StampProtocol {
 		this.identifyingParameterTypes = List.of(identifyingParameterTypes);
 	}
 
-	/** The lower-case name used in properties ({@code stamp.<id>.*}), metrics tags and logs. */
+	/**
+	 * The lower-case name used in properties ({@code stamp.<id>.*}), metrics tags and
+	 * logs.
+	 */
 	public String id() {
 		return this.id;
 	}

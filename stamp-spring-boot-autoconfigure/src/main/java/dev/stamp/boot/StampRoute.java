@@ -23,10 +23,10 @@ import dev.stamp.boot.http.HttpMethod;
  *
  * &#64;StampRoute                              // TCP: one call per connection
  * void echo(TcpConnection connection) { ... }
- * </pre>
- * Methods that return a {@link org.reactivestreams.Publisher} are treated as non-blocking and run on the Netty
- * event loop; all others may block and run on a virtual thread (Java 21+) or a bounded pool. Set {@link #protocol()}
- * when the parameters do not say it, for example an HTTP route without parameters.
+ * </pre> Methods that return a {@link org.reactivestreams.Publisher} are treated as
+ * non-blocking and run on the Netty event loop; all others may block and run on a virtual
+ * thread (Java 21+) or a bounded pool. Set {@link #protocol()} when the parameters do not
+ * say it, for example an HTTP route without parameters.
  *
  * @see StampProtocol
  */
@@ -40,9 +40,10 @@ public @interface StampRoute {
 	String value() default "";
 
 	/**
-	 * The request path the route serves, for example {@code "/chat"}. Exact match; a path that starts with
-	 * {@code "~"} is a regular expression whose groups become path parameters. {@code ${...}} placeholders are
-	 * resolved from the environment. Not used by TCP.
+	 * The request path the route serves, for example {@code "/chat"}. Exact match; a path
+	 * that starts with {@code "~"} is a regular expression whose groups become path
+	 * parameters. {@code ${...}} placeholders are resolved from the environment. Not used
+	 * by TCP.
 	 */
 	@AliasFor("value")
 	String path() default "";
@@ -50,10 +51,16 @@ public @interface StampRoute {
 	/** The protocol, when it cannot be inferred from the parameter types. */
 	StampProtocol protocol() default StampProtocol.INFERRED;
 
-	/** HTTP only: the methods this route answers; empty means GET, HEAD, POST, PUT, PATCH and DELETE. */
+	/**
+	 * HTTP only: the methods this route answers; empty means GET, HEAD, POST, PUT, PATCH
+	 * and DELETE.
+	 */
 	HttpMethod[] method() default {};
 
-	/** HTTP only: the {@code Content-Type} of String and byte[] results, for example {@code "text/html"}. */
+	/**
+	 * HTTP only: the {@code Content-Type} of String and byte[] results, for example
+	 * {@code "text/html"}.
+	 */
 	String produces() default "";
 
 }

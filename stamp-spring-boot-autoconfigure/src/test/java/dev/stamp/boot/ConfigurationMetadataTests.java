@@ -12,8 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every {@code stamp.*} property reaches the IDE with a description: the configuration processor takes them from the
- * fields' Javadoc, so a property without Javadoc shows up here.
+ * Every {@code stamp.*} property reaches the IDE with a description: the configuration
+ * processor takes them from the fields' Javadoc, so a property without Javadoc shows up
+ * here.
  */
 class ConfigurationMetadataTests {
 
@@ -25,10 +26,10 @@ class ConfigurationMetadataTests {
 			Map<String, Object> metadata = JsonMapper.shared().readValue(in, Map.class);
 			List<Map<String, Object>> properties = (List<Map<String, Object>>) metadata.get("properties");
 			assertThat(properties).hasSizeGreaterThan(20);
-			assertThat(properties).allSatisfy((property) -> assertThat(property.get("description"))
-				.as("description of %s", property.get("name"))
-				.asString()
-				.isNotBlank());
+			assertThat(properties).allSatisfy(
+					(property) -> assertThat(property.get("description")).as("description of %s", property.get("name"))
+						.asString()
+						.isNotBlank());
 		}
 	}
 
@@ -39,9 +40,9 @@ class ConfigurationMetadataTests {
 		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
 			Map<String, Object> metadata = JsonMapper.shared().readValue(in, Map.class);
 			List<Map<String, Object>> properties = (List<Map<String, Object>>) metadata.get("properties");
-			assertThat(properties).allSatisfy((property) -> assertThat(reference)
-				.as("docs/configuration.md documents %s", property.get("name"))
-				.contains("`" + property.get("name") + "`"));
+			assertThat(properties).allSatisfy(
+					(property) -> assertThat(reference).as("docs/configuration.md documents %s", property.get("name"))
+						.contains("`" + property.get("name") + "`"));
 		}
 	}
 

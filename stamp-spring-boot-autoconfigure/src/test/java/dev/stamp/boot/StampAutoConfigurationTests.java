@@ -84,14 +84,16 @@ class StampAutoConfigurationTests {
 	@Test
 	void stampCanBeSwitchedOffByPropertyOrByExcludingItsAutoConfiguration() {
 		ApplicationContextRunner everything = StampContextRunner.create()
-			.withConfiguration(AutoConfigurations.of(MonitorAutoConfiguration.class,
-					StampActuatorAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(MonitorAutoConfiguration.class, StampActuatorAutoConfiguration.class))
 			.withUserConfiguration(TcpRoutes.class);
-		everything.withPropertyValues("stamp.enabled=false").run((context) -> assertThat(context).hasNotFailed()
-			.doesNotHaveBean(ListenerContext.class)
-			.doesNotHaveBean(TcpListener.class)
-			.doesNotHaveBean(StampMonitor.class));
-		// What spring.autoconfigure.exclude does in an application: every Stamp auto-configuration but the base one.
+		everything.withPropertyValues("stamp.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(ListenerContext.class)
+				.doesNotHaveBean(TcpListener.class)
+				.doesNotHaveBean(StampMonitor.class));
+		// What spring.autoconfigure.exclude does in an application: every Stamp
+		// auto-configuration but the base one.
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(TcpAutoConfiguration.class, WebSocketAutoConfiguration.class,
 					HttpAutoConfiguration.class, WebTransportAutoConfiguration.class, MonitorAutoConfiguration.class,
@@ -168,7 +170,8 @@ class StampAutoConfigurationTests {
 		StampContextRunner.create().withUserConfiguration(UnsupportedParameterRoute.class).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.hasMessageContaining("has a parameter of type java.lang.Integer that a websocket route cannot receive");
+				.hasMessageContaining(
+						"has a parameter of type java.lang.Integer that a websocket route cannot receive");
 		});
 	}
 

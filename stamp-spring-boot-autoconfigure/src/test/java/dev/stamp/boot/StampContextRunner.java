@@ -11,8 +11,9 @@ import dev.stamp.boot.webtransport.WebTransportAutoConfiguration;
 import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
 
 /**
- * An {@link ApplicationContextRunner} with Stamp's auto-configurations and every listener on a free port of
- * 127.0.0.1, so tests run in parallel with anything else on the machine.
+ * An {@link ApplicationContextRunner} with Stamp's auto-configurations and every listener
+ * on a free port of 127.0.0.1, so tests run in parallel with anything else on the
+ * machine.
  */
 public final class StampContextRunner {
 
@@ -25,8 +26,7 @@ public final class StampContextRunner {
 					WebSocketAutoConfiguration.class, HttpAutoConfiguration.class, WebTransportAutoConfiguration.class))
 			.withPropertyValues("stamp.tcp.host=127.0.0.1", "stamp.tcp.port=0", "stamp.websocket.host=127.0.0.1",
 					"stamp.websocket.port=0", "stamp.http.host=127.0.0.1", "stamp.http.port=0",
-					"stamp.webtransport.host=127.0.0.1", "stamp.webtransport.port=0",
-					"stamp.shutdown.grace-period=2s");
+					"stamp.webtransport.host=127.0.0.1", "stamp.webtransport.port=0", "stamp.shutdown.grace-period=2s");
 	}
 
 	/** The bound port of a protocol's listener in a running context. */

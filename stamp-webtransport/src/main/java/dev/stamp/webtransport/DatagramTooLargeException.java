@@ -1,6 +1,9 @@
 package dev.stamp.webtransport;
 
-/** A datagram payload exceeds what the peer accepts ({@link WebTransportSession#maxDatagramSize()}). */
+/**
+ * A datagram payload exceeds what the peer accepts
+ * ({@link WebTransportSession#maxDatagramSize()}).
+ */
 public class DatagramTooLargeException extends WebTransportSessionException {
 
 	private final int size;

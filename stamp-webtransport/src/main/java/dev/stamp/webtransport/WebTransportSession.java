@@ -12,11 +12,12 @@ import reactor.core.publisher.Mono;
 /**
  * One WebTransport session: what a session handler gets, on the server and on the client.
  * <p>
- * Everything is offered in two forms. The reactive form ({@link #acceptedBidiStreams()}, {@link #datagrams()},
- * {@link #openBidiStream()}, ...) never blocks. The blocking form ({@link #acceptBidiStream(Duration)},
- * {@link #receiveDatagram(Duration)}, ...) waits and is meant for handlers that run on a
- * {@link dev.stamp.core.BlockingHandlerExecutor} thread; it refuses to run on a Netty event loop. Incoming streams
- * and datagrams are queued once: whichever form takes an item, the other does not see it.
+ * Everything is offered in two forms. The reactive form ({@link #acceptedBidiStreams()},
+ * {@link #datagrams()}, {@link #openBidiStream()}, ...) never blocks. The blocking form
+ * ({@link #acceptBidiStream(Duration)}, {@link #receiveDatagram(Duration)}, ...) waits
+ * and is meant for handlers that run on a {@link dev.stamp.core.BlockingHandlerExecutor}
+ * thread; it refuses to run on a Netty event loop. Incoming streams and datagrams are
+ * queued once: whichever form takes an item, the other does not see it.
  * <p>
  * All methods are thread-safe.
  */
@@ -37,19 +38,30 @@ public interface WebTransportSession {
 	/** The {@code :authority} of the request. */
 	String authority();
 
-	/** The {@code origin} header, or {@code null} if the peer sent none (non-browser clients). */
+	/**
+	 * The {@code origin} header, or {@code null} if the peer sent none (non-browser
+	 * clients).
+	 */
 	String origin();
 
-	/** The request headers, names in lower case (pseudo-headers included), values in arrival order. */
+	/**
+	 * The request headers, names in lower case (pseudo-headers included), values in
+	 * arrival order.
+	 */
 	Map<String, List<String>> headers();
 
 	/** Path parameters filled by the session acceptor (pattern routes); empty if none. */
 	Map<String, String> pathParams();
 
-	/** Mutable attributes, filled by the session acceptor (for example by middleware) and free for the handler. */
+	/**
+	 * Mutable attributes, filled by the session acceptor (for example by middleware) and
+	 * free for the handler.
+	 */
 	Map<String, Object> attributes();
 
-	/** Which draft family the peer speaks, as far as known when the session was accepted. */
+	/**
+	 * Which draft family the peer speaks, as far as known when the session was accepted.
+	 */
 	Dialect dialect();
 
 	/** Whether the session has not been closed yet (it may be draining). */
@@ -60,47 +72,69 @@ public interface WebTransportSession {
 
 	// ---- reactive form
 
-	/** The bidirectional streams the peer opens, as they arrive. One subscriber at a time. */
+	/**
+	 * The bidirectional streams the peer opens, as they arrive. One subscriber at a time.
+	 */
 	Flux<WebTransportStream> acceptedBidiStreams();
 
-	/** The unidirectional streams the peer opens (receive-only), as they arrive. One subscriber at a time. */
+	/**
+	 * The unidirectional streams the peer opens (receive-only), as they arrive. One
+	 * subscriber at a time.
+	 */
 	Flux<WebTransportStream> acceptedUniStreams();
 
-	/** Opens a bidirectional stream; fails if the peer granted no stream credit or the session is closed. */
+	/**
+	 * Opens a bidirectional stream; fails if the peer granted no stream credit or the
+	 * session is closed.
+	 */
 	Mono<WebTransportStream> openBidiStream();
 
-	/** Opens a unidirectional (send-only) stream; fails like {@link #openBidiStream()}. */
+	/**
+	 * Opens a unidirectional (send-only) stream; fails like {@link #openBidiStream()}.
+	 */
 	Mono<WebTransportStream> openUniStream();
 
-	/** The datagrams the peer sends. One subscriber at a time; datagrams nobody reads are dropped when the queue is full. */
+	/**
+	 * The datagrams the peer sends. One subscriber at a time; datagrams nobody reads are
+	 * dropped when the queue is full.
+	 */
 	Flux<byte[]> datagrams();
 
 	/**
 	 * Sends one datagram (unreliable, unordered).
-	 * @return completes when handed to QUIC; fails with {@link DatagramTooLargeException} if the payload exceeds
-	 * {@link #maxDatagramSize()}, or with {@link WebTransportSessionException} if datagrams are not available
+	 * @return completes when handed to QUIC; fails with {@link DatagramTooLargeException}
+	 * if the payload exceeds {@link #maxDatagramSize()}, or with
+	 * {@link WebTransportSessionException} if datagrams are not available
 	 */
 	Mono<Void> sendDatagram(byte[] payload);
 
-	/** The largest datagram payload the peer accepts now, or 0 if the peer does not support datagrams. */
+	/**
+	 * The largest datagram payload the peer accepts now, or 0 if the peer does not
+	 * support datagrams.
+	 */
 	int maxDatagramSize();
 
 	/**
-	 * Closes the session: sends CLOSE_WEBTRANSPORT_SESSION with the code and reason, ends the CONNECT stream and
-	 * resets the session's streams.
+	 * Closes the session: sends CLOSE_WEBTRANSPORT_SESSION with the code and reason, ends
+	 * the CONNECT stream and resets the session's streams.
 	 * @param code application error code, 32-bit unsigned
 	 * @param reason at most 1024 UTF-8 bytes
 	 * @return completes when the close was written
 	 */
 	Mono<Void> close(long code, String reason);
 
-	/** Sends DRAIN_WEBTRANSPORT_SESSION: asks the peer to wrap up; the session stays usable. */
+	/**
+	 * Sends DRAIN_WEBTRANSPORT_SESSION: asks the peer to wrap up; the session stays
+	 * usable.
+	 */
 	Mono<Void> drain();
 
 	/** Completes with how the session ended (never fails). */
 	Mono<SessionCloseInfo> closeSignal();
 
-	/** Completes when the peer (or a server shutdown) asked for the session to be drained. */
+	/**
+	 * Completes when the peer (or a server shutdown) asked for the session to be drained.
+	 */
 	Mono<Void> drainSignal();
 
 	// ---- blocking form
@@ -111,7 +145,9 @@ public interface WebTransportSession {
 	 */
 	WebTransportStream acceptBidiStream(Duration timeout) throws InterruptedException;
 
-	/** Waits for the next unidirectional stream; like {@link #acceptBidiStream(Duration)}. */
+	/**
+	 * Waits for the next unidirectional stream; like {@link #acceptBidiStream(Duration)}.
+	 */
 	WebTransportStream acceptUniStream(Duration timeout) throws InterruptedException;
 
 	/**

@@ -5,7 +5,8 @@ import java.util.Map;
 import dev.stamp.core.ConnectionStats;
 
 /**
- * A snapshot of a WebTransport endpoint's counters, for health checks, metrics and the actuator endpoint.
+ * A snapshot of a WebTransport endpoint's counters, for health checks, metrics and the
+ * actuator endpoint.
  *
  * @param connections the QUIC connection counters (limit, active, accepted, refused)
  * @param activeSessions sessions open now
@@ -17,9 +18,10 @@ import dev.stamp.core.ConnectionStats;
  * @param streamBytesSent stream payload bytes sent
  * @param datagramsReceived datagrams delivered to sessions
  * @param datagramsSent datagrams sent
- * @param refusals refusals and drops by reason (for example {@code "max-sessions"}, {@code "datagram-unknown-session"})
- * @param peerErrors errors peers caused, by kind (for example {@code "quic-packet-malformed"},
- * {@code "malformed-capsule"}, {@code "h3-frame-error"})
+ * @param refusals refusals and drops by reason (for example {@code "max-sessions"},
+ * {@code "datagram-unknown-session"})
+ * @param peerErrors errors peers caused, by kind (for example
+ * {@code "quic-packet-malformed"}, {@code "malformed-capsule"}, {@code "h3-frame-error"})
  */
 public record WebTransportStats(ConnectionStats connections, long activeSessions, long acceptedSessions,
 		long rejectedSessions, long incomingStreams, long outgoingStreams, long streamBytesReceived,

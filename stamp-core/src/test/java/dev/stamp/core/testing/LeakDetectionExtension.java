@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Fails a test when Netty's leak detector reports a leaked buffer.
  * <p>
- * Netty only logs leaks (at ERROR, through {@link ResourceLeakDetector}'s logger), and only when a leaked object is
- * found garbage-collected during a later allocation. After each test this extension forces a few GC rounds,
- * allocates and releases buffers to make the detector drain its queue, and fails the test if a "LEAK:" report was
- * logged meanwhile. Registered for every test through JUnit's extension auto-detection.
+ * Netty only logs leaks (at ERROR, through {@link ResourceLeakDetector}'s logger), and
+ * only when a leaked object is found garbage-collected during a later allocation. After
+ * each test this extension forces a few GC rounds, allocates and releases buffers to make
+ * the detector drain its queue, and fails the test if a "LEAK:" report was logged
+ * meanwhile. Registered for every test through JUnit's extension auto-detection.
  */
 public class LeakDetectionExtension implements BeforeAllCallback, AfterEachCallback {
 
@@ -38,12 +39,15 @@ public class LeakDetectionExtension implements BeforeAllCallback, AfterEachCallb
 	public void afterEach(ExtensionContext context) throws Exception {
 		List<String> leaks = collectLeaks();
 		if (!leaks.isEmpty()) {
-			throw new AssertionError(leaks.size() + " ByteBuf leak(s) reported during "
-					+ context.getDisplayName() + ":\n" + String.join("\n\n", leaks));
+			throw new AssertionError(leaks.size() + " ByteBuf leak(s) reported during " + context.getDisplayName()
+					+ ":\n" + String.join("\n\n", leaks));
 		}
 	}
 
-	/** Makes the detector report what was leaked so far and returns (and forgets) the reports. */
+	/**
+	 * Makes the detector report what was leaked so far and returns (and forgets) the
+	 * reports.
+	 */
 	public static List<String> collectLeaks() throws InterruptedException {
 		for (int round = 0; round < 3; round++) {
 			System.gc();

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Proves that the leak check really catches a leaked buffer (otherwise "no leaks" would mean nothing). */
+/**
+ * Proves that the leak check really catches a leaked buffer (otherwise "no leaks" would
+ * mean nothing).
+ */
 class LeakDetectionExtensionTests {
 
 	@Test

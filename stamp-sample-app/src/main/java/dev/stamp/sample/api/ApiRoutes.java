@@ -10,8 +10,9 @@ import dev.stamp.boot.http.HttpMethod;
 import dev.stamp.boot.http.HttpRequest;
 
 /**
- * The spec's "RESTful API" example: {@code /api/data}. Handlers return plain objects and Stamp writes them as JSON
- * with the application's Jackson mapper, so there is no hand-built JSON to get wrong.
+ * The spec's "RESTful API" example: {@code /api/data}. Handlers return plain objects and
+ * Stamp writes them as JSON with the application's Jackson mapper, so there is no
+ * hand-built JSON to get wrong.
  */
 @Component
 public class ApiRoutes {

@@ -6,12 +6,13 @@ import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.websocket.WebSocketConnection;
 
 /**
- * WebSocket {@code /chat}: every message goes to every client connected to {@code /chat}, the sender included, as
- * {@code "User: <message>"} (the spec's chat server).
+ * WebSocket {@code /chat}: every message goes to every client connected to {@code /chat},
+ * the sender included, as {@code "User: <message>"} (the spec's chat server).
  * <p>
- * The browser page lets people pick a name. That is a small extension rather than a second protocol: a message
- * {@code "/name Alice"} sets the sender's display name (kept in the connection's attributes) and is not broadcast;
- * later messages then read {@code "Alice: <message>"}. Clients that never send it see exactly the spec's format.
+ * The browser page lets people pick a name. That is a small extension rather than a
+ * second protocol: a message {@code "/name Alice"} sets the sender's display name (kept
+ * in the connection's attributes) and is not broadcast; later messages then read
+ * {@code "Alice: <message>"}. Clients that never send it see exactly the spec's format.
  */
 @Component
 public class ChatRoutes {
@@ -31,11 +32,15 @@ public class ChatRoutes {
 			return;
 		}
 		Object name = client.attributes().getOrDefault(NAME_ATTRIBUTE, DEFAULT_NAME);
-		// broadcast() encodes once and queues for every peer without blocking, so a slow reader cannot hold up the rest.
+		// broadcast() encodes once and queues for every peer without blocking, so a slow
+		// reader cannot hold up the rest.
 		client.broadcast(name + ": " + message);
 	}
 
-	/** Trims, drops control characters and caps the length; a blank name falls back to the default. */
+	/**
+	 * Trims, drops control characters and caps the length; a blank name falls back to the
+	 * default.
+	 */
 	static String cleanName(String requested) {
 		String name = requested.replaceAll("\\p{Cntrl}", "").strip();
 		if (name.length() > MAX_NAME_LENGTH) {

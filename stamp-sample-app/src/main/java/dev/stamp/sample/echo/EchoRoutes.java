@@ -7,26 +7,31 @@ import dev.stamp.boot.tcp.TcpConnection;
 import dev.stamp.boot.websocket.WebSocketConnection;
 
 /**
- * The spec's echo servers: raw TCP and WebSocket. One class serves both protocols; Stamp tells them apart by the
- * parameter types.
+ * The spec's echo servers: raw TCP and WebSocket. One class serves both protocols; Stamp
+ * tells them apart by the parameter types.
  */
 @Component
 public class EchoRoutes {
 
 	/**
-	 * TCP: sends every byte back until the client closes its side, like the spec's {@code echo_handler}.
-	 * It runs on its own (virtual or pooled) thread, so the blocking read loop is fine.
+	 * TCP: sends every byte back until the client closes its side, like the spec's
+	 * {@code echo_handler}. It runs on its own (virtual or pooled) thread, so the
+	 * blocking read loop is fine.
 	 */
 	@StampRoute
 	public void echo(TcpConnection connection) {
 		byte[] data;
-		// read() returns an empty array at end of stream: the client is done, and returning closes our side.
+		// read() returns an empty array at end of stream: the client is done, and
+		// returning closes our side.
 		while ((data = connection.read(1024)).length > 0) {
 			connection.send(data);
 		}
 	}
 
-	/** WebSocket {@code /echo}: answers each message with {@code "Echo: <message>"}; the returned text is the reply. */
+	/**
+	 * WebSocket {@code /echo}: answers each message with {@code "Echo: <message>"}; the
+	 * returned text is the reply.
+	 */
 	@StampRoute("/echo")
 	public String echo(WebSocketConnection client, String message) {
 		return "Echo: " + message;

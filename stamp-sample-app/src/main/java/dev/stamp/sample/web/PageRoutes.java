@@ -18,16 +18,19 @@ import dev.stamp.boot.http.HttpResponse;
 import dev.stamp.boot.webtransport.WebTransportListener;
 
 /**
- * The site on the HTTP listener: the chat page at {@code /}, {@code /about}, and the stylesheet they share.
+ * The site on the HTTP listener: the chat page at {@code /}, {@code /about}, and the
+ * stylesheet they share.
  * <p>
- * The chat page is served by the HTTP listener but talks to the WebSocket listener, which has its own port. That port
- * is only known once the listener has bound (it may be 0, "any free port", in tests), so the page is rendered per
- * request with the port Stamp published as {@code local.stamp.websocket.port}, and the browser connects to
+ * The chat page is served by the HTTP listener but talks to the WebSocket listener, which
+ * has its own port. That port is only known once the listener has bound (it may be 0,
+ * "any free port", in tests), so the page is rendered per request with the port Stamp
+ * published as {@code local.stamp.websocket.port}, and the browser connects to
  * {@code ws://<the page's host>:<port>/chat}.
  * <p>
- * The page's WebTransport panel works the same way: it gets the WebTransport listener's port and, when the listener
- * serves its generated development certificate, that certificate's SHA-256, which the browser needs in
- * {@code serverCertificateHashes} to trust a certificate no CA signed.
+ * The page's WebTransport panel works the same way: it gets the WebTransport listener's
+ * port and, when the listener serves its generated development certificate, that
+ * certificate's SHA-256, which the browser needs in {@code serverCertificateHashes} to
+ * trust a certificate no CA signed.
  */
 @Component
 public class PageRoutes {
@@ -40,7 +43,10 @@ public class PageRoutes {
 
 	static final String WEBTRANSPORT_PORT = "local.stamp.webtransport.port";
 
-	/** Only published when the listener generated its own development certificate (no SSL bundle configured). */
+	/**
+	 * Only published when the listener generated its own development certificate (no SSL
+	 * bundle configured).
+	 */
 	static final String WEBTRANSPORT_CERTIFICATE_HASH = WebTransportListener.CERTIFICATE_HASH_PROPERTY;
 
 	private final Environment environment;
@@ -55,7 +61,10 @@ public class PageRoutes {
 		this.environment = environment;
 	}
 
-	/** The chat page. Not cacheable: it embeds a port that can change from one run to the next. */
+	/**
+	 * The chat page. Not cacheable: it embeds a port that can change from one run to the
+	 * next.
+	 */
 	@StampRoute(path = "/", method = HttpMethod.GET, produces = "text/html")
 	public HttpResponse index(HttpRequest request) {
 		String html = render(this.indexTemplate, Map.of("websocketPort", port(WEBSOCKET_PORT), "webtransportPort",
@@ -77,16 +86,16 @@ public class PageRoutes {
 	}
 
 	/**
-	 * A published port (or certificate hash), or an empty string when that listener is not running (the page then
-	 * says that part is off).
+	 * A published port (or certificate hash), or an empty string when that listener is
+	 * not running (the page then says that part is off).
 	 */
 	private String port(String property) {
 		return this.environment.getProperty(property, "");
 	}
 
 	/**
-	 * Replaces {@code {{name}}} placeholders. Values are ports (digits) and a base64 hash ({@code A-Z a-z 0-9 + / =}),
-	 * so they need no HTML escaping.
+	 * Replaces {@code {{name}}} placeholders. Values are ports (digits) and a base64 hash
+	 * ({@code A-Z a-z 0-9 + / =}), so they need no HTML escaping.
 	 */
 	static String render(String template, Map<String, String> values) {
 		String result = template;

@@ -14,12 +14,15 @@ import dev.stamp.sample.webtransport.WebTransportSessionLog.SessionSummary;
 import dev.stamp.webtransport.WebTransportSession;
 
 /**
- * WebTransport {@code /echo} (HTTP/3 over QUIC, port 4433): every bidirectional stream is echoed byte for byte on
- * itself, every unidirectional stream on a new server-opened unidirectional stream, every datagram unchanged.
+ * WebTransport {@code /echo} (HTTP/3 over QUIC, port 4433): every bidirectional stream is
+ * echoed byte for byte on itself, every unidirectional stream on a new server-opened
+ * unidirectional stream, every datagram unchanged.
  * <p>
- * The echo itself is Stamp's ready-made {@link WebTransportEchoRoute} (the one {@code stamp.webtransport.echo-path}
- * switches on); this route adds the {@link WebTransportSessionLog}, so that {@code /about} and
- * {@code GET /api/webtransport/sessions} show who connected and the close code and reason each session ended with.
+ * The echo itself is Stamp's ready-made {@link WebTransportEchoRoute} (the one
+ * {@code stamp.webtransport.echo-path} switches on); this route adds the
+ * {@link WebTransportSessionLog}, so that {@code /about} and
+ * {@code GET /api/webtransport/sessions} show who connected and the close code and reason
+ * each session ended with.
  */
 @Component
 public class WebTransportRoutes {
@@ -39,7 +42,10 @@ public class WebTransportRoutes {
 		return this.echo.echo(session);
 	}
 
-	/** {@code GET /api/webtransport/sessions}: the recent sessions of {@code /echo}, newest first. */
+	/**
+	 * {@code GET /api/webtransport/sessions}: the recent sessions of {@code /echo},
+	 * newest first.
+	 */
 	@StampRoute(path = "/api/webtransport/sessions", method = HttpMethod.GET)
 	public List<SessionSummary> recentSessions(HttpRequest request) {
 		return this.sessions.recent();

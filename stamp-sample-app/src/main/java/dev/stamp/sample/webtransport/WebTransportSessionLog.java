@@ -13,12 +13,13 @@ import dev.stamp.webtransport.SessionCloseInfo;
 import dev.stamp.webtransport.WebTransportSession;
 
 /**
- * The most recent WebTransport sessions of {@code /echo}: who opened them, and how each one ended, including the close
- * code and reason the browser sent ({@code transport.close({closeCode, reason})}).
+ * The most recent WebTransport sessions of {@code /echo}: who opened them, and how each
+ * one ended, including the close code and reason the browser sent
+ * ({@code transport.close({closeCode, reason})}).
  * <p>
- * A sample application's window onto its sessions: shown on {@code /about} and served as JSON at
- * {@code /api/webtransport/sessions}. Only the last {@value #CAPACITY} sessions are kept, so it stays small however
- * long the application runs.
+ * A sample application's window onto its sessions: shown on {@code /about} and served as
+ * JSON at {@code /api/webtransport/sessions}. Only the last {@value #CAPACITY} sessions
+ * are kept, so it stays small however long the application runs.
  */
 @Component
 public class WebTransportSessionLog {
@@ -40,7 +41,8 @@ public class WebTransportSessionLog {
 	}
 
 	/**
-	 * Starts recording a session: it is listed as open now, and with its close code and reason once it ends.
+	 * Starts recording a session: it is listed as open now, and with its close code and
+	 * reason once it ends.
 	 */
 	public void track(WebTransportSession session) {
 		Entry entry = new Entry(this.sequence.incrementAndGet(), String.valueOf(session.remoteAddress()),

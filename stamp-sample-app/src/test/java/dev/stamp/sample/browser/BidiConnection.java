@@ -17,8 +17,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The smallest WebDriver BiDi client the page tests need: commands as JSON over the JDK's {@link WebSocket}, each
- * answered by the response with its id. Events are not subscribed to, and ignored if any come.
+ * The smallest WebDriver BiDi client the page tests need: commands as JSON over the JDK's
+ * {@link WebSocket}, each answered by the response with its id. Events are not subscribed
+ * to, and ignored if any come.
  */
 final class BidiConnection implements AutoCloseable {
 
@@ -50,8 +51,8 @@ final class BidiConnection implements AutoCloseable {
 	}
 
 	/**
-	 * Sends the command and waits for its result; an error response, a closed connection or no answer in time fails
-	 * with the method and what the browser said.
+	 * Sends the command and waits for its result; an error response, a closed connection
+	 * or no answer in time fails with the method and what the browser said.
 	 */
 	JsonNode send(String method, Map<String, ?> params, Duration timeout) {
 		long id = this.lastId.incrementAndGet();
@@ -66,8 +67,8 @@ final class BidiConnection implements AutoCloseable {
 			this.socket.sendText(command, true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			JsonNode message = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			if ("error".equals(message.path("type").asString())) {
-				throw new IllegalStateException("BiDi " + method + " failed: " + message.path("error").asString()
-						+ ": " + message.path("message").asString());
+				throw new IllegalStateException("BiDi " + method + " failed: " + message.path("error").asString() + ": "
+						+ message.path("message").asString());
 			}
 			return message.path("result");
 		}

@@ -3,8 +3,9 @@ package dev.stamp.sample.browser;
 import java.util.Locale;
 
 /**
- * The browsers the page tests run in: two independent WebTransport clients (Chromium's QUIC stack and Firefox's
- * neqo), both as Debian packages them. {@code scripts/install-test-browser} installs both.
+ * The browsers the page tests run in: two independent WebTransport clients (Chromium's
+ * QUIC stack and Firefox's neqo), both as Debian packages them.
+ * {@code scripts/install-test-browser} installs both.
  */
 public enum BrowserKind {
 
@@ -35,12 +36,15 @@ public enum BrowserKind {
 	}
 
 	/**
-	 * Starts the browser, headless, with a fresh profile and windows of the given size in CSS pixels. Fails (never
-	 * skips) when the browser is not installed, saying how to install it.
+	 * Starts the browser, headless, with a fresh profile and windows of the given size in
+	 * CSS pixels. Fails (never skips) when the browser is not installed, saying how to
+	 * install it.
 	 */
 	public abstract Browser launch(int width, int height);
 
-	/** A lower-case name for file names and messages: {@code chromium}, {@code firefox}. */
+	/**
+	 * A lower-case name for file names and messages: {@code chromium}, {@code firefox}.
+	 */
 	public String id() {
 		return name().toLowerCase(Locale.ROOT);
 	}

@@ -66,8 +66,8 @@ final class ChromiumPage implements BrowserPage {
 
 	@Override
 	public <T> T run(String asyncFunctionBody, Class<T> type) {
-		String script = "const done = arguments[arguments.length - 1];\n"
-				+ PageScript.expression(asyncFunctionBody) + ".then(done);";
+		String script = "const done = arguments[arguments.length - 1];\n" + PageScript.expression(asyncFunctionBody)
+				+ ".then(done);";
 		return PageScript.result((String) this.driver.executeAsyncScript(script), type);
 	}
 

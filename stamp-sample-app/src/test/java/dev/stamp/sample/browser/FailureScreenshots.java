@@ -9,8 +9,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Saves a screenshot of every page the test's browser has open when the test fails, to
- * {@code target/screenshots/failures/<class>-<method>-<browser>-<page>.png}: what the page showed is often the
- * quickest way to see why. Register it as an instance field with {@code @RegisterExtension}.
+ * {@code target/screenshots/failures/<class>-<method>-<browser>-<page>.png}: what the
+ * page showed is often the quickest way to see why. Register it as an instance field with
+ * {@code @RegisterExtension}.
  */
 public final class FailureScreenshots implements AfterTestExecutionCallback {
 
@@ -18,7 +19,10 @@ public final class FailureScreenshots implements AfterTestExecutionCallback {
 
 	private final Supplier<Browser> browser;
 
-	/** @param browser the test's browser, asked for when a test has failed (it may then be {@code null}) */
+	/**
+	 * @param browser the test's browser, asked for when a test has failed (it may then be
+	 * {@code null})
+	 */
 	public FailureScreenshots(Supplier<Browser> browser) {
 		this.browser = browser;
 	}

@@ -12,13 +12,17 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A Firefox window (a BiDi browsing context). Everything happens through {@code script.callFunction} in the page:
- * clicks are the element's {@code click()} and typing sets the value and fires {@code input} and {@code change} as a
- * user's typing would. They are DOM events, not OS input, which the sample's page does not tell apart.
+ * A Firefox window (a BiDi browsing context). Everything happens through
+ * {@code script.callFunction} in the page: clicks are the element's {@code click()} and
+ * typing sets the value and fires {@code input} and {@code change} as a user's typing
+ * would. They are DOM events, not OS input, which the sample's page does not tell apart.
  */
 final class FirefoxPage implements BrowserPage {
 
-	/** The function every element operation runs in: the element, or an error naming the selector. */
+	/**
+	 * The function every element operation runs in: the element, or an error naming the
+	 * selector.
+	 */
 	private static final String ON_ELEMENT = """
 			(selector, ...args) => {
 			  const element = document.querySelector(selector);
@@ -37,7 +41,8 @@ final class FirefoxPage implements BrowserPage {
 
 	@Override
 	public void navigate(String url) {
-		this.firefox.command("browsingContext.navigate", Map.of("context", this.context, "url", url, "wait", "complete"));
+		this.firefox.command("browsingContext.navigate",
+				Map.of("context", this.context, "url", url, "wait", "complete"));
 	}
 
 	@Override
@@ -113,20 +118,26 @@ final class FirefoxPage implements BrowserPage {
 		return call(ON_ELEMENT.formatted(function), all);
 	}
 
-	/** Calls the function with string arguments and returns the BiDi remote value it returned. */
+	/**
+	 * Calls the function with string arguments and returns the BiDi remote value it
+	 * returned.
+	 */
 	private JsonNode call(String function, String... args) {
 		List<Map<String, String>> arguments = Arrays.stream(args)
 			.map((arg) -> Map.of("type", "string", "value", arg))
 			.toList();
-		return value(this.firefox.command("script.callFunction", Map.of("functionDeclaration", function,
-				"arguments", arguments, "target", target(), "awaitPromise", true)));
+		return value(this.firefox.command("script.callFunction", Map.of("functionDeclaration", function, "arguments",
+				arguments, "target", target(), "awaitPromise", true)));
 	}
 
 	private Map<String, String> target() {
 		return Map.of("context", this.context);
 	}
 
-	/** The remote value of a script's result; an exception thrown in the page fails the test. */
+	/**
+	 * The remote value of a script's result; an exception thrown in the page fails the
+	 * test.
+	 */
 	private static JsonNode value(JsonNode answer) {
 		if ("exception".equals(answer.path("type").asString())) {
 			throw new AssertionError("Error in Firefox: " + answer.path("exceptionDetails").path("text").asString());

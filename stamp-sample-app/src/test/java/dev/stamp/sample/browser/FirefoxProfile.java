@@ -11,10 +11,12 @@ import java.util.stream.Collectors;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * A fresh, throw-away Firefox profile whose {@code user.js} keeps the browser on loopback and quiet: no telemetry,
- * updates, captive portal or connectivity checks, Normandy, Safe Browsing, remote settings, push, first-run pages or
- * speculative connections. (With {@code MOZ_DISABLE_NONLOCAL_CONNECTIONS=1}, which {@link HeadlessFirefox} sets too,
- * these are belt and braces: each of the two alone was measured to keep every Firefox process off the network.)
+ * A fresh, throw-away Firefox profile whose {@code user.js} keeps the browser on loopback
+ * and quiet: no telemetry, updates, captive portal or connectivity checks, Normandy, Safe
+ * Browsing, remote settings, push, first-run pages or speculative connections. (With
+ * {@code MOZ_DISABLE_NONLOCAL_CONNECTIONS=1}, which {@link HeadlessFirefox} sets too,
+ * these are belt and braces: each of the two alone was measured to keep every Firefox
+ * process off the network.)
  */
 final class FirefoxProfile implements AutoCloseable {
 

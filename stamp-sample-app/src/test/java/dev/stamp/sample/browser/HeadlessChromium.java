@@ -17,14 +17,16 @@ import org.springframework.util.FileSystemUtils;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Debian's headless Chromium, driven through its own ChromeDriver by Selenium. Each {@link #openPage()} starts a
- * browser with a fresh profile; {@link #close()} quits them all and deletes the profiles.
+ * Debian's headless Chromium, driven through its own ChromeDriver by Selenium. Each
+ * {@link #openPage()} starts a browser with a fresh profile; {@link #close()} quits them
+ * all and deletes the profiles.
  * <p>
- * The browser and driver paths are set explicitly so that Selenium Manager never tries to download a browser or a
- * driver (the network only reaches package registries).
+ * The browser and driver paths are set explicitly so that Selenium Manager never tries to
+ * download a browser or a driver (the network only reaches package registries).
  * <p>
- * To see what the browser did on the network, run with {@code -Dstamp.chromium.net-log=<file>}: Chromium writes its
- * NetLog (QUIC and HTTP/3 frames included) there, readable with the netlog viewer.
+ * To see what the browser did on the network, run with
+ * {@code -Dstamp.chromium.net-log=<file>}: Chromium writes its NetLog (QUIC and HTTP/3
+ * frames included) there, readable with the netlog viewer.
  */
 final class HeadlessChromium implements Browser {
 
@@ -76,7 +78,8 @@ final class HeadlessChromium implements Browser {
 		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
 				"--disable-background-networking", "--disable-component-update", "--disable-sync",
 				"--window-size=" + this.windowSize, "--user-data-dir=" + profile,
-				// Resolve nothing but loopback: the pages must work without any other host.
+				// Resolve nothing but loopback: the pages must work without any other
+				// host.
 				"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1");
 		String netLog = System.getProperty("stamp.chromium.net-log");
 		if (netLog != null && !netLog.isBlank()) {

@@ -20,19 +20,24 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Debian's Firefox ESR, headless, driven over the WebDriver BiDi it has built in (no geckodriver): started with a
- * fresh {@link FirefoxProfile} and {@code MOZ_DISABLE_NONLOCAL_CONNECTIONS=1}, it prints its BiDi address on stderr,
- * which {@link #launch} waits for and connects to. Each {@link #openPage()} is a window of this one browser.
+ * Debian's Firefox ESR, headless, driven over the WebDriver BiDi it has built in (no
+ * geckodriver): started with a fresh {@link FirefoxProfile} and
+ * {@code MOZ_DISABLE_NONLOCAL_CONNECTIONS=1}, it prints its BiDi address on stderr, which
+ * {@link #launch} waits for and connects to. Each {@link #openPage()} is a window of this
+ * one browser.
  * <p>
- * Firefox's output goes to {@code target/firefox/firefox-<n>.log}. To see what it did on the network, run with
- * {@code -Dstamp.firefox.moz-log=nsHttp:5} (any {@code MOZ_LOG} modules): the log goes to
- * {@code target/firefox/moz-<n>.log*} (one file per process).
+ * Firefox's output goes to {@code target/firefox/firefox-<n>.log}. To see what it did on
+ * the network, run with {@code -Dstamp.firefox.moz-log=nsHttp:5} (any {@code MOZ_LOG}
+ * modules): the log goes to {@code target/firefox/moz-<n>.log*} (one file per process).
  */
 final class HeadlessFirefox implements Browser {
 
 	static final Path FIREFOX = Path.of("/usr/bin/firefox-esr");
 
-	/** A fresh profile on a loaded machine can take a while; this bounds a start that went wrong. */
+	/**
+	 * A fresh profile on a loaded machine can take a while; this bounds a start that went
+	 * wrong.
+	 */
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
 	/** How long a BiDi command may take; scripts the tests run included. */
@@ -86,7 +91,8 @@ final class HeadlessFirefox implements Browser {
 			String mozLog = System.getProperty("stamp.firefox.moz-log");
 			if (mozLog != null && !mozLog.isBlank()) {
 				builder.environment().put("MOZ_LOG", mozLog);
-				builder.environment().put("MOZ_LOG_FILE", LOGS.resolve("moz-" + run + ".log").toAbsolutePath().toString());
+				builder.environment()
+					.put("MOZ_LOG_FILE", LOGS.resolve("moz-" + run + ".log").toAbsolutePath().toString());
 			}
 			process = builder.start();
 			URI endpoint = awaitBidiEndpoint(process, log);
@@ -173,7 +179,8 @@ final class HeadlessFirefox implements Browser {
 
 	@Override
 	public void close() {
-		// Taken before Firefox exits: its content processes are then no longer its descendants.
+		// Taken before Firefox exits: its content processes are then no longer its
+		// descendants.
 		List<ProcessHandle> tree = new ArrayList<>(this.process.descendants().toList());
 		try {
 			this.bidi.send("browser.close", Map.of(), EXIT_TIMEOUT);

@@ -10,7 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A page test that runs once in each {@link BrowserKind}, which it takes as its parameter.
+ * A page test that runs once in each {@link BrowserKind}, which it takes as its
+ * parameter.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -4,8 +4,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * How {@link BrowserPage#run} gets an async function's result out of any browser the same way: the page turns it
- * into a JSON string ({@code {value}} or {@code {error}}), which every driver can return, and Jackson turns it back.
+ * How {@link BrowserPage#run} gets an async function's result out of any browser the same
+ * way: the page turns it into a JSON string ({@code {value}} or {@code {error}}), which
+ * every driver can return, and Jackson turns it back.
  */
 final class PageScript {
 
@@ -25,7 +26,10 @@ final class PageScript {
 				""".formatted(asyncFunctionBody);
 	}
 
-	/** The value in the JSON string, as the type; an error the page reported fails the test. */
+	/**
+	 * The value in the JSON string, as the type; an error the page reported fails the
+	 * test.
+	 */
 	static <T> T result(String resultJson, Class<T> type) {
 		JsonNode result = json.readTree(resultJson);
 		if (result.hasNonNull("error")) {

@@ -25,12 +25,14 @@ import dev.stamp.boot.tcp.TcpAutoConfiguration;
 import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of Stamp's Actuator
- * support: the {@code stamp} health contributor ({@code management.health.stamp.enabled}), listener meters when a
- * {@link MeterRegistry} exists, and the {@code stamp} endpoint when it is exposed.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of Stamp's Actuator support: the {@code stamp} health contributor
+ * ({@code management.health.stamp.enabled}), listener meters when a {@link MeterRegistry}
+ * exists, and the {@code stamp} endpoint when it is exposed.
  */
-@AutoConfiguration(after = { StampAutoConfiguration.class, TcpAutoConfiguration.class,
-		WebSocketAutoConfiguration.class, HttpAutoConfiguration.class, MonitorAutoConfiguration.class },
+@AutoConfiguration(
+		after = { StampAutoConfiguration.class, TcpAutoConfiguration.class, WebSocketAutoConfiguration.class,
+				HttpAutoConfiguration.class, MonitorAutoConfiguration.class },
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 public final class StampActuatorAutoConfiguration {
 

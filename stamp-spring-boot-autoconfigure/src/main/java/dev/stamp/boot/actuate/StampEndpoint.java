@@ -17,10 +17,11 @@ import dev.stamp.core.BlockingHandlerExecutor;
 import dev.stamp.core.ConnectionStats;
 
 /**
- * The {@code stamp} actuator endpoint: every listener with its address, TLS, routes and counters, how blocking
- * handlers run, the monitor's verdict and the configuration diagnosis. {@code /actuator/stamp/{protocol}} narrows it
- * to one listener; {@code /actuator/stamp/alerts} and {@code /actuator/stamp/history} show the monitor's recent
- * alerts and samples.
+ * The {@code stamp} actuator endpoint: every listener with its address, TLS, routes and
+ * counters, how blocking handlers run, the monitor's verdict and the configuration
+ * diagnosis. {@code /actuator/stamp/{protocol}} narrows it to one listener;
+ * {@code /actuator/stamp/alerts} and {@code /actuator/stamp/history} show the monitor's
+ * recent alerts and samples.
  */
 @Endpoint(id = "stamp")
 public class StampEndpoint {
@@ -61,8 +62,8 @@ public class StampEndpoint {
 	}
 
 	/**
-	 * One part: a listener by protocol id ({@code tcp}, {@code websocket}, {@code http}, {@code webtransport}), or
-	 * the monitor's {@code alerts} or {@code history}.
+	 * One part: a listener by protocol id ({@code tcp}, {@code websocket}, {@code http},
+	 * {@code webtransport}), or the monitor's {@code alerts} or {@code history}.
 	 */
 	@ReadOperation
 	public Object part(@Selector String name) {
@@ -81,8 +82,9 @@ public class StampEndpoint {
 
 	private static ListenerDescriptor describe(StampListener listener) {
 		List<String> routes = listener.routes().stream().map(RouteMethod::summary).toList();
-		return new ListenerDescriptor(listener.isRunning(), listener.host(), listener.isRunning() ? listener.port() : null,
-				listener.isSecure(), routes, listener.stats(), listener.peerErrors().counts(), listener.details());
+		return new ListenerDescriptor(listener.isRunning(), listener.host(),
+				listener.isRunning() ? listener.port() : null, listener.isSecure(), routes, listener.stats(),
+				listener.peerErrors().counts(), listener.details());
 	}
 
 	/**
@@ -90,7 +92,8 @@ public class StampEndpoint {
 	 *
 	 * @param blockingHandlers how blocking handlers run on this JVM
 	 * @param listeners the listeners by protocol id
-	 * @param monitor the monitor's verdict from its latest sample, or {@code null} when it is off
+	 * @param monitor the monitor's verdict from its latest sample, or {@code null} when
+	 * it is off
 	 * @param diagnosis configuration that is risky in production, one sentence each
 	 */
 	public record StampDescriptor(String blockingHandlers, Map<String, ListenerDescriptor> listeners,
@@ -106,7 +109,8 @@ public class StampEndpoint {
 	 * @param tls whether it serves TLS
 	 * @param routes its routes
 	 * @param connections its connection counters
-	 * @param peerErrors errors its peers caused since start, by kind (malformed input, protocol violations, timeouts)
+	 * @param peerErrors errors its peers caused since start, by kind (malformed input,
+	 * protocol violations, timeouts)
 	 * @param details protocol-specific state, such as WebTransport sessions and streams
 	 */
 	public record ListenerDescriptor(boolean running, String host, Integer port, boolean tls, List<String> routes,

@@ -11,9 +11,9 @@ import dev.stamp.boot.listener.StampListener;
 import dev.stamp.core.ConnectionStats;
 
 /**
- * Health of Stamp's listeners: {@code UP} when every listener that is meant to run (it has routes or is enabled) is
- * listening, {@code DOWN} otherwise. Details show each listener's port and connection counters; listeners with
- * nothing to serve are left out.
+ * Health of Stamp's listeners: {@code UP} when every listener that is meant to run (it
+ * has routes or is enabled) is listening, {@code DOWN} otherwise. Details show each
+ * listener's port and connection counters; listeners with nothing to serve are left out.
  */
 public class StampHealthIndicator extends AbstractHealthIndicator {
 

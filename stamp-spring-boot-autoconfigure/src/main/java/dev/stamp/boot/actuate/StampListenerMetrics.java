@@ -11,12 +11,14 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import dev.stamp.boot.listener.StampListener;
 
 /**
- * Micrometer meters for every Stamp listener, tagged with {@code protocol}: {@code stamp.connections.active},
- * {@code stamp.connections.max}, and the counters {@code stamp.connections.accepted} and
- * {@code stamp.connections.refused}, plus each listener's protocol counters (for WebTransport
- * {@code stamp.sessions.active}, {@code stamp.sessions.accepted}, {@code stamp.sessions.rejected},
- * {@code stamp.streams.incoming}, {@code stamp.streams.outgoing}, {@code stamp.datagrams.received},
- * {@code stamp.datagrams.sent}). They read the listeners' own counters, so nothing is counted twice.
+ * Micrometer meters for every Stamp listener, tagged with {@code protocol}:
+ * {@code stamp.connections.active}, {@code stamp.connections.max}, and the counters
+ * {@code stamp.connections.accepted} and {@code stamp.connections.refused}, plus each
+ * listener's protocol counters (for WebTransport {@code stamp.sessions.active},
+ * {@code stamp.sessions.accepted}, {@code stamp.sessions.rejected},
+ * {@code stamp.streams.incoming}, {@code stamp.streams.outgoing},
+ * {@code stamp.datagrams.received}, {@code stamp.datagrams.sent}). They read the
+ * listeners' own counters, so nothing is counted twice.
  */
 public class StampListenerMetrics implements MeterBinder {
 
@@ -58,7 +60,9 @@ public class StampListenerMetrics implements MeterBinder {
 			for (String counter : listener.counters().keySet()) {
 				String name = "stamp." + counter;
 				if (counter.endsWith(".active")) {
-					Gauge.builder(name, listener, (l) -> l.counters().getOrDefault(counter, 0L)).tags(tags).register(registry);
+					Gauge.builder(name, listener, (l) -> l.counters().getOrDefault(counter, 0L))
+						.tags(tags)
+						.register(registry);
 				}
 				else {
 					FunctionCounter.builder(name, listener, (l) -> l.counters().getOrDefault(counter, 0L))

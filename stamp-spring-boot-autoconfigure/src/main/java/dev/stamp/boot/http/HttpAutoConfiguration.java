@@ -18,10 +18,11 @@ import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.routing.StampRoutes;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the HTTP listener
- * ({@code stamp.http.*}). It starts when a {@link dev.stamp.boot.StampRoute} method takes an {@link HttpRequest} or
- * declares {@code protocol = HTTP}. Objects returned by handlers are written as JSON with the application's Jackson
- * {@link JsonMapper} when Jackson is present.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the HTTP listener ({@code stamp.http.*}). It starts when a
+ * {@link dev.stamp.boot.StampRoute} method takes an {@link HttpRequest} or declares
+ * {@code protocol = HTTP}. Objects returned by handlers are written as JSON with the
+ * application's Jackson {@link JsonMapper} when Jackson is present.
  */
 @AutoConfiguration(after = StampAutoConfiguration.class,
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")

@@ -12,21 +12,21 @@ import dev.stamp.boot.routing.RouteArguments;
 import dev.stamp.boot.routing.RouteMethod;
 
 /**
- * Everything routed at one path: a handler per HTTP method, and the {@code Allow} header they add up to.
+ * Everything routed at one path: a handler per HTTP method, and the {@code Allow} header
+ * they add up to.
  */
 final class HttpEndpoint {
 
-	private static final Set<HttpMethod> DEFAULT_METHODS = EnumSet.of(HttpMethod.GET, HttpMethod.HEAD,
-			HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+	private static final Set<HttpMethod> DEFAULT_METHODS = EnumSet.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
+			HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
 	private final Map<HttpMethod, Handler> handlers = new EnumMap<>(HttpMethod.class);
 
 	private String allow;
 
 	void add(RouteMethod route) {
-		Handler handler = new Handler(route, new RouteArguments<HttpRequest>()
-			.supply(HttpRequest.class, Function.identity())
-			.bind(route));
+		Handler handler = new Handler(route,
+				new RouteArguments<HttpRequest>().supply(HttpRequest.class, Function.identity()).bind(route));
 		Set<HttpMethod> methods = route.httpMethods().isEmpty() ? DEFAULT_METHODS : EnumSet.copyOf(route.httpMethods());
 		for (HttpMethod method : methods) {
 			Handler existing = this.handlers.putIfAbsent(method, handler);

@@ -34,19 +34,23 @@ import dev.stamp.boot.routing.RouteMethod;
 import dev.stamp.boot.routing.StampRoutes;
 
 /**
- * The HTTP listener: routes each request by path and method to a {@link dev.stamp.boot.StampRoute} handler and
- * writes what it returns.
+ * The HTTP listener: routes each request by path and method to a
+ * {@link dev.stamp.boot.StampRoute} handler and writes what it returns.
  * <p>
- * Status codes it produces on its own: 404 unknown path, 405 with {@code Allow} for a method not routed, 204 with
- * {@code Allow} for OPTIONS, 413 for a body over {@code max-request-size}, 500 (with a fixed body, never a stack
- * trace) when a handler throws, 503 over {@code max-connections} or during shutdown. Malformed and ambiguous requests
- * (400, 408, 414, 431) are answered below, by {@link HttpRequestGuard}.
+ * Status codes it produces on its own: 404 unknown path, 405 with {@code Allow} for a
+ * method not routed, 204 with {@code Allow} for OPTIONS, 413 for a body over
+ * {@code max-request-size}, 500 (with a fixed body, never a stack trace) when a handler
+ * throws, 503 over {@code max-connections} or during shutdown. Malformed and ambiguous
+ * requests (400, 408, 414, 431) are answered below, by {@link HttpRequestGuard}.
  */
 public class HttpListener extends ReactorNettyListener {
 
 	private static final AttributeKey<AtomicInteger> IN_FLIGHT = AttributeKey.valueOf("stamp.http.inFlight");
 
-	/** Set while a request's body is still arriving: a client that stalls there is idle, not busy. */
+	/**
+	 * Set while a request's body is still arriving: a client that stalls there is idle,
+	 * not busy.
+	 */
 	private static final AttributeKey<Boolean> AWAITING_BODY = AttributeKey.valueOf("stamp.http.awaitingBody");
 
 	private static final byte[] NO_BODY = new byte[0];
@@ -118,11 +122,11 @@ public class HttpListener extends ReactorNettyListener {
 		}
 		QueryStringDecoder uri = new QueryStringDecoder(request.uri());
 		if (hasMiddleware()) {
-			StampRequest stampRequest = StampRequest.of(StampProtocol.HTTP,
-					(InetSocketAddress) channel.remoteAddress(), uri.path(), request.requestHeaders());
-			return applyMiddleware(stampRequest).flatMap((decision) -> decision.isRejected()
-					? PlainResponses.refusedByMiddleware(response, decision)
-					: dispatch(request, response, channel, uri, stampRequest.attributes()));
+			StampRequest stampRequest = StampRequest.of(StampProtocol.HTTP, (InetSocketAddress) channel.remoteAddress(),
+					uri.path(), request.requestHeaders());
+			return applyMiddleware(stampRequest)
+				.flatMap((decision) -> decision.isRejected() ? PlainResponses.refusedByMiddleware(response, decision)
+						: dispatch(request, response, channel, uri, stampRequest.attributes()));
 		}
 		return dispatch(request, response, channel, uri, Map.of());
 	}
@@ -145,12 +149,14 @@ public class HttpListener extends ReactorNettyListener {
 		}
 		long maxRequestSize = this.properties.getMaxRequestSize().toBytes();
 		if (contentLength(request.requestHeaders()) > maxRequestSize) {
-			// Refuse before reading: the body is never buffered, and the connection closes so it is never drained.
+			// Refuse before reading: the body is never buffered, and the connection
+			// closes so it is never drained.
 			return PlainResponses.contentTooLarge(response);
 		}
 		return readBody(request, channel, maxRequestSize)
 			.onErrorResume((error) -> isCutOff(channel, error), (error) -> {
-				// The guard refused the body (or the client left): nobody waits for an answer, the handler never runs.
+				// The guard refused the body (or the client left): nobody waits for an
+				// answer, the handler never runs.
 				this.logger.debug("Request body from " + channel.remoteAddress() + " cut off", error);
 				return Mono.empty();
 			})
@@ -167,8 +173,8 @@ public class HttpListener extends ReactorNettyListener {
 			.onErrorResume((error) -> {
 				this.logger.error("HTTP handler " + handler.route().describe() + " failed for " + request.method() + " "
 						+ uri.path(), error);
-				return PlainResponses.send(response, HttpResponseStatus.INTERNAL_SERVER_ERROR,
-						"Internal Server Error", false);
+				return PlainResponses.send(response, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal Server Error",
+						false);
 			});
 	}
 
@@ -197,8 +203,9 @@ public class HttpListener extends ReactorNettyListener {
 	}
 
 	/**
-	 * An idle connection closes unless a handler is still working on its request: a vanished keep-alive client and a
-	 * client that stalls while sending a body are closed, a slow handler keeps its connection.
+	 * An idle connection closes unless a handler is still working on its request: a
+	 * vanished keep-alive client and a client that stalls while sending a body are
+	 * closed, a slow handler keeps its connection.
 	 */
 	@Override
 	protected boolean mayCloseWhenIdle(Channel channel) {
@@ -215,7 +222,8 @@ public class HttpListener extends ReactorNettyListener {
 			return Long.parseLong(value.trim());
 		}
 		catch (NumberFormatException ex) {
-			// Netty's decoder already rejects malformed lengths with 400; treat anything else as unknown.
+			// Netty's decoder already rejects malformed lengths with 400; treat anything
+			// else as unknown.
 			return -1;
 		}
 	}
@@ -242,8 +250,10 @@ public class HttpListener extends ReactorNettyListener {
 		RouteMethod route = handler.route();
 		Mono<Object> result = Mono.fromCallable(() -> route.invoke(handler.arguments().apply(request)));
 		if (!route.isReactive()) {
-			// The response is written back on the connection's event loop: writing it from the handler's thread raced
-			// with Reactor Netty finishing the previous exchange on a keep-alive connection, and the answer was lost.
+			// The response is written back on the connection's event loop: writing it
+			// from the handler's thread raced
+			// with Reactor Netty finishing the previous exchange on a keep-alive
+			// connection, and the answer was lost.
 			return result.subscribeOn(context().blockingHandlers().scheduler())
 				.publishOn(Schedulers.fromExecutor(channel.eventLoop()));
 		}
@@ -280,7 +290,8 @@ public class HttpListener extends ReactorNettyListener {
 
 	@Override
 	protected void beginGracefulClose() {
-		// Idle keep-alive connections have nothing in flight: close them now. Busy ones close after their response.
+		// Idle keep-alive connections have nothing in flight: close them now. Busy ones
+		// close after their response.
 		for (Channel channel : registry().channels()) {
 			AtomicInteger inFlight = channel.attr(IN_FLIGHT).get();
 			if (inFlight == null || inFlight.get() == 0) {
@@ -297,6 +308,5 @@ public class HttpListener extends ReactorNettyListener {
 		}
 
 	}
-
 
 }

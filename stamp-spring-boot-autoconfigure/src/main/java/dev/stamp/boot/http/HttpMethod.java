@@ -7,7 +7,10 @@ public enum HttpMethod {
 
 	GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS;
 
-	/** The method of a request line, or {@code null} for one Stamp does not route (TRACE, CONNECT, unknown). */
+	/**
+	 * The method of a request line, or {@code null} for one Stamp does not route (TRACE,
+	 * CONNECT, unknown).
+	 */
 	static HttpMethod of(String name) {
 		for (HttpMethod method : values()) {
 			if (method.name().equals(name)) {

@@ -21,7 +21,8 @@ import io.netty.handler.codec.http.HttpUtil;
  * @param body the request body; empty if there is none
  * @param remoteAddress the client's address
  * @param pathParameters groups captured by a pattern route; empty for exact paths
- * @param attributes what middleware attached to the request (for example the authenticated user)
+ * @param attributes what middleware attached to the request (for example the
+ * authenticated user)
  */
 public record HttpRequest(HttpMethod method, String path, String query, Map<String, List<String>> queryParameters,
 		HttpHeaders headers, byte[] body, InetSocketAddress remoteAddress, List<String> pathParameters,
@@ -38,7 +39,10 @@ public record HttpRequest(HttpMethod method, String path, String query, Map<Stri
 		return (values == null || values.isEmpty()) ? null : values.get(0);
 	}
 
-	/** The body as text, in the charset of the {@code Content-Type} (UTF-8 if it names none). */
+	/**
+	 * The body as text, in the charset of the {@code Content-Type} (UTF-8 if it names
+	 * none).
+	 */
 	public String bodyAsString() {
 		String contentType = this.headers.get(HttpHeaderNames.CONTENT_TYPE);
 		Charset charset = (contentType != null) ? HttpUtil.getCharset(contentType, StandardCharsets.UTF_8)

@@ -20,14 +20,16 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
 
 /**
- * What makes a request head unacceptable beyond what Netty's decoder already rejects (RFC 9112): message framing
- * other than one final {@code chunked} coding, a missing or repeated {@code Host}, a {@code Host} that contradicts an
- * absolute-form target. Also names the decoder's own failures, so that every refusal is counted by a fixed kind.
+ * What makes a request head unacceptable beyond what Netty's decoder already rejects (RFC
+ * 9112): message framing other than one final {@code chunked} coding, a missing or
+ * repeated {@code Host}, a {@code Host} that contradicts an absolute-form target. Also
+ * names the decoder's own failures, so that every refusal is counted by a fixed kind.
  * <p>
- * Netty 4.2 itself refuses {@code Content-Length} together with {@code Transfer-Encoding}, a {@code chunked} that is
- * not the last coding, {@code Transfer-Encoding} in HTTP/1.0, repeated or malformed lengths, malformed chunks, control
- * bytes, whitespace before a colon and bare CR or LF ({@code HttpDecoderConfig} defaults: strict line parsing, RFC 9112
- * transfer encoding, no duplicate lengths).
+ * Netty 4.2 itself refuses {@code Content-Length} together with
+ * {@code Transfer-Encoding}, a {@code chunked} that is not the last coding,
+ * {@code Transfer-Encoding} in HTTP/1.0, repeated or malformed lengths, malformed chunks,
+ * control bytes, whitespace before a colon and bare CR or LF ({@code HttpDecoderConfig}
+ * defaults: strict line parsing, RFC 9112 transfer encoding, no duplicate lengths).
  */
 final class HttpRequestChecks {
 
@@ -36,6 +38,7 @@ final class HttpRequestChecks {
 
 	/**
 	 * Why a request is refused.
+	 *
 	 * @param kind fixed name counted in {@link dev.stamp.core.PeerErrors}
 	 * @param status the answer
 	 * @param reason the answer's body: a fixed phrase, nothing from the request
@@ -49,15 +52,17 @@ final class HttpRequestChecks {
 	}
 
 	/**
-	 * Checks a request head that Netty decoded without complaint, and turns an absolute-form target into the
-	 * origin form routes see (RFC 9112 3.2.2: the target's authority wins over {@code Host}).
+	 * Checks a request head that Netty decoded without complaint, and turns an
+	 * absolute-form target into the origin form routes see (RFC 9112 3.2.2: the target's
+	 * authority wins over {@code Host}).
 	 * @return the violation, or {@code null} if the request may proceed
 	 */
 	static Violation check(HttpRequest request) {
 		HttpHeaders headers = request.headers();
 		List<String> transferEncodings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
 		if (!transferEncodings.isEmpty() && !isChunkedOnly(transferEncodings)) {
-			// RFC 9112 6.3: the length of a body whose final coding is not chunked cannot be known; Netty would read
+			// RFC 9112 6.3: the length of a body whose final coding is not chunked cannot
+			// be known; Netty would read
 			// it as empty and the body as the next request.
 			return Violation.badRequest("bad-transfer-encoding", "Unsupported Transfer-Encoding");
 		}
@@ -70,7 +75,8 @@ final class HttpRequestChecks {
 		}
 		String target = request.uri();
 		if (!isWellFormedTarget(target)) {
-			// RFC 9112 3.2: origin-form, absolute-form or "*"; no control bytes, no whitespace (found by fuzzing:
+			// RFC 9112 3.2: origin-form, absolute-form or "*"; no control bytes, no
+			// whitespace (found by fuzzing:
 			// Netty passes a target of NUL bytes on as it is).
 			return Violation.badRequest("bad-request-target", "Malformed request target");
 		}
@@ -99,7 +105,8 @@ final class HttpRequestChecks {
 		for (String value : transferEncodings) {
 			for (String coding : value.split(",", -1)) {
 				String name = coding.trim();
-				// RFC 9112 7: coding names are case-insensitive; chunked may be applied only once, and last.
+				// RFC 9112 7: coding names are case-insensitive; chunked may be applied
+				// only once, and last.
 				if (!name.equalsIgnoreCase("chunked") || ++codings > 1) {
 					return false;
 				}
@@ -129,8 +136,10 @@ final class HttpRequestChecks {
 	}
 
 	/**
-	 * Names a failure of Netty's decoder, with the answer Reactor Netty would give (414, 431, otherwise 400).
-	 * @return the violation, or {@code null} when the peer closed mid-request and nothing is to be answered
+	 * Names a failure of Netty's decoder, with the answer Reactor Netty would give (414,
+	 * 431, otherwise 400).
+	 * @return the violation, or {@code null} when the peer closed mid-request and nothing
+	 * is to be answered
 	 */
 	static Violation decoderFailure(DecoderResult result, boolean inBody) {
 		Throwable cause = result.cause();

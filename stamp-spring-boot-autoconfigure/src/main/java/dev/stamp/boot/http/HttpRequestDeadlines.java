@@ -9,13 +9,15 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
- * Deadlines for a client to send a request head and then its body, so that a client trickling one byte at a time
- * cannot hold a connection forever (each byte would reset an idle timer). Sits before the HTTP decoder to see when
- * a head starts; {@link HttpRequestGuard} tells it when the head and the body are complete, and answers when a
- * deadline passes.
+ * Deadlines for a client to send a request head and then its body, so that a client
+ * trickling one byte at a time cannot hold a connection forever (each byte would reset an
+ * idle timer). Sits before the HTTP decoder to see when a head starts;
+ * {@link HttpRequestGuard} tells it when the head and the body are complete, and answers
+ * when a deadline passes.
  * <p>
- * One timer per connection at most, and only while a request is arriving: it is not rescheduled per request, but
- * moved on when it fires early. Between requests (an idle keep-alive connection) no deadline runs.
+ * One timer per connection at most, and only while a request is arriving: it is not
+ * rescheduled per request, but moved on when it fires early. Between requests (an idle
+ * keep-alive connection) no deadline runs.
  */
 final class HttpRequestDeadlines extends ChannelInboundHandlerAdapter {
 
@@ -39,7 +41,10 @@ final class HttpRequestDeadlines extends ChannelInboundHandlerAdapter {
 
 	private ScheduledFuture<?> timer;
 
-	/** When the timer fires: a deadline before that needs an earlier timer, a later one waits for it. */
+	/**
+	 * When the timer fires: a deadline before that needs an earlier timer, a later one
+	 * waits for it.
+	 */
 	private long timerDue;
 
 	HttpRequestDeadlines(HttpRequestLimits limits, HttpRequestGuard guard) {

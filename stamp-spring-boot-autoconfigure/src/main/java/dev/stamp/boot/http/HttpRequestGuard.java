@@ -23,17 +23,20 @@ import dev.stamp.boot.listener.OrderlyClose;
 import dev.stamp.core.PeerErrors;
 
 /**
- * Refuses HTTP/1.1 requests that could be framed two ways (request smuggling) or are otherwise malformed, below
- * Reactor Netty: sits right after the HTTP decoder, so a refused request never reaches a handler.
+ * Refuses HTTP/1.1 requests that could be framed two ways (request smuggling) or are
+ * otherwise malformed, below Reactor Netty: sits right after the HTTP decoder, so a
+ * refused request never reaches a handler.
  * <p>
- * A refused request is answered with a short plain-text 4xx and {@code Connection: close}, after the responses still
- * owed to earlier pipelined requests, and the connection is closed; nothing the client sent after it is processed.
- * The decoder's own failures (malformed lines, bad lengths, bad chunks, overlong heads) are answered here too, so
- * that each is counted in the listener's {@link PeerErrors} and logged once per burst instead of once per request.
- * With {@link HttpRequestLimits} deadlines, a head or body that takes too long is answered 408.
+ * A refused request is answered with a short plain-text 4xx and
+ * {@code Connection: close}, after the responses still owed to earlier pipelined
+ * requests, and the connection is closed; nothing the client sent after it is processed.
+ * The decoder's own failures (malformed lines, bad lengths, bad chunks, overlong heads)
+ * are answered here too, so that each is counted in the listener's {@link PeerErrors} and
+ * logged once per burst instead of once per request. With {@link HttpRequestLimits}
+ * deadlines, a head or body that takes too long is answered 408.
  * <p>
- * Install with {@link #install(ChannelPipeline, HttpRequestLimits, PeerErrors)} from a Reactor Netty
- * {@code doOnChannelInit}, once the HTTP codec is in the pipeline.
+ * Install with {@link #install(ChannelPipeline, HttpRequestLimits, PeerErrors)} from a
+ * Reactor Netty {@code doOnChannelInit}, once the HTTP codec is in the pipeline.
  */
 public final class HttpRequestGuard extends ChannelDuplexHandler {
 
@@ -45,7 +48,10 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 
 	private static final int SWITCHING_PROTOCOLS = 101;
 
-	/** How long input is still read (and dropped) after the answer, before the connection closes. */
+	/**
+	 * How long input is still read (and dropped) after the answer, before the connection
+	 * closes.
+	 */
 	private static final Duration LINGER = Duration.ofSeconds(2);
 
 	private final PeerErrors peerErrors;
@@ -66,13 +72,21 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 
 	private boolean refused;
 
-	/** Whether the output is shut down and the connection closes once the client has had time to read the answer. */
+	/**
+	 * Whether the output is shut down and the connection closes once the client has had
+	 * time to read the answer.
+	 */
 	private boolean lingering;
 
-	/** The answer to the refused request, written once the responses owed before it are. */
+	/**
+	 * The answer to the refused request, written once the responses owed before it are.
+	 */
 	private FullHttpResponse answer;
 
-	/** How many responses must be finished before the answer is written (or, without one, the connection closed). */
+	/**
+	 * How many responses must be finished before the answer is written (or, without one,
+	 * the connection closed).
+	 */
 	private int answerAfter;
 
 	private HttpRequestGuard(PeerErrors peerErrors) {
@@ -80,8 +94,10 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 	}
 
 	/**
-	 * Adds the guard (and the deadlines, if any) around the HTTP codec of a Reactor Netty HTTP/1.1 pipeline.
-	 * @param pipeline a connection's pipeline, with Reactor Netty's HTTP codec already added
+	 * Adds the guard (and the deadlines, if any) around the HTTP codec of a Reactor Netty
+	 * HTTP/1.1 pipeline.
+	 * @param pipeline a connection's pipeline, with Reactor Netty's HTTP codec already
+	 * added
 	 * @param limits deadlines for request heads and bodies
 	 * @param peerErrors where refusals are counted and logged
 	 */
@@ -98,8 +114,8 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 	}
 
 	/**
-	 * Whether the guard has answered on this connection itself: a request in flight there gets no response from
-	 * its handler, and a body it was reading ends with an error.
+	 * Whether the guard has answered on this connection itself: a request in flight there
+	 * gets no response from its handler, and a body it was reading ends with an error.
 	 */
 	public static boolean hasAnswered(Channel channel) {
 		return channel.hasAttr(ANSWERED) && Boolean.TRUE.equals(channel.attr(ANSWERED).get());
@@ -173,9 +189,10 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 	}
 
 	/**
-	 * Stops processing the connection: answers the offending request once the responses owed before it are written,
-	 * then closes.
-	 * @param duringBody whether the offending request is the one whose body was arriving (already passed on)
+	 * Stops processing the connection: answers the offending request once the responses
+	 * owed before it are written, then closes.
+	 * @param duringBody whether the offending request is the one whose body was arriving
+	 * (already passed on)
 	 */
 	private void refuse(HttpRequestChecks.Violation violation, Throwable cause, boolean duringBody, String detail) {
 		this.refused = true;
@@ -191,7 +208,8 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 		this.peerErrors.record(violation.kind(), this.ctx.channel().remoteAddress(),
 				detail + "; " + (answered ? "closed" : "answered " + violation.status().code() + " and closed"), cause);
 		if (answered) {
-			// Its response is already on its way (a 413 before the body, say): close once it is out.
+			// Its response is already on its way (a 413 before the body, say): close once
+			// it is out.
 			this.answerAfter = offending;
 		}
 		else {
@@ -215,9 +233,10 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 	}
 
 	/**
-	 * Closing with unread input makes the kernel send a reset, which can destroy the answer before the client reads
-	 * it (the rest of an overlong head, a pipelined request). So the output is shut down (FIN after the answer), and
-	 * input is read and dropped until the client closes too, for a short while.
+	 * Closing with unread input makes the kernel send a reset, which can destroy the
+	 * answer before the client reads it (the rest of an overlong head, a pipelined
+	 * request). So the output is shut down (FIN after the answer), and input is read and
+	 * dropped until the client closes too, for a short while.
 	 */
 	private void closeGracefully() {
 		lingerThenClose(this.ctx.newPromise());
@@ -231,15 +250,17 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 		this.lingering = true;
 		// What still arrives belongs to a request nobody will answer.
 		this.refused = true;
-		// The close asked for is done when the connection is, after the client has had time to read the answer.
+		// The close asked for is done when the connection is, after the client has had
+		// time to read the answer.
 		this.ctx.channel().closeFuture().addListener((closed) -> promise.trySuccess());
 		OrderlyClose.start(this.ctx.channel(), LINGER);
 	}
 
 	/**
-	 * Reactor Netty closes a connection right after a response with {@code Connection: close}, even when it was sent
-	 * before the request's body was read (a 413, a route that ignores the body): that close lingers too, so the
-	 * client reads the answer instead of a reset.
+	 * Reactor Netty closes a connection right after a response with
+	 * {@code Connection: close}, even when it was sent before the request's body was read
+	 * (a 413, a route that ignores the body): that close lingers too, so the client reads
+	 * the answer instead of a reset.
 	 */
 	@Override
 	public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
@@ -255,7 +276,8 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 		boolean informational = msg instanceof HttpResponse response
 				&& response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
 		if (informational && ((HttpResponse) msg).status().code() == SWITCHING_PROTOCOLS) {
-			// What follows is no longer HTTP/1.1 (a WebSocket, say): no more requests to guard or deadlines to keep.
+			// What follows is no longer HTTP/1.1 (a WebSocket, say): no more requests to
+			// guard or deadlines to keep.
 			ctx.write(msg, promise);
 			if (this.deadlines != null) {
 				ctx.pipeline().remove(this.deadlines);

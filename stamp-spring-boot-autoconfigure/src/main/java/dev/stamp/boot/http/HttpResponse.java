@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A response with a status, headers and a body, for handlers that need more than a 200 with a body.
- * The body may be a {@code String}, a {@code byte[]}, any other object (written as JSON), or {@code null}.
- * <pre class="code">
+ * A response with a status, headers and a body, for handlers that need more than a 200
+ * with a body. The body may be a {@code String}, a {@code byte[]}, any other object
+ * (written as JSON), or {@code null}. <pre class="code">
  * return HttpResponse.status(201).header("Location", "/items/7").body(item);
  * </pre>
  *

@@ -49,7 +49,8 @@ final class HttpResultEncoder {
 		if (produces.isEmpty()) {
 			return fallback;
 		}
-		// Text types without a charset would leave browsers guessing; Stamp always writes UTF-8.
+		// Text types without a charset would leave browsers guessing; Stamp always writes
+		// UTF-8.
 		if (produces.startsWith("text/") && !produces.contains("charset")) {
 			return produces + "; charset=UTF-8";
 		}

@@ -1,8 +1,9 @@
 package dev.stamp.boot.http;
 
 /**
- * Writes handler results that are neither text nor bytes as JSON. Stamp provides one backed by the application's
- * Jackson {@code JsonMapper}; declare your own bean to use something else.
+ * Writes handler results that are neither text nor bytes as JSON. Stamp provides one
+ * backed by the application's Jackson {@code JsonMapper}; declare your own bean to use
+ * something else.
  */
 @FunctionalInterface
 public interface JsonWriter {

@@ -16,25 +16,32 @@ import reactor.netty.http.server.HttpServerResponse;
 import dev.stamp.boot.middleware.MiddlewareDecision;
 
 /**
- * Short plain-text answers the listeners give on their own (404, 405, 413, 503, ...), shared by the HTTP and
- * WebSocket listeners. Bodies are fixed phrases: nothing from the request or from an exception is echoed.
+ * Short plain-text answers the listeners give on their own (404, 405, 413, 503, ...),
+ * shared by the HTTP and WebSocket listeners. Bodies are fixed phrases: nothing from the
+ * request or from an exception is echoed.
  */
 public final class PlainResponses {
 
-	/** 413 with the reason phrase of RFC 9110 (Netty still says "Request Entity Too Large"). */
+	/**
+	 * 413 with the reason phrase of RFC 9110 (Netty still says "Request Entity Too
+	 * Large").
+	 */
 	public static final HttpResponseStatus CONTENT_TOO_LARGE = new HttpResponseStatus(413, "Content Too Large");
 
 	private PlainResponses() {
 	}
 
-	/** Answers a request whose body is over {@code max-request-size}, then closes the connection. */
+	/**
+	 * Answers a request whose body is over {@code max-request-size}, then closes the
+	 * connection.
+	 */
 	public static Mono<Void> contentTooLarge(HttpServerResponse response) {
 		return send(response, CONTENT_TOO_LARGE, CONTENT_TOO_LARGE.reasonPhrase(), true);
 	}
 
 	/**
-	 * A complete plain-text response with {@code Connection: close}, for handlers below Reactor Netty that answer a
-	 * request no route will see.
+	 * A complete plain-text response with {@code Connection: close}, for handlers below
+	 * Reactor Netty that answer a request no route will see.
 	 * @param status the status
 	 * @param message the body, one short sentence
 	 * @return the response; the caller owns it
@@ -70,7 +77,9 @@ public final class PlainResponses {
 		return response.sendByteArray(Mono.just(body)).then();
 	}
 
-	/** Answers a request that middleware refused, with the status's reason phrase as body. */
+	/**
+	 * Answers a request that middleware refused, with the status's reason phrase as body.
+	 */
 	public static Mono<Void> refusedByMiddleware(HttpServerResponse response, MiddlewareDecision decision) {
 		HttpResponseStatus status = HttpResponseStatus.valueOf(decision.status());
 		if (decision.retryAfter() != null) {
@@ -79,13 +88,19 @@ public final class PlainResponses {
 		return send(response, status, status.reasonPhrase(), false);
 	}
 
-	/** Whole seconds for {@code Retry-After}, rounded up and at least 1: "0" would invite an immediate retry. */
+	/**
+	 * Whole seconds for {@code Retry-After}, rounded up and at least 1: "0" would invite
+	 * an immediate retry.
+	 */
 	static long retryAfterSeconds(Duration retryAfter) {
 		long seconds = retryAfter.toSeconds() + ((retryAfter.toNanosPart() > 0) ? 1 : 0);
 		return Math.max(1, seconds);
 	}
 
-	/** Answers a request that found every blocking-handler thread busy; the connection stays usable. */
+	/**
+	 * Answers a request that found every blocking-handler thread busy; the connection
+	 * stays usable.
+	 */
 	public static Mono<Void> overloaded(HttpServerResponse response) {
 		response.header(HttpHeaderNames.RETRY_AFTER, "1");
 		return send(response, HttpResponseStatus.SERVICE_UNAVAILABLE, "Server busy, try again later", false);

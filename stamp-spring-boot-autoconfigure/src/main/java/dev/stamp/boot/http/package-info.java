@@ -1,4 +1,5 @@
 /**
- * HTTP/1.1 endpoints: routes by path and method, one {@link dev.stamp.boot.StampRoute} handler call per request.
+ * HTTP/1.1 endpoints: routes by path and method, one {@link dev.stamp.boot.StampRoute}
+ * handler call per request.
  */
 package dev.stamp.boot.http;

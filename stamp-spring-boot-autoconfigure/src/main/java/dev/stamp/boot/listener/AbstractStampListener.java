@@ -19,9 +19,10 @@ import dev.stamp.boot.routing.StampRoutes;
 import dev.stamp.core.PeerErrors;
 
 /**
- * The lifecycle every Stamp listener shares, whatever carries its protocol: start only when there is something to
- * serve (routes, or {@code enabled: true}), take the routes once, publish the bound port, stop gracefully and
- * withdraw the port. Subclasses bind and unbind their transport.
+ * The lifecycle every Stamp listener shares, whatever carries its protocol: start only
+ * when there is something to serve (routes, or {@code enabled: true}), take the routes
+ * once, publish the bound port, stop gracefully and withdraw the port. Subclasses bind
+ * and unbind their transport.
  */
 public abstract class AbstractStampListener implements StampListener {
 
@@ -57,8 +58,9 @@ public abstract class AbstractStampListener implements StampListener {
 	}
 
 	/**
-	 * Takes the application's routes for this protocol, checking their signatures. Called once, when the listener
-	 * starts: routes are discovered while beans are created, so they are complete only then.
+	 * Takes the application's routes for this protocol, checking their signatures. Called
+	 * once, when the listener starts: routes are discovered while beans are created, so
+	 * they are complete only then.
 	 * @param routes the routes; may be empty when the listener is enabled explicitly
 	 * @throws IllegalStateException if a route cannot be served
 	 */
@@ -72,7 +74,8 @@ public abstract class AbstractStampListener implements StampListener {
 	protected abstract int bind(SslBundle sslBundle);
 
 	/**
-	 * Stops accepting, lets in-flight work finish within the grace period, then closes what is left.
+	 * Stops accepting, lets in-flight work finish within the grace period, then closes
+	 * what is left.
 	 * @param done to run once everything is closed; must be called exactly once
 	 */
 	protected abstract void unbind(Runnable done);
@@ -84,7 +87,8 @@ public abstract class AbstractStampListener implements StampListener {
 		}
 		Boolean enabled = this.properties.getEnabled();
 		if (Boolean.FALSE.equals(enabled)) {
-			this.logger.info(this.protocol.id() + " listener disabled by stamp." + this.protocol.id() + ".enabled=false");
+			this.logger
+				.info(this.protocol.id() + " listener disabled by stamp." + this.protocol.id() + ".enabled=false");
 			return;
 		}
 		List<RouteMethod> declared = this.routes.forProtocol(this.protocol);
@@ -111,9 +115,9 @@ public abstract class AbstractStampListener implements StampListener {
 	}
 
 	/**
-	 * Stamp's event loops are daemon threads, so an application whose only servers are Stamp listeners would exit as
-	 * soon as {@code main} returns. Like Spring Boot's own Netty web server, a non-daemon thread waits until the
-	 * listener is stopped.
+	 * Stamp's event loops are daemon threads, so an application whose only servers are
+	 * Stamp listeners would exit as soon as {@code main} returns. Like Spring Boot's own
+	 * Netty web server, a non-daemon thread waits until the listener is stopped.
 	 */
 	private void keepJvmAlive() {
 		CountDownLatch latch = new CountDownLatch(1);
@@ -178,12 +182,18 @@ public abstract class AbstractStampListener implements StampListener {
 		});
 	}
 
-	/** Whether the listener is shutting down: new work should be refused and finished connections closed. */
+	/**
+	 * Whether the listener is shutting down: new work should be refused and finished
+	 * connections closed.
+	 */
 	protected boolean isStopping() {
 		return this.stopping;
 	}
 
-	/** Whether any middleware looks at this protocol's requests; if not, listeners skip building requests. */
+	/**
+	 * Whether any middleware looks at this protocol's requests; if not, listeners skip
+	 * building requests.
+	 */
 	protected boolean hasMiddleware() {
 		return this.middlewareApplies;
 	}

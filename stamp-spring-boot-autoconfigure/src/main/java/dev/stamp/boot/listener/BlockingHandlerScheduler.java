@@ -11,8 +11,9 @@ import org.springframework.beans.factory.DisposableBean;
 import dev.stamp.core.BlockingHandlerExecutor;
 
 /**
- * Where handlers that may block run: a virtual thread per call on Java 21+, otherwise a bounded pool. Exposed as a
- * Reactor {@link Scheduler} so that protocols can hop off the event loop with {@code subscribeOn}.
+ * Where handlers that may block run: a virtual thread per call on Java 21+, otherwise a
+ * bounded pool. Exposed as a Reactor {@link Scheduler} so that protocols can hop off the
+ * event loop with {@code subscribeOn}.
  */
 public class BlockingHandlerScheduler implements DisposableBean {
 
@@ -33,7 +34,10 @@ public class BlockingHandlerScheduler implements DisposableBean {
 		return this.scheduler;
 	}
 
-	/** Handler calls that can run or wait at once on Java 17 to 20; unbounded with virtual threads. */
+	/**
+	 * Handler calls that can run or wait at once on Java 17 to 20; unbounded with virtual
+	 * threads.
+	 */
 	public int capacity() {
 		return this.capacity;
 	}

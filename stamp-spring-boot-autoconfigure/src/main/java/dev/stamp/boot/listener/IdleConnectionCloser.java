@@ -14,10 +14,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Closes a connection that has seen no traffic in either direction for the idle timeout, so that vanished peers
- * (a pulled cable sends no FIN) do not hold a connection slot forever. A protocol may keep an idle connection open
- * while it is legitimately quiet (an HTTP handler still computing its response). One handler per connection, for
- * the connection's whole life: nothing is added or scheduled per request.
+ * Closes a connection that has seen no traffic in either direction for the idle timeout,
+ * so that vanished peers (a pulled cable sends no FIN) do not hold a connection slot
+ * forever. A protocol may keep an idle connection open while it is legitimately quiet (an
+ * HTTP handler still computing its response). One handler per connection, for the
+ * connection's whole life: nothing is added or scheduled per request.
  */
 final class IdleConnectionCloser extends ChannelDuplexHandler {
 
@@ -36,8 +37,7 @@ final class IdleConnectionCloser extends ChannelDuplexHandler {
 
 	static void install(ChannelPipeline pipeline, Duration idleTimeout, Predicate<Channel> mayClose) {
 		pipeline.addFirst(NAME, new IdleConnectionCloser(idleTimeout, mayClose));
-		pipeline.addFirst("stamp.idleState",
-				new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+		pipeline.addFirst("stamp.idleState", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
 	}
 
 	@Override

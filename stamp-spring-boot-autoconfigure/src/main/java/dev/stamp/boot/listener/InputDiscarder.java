@@ -6,9 +6,10 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Reads and discards what a peer still sends once the server has sent its FIN, and closes the connection when the
- * peer's FIN arrives: a socket closed with unread input would be reset instead of closed. Installed first in the
- * pipeline, so nothing behind it sees these bytes, and they do not count as traffic for the idle timeout.
+ * Reads and discards what a peer still sends once the server has sent its FIN, and closes
+ * the connection when the peer's FIN arrives: a socket closed with unread input would be
+ * reset instead of closed. Installed first in the pipeline, so nothing behind it sees
+ * these bytes, and they do not count as traffic for the idle timeout.
  */
 final class InputDiscarder extends ChannelInboundHandlerAdapter {
 

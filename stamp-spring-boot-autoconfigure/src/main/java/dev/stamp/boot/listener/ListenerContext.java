@@ -10,8 +10,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import dev.stamp.boot.middleware.MiddlewareChain;
 
 /**
- * What the application context gives every listener: its event loops, the scheduler for blocking handlers, TLS
- * bundles, the port registry and the shutdown grace period.
+ * What the application context gives every listener: its event loops, the scheduler for
+ * blocking handlers, TLS bundles, the port registry and the shutdown grace period.
  *
  * @param loopResources Stamp's own Netty event loops, separate from the web server's
  * @param blockingHandlers where handlers that may block run

@@ -11,9 +11,10 @@ import org.springframework.core.env.PropertySource;
 import dev.stamp.boot.StampProtocol;
 
 /**
- * Publishes each listener's bound port as {@code local.stamp.<protocol>.port}, the way Spring Boot publishes
- * {@code local.server.port}, so that tests using port 0 can inject it with {@code @Value}; a listener may publish
- * more {@code local.stamp.<protocol>.*} facts of its own. They are withdrawn when the listener stops.
+ * Publishes each listener's bound port as {@code local.stamp.<protocol>.port}, the way
+ * Spring Boot publishes {@code local.server.port}, so that tests using port 0 can inject
+ * it with {@code @Value}; a listener may publish more {@code local.stamp.<protocol>.*}
+ * facts of its own. They are withdrawn when the listener stops.
  */
 public class ListenerPorts {
 
@@ -37,7 +38,8 @@ public class ListenerPorts {
 	}
 
 	/**
-	 * Publishes another {@code local.stamp.*} fact of a running listener, such as the WebTransport certificate hash.
+	 * Publishes another {@code local.stamp.*} fact of a running listener, such as the
+	 * WebTransport certificate hash.
 	 * @param name the property name
 	 * @param value its value
 	 */
@@ -55,7 +57,9 @@ public class ListenerPorts {
 		this.ports.keySet().removeIf((name) -> name.startsWith(prefix));
 	}
 
-	/** The bound port of a protocol's listener, or {@code null} if it is not listening. */
+	/**
+	 * The bound port of a protocol's listener, or {@code null} if it is not listening.
+	 */
 	public Integer port(StampProtocol protocol) {
 		return (Integer) this.ports.get(propertyName(protocol));
 	}

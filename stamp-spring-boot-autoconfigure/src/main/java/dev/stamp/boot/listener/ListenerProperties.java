@@ -3,26 +3,29 @@ package dev.stamp.boot.listener;
 import java.time.Duration;
 
 /**
- * Settings every Stamp listener has, whatever its protocol: where it binds, how many connections it admits, when an
- * idle connection is closed, and its TLS.
+ * Settings every Stamp listener has, whatever its protocol: where it binds, how many
+ * connections it admits, when an idle connection is closed, and its TLS.
  */
 public class ListenerProperties {
 
 	/**
-	 * Whether the listener runs. When unset it starts only if the application declares routes for its protocol;
-	 * {@code false} keeps it off even then.
+	 * Whether the listener runs. When unset it starts only if the application declares
+	 * routes for its protocol; {@code false} keeps it off even then.
 	 */
 	private Boolean enabled;
 
 	/** Network address to bind to; {@code 0.0.0.0} listens on every interface. */
 	private String host = "0.0.0.0";
 
-	/** Port to listen on. {@code 0} binds a free port, published as {@code local.stamp.<protocol>.port}. */
+	/**
+	 * Port to listen on. {@code 0} binds a free port, published as
+	 * {@code local.stamp.<protocol>.port}.
+	 */
 	private int port;
 
 	/**
-	 * Connections allowed at once. Connection N+1 is refused cleanly (TCP closed at once, HTTP and WebSocket handshake
-	 * answered 503), counted and logged once per burst.
+	 * Connections allowed at once. Connection N+1 is refused cleanly (TCP closed at once,
+	 * HTTP and WebSocket handshake answered 503), counted and logged once per burst.
 	 */
 	private int maxConnections = 10_000;
 
@@ -84,7 +87,10 @@ public class ListenerProperties {
 	/** TLS settings of a listener. */
 	public static class Ssl {
 
-		/** Name of the Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) whose key and certificate serve TLS. */
+		/**
+		 * Name of the Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) whose key and
+		 * certificate serve TLS.
+		 */
 		private String bundle;
 
 		public String getBundle() {

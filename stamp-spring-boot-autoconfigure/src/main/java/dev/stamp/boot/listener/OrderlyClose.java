@@ -13,17 +13,19 @@ import io.netty.util.concurrent.ScheduledFuture;
 import reactor.core.publisher.Mono;
 
 /**
- * Closes a connection without losing what was sent on it: a TCP connection whose handler is done, an HTTP/1.1
- * connection after a refusal, so the client reads the answer instead of a reset.
+ * Closes a connection without losing what was sent on it: a TCP connection whose handler
+ * is done, an HTTP/1.1 connection after a refusal, so the client reads the answer instead
+ * of a reset.
  * <p>
- * Netty's {@code close()} fails the writes still queued in the channel's outbound buffer, and closing a socket that
- * has unread input makes the kernel reset the connection, which throws away what it has not transmitted yet. So the
- * close waits until the last queued write has reached the socket, then sends FIN after it, then reads and discards
- * until the peer closes its side (at most the linger timeout), and only then closes. Over TLS the FIN step is left
- * out: the TLS close (close_notify) follows the last write instead.
+ * Netty's {@code close()} fails the writes still queued in the channel's outbound buffer,
+ * and closing a socket that has unread input makes the kernel reset the connection, which
+ * throws away what it has not transmitted yet. So the close waits until the last queued
+ * write has reached the socket, then sends FIN after it, then reads and discards until
+ * the peer closes its side (at most the linger timeout), and only then closes. Over TLS
+ * the FIN step is left out: the TLS close (close_notify) follows the last write instead.
  * <p>
- * A peer that never reads keeps the last write from completing; the idle timeout, or the shutdown grace period,
- * closes such a connection.
+ * A peer that never reads keeps the last write from completing; the idle timeout, or the
+ * shutdown grace period, closes such a connection.
  */
 public final class OrderlyClose {
 
@@ -41,7 +43,8 @@ public final class OrderlyClose {
 		if (channel.attr(STARTED).setIfAbsent(Boolean.TRUE) != null) {
 			return;
 		}
-		// Writes reach the socket in order: once this empty one has, so has every write queued before it.
+		// Writes reach the socket in order: once this empty one has, so has every write
+		// queued before it.
 		channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((written) -> {
 			if (!written.isSuccess() || !(channel instanceof SocketChannel socket) || socket.isInputShutdown()
 					|| channel.pipeline().get(SslHandler.class) != null) {
@@ -57,7 +60,8 @@ public final class OrderlyClose {
 	}
 
 	/**
-	 * Starts the orderly close of a connection and completes once the connection is closed, however that happens.
+	 * Starts the orderly close of a connection and completes once the connection is
+	 * closed, however that happens.
 	 * @param channel the connection's channel
 	 * @param lingerTimeout the longest wait for the peer's FIN once ours is sent
 	 * @return a {@link Mono} that completes when the channel is closed

@@ -23,16 +23,21 @@ import dev.stamp.core.ConnectionStats;
 import dev.stamp.core.RefusalLog;
 
 /**
- * A {@link StampListener} on Reactor Netty: admits connections up to {@code max-connections} through the shared
- * {@link ConnectionRegistry}, optionally closes idle ones, and stops gracefully.
+ * A {@link StampListener} on Reactor Netty: admits connections up to
+ * {@code max-connections} through the shared {@link ConnectionRegistry}, optionally
+ * closes idle ones, and stops gracefully.
  * <p>
- * Graceful stop: the listening socket closes at once, the protocol gets a chance to wind its connections down
- * ({@link #beginGracefulClose()}), and whatever is still open when the grace period ends is closed. Subclasses supply
- * the protocol: how to bind ({@link #bind(SslContext)}) and how to serve.
+ * Graceful stop: the listening socket closes at once, the protocol gets a chance to wind
+ * its connections down ({@link #beginGracefulClose()}), and whatever is still open when
+ * the grace period ends is closed. Subclasses supply the protocol: how to bind
+ * ({@link #bind(SslContext)}) and how to serve.
  */
 public abstract class ReactorNettyListener extends AbstractStampListener {
 
-	/** Set on connections accepted over the limit: the protocol refuses them in its own clean way. */
+	/**
+	 * Set on connections accepted over the limit: the protocol refuses them in its own
+	 * clean way.
+	 */
 	public static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("stamp.refused");
 
 	private final ConnectionRegistry registry;
@@ -46,8 +51,7 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 		super(protocol, properties, routes, context);
 		this.registry = new ConnectionRegistry(protocol.id(), properties.getMaxConnections());
 		this.overloadLog = new RefusalLog(protocol.id() + " listener", "handler call",
-				"stamp.blocking.max-threads + stamp.blocking.queue-capacity",
-				context.blockingHandlers().capacity());
+				"stamp.blocking.max-threads + stamp.blocking.queue-capacity", context.blockingHandlers().capacity());
 	}
 
 	/**
@@ -58,9 +62,9 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 	protected abstract DisposableServer bind(SslContext sslContext);
 
 	/**
-	 * Called once the listening socket is closed during a graceful stop: tell clients to go away (WebSocket close
-	 * frames, closing idle HTTP keep-alive connections, ...). Connections that stay open are closed when the grace
-	 * period ends.
+	 * Called once the listening socket is closed during a graceful stop: tell clients to
+	 * go away (WebSocket close frames, closing idle HTTP keep-alive connections, ...).
+	 * Connections that stay open are closed when the grace period ends.
 	 */
 	protected void beginGracefulClose() {
 	}
@@ -73,16 +77,17 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 	}
 
 	/**
-	 * Whether an idle connection may be closed now; a protocol keeps one open while it is legitimately quiet, for
-	 * example while a handler computes a response.
+	 * Whether an idle connection may be closed now; a protocol keeps one open while it is
+	 * legitimately quiet, for example while a handler computes a response.
 	 */
 	protected boolean mayCloseWhenIdle(Channel channel) {
 		return true;
 	}
 
 	/**
-	 * Applies what every Reactor Netty listener does to its server: address, event loops, admission of connections
-	 * against the limit, and closing connections idle for longer than {@code idle-timeout}.
+	 * Applies what every Reactor Netty listener does to its server: address, event loops,
+	 * admission of connections against the limit, and closing connections idle for longer
+	 * than {@code idle-timeout}.
 	 * @param server the protocol's server
 	 * @param <S> the server type
 	 * @return the configured server
@@ -103,19 +108,25 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 	}
 
 	/**
-	 * Whether a handler call failed because the blocking-handler pool (Java 17 to 20) is full: overload to refuse
-	 * cleanly and count, not a bug in the handler.
+	 * Whether a handler call failed because the blocking-handler pool (Java 17 to 20) is
+	 * full: overload to refuse cleanly and count, not a bug in the handler.
 	 */
 	protected static boolean isOverload(Throwable error) {
 		return error instanceof RejectedExecutionException;
 	}
 
-	/** Counts and logs (once per burst) a handler call refused because the blocking-handler pool is full. */
+	/**
+	 * Counts and logs (once per burst) a handler call refused because the
+	 * blocking-handler pool is full.
+	 */
 	protected void refusedForOverload(Object source) {
 		this.overloadLog.refused(source);
 	}
 
-	/** Whether a connection was accepted over the limit (or during shutdown) and must be refused. */
+	/**
+	 * Whether a connection was accepted over the limit (or during shutdown) and must be
+	 * refused.
+	 */
 	protected static boolean isRefused(Channel channel) {
 		return channel.hasAttr(REFUSED) && Boolean.TRUE.equals(channel.attr(REFUSED).get());
 	}

@@ -10,9 +10,10 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslOptions;
 
 /**
- * Turns a Spring Boot {@link SslBundle} into a Netty server {@link SslContext}: its key managers serve the
- * certificate, its trust managers (if the bundle has a trust store) verify client certificates when they are sent,
- * and its options restrict protocols and ciphers.
+ * Turns a Spring Boot {@link SslBundle} into a Netty server {@link SslContext}: its key
+ * managers serve the certificate, its trust managers (if the bundle has a trust store)
+ * verify client certificates when they are sent, and its options restrict protocols and
+ * ciphers.
  */
 public final class ServerSslContexts {
 

@@ -11,12 +11,16 @@ import dev.stamp.core.ConnectionStats;
 import dev.stamp.core.PeerErrors;
 
 /**
- * A Stamp listener of any protocol, as health, metrics and the {@code stamp} actuator endpoint see it. Listeners are
- * {@link SmartLifecycle} beans: they start after the application's beans and stop gracefully before them.
+ * A Stamp listener of any protocol, as health, metrics and the {@code stamp} actuator
+ * endpoint see it. Listeners are {@link SmartLifecycle} beans: they start after the
+ * application's beans and stop gracefully before them.
  */
 public interface StampListener extends SmartLifecycle {
 
-	/** Starts after the application's beans and the web server are ready, stops before them. */
+	/**
+	 * Starts after the application's beans and the web server are ready, stops before
+	 * them.
+	 */
 	int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
 
 	StampProtocol protocol();
@@ -40,21 +44,27 @@ public interface StampListener extends SmartLifecycle {
 	ConnectionStats stats();
 
 	/**
-	 * Errors peers caused on this listener (malformed input, protocol violations, stalled clients), counted by kind
-	 * and logged once per burst; the same instance for the listener's whole life.
+	 * Errors peers caused on this listener (malformed input, protocol violations, stalled
+	 * clients), counted by kind and logged once per burst; the same instance for the
+	 * listener's whole life.
 	 */
 	PeerErrors peerErrors();
 
 	/**
-	 * Counters of the protocol itself beyond connections, for example WebTransport's {@code sessions.active} or
-	 * {@code streams.incoming}; none by default. The same names are reported whether or not the listener runs, so
-	 * that meters can be registered once. Names ending in {@code .active} are current values, the others only grow.
+	 * Counters of the protocol itself beyond connections, for example WebTransport's
+	 * {@code sessions.active} or {@code streams.incoming}; none by default. The same
+	 * names are reported whether or not the listener runs, so that meters can be
+	 * registered once. Names ending in {@code .active} are current values, the others
+	 * only grow.
 	 */
 	default Map<String, Long> counters() {
 		return Map.of();
 	}
 
-	/** Protocol-specific state for the {@code stamp} actuator endpoint (sessions, streams, ...); empty by default. */
+	/**
+	 * Protocol-specific state for the {@code stamp} actuator endpoint (sessions, streams,
+	 * ...); empty by default.
+	 */
 	default Map<String, Object> details() {
 		return Map.of();
 	}

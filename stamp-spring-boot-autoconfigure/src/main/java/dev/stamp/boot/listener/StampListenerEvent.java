@@ -3,8 +3,9 @@ package dev.stamp.boot.listener;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * Published when a Stamp listener starts or stops; listen with {@code @EventListener} to run code when the
- * application starts or stops serving (warm caches, register with discovery, flush state).
+ * Published when a Stamp listener starts or stops; listen with {@code @EventListener} to
+ * run code when the application starts or stops serving (warm caches, register with
+ * discovery, flush state).
  */
 public abstract class StampListenerEvent extends ApplicationEvent {
 

@@ -1,7 +1,8 @@
 package dev.stamp.boot.listener;
 
 /**
- * Published once a listener is bound and accepting; {@link #getPort()} is the real port, also with port 0.
+ * Published once a listener is bound and accepting; {@link #getPort()} is the real port,
+ * also with port 0.
  */
 public class StampListenerStartedEvent extends StampListenerEvent {
 

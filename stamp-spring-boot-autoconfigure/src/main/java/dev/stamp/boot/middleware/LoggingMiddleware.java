@@ -5,8 +5,9 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Logs every request that reaches the middleware chain (protocol, path, client, origin, user agent) at INFO under the
- * category {@code dev.stamp.boot.middleware.LoggingMiddleware}. It never rejects.
+ * Logs every request that reaches the middleware chain (protocol, path, client, origin,
+ * user agent) at INFO under the category
+ * {@code dev.stamp.boot.middleware.LoggingMiddleware}. It never rejects.
  */
 public class LoggingMiddleware implements StampMiddleware {
 

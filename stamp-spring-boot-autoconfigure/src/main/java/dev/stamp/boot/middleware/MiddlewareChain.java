@@ -9,8 +9,9 @@ import reactor.core.publisher.Mono;
 import dev.stamp.boot.StampProtocol;
 
 /**
- * The application's middleware, in order, applied to one request at a time. Every listener uses the same chain;
- * each middleware picks its protocols with {@link StampMiddleware#appliesTo}.
+ * The application's middleware, in order, applied to one request at a time. Every
+ * listener uses the same chain; each middleware picks its protocols with
+ * {@link StampMiddleware#appliesTo}.
  */
 public class MiddlewareChain {
 
@@ -22,7 +23,10 @@ public class MiddlewareChain {
 		this.middleware = List.copyOf(middleware);
 	}
 
-	/** Whether any middleware looks at a protocol's requests, so listeners can skip building requests for nothing. */
+	/**
+	 * Whether any middleware looks at a protocol's requests, so listeners can skip
+	 * building requests for nothing.
+	 */
 	public boolean appliesTo(StampProtocol protocol) {
 		return this.middleware.stream().anyMatch((each) -> each.appliesTo(protocol));
 	}
@@ -30,8 +34,9 @@ public class MiddlewareChain {
 	/**
 	 * Runs the request through the middleware of its protocol.
 	 * @param request the request
-	 * @return the first rejection, or {@link MiddlewareDecision#proceed()}; a middleware that fails counts as a
-	 * rejection with 500, so a bug in a check never lets a request through
+	 * @return the first rejection, or {@link MiddlewareDecision#proceed()}; a middleware
+	 * that fails counts as a rejection with 500, so a bug in a check never lets a request
+	 * through
 	 */
 	public Mono<MiddlewareDecision> evaluate(StampRequest request) {
 		Mono<MiddlewareDecision> decision = Mono.just(MiddlewareDecision.proceed());
@@ -39,7 +44,8 @@ public class MiddlewareChain {
 			if (!each.appliesTo(request.protocol())) {
 				continue;
 			}
-			decision = decision.flatMap((previous) -> previous.isRejected() ? Mono.just(previous) : evaluate(each, request));
+			decision = decision
+				.flatMap((previous) -> previous.isRejected() ? Mono.just(previous) : evaluate(each, request));
 		}
 		return decision.doOnNext((result) -> {
 			if (result.isRejected() && logger.isDebugEnabled()) {

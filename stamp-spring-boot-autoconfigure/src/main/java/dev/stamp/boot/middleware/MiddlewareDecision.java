@@ -3,12 +3,14 @@ package dev.stamp.boot.middleware;
 import java.time.Duration;
 
 /**
- * What a middleware decided about a request: let it through, or refuse it with an HTTP status (for WebSocket and
- * WebTransport the status of the handshake response; for TCP any rejection closes the connection).
+ * What a middleware decided about a request: let it through, or refuse it with an HTTP
+ * status (for WebSocket and WebTransport the status of the handshake response; for TCP
+ * any rejection closes the connection).
  *
  * @param status 0 to proceed, otherwise the status to answer with
  * @param reason a short reason for logs; never sent to the client
- * @param retryAfter when the client may try again, sent as {@code Retry-After}; {@code null} for none
+ * @param retryAfter when the client may try again, sent as {@code Retry-After};
+ * {@code null} for none
  */
 public record MiddlewareDecision(int status, String reason, Duration retryAfter) {
 
@@ -36,7 +38,8 @@ public record MiddlewareDecision(int status, String reason, Duration retryAfter)
 	 * Refuse the request and tell the client when to try again (for 429 and 503).
 	 * @param status an HTTP status from 400 to 599
 	 * @param reason a short reason for logs
-	 * @param retryAfter when the client may try again; sent as {@code Retry-After} in whole seconds, at least 1
+	 * @param retryAfter when the client may try again; sent as {@code Retry-After} in
+	 * whole seconds, at least 1
 	 */
 	public static MiddlewareDecision reject(int status, String reason, Duration retryAfter) {
 		if (status < 400 || status > 599) {

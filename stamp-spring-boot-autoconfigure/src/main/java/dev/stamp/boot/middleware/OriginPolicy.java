@@ -7,15 +7,16 @@ import java.util.stream.Collectors;
 
 /**
  * Which browser origins may open a WebSocket or WebTransport session. Like Spring's own
- * {@code OriginHandshakeInterceptor}, a request without {@code Origin} is allowed: it does not come from a browser
- * page, so there is no cross-site page to protect against.
+ * {@code OriginHandshakeInterceptor}, a request without {@code Origin} is allowed: it
+ * does not come from a browser page, so there is no cross-site page to protect against.
  */
 public final class OriginPolicy {
 
 	private final Set<String> allowed;
 
 	/**
-	 * @param allowedOrigins allowed origins such as {@code https://example.com}; empty or {@code *} allows all
+	 * @param allowedOrigins allowed origins such as {@code https://example.com}; empty or
+	 * {@code *} allows all
 	 */
 	public OriginPolicy(List<String> allowedOrigins) {
 		this.allowed = allowedOrigins.stream()

@@ -12,10 +12,10 @@ import reactor.core.publisher.Mono;
 import dev.stamp.boot.StampProtocol;
 
 /**
- * Limits how many requests one client address may make per protocol and time window (fixed windows), answering 429
- * beyond it: a browser's WebSocket handshakes do not use up its budget of HTTP requests.
- * Memory stays bounded: at most {@code maxTrackedClients} addresses are tracked, and windows that have ended are
- * dropped when the table fills.
+ * Limits how many requests one client address may make per protocol and time window
+ * (fixed windows), answering 429 beyond it: a browser's WebSocket handshakes do not use
+ * up its budget of HTTP requests. Memory stays bounded: at most {@code maxTrackedClients}
+ * addresses are tracked, and windows that have ended are dropped when the table fills.
  */
 public class RateLimitMiddleware implements StampMiddleware {
 
@@ -37,8 +37,9 @@ public class RateLimitMiddleware implements StampMiddleware {
 	 * @param maxRequests requests allowed per client and window
 	 * @param window the window's length
 	 * @param protocols the protocols limited
-	 * @param maxTrackedClients how many client addresses are tracked at most; past that, new clients are refused
-	 * until old windows end, so a flood of spoofed addresses cannot exhaust memory
+	 * @param maxTrackedClients how many client addresses are tracked at most; past that,
+	 * new clients are refused until old windows end, so a flood of spoofed addresses
+	 * cannot exhaust memory
 	 */
 	public RateLimitMiddleware(int maxRequests, Duration window, Set<StampProtocol> protocols, int maxTrackedClients) {
 		this(maxRequests, window, protocols, maxTrackedClients, System::nanoTime);
@@ -87,7 +88,8 @@ public class RateLimitMiddleware implements StampMiddleware {
 		}
 		Duration untilWindowEnds = Duration.ofNanos(this.windowNanos - (now - window.start));
 		return MiddlewareDecision.reject(TOO_MANY_REQUESTS,
-				"more than " + this.maxRequests + " requests in " + Duration.ofNanos(this.windowNanos), untilWindowEnds);
+				"more than " + this.maxRequests + " requests in " + Duration.ofNanos(this.windowNanos),
+				untilWindowEnds);
 	}
 
 	@Override

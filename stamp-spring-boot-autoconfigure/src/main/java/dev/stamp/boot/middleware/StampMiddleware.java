@@ -7,17 +7,16 @@ import reactor.core.publisher.Mono;
 import dev.stamp.boot.StampProtocol;
 
 /**
- * A check that runs before requests reach their routes. Declare it as a bean; order several with
- * {@link org.springframework.core.annotation.Order @Order} or {@link org.springframework.core.Ordered}. The first
- * rejection answers the client and the remaining middleware is skipped.
- * <pre class="code">
+ * A check that runs before requests reach their routes. Declare it as a bean; order
+ * several with {@link org.springframework.core.annotation.Order @Order} or
+ * {@link org.springframework.core.Ordered}. The first rejection answers the client and
+ * the remaining middleware is skipped. <pre class="code">
  * &#64;Bean
  * StampMiddleware apiKey() {
  *     return StampMiddleware.require((request) -&gt; "secret".equals(request.header("x-api-key")), 401, "bad API key");
  * }
- * </pre>
- * Middleware runs on the event loop and must not block; return a {@link Mono} that completes later for checks that
- * wait on something else.
+ * </pre> Middleware runs on the event loop and must not block; return a {@link Mono} that
+ * completes later for checks that wait on something else.
  */
 @FunctionalInterface
 public interface StampMiddleware {

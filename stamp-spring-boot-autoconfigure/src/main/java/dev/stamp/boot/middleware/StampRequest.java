@@ -10,8 +10,9 @@ import dev.stamp.boot.StampProtocol;
 /**
  * What middleware sees of an incoming request, whatever its protocol.
  * <p>
- * For TCP there is no path and no header: only the protocol and the remote address. Attributes set by middleware
- * (for example the authenticated user) travel on to the handler where the protocol has a place for them
+ * For TCP there is no path and no header: only the protocol and the remote address.
+ * Attributes set by middleware (for example the authenticated user) travel on to the
+ * handler where the protocol has a place for them
  * ({@code WebSocketConnection.attributes()}, {@code WebTransportSession.attributes()}).
  */
 public final class StampRequest {
@@ -52,7 +53,9 @@ public final class StampRequest {
 			io.netty.handler.codec.http.HttpHeaders headers) {
 		Map<String, List<String>> byName = new java.util.LinkedHashMap<>();
 		for (Map.Entry<String, String> header : headers) {
-			byName.computeIfAbsent(header.getKey().toLowerCase(java.util.Locale.ROOT), (name) -> new java.util.ArrayList<>(1))
+			byName
+				.computeIfAbsent(header.getKey().toLowerCase(java.util.Locale.ROOT),
+						(name) -> new java.util.ArrayList<>(1))
 				.add(header.getValue());
 		}
 		return new StampRequest(protocol, remoteAddress, path, byName);

@@ -10,8 +10,9 @@ import dev.stamp.boot.listener.StampListener;
 import dev.stamp.core.BlockingHandlerExecutor;
 
 /**
- * Looks at the configuration and the counters of the running listeners for things that are fine in development and
- * risky in production, and says each in a sentence with the property to change.
+ * Looks at the configuration and the counters of the running listeners for things that
+ * are fine in development and risky in production, and says each in a sentence with the
+ * property to change.
  */
 public class ConfigurationDiagnosis {
 
@@ -37,8 +38,9 @@ public class ConfigurationDiagnosis {
 				findings.add(id + " listener has routes but is not running: check the log for why it did not start");
 			}
 			if (settings != null && (settings.getIdleTimeout() == null || settings.getIdleTimeout().isZero())) {
-				findings.add(id + " listener never closes idle connections: vanished clients keep their slot; set stamp."
-						+ id + ".idle-timeout");
+				findings
+					.add(id + " listener never closes idle connections: vanished clients keep their slot; set stamp."
+							+ id + ".idle-timeout");
 			}
 			if ("tcp".equals(id) && !BlockingHandlerExecutor.virtualThreadsAvailable()
 					&& listener.routes().stream().anyMatch((route) -> !route.isReactive())
@@ -51,8 +53,8 @@ public class ConfigurationDiagnosis {
 			}
 			if (listener.stats().refusedConnections() > 0) {
 				findings.add(id + " listener refused " + listener.stats().refusedConnections()
-						+ " connection(s) at max-connections (" + listener.stats().maxConnections()
-						+ "); raise stamp." + id + ".max-connections if the load is expected");
+						+ " connection(s) at max-connections (" + listener.stats().maxConnections() + "); raise stamp."
+						+ id + ".max-connections if the load is expected");
 			}
 			if ("webtransport".equals(id) && settings != null && settings.getSsl().getBundle() == null) {
 				findings.add("webtransport listener serves a generated development certificate (valid 10 days, "

@@ -9,11 +9,13 @@ import java.util.Map;
  * @param activeConnections connections open
  * @param maxConnections the limit
  * @param acceptedSinceLastSample connections admitted since the previous sample
- * @param refusedSinceLastSample connections refused at the limit since the previous sample
- * @param protocolCounters counters of the protocol itself (for WebTransport: sessions, streams, datagrams)
+ * @param refusedSinceLastSample connections refused at the limit since the previous
+ * sample
+ * @param protocolCounters counters of the protocol itself (for WebTransport: sessions,
+ * streams, datagrams)
  */
-public record ListenerSample(boolean running, int activeConnections, int maxConnections,
-		long acceptedSinceLastSample, long refusedSinceLastSample, Map<String, Long> protocolCounters) {
+public record ListenerSample(boolean running, int activeConnections, int maxConnections, long acceptedSinceLastSample,
+		long refusedSinceLastSample, Map<String, Long> protocolCounters) {
 
 	/** Share of the limit in use. */
 	public double utilization() {

@@ -15,7 +15,10 @@ public record MonitorAlert(Instant time, Severity severity, String listener, Str
 	/** How bad an alert is. */
 	public enum Severity {
 
-		/** Worth a look: the listener serves, but close to a limit or refusing some clients. */
+		/**
+		 * Worth a look: the listener serves, but close to a limit or refusing some
+		 * clients.
+		 */
 		WARNING,
 
 		/** A listener that should serve does not. */

@@ -15,8 +15,9 @@ import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.listener.StampListener;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
- * {@link StampMonitor} ({@code stamp.monitor.*}) and the {@link ConfigurationDiagnosis}.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the {@link StampMonitor} ({@code stamp.monitor.*}) and the
+ * {@link ConfigurationDiagnosis}.
  */
 @AutoConfiguration(after = StampAutoConfiguration.class)
 @ConditionalOnBean(ListenerContext.class)

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The monitor's verdict from its latest sample.
  *
- * @param state {@code healthy} (no alert), {@code degraded} (warnings) or {@code unhealthy} (a critical alert)
+ * @param state {@code healthy} (no alert), {@code degraded} (warnings) or
+ * {@code unhealthy} (a critical alert)
  * @param sampledAt when the latest sample was taken, or {@code null} before the first one
  * @param alerts the alerts of the latest sample
  */

@@ -22,9 +22,10 @@ import dev.stamp.boot.listener.StampListener;
 import dev.stamp.core.ConnectionStats;
 
 /**
- * Samples every Stamp listener on an interval, keeps the latest samples and alerts, and logs each new alert at WARN.
- * Alerts: a listener that should run does not (critical); connections at or above the utilization threshold; clients
- * refused at the limit since the previous sample. Memory is bounded by the history sizes.
+ * Samples every Stamp listener on an interval, keeps the latest samples and alerts, and
+ * logs each new alert at WARN. Alerts: a listener that should run does not (critical);
+ * connections at or above the utilization threshold; clients refused at the limit since
+ * the previous sample. Memory is bounded by the history sizes.
  */
 public class StampMonitor implements SmartLifecycle {
 
@@ -57,7 +58,8 @@ public class StampMonitor implements SmartLifecycle {
 	 * @param interval how often to sample
 	 * @param historySize samples kept
 	 * @param alertHistorySize alerts kept
-	 * @param utilizationThreshold share of max-connections (0 to 1) from which a warning is raised
+	 * @param utilizationThreshold share of max-connections (0 to 1) from which a warning
+	 * is raised
 	 * @param clock the clock for timestamps
 	 */
 	public StampMonitor(List<StampListener> listeners, Duration interval, int historySize, int alertHistorySize,
@@ -70,7 +72,10 @@ public class StampMonitor implements SmartLifecycle {
 		this.clock = clock;
 	}
 
-	/** Takes one sample now, evaluates it, and records both. Called on the interval; callable any time. */
+	/**
+	 * Takes one sample now, evaluates it, and records both. Called on the interval;
+	 * callable any time.
+	 */
 	public synchronized MonitorSample sample() {
 		Map<String, ListenerSample> samples = new LinkedHashMap<>();
 		List<MonitorAlert> raised = new ArrayList<>();
@@ -106,9 +111,8 @@ public class StampMonitor implements SmartLifecycle {
 			return;
 		}
 		if (sample.utilization() >= this.utilizationThreshold) {
-			raised.add(alert(MonitorAlert.Severity.WARNING, id,
-					String.format("%d of %d connections in use (%.0f%%)", sample.activeConnections(),
-							sample.maxConnections(), sample.utilization() * 100)));
+			raised.add(alert(MonitorAlert.Severity.WARNING, id, String.format("%d of %d connections in use (%.0f%%)",
+					sample.activeConnections(), sample.maxConnections(), sample.utilization() * 100)));
 		}
 		if (sample.refusedSinceLastSample() > 0) {
 			raised.add(alert(MonitorAlert.Severity.WARNING, id, sample.refusedSinceLastSample()

@@ -8,9 +8,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Maps request paths to routes: exact paths first, then regular-expression patterns in the order they were added.
- * A path given with a leading {@code "~"} is a pattern; its capturing groups become the match's path parameters.
- * Shared by every protocol that routes by path.
+ * Maps request paths to routes: exact paths first, then regular-expression patterns in
+ * the order they were added. A path given with a leading {@code "~"} is a pattern; its
+ * capturing groups become the match's path parameters. Shared by every protocol that
+ * routes by path.
  *
  * @param <T> what a path leads to
  */
@@ -22,7 +23,8 @@ public final class PathRouter<T> {
 
 	/**
 	 * Adds a route.
-	 * @param path an exact path such as {@code "/chat"}, or {@code "~"} followed by a regular expression
+	 * @param path an exact path such as {@code "/chat"}, or {@code "~"} followed by a
+	 * regular expression
 	 * @param target where the path leads
 	 * @throws IllegalStateException if the path is already routed
 	 */
@@ -98,7 +100,8 @@ public final class PathRouter<T> {
 	 * A routed request path.
 	 *
 	 * @param target where the path leads
-	 * @param pathParameters the pattern's captured groups, in order; empty for exact paths
+	 * @param pathParameters the pattern's captured groups, in order; empty for exact
+	 * paths
 	 * @param <T> the route type
 	 */
 	public record Match<T>(T target, List<String> pathParameters) {

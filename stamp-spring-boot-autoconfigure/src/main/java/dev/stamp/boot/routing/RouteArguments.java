@@ -7,9 +7,10 @@ import java.util.function.Function;
 /**
  * Resolves the arguments of a route method from what a protocol has at hand for one call.
  * <p>
- * Each protocol declares which parameter types it can supply and how; the method's signature is checked once, at
- * start-up, so that a route with an unsupported parameter fails the application's start with a clear message
- * instead of failing at its first call.
+ * Each protocol declares which parameter types it can supply and how; the method's
+ * signature is checked once, at start-up, so that a route with an unsupported parameter
+ * fails the application's start with a clear message instead of failing at its first
+ * call.
  *
  * @param <C> what the protocol has for one call, for example a connection and a message
  */

@@ -116,11 +116,18 @@ public final class RouteMethod {
 	/** A short, readable description for logs, errors and the actuator endpoint. */
 	public String describe() {
 		return this.beanName + "#" + this.method.getName()
-				+ Arrays.stream(this.method.getParameterTypes()).map(Class::getSimpleName).toList().toString()
-					.replace('[', '(').replace(']', ')');
+				+ Arrays.stream(this.method.getParameterTypes())
+					.map(Class::getSimpleName)
+					.toList()
+					.toString()
+					.replace('[', '(')
+					.replace(']', ')');
 	}
 
-	/** What the route serves and who serves it, e.g. {@code [GET] /api/data -> apiRoutes#data(HttpRequest)}. */
+	/**
+	 * What the route serves and who serves it, e.g.
+	 * {@code [GET] /api/data -> apiRoutes#data(HttpRequest)}.
+	 */
 	public String summary() {
 		StringBuilder text = new StringBuilder();
 		if (!this.httpMethods.isEmpty()) {

@@ -15,9 +15,10 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import dev.stamp.boot.StampRoute;
 
 /**
- * Finds {@link StampRoute} methods on every bean as it is initialized and records them in {@link StampRoutes}.
- * Works like Spring's own {@code @Scheduled} and {@code @EventListener} discovery: proxies are seen through, and
- * classes without the annotation are remembered so they are inspected once.
+ * Finds {@link StampRoute} methods on every bean as it is initialized and records them in
+ * {@link StampRoutes}. Works like Spring's own {@code @Scheduled} and
+ * {@code @EventListener} discovery: proxies are seen through, and classes without the
+ * annotation are remembered so they are inspected once.
  */
 public class StampRouteDiscoverer implements BeanPostProcessor {
 
@@ -46,14 +47,18 @@ public class StampRouteDiscoverer implements BeanPostProcessor {
 		}
 		StampRoutes registry = routes();
 		annotated.forEach((method, annotation) -> {
-			// Invoke through the bean (possibly a proxy) so that aspects such as @Transactional still apply.
+			// Invoke through the bean (possibly a proxy) so that aspects such as
+			// @Transactional still apply.
 			Method invocable = MethodIntrospector.selectInvocableMethod(method, bean.getClass());
 			registry.add(new RouteMethod(bean, beanName, invocable, annotation, resolvePath(annotation.path())));
 		});
 		return bean;
 	}
 
-	/** Resolves {@code ${...}} placeholders, so that paths can come from configuration like {@code @RequestMapping}. */
+	/**
+	 * Resolves {@code ${...}} placeholders, so that paths can come from configuration
+	 * like {@code @RequestMapping}.
+	 */
 	private String resolvePath(String path) {
 		if (this.beanFactory instanceof ConfigurableBeanFactory configurable && path.contains("${")) {
 			String resolved = configurable.resolveEmbeddedValue(path);

@@ -6,8 +6,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.stamp.boot.StampProtocol;
 
 /**
- * Every {@link dev.stamp.boot.StampRoute} method found in the application context, grouped by protocol.
- * Filled by {@link StampRouteDiscoverer} while beans are created, read by the listeners when they start.
+ * Every {@link dev.stamp.boot.StampRoute} method found in the application context,
+ * grouped by protocol. Filled by {@link StampRouteDiscoverer} while beans are created,
+ * read by the listeners when they start.
  */
 public class StampRoutes {
 

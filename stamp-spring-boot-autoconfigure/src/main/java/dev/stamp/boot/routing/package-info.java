@@ -1,5 +1,5 @@
 /**
- * Discovery of {@link dev.stamp.boot.StampRoute} methods and the pieces every protocol uses to route to them and
- * call them.
+ * Discovery of {@link dev.stamp.boot.StampRoute} methods and the pieces every protocol
+ * uses to route to them and call them.
  */
 package dev.stamp.boot.routing;

@@ -24,14 +24,17 @@ import dev.stamp.boot.listener.OrderlyClose;
 /**
  * Bridges a TCP connection to blocking reads and writes.
  * <p>
- * The connection reads the channel itself, as a Netty handler, rather than through Reactor Netty's inbound flux:
- * received bytes, the peer's half-close (FIN) and failures then reach {@link #read} in exactly the order they
- * happened, so a client that sends and then shuts down its output still gets every byte and then end of stream,
- * while its reply can still be sent. Each chunk is copied to a byte array and released at once. Backpressure: when
- * more than {@link #MAX_QUEUED_BYTES} wait for the handler, Netty stops reading from the socket until the handler
- * catches up, so TCP flow control pushes back on a fast sender.
+ * The connection reads the channel itself, as a Netty handler, rather than through
+ * Reactor Netty's inbound flux: received bytes, the peer's half-close (FIN) and failures
+ * then reach {@link #read} in exactly the order they happened, so a client that sends and
+ * then shuts down its output still gets every byte and then end of stream, while its
+ * reply can still be sent. Each chunk is copied to a byte array and released at once.
+ * Backpressure: when more than {@link #MAX_QUEUED_BYTES} wait for the handler, Netty
+ * stops reading from the socket until the handler catches up, so TCP flow control pushes
+ * back on a fast sender.
  * <p>
- * Closing, explicitly or because the handler returned, is an {@link OrderlyClose}: what was sent is delivered first.
+ * Closing, explicitly or because the handler returned, is an {@link OrderlyClose}: what
+ * was sent is delivered first.
  */
 final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implements TcpConnection {
 
@@ -47,7 +50,10 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 
 	private final LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
 
-	/** Bytes queued and not yet taken by the handler; written on the event loop and the handler thread. */
+	/**
+	 * Bytes queued and not yet taken by the handler; written on the event loop and the
+	 * handler thread.
+	 */
 	private final AtomicLong queuedBytes = new AtomicLong();
 
 	private volatile Throwable failure;
@@ -66,9 +72,11 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 	BlockingTcpConnection(Connection connection, Duration lingerTimeout) {
 		this.channel = connection.channel();
 		this.lingerTimeout = lingerTimeout;
-		// Last, behind the idle closer: the bytes it consumes are traffic that keeps the connection from being idle.
+		// Last, behind the idle closer: the bytes it consumes are traffic that keeps the
+		// connection from being idle.
 		connection.addHandlerLast(HANDLER_NAME, this);
-		// Reactor Netty reads only on demand from its inbound flux, which nobody subscribes to here: read for it.
+		// Reactor Netty reads only on demand from its inbound flux, which nobody
+		// subscribes to here: read for it.
 		this.channel.config().setAutoRead(true);
 	}
 
@@ -160,8 +168,10 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 			}
 			long queued = this.queuedBytes.addAndGet(-this.current.length);
 			if (queued <= MAX_QUEUED_BYTES && queued + this.current.length > MAX_QUEUED_BYTES) {
-				// Decided on the event loop, after the read that crossed the limit has turned reading off: checked
-				// here, that read could still be about to, and with the queue drained nothing would turn it back on.
+				// Decided on the event loop, after the read that crossed the limit has
+				// turned reading off: checked
+				// here, that read could still be about to, and with the queue drained
+				// nothing would turn it back on.
 				this.channel.eventLoop().execute(this::resumeReading);
 			}
 		}
@@ -179,12 +189,12 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 		}
 		ChannelFuture written = this.channel.writeAndFlush(Unpooled.wrappedBuffer(data));
 		if (!this.channel.isWritable()) {
-			// The peer reads slower than we write: wait for this write to reach the socket before queueing more.
+			// The peer reads slower than we write: wait for this write to reach the
+			// socket before queueing more.
 			written.awaitUninterruptibly();
 		}
 		if (written.isDone() && !written.isSuccess()) {
-			throw new UncheckedIOException(new IOException("Send failed: " + written.cause(),
-					written.cause()));
+			throw new UncheckedIOException(new IOException("Send failed: " + written.cause(), written.cause()));
 		}
 	}
 

@@ -11,19 +11,23 @@ import reactor.netty.Connection;
 import reactor.netty.NettyInbound;
 
 /**
- * A reactive connection's inbound side that completes when the peer shuts down its output (FIN), while the
- * connection stays open for the reply.
+ * A reactive connection's inbound side that completes when the peer shuts down its output
+ * (FIN), while the connection stays open for the reply.
  * <p>
- * With {@code ALLOW_HALF_CLOSURE} Netty reports the peer's FIN as a {@link ChannelInputShutdownEvent}, which Reactor
- * Netty (1.3) ignores: its inbound flux would never complete. Without it, Netty closes the channel on FIN and fails
- * the writes still queued, cutting the reply short. So a small handler turns the event into an end-of-input marker
- * read in order after the last received bytes, and {@link #receive()} ends at that marker.
+ * With {@code ALLOW_HALF_CLOSURE} Netty reports the peer's FIN as a
+ * {@link ChannelInputShutdownEvent}, which Reactor Netty (1.3) ignores: its inbound flux
+ * would never complete. Without it, Netty closes the channel on FIN and fails the writes
+ * still queued, cutting the reply short. So a small handler turns the event into an
+ * end-of-input marker read in order after the last received bytes, and {@link #receive()}
+ * ends at that marker.
  */
 final class HalfClosableInbound implements NettyInbound {
 
 	static final String HANDLER_NAME = "stamp.tcp.inputEnd";
 
-	/** Not reference counted: Reactor Netty's release of an unconsumed marker is a no-op. */
+	/**
+	 * Not reference counted: Reactor Netty's release of an unconsumed marker is a no-op.
+	 */
 	private static final Object END_OF_INPUT = new Object() {
 
 		@Override
@@ -37,7 +41,10 @@ final class HalfClosableInbound implements NettyInbound {
 
 	private final NettyInbound inbound;
 
-	/** Must be called on the connection's event loop, before the peer can have sent its FIN. */
+	/**
+	 * Must be called on the connection's event loop, before the peer can have sent its
+	 * FIN.
+	 */
 	HalfClosableInbound(Connection connection) {
 		this.connection = connection;
 		this.inbound = connection.inbound();
@@ -51,7 +58,8 @@ final class HalfClosableInbound implements NettyInbound {
 
 	@Override
 	public Flux<?> receiveObject() {
-		// Nothing can follow the peer's FIN, so ending the subscription at the marker loses no data.
+		// Nothing can follow the peer's FIN, so ending the subscription at the marker
+		// loses no data.
 		return this.inbound.receiveObject().takeWhile((message) -> message != END_OF_INPUT);
 	}
 

@@ -10,7 +10,8 @@ import reactor.netty.NettyOutbound;
 import dev.stamp.boot.listener.OrderlyClose;
 
 /**
- * {@link ReactiveTcpConnection} over a Reactor Netty connection whose inbound side ends at the peer's FIN.
+ * {@link ReactiveTcpConnection} over a Reactor Netty connection whose inbound side ends
+ * at the peer's FIN.
  */
 final class NettyReactiveTcpConnection implements ReactiveTcpConnection {
 
@@ -20,7 +21,10 @@ final class NettyReactiveTcpConnection implements ReactiveTcpConnection {
 
 	private final Duration lingerTimeout;
 
-	/** Must be created on the connection's event loop, before the peer can have sent its FIN. */
+	/**
+	 * Must be created on the connection's event loop, before the peer can have sent its
+	 * FIN.
+	 */
 	NettyReactiveTcpConnection(Connection connection, Duration lingerTimeout) {
 		this.connection = connection;
 		this.inbound = new HalfClosableInbound(connection);

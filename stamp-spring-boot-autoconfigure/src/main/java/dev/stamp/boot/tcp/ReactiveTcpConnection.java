@@ -9,9 +9,10 @@ import reactor.netty.NettyInbound;
 import reactor.netty.NettyOutbound;
 
 /**
- * One TCP connection, seen from a non-blocking handler: a handler method that returns a {@link Publisher} and runs on
- * the event loop. When that publisher completes the connection is closed, once every byte sent on it has been
- * delivered. The inbound side completes when the peer shuts down its output (FIN); the reply can still be sent.
+ * One TCP connection, seen from a non-blocking handler: a handler method that returns a
+ * {@link Publisher} and runs on the event loop. When that publisher completes the
+ * connection is closed, once every byte sent on it has been delivered. The inbound side
+ * completes when the peer shuts down its output (FIN); the reply can still be sent.
  * <pre class="code">
  * &#64;StampRoute
  * Mono&lt;Void&gt; echo(ReactiveTcpConnection connection) {
@@ -30,7 +31,10 @@ public interface ReactiveTcpConnection {
 	/** Reactor Netty's outbound side. */
 	NettyOutbound outbound();
 
-	/** The received data as byte arrays, with backpressure: reading stops while the subscriber has no demand. */
+	/**
+	 * The received data as byte arrays, with backpressure: reading stops while the
+	 * subscriber has no demand.
+	 */
 	default Flux<byte[]> receive() {
 		return inbound().receive().asByteArray();
 	}

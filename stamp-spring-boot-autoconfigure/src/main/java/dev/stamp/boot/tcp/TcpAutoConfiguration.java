@@ -15,8 +15,9 @@ import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.routing.StampRoutes;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the TCP listener
- * ({@code stamp.tcp.*}). It starts when a {@link dev.stamp.boot.StampRoute} method takes a TCP connection.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the TCP listener ({@code stamp.tcp.*}). It starts when a
+ * {@link dev.stamp.boot.StampRoute} method takes a TCP connection.
  */
 @AutoConfiguration(after = StampAutoConfiguration.class)
 @ConditionalOnClass(TcpServer.class)

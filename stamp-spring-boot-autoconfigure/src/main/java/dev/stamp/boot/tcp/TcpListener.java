@@ -28,10 +28,11 @@ import dev.stamp.boot.routing.RouteMethod;
 import dev.stamp.boot.routing.StampRoutes;
 
 /**
- * The TCP listener: calls the application's TCP route once per connection and closes the connection when the
- * handler is done, after every byte it sent has been written ({@link OrderlyClose}). A peer that shuts down its
- * output (FIN) ends the handler's input but may still read the reply, on both route forms. Over
- * {@code max-connections}, a new connection is closed at once without calling the handler.
+ * The TCP listener: calls the application's TCP route once per connection and closes the
+ * connection when the handler is done, after every byte it sent has been written
+ * ({@link OrderlyClose}). A peer that shuts down its output (FIN) ends the handler's
+ * input but may still read the reply, on both route forms. Over {@code max-connections},
+ * a new connection is closed at once without calling the handler.
  */
 public class TcpListener extends ReactorNettyListener {
 
@@ -82,7 +83,8 @@ public class TcpListener extends ReactorNettyListener {
 			inbound.withConnection((c) -> connection[0] = c);
 			return serve(connection[0]);
 		})
-			// Without it Netty closes the channel on the peer's FIN and fails the reply's queued writes; handlers
+			// Without it Netty closes the channel on the peer's FIN and fails the reply's
+			// queued writes; handlers
 			// see end of input instead and go on sending.
 			.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
 		if (sslContext != null) {
@@ -94,15 +96,18 @@ public class TcpListener extends ReactorNettyListener {
 	private Publisher<Void> serve(Connection connection) {
 		RouteMethod handler = this.route;
 		if (isRefused(connection.channel()) || handler == null) {
-			// Completing at once closes the connection before any byte is read or written.
+			// Completing at once closes the connection before any byte is read or
+			// written.
 			return Mono.empty();
 		}
 		connection.channel().pipeline().addFirst(ReadAfterInputShutdownGuard.NAME, new ReadAfterInputShutdownGuard());
-		// Resolve the arguments here, on the event loop and before middleware may defer the call: the connection
+		// Resolve the arguments here, on the event loop and before middleware may defer
+		// the call: the connection
 		// then sees every byte and the peer's FIN or reset, however soon they come.
 		Object[] arguments = this.arguments.apply(connection);
 		if (connection.channel().pipeline().get(SslHandler.class) != null) {
-			// Added after the connection's own handlers so that it lands in front of them, right behind the SslHandler.
+			// Added after the connection's own handlers so that it lands in front of
+			// them, right behind the SslHandler.
 			connection.addHandlerFirst(TlsHalfClose.NAME, new TlsHalfClose());
 		}
 		Mono<Void> served;
@@ -142,7 +147,8 @@ public class TcpListener extends ReactorNettyListener {
 			return Mono.empty();
 		}
 		if (error instanceof UncheckedIOException) {
-			// The peer reset or vanished while the handler read or wrote: routine on the Internet, not a bug.
+			// The peer reset or vanished while the handler read or wrote: routine on the
+			// Internet, not a bug.
 			peerErrors().record("connection-failed", connection.channel().remoteAddress(),
 					"connection failed while the handler read or wrote: " + error.getMessage(), error);
 			return Mono.empty();

@@ -9,10 +9,12 @@ import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 
 /**
- * Lets a TLS 1.3 client end its side with close_notify and still read the reply, as RFC 8446 (section 6.1) allows
- * and as a FIN does in plain TCP. Reactor Netty closes the connection on close_notify, failing the reply's queued
- * writes; right behind the {@link SslHandler}, this handler turns a TLS 1.3 close_notify into the end of input
- * instead. Under TLS 1.2, whose close_notify closes the connection (RFC 5246), the event passes on unchanged.
+ * Lets a TLS 1.3 client end its side with close_notify and still read the reply, as RFC
+ * 8446 (section 6.1) allows and as a FIN does in plain TCP. Reactor Netty closes the
+ * connection on close_notify, failing the reply's queued writes; right behind the
+ * {@link SslHandler}, this handler turns a TLS 1.3 close_notify into the end of input
+ * instead. Under TLS 1.2, whose close_notify closes the connection (RFC 5246), the event
+ * passes on unchanged.
  */
 final class TlsHalfClose extends ChannelInboundHandlerAdapter {
 

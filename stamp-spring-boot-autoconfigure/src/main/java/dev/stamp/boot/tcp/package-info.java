@@ -1,5 +1,6 @@
 /**
- * Raw TCP endpoints: one {@link dev.stamp.boot.StampRoute} handler call per connection, in a blocking
- * ({@link dev.stamp.boot.tcp.TcpConnection}) or reactive ({@link dev.stamp.boot.tcp.ReactiveTcpConnection}) form.
+ * Raw TCP endpoints: one {@link dev.stamp.boot.StampRoute} handler call per connection,
+ * in a blocking ({@link dev.stamp.boot.tcp.TcpConnection}) or reactive
+ * ({@link dev.stamp.boot.tcp.ReactiveTcpConnection}) form.
  */
 package dev.stamp.boot.tcp;

@@ -15,10 +15,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 
 /**
- * Netty's RFC 6455 frame decoder, with the close frame's body checked the way RFC 6455 7.4 asks and answered with a
- * close frame. Netty's own check accepts every code from 3000 up (5000 and above included) and, as it runs after
- * the peer's close frame has been seen, fails the connection without any close frame; a client then cannot tell a
- * bad code (1002) from a close reason that is not UTF-8 (1007).
+ * Netty's RFC 6455 frame decoder, with the close frame's body checked the way RFC 6455
+ * 7.4 asks and answered with a close frame. Netty's own check accepts every code from
+ * 3000 up (5000 and above included) and, as it runs after the peer's close frame has been
+ * seen, fails the connection without any close frame; a client then cannot tell a bad
+ * code (1002) from a close reason that is not UTF-8 (1007).
  */
 final class CloseCheckingFrameDecoder extends WebSocket13FrameDecoder {
 
@@ -27,7 +28,8 @@ final class CloseCheckingFrameDecoder extends WebSocket13FrameDecoder {
 	}
 
 	/**
-	 * Replaces the decoder Reactor Netty's handshake installed, before it has read anything of the new connection.
+	 * Replaces the decoder Reactor Netty's handshake installed, before it has read
+	 * anything of the new connection.
 	 * @param pipeline the upgraded connection's pipeline
 	 * @param maxFramePayloadLength the largest frame payload accepted
 	 */
@@ -36,7 +38,8 @@ final class CloseCheckingFrameDecoder extends WebSocket13FrameDecoder {
 		if (installed == null) {
 			return;
 		}
-		// Reactor Netty's handshaker allows extensions; reserved bits are checked after any extension decoder.
+		// Reactor Netty's handshaker allows extensions; reserved bits are checked after
+		// any extension decoder.
 		WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
 			.expectMaskedFrames(true)
 			.allowExtensions(true)
@@ -60,7 +63,10 @@ final class CloseCheckingFrameDecoder extends WebSocket13FrameDecoder {
 		}
 	}
 
-	/** RFC 6455 7.4.1 and 7.4.2: 1000-1003 and 1007-1014 are defined, 3000-4999 registered or private. */
+	/**
+	 * RFC 6455 7.4.1 and 7.4.2: 1000-1003 and 1007-1014 are defined, 3000-4999 registered
+	 * or private.
+	 */
 	static boolean isValidCloseCode(int code) {
 		return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 	}
@@ -75,7 +81,10 @@ final class CloseCheckingFrameDecoder extends WebSocket13FrameDecoder {
 		}
 	}
 
-	/** Sends the close frame Netty would leave out, then fails the decoder like Netty's own checks do. */
+	/**
+	 * Sends the close frame Netty would leave out, then fails the decoder like Netty's
+	 * own checks do.
+	 */
 	private static void fail(ChannelHandlerContext ctx, WebSocketCloseStatus status, String reason) {
 		if (ctx.channel().isActive()) {
 			ctx.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);

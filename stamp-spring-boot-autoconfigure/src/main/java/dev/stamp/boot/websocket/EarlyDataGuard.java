@@ -12,12 +12,14 @@ import reactor.netty.NettyPipeline;
 import dev.stamp.core.PeerErrors;
 
 /**
- * Fails a connection whose client sent data before the handshake response, which RFC 6455 4.1 forbids.
+ * Fails a connection whose client sent data before the handshake response, which RFC 6455
+ * 4.1 forbids.
  * <p>
- * Such bytes sit in the HTTP codec when the handshake removes it; Netty then passes them on as a raw buffer behind
- * the codec's place, past the WebSocket decoder, and Reactor Netty never releases it: one leaked buffer per such
- * client. Placed right behind the HTTP codec, this handler is the one that receives them. Frames and HTTP messages
- * pass through untouched.
+ * Such bytes sit in the HTTP codec when the handshake removes it; Netty then passes them
+ * on as a raw buffer behind the codec's place, past the WebSocket decoder, and Reactor
+ * Netty never releases it: one leaked buffer per such client. Placed right behind the
+ * HTTP codec, this handler is the one that receives them. Frames and HTTP messages pass
+ * through untouched.
  */
 final class EarlyDataGuard extends ChannelInboundHandlerAdapter {
 

@@ -23,9 +23,9 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 import dev.stamp.core.PeerErrors;
 
 /**
- * A {@link WebSocketConnection} on a Reactor Netty WebSocket: frames are written straight to the channel, from any
- * thread, and the bytes not yet on the wire are counted so that a slow reader is disconnected before it costs more
- * than {@code maxPendingOutbound}.
+ * A {@link WebSocketConnection} on a Reactor Netty WebSocket: frames are written straight
+ * to the channel, from any thread, and the bytes not yet on the wire are counted so that
+ * a slow reader is disconnected before it costs more than {@code maxPendingOutbound}.
  */
 final class NettyWebSocketConnection implements WebSocketConnection {
 
@@ -127,9 +127,10 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 	}
 
 	/**
-	 * The 1013 close frame waits behind everything already queued, so the connection may only end once the frame is
-	 * written, which Reactor Netty's {@code sendClose} does; a client that does not read at all is dropped when the
-	 * slow-reader close timeout ends.
+	 * The 1013 close frame waits behind everything already queued, so the connection may
+	 * only end once the frame is written, which Reactor Netty's {@code sendClose} does; a
+	 * client that does not read at all is dropped when the slow-reader close timeout
+	 * ends.
 	 */
 	private void disconnectSlowReader() {
 		if (!this.overflowed.compareAndSet(false, true)) {

@@ -15,9 +15,9 @@ import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.routing.StampRoutes;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the WebSocket
- * listener ({@code stamp.websocket.*}). It starts when a {@link dev.stamp.boot.StampRoute} method takes a
- * {@link WebSocketConnection}.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the WebSocket listener ({@code stamp.websocket.*}). It starts
+ * when a {@link dev.stamp.boot.StampRoute} method takes a {@link WebSocketConnection}.
  */
 @AutoConfiguration(after = StampAutoConfiguration.class)
 @ConditionalOnClass(HttpServer.class)
@@ -27,8 +27,7 @@ public final class WebSocketAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WebSocketListener stampWebSocketListener(StampProperties properties, StampRoutes routes,
-			ListenerContext context) {
+	WebSocketListener stampWebSocketListener(StampProperties properties, StampRoutes routes, ListenerContext context) {
 		return new WebSocketListener(properties.getWebsocket(), routes, context);
 	}
 

@@ -8,9 +8,9 @@ import java.util.Map;
 /**
  * One connected WebSocket client, as a message handler sees it.
  * <p>
- * {@code send} never blocks: frames are queued for the client, and a client that lets more than
- * {@code stamp.websocket.max-pending-outbound} pile up is disconnected with status 1013, so one slow reader cannot
- * stall a broadcast or grow the server's memory.
+ * {@code send} never blocks: frames are queued for the client, and a client that lets
+ * more than {@code stamp.websocket.max-pending-outbound} pile up is disconnected with
+ * status 1013, so one slow reader cannot stall a broadcast or grow the server's memory.
  * <pre class="code">
  * &#64;StampRoute("/chat")
  * void chat(WebSocketConnection client, String message) {
@@ -29,7 +29,10 @@ public interface WebSocketConnection {
 	/** The path the client connected to. */
 	String path();
 
-	/** Groups captured by a pattern route ({@code "~/rooms/(\\w+)"}); empty for exact paths. */
+	/**
+	 * Groups captured by a pattern route ({@code "~/rooms/(\\w+)"}); empty for exact
+	 * paths.
+	 */
 	List<String> pathParameters();
 
 	/** Per-connection attributes, for the application's own state. */
@@ -54,7 +57,8 @@ public interface WebSocketConnection {
 
 	/**
 	 * Starts the closing handshake.
-	 * @param status a WebSocket close status, for example 1000 or an application code from 4000 to 4999
+	 * @param status a WebSocket close status, for example 1000 or an application code
+	 * from 4000 to 4999
 	 * @param reason a short reason, at most 123 bytes as UTF-8
 	 */
 	void close(int status, String reason);

@@ -15,15 +15,18 @@ import io.netty.util.ReferenceCountUtil;
 import dev.stamp.core.PeerErrors;
 
 /**
- * Fails a WebSocket connection on the protocol violations that reach it, and counts every violation once.
+ * Fails a WebSocket connection on the protocol violations that reach it, and counts every
+ * violation once.
  * <p>
- * The frame decoder ({@link CloseCheckingFrameDecoder}) checks opcodes, masking, lengths, control frames,
- * fragmentation and close frames, and Netty's {@code Utf8FrameValidator} checks text; both send their own close
- * frame (1002, 1007, 1009) and throw, and this handler, after them in the pipeline, only counts. What it checks
- * itself is what Reactor Netty's setup leaves open: reserved bits (its handshaker always allows extensions, so
- * RSV1-3 pass the decoder even when none was negotiated; permessage-deflate, when negotiated, clears RSV1 before
- * this handler) and inflated frames over the limit or corrupt. Once failed, the connection's remaining frames are
- * dropped so that nothing after a violation reaches the handler method.
+ * The frame decoder ({@link CloseCheckingFrameDecoder}) checks opcodes, masking, lengths,
+ * control frames, fragmentation and close frames, and Netty's {@code Utf8FrameValidator}
+ * checks text; both send their own close frame (1002, 1007, 1009) and throw, and this
+ * handler, after them in the pipeline, only counts. What it checks itself is what Reactor
+ * Netty's setup leaves open: reserved bits (its handshaker always allows extensions, so
+ * RSV1-3 pass the decoder even when none was negotiated; permessage-deflate, when
+ * negotiated, clears RSV1 before this handler) and inflated frames over the limit or
+ * corrupt. Once failed, the connection's remaining frames are dropped so that nothing
+ * after a violation reaches the handler method.
  */
 final class WebSocketFrameGuard extends ChannelInboundHandlerAdapter {
 
@@ -57,7 +60,8 @@ final class WebSocketFrameGuard extends ChannelInboundHandlerAdapter {
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		if (cause instanceof CorruptedWebSocketFrameException violation) {
-			// Netty's decoder or UTF-8 validator has already sent its close frame and closes the connection.
+			// Netty's decoder or UTF-8 validator has already sent its close frame and
+			// closes the connection.
 			if (!this.failed) {
 				this.failed = true;
 				int status = violation.closeStatus().code();

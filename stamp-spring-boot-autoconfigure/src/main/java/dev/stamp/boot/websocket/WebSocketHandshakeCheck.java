@@ -14,9 +14,10 @@ import reactor.netty.http.server.HttpServerResponse;
 import dev.stamp.boot.http.PlainResponses;
 
 /**
- * The opening-handshake requirements of RFC 6455 4.2.1 that Netty's handshaker does not answer itself: without
- * this check a request missing its key fails with an exception and the connection closes without a word. A request
- * that does not qualify gets 400 with a short reason, or 426 naming the one version spoken.
+ * The opening-handshake requirements of RFC 6455 4.2.1 that Netty's handshaker does not
+ * answer itself: without this check a request missing its key fails with an exception and
+ * the connection closes without a word. A request that does not qualify gets 400 with a
+ * short reason, or 426 naming the one version spoken.
  */
 final class WebSocketHandshakeCheck {
 
@@ -75,7 +76,10 @@ final class WebSocketHandshakeCheck {
 	/** Why a handshake is refused: the status and the one-line reason sent as body. */
 	record Refusal(HttpResponseStatus status, String reason) {
 
-		/** Answers the request and closes the connection, which is no use for anything else. */
+		/**
+		 * Answers the request and closes the connection, which is no use for anything
+		 * else.
+		 */
 		Mono<Void> send(HttpServerResponse response) {
 			if (this.status == HttpResponseStatus.UPGRADE_REQUIRED) {
 				response.header(HttpHeaderNames.SEC_WEBSOCKET_VERSION, SUPPORTED_VERSION);

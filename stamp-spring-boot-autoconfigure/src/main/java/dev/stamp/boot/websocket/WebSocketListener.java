@@ -40,11 +40,13 @@ import dev.stamp.boot.routing.RouteMethod;
 import dev.stamp.boot.routing.StampRoutes;
 
 /**
- * The WebSocket listener: upgrades requests on routed paths and calls the route's handler once per message, in
- * order. Handshakes are answered 404 on unknown paths, 403 from origins not allowed, 426 without an upgrade or with
- * an unsupported version, 400 when malformed, and 503 over {@code max-connections}. Protocol violations fail the
- * connection with 1002, text that is not UTF-8 with 1007, oversized frames and messages with 1009; each is counted
- * in {@link #peerErrors()}. With {@code compression} the listener offers permessage-deflate.
+ * The WebSocket listener: upgrades requests on routed paths and calls the route's handler
+ * once per message, in order. Handshakes are answered 404 on unknown paths, 403 from
+ * origins not allowed, 426 without an upgrade or with an unsupported version, 400 when
+ * malformed, and 503 over {@code max-connections}. Protocol violations fail the
+ * connection with 1002, text that is not UTF-8 with 1007, oversized frames and messages
+ * with 1009; each is counted in {@link #peerErrors()}. With {@code compression} the
+ * listener offers permessage-deflate.
  */
 public class WebSocketListener extends ReactorNettyListener {
 
@@ -64,7 +66,6 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	private final PathRouter<WebSocketRoute> router = new PathRouter<>();
 
-
 	private final OriginPolicy origins;
 
 	public WebSocketListener(StampProperties.WebSocket properties, StampRoutes routes, ListenerContext context) {
@@ -74,7 +75,10 @@ public class WebSocketListener extends ReactorNettyListener {
 		this.spec = websocketSpec(properties);
 	}
 
-	/** Inflated data is held to the same limit as plain data: Netty's inflater stops at {@code maxAllocation}. */
+	/**
+	 * Inflated data is held to the same limit as plain data: Netty's inflater stops at
+	 * {@code maxAllocation}.
+	 */
 	private static WebsocketServerSpec websocketSpec(StampProperties.WebSocket properties) {
 		int maxMessageSize = (int) properties.getMaxMessageSize().toBytes();
 		WebsocketServerSpec.Builder spec = WebsocketServerSpec.builder().maxFramePayloadLength(maxMessageSize);
@@ -93,7 +97,8 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	@Override
 	protected DisposableServer bind(SslContext sslContext) {
-		// The opening handshake is an HTTP/1.1 request: the HTTP listener's request checks and deadline apply to it.
+		// The opening handshake is an HTTP/1.1 request: the HTTP listener's request
+		// checks and deadline apply to it.
 		HttpRequestLimits limits = new HttpRequestLimits(this.properties.getHandshakeTimeout(),
 				this.properties.getHandshakeTimeout());
 		HttpServer server = configure(HttpServer.create())
@@ -116,9 +121,9 @@ public class WebSocketListener extends ReactorNettyListener {
 		if (hasMiddleware()) {
 			StampRequest stampRequest = StampRequest.of(StampProtocol.WEBSOCKET,
 					(InetSocketAddress) channel[0].remoteAddress(), path, request.requestHeaders());
-			return applyMiddleware(stampRequest).flatMap((decision) -> decision.isRejected()
-					? PlainResponses.refusedByMiddleware(response, decision)
-					: Mono.from(upgrade(request, response, channel[0], path, stampRequest.attributes())));
+			return applyMiddleware(stampRequest)
+				.flatMap((decision) -> decision.isRejected() ? PlainResponses.refusedByMiddleware(response, decision)
+						: Mono.from(upgrade(request, response, channel[0], path, stampRequest.attributes())));
 		}
 		return upgrade(request, response, channel[0], path, Map.of());
 	}
@@ -158,15 +163,18 @@ public class WebSocketListener extends ReactorNettyListener {
 		route.join(connection);
 		int maxMessageSize = (int) this.properties.getMaxMessageSize().toBytes();
 		CloseCheckingFrameDecoder.install(channel.pipeline(), maxMessageSize);
-		// Before the aggregator: fragments are checked one by one, and after the inflater, if one was negotiated.
+		// Before the aggregator: fragments are checked one by one, and after the
+		// inflater, if one was negotiated.
 		inbound.withConnection((netty) -> netty.addHandlerLast(UTF8_VALIDATOR, new Utf8FrameValidator(true))
 			.addHandlerLast(WebSocketFrameGuard.NAME, new WebSocketFrameGuard(peerErrors())));
 		return inbound.aggregateFrames(maxMessageSize)
 			.receiveFrames()
 			.filter((frame) -> frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)
-			// Copy while Reactor Netty still holds the frame: it is released once onNext returns.
+			// Copy while Reactor Netty still holds the frame: it is released once onNext
+			// returns.
 			.map(WebSocketListener::toMessage)
-			// A failing handler closes its client with 1011 right here: letting the error cancel the inbound side
+			// A failing handler closes its client with 1011 right here: letting the error
+			// cancel the inbound side
 			// would make Reactor Netty close without a status.
 			.concatMap((message) -> handle(route, connection, message).onErrorResume((error) -> {
 				if (isOverload(error)) {
@@ -196,8 +204,8 @@ public class WebSocketListener extends ReactorNettyListener {
 		if (!method.isReactive()) {
 			result = result.subscribeOn(context().blockingHandlers().scheduler());
 		}
-		return result.flatMapMany((value) -> (value instanceof Publisher<?> publisher) ? Flux.from(publisher)
-				: Flux.just(value))
+		return result
+			.flatMapMany((value) -> (value instanceof Publisher<?> publisher) ? Flux.from(publisher) : Flux.just(value))
 			.doOnNext((reply) -> reply(connection, reply))
 			.then();
 	}
@@ -218,15 +226,17 @@ public class WebSocketListener extends ReactorNettyListener {
 			}
 		}
 		else {
-			throw new IllegalStateException("A WebSocket handler may reply with String, byte[] or WebSocketMessage, not "
-					+ reply.getClass().getName());
+			throw new IllegalStateException(
+					"A WebSocket handler may reply with String, byte[] or WebSocketMessage, not "
+							+ reply.getClass().getName());
 		}
 	}
 
 	@Override
 	protected void beginGracefulClose() {
-		this.router.targets().forEach((route) -> route.openConnections()
-			.forEach((connection) -> connection.close(STATUS_GOING_AWAY, "Server shutting down")));
+		this.router.targets()
+			.forEach((route) -> route.openConnections()
+				.forEach((connection) -> connection.close(STATUS_GOING_AWAY, "Server shutting down")));
 	}
 
 	/** Clients connected right now, over all routes. */

@@ -14,7 +14,8 @@ import dev.stamp.boot.routing.RouteArguments;
 import dev.stamp.boot.routing.RouteMethod;
 
 /**
- * One WebSocket route: its handler method and the clients connected to it, who are each other's peers.
+ * One WebSocket route: its handler method and the clients connected to it, who are each
+ * other's peers.
  */
 final class WebSocketRoute {
 

@@ -1,5 +1,5 @@
 /**
- * WebSocket endpoints: one {@link dev.stamp.boot.StampRoute} handler call per message, with broadcast to every
- * client of the same route.
+ * WebSocket endpoints: one {@link dev.stamp.boot.StampRoute} handler call per message,
+ * with broadcast to every client of the same route.
  */
 package dev.stamp.boot.websocket;

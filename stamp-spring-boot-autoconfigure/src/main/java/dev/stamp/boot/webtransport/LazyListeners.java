@@ -8,8 +8,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import dev.stamp.boot.listener.StampListener;
 
 /**
- * The application's listeners, looked up on first use rather than at injection: a route bean that reports on the
- * listeners is created before they are.
+ * The application's listeners, looked up on first use rather than at injection: a route
+ * bean that reports on the listeners is created before they are.
  */
 final class LazyListeners extends AbstractList<StampListener> {
 

@@ -17,8 +17,9 @@ import dev.stamp.boot.routing.StampRoutes;
 import dev.stamp.webtransport.server.WebTransportServer;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the WebTransport
- * listener ({@code stamp.webtransport.*}). It starts when a {@link dev.stamp.boot.StampRoute} method takes a
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the WebTransport listener ({@code stamp.webtransport.*}). It
+ * starts when a {@link dev.stamp.boot.StampRoute} method takes a
  * {@link dev.stamp.webtransport.WebTransportSession}.
  */
 @AutoConfiguration(after = StampAutoConfiguration.class)

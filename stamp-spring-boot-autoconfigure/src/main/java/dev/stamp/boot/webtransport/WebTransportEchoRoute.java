@@ -6,9 +6,10 @@ import dev.stamp.boot.StampRoute;
 import dev.stamp.webtransport.WebTransportSession;
 
 /**
- * A ready-made echo endpoint, registered at {@code stamp.webtransport.echo-path}: every bidirectional stream is echoed
- * byte for byte on itself, every unidirectional stream on a new server-opened unidirectional stream, every datagram
- * unchanged. Useful to check a deployment from a browser, and as a benchmark target.
+ * A ready-made echo endpoint, registered at {@code stamp.webtransport.echo-path}: every
+ * bidirectional stream is echoed byte for byte on itself, every unidirectional stream on
+ * a new server-opened unidirectional stream, every datagram unchanged. Useful to check a
+ * deployment from a browser, and as a benchmark target.
  */
 public class WebTransportEchoRoute {
 

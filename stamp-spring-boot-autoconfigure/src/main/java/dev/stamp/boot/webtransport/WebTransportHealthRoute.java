@@ -12,10 +12,11 @@ import dev.stamp.boot.listener.StampListener;
 import dev.stamp.webtransport.WebTransportSession;
 
 /**
- * A ready-made health endpoint, registered at {@code stamp.webtransport.health-path}: it sends one JSON status
- * message and closes the session. The message goes as a datagram when the peer supports datagrams large enough, on a
- * server-opened unidirectional stream otherwise, and reads like {@code {"status":"UP","listeners":{"http":"UP"}}}:
- * {@code UP} when every Stamp listener meant to run is running.
+ * A ready-made health endpoint, registered at {@code stamp.webtransport.health-path}: it
+ * sends one JSON status message and closes the session. The message goes as a datagram
+ * when the peer supports datagrams large enough, on a server-opened unidirectional stream
+ * otherwise, and reads like {@code {"status":"UP","listeners":{"http":"UP"}}}: {@code UP}
+ * when every Stamp listener meant to run is running.
  */
 public class WebTransportHealthRoute {
 
@@ -37,7 +38,8 @@ public class WebTransportHealthRoute {
 		List<StampListener> configured = this.listeners.stream().filter(StampListener::isConfigured).toList();
 		boolean up = configured.stream().allMatch(StampListener::isRunning);
 		String each = configured.stream()
-			.map((listener) -> "\"" + listener.protocol().id() + "\":\"" + (listener.isRunning() ? "UP" : "DOWN") + "\"")
+			.map((listener) -> "\"" + listener.protocol().id() + "\":\"" + (listener.isRunning() ? "UP" : "DOWN")
+					+ "\"")
 			.collect(Collectors.joining(","));
 		return "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"listeners\":{" + each + "}}";
 	}

@@ -28,14 +28,18 @@ import dev.stamp.webtransport.server.WebTransportServerConfig;
 import dev.stamp.webtransport.tls.DevelopmentCertificate;
 
 /**
- * The WebTransport listener: runs Stamp's HTTP/3 engine and answers each extended CONNECT from the origin policy,
- * the middleware chain and the routes, in that order: 403 for an origin not allowed, the middleware's status when
- * it refuses, 404 when no route matches, otherwise 200 and the route's handler gets the session. The engine itself
- * answers 503 over {@code max-sessions} and during shutdown.
+ * The WebTransport listener: runs Stamp's HTTP/3 engine and answers each extended CONNECT
+ * from the origin policy, the middleware chain and the routes, in that order: 403 for an
+ * origin not allowed, the middleware's status when it refuses, 404 when no route matches,
+ * otherwise 200 and the route's handler gets the session. The engine itself answers 503
+ * over {@code max-sessions} and during shutdown.
  */
 public class WebTransportListener extends AbstractStampListener {
 
-	/** Published with the bound port when the listener serves a generated development certificate. */
+	/**
+	 * Published with the bound port when the listener serves a generated development
+	 * certificate.
+	 */
 	public static final String CERTIFICATE_HASH_PROPERTY = "local.stamp.webtransport.certificate-hash";
 
 	private final StampProperties.WebTransport properties;
@@ -93,7 +97,10 @@ public class WebTransportListener extends AbstractStampListener {
 		return started.localAddress().getPort();
 	}
 
-	/** Decides about one extended CONNECT; runs on the connection's event loop, so nothing here blocks. */
+	/**
+	 * Decides about one extended CONNECT; runs on the connection's event loop, so nothing
+	 * here blocks.
+	 */
 	private CompletionStage<SessionDecision> decide(SessionRequest request) {
 		if (!this.origins.allows(request.origin())) {
 			return CompletableFuture.completedFuture(SessionDecision.reject(403, "Origin not allowed"));
@@ -127,7 +134,8 @@ public class WebTransportListener extends AbstractStampListener {
 	@Override
 	protected void unbind(Runnable done) {
 		WebTransportServer running = this.server;
-		// The engine's graceful shutdown blocks for up to the grace period: keep it off the caller's thread so that
+		// The engine's graceful shutdown blocks for up to the grace period: keep it off
+		// the caller's thread so that
 		// Spring stops the other listeners at the same time.
 		Thread shutdown = new Thread(() -> {
 			try {
@@ -142,7 +150,10 @@ public class WebTransportListener extends AbstractStampListener {
 		shutdown.start();
 	}
 
-	/** Always: QUIC is TLS, with the configured bundle or a generated development certificate. */
+	/**
+	 * Always: QUIC is TLS, with the configured bundle or a generated development
+	 * certificate.
+	 */
 	@Override
 	public boolean isSecure() {
 		return true;
@@ -155,13 +166,19 @@ public class WebTransportListener extends AbstractStampListener {
 				: new ConnectionStats(protocol().id(), this.properties.getMaxConnections(), 0, 0, 0);
 	}
 
-	/** The engine's counters (sessions, streams, datagrams, refusals), or {@code null} when not running. */
+	/**
+	 * The engine's counters (sessions, streams, datagrams, refusals), or {@code null}
+	 * when not running.
+	 */
 	public WebTransportStats webTransportStats() {
 		WebTransportServer running = this.server;
 		return (running != null) ? running.statistics() : null;
 	}
 
-	/** The SHA-256 of the generated development certificate, base64, or {@code null} with an SSL bundle. */
+	/**
+	 * The SHA-256 of the generated development certificate, base64, or {@code null} with
+	 * an SSL bundle.
+	 */
 	public String certificateHash() {
 		WebTransportServer running = this.server;
 		DevelopmentCertificate certificate = (running != null) ? running.developmentCertificate() : null;
@@ -197,6 +214,5 @@ public class WebTransportListener extends AbstractStampListener {
 		details.put("connections", running.debugState());
 		return details;
 	}
-
 
 }

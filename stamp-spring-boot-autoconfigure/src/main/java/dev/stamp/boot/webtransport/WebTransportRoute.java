@@ -13,8 +13,8 @@ import dev.stamp.webtransport.server.BlockingWebTransportHandler;
 import dev.stamp.webtransport.server.WebTransportHandler;
 
 /**
- * One WebTransport route: its method as an engine session handler, reactive when the method returns a
- * {@link Publisher}, blocking otherwise.
+ * One WebTransport route: its method as an engine session handler, reactive when the
+ * method returns a {@link Publisher}, blocking otherwise.
  */
 final class WebTransportRoute {
 

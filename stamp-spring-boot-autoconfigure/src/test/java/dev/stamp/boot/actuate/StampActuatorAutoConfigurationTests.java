@@ -65,7 +65,8 @@ class StampActuatorAutoConfigurationTests {
 					refused.setSoTimeout(5_000);
 					assertThat(refused.getInputStream().read()).isEqualTo(-1);
 				}
-				assertThat(registry.get("stamp.connections.active").tag("protocol", "tcp").gauge().value()).isEqualTo(1);
+				assertThat(registry.get("stamp.connections.active").tag("protocol", "tcp").gauge().value())
+					.isEqualTo(1);
 				assertThat(registry.get("stamp.connections.max").tag("protocol", "tcp").gauge().value()).isEqualTo(1);
 				assertThat(registry.get("stamp.connections.accepted").tag("protocol", "tcp").functionCounter().count())
 					.isEqualTo(1);
@@ -120,6 +121,5 @@ class StampActuatorAutoConfigurationTests {
 		}
 
 	}
-
 
 }

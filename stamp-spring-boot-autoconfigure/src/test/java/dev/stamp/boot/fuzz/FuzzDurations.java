@@ -1,8 +1,8 @@
 package dev.stamp.boot.fuzz;
 
 /**
- * How long each fuzz target runs in a plain build (docs/fuzzing.md); the per-input hang limit is libFuzzer's
- * {@code -timeout}, set in the parent POM.
+ * How long each fuzz target runs in a plain build (docs/fuzzing.md); the per-input hang
+ * limit is libFuzzer's {@code -timeout}, set in the parent POM.
  */
 public final class FuzzDurations {
 

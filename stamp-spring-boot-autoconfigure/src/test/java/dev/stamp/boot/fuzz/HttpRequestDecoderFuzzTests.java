@@ -32,11 +32,12 @@ import reactor.netty.http.server.HttpServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes Netty's HTTP/1.1 request decoder as Stamp's HTTP listener configures it ({@code HttpListener.bind}): any
- * bytes give requests whose line and headers fit {@code stamp.http.max-header-size}, whose framing headers are
- * unambiguous (one Content-Length, never with chunked), and whose body matches its Content-Length; malformed input
- * only marks a request as failed (never throws); the result does not depend on how the bytes are split into reads;
- * nothing leaks.
+ * Fuzzes Netty's HTTP/1.1 request decoder as Stamp's HTTP listener configures it
+ * ({@code HttpListener.bind}): any bytes give requests whose line and headers fit
+ * {@code stamp.http.max-header-size}, whose framing headers are unambiguous (one
+ * Content-Length, never with chunked), and whose body matches its Content-Length;
+ * malformed input only marks a request as failed (never throws); the result does not
+ * depend on how the bytes are split into reads; nothing leaks.
  */
 class HttpRequestDecoderFuzzTests {
 
@@ -53,27 +54,31 @@ class HttpRequestDecoderFuzzTests {
 	}
 
 	/**
-	 * The HTTP pipeline of a Stamp connection, the codec under Reactor Netty's name so that
-	 * {@code HttpRequestGuardFuzzTests} can install Stamp's guard around it.
+	 * The HTTP pipeline of a Stamp connection, the codec under Reactor Netty's name so
+	 * that {@code HttpRequestGuardFuzzTests} can install Stamp's guard around it.
 	 */
 	static void stampHttpPipeline(ChannelPipeline pipeline, StampProperties.Http properties) {
 		int maxHeaderSize = (int) properties.getMaxHeaderSize().toBytes();
-		// Stamp's decoder spec, turned into Netty's codec the way Reactor Netty's HttpServerConfig does it.
+		// Stamp's decoder spec, turned into Netty's codec the way Reactor Netty's
+		// HttpServerConfig does it.
 		HttpRequestDecoderSpec spec = HttpServer.create()
 			.httpRequestDecoder((decoder) -> decoder.maxHeaderSize(maxHeaderSize).maxInitialLineLength(maxHeaderSize))
 			.configuration()
 			.decoder();
-		pipeline.addLast(NettyPipeline.HttpCodec, new HttpServerCodec(new HttpDecoderConfig()
-			.setMaxInitialLineLength(spec.maxInitialLineLength())
-			.setMaxHeaderSize(spec.maxHeaderSize())
-			.setMaxChunkSize(spec.maxChunkSize())
-			.setValidateHeaders(spec.validateHeaders())
-			.setInitialBufferSize(spec.initialBufferSize())
-			.setAllowDuplicateContentLengths(spec.allowDuplicateContentLengths())
-			.setAllowPartialChunks(spec.allowPartialChunks())));
+		pipeline.addLast(NettyPipeline.HttpCodec,
+				new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(spec.maxInitialLineLength())
+					.setMaxHeaderSize(spec.maxHeaderSize())
+					.setMaxChunkSize(spec.maxChunkSize())
+					.setValidateHeaders(spec.validateHeaders())
+					.setInitialBufferSize(spec.initialBufferSize())
+					.setAllowDuplicateContentLengths(spec.allowDuplicateContentLengths())
+					.setAllowPartialChunks(spec.allowPartialChunks())));
 	}
 
-	/** Decodes the input in reads of {@code chunkSize} bytes and describes what came out, one line per message. */
+	/**
+	 * Decodes the input in reads of {@code chunkSize} bytes and describes what came out,
+	 * one line per message.
+	 */
 	private static List<String> decode(byte[] input, int chunkSize) {
 		StampProperties.Http properties = new StampProperties.Http();
 		properties.setMaxHeaderSize(DataSize.ofBytes(MAX_HEADER_SIZE));
@@ -87,8 +92,10 @@ class HttpRequestDecoderFuzzTests {
 				boolean splitsCrLf = offset + length < input.length && input[offset + length - 1] == '\r'
 						&& input[offset + length] == '\n';
 				if (splitsCrLf) {
-					// Netty 4.2.17 counts a CR that ends a read into the line, so a line of exactly the limit fails
-					// only when its CR and LF arrive apart: keep them together, the difference is known.
+					// Netty 4.2.17 counts a CR that ends a read into the line, so a line
+					// of exactly the limit fails
+					// only when its CR and LF arrive apart: keep them together, the
+					// difference is known.
 					length++;
 				}
 				channel.writeInbound(allocator.heapBuffer().writeBytes(input, offset, length));
@@ -173,7 +180,8 @@ class HttpRequestDecoderFuzzTests {
 					assertThat(this.expectedContent).isNotNegative();
 				}
 				else if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-					this.expectedContent = 0; // a request without framing headers has no body
+					this.expectedContent = 0; // a request without framing headers has no
+												// body
 				}
 			}
 			this.messages.add("REQ " + request.method() + " " + request.uri() + " " + request.protocolVersion() + " "
@@ -183,9 +191,12 @@ class HttpRequestDecoderFuzzTests {
 
 		private static void assertAcceptableFailure(DecoderResult result) {
 			if (result.isFailure()) {
-				// Netty's decoder reports a line or header past its limit and anything malformed (its own
-				// DecoderExceptions, such as Content-Length next to Transfer-Encoding; IllegalArgumentException from
-				// header validation) and a body cut off by the end of the input this way only.
+				// Netty's decoder reports a line or header past its limit and anything
+				// malformed (its own
+				// DecoderExceptions, such as Content-Length next to Transfer-Encoding;
+				// IllegalArgumentException from
+				// header validation) and a body cut off by the end of the input this way
+				// only.
 				if (!isNettyChunkLineBug(result.cause())) {
 					assertThat(result.cause()).isInstanceOfAny(DecoderException.class, IllegalArgumentException.class,
 							PrematureChannelClosureException.class);
@@ -194,10 +205,12 @@ class HttpRequestDecoderFuzzTests {
 		}
 
 		/**
-		 * Netty 4.2.17 reads a chunk-size line with bytes from 0x80 as negative indexes: in a chunk extension
-		 * (HttpChunkLineValidatingByteProcessor, a BitSet lookup) or in the size itself
-		 * (HttpObjectDecoder.getChunkSize, StringUtil.decodeHexNibble). The chunk still fails, with an
-		 * IndexOutOfBoundsException instead of a DecoderException: only the cause is of the wrong type.
+		 * Netty 4.2.17 reads a chunk-size line with bytes from 0x80 as negative indexes:
+		 * in a chunk extension (HttpChunkLineValidatingByteProcessor, a BitSet lookup) or
+		 * in the size itself (HttpObjectDecoder.getChunkSize,
+		 * StringUtil.decodeHexNibble). The chunk still fails, with an
+		 * IndexOutOfBoundsException instead of a DecoderException: only the cause is of
+		 * the wrong type.
 		 */
 		private static boolean isNettyChunkLineBug(Throwable cause) {
 			return cause instanceof IndexOutOfBoundsException && Arrays.stream(cause.getStackTrace())
@@ -212,9 +225,10 @@ class HttpRequestDecoderFuzzTests {
 		}
 
 		/**
-		 * Whether the message decoded; not why it failed: which check of Netty 4.2.17 fails first can depend on the
-		 * read sizes (an overlong line with a bare LF is TooLongHttpLineException in one read,
-		 * InvalidLineSeparatorException in several), and the request is refused either way.
+		 * Whether the message decoded; not why it failed: which check of Netty 4.2.17
+		 * fails first can depend on the read sizes (an overlong line with a bare LF is
+		 * TooLongHttpLineException in one read, InvalidLineSeparatorException in
+		 * several), and the request is refused either way.
 		 */
 		private static String describe(DecoderResult result) {
 			return result.isSuccess() ? "ok" : "failed";

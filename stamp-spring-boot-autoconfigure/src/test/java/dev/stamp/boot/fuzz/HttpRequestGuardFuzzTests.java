@@ -34,12 +34,13 @@ import dev.stamp.core.PeerErrors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes Stamp's {@link HttpRequestGuard} behind the HTTP/1.1 decoder, as the HTTP and WebSocket listeners install
- * it: whatever the bytes, every request that reaches the application decoded cleanly, has one way to find its end
- * (no {@code Transfer-Encoding} but a single {@code chunked}, at most one Content-Length, never both) and, on
- * HTTP/1.1, one Host; once the guard has refused a request, nothing more reaches the application and the refusal
- * is the last response on the connection, a 4xx with {@code Connection: close}; every refusal is counted; nothing
- * leaks.
+ * Fuzzes Stamp's {@link HttpRequestGuard} behind the HTTP/1.1 decoder, as the HTTP and
+ * WebSocket listeners install it: whatever the bytes, every request that reaches the
+ * application decoded cleanly, has one way to find its end (no {@code Transfer-Encoding}
+ * but a single {@code chunked}, at most one Content-Length, never both) and, on HTTP/1.1,
+ * one Host; once the guard has refused a request, nothing more reaches the application
+ * and the refusal is the last response on the connection, a 4xx with
+ * {@code Connection: close}; every refusal is counted; nothing leaks.
  */
 class HttpRequestGuardFuzzTests {
 
@@ -50,7 +51,8 @@ class HttpRequestGuardFuzzTests {
 	private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 (\\d{3}) ");
 
 	static {
-		// Each refusal is logged once per burst: at thousands of inputs a second that is only noise.
+		// Each refusal is logged once per burst: at thousands of inputs a second that is
+		// only noise.
 		((Logger) LoggerFactory.getLogger("dev.stamp")).setLevel(Level.ERROR);
 	}
 
@@ -91,7 +93,8 @@ class HttpRequestGuardFuzzTests {
 		long refusals = statuses.stream().filter((code) -> code >= 400).count();
 		assertThat(refusals).as("refusals in %s", statuses).isLessThanOrEqualTo(1);
 		if (refusals == 1) {
-			assertThat(statuses.get(statuses.size() - 1)).as("the refusal is the last response").isGreaterThanOrEqualTo(400);
+			assertThat(statuses.get(statuses.size() - 1)).as("the refusal is the last response")
+				.isGreaterThanOrEqualTo(400);
 			assertThat(output).containsIgnoringCase("connection: close");
 			assertThat(peerErrors.total()).as("refusal counted").isOne();
 			assertThat(application.requestsAfterRefusal).isZero();
@@ -109,7 +112,10 @@ class HttpRequestGuardFuzzTests {
 		}
 	}
 
-	/** Stands for Reactor Netty and the route: checks each request and answers it 200 at its end. */
+	/**
+	 * Stands for Reactor Netty and the route: checks each request and answers it 200 at
+	 * its end.
+	 */
 	private static final class Application extends ChannelInboundHandlerAdapter {
 
 		int requests;
@@ -151,7 +157,8 @@ class HttpRequestGuardFuzzTests {
 			if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
 				assertThat(headers.getAll(HttpHeaderNames.HOST)).as("Host").hasSize(1);
 			}
-			// Absolute-form targets reach routes in origin form; nothing else but "*" passes.
+			// Absolute-form targets reach routes in origin form; nothing else but "*"
+			// passes.
 			assertThat(request.uri()).as("routed by path").matches("/\\S*|\\*");
 		}
 

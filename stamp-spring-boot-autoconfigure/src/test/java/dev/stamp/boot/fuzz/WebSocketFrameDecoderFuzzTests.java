@@ -29,11 +29,14 @@ import org.springframework.util.unit.DataSize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes Netty's WebSocket frame decoder as Reactor Netty configures it for Stamp's WebSocket listener (masked
- * frames required, frame payload at most {@code stamp.websocket.max-message-size}), with and without Netty's
- * {@link Utf8FrameValidator}: the only failure is {@link CorruptedWebSocketFrameException}, after which the client
- * got a close frame and the connection is closed; no frame is larger than the limit, control frames are final and
- * at most 125 bytes, close frames carry a valid status, text is UTF-8 when the validator is there; nothing leaks.
+ * Fuzzes Netty's WebSocket frame decoder as Reactor Netty configures it for Stamp's
+ * WebSocket listener (masked frames required, frame payload at most
+ * {@code stamp.websocket.max-message-size}), with and without Netty's
+ * {@link Utf8FrameValidator}: the only failure is
+ * {@link CorruptedWebSocketFrameException}, after which the client got a close frame and
+ * the connection is closed; no frame is larger than the limit, control frames are final
+ * and at most 125 bytes, close frames carry a valid status, text is UTF-8 when the
+ * validator is there; nothing leaks.
  */
 class WebSocketFrameDecoderFuzzTests {
 
@@ -50,9 +53,11 @@ class WebSocketFrameDecoderFuzzTests {
 	}
 
 	/**
-	 * The WebSocket pipeline of a Stamp connection after the upgrade. Reactor Netty 1.3.7 builds its decoder with
-	 * {@code new WebSocketServerHandshakerFactory(url, protocols, true, maxFramePayloadLength)} and adds no
-	 * {@link Utf8FrameValidator} (only Netty's WebSocketServerProtocolHandler does); frame guards are added here.
+	 * The WebSocket pipeline of a Stamp connection after the upgrade. Reactor Netty 1.3.7
+	 * builds its decoder with
+	 * {@code new WebSocketServerHandshakerFactory(url, protocols, true, maxFramePayloadLength)}
+	 * and adds no {@link Utf8FrameValidator} (only Netty's WebSocketServerProtocolHandler
+	 * does); frame guards are added here.
 	 */
 	static void stampWebSocketPipeline(ChannelPipeline pipeline, StampProperties.WebSocket properties,
 			boolean utf8Validator) {
@@ -83,8 +88,8 @@ class WebSocketFrameDecoderFuzzTests {
 			assertThat(channel.isActive()).as("closed after a protocol violation").isFalse();
 			Object reply = channel.readOutbound();
 			try {
-				assertThat(reply).as("close frame sent to the client").isInstanceOfAny(CloseWebSocketFrame.class,
-						ByteBuf.class);
+				assertThat(reply).as("close frame sent to the client")
+					.isInstanceOfAny(CloseWebSocketFrame.class, ByteBuf.class);
 			}
 			finally {
 				ReferenceCountUtil.release(reply);
@@ -113,7 +118,8 @@ class WebSocketFrameDecoderFuzzTests {
 			assertThat(length).isLessThanOrEqualTo(125).isNotEqualTo(1);
 			if (length >= 2) {
 				assertThat(WebSocketCloseStatus.isValidStatusCode(close.statusCode()))
-					.as("close status %d", close.statusCode()).isTrue();
+					.as("close status %d", close.statusCode())
+					.isTrue();
 			}
 		}
 		if (!(frame instanceof TextWebSocketFrame || frame instanceof ContinuationWebSocketFrame
@@ -125,9 +131,10 @@ class WebSocketFrameDecoderFuzzTests {
 	}
 
 	/**
-	 * Stands for the application: WebSocket08FrameDecoder goes on decoding the rest of a read after a handler behind
-	 * it (the UTF-8 validator) rejected a frame and closed the channel, so frames that arrive on a closed channel
-	 * are not the application's and are only released.
+	 * Stands for the application: WebSocket08FrameDecoder goes on decoding the rest of a
+	 * read after a handler behind it (the UTF-8 validator) rejected a frame and closed
+	 * the channel, so frames that arrive on a closed channel are not the application's
+	 * and are only released.
 	 */
 	private static final class DropFramesAfterClose extends ChannelInboundHandlerAdapter {
 
@@ -143,7 +150,10 @@ class WebSocketFrameDecoderFuzzTests {
 
 	}
 
-	/** Joins text messages and checks they are UTF-8 when the validator is in the pipeline. */
+	/**
+	 * Joins text messages and checks they are UTF-8 when the validator is in the
+	 * pipeline.
+	 */
 	private static final class TextChecker {
 
 		private final boolean validated;

@@ -36,7 +36,8 @@ class HttpConnectionLifecycleTests {
 		this.runner.withPropertyValues("stamp.http.idle-timeout=400ms").run((context) -> {
 			try (Socket idle = open(context)) {
 				idle.getOutputStream().write(request("GET /quick HTTP/1.1\r\nHost: x\r\n\r\n"));
-				assertThat(HttpListenerTests.readResponse(idle.getInputStream())).startsWith("HTTP/1.1 200").endsWith("quick");
+				assertThat(HttpListenerTests.readResponse(idle.getInputStream())).startsWith("HTTP/1.1 200")
+					.endsWith("quick");
 				assertThat(idle.getInputStream().read()).as("idle keep-alive connection closed").isEqualTo(-1);
 			}
 			try (Socket stalled = open(context)) {
@@ -46,7 +47,8 @@ class HttpConnectionLifecycleTests {
 			}
 			try (Socket patient = open(context)) {
 				patient.getOutputStream().write(request("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
-				assertThat(HttpListenerTests.readResponse(patient.getInputStream())).as("handler slower than the idle timeout")
+				assertThat(HttpListenerTests.readResponse(patient.getInputStream()))
+					.as("handler slower than the idle timeout")
 					.startsWith("HTTP/1.1 200")
 					.endsWith("slow");
 			}
@@ -65,14 +67,16 @@ class HttpConnectionLifecycleTests {
 							HttpResponse.BodyHandlers.ofString()));
 				}
 				if (BlockingHandlerExecutor.virtualThreadsAvailable()) {
-					// Java 21+: every call gets its own virtual thread, nothing waits or is refused.
+					// Java 21+: every call gets its own virtual thread, nothing waits or
+					// is refused.
 					assertThat(routes.entered.await(10, TimeUnit.SECONDS)).isTrue();
 					routes.release.countDown();
-					assertThat(responses).allSatisfy((response) -> assertThat(response.get(10, TimeUnit.SECONDS)
-						.statusCode()).isEqualTo(200));
+					assertThat(responses).allSatisfy(
+							(response) -> assertThat(response.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200));
 					return;
 				}
-				// Java 17: one thread runs, one call waits in the queue, the third is refused cleanly.
+				// Java 17: one thread runs, one call waits in the queue, the third is
+				// refused cleanly.
 				HttpResponse<String> refused = CompletableFuture.anyOf(responses.toArray(CompletableFuture[]::new))
 					.thenApply((response) -> (HttpResponse<String>) response)
 					.get(10, TimeUnit.SECONDS);

@@ -30,13 +30,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 /**
- * Request smuggling and malformed HTTP/1.1 against a real listener over raw sockets (RFC 9112, RFC 9110): every
- * hostile request gets one short answer and a closed connection, nothing sent after it is processed, and the
- * listener keeps serving well-behaved clients.
+ * Request smuggling and malformed HTTP/1.1 against a real listener over raw sockets (RFC
+ * 9112, RFC 9110): every hostile request gets one short answer and a closed connection,
+ * nothing sent after it is processed, and the listener keeps serving well-behaved
+ * clients.
  */
 class HttpHardeningTests {
 
-	/** Appended to hostile requests: if a route ever sees it, the request before it was framed two ways. */
+	/**
+	 * Appended to hostile requests: if a route ever sees it, the request before it was
+	 * framed two ways.
+	 */
 	private static final String SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
 
 	private final ApplicationContextRunner runner = StampContextRunner.create()
@@ -45,41 +49,43 @@ class HttpHardeningTests {
 
 	static Stream<Arguments> hostileRequests() {
 		return Stream.of(
-				// RFC 9112 6.1: Content-Length with Transfer-Encoding is smuggling; reject.
+				// RFC 9112 6.1: Content-Length with Transfer-Encoding is smuggling;
+				// reject.
 				refused("CL+TE", "content-length-with-transfer-encoding",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
-						+ "0\r\n\r\n" + SMUGGLED),
+								+ "0\r\n\r\n" + SMUGGLED),
 				refused("TE+CL", "content-length-with-transfer-encoding",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"
-						+ "0\r\n\r\n" + SMUGGLED),
-				// RFC 9112 6.3: a final coding other than chunked leaves the length unknown.
+								+ "0\r\n\r\n" + SMUGGLED),
+				// RFC 9112 6.3: a final coding other than chunked leaves the length
+				// unknown.
 				refused("TE xchunked", "bad-transfer-encoding",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n" + SMUGGLED),
 				refused("TE chunked, gzip", "bad-transfer-encoding",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n"
-						+ SMUGGLED),
+								+ SMUGGLED),
 				refused("TE gzip, chunked (unsupported coding)", "bad-transfer-encoding",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"
-						+ SMUGGLED),
+								+ SMUGGLED),
 				refused("TE identity", "bad-transfer-encoding",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n" + SMUGGLED),
 				refused("TE gzip", "bad-transfer-encoding",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n" + SMUGGLED),
 				refused("TE chunked twice (RFC 9112 6.1)", "bad-transfer-encoding",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-						+ "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
+								+ "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
 				refused("TE folded over two lines (obs-fold, RFC 9112 5.2)", "bad-transfer-encoding",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: x\r\n chunked\r\n\r\n0\r\n\r\n"
-						+ SMUGGLED),
+								+ SMUGGLED),
 				refused("TE in HTTP/1.0 (RFC 9112 6.1)", "bad-transfer-encoding",
 						"POST /echo HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
 				// RFC 9110 8.6 / RFC 9112 6.3: one valid length or 400.
 				refused("CL twice, equal", "bad-content-length",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello"
-						+ SMUGGLED),
+								+ SMUGGLED),
 				refused("CL twice, different", "bad-content-length",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 0\r\n\r\nhello"
-						+ SMUGGLED),
+								+ SMUGGLED),
 				refused("CL list", "bad-content-length",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 0, 5\r\n\r\nhello" + SMUGGLED),
 				refused("CL not a number", "bad-content-length",
@@ -90,20 +96,20 @@ class HttpHardeningTests {
 						"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello" + SMUGGLED),
 				refused("CL overflowing a long", "bad-content-length",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\nhello"
-						+ SMUGGLED),
+								+ SMUGGLED),
 				// RFC 9112 7.1: chunk-size = 1*HEXDIG, then CRLF after the data.
 				refused("chunk size not hex", "bad-chunk",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n"
-						+ "\r\n" + SMUGGLED),
+								+ "\r\n" + SMUGGLED),
 				refused("chunk size overflowing", "bad-chunk",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-						+ "fffffffffffffffffffff\r\nhello\r\n0\r\n\r\n" + SMUGGLED),
+								+ "fffffffffffffffffffff\r\nhello\r\n0\r\n\r\n" + SMUGGLED),
 				refused("chunk data without CRLF", "bad-chunk",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n"
-						+ SMUGGLED),
+								+ SMUGGLED),
 				refused("chunk extension with bare LF", "bad-chunk",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext\nhello\r\n0\r\n"
-						+ "\r\n" + SMUGGLED),
+								+ "\r\n" + SMUGGLED),
 				// RFC 9110 5.5 / 5.1: no control bytes in field names or values.
 				refused("NUL in value", "malformed-request",
 						"GET /about HTTP/1.1\r\nHost: x\r\nX-Bad: a\0b\r\n\r\n" + SMUGGLED),
@@ -113,29 +119,28 @@ class HttpHardeningTests {
 						"GET /about HTTP/1.1\r\nHost: x\r\nX-B\0ad: a\r\n\r\n" + SMUGGLED),
 				refused("control byte in name", "malformed-request",
 						"GET /about HTTP/1.1\r\nHost: x\r\nX-B\u0001ad: a\r\n\r\n" + SMUGGLED),
-				// RFC 9112 5.1: whitespace between name and colon MUST be rejected with 400.
+				// RFC 9112 5.1: whitespace between name and colon MUST be rejected with
+				// 400.
 				refused("space before colon", "malformed-request",
 						"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n" + SMUGGLED),
-				// RFC 9112 2.2: a server may accept bare LF; Stamp (Netty's strict line parsing) does not.
-				refused("bare LF line endings", "bad-line-ending",
-						"GET /about HTTP/1.1\nHost: x\n\n" + SMUGGLED),
+				// RFC 9112 2.2: a server may accept bare LF; Stamp (Netty's strict line
+				// parsing) does not.
+				refused("bare LF line endings", "bad-line-ending", "GET /about HTTP/1.1\nHost: x\n\n" + SMUGGLED),
 				// RFC 9112 2.2: a bare CR MUST be rejected or replaced; it is rejected.
 				refused("bare CR in a header", "malformed-request",
 						"GET /about HTTP/1.1\r\nHost: x\rX-Other: y\r\n\r\n" + SMUGGLED),
 				// RFC 9112 3.2: HTTP/1.1 needs exactly one Host.
-				refused("missing Host", "missing-host",
-						"GET /about HTTP/1.1\r\n\r\n" + SMUGGLED),
-				refused("two Hosts", "bad-host",
-						"GET /about HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n" + SMUGGLED),
+				refused("missing Host", "missing-host", "GET /about HTTP/1.1\r\n\r\n" + SMUGGLED),
+				refused("two Hosts", "bad-host", "GET /about HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n" + SMUGGLED),
 				refused("absolute-form with a different Host", "bad-host",
 						"GET http://a.example/about HTTP/1.1\r\nHost: b.example\r\n\r\n" + SMUGGLED),
-				// RFC 9112 3.2: origin-form, absolute-form or "*" (found by fuzzing: Netty passes NUL bytes on).
+				// RFC 9112 3.2: origin-form, absolute-form or "*" (found by fuzzing:
+				// Netty passes NUL bytes on).
 				refused("NUL bytes in the request target", "bad-request-target",
 						"GET \0\0ttp://x/about HTTP/1.1\r\nHost: x\r\n\r\n" + SMUGGLED),
 				refused("request target that is not a path", "bad-request-target",
 						"GET about HTTP/1.1\r\nHost: x\r\n\r\n" + SMUGGLED),
-				refused("not HTTP at all", "malformed-request",
-						"THIS IS NOT HTTP\r\n\r\n" + SMUGGLED),
+				refused("not HTTP at all", "malformed-request", "THIS IS NOT HTTP\r\n\r\n" + SMUGGLED),
 				// max-header-size (1 KB here).
 				answered("overlong request line", "414", "request-line-too-long",
 						"GET /about?" + "q".repeat(2048) + " HTTP/1.1\r\nHost: x\r\n\r\n" + SMUGGLED),
@@ -174,8 +179,10 @@ class HttpHardeningTests {
 	@Test
 	void leniencyOfNettysDecoderThatFramesRequestsOneWayOnly() {
 		this.runner.run((context) -> {
-			// RFC 9112 7.1.1: unknown chunk extensions are ignored. Netty also ignores anything after a chunk size and
-			// whitespace, which RFC 9112 does not allow; the size itself is read the same way either way.
+			// RFC 9112 7.1.1: unknown chunk extensions are ignored. Netty also ignores
+			// anything after a chunk size and
+			// whitespace, which RFC 9112 does not allow; the size itself is read the same
+			// way either way.
 			for (String sizeLine : List.of("5;name=value", "5;junk", "5 junk")) {
 				try (Socket socket = open(context)) {
 					write(socket, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + sizeLine
@@ -185,7 +192,8 @@ class HttpHardeningTests {
 						.endsWith("echo hello");
 				}
 			}
-			// RFC 9112 5.2: obs-fold is either rejected or replaced by a space; Netty replaces it.
+			// RFC 9112 5.2: obs-fold is either rejected or replaced by a space; Netty
+			// replaces it.
 			try (Socket socket = open(context)) {
 				write(socket, "GET /query HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n");
 				assertThat(HttpListenerTests.readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200");
@@ -195,7 +203,8 @@ class HttpHardeningTests {
 
 	@Test
 	void tolerableSpellingsOfChunkedAreAccepted() {
-		// RFC 9112 7: coding names are case-insensitive; RFC 9110 5.5: whitespace around a value is not part of it.
+		// RFC 9112 7: coding names are case-insensitive; RFC 9110 5.5: whitespace around
+		// a value is not part of it.
 		this.runner.run((context) -> {
 			for (String encoding : List.of("Chunked", " chunked", "chunked ", "CHUNKED")) {
 				try (Socket socket = open(context)) {
@@ -212,7 +221,8 @@ class HttpHardeningTests {
 
 	@Test
 	void absoluteFormTargetIsRoutedByItsPathAndQuery() {
-		// RFC 9112 3.2.2: a server MUST accept the absolute form; the target's authority wins over Host.
+		// RFC 9112 3.2.2: a server MUST accept the absolute form; the target's authority
+		// wins over Host.
 		this.runner.run((context) -> {
 			try (Socket socket = open(context)) {
 				write(socket, "GET http://api.example:8000/query?name=stamp&x=1 HTTP/1.1\r\n"
@@ -240,7 +250,8 @@ class HttpHardeningTests {
 				assertThat(HttpListenerTests.readResponse(in)).startsWith("HTTP/1.1 200").endsWith("echo one");
 				assertThat(HttpListenerTests.readResponse(in)).startsWith("HTTP/1.1 200").endsWith("About Page");
 				assertThat(HttpListenerTests.readResponse(in)).startsWith("HTTP/1.1 200").endsWith("echo two");
-				// A slow handler still owes its answer when the bad request arrives: the 400 waits for it.
+				// A slow handler still owes its answer when the bad request arrives: the
+				// 400 waits for it.
 				write(socket, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
 						+ "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n" + SMUGGLED);
 				assertThat(HttpListenerTests.readResponse(in)).startsWith("HTTP/1.1 200").endsWith("slow");
@@ -271,7 +282,8 @@ class HttpHardeningTests {
 
 	@Test
 	void oversizedBodySentInFullStillGetsItsAnswer() {
-		// The 413 goes out before the body is read; closing with the body unread would reset the connection and
+		// The 413 goes out before the body is read; closing with the body unread would
+		// reset the connection and
 		// destroy the answer before the client reads it.
 		this.runner.withPropertyValues("stamp.http.max-request-size=1KB").run((context) -> {
 			for (int attempt = 0; attempt < 5; attempt++) {
@@ -279,8 +291,8 @@ class HttpHardeningTests {
 					byte[] body = new byte[256 * 1024];
 					Thread sender = new Thread(() -> {
 						try {
-							write(socket, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length
-									+ "\r\n\r\n");
+							write(socket,
+									"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n");
 							socket.getOutputStream().write(body);
 						}
 						catch (IOException ex) {
@@ -290,7 +302,8 @@ class HttpHardeningTests {
 					sender.start();
 					String answer = readUntilClosed(socket);
 					sender.join(10_000);
-					assertThat(answer).as("attempt %d", attempt).startsWith("HTTP/1.1 413 Content Too Large")
+					assertThat(answer).as("attempt %d", attempt)
+						.startsWith("HTTP/1.1 413 Content Too Large")
 						.endsWith("Content Too Large\n");
 				}
 			}
@@ -305,11 +318,13 @@ class HttpHardeningTests {
 					"stamp.http.idle-timeout=60s")
 			.run((context) -> {
 				try (Socket socket = open(context)) {
-					// A keep-alive connection idle between requests is not on the header deadline.
+					// A keep-alive connection idle between requests is not on the header
+					// deadline.
 					write(socket, "GET /about HTTP/1.1\r\nHost: x\r\n\r\n");
 					assertThat(HttpListenerTests.readResponse(socket.getInputStream())).endsWith("About Page");
 					Thread.sleep(1_500);
-					String answer = TricklingClient.trickle(socket, "GET /about HTTP/1.1\r\nHost: x\r\nX-Slow: " + "s".repeat(150));
+					String answer = TricklingClient.trickle(socket,
+							"GET /about HTTP/1.1\r\nHost: x\r\nX-Slow: " + "s".repeat(150));
 					assertThat(answer).startsWith("HTTP/1.1 408").containsIgnoringCase("connection: close");
 				}
 				assertThat(context.getBean(HttpListener.class).peerErrors().count("header-timeout")).isEqualTo(1);

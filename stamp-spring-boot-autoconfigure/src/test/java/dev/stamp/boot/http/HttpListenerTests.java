@@ -30,8 +30,8 @@ import dev.stamp.boot.StampRoute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The HTTP listener over real sockets on 127.0.0.1, with the JDK's HTTP client and raw sockets for what a well-behaved
- * client never sends.
+ * The HTTP listener over real sockets on 127.0.0.1, with the JDK's HTTP client and raw
+ * sockets for what a well-behaved client never sends.
  */
 class HttpListenerTests {
 
@@ -61,12 +61,11 @@ class HttpListenerTests {
 	@Test
 	void handlerSeesMethodPathQueryHeadersAndBody() {
 		runner().run((context) -> {
-			java.net.http.HttpResponse<String> response = client.send(
-					java.net.http.HttpRequest.newBuilder(uri(context, "/inspect?name=stamp&tag=a&tag=b"))
-						.header("X-Trace", "t-1")
-						.PUT(BodyPublishers.ofString("payload"))
-						.build(),
-					BodyHandlers.ofString());
+			java.net.http.HttpResponse<String> response = client
+				.send(java.net.http.HttpRequest.newBuilder(uri(context, "/inspect?name=stamp&tag=a&tag=b"))
+					.header("X-Trace", "t-1")
+					.PUT(BodyPublishers.ofString("payload"))
+					.build(), BodyHandlers.ofString());
 			assertThat(response.body()).isEqualTo("PUT /inspect name=stamp&tag=a&tag=b stamp [a, b] t-1 payload");
 		});
 	}
@@ -82,8 +81,8 @@ class HttpListenerTests {
 			java.net.http.HttpResponse<String> empty = send(context, "DELETE", "/items", "");
 			assertThat(empty.statusCode()).isEqualTo(200);
 			assertThat(empty.body()).isEmpty();
-			java.net.http.HttpResponse<byte[]> bytes = client.send(
-					java.net.http.HttpRequest.newBuilder(uri(context, "/bytes")).build(), BodyHandlers.ofByteArray());
+			java.net.http.HttpResponse<byte[]> bytes = client
+				.send(java.net.http.HttpRequest.newBuilder(uri(context, "/bytes")).build(), BodyHandlers.ofByteArray());
 			assertThat(bytes.body()).containsExactly(0, 1, 2);
 			assertThat(bytes.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
 		});
@@ -91,7 +90,8 @@ class HttpListenerTests {
 
 	@Test
 	void keepAliveConnectionAlternatingBlockingAndReactiveRoutesAnswersEveryRequest() {
-		// Regression: a blocking handler's response written from its own thread raced with Reactor Netty finishing
+		// Regression: a blocking handler's response written from its own thread raced
+		// with Reactor Netty finishing
 		// the previous exchange, and within a few rounds one answer was lost.
 		runner().run((context) -> {
 			try (Socket socket = open(context)) {
@@ -122,9 +122,10 @@ class HttpListenerTests {
 	@Test
 	void headAndOptionsAreAnsweredForEveryRoute() {
 		runner().run((context) -> {
-			java.net.http.HttpResponse<String> head = client.send(java.net.http.HttpRequest.newBuilder(uri(context, "/about"))
-				.method("HEAD", BodyPublishers.noBody())
-				.build(), BodyHandlers.ofString());
+			java.net.http.HttpResponse<String> head = client
+				.send(java.net.http.HttpRequest.newBuilder(uri(context, "/about"))
+					.method("HEAD", BodyPublishers.noBody())
+					.build(), BodyHandlers.ofString());
 			assertThat(head.statusCode()).isEqualTo(200);
 			assertThat(head.headers().firstValue("Content-Length")).hasValue("10");
 			assertThat(head.body()).isEmpty();
@@ -139,8 +140,9 @@ class HttpListenerTests {
 		runner().withPropertyValues("stamp.http.max-request-size=1KB").run((context) -> {
 			assertThat(send(context, "POST", "/api/data", "x".repeat(1024)).statusCode()).isEqualTo(200);
 			assertThat(send(context, "POST", "/api/data", "x".repeat(1025)).statusCode()).isEqualTo(413);
-			String chunked = rawExchange(context, "POST /api/data HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-					+ "400\r\n" + "y".repeat(1024) + "\r\n" + "1\r\nz\r\n0\r\n\r\n");
+			String chunked = rawExchange(context,
+					"POST /api/data HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + "400\r\n"
+							+ "y".repeat(1024) + "\r\n" + "1\r\nz\r\n0\r\n\r\n");
 			assertThat(chunked).startsWith("HTTP/1.1 413");
 		});
 	}
@@ -160,8 +162,8 @@ class HttpListenerTests {
 		runner().withPropertyValues("stamp.http.max-header-size=1KB").run((context) -> {
 			assertThat(rawExchange(context, "GET /about?" + "q".repeat(2048) + " HTTP/1.1\r\nHost: x\r\n\r\n"))
 				.startsWith("HTTP/1.1 414");
-			assertThat(rawExchange(context, "GET /about HTTP/1.1\r\nHost: x\r\nX-Big: " + "h".repeat(2048)
-					+ "\r\n\r\n"))
+			assertThat(
+					rawExchange(context, "GET /about HTTP/1.1\r\nHost: x\r\nX-Big: " + "h".repeat(2048) + "\r\n\r\n"))
 				.startsWith("HTTP/1.1 431");
 			assertThat(get(context, "/about").body()).isEqualTo("About Page");
 		});
@@ -202,7 +204,8 @@ class HttpListenerTests {
 				assertThat(exchange(first, "GET /about HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
 				assertThat(exchange(second, "GET /about HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
 				try (Socket third = open(context)) {
-					third.getOutputStream().write("GET /about HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+					third.getOutputStream()
+						.write("GET /about HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 					String refused = new String(third.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
 					assertThat(refused).startsWith("HTTP/1.1 503").contains("retry-after: 1");
 				}
@@ -216,7 +219,8 @@ class HttpListenerTests {
 	void stopLetsAnInFlightRequestFinish() throws Exception {
 		CompletableFuture<java.net.http.HttpResponse<String>> slow = new CompletableFuture<>();
 		runner().withPropertyValues("stamp.shutdown.grace-period=5s").run((context) -> {
-			client.sendAsync(java.net.http.HttpRequest.newBuilder(uri(context, "/slow")).build(), BodyHandlers.ofString())
+			client
+				.sendAsync(java.net.http.HttpRequest.newBuilder(uri(context, "/slow")).build(), BodyHandlers.ofString())
 				.whenComplete((response, error) -> {
 					if (error != null) {
 						slow.completeExceptionally(error);
@@ -272,7 +276,10 @@ class HttpListenerTests {
 		return readResponse(socket.getInputStream());
 	}
 
-	/** Reads one response's head and body (by Content-Length); what arrived if the connection closes first. */
+	/**
+	 * Reads one response's head and body (by Content-Length); what arrived if the
+	 * connection closes first.
+	 */
 	static String readResponse(InputStream in) throws IOException {
 		StringBuilder head = new StringBuilder();
 		while (!head.toString().endsWith("\r\n\r\n")) {

@@ -18,7 +18,8 @@ import dev.stamp.core.PeerErrors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link HttpRequestGuard} on a plain Reactor Netty server, as another listener (WebSocket) installs it.
+ * {@link HttpRequestGuard} on a plain Reactor Netty server, as another listener
+ * (WebSocket) installs it.
  */
 class HttpRequestGuardTests {
 
@@ -31,8 +32,7 @@ class HttpRequestGuardTests {
 			.port(0)
 			.doOnChannelInit((observer, channel, remoteAddress) -> HttpRequestGuard.install(channel.pipeline(), limits,
 					peerErrors))
-			.handle((request, response) -> response
-				.sendWebsocket((in, out) -> out.sendString(in.receive().asString())))
+			.handle((request, response) -> response.sendWebsocket((in, out) -> out.sendString(in.receive().asString())))
 			.bindNow();
 		try {
 			BlockingQueue<String> received = new LinkedBlockingQueue<>();

@@ -9,15 +9,18 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A client that sends its request one byte at a time (slowloris), for the tests of request deadlines on every
- * listener that reads HTTP/1.1 requests.
+ * A client that sends its request one byte at a time (slowloris), for the tests of
+ * request deadlines on every listener that reads HTTP/1.1 requests.
  */
 public final class TricklingClient {
 
 	private TricklingClient() {
 	}
 
-	/** Sends one byte every 100 ms until the server answers or closes; returns what it answered. */
+	/**
+	 * Sends one byte every 100 ms until the server answers or closes; returns what it
+	 * answered.
+	 */
 	public static String trickle(Socket socket, String text) throws Exception {
 		OutputStream out = socket.getOutputStream();
 		InputStream in = socket.getInputStream();

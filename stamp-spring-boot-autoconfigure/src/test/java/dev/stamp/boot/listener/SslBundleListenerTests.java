@@ -28,7 +28,8 @@ import dev.stamp.boot.tcp.TcpConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * TLS from a Spring Boot SSL bundle, for TCP and HTTP, with clients that trust only the test certificate.
+ * TLS from a Spring Boot SSL bundle, for TCP and HTTP, with clients that trust only the
+ * test certificate.
  */
 public class SslBundleListenerTests {
 
@@ -78,7 +79,10 @@ public class SslBundleListenerTests {
 			});
 	}
 
-	/** A client context that trusts the test certificate ({@code test-server.p12}) and nothing else. */
+	/**
+	 * A client context that trusts the test certificate ({@code test-server.p12}) and
+	 * nothing else.
+	 */
 	public static SSLContext clientContext() throws Exception {
 		KeyStore trusted = KeyStore.getInstance("PKCS12");
 		try (InputStream in = SslBundleListenerTests.class.getResourceAsStream("/test-server.p12")) {

@@ -16,7 +16,8 @@ import dev.stamp.boot.tcp.TcpConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Startup and shutdown hooks: {@code @EventListener} methods see each listener start with its real port and stop.
+ * Startup and shutdown hooks: {@code @EventListener} methods see each listener start with
+ * its real port and stop.
  */
 class StampListenerEventTests {
 

@@ -54,8 +54,8 @@ class MiddlewareIntegrationTests {
 	@Test
 	void rateLimitRefusesTheRequestAfterTheLimitPerProtocol() {
 		this.runner
-			.withPropertyValues("stamp.middleware.rate-limit.enabled=true", "stamp.middleware.rate-limit.max-requests=2",
-					"stamp.middleware.rate-limit.window=1m")
+			.withPropertyValues("stamp.middleware.rate-limit.enabled=true",
+					"stamp.middleware.rate-limit.max-requests=2", "stamp.middleware.rate-limit.window=1m")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RateLimitMiddleware.class);
 				assertThat(http(context, null).statusCode()).isEqualTo(200);

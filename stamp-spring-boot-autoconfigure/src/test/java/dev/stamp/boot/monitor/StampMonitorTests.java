@@ -74,7 +74,8 @@ class StampMonitorTests {
 			assertThat(all.diagnosis()).anySatisfy((finding) -> assertThat(finding).contains("stamp.tcp.idle-timeout"));
 			// CI runs the suite on Java 17 and on 25, so both branches are checked.
 			if (BlockingHandlerExecutor.virtualThreadsAvailable()) {
-				assertThat(all.diagnosis()).noneSatisfy((finding) -> assertThat(finding).contains("no virtual threads"));
+				assertThat(all.diagnosis())
+					.noneSatisfy((finding) -> assertThat(finding).contains("no virtual threads"));
 			}
 			else {
 				assertThat(all.diagnosis()).anySatisfy((finding) -> assertThat(finding).contains("no virtual threads"));
@@ -86,13 +87,15 @@ class StampMonitorTests {
 
 	@Test
 	void diagnosisNamesThePropertyToChange() {
-		this.runner.withPropertyValues("stamp.tcp.idle-timeout=0s", "stamp.tcp.host=0.0.0.0",
-				"stamp.shutdown.grace-period=45s").run((context) -> {
-			List<String> findings = context.getBean(ConfigurationDiagnosis.class).findings();
-			assertThat(findings).anySatisfy((finding) -> assertThat(finding).contains("stamp.tcp.idle-timeout"))
-				.anySatisfy((finding) -> assertThat(finding).contains("stamp.tcp.ssl.bundle"))
-				.anySatisfy((finding) -> assertThat(finding).contains("stamp.shutdown.grace-period (PT45S)"));
-		});
+		this.runner
+			.withPropertyValues("stamp.tcp.idle-timeout=0s", "stamp.tcp.host=0.0.0.0",
+					"stamp.shutdown.grace-period=45s")
+			.run((context) -> {
+				List<String> findings = context.getBean(ConfigurationDiagnosis.class).findings();
+				assertThat(findings).anySatisfy((finding) -> assertThat(finding).contains("stamp.tcp.idle-timeout"))
+					.anySatisfy((finding) -> assertThat(finding).contains("stamp.tcp.ssl.bundle"))
+					.anySatisfy((finding) -> assertThat(finding).contains("stamp.shutdown.grace-period (PT45S)"));
+			});
 	}
 
 	@Test

@@ -37,8 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Every byte a TCP handler sends before it returns reaches the client before the connection closes, on both route
- * forms, whatever the client's reading pace; and peers that vanish or never read cannot pin a connection.
+ * Every byte a TCP handler sends before it returns reaches the client before the
+ * connection closes, on both route forms, whatever the client's reading pace; and peers
+ * that vanish or never read cannot pin a connection.
  */
 class TcpDataIntegrityTests {
 
@@ -117,7 +118,8 @@ class TcpDataIntegrityTests {
 				byte[] payload = randomBytes(2 * MB, round);
 				try (Socket socket = TcpListenerTests.connect(context)) {
 					CompletableFuture<Void> writer = sendThenHalfClose(socket, payload);
-					// Let the handler see end of stream and return while its echo still waits to be written.
+					// Let the handler see end of stream and return while its echo still
+					// waits to be written.
 					Thread.sleep(300);
 					byte[] echoed = socket.getInputStream().readAllBytes();
 					writer.get(10, TimeUnit.SECONDS);
@@ -140,7 +142,8 @@ class TcpDataIntegrityTests {
 				TcpListenerTests.readExactly(socket.getInputStream(), 256 * 1024);
 				socket.setSoLinger(true, 0);
 				socket.close(); // RST while the echo is in full flow
-				// The writer fails on the reset, or had already handed all its bytes to the kernel: either way it ends.
+				// The writer fails on the reset, or had already handed all its bytes to
+				// the kernel: either way it ends.
 				writer.handle((done, failure) -> null).get(10, TimeUnit.SECONDS);
 			}
 			TcpListenerTests.awaitActive(listener, 0);
@@ -164,7 +167,8 @@ class TcpDataIntegrityTests {
 				TcpListener listener = context.getBean(TcpListener.class);
 				try (Socket stubborn = TcpListenerTests.connect(context)) {
 					stubborn.setReceiveBufferSize(16 * 1024);
-					// Keeps sending and never reads: the echo backs up until neither side moves.
+					// Keeps sending and never reads: the echo backs up until neither side
+					// moves.
 					CompletableFuture<Void> writer = sendThenHalfClose(stubborn, randomBytes(64 * MB, 1));
 					assertThatExceptionOfType(Exception.class).as("the server closes the connection")
 						.isThrownBy(() -> writer.get(20, TimeUnit.SECONDS));
@@ -186,7 +190,8 @@ class TcpDataIntegrityTests {
 		StampContextRunner.create().withUserConfiguration(configuration).run((context) -> {
 			for (int round = 0; round < 5; round++) {
 				try (Socket socket = TcpListenerTests.connect(context)) {
-					// The client is still sending when the handler returns: closing with that input unread would
+					// The client is still sending when the handler returns: closing with
+					// that input unread would
 					// make the server's kernel reset the connection and drop the reply.
 					CompletableFuture<Void> writer = sendThenHalfClose(socket, randomBytes(4 * MB, round));
 					byte[] reply = socket.getInputStream().readAllBytes();
@@ -211,7 +216,8 @@ class TcpDataIntegrityTests {
 					assertThat(sha256(TcpListenerTests.readExactly(in, EARLY_REPLY.length)))
 						.isEqualTo(sha256(EARLY_REPLY));
 					assertThat(in.read()).as("the server's FIN follows the reply").isEqualTo(-1);
-					// The client keeps its side open: the server gives up waiting for its FIN and frees the slot.
+					// The client keeps its side open: the server gives up waiting for its
+					// FIN and frees the slot.
 					TcpListenerTests.awaitActive(context.getBean(TcpListener.class), 0);
 				}
 			});
@@ -228,7 +234,8 @@ class TcpDataIntegrityTests {
 					OutputStream out = socket.getOutputStream();
 					byte[] chunk = new byte[16 * 1024];
 					long sent = 0;
-					// Three idle timeouts of traffic in one direction only: reading it is traffic too.
+					// Three idle timeouts of traffic in one direction only: reading it is
+					// traffic too.
 					long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
 					while (System.nanoTime() < until) {
 						out.write(chunk);
@@ -259,7 +266,8 @@ class TcpDataIntegrityTests {
 							StampContextRunner.port(context, StampProtocol.TCP))) {
 						socket.setSoTimeout(10_000);
 						socket.setEnabledProtocols(new String[] { "TLSv1.3" });
-						// shutdownOutput() of a TLS 1.3 socket sends close_notify, then FIN.
+						// shutdownOutput() of a TLS 1.3 socket sends close_notify, then
+						// FIN.
 						CompletableFuture<Void> writer = sendThenHalfClose(socket, payload);
 						byte[] echoed = socket.getInputStream().readAllBytes();
 						writer.get(10, TimeUnit.SECONDS);

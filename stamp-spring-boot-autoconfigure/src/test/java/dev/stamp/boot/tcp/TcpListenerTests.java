@@ -179,7 +179,8 @@ class TcpListenerTests {
 				// Close the context only once the handler is busy with this connection.
 				assertThat(context.getBean(SlowResponder.class).busy.await(10, TimeUnit.SECONDS)).isTrue();
 			});
-		// The context closed while the handler slept; the reply still arrived before the connection closed.
+		// The context closed while the handler slept; the reply still arrived before the
+		// connection closed.
 		assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("done");
 	}
 
@@ -347,7 +348,5 @@ class TcpListenerTests {
 		}
 
 	}
-
-
 
 }

@@ -19,8 +19,9 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * A WebSocket client on a plain {@link Socket} that writes exactly the frames a test builds, valid or not, and reads
- * the server's frames as they are: for protocol tests that no well-behaved client library can express.
+ * A WebSocket client on a plain {@link Socket} that writes exactly the frames a test
+ * builds, valid or not, and reads the server's frames as they are: for protocol tests
+ * that no well-behaved client library can express.
  */
 final class RawWebSocketClient implements AutoCloseable {
 
@@ -36,7 +37,9 @@ final class RawWebSocketClient implements AutoCloseable {
 
 	static final int PONG = 0xA;
 
-	/** What {@link #awaitClose()} returns when the connection ended without a close frame. */
+	/**
+	 * What {@link #awaitClose()} returns when the connection ended without a close frame.
+	 */
 	static final int NO_CLOSE_FRAME = -1;
 
 	/** What {@link #awaitClose()} returns for a close frame without a status code. */
@@ -73,14 +76,18 @@ final class RawWebSocketClient implements AutoCloseable {
 		return connect(port, path, "");
 	}
 
-	/** Opens a WebSocket offering {@code permessage-deflate}, failing unless the server accepts it. */
+	/**
+	 * Opens a WebSocket offering {@code permessage-deflate}, failing unless the server
+	 * accepts it.
+	 */
 	static RawWebSocketClient connectDeflating(int port, String path) throws IOException {
 		return connectDeflating(port, path, "permessage-deflate");
 	}
 
 	/**
-	 * Opens a WebSocket offering {@code permessage-deflate} with the given parameters, failing unless the server
-	 * accepts it; with {@code client_no_context_takeover} the client compresses each message on its own.
+	 * Opens a WebSocket offering {@code permessage-deflate} with the given parameters,
+	 * failing unless the server accepts it; with {@code client_no_context_takeover} the
+	 * client compresses each message on its own.
 	 */
 	static RawWebSocketClient connectDeflating(int port, String path, String offer) throws IOException {
 		RawWebSocketClient client = connect(port, path, "Sec-WebSocket-Extensions: " + offer + "\r\n");
@@ -93,15 +100,18 @@ final class RawWebSocketClient implements AutoCloseable {
 	}
 
 	/**
-	 * Opens a WebSocket with a small receive buffer, so that the server's writes back up soon once the client stops
-	 * reading.
+	 * Opens a WebSocket with a small receive buffer, so that the server's writes back up
+	 * soon once the client stops reading.
 	 */
 	static RawWebSocketClient connectWithReceiveBuffer(int port, String path, int receiveBufferSize)
 			throws IOException {
 		return connect(open(port, receiveBufferSize), path, "", new byte[0]);
 	}
 
-	/** Opens a WebSocket sending {@code early} right behind the upgrade request, without waiting for the answer. */
+	/**
+	 * Opens a WebSocket sending {@code early} right behind the upgrade request, without
+	 * waiting for the answer.
+	 */
 	static RawWebSocketClient connectSendingEarly(int port, String path, byte[] early) throws IOException {
 		return connect(open(port, 0), path, "", early);
 	}
@@ -125,15 +135,19 @@ final class RawWebSocketClient implements AutoCloseable {
 		return new RawWebSocketClient(socket, response);
 	}
 
-	/** A valid upgrade request for {@code path}, with more header lines (each ending in CRLF) if given. */
+	/**
+	 * A valid upgrade request for {@code path}, with more header lines (each ending in
+	 * CRLF) if given.
+	 */
 	static String upgradeRequest(String path, String extraHeaders) {
 		return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-				+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
+				+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders
+				+ "\r\n";
 	}
 
 	/**
-	 * Sends {@code request} as is and returns the whole response the server gives before it closes the connection
-	 * (or within 10 s): status line, headers and body.
+	 * Sends {@code request} as is and returns the whole response the server gives before
+	 * it closes the connection (or within 10 s): status line, headers and body.
 	 */
 	static String exchange(int port, String request) throws IOException {
 		try (Socket socket = open(port, 0)) {
@@ -179,7 +193,10 @@ final class RawWebSocketClient implements AutoCloseable {
 		return headers.toString();
 	}
 
-	/** From now on, reads at most {@code chunkSize} bytes at a time and pauses after each read, like a slow reader. */
+	/**
+	 * From now on, reads at most {@code chunkSize} bytes at a time and pauses after each
+	 * read, like a slow reader.
+	 */
 	void readSlowly(int chunkSize, long pauseMillis) {
 		this.paced.pace(chunkSize, pauseMillis);
 	}
@@ -205,8 +222,8 @@ final class RawWebSocketClient implements AutoCloseable {
 	}
 
 	/**
-	 * Sends a whole message compressed with {@code permessage-deflate} (RFC 7692 7.2.1): raw DEFLATE with the
-	 * trailing empty block removed, RSV1 set.
+	 * Sends a whole message compressed with {@code permessage-deflate} (RFC 7692 7.2.1):
+	 * raw DEFLATE with the trailing empty block removed, RSV1 set.
 	 */
 	void sendCompressed(int opcode, byte[] message) throws IOException {
 		sendFrame(true, 4, opcode, deflate(message));
@@ -224,7 +241,8 @@ final class RawWebSocketClient implements AutoCloseable {
 			compressed.write(buffer, 0, count);
 		}
 		byte[] bytes = compressed.toByteArray();
-		// SYNC_FLUSH ends with the empty stored block 00 00 ff ff, which the sender leaves out.
+		// SYNC_FLUSH ends with the empty stored block 00 00 ff ff, which the sender
+		// leaves out.
 		byte[] trimmed = new byte[bytes.length - DEFLATE_TAIL.length];
 		System.arraycopy(bytes, 0, trimmed, 0, trimmed.length);
 		return trimmed;
@@ -297,7 +315,10 @@ final class RawWebSocketClient implements AutoCloseable {
 		}
 	}
 
-	/** The next data message, joined from its frames and inflated if compressed; {@code null} if it never came. */
+	/**
+	 * The next data message, joined from its frames and inflated if compressed;
+	 * {@code null} if it never came.
+	 */
 	Frame readMessage() throws IOException {
 		Frame first = readFrame();
 		while (first != null && first.opcode() >= CLOSE) {
@@ -359,15 +380,19 @@ final class RawWebSocketClient implements AutoCloseable {
 	}
 
 	/**
-	 * Reads until the server's close frame and returns its status code ({@link #NO_STATUS} if it has none), skipping
-	 * whatever data came before; {@link #NO_CLOSE_FRAME} if the connection ended without one.
+	 * Reads until the server's close frame and returns its status code
+	 * ({@link #NO_STATUS} if it has none), skipping whatever data came before;
+	 * {@link #NO_CLOSE_FRAME} if the connection ended without one.
 	 */
 	int awaitClose() throws IOException {
 		Frame frame = awaitCloseFrame();
 		return (frame != null) ? frame.closeStatus() : NO_CLOSE_FRAME;
 	}
 
-	/** Reads until the server's close frame, or {@code null} if the connection ended without one. */
+	/**
+	 * Reads until the server's close frame, or {@code null} if the connection ended
+	 * without one.
+	 */
 	Frame awaitCloseFrame() throws IOException {
 		for (Frame frame = readFrame(); frame != null; frame = readFrame()) {
 			if (frame.opcode() == CLOSE) {
@@ -377,7 +402,10 @@ final class RawWebSocketClient implements AutoCloseable {
 		return null;
 	}
 
-	/** Whether the server ended the TCP connection after its close frame (reads reach the end of stream). */
+	/**
+	 * Whether the server ended the TCP connection after its close frame (reads reach the
+	 * end of stream).
+	 */
 	boolean isEndOfStream() throws IOException {
 		try {
 			return this.in.read() < 0;

@@ -30,9 +30,10 @@ import static dev.stamp.boot.websocket.RawWebSocketClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The case families of the Autobahn|Testsuite (fuzzingclient), driven with raw frames against a real listener's echo
- * route. Each case names its Autobahn number and the RFC section it checks, and asserts the exact echo or the exact
- * close code; after every hostile case a well-behaved client must still be served.
+ * The case families of the Autobahn|Testsuite (fuzzingclient), driven with raw frames
+ * against a real listener's echo route. Each case names its Autobahn number and the RFC
+ * section it checks, and asserts the exact echo or the exact close code; after every
+ * hostile case a well-behaved client must still be served.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class WebSocketConformanceTests {
@@ -43,15 +44,15 @@ class WebSocketConformanceTests {
 
 	private static final int MESSAGE_TOO_BIG = 1009;
 
-	private final ApplicationContextRunner runner = StampContextRunner.create()
-		.withUserConfiguration(EchoRoute.class);
+	private final ApplicationContextRunner runner = StampContextRunner.create().withUserConfiguration(EchoRoute.class);
 
 	@Test
 	void framing1() {
 		this.runner.run((context) -> {
 			int port = WebSocketListenerTests.port(context);
 			try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
-				// 1.1.1-1.1.6 and 1.2.1-1.2.6 (RFC 6455 5.2, payload length encodings): 7-bit, 16-bit and 64-bit
+				// 1.1.1-1.1.6 and 1.2.1-1.2.6 (RFC 6455 5.2, payload length encodings):
+				// 7-bit, 16-bit and 64-bit
 				for (int length : new int[] { 0, 125, 126, 127, 128, 65535, 65536 }) {
 					byte[] text = utf8("*".repeat(length));
 					client.sendFrame(true, 0, TEXT, text);
@@ -76,16 +77,18 @@ class WebSocketConformanceTests {
 		this.runner.run((context) -> {
 			int port = WebSocketListenerTests.port(context);
 			try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
-				// 2.1-2.4 (RFC 6455 5.5.2, 5.5.3): a ping is answered with a pong carrying the same payload
-				for (byte[] payload : new byte[][] { new byte[0], utf8("Hello, world!"), { 0x00, (byte) 0xff, (byte) 0xfe },
-						utf8("p".repeat(125)) }) {
+				// 2.1-2.4 (RFC 6455 5.5.2, 5.5.3): a ping is answered with a pong
+				// carrying the same payload
+				for (byte[] payload : new byte[][] { new byte[0], utf8("Hello, world!"),
+						{ 0x00, (byte) 0xff, (byte) 0xfe }, utf8("p".repeat(125)) }) {
 					client.sendFrame(true, 0, PING, payload);
 					assertFrame(client.readFrame(), PONG, payload, "2.1-2.4 pong of " + payload.length + " bytes");
 				}
 				// 2.6: a 125-byte ping written one byte at a time
 				writeInChunks(client, frameBytes(PING, utf8("q".repeat(125))), 1);
 				assertFrame(client.readFrame(), PONG, utf8("q".repeat(125)), "2.6");
-				// 2.7, 2.8 (RFC 6455 5.5.3): unsolicited pongs are ignored; 2.9: then a ping is answered
+				// 2.7, 2.8 (RFC 6455 5.5.3): unsolicited pongs are ignored; 2.9: then a
+				// ping is answered
 				client.sendFrame(true, 0, PONG, new byte[0]);
 				client.sendFrame(true, 0, PONG, utf8("unsolicited"));
 				client.sendFrame(true, 0, PING, utf8("after pongs"));
@@ -108,7 +111,8 @@ class WebSocketConformanceTests {
 	@Test
 	void reservedBits3() {
 		this.runner.run((context) -> {
-			// 3.1-3.7 (RFC 6455 5.2): a reserved bit set with no extension negotiated fails the connection
+			// 3.1-3.7 (RFC 6455 5.2): a reserved bit set with no extension negotiated
+			// fails the connection
 			failsWith(context, "3.1", PROTOCOL_ERROR, (client) -> client.sendFrame(true, 4, TEXT, utf8("rsv1")));
 			failsWith(context, "3.2", PROTOCOL_ERROR, (client) -> {
 				client.sendText("fine");
@@ -138,7 +142,8 @@ class WebSocketConformanceTests {
 				failsWith(context, "4.1 opcode " + opcode, PROTOCOL_ERROR,
 						(client) -> client.sendFrame(true, 0, reserved, utf8("reserved")));
 			}
-			// 4.2.1-4.2.5 (RFC 6455 5.2): reserved control opcodes 0xB-0xF, after a message that is echoed
+			// 4.2.1-4.2.5 (RFC 6455 5.2): reserved control opcodes 0xB-0xF, after a
+			// message that is echoed
 			for (int opcode = 0xB; opcode <= 0xF; opcode++) {
 				int reserved = opcode;
 				failsWith(context, "4.2 opcode " + opcode, PROTOCOL_ERROR, (client) -> {
@@ -206,7 +211,8 @@ class WebSocketConformanceTests {
 		this.runner.run((context) -> {
 			int port = WebSocketListenerTests.port(context);
 			try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
-				// 6.2.1, 6.5.x (RFC 6455 8.1, RFC 3629): valid multi-byte text, whole and in fragments
+				// 6.2.1, 6.5.x (RFC 6455 8.1, RFC 3629): valid multi-byte text, whole and
+				// in fragments
 				String valid = "Hello-µ@ßöäüàá-UTF-8!! κόσμε 𝄞";
 				client.sendText(valid);
 				assertThat(client.readText()).isEqualTo(valid);
@@ -227,15 +233,18 @@ class WebSocketConformanceTests {
 			// 6.3.1 (RFC 6455 8.1): a surrogate code point (ED A0 80) in a single frame
 			failsWith(context, "6.3.1", INVALID_PAYLOAD,
 					(client) -> client.sendFrame(true, 0, TEXT, bytes(0xce, 0xba, 0xed, 0xa0, 0x80)));
-			// 6.3.2, 6.4.1: an invalid sequence in the second fragment, detected before the message ends
+			// 6.3.2, 6.4.1: an invalid sequence in the second fragment, detected before
+			// the message ends
 			failsWith(context, "6.4.1", INVALID_PAYLOAD, (client) -> {
 				client.sendFrame(false, 0, TEXT, utf8("κόσμε"));
 				client.sendFrame(false, 0, CONTINUATION, bytes(0xf4, 0x90, 0x80, 0x80));
 			});
 			// 6.6.x, 6.8.x: overlong encoding and bytes never valid in UTF-8
-			failsWith(context, "6.8.1", INVALID_PAYLOAD, (client) -> client.sendFrame(true, 0, TEXT, bytes(0xc0, 0xaf)));
+			failsWith(context, "6.8.1", INVALID_PAYLOAD,
+					(client) -> client.sendFrame(true, 0, TEXT, bytes(0xc0, 0xaf)));
 			failsWith(context, "6.20.x", INVALID_PAYLOAD, (client) -> client.sendFrame(true, 0, TEXT, bytes(0xff)));
-			// 6.4.2-6.4.4: a truncated code point only detectable at the message's final fragment
+			// 6.4.2-6.4.4: a truncated code point only detectable at the message's final
+			// fragment
 			failsWith(context, "6.4.4", INVALID_PAYLOAD, (client) -> {
 				client.sendFrame(false, 0, TEXT, bytes('o', 'k', 0xf0, 0x9f));
 				client.sendFrame(true, 0, CONTINUATION, new byte[0]);
@@ -252,7 +261,8 @@ class WebSocketConformanceTests {
 	void closeHandling7() {
 		this.runner.run((context) -> {
 			int port = WebSocketListenerTests.port(context);
-			// 7.1.1 (RFC 6455 5.5.1): a message, then a close is answered with the same status
+			// 7.1.1 (RFC 6455 5.5.1): a message, then a close is answered with the same
+			// status
 			try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
 				client.sendText("Hello World!");
 				assertThat(client.readText()).isEqualTo("Hello World!");
@@ -282,10 +292,12 @@ class WebSocketConformanceTests {
 				assertThat(close.closeReason()).isEqualTo("r".repeat(123));
 			}
 			// 7.3.2: a close payload of one byte
-			failsWith(context, "7.3.2", PROTOCOL_ERROR, (client) -> client.sendFrame(true, 0, CLOSE, new byte[] { 0x03 }));
+			failsWith(context, "7.3.2", PROTOCOL_ERROR,
+					(client) -> client.sendFrame(true, 0, CLOSE, new byte[] { 0x03 }));
 			// 7.3.6: a close reason of 124 bytes makes the control frame too long
 			failsWith(context, "7.3.6", PROTOCOL_ERROR, (client) -> client.sendClose(1000, "r".repeat(124)));
-			// 7.7.x (RFC 6455 7.4.1, 7.4.2): every valid status code is echoed in the close reply
+			// 7.7.x (RFC 6455 7.4.1, 7.4.2): every valid status code is echoed in the
+			// close reply
 			for (int status : new int[] { 1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000,
 					3999, 4000, 4999 }) {
 				try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
@@ -293,9 +305,11 @@ class WebSocketConformanceTests {
 					assertThat(client.awaitClose()).as("7.7 close with " + status).isEqualTo(status);
 				}
 			}
-			// 7.9.x, 7.13.x (RFC 6455 7.4.1, 7.4.2): reserved, internal-only and out-of-range codes
+			// 7.9.x, 7.13.x (RFC 6455 7.4.1, 7.4.2): reserved, internal-only and
+			// out-of-range codes
 			for (int status : new int[] { 0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535 }) {
-				failsWith(context, "7.9 close with " + status, PROTOCOL_ERROR, (client) -> client.sendClose(status, ""));
+				failsWith(context, "7.9 close with " + status, PROTOCOL_ERROR,
+						(client) -> client.sendClose(status, ""));
 			}
 		});
 	}
@@ -305,7 +319,8 @@ class WebSocketConformanceTests {
 		this.runner.withPropertyValues("stamp.websocket.max-message-size=16KB").run((context) -> {
 			int port = WebSocketListenerTests.port(context);
 			try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
-				// 9.1.x, 9.2.x (RFC 6455 10.4): a message of the configured maximum, whole and in 1 KB fragments
+				// 9.1.x, 9.2.x (RFC 6455 10.4): a message of the configured maximum,
+				// whole and in 1 KB fragments
 				byte[] largest = utf8("m".repeat(16 * 1024));
 				client.sendFrame(true, 0, TEXT, largest);
 				assertEcho(client, TEXT, largest, "9.1 largest message");
@@ -315,7 +330,8 @@ class WebSocketConformanceTests {
 				}
 				assertEcho(client, BINARY, largest, "9.4 largest message in fragments");
 			}
-			// RFC 6455 7.4.1: one byte over the limit, in one frame or joined from fragments
+			// RFC 6455 7.4.1: one byte over the limit, in one frame or joined from
+			// fragments
 			failsWith(context, "9.x frame", MESSAGE_TOO_BIG,
 					(client) -> client.sendFrame(true, 0, BINARY, new byte[16 * 1024 + 1]));
 			failsWith(context, "9.x fragments", MESSAGE_TOO_BIG, (client) -> {
@@ -331,8 +347,10 @@ class WebSocketConformanceTests {
 			.run((context) -> {
 				int port = WebSocketListenerTests.port(context);
 				try (RawWebSocketClient client = RawWebSocketClient.connectDeflating(port, "/echo")) {
-					// 12.1.x, 12.2.x (RFC 7692 7.2): compressed messages of growing size, text and binary, each
-					// echoed (and inflated by the client), the shared context carried from one to the next
+					// 12.1.x, 12.2.x (RFC 7692 7.2): compressed messages of growing size,
+					// text and binary, each
+					// echoed (and inflated by the client), the shared context carried
+					// from one to the next
 					for (int length : new int[] { 16, 64, 256, 1024, 4096, 16384, 65536 }) {
 						byte[] text = utf8("compress me ".repeat(length / 12 + 1).substring(0, length));
 						client.sendCompressed(TEXT, text);
@@ -344,12 +362,15 @@ class WebSocketConformanceTests {
 						client.sendCompressed(BINARY, binary);
 						assertEcho(client, BINARY, binary, "12.2 binary of " + length + " bytes");
 					}
-					// RFC 7692 6: an uncompressed message is still allowed on the same connection
+					// RFC 7692 6: an uncompressed message is still allowed on the same
+					// connection
 					client.sendText("plain");
 					assertThat(client.readText()).isEqualTo("plain");
 				}
-				// 13.x (RFC 7692 7.1.1, 7.1.2.1): the client offers parameters and compresses every message on its
-				// own, which the server's inflater, keeping its context, must still follow
+				// 13.x (RFC 7692 7.1.1, 7.1.2.1): the client offers parameters and
+				// compresses every message on its
+				// own, which the server's inflater, keeping its context, must still
+				// follow
 				try (RawWebSocketClient client = RawWebSocketClient.connectDeflating(port, "/echo",
 						"permessage-deflate; client_no_context_takeover; client_max_window_bits")) {
 					for (int i = 0; i < 5; i++) {
@@ -358,7 +379,8 @@ class WebSocketConformanceTests {
 						assertEcho(client, TEXT, text, "13.x message " + i);
 					}
 				}
-				// 12.x (RFC 7692 7.2.1): a compressed message in fragments, RSV1 on the first only
+				// 12.x (RFC 7692 7.2.1): a compressed message in fragments, RSV1 on the
+				// first only
 				try (RawWebSocketClient client = RawWebSocketClient.connectDeflating(port, "/echo")) {
 					byte[] text = utf8("fragmented and compressed ".repeat(200));
 					byte[] compressed = client.deflate(text);
@@ -367,7 +389,8 @@ class WebSocketConformanceTests {
 					client.sendFrame(true, 0, CONTINUATION, Arrays.copyOfRange(compressed, half, compressed.length));
 					assertEcho(client, TEXT, text, "12.x fragmented");
 				}
-				// RFC 7692 8.1: compressed fragments each within the limit, joined over it
+				// RFC 7692 8.1: compressed fragments each within the limit, joined over
+				// it
 				failsWith(context, "12.x joined too big", MESSAGE_TOO_BIG, (client) -> {
 					// Random bytes do not compress: each half inflates to about 40 KB
 					byte[] message = new byte[80 * 1024];
@@ -377,16 +400,19 @@ class WebSocketConformanceTests {
 					client.sendFrame(false, 4, BINARY, Arrays.copyOfRange(compressed, 0, half));
 					client.sendFrame(true, 0, CONTINUATION, Arrays.copyOfRange(compressed, half, compressed.length));
 				}, true);
-				// RFC 7692 8.1 (decompression bomb): a small frame inflating past max-message-size
+				// RFC 7692 8.1 (decompression bomb): a small frame inflating past
+				// max-message-size
 				failsWith(context, "12.x inflated too big", MESSAGE_TOO_BIG, (client) -> {
 					byte[] bomb = client.deflate(new byte[1024 * 1024]);
 					assertThat(bomb.length).isLessThan(2048);
 					client.sendFrame(true, 4, BINARY, bomb);
 				}, true);
-				// RFC 7692 6.2: compressed data that does not inflate (a reserved DEFLATE block type)
+				// RFC 7692 6.2: compressed data that does not inflate (a reserved DEFLATE
+				// block type)
 				failsWith(context, "12.x corrupt", INVALID_PAYLOAD,
 						(client) -> client.sendFrame(true, 4, BINARY, bytes(0xff, 0xff, 0xff)), true);
-				// RFC 7692 6.1: RSV1 on a control frame, even with permessage-deflate negotiated
+				// RFC 7692 6.1: RSV1 on a control frame, even with permessage-deflate
+				// negotiated
 				failsWith(context, "12.x rsv1 on ping", PROTOCOL_ERROR,
 						(client) -> client.sendFrame(true, 4, PING, utf8("ping")), true);
 				// RFC 6455 8.1 after inflating: compressed text that is not UTF-8
@@ -437,8 +463,9 @@ class WebSocketConformanceTests {
 	}
 
 	/**
-	 * Runs a hostile case on a connection of its own: the server must fail the connection with
-	 * {@code expectedStatus} and end it, count a peer error, and go on serving a well-behaved client.
+	 * Runs a hostile case on a connection of its own: the server must fail the connection
+	 * with {@code expectedStatus} and end it, count a peer error, and go on serving a
+	 * well-behaved client.
 	 */
 	private static void failsWith(ApplicationContext context, String autobahnCase, int expectedStatus,
 			ClientSteps steps, boolean deflating) throws Exception {

@@ -28,12 +28,14 @@ import dev.stamp.core.PeerErrors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes the frame checks Stamp's WebSocket listener puts behind Reactor Netty's decoder, in the listener's order
- * ({@link CloseCheckingFrameDecoder} in the decoder's place, Netty's {@link Utf8FrameValidator},
- * {@link WebSocketFrameGuard}): whatever the bytes, no exception reaches the end of the pipeline (a violation is
- * answered with a close frame, counted, and the connection closed), and the application sees only frames without
- * reserved bits, close frames with a code RFC 6455 7.4 allows and a UTF-8 reason, whole text messages that are
- * UTF-8, and nothing once a violation was found; nothing leaks.
+ * Fuzzes the frame checks Stamp's WebSocket listener puts behind Reactor Netty's decoder,
+ * in the listener's order ({@link CloseCheckingFrameDecoder} in the decoder's place,
+ * Netty's {@link Utf8FrameValidator}, {@link WebSocketFrameGuard}): whatever the bytes,
+ * no exception reaches the end of the pipeline (a violation is answered with a close
+ * frame, counted, and the connection closed), and the application sees only frames
+ * without reserved bits, close frames with a code RFC 6455 7.4 allows and a UTF-8 reason,
+ * whole text messages that are UTF-8, and nothing once a violation was found; nothing
+ * leaks.
  */
 class WebSocketFrameGuardFuzzTests {
 
@@ -42,7 +44,8 @@ class WebSocketFrameGuardFuzzTests {
 	private static final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(false);
 
 	static {
-		// Violations are logged once per burst: at thousands of inputs a second that is only noise.
+		// Violations are logged once per burst: at thousands of inputs a second that is
+		// only noise.
 		((Logger) LoggerFactory.getLogger("dev.stamp")).setLevel(Level.ERROR);
 	}
 
@@ -51,7 +54,8 @@ class WebSocketFrameGuardFuzzTests {
 		PeerErrors peerErrors = new PeerErrors("fuzzed websocket listener");
 		EmbeddedChannel channel = new EmbeddedChannel();
 		channel.config().setAllocator(allocator);
-		// What Reactor Netty's handshake installs, then what WebSocketListener.session puts in and behind it.
+		// What Reactor Netty's handshake installs, then what WebSocketListener.session
+		// puts in and behind it.
 		channel.pipeline()
 			.addLast(new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
 				.allowExtensions(true)

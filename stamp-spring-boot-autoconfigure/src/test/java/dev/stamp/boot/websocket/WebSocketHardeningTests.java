@@ -17,7 +17,8 @@ import dev.stamp.boot.http.TricklingClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Handshakes that RFC 6455 4.2.1 refuses, and a client too slow to read what it is sent, against a real listener.
+ * Handshakes that RFC 6455 4.2.1 refuses, and a client too slow to read what it is sent,
+ * against a real listener.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class WebSocketHardeningTests {
@@ -37,8 +38,9 @@ class WebSocketHardeningTests {
 			assertRefused(port, "GET /echo HTTP/1.1\r\n" + UPGRADE + VERSION + "Sec-WebSocket-Key: not-base64!\r\n\r\n",
 					400, "Sec-WebSocket-Key");
 			// base64 of 15 bytes, not 16
-			assertRefused(port, "GET /echo HTTP/1.1\r\n" + UPGRADE + VERSION
-					+ "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAA\r\n\r\n", 400, "Sec-WebSocket-Key");
+			assertRefused(port,
+					"GET /echo HTTP/1.1\r\n" + UPGRADE + VERSION + "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAA\r\n\r\n",
+					400, "Sec-WebSocket-Key");
 			assertRefused(port, "GET /echo HTTP/1.1\r\n" + UPGRADE + KEY + "\r\n", 400, "Sec-WebSocket-Version");
 			assertRefused(port, "POST /echo HTTP/1.1\r\n" + UPGRADE + VERSION + KEY + "Content-Length: 0\r\n\r\n", 400,
 					"GET");
@@ -59,7 +61,8 @@ class WebSocketHardeningTests {
 		StampContextRunner.create().withUserConfiguration(Routes.class).run((context) -> {
 			int port = WebSocketListenerTests.port(context);
 			WebSocketListener listener = context.getBean(WebSocketListener.class);
-			// RFC 9112 6.3: a request whose final transfer coding is not chunked cannot be framed, and what follows
+			// RFC 9112 6.3: a request whose final transfer coding is not chunked cannot
+			// be framed, and what follows
 			// it would otherwise be read as a second request.
 			String smuggled = "GET /echo HTTP/1.1\r\n" + UPGRADE + VERSION + KEY + "Transfer-Encoding: xchunked\r\n\r\n"
 					+ RawWebSocketClient.upgradeRequest("/echo", "");
@@ -88,8 +91,8 @@ class WebSocketHardeningTests {
 				WebSocketListener listener = context.getBean(WebSocketListener.class);
 				try (Socket socket = new Socket("127.0.0.1", port)) {
 					// 100 ms a byte: far longer than a second for the whole request
-					String answer = TricklingClient.trickle(socket, RawWebSocketClient.upgradeRequest("/echo",
-							"X-Slow: " + "s".repeat(100) + "\r\n"));
+					String answer = TricklingClient.trickle(socket,
+							RawWebSocketClient.upgradeRequest("/echo", "X-Slow: " + "s".repeat(100) + "\r\n"));
 					assertThat(answer).startsWith("HTTP/1.1 408 ").containsIgnoringCase("Connection: close");
 				}
 				assertThat(listener.peerErrors().total()).isEqualTo(1);
@@ -113,8 +116,9 @@ class WebSocketHardeningTests {
 				.startsWith("HTTP/1.1 426 ")
 				.containsIgnoringCase("Sec-WebSocket-Version: 13\r\n");
 			// Firefox sends Connection: keep-alive, Upgrade
-			assertThat(RawWebSocketClient.exchange(port, "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-					+ "Upgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n" + VERSION + KEY + "\r\n"))
+			assertThat(RawWebSocketClient.exchange(port,
+					"GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+							+ "Upgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n" + VERSION + KEY + "\r\n"))
 				.startsWith("HTTP/1.1 101 ");
 			// The answers from before the RFC checks stay as they were
 			assertThat(RawWebSocketClient.exchange(port, RawWebSocketClient.upgradeRequest("/nowhere", "")))
@@ -141,7 +145,8 @@ class WebSocketHardeningTests {
 						assertThat(System.nanoTime()).as("slow reader detected").isLessThan(deadline);
 						Thread.sleep(20);
 					}
-					// Stalled for longer than the half second after which the connection used to be dropped, then
+					// Stalled for longer than the half second after which the connection
+					// used to be dropped, then
 					// reading again, slowly.
 					Thread.sleep(1000);
 					client.readSlowly(16 * 1024, 2);
@@ -158,8 +163,10 @@ class WebSocketHardeningTests {
 	void frameSentBeforeTheHandshakeResponseFailsTheConnectionWith1002() {
 		StampContextRunner.create().withUserConfiguration(Routes.class).run((context) -> {
 			int port = WebSocketListenerTests.port(context);
-			// RFC 6455 4.1: the client must wait for the response. Without a guard, Netty hands these bytes on past
-			// the WebSocket decoder and Reactor Netty leaks them (the leak detector fails the test).
+			// RFC 6455 4.1: the client must wait for the response. Without a guard, Netty
+			// hands these bytes on past
+			// the WebSocket decoder and Reactor Netty leaks them (the leak detector fails
+			// the test).
 			try (RawWebSocketClient client = RawWebSocketClient.connectSendingEarly(port, "/echo",
 					RawWebSocketClient.maskedFrame(true, 0, RawWebSocketClient.TEXT, "too early".getBytes()))) {
 				assertThat(client.awaitClose()).isEqualTo(1002);
@@ -173,8 +180,7 @@ class WebSocketHardeningTests {
 		});
 	}
 
-	private static void assertRefused(int port, String request, int status, String reasonMentions)
-			throws Exception {
+	private static void assertRefused(int port, String request, int status, String reasonMentions) throws Exception {
 		String response = RawWebSocketClient.exchange(port, request);
 		assertThat(response).as(request).matches("(?s)HTTP/1\\.[01] " + status + " .*");
 		assertThat(response).as(request).containsIgnoringCase("Content-Type: text/plain").contains(reasonMentions);

@@ -124,7 +124,9 @@ class WebSocketListenerTests {
 				TestWebSocketClient good = TestWebSocketClient.connect(port, "/echo", "https://good.example");
 				good.send("ok");
 				assertThat(good.nextText()).isEqualTo("Echo: ok");
-				HttpResponse<String> plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+				HttpResponse<String> plain = HttpClient.newBuilder()
+					.version(HttpClient.Version.HTTP_1_1)
+					.build()
 					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/echo")).build(),
 							HttpResponse.BodyHandlers.ofString());
 				assertThat(plain.statusCode()).isEqualTo(426);
@@ -174,13 +176,16 @@ class WebSocketListenerTests {
 			.withPropertyValues("stamp.websocket.max-pending-outbound=256KB",
 					"stamp.websocket.slow-reader-close-timeout=1s")
 			.run((context) -> {
-				// A raw socket that completes the handshake and then never reads: the server's socket buffer fills,
+				// A raw socket that completes the handshake and then never reads: the
+				// server's socket buffer fills,
 				// then the pending bytes reach the limit.
 				try (Socket socket = new Socket("127.0.0.1", port(context))) {
 					socket.setReceiveBufferSize(4096);
-					socket.getOutputStream().write(("GET /flood HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-							+ "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-							+ "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+					socket.getOutputStream()
+						.write(("GET /flood HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+								+ "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+								+ "Sec-WebSocket-Version: 13\r\n\r\n")
+							.getBytes(StandardCharsets.US_ASCII));
 					String handshake = RawWebSocketClient.readHeaders(socket.getInputStream());
 					assertThat(handshake).startsWith("HTTP/1.1 101");
 					socket.getOutputStream().write(maskedTextFrame("go"));

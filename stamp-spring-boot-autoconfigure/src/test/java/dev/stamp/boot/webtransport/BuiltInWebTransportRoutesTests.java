@@ -19,8 +19,9 @@ import static dev.stamp.boot.webtransport.WebTransportListenerTests.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The echo and health endpoints a user switches on with {@code stamp.webtransport.echo-path} and
- * {@code stamp.webtransport.health-path}, with nothing else declared.
+ * The echo and health endpoints a user switches on with
+ * {@code stamp.webtransport.echo-path} and {@code stamp.webtransport.health-path}, with
+ * nothing else declared.
  */
 class BuiltInWebTransportRoutesTests {
 

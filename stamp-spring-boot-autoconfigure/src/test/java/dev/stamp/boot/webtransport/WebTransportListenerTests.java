@@ -35,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * WebTransport routes through the starter, over real QUIC on 127.0.0.1, with Stamp's Java client trusting the
- * development certificate by the hash the listener publishes.
+ * WebTransport routes through the starter, over real QUIC on 127.0.0.1, with Stamp's Java
+ * client trusting the development certificate by the hash the listener publishes.
  */
 class WebTransportListenerTests {
 
@@ -131,7 +131,8 @@ class WebTransportListenerTests {
 					.isThrownBy(() -> client.connect(url(context, "/echo"), Map.of("origin", "https://evil.example"))
 						.block(TIMEOUT))
 					.withMessageContaining("status 403: Origin not allowed");
-				WebTransportSession good = client.connect(url(context, "/echo"), Map.of("origin", "https://good.example"))
+				WebTransportSession good = client
+					.connect(url(context, "/echo"), Map.of("origin", "https://good.example"))
 					.block(TIMEOUT);
 				assertThat(good.origin()).isEqualTo("https://good.example");
 			}
@@ -156,7 +157,8 @@ class WebTransportListenerTests {
 	@Test
 	void rateLimitAnswers429AtTheSessionAfterTheLimit() {
 		this.runner
-			.withPropertyValues("stamp.middleware.rate-limit.enabled=true", "stamp.middleware.rate-limit.max-requests=2")
+			.withPropertyValues("stamp.middleware.rate-limit.enabled=true",
+					"stamp.middleware.rate-limit.max-requests=2")
 			.run((context) -> {
 				try (WebTransportClient client = client(context)) {
 					client.connect(url(context, "/echo")).block(TIMEOUT);
@@ -203,7 +205,9 @@ class WebTransportListenerTests {
 
 		@StampRoute("/echo")
 		Mono<Void> echo(WebTransportSession session) {
-			Mono<Void> streams = session.acceptedBidiStreams().flatMap((stream) -> stream.send(stream.receive())).then();
+			Mono<Void> streams = session.acceptedBidiStreams()
+				.flatMap((stream) -> stream.send(stream.receive()))
+				.then();
 			Mono<Void> datagrams = session.datagrams().concatMap(session::sendDatagram).then();
 			return Mono.when(streams, datagrams);
 		}

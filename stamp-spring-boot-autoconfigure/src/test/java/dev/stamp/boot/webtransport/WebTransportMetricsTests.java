@@ -30,7 +30,8 @@ import static dev.stamp.boot.webtransport.WebTransportListenerTests.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * WebTransport sessions, streams, datagrams and peer errors reach Micrometer and the {@code stamp} endpoint.
+ * WebTransport sessions, streams, datagrams and peer errors reach Micrometer and the
+ * {@code stamp} endpoint.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class WebTransportMetricsTests {
@@ -48,7 +49,9 @@ class WebTransportMetricsTests {
 				context.getBean(StampListenerMetrics.class).bindTo(registry);
 				try (WebTransportClient client = client(context)) {
 					WebTransportSession session = client.connect(url(context, "/echo")).block(TIMEOUT);
-					session.datagrams().next().doOnSubscribe((s) -> session.sendDatagram(new byte[] { 1 }).subscribe())
+					session.datagrams()
+						.next()
+						.doOnSubscribe((s) -> session.sendDatagram(new byte[] { 1 }).subscribe())
 						.block(TIMEOUT);
 					assertThat(registry.get("stamp.sessions.active").tag("protocol", "webtransport").gauge().value())
 						.isEqualTo(1);
@@ -72,7 +75,8 @@ class WebTransportMetricsTests {
 				context.getBean(StampListenerMetrics.class).bindTo(registry);
 				int port = StampContextRunner.port(context, StampProtocol.WEBTRANSPORT);
 				try (DatagramSocket socket = new DatagramSocket()) {
-					// A short-header datagram too short for a connection id: garbage the engine counts.
+					// A short-header datagram too short for a connection id: garbage the
+					// engine counts.
 					byte[] garbage = { 0x40, 1, 2 };
 					socket.send(new DatagramPacket(garbage, garbage.length, InetAddress.getLoopbackAddress(), port));
 				}
@@ -100,7 +104,8 @@ class WebTransportMetricsTests {
 				assertThat(listener.tls()).isTrue();
 				assertThat(listener.routes()).singleElement().asString().startsWith("/echo -> ");
 			});
-		assertThat(output.getAll()).containsPattern("Stamp webtransport route /echo -> \\S+#\\S+\\(WebTransportSession\\)");
+		assertThat(output.getAll())
+			.containsPattern("Stamp webtransport route /echo -> \\S+#\\S+\\(WebTransportSession\\)");
 	}
 
 	private static Map<String, Long> peerErrors(StampEndpoint endpoint) {

@@ -24,8 +24,9 @@ import static dev.stamp.boot.webtransport.WebTransportListenerTests.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * WebTransport with the certificate of a Spring Boot SSL bundle instead of the development certificate, for ECDSA
- * and RSA keys, with a client that trusts only that certificate.
+ * WebTransport with the certificate of a Spring Boot SSL bundle instead of the
+ * development certificate, for ECDSA and RSA keys, with a client that trusts only that
+ * certificate.
  */
 class WebTransportSslBundleTests {
 
@@ -37,13 +38,17 @@ class WebTransportSslBundleTests {
 		StampContextRunner.create()
 			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
 			.withPropertyValues("spring.ssl.bundle.jks.wt.keystore.location=classpath:" + keystore,
-					"spring.ssl.bundle.jks.wt.keystore.password=changeit", "spring.ssl.bundle.jks.wt.keystore.type=PKCS12",
-					"stamp.webtransport.ssl.bundle=wt", "stamp.webtransport.echo-path=/echo")
+					"spring.ssl.bundle.jks.wt.keystore.password=changeit",
+					"spring.ssl.bundle.jks.wt.keystore.type=PKCS12", "stamp.webtransport.ssl.bundle=wt",
+					"stamp.webtransport.echo-path=/echo")
 			.run((context) -> {
 				WebTransportListener listener = context.getBean(WebTransportListener.class);
 				assertThat(listener.certificateHash()).as("no development certificate with a bundle").isNull();
-				assertThat(context.getEnvironment().getProperty(WebTransportListener.CERTIFICATE_HASH_PROPERTY)).isNull();
-				try (WebTransportClient client = WebTransportClient.builder().trustManagerFactory(trust(keystore)).build()) {
+				assertThat(context.getEnvironment().getProperty(WebTransportListener.CERTIFICATE_HASH_PROPERTY))
+					.isNull();
+				try (WebTransportClient client = WebTransportClient.builder()
+					.trustManagerFactory(trust(keystore))
+					.build()) {
 					WebTransportSession session = client.connect(url(context, "/echo")).block(TIMEOUT);
 					WebTransportStream stream = session.openBidiStream().block(TIMEOUT);
 					Mono<byte[]> echoed = collect(stream.receive());

@@ -23,8 +23,8 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import reactor.core.publisher.MonoSink;
 
 /**
- * The client side of one extended CONNECT: turns a 200 answer into a session (anything else fails the connect), then
- * carries the session's capsules.
+ * The client side of one extended CONNECT: turns a 200 answer into a session (anything
+ * else fails the connect), then carries the session's capsules.
  */
 final class ConnectResponseHandler extends ConnectStreamHandler {
 
@@ -37,7 +37,10 @@ final class ConnectResponseHandler extends ConnectStreamHandler {
 
 	private final MonoSink<WebTransportSession> result;
 
-	/** The status of a rejection, until the stream ends and the failure (with the body as reason) is reported. */
+	/**
+	 * The status of a rejection, until the stream ends and the failure (with the body as
+	 * reason) is reported.
+	 */
 	private CharSequence rejectedStatus;
 
 	private final StringBuilder rejectionReason = new StringBuilder();
@@ -64,16 +67,17 @@ final class ConnectResponseHandler extends ConnectStreamHandler {
 			return; // the reason may follow as a body; reported when the stream ends
 		}
 		Map<String, List<String>> headers = new LinkedHashMap<>();
-		this.requestHeaders.forEach((entry) -> headers
-			.computeIfAbsent(entry.getKey().toString(), (name) -> new ArrayList<>())
-			.add(entry.getValue().toString()));
+		this.requestHeaders
+			.forEach((entry) -> headers.computeIfAbsent(entry.getKey().toString(), (name) -> new ArrayList<>())
+				.add(entry.getValue().toString()));
 		headers.replaceAll((name, values) -> List.copyOf(values));
 		CharSequence origin = this.requestHeaders.get("origin");
 		SessionInfo info = new SessionInfo((InetSocketAddress) stream.parent().remoteSocketAddress(), this.path, null,
 				String.valueOf(this.requestHeaders.authority()), (origin != null) ? origin.toString() : null,
 				Map.copyOf(headers), connection.peerDialect());
 		this.session = new SessionImpl(stream.streamId(), stream, connection, info, Map.of(), Map.of());
-		connection.stats().tryReserveSession(Integer.MAX_VALUE); // released when the session ends
+		connection.stats().tryReserveSession(Integer.MAX_VALUE); // released when the
+																	// session ends
 		connection.stats().sessionAccepted();
 		connection.registerSession(this.session);
 		this.result.success(this.session);

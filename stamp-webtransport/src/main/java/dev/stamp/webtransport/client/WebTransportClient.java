@@ -46,10 +46,10 @@ import reactor.core.publisher.Mono;
  *     WebTransportStream stream = session.openBidiStream().block();
  *     ...
  * }
- * </pre>
- * {@link #connect(URI)} opens a QUIC connection per session and closes it when the session ends;
- * {@link #openConnection(InetSocketAddress, String)} gives a connection on which several sessions can be opened.
- * Server-opened bidirectional streams are supported (Netty's HTTP/3 client would refuse them).
+ * </pre> {@link #connect(URI)} opens a QUIC connection per session and closes it when the
+ * session ends; {@link #openConnection(InetSocketAddress, String)} gives a connection on
+ * which several sessions can be opened. Server-opened bidirectional streams are supported
+ * (Netty's HTTP/3 client would refuse them).
  */
 public final class WebTransportClient implements AutoCloseable {
 
@@ -73,7 +73,8 @@ public final class WebTransportClient implements AutoCloseable {
 		if (config.certificateHashes.isEmpty() && config.trustManagerFactory == null) {
 			throw new IllegalArgumentException("Configure a certificate hash or a trust manager factory");
 		}
-		// Pinned hashes trust the same certificate whatever the name; a trust store needs the name, so its contexts are
+		// Pinned hashes trust the same certificate whatever the name; a trust store needs
+		// the name, so its contexts are
 		// made per server host, on first use.
 		this.ssl = config.certificateHashes.isEmpty() ? null
 				: ssl.trustManager(new CertificateHashTrustManager(config.certificateHashes)).build();
@@ -84,10 +85,11 @@ public final class WebTransportClient implements AutoCloseable {
 		if (this.ssl != null) {
 			return this.ssl;
 		}
-		return this.sslByHost.computeIfAbsent(host, (name) -> QuicSslContextBuilder.forClient()
-			.applicationProtocols("h3")
-			.trustManager(EndpointTrustManager.of(this.config.trustManagerFactory, name))
-			.build());
+		return this.sslByHost.computeIfAbsent(host,
+				(name) -> QuicSslContextBuilder.forClient()
+					.applicationProtocols("h3")
+					.trustManager(EndpointTrustManager.of(this.config.trustManagerFactory, name))
+					.build());
 	}
 
 	public static Builder builder() {
@@ -95,13 +97,17 @@ public final class WebTransportClient implements AutoCloseable {
 	}
 
 	/**
-	 * Opens a session at an {@code https} URL on a new QUIC connection; the connection closes when the session ends.
+	 * Opens a session at an {@code https} URL on a new QUIC connection; the connection
+	 * closes when the session ends.
 	 */
 	public Mono<WebTransportSession> connect(URI url) {
 		return connect(url, Map.of());
 	}
 
-	/** Like {@link #connect(URI)}, with extra request headers (for example {@code origin}). */
+	/**
+	 * Like {@link #connect(URI)}, with extra request headers (for example
+	 * {@code origin}).
+	 */
 	public Mono<WebTransportSession> connect(URI url, Map<String, String> headers) {
 		if (!"https".equalsIgnoreCase(url.getScheme())) {
 			throw new IllegalArgumentException("WebTransport URLs are https URLs: " + url);
@@ -121,7 +127,8 @@ public final class WebTransportClient implements AutoCloseable {
 	/**
 	 * Opens a QUIC connection (blocking until the handshake completed).
 	 * @param address the server
-	 * @param authority the {@code :authority} for CONNECT requests, for example {@code localhost:4433}
+	 * @param authority the {@code :authority} for CONNECT requests, for example
+	 * {@code localhost:4433}
 	 */
 	public WebTransportClientConnection openConnection(InetSocketAddress address, String authority) {
 		ChannelHandler codec = Http3.newQuicClientCodecBuilder()
@@ -233,7 +240,10 @@ public final class WebTransportClient implements AutoCloseable {
 		private Builder() {
 		}
 
-		/** Trust a server whose certificate has this SHA-256 (like a browser's {@code serverCertificateHashes}). */
+		/**
+		 * Trust a server whose certificate has this SHA-256 (like a browser's
+		 * {@code serverCertificateHashes}).
+		 */
 		public Builder trustCertificateHash(byte[] sha256) {
 			this.certificateHashes.add(sha256.clone());
 			return this;
@@ -262,7 +272,10 @@ public final class WebTransportClient implements AutoCloseable {
 			return this;
 		}
 
-		/** Streams the server may open in one session (QUIC credit and the engine's limit). */
+		/**
+		 * Streams the server may open in one session (QUIC credit and the engine's
+		 * limit).
+		 */
 		public Builder maxStreamsPerSession(int maxStreamsPerSession) {
 			this.maxStreamsPerSession = maxStreamsPerSession;
 			return this;
@@ -276,7 +289,8 @@ public final class WebTransportClient implements AutoCloseable {
 
 		/**
 		 * Writes a qlog trace of every connection into this directory (see
-		 * {@code WebTransportServerConfig.Builder#qlogDirectory}). Default {@code null}: none.
+		 * {@code WebTransportServerConfig.Builder#qlogDirectory}). Default {@code null}:
+		 * none.
 		 */
 		public Builder qlogDirectory(Path qlogDirectory) {
 			this.qlogDirectory = qlogDirectory;

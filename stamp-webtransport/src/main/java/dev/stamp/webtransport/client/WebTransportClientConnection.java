@@ -45,8 +45,10 @@ public final class WebTransportClientConnection implements AutoCloseable {
 	/**
 	 * Opens a WebTransport session with an extended CONNECT.
 	 * @param path the path (and query) to connect to
-	 * @param extraHeaders additional request headers, for example {@code origin} or {@code authorization}
-	 * @return the session once the server answered 200; fails with {@link WebTransportSessionException} otherwise
+	 * @param extraHeaders additional request headers, for example {@code origin} or
+	 * {@code authorization}
+	 * @return the session once the server answered 200; fails with
+	 * {@link WebTransportSessionException} otherwise
 	 */
 	public Mono<WebTransportSession> openSession(String path, Map<String, String> extraHeaders) {
 		return Mono.create((sink) -> {
@@ -63,22 +65,21 @@ public final class WebTransportClientConnection implements AutoCloseable {
 				protected void initChannel(QuicStreamChannel stream) {
 					stream.pipeline().addLast(DecoderFailureGuard.INSTANCE, response);
 				}
-			})
-				.addListener((future) -> {
-					if (!future.isSuccess()) {
-						sink.error(new WebTransportSessionException("Could not open a CONNECT stream", future.cause()));
-						return;
+			}).addListener((future) -> {
+				if (!future.isSuccess()) {
+					sink.error(new WebTransportSessionException("Could not open a CONNECT stream", future.cause()));
+					return;
+				}
+				QuicStreamChannel stream = (QuicStreamChannel) future.getNow();
+				stream.config().setAllowHalfClosure(true);
+				ConnectionState connection = ConnectionState.of(this.channel);
+				connection.requestStreamOpened(stream.streamId());
+				stream.writeAndFlush(new DefaultHttp3HeadersFrame(headers)).addListener((written) -> {
+					if (!written.isSuccess()) {
+						sink.error(new WebTransportSessionException("Could not send CONNECT", written.cause()));
 					}
-					QuicStreamChannel stream = (QuicStreamChannel) future.getNow();
-					stream.config().setAllowHalfClosure(true);
-					ConnectionState connection = ConnectionState.of(this.channel);
-					connection.requestStreamOpened(stream.streamId());
-					stream.writeAndFlush(new DefaultHttp3HeadersFrame(headers)).addListener((written) -> {
-						if (!written.isSuccess()) {
-							sink.error(new WebTransportSessionException("Could not send CONNECT", written.cause()));
-						}
-					});
 				});
+			});
 		});
 	}
 

@@ -1,5 +1,6 @@
 /**
- * A Java WebTransport client on Netty QUIC: {@link dev.stamp.webtransport.client.WebTransportClient}, with trust by
- * certificate hash or trust store, and server-opened bidirectional streams supported.
+ * A Java WebTransport client on Netty QUIC:
+ * {@link dev.stamp.webtransport.client.WebTransportClient}, with trust by certificate
+ * hash or trust store, and server-opened bidirectional streams supported.
  */
 package dev.stamp.webtransport.client;

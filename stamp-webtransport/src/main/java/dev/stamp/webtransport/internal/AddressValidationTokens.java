@@ -15,9 +15,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.quic.QuicTokenHandler;
 
 /**
- * Retry tokens that prove a client owns its address (RFC 9000 section 8.1.2): a timestamp, the original destination
- * connection id and an HMAC-SHA256 over both and the client's address and port, under a key that lives as long as the
- * server. A token is good for {@link #lifetime} and only from the address it was issued to.
+ * Retry tokens that prove a client owns its address (RFC 9000 section 8.1.2): a
+ * timestamp, the original destination connection id and an HMAC-SHA256 over both and the
+ * client's address and port, under a key that lives as long as the server. A token is
+ * good for {@link #lifetime} and only from the address it was issued to.
  * <p>
  * Layout: {@code issued-at millis (8) | mac (16) | original dcid (0..20)}.
  */
@@ -47,7 +48,9 @@ public final class AddressValidationTokens implements QuicTokenHandler {
 		this.clock = clock;
 	}
 
-	/** Tokens valid for 10 seconds: long enough for one Retry round trip on any real path. */
+	/**
+	 * Tokens valid for 10 seconds: long enough for one Retry round trip on any real path.
+	 */
 	public AddressValidationTokens() {
 		this(Duration.ofSeconds(10), Clock.systemUTC());
 	}
@@ -77,7 +80,8 @@ public final class AddressValidationTokens implements QuicTokenHandler {
 		}
 		byte[] presented = bytes(token, start + Long.BYTES, MAC_LENGTH);
 		byte[] connectionId = bytes(token, start + HEADER_LENGTH, length - HEADER_LENGTH);
-		// Constant time: a timing difference would let an attacker forge the MAC byte by byte.
+		// Constant time: a timing difference would let an attacker forge the MAC byte by
+		// byte.
 		if (!MessageDigest.isEqual(presented, mac(issuedAt, connectionId, address))) {
 			return -1;
 		}

@@ -11,13 +11,16 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 
 /**
- * Sits first in the pipeline of every peer-opened bidirectional stream and reads its first varint.
+ * Sits first in the pipeline of every peer-opened bidirectional stream and reads its
+ * first varint.
  * <p>
- * On {@code 0x41} (WebTransport stream signal) it reads the session id, removes the HTTP/3 request handlers that
- * Netty installed behind it (they would read 0x41 as an unknown frame whose "length" is the session id and swallow
- * the payload), and lets the connection route the stream; bytes after the header flow on when this decoder removes
- * itself. Anything else is an HTTP/3 request: on a server the decoder steps aside untouched (bytes flow on to the
- * codec); on a client it is refused, since servers may not open request streams.
+ * On {@code 0x41} (WebTransport stream signal) it reads the session id, removes the
+ * HTTP/3 request handlers that Netty installed behind it (they would read 0x41 as an
+ * unknown frame whose "length" is the session id and swallow the payload), and lets the
+ * connection route the stream; bytes after the header flow on when this decoder removes
+ * itself. Anything else is an HTTP/3 request: on a server the decoder steps aside
+ * untouched (bytes flow on to the codec); on a client it is refused, since servers may
+ * not open request streams.
  */
 final class BidiStreamSniffer extends StreamHeaderDecoder {
 

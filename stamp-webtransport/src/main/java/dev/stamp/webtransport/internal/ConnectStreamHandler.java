@@ -7,8 +7,8 @@ import io.netty.handler.codec.http3.Http3Exception;
 import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
 
 /**
- * The CONNECT stream of a WebTransport session, on either side: once the session exists, the DATA frames that follow
- * carry its capsules.
+ * The CONNECT stream of a WebTransport session, on either side: once the session exists,
+ * the DATA frames that follow carry its capsules.
  */
 public abstract class ConnectStreamHandler extends Http3RequestStreamInboundHandler {
 
@@ -32,16 +32,21 @@ public abstract class ConnectStreamHandler extends Http3RequestStreamInboundHand
 	}
 
 	/**
-	 * Netty's HTTP/3 codec found the peer's frames on this stream malformed and closed the connection with the
-	 * error's code: a peer error, not a failure of ours (Netty would log it at ERROR with a stack trace).
+	 * Netty's HTTP/3 codec found the peer's frames on this stream malformed and closed
+	 * the connection with the error's code: a peer error, not a failure of ours (Netty
+	 * would log it at ERROR with a stack trace).
 	 */
 	@Override
 	protected final void handleHttp3Exception(ChannelHandlerContext ctx, Http3Exception exception) {
-		// Netty already closes the connection with the error's code; closing the stream first would end it cleanly.
+		// Netty already closes the connection with the error's code; closing the stream
+		// first would end it cleanly.
 		ConnectionState.require(ctx).http3Error(exception, "a request stream");
 	}
 
-	/** Body bytes before any session: a rejection's reason. The caller keeps ownership of {@code content}. */
+	/**
+	 * Body bytes before any session: a rejection's reason. The caller keeps ownership of
+	 * {@code content}.
+	 */
 	protected void onDataBeforeSession(ByteBuf content) {
 	}
 

@@ -12,11 +12,13 @@ import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicException;
 
 /**
- * Last on every QUIC connection's pipeline: what reaches it there is the peer's doing and becomes a peer error,
- * counted by kind and logged once per burst, instead of a stack trace per event at the end of the pipeline. quiche
- * reports packets it refused ({@link QuicException}), Netty failed TLS handshakes ({@link SSLException}) and HTTP/3
- * stream creation errors ({@link Http3Exception}); a peer's CONNECTION_CLOSE with an error code arrives as a
- * {@link QuicConnectionCloseEvent}. Anything else is passed on: it is not the peer's doing.
+ * Last on every QUIC connection's pipeline: what reaches it there is the peer's doing and
+ * becomes a peer error, counted by kind and logged once per burst, instead of a stack
+ * trace per event at the end of the pipeline. quiche reports packets it refused
+ * ({@link QuicException}), Netty failed TLS handshakes ({@link SSLException}) and HTTP/3
+ * stream creation errors ({@link Http3Exception}); a peer's CONNECTION_CLOSE with an
+ * error code arrives as a {@link QuicConnectionCloseEvent}. Anything else is passed on:
+ * it is not the peer's doing.
  */
 @ChannelHandler.Sharable
 public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {

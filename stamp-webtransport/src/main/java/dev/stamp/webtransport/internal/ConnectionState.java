@@ -27,9 +27,10 @@ import io.netty.util.collection.LongObjectMap;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
- * The WebTransport state of one QUIC connection: its sessions, the streams and datagrams waiting for a session that
- * is not known yet, the peer's dialect and datagram limit. Lives as an attribute of the {@link QuicChannel}; all
- * mutating methods run on that channel's event loop (stream channels share it), so no locking is needed.
+ * The WebTransport state of one QUIC connection: its sessions, the streams and datagrams
+ * waiting for a session that is not known yet, the peer's dialect and datagram limit.
+ * Lives as an attribute of the {@link QuicChannel}; all mutating methods run on that
+ * channel's event loop (stream channels share it), so no locking is needed.
  */
 public final class ConnectionState {
 
@@ -50,7 +51,10 @@ public final class ConnectionState {
 
 	private final LongObjectMap<SessionImpl> sessions = new LongObjectHashMap<>();
 
-	/** CONNECT streams seen but not yet sessions (server: being admitted; client: awaiting the response). */
+	/**
+	 * CONNECT streams seen but not yet sessions (server: being admitted; client: awaiting
+	 * the response).
+	 */
 	private final Set<Long> connectsInProgress = new HashSet<>();
 
 	private final ArrayDeque<PendingStreamHandler> pendingStreams = new ArrayDeque<>();
@@ -81,12 +85,17 @@ public final class ConnectionState {
 		this.nudger = QuicSendNudge.forConnection(channel, this::carriesStreams);
 	}
 
-	/** A stream opened, or a capsule goes out: data may be on its way. Event loop only. */
+	/**
+	 * A stream opened, or a capsule goes out: data may be on its way. Event loop only.
+	 */
 	public void trafficExpected() {
 		this.nudger.wake();
 	}
 
-	/** Whether data may be on its way: a CONNECT in progress, a stream waiting for its session, or a session stream. */
+	/**
+	 * Whether data may be on its way: a CONNECT in progress, a stream waiting for its
+	 * session, or a session stream.
+	 */
 	private boolean carriesStreams() {
 		if (!this.connectsInProgress.isEmpty() || !this.pendingStreams.isEmpty()) {
 			return true;
@@ -99,7 +108,9 @@ public final class ConnectionState {
 		return false;
 	}
 
-	/** A shared map of refusal logs, one per reason, for all connections of an endpoint. */
+	/**
+	 * A shared map of refusal logs, one per reason, for all connections of an endpoint.
+	 */
 	public static Map<String, RefusalLog> newRefusalLogs() {
 		return new ConcurrentHashMap<>();
 	}
@@ -121,7 +132,8 @@ public final class ConnectionState {
 	}
 
 	/**
-	 * Records an error the peer of this connection caused (counted by kind, logged once per burst).
+	 * Records an error the peer of this connection caused (counted by kind, logged once
+	 * per burst).
 	 * @param kind a fixed name from {@link EngineStats}
 	 * @param detail what was wrong and what the peer got for it
 	 */
@@ -129,15 +141,22 @@ public final class ConnectionState {
 		peerError(kind, detail, null);
 	}
 
-	/** Like {@link #peerError(String, String)}, with the exception that detected it (logged at DEBUG only). */
+	/**
+	 * Like {@link #peerError(String, String)}, with the exception that detected it
+	 * (logged at DEBUG only).
+	 */
 	public void peerError(String kind, String detail, Throwable cause) {
 		this.stats.peerErrors().record(kind, this.channel.remoteSocketAddress(), detail, cause);
 	}
 
-	/** Netty's HTTP/3 codec found the peer at fault on {@code where} and closed the connection or stream. */
+	/**
+	 * Netty's HTTP/3 codec found the peer at fault on {@code where} and closed the
+	 * connection or stream.
+	 */
 	public void http3Error(Http3Exception error, String where) {
-		peerError(EngineStats.http3ErrorKind(error.errorCode()), "HTTP/3 error on " + where + " ("
-				+ error.getMessage() + "), answered with " + error.errorCode(), error);
+		peerError(EngineStats.http3ErrorKind(error.errorCode()),
+				"HTTP/3 error on " + where + " (" + error.getMessage() + "), answered with " + error.errorCode(),
+				error);
 	}
 
 	public RefusalLog refusalLog(String reason) {
@@ -183,7 +202,9 @@ public final class ConnectionState {
 		return new ArrayList<>(this.sessions.values());
 	}
 
-	/** Sessions plus CONNECTs in progress: what the per-connection session limit counts. */
+	/**
+	 * Sessions plus CONNECTs in progress: what the per-connection session limit counts.
+	 */
 	public int sessionCount() {
 		return this.sessions.size() + this.connectsInProgress.size();
 	}
@@ -241,8 +262,9 @@ public final class ConnectionState {
 	// ---- peer streams
 
 	/**
-	 * A peer stream announced itself as belonging to {@code sessionId}. Called by the header decoders while they
-	 * are still in the pipeline: whatever this installs receives the bytes that followed the header.
+	 * A peer stream announced itself as belonging to {@code sessionId}. Called by the
+	 * header decoders while they are still in the pipeline: whatever this installs
+	 * receives the bytes that followed the header.
 	 */
 	void routePeerStream(QuicStreamChannel stream, long sessionId) {
 		SessionImpl session = this.sessions.get(sessionId);
@@ -281,11 +303,15 @@ public final class ConnectionState {
 		if (this.connectsInProgress.contains(sessionId)) {
 			return true;
 		}
-		// A server has not seen this CONNECT yet if it is newer than every request stream so far.
+		// A server has not seen this CONNECT yet if it is newer than every request stream
+		// so far.
 		return this.server && sessionId > this.highestRequestStreamId;
 	}
 
-	/** A waiting stream buffered more bytes; {@code false} if that exceeds the connection's pending budget. */
+	/**
+	 * A waiting stream buffered more bytes; {@code false} if that exceeds the
+	 * connection's pending budget.
+	 */
 	boolean reservePendingBytes(int bytes) {
 		if (this.pendingBytes + bytes > this.limits.maxPendingBytes()) {
 			return false;
@@ -327,8 +353,8 @@ public final class ConnectionState {
 		}
 		byte[] payload = new byte[length];
 		datagram.readBytes(payload);
-		this.pendingDatagrams.add(new PendingDatagram(sessionId, payload,
-				System.nanoTime() + this.limits.pendingTimeout().toNanos()));
+		this.pendingDatagrams
+			.add(new PendingDatagram(sessionId, payload, System.nanoTime() + this.limits.pendingTimeout().toNanos()));
 		scheduleSweep();
 	}
 

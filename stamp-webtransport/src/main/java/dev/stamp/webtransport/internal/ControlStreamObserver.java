@@ -7,8 +7,8 @@ import io.netty.handler.codec.http3.Http3SettingsFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The inbound control stream handler given to Netty's HTTP/3 connection handler: records the peer's SETTINGS (its
- * WebTransport dialect) and GOAWAY. One instance per connection.
+ * The inbound control stream handler given to Netty's HTTP/3 connection handler: records
+ * the peer's SETTINGS (its WebTransport dialect) and GOAWAY. One instance per connection.
  */
 public final class ControlStreamObserver extends ChannelInboundHandlerAdapter {
 

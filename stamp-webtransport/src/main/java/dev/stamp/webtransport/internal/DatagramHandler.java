@@ -6,8 +6,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicDatagramExtensionEvent;
 
 /**
- * Receives QUIC DATAGRAMs on the QUIC channel and hands them to the connection's sessions; learns the peer's
- * datagram limit from Netty's {@link QuicDatagramExtensionEvent}.
+ * Receives QUIC DATAGRAMs on the QUIC channel and hands them to the connection's
+ * sessions; learns the peer's datagram limit from Netty's
+ * {@link QuicDatagramExtensionEvent}.
  */
 public final class DatagramHandler extends ChannelInboundHandlerAdapter {
 
@@ -16,7 +17,8 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
 		if (msg instanceof ByteBuf) {
 			ByteBuf datagram = (ByteBuf) msg;
 			try {
-				ConnectionState connection = ConnectionState.of((io.netty.handler.codec.quic.QuicChannel) ctx.channel());
+				ConnectionState connection = ConnectionState
+					.of((io.netty.handler.codec.quic.QuicChannel) ctx.channel());
 				if (connection != null) {
 					connection.onDatagram(datagram);
 				}

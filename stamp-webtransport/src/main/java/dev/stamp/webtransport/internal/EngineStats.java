@@ -12,7 +12,10 @@ import dev.stamp.core.PeerErrors;
 import dev.stamp.webtransport.WebTransportStats;
 import io.netty.handler.codec.http3.Http3ErrorCode;
 
-/** The live counters of one WebTransport endpoint (server or client); thread-safe, cheap on hot paths. */
+/**
+ * The live counters of one WebTransport endpoint (server or client); thread-safe, cheap
+ * on hot paths.
+ */
 public final class EngineStats {
 
 	/** Refusal reasons, as they appear in {@link WebTransportStats#refusals()}. */
@@ -38,12 +41,18 @@ public final class EngineStats {
 
 	public static final String PENDING_DATAGRAM_EXPIRED = "pending-datagram-expired";
 
-	/** A unidirectional stream of a type nobody handles: ignored, as RFC 9114 (6.2) wants, so not an error. */
+	/**
+	 * A unidirectional stream of a type nobody handles: ignored, as RFC 9114 (6.2) wants,
+	 * so not an error.
+	 */
 	public static final String UNKNOWN_STREAM_TYPE = "unknown-stream-type";
 
 	public static final String HANDLER_REJECTED = "handler-executor-rejected";
 
-	/** Peer error kinds, as they appear in {@link WebTransportStats#peerErrors()} and {@link PeerErrors}. */
+	/**
+	 * Peer error kinds, as they appear in {@link WebTransportStats#peerErrors()} and
+	 * {@link PeerErrors}.
+	 */
 	public static final String MALFORMED_STREAM_HEADER = "malformed-stream-header";
 
 	public static final String MALFORMED_CAPSULE = "malformed-capsule";
@@ -53,7 +62,10 @@ public final class EngineStats {
 	/** A datagram whose quarter stream id prefix is truncated or out of range. */
 	public static final String DATAGRAM_MALFORMED = "datagram-malformed";
 
-	/** A server opened a bidirectional stream that is not a WebTransport stream (client side). */
+	/**
+	 * A server opened a bidirectional stream that is not a WebTransport stream (client
+	 * side).
+	 */
 	public static final String BAD_SERVER_STREAM = "bad-server-stream";
 
 	/** A UDP datagram too short to be a QUIC packet. */
@@ -65,10 +77,16 @@ public final class EngineStats {
 	/** The peer closed its connection with an error code. */
 	public static final String PEER_CLOSED_WITH_ERROR = "peer-closed-with-error";
 
-	/** Netty's HTTP/3 decoder failed on a request stream other than with an HTTP/3 error (see DecoderFailureGuard). */
+	/**
+	 * Netty's HTTP/3 decoder failed on a request stream other than with an HTTP/3 error
+	 * (see DecoderFailureGuard).
+	 */
 	public static final String H3_DECODER_FAILURE = "h3-decoder-failure";
 
-	/** A TLS handshake the peer failed (for example no common ALPN, a bad certificate, a TLS alert). */
+	/**
+	 * A TLS handshake the peer failed (for example no common ALPN, a bad certificate, a
+	 * TLS alert).
+	 */
 	public static final String TLS_HANDSHAKE_FAILED = "tls-handshake-failed";
 
 	private final AtomicInteger activeSessions = new AtomicInteger();
@@ -93,19 +111,24 @@ public final class EngineStats {
 
 	private final PeerErrors peerErrors;
 
-	/** @param peerErrors where the errors peers cause are counted and logged */
+	/**
+	 * @param peerErrors where the errors peers cause are counted and logged
+	 */
 	public EngineStats(PeerErrors peerErrors) {
 		this.peerErrors = peerErrors;
 	}
 
-	/** The errors peers caused: malformed packets, frames, capsules and stream headers, timeouts. */
+	/**
+	 * The errors peers caused: malformed packets, frames, capsules and stream headers,
+	 * timeouts.
+	 */
 	public PeerErrors peerErrors() {
 		return this.peerErrors;
 	}
 
 	/**
-	 * The peer error kind for an HTTP/3 error Netty's codec detected, named after its code: for example
-	 * {@code "h3-frame-error"} or {@code "qpack-decompression-failed"}.
+	 * The peer error kind for an HTTP/3 error Netty's codec detected, named after its
+	 * code: for example {@code "h3-frame-error"} or {@code "qpack-decompression-failed"}.
 	 */
 	public static String http3ErrorKind(Http3ErrorCode code) {
 		return (code != null) ? code.name().toLowerCase(Locale.ROOT).replace('_', '-') : "h3-error";

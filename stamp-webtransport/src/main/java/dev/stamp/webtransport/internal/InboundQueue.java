@@ -11,14 +11,16 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
 /**
- * A bounded single-consumer queue between a Netty event loop (producer) and the application (consumer), which may
- * consume either reactively ({@link #flux()}, honouring demand) or blockingly ({@link #poll(Duration)}).
+ * A bounded single-consumer queue between a Netty event loop (producer) and the
+ * application (consumer), which may consume either reactively ({@link #flux()}, honouring
+ * demand) or blockingly ({@link #poll(Duration)}).
  * <p>
- * Capacity is counted in "weight" (bytes for stream data, 1 per item for streams and datagrams). The producer asks
- * {@link #hasRoom()} before reading more from the network, and is called back through {@code onSpace} when the
- * consumer made room, so reading can resume: that is the backpressure. Items never hold reference-counted buffers,
- * so dropping them needs no release; {@code onDiscard} lets the owner clean up items that were never consumed (for
- * example reset queued streams).
+ * Capacity is counted in "weight" (bytes for stream data, 1 per item for streams and
+ * datagrams). The producer asks {@link #hasRoom()} before reading more from the network,
+ * and is called back through {@code onSpace} when the consumer made room, so reading can
+ * resume: that is the backpressure. Items never hold reference-counted buffers, so
+ * dropping them needs no release; {@code onDiscard} lets the owner clean up items that
+ * were never consumed (for example reset queued streams).
  *
  * @param <T> the item type
  */
@@ -49,8 +51,10 @@ public final class InboundQueue<T> {
 	/**
 	 * @param capacity the weight above which {@link #hasRoom()} turns false
 	 * @param weigher the weight of one item
-	 * @param onSpace called (on any thread) after the consumer took items; may be {@code null}
-	 * @param onDiscard called for items dropped when the consumer cancels or the queue is closed; may be {@code null}
+	 * @param onSpace called (on any thread) after the consumer took items; may be
+	 * {@code null}
+	 * @param onDiscard called for items dropped when the consumer cancels or the queue is
+	 * closed; may be {@code null}
 	 */
 	public InboundQueue(long capacity, ToIntFunction<T> weigher, Runnable onSpace, Consumer<T> onDiscard) {
 		this.capacity = capacity;
@@ -67,9 +71,10 @@ public final class InboundQueue<T> {
 	}
 
 	/**
-	 * Adds an item (producer side). Never refuses: callers that must bound an untrusted producer check
-	 * {@link #hasRoom()} first.
-	 * @return {@code false} if the queue is already closed or cancelled and the item was discarded
+	 * Adds an item (producer side). Never refuses: callers that must bound an untrusted
+	 * producer check {@link #hasRoom()} first.
+	 * @return {@code false} if the queue is already closed or cancelled and the item was
+	 * discarded
 	 */
 	public boolean offer(T item) {
 		boolean accepted;
@@ -101,7 +106,9 @@ public final class InboundQueue<T> {
 		drain();
 	}
 
-	/** Ends the queue with an error: consumers get the remaining items, then the error. */
+	/**
+	 * Ends the queue with an error: consumers get the remaining items, then the error.
+	 */
 	public void fail(Throwable cause) {
 		synchronized (this) {
 			if (this.done) {
@@ -114,7 +121,10 @@ public final class InboundQueue<T> {
 		drain();
 	}
 
-	/** Ends the queue and discards what was not consumed (for example when a session closes). */
+	/**
+	 * Ends the queue and discards what was not consumed (for example when a session
+	 * closes).
+	 */
 	public void close(Throwable cause) {
 		ArrayDeque<T> dropped;
 		synchronized (this) {
@@ -144,7 +154,8 @@ public final class InboundQueue<T> {
 	/**
 	 * Takes the next item, waiting up to {@code timeout}.
 	 * @return the item, or {@code null} if the queue completed or the timeout elapsed
-	 * @throws Exception the queue's error, once all items before it were consumed (rethrown as is if unchecked)
+	 * @throws Exception the queue's error, once all items before it were consumed
+	 * (rethrown as is if unchecked)
 	 */
 	public T poll(Duration timeout) throws InterruptedException, QueueFailedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -200,7 +211,10 @@ public final class InboundQueue<T> {
 		dropped.forEach(this.onDiscard);
 	}
 
-	/** Whether the reactive subscriber cancelled (the producer should stop, for example with STOP_SENDING). */
+	/**
+	 * Whether the reactive subscriber cancelled (the producer should stop, for example
+	 * with STOP_SENDING).
+	 */
 	public synchronized boolean isCancelled() {
 		return this.cancelled;
 	}

@@ -6,9 +6,10 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 
 /**
- * Placed right after Netty's HTTP/3 connection handler on the QUIC channel: sees every peer-opened stream after
- * Netty prepared its pipeline but before it is registered, and puts a {@link BidiStreamSniffer} in front of each
- * bidirectional one. This is the "0x41 interception" (Netty has no hook for WebTransport bidirectional streams).
+ * Placed right after Netty's HTTP/3 connection handler on the QUIC channel: sees every
+ * peer-opened stream after Netty prepared its pipeline but before it is registered, and
+ * puts a {@link BidiStreamSniffer} in front of each bidirectional one. This is the "0x41
+ * interception" (Netty has no hook for WebTransport bidirectional streams).
  * Unidirectional ones get a {@link CriticalStreamErrorHandler} at the end.
  */
 public final class PeerStreamInterceptor extends ChannelInboundHandlerAdapter {

@@ -10,10 +10,12 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Holds a peer stream whose session is not known yet. Reading stops (auto-read off) so QUIC flow control holds
- * further data at the peer; bytes already read are kept within the connection's pending budget. When the session
- * appears, {@link #promote(SessionImpl)} hands the stream and its bytes over; on expiry or overflow the stream is
- * refused. This handler owns the buffered {@link ByteBuf}s until it passes them on or releases them.
+ * Holds a peer stream whose session is not known yet. Reading stops (auto-read off) so
+ * QUIC flow control holds further data at the peer; bytes already read are kept within
+ * the connection's pending budget. When the session appears,
+ * {@link #promote(SessionImpl)} hands the stream and its bytes over; on expiry or
+ * overflow the stream is refused. This handler owns the buffered {@link ByteBuf}s until
+ * it passes them on or releases them.
  */
 final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 
@@ -35,7 +37,10 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 
 	private boolean done;
 
-	/** Inside {@link #promote}: reads that happen now (the new handler may ask for one) queue behind the replay. */
+	/**
+	 * Inside {@link #promote}: reads that happen now (the new handler may ask for one)
+	 * queue behind the replay.
+	 */
 	private boolean promoting;
 
 	PendingStreamHandler(ConnectionState connection, QuicStreamChannel stream, long sessionId, long deadlineNanos) {
@@ -112,9 +117,10 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * The session is known now: attach the stream and replay what was buffered. The stream handler attached behind
-	 * this one may read at once, re-entering {@link #channelRead} before this handler is gone; such bytes queue behind
-	 * the buffered ones so that nothing is lost or reordered.
+	 * The session is known now: attach the stream and replay what was buffered. The
+	 * stream handler attached behind this one may read at once, re-entering
+	 * {@link #channelRead} before this handler is gone; such bytes queue behind the
+	 * buffered ones so that nothing is lost or reordered.
 	 */
 	void promote(SessionImpl session) {
 		if (this.done) {
@@ -128,7 +134,8 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 		this.promoting = true;
 		try {
 			do {
-				// Ownership of each buffer passes to the stream handler installed after this one.
+				// Ownership of each buffer passes to the stream handler installed after
+				// this one.
 				ByteBuf data;
 				while ((data = this.buffered.poll()) != null) {
 					this.ctx.fireChannelRead(data);

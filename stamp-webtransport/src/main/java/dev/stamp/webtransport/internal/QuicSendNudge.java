@@ -13,21 +13,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes up for sends that Netty's QUIC channel (4.2.17, and its main branch as of this writing) can skip.
+ * Makes up for sends that Netty's QUIC channel (4.2.17, and its main branch as of this
+ * writing) can skip.
  * <p>
- * When a connection sends while its timer is overdue (its event loop was busy with packets when the timer was due),
- * Netty runs quiche's timeout handling inside that send. The packets the timeout produces, retransmissions of lost
- * data above all, should go out with another send, but Netty refuses that send as re-entrant. Once nothing is in
- * flight, nothing wakes the connection before the idle timeout: a stream whose last packet was lost stalls for that
- * long. Measured with {@code LossyNetworkTests}: about one run in six stalled at 5 % loss.
+ * When a connection sends while its timer is overdue (its event loop was busy with
+ * packets when the timer was due), Netty runs quiche's timeout handling inside that send.
+ * The packets the timeout produces, retransmissions of lost data above all, should go out
+ * with another send, but Netty refuses that send as re-entrant. Once nothing is in
+ * flight, nothing wakes the connection before the idle timeout: a stream whose last
+ * packet was lost stalls for that long. Measured with {@code LossyNetworkTests}: about
+ * one run in six stalled at 5 % loss.
  * <p>
  * A nudge asks the channel to send whatever quiche has ready (Netty's package-private
  * {@code connectionSendAndFlush()}, reached by reflection). A connection is nudged every
- * {@link #INTERVAL_MILLIS} while it may have data in flight: from its start, while it carries a CONNECT or streams,
- * and for {@link #LINGER_MILLIS} after, until the last acknowledgements are through. A quiet connection is not
- * nudged at all: a nudge costs some 25 µs (Netty prepares a send buffer each time), which 5,000 idle sessions would
- * pay 5,000 times a second. Where the method is not there (another Netty version), nudging is off and a warning says
- * so once.
+ * {@link #INTERVAL_MILLIS} while it may have data in flight: from its start, while it
+ * carries a CONNECT or streams, and for {@link #LINGER_MILLIS} after, until the last
+ * acknowledgements are through. A quiet connection is not nudged at all: a nudge costs
+ * some 25 µs (Netty prepares a send buffer each time), which 5,000 idle sessions would
+ * pay 5,000 times a second. Where the method is not there (another Netty version),
+ * nudging is off and a warning says so once.
  */
 final class QuicSendNudge {
 
@@ -62,11 +66,12 @@ final class QuicSendNudge {
 	}
 
 	/**
-	 * A nudger for {@code channel}, already running: it keeps going while {@code busy} says so, then lingers and
-	 * stops until {@link Nudger#wake()}. Event loop only.
+	 * A nudger for {@code channel}, already running: it keeps going while {@code busy}
+	 * says so, then lingers and stops until {@link Nudger#wake()}. Event loop only.
 	 */
 	static Nudger forConnection(QuicChannel channel, BooleanSupplier busy) {
-		if (CONNECTION_SEND_AND_FLUSH == null || !CONNECTION_SEND_AND_FLUSH.type().parameterType(0).isInstance(channel)) {
+		if (CONNECTION_SEND_AND_FLUSH == null
+				|| !CONNECTION_SEND_AND_FLUSH.type().parameterType(0).isInstance(channel)) {
 			return Nudger.OFF;
 		}
 		Nudger nudger = new Nudger(channel, busy);
@@ -113,7 +118,10 @@ final class QuicSendNudge {
 			}
 		}
 
-		/** Something started that may put data in flight: nudge from now on. Event loop only. */
+		/**
+		 * Something started that may put data in flight: nudge from now on. Event loop
+		 * only.
+		 */
 		void wake() {
 			this.lastBusyNanos = System.nanoTime();
 			if (this.next == null && this.channel.isOpen()) {

@@ -26,14 +26,16 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 /**
  * The UDP transport under QUIC: Linux's native epoll where it loads, else NIO.
  * <p>
- * Epoll brings what QUIC needs to use more than one core and fewer system calls: several sockets on one port
- * ({@code SO_REUSEPORT}), many datagrams per receive call ({@code recvmmsg}) and many packets per send call (GSO).
+ * Epoll brings what QUIC needs to use more than one core and fewer system calls: several
+ * sockets on one port ({@code SO_REUSEPORT}), many datagrams per receive call
+ * ({@code recvmmsg}) and many packets per send call (GSO).
  */
 public final class QuicTransport {
 
 	/**
-	 * The largest UDP payload we accept, announced to peers as {@code max_udp_payload_size}: an Ethernet MTU, so that
-	 * receive buffers can be sized for it and nothing is truncated.
+	 * The largest UDP payload we accept, announced to peers as
+	 * {@code max_udp_payload_size}: an Ethernet MTU, so that receive buffers can be sized
+	 * for it and nothing is truncated.
 	 */
 	public static final int MAX_UDP_PAYLOAD_SIZE = 1500;
 
@@ -75,8 +77,8 @@ public final class QuicTransport {
 	}
 
 	/**
-	 * A bootstrap for UDP sockets on the transport. {@code sharedPort} lets several sockets bind the same port so the
-	 * kernel spreads peers over them.
+	 * A bootstrap for UDP sockets on the transport. {@code sharedPort} lets several
+	 * sockets bind the same port so the kernel spreads peers over them.
 	 */
 	public static Bootstrap newBootstrap(EventLoopGroup group, boolean sharedPort) {
 		Bootstrap bootstrap = new Bootstrap().group(group);
@@ -96,14 +98,17 @@ public final class QuicTransport {
 		return bootstrap;
 	}
 
-	/** Sends several QUIC packets per system call where the kernel supports it; {@code NONE} elsewhere. */
+	/**
+	 * Sends several QUIC packets per system call where the kernel supports it;
+	 * {@code NONE} elsewhere.
+	 */
 	public static SegmentedDatagramPacketAllocator segmentedAllocator() {
 		return EPOLL ? EpollQuicUtils.newSegmentedAllocator(SEGMENTS_PER_WRITE) : SegmentedDatagramPacketAllocator.NONE;
 	}
 
 	/**
-	 * A qlog trace per connection in {@code directory} (created if missing), or {@code null} for none. Each file is
-	 * named after the connection id.
+	 * A qlog trace per connection in {@code directory} (created if missing), or
+	 * {@code null} for none. Each file is named after the connection id.
 	 */
 	public static QLogConfiguration qlog(Path directory, String title) {
 		if (directory == null) {
@@ -118,7 +123,10 @@ public final class QuicTransport {
 		return new QLogConfiguration(directory.toString(), title, title + " (Stamp WebTransport)");
 	}
 
-	/** Event loops a server uses when configured with 0: one per core where sockets can share a port. */
+	/**
+	 * Event loops a server uses when configured with 0: one per core where sockets can
+	 * share a port.
+	 */
 	public static int defaultServerThreads() {
 		return EPOLL ? Runtime.getRuntime().availableProcessors() : 1;
 	}

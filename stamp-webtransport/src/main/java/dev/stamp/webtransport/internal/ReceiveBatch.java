@@ -13,13 +13,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The end of a receive batch: sits in front of the QUIC codec on a UDP channel and runs deferred work once every
- * datagram of one read was handed to QUIC, just before QUIC sends what they caused.
+ * The end of a receive batch: sits in front of the QUIC codec on a UDP channel and runs
+ * deferred work once every datagram of one read was handed to QUIC, just before QUIC
+ * sends what they caused.
  * <p>
- * Writes made while QUIC handles received packets are sent together when the batch ends; a write made from a task
- * of its own pays for a send of its own (packets, encryption, a system call). Work that must wait until the batch
- * has been seen whole (a stream's held-back last chunk, which FIN may still join) but should go out with it is
- * deferred here rather than to the next task.
+ * Writes made while QUIC handles received packets are sent together when the batch ends;
+ * a write made from a task of its own pays for a send of its own (packets, encryption, a
+ * system call). Work that must wait until the batch has been seen whole (a stream's
+ * held-back last chunk, which FIN may still join) but should go out with it is deferred
+ * here rather than to the next task.
  */
 @ChannelHandler.Sharable
 public final class ReceiveBatch extends ChannelInboundHandlerAdapter {
@@ -28,7 +30,10 @@ public final class ReceiveBatch extends ChannelInboundHandlerAdapter {
 
 	private static final ReceiveBatch INSTANCE = new ReceiveBatch();
 
-	/** Work deferred to the end of the batch the current thread is in; empty outside batches. */
+	/**
+	 * Work deferred to the end of the batch the current thread is in; empty outside
+	 * batches.
+	 */
 	private static final FastThreadLocal<ArrayDeque<Runnable>> DEFERRED = new FastThreadLocal<>() {
 		@Override
 		protected ArrayDeque<Runnable> initialValue() {
@@ -46,7 +51,10 @@ public final class ReceiveBatch extends ChannelInboundHandlerAdapter {
 	private ReceiveBatch() {
 	}
 
-	/** A UDP channel initializer that puts the batch boundary in front of {@code quicCodec}. */
+	/**
+	 * A UDP channel initializer that puts the batch boundary in front of
+	 * {@code quicCodec}.
+	 */
 	public static ChannelHandler inFrontOf(ChannelHandler quicCodec) {
 		return new ChannelInitializer<Channel>() {
 			@Override
@@ -62,15 +70,16 @@ public final class ReceiveBatch extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Runs {@code task} on {@code eventLoop} at the end of the current receive batch, or as a task of its own when
-	 * called outside one (or from another thread).
+	 * Runs {@code task} on {@code eventLoop} at the end of the current receive batch, or
+	 * as a task of its own when called outside one (or from another thread).
 	 */
 	static void atEnd(EventLoop eventLoop, Runnable task) {
 		if (eventLoop.inEventLoop() && IN_BATCH.get()) {
 			ArrayDeque<Runnable> deferred = DEFERRED.get();
 			deferred.add(task);
 			if (deferred.size() == 1) {
-				// Should the batch never end (its channel closed mid-read), the next task runs what waits.
+				// Should the batch never end (its channel closed mid-read), the next task
+				// runs what waits.
 				eventLoop.execute(ReceiveBatch::runDeferred);
 			}
 		}

@@ -35,20 +35,23 @@ import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
 
 /**
- * The engine's {@link WebTransportSession}, shared by server and client. State changes happen on the connection's
- * event loop; the public methods hop there.
+ * The engine's {@link WebTransportSession}, shared by server and client. State changes
+ * happen on the connection's event loop; the public methods hop there.
  */
 public final class SessionImpl implements WebTransportSession {
 
 	/** H3_REQUEST_REJECTED: a peer stream over the per-session limit. */
 	static final long H3_REQUEST_REJECTED = 0x10b;
 
-	/** Close code the handler sees when a malformed capsule ended the session (H3_GENERAL_PROTOCOL_ERROR). */
+	/**
+	 * Close code the handler sees when a malformed capsule ended the session
+	 * (H3_GENERAL_PROTOCOL_ERROR).
+	 */
 	public static final long PROTOCOL_ERROR_CODE = 0x101;
 
 	/**
-	 * H3_MESSAGE_ERROR: a malformed capsule makes the CONNECT message malformed (RFC 9297, 3.3), a stream error of
-	 * this type (RFC 9114, 4.1.2).
+	 * H3_MESSAGE_ERROR: a malformed capsule makes the CONNECT message malformed (RFC
+	 * 9297, 3.3), a stream error of this type (RFC 9114, 4.1.2).
 	 */
 	static final long H3_MESSAGE_ERROR = 0x10e;
 
@@ -178,9 +181,10 @@ public final class SessionImpl implements WebTransportSession {
 	// ---- event-loop side: streams, datagrams, capsules
 
 	/**
-	 * Takes a peer-opened stream whose header named this session. Installs the stream handler at the end of the
-	 * pipeline; bytes already read follow through the pipeline.
-	 * @return {@code false} if the stream was refused (session closed or over the stream limit) and aborted
+	 * Takes a peer-opened stream whose header named this session. Installs the stream
+	 * handler at the end of the pipeline; bytes already read follow through the pipeline.
+	 * @return {@code false} if the stream was refused (session closed or over the stream
+	 * limit) and aborted
 	 */
 	boolean attachPeerStream(QuicStreamChannel channel) {
 		if (this.closed) {
@@ -250,7 +254,10 @@ public final class SessionImpl implements WebTransportSession {
 		onDatagram(bytes);
 	}
 
-	/** A datagram for this session, already copied (for example while it waited for the session). */
+	/**
+	 * A datagram for this session, already copied (for example while it waited for the
+	 * session).
+	 */
 	void onDatagram(byte[] payload) {
 		if (this.closed) {
 			this.connection.stats().refused(EngineStats.DATAGRAM_UNKNOWN_SESSION);
@@ -264,7 +271,10 @@ public final class SessionImpl implements WebTransportSession {
 		this.datagrams.offer(payload);
 	}
 
-	/** Bytes of an HTTP/3 DATA frame on the CONNECT stream; the caller keeps ownership of {@code content}. */
+	/**
+	 * Bytes of an HTTP/3 DATA frame on the CONNECT stream; the caller keeps ownership of
+	 * {@code content}.
+	 */
 	public void onConnectStreamData(ByteBuf content) {
 		if (this.closed) {
 			return;
@@ -324,8 +334,9 @@ public final class SessionImpl implements WebTransportSession {
 	}
 
 	/**
-	 * Ends the session once: optionally sends CLOSE_WEBTRANSPORT_SESSION, ends the CONNECT stream, aborts the
-	 * session's streams, empties the queues and signals the close. Event loop only.
+	 * Ends the session once: optionally sends CLOSE_WEBTRANSPORT_SESSION, ends the
+	 * CONNECT stream, aborts the session's streams, empties the queues and signals the
+	 * close. Event loop only.
 	 */
 	public void terminate(SessionCloseInfo closeInfo, boolean sendCapsule) {
 		if (this.closed) {
@@ -338,7 +349,8 @@ public final class SessionImpl implements WebTransportSession {
 			if (sendCapsule) {
 				ByteBuf capsule = CapsuleCodec.encode(this.connectStream.alloc(),
 						new Capsule.Close(closeInfo.code(), closeInfo.reason()));
-				// The DATA frame takes ownership of the capsule buffer; the HTTP/3 encoder releases it.
+				// The DATA frame takes ownership of the capsule buffer; the HTTP/3
+				// encoder releases it.
 				ended = this.connectStream.writeAndFlush(new DefaultHttp3DataFrame(capsule))
 					.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
 			}
@@ -421,7 +433,8 @@ public final class SessionImpl implements WebTransportSession {
 			this.streams.add(stream);
 			this.connection.trafficExpected();
 			this.connection.stats().outgoingStream();
-			long signal = (type == QuicStreamType.BIDIRECTIONAL) ? StreamTypes.BIDI_SIGNAL : StreamTypes.UNI_STREAM_TYPE;
+			long signal = (type == QuicStreamType.BIDIRECTIONAL) ? StreamTypes.BIDI_SIGNAL
+					: StreamTypes.UNI_STREAM_TYPE;
 			ByteBuf header = stream.channel().alloc().directBuffer(16);
 			VarInt.write(header, signal);
 			VarInt.write(header, this.id);
@@ -475,8 +488,10 @@ public final class SessionImpl implements WebTransportSession {
 
 	@Override
 	public Mono<Void> close(long code, String reason) {
-		// Validate eagerly so a bad code or reason fails the caller instead of the event loop.
-		CapsuleCodec.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, new Capsule.Close(code, reason)).release();
+		// Validate eagerly so a bad code or reason fails the caller instead of the event
+		// loop.
+		CapsuleCodec.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, new Capsule.Close(code, reason))
+			.release();
 		return Mono.create((sink) -> eventLoop().execute(() -> {
 			terminate(new SessionCloseInfo(code, (reason != null) ? reason : "", false), true);
 			sink.success();

@@ -14,17 +14,22 @@ import org.slf4j.LoggerFactory;
  * Sends RESET_STREAM and STOP_SENDING with 62-bit HTTP/3 error codes.
  * <p>
  * WebTransport application codes map to HTTP/3 codes above 2^46, but Netty's public
- * {@link QuicStreamChannel#shutdownOutput(int, io.netty.channel.ChannelPromise)} takes an {@code int}. quiche's native
- * call takes the full 64-bit code, so this class calls it first (reflectively; Netty keeps it package-private) and
- * then Netty's public method, which quiche ignores for the already shut-down direction but which updates the
- * channel's state and flushes the frame. If the reflective path is unavailable, the public method is used with
- * H3_REQUEST_CANCELLED and a warning is logged once. Must be called on the stream's event loop.
+ * {@link QuicStreamChannel#shutdownOutput(int, io.netty.channel.ChannelPromise)} takes an
+ * {@code int}. quiche's native call takes the full 64-bit code, so this class calls it
+ * first (reflectively; Netty keeps it package-private) and then Netty's public method,
+ * which quiche ignores for the already shut-down direction but which updates the
+ * channel's state and flushes the frame. If the reflective path is unavailable, the
+ * public method is used with H3_REQUEST_CANCELLED and a warning is logged once. Must be
+ * called on the stream's event loop.
  */
 final class StreamErrors {
 
 	private static final Logger logger = LoggerFactory.getLogger(StreamErrors.class);
 
-	/** H3_REQUEST_CANCELLED: used when a code does not fit Netty's int API and the native path is unavailable. */
+	/**
+	 * H3_REQUEST_CANCELLED: used when a code does not fit Netty's int API and the native
+	 * path is unavailable.
+	 */
 	static final int FALLBACK_CODE = 0x10c;
 
 	private static final NativeShutdown NATIVE = NativeShutdown.lookup();
@@ -55,7 +60,8 @@ final class StreamErrors {
 			return (int) http3Code;
 		}
 		if (NATIVE != null && NATIVE.shutdown(stream, http3Code, read)) {
-			return 0; // ignored by quiche: the direction is already shut down with the real code
+			return 0; // ignored by quiche: the direction is already shut down with the
+						// real code
 		}
 		return FALLBACK_CODE;
 	}

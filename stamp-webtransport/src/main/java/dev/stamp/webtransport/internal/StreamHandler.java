@@ -9,8 +9,9 @@ import io.netty.handler.codec.quic.QuicStreamResetException;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The last handler of a WebTransport data stream's pipeline: hands bytes, FIN, resets, writability and closure to
- * its {@link StreamImpl}. Reading is driven by the stream (auto-read is off), see {@link StreamImpl#RECEIVE_WINDOW}.
+ * The last handler of a WebTransport data stream's pipeline: hands bytes, FIN, resets,
+ * writability and closure to its {@link StreamImpl}. Reading is driven by the stream
+ * (auto-read is off), see {@link StreamImpl#RECEIVE_WINDOW}.
  */
 final class StreamHandler extends ChannelInboundHandlerAdapter {
 
@@ -24,7 +25,8 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		ctx.channel().config().setAutoRead(false);
 		if (ctx.channel().isActive() && this.stream.canReceive()) {
-			// Not synchronously: this handler may be added while a decoder in front of it is inside channelRead, and
+			// Not synchronously: this handler may be added while a decoder in front of it
+			// is inside channelRead, and
 			// a nested read would re-enter that decoder.
 			ctx.executor().execute(ctx::read);
 		}

@@ -22,12 +22,14 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * The engine's {@link WebTransportStream}: a QUIC stream whose WebTransport header was already read or written.
+ * The engine's {@link WebTransportStream}: a QUIC stream whose WebTransport header was
+ * already read or written.
  * <p>
- * Inbound bytes are copied out of Netty's buffers on the event loop (the {@link StreamHandler} releases them) into
- * an {@link InboundQueue} bounded by {@link #RECEIVE_WINDOW}; the stream channel runs with auto-read off and reads
- * again only while the queue has room, so QUIC flow control pushes back on the peer. Sending is the
- * {@link StreamWriter}'s.
+ * Inbound bytes are copied out of Netty's buffers on the event loop (the
+ * {@link StreamHandler} releases them) into an {@link InboundQueue} bounded by
+ * {@link #RECEIVE_WINDOW}; the stream channel runs with auto-read off and reads again
+ * only while the queue has room, so QUIC flow control pushes back on the peer. Sending is
+ * the {@link StreamWriter}'s.
  */
 public final class StreamImpl implements WebTransportStream {
 
@@ -96,7 +98,10 @@ public final class StreamImpl implements WebTransportStream {
 
 	// ---- called by StreamHandler on the event loop
 
-	/** Takes a copy of {@code data}; the caller keeps ownership of (and releases) the buffer. */
+	/**
+	 * Takes a copy of {@code data}; the caller keeps ownership of (and releases) the
+	 * buffer.
+	 */
 	void onData(ByteBuf data) {
 		if (!data.isReadable()) {
 			return;
@@ -115,7 +120,8 @@ public final class StreamImpl implements WebTransportStream {
 			this.channel.read();
 			return;
 		}
-		// Paused first, then checked again: a consumer that made room in between saw readPaused false and will not
+		// Paused first, then checked again: a consumer that made room in between saw
+		// readPaused false and will not
 		// resume reading, so this thread does.
 		this.readPaused = true;
 		if (this.inbound.hasRoom()) {
@@ -133,8 +139,10 @@ public final class StreamImpl implements WebTransportStream {
 
 	void onReset(long http3Code) {
 		long code = WebTransportErrorCodes.fromHttp3(http3Code);
-		this.inbound.fail(new WebTransportStreamException("Stream " + id() + " was reset by the peer"
-				+ ((code >= 0) ? " with code " + code : " with HTTP/3 code 0x" + Long.toHexString(http3Code)), code));
+		this.inbound.fail(new WebTransportStreamException(
+				"Stream " + id() + " was reset by the peer"
+						+ ((code >= 0) ? " with code " + code : " with HTTP/3 code 0x" + Long.toHexString(http3Code)),
+				code));
 	}
 
 	void onWritabilityChanged() {
@@ -174,7 +182,8 @@ public final class StreamImpl implements WebTransportStream {
 		if (!canSend()) {
 			return Mono.error(new IllegalStateException("Stream " + id() + " is receive-only"));
 		}
-		// Subscribed from the event loop, where the sender lives: a synchronous publisher's last chunk and its
+		// Subscribed from the event loop, where the sender lives: a synchronous
+		// publisher's last chunk and its
 		// completion then arrive in one task, and FIN goes out with that chunk.
 		return Mono.create((sink) -> {
 			StreamWriter.ChunkSender sender = this.writer.new ChunkSender(sink);
@@ -215,7 +224,9 @@ public final class StreamImpl implements WebTransportStream {
 		this.channel.eventLoop().execute(() -> StreamErrors.stopReceiving(this.channel, http3Code));
 	}
 
-	/** Aborts both directions with an HTTP/3 code (session gone, limits); event loop only. */
+	/**
+	 * Aborts both directions with an HTTP/3 code (session gone, limits); event loop only.
+	 */
 	void abort(long http3Code) {
 		if (canSend()) {
 			StreamErrors.resetSending(this.channel, http3Code);
@@ -307,7 +318,8 @@ public final class StreamImpl implements WebTransportStream {
 				try {
 					byte[] next = StreamImpl.this.inbound.poll(Duration.ZERO);
 					if (next == null && !StreamImpl.this.inbound.isFinished()) {
-						// About to wait for the peer, which may be waiting for what this thread wrote last.
+						// About to wait for the peer, which may be waiting for what this
+						// thread wrote last.
 						InboundQueue<byte[]> input = StreamImpl.this.inbound;
 						StreamImpl.this.writer.readerBlocked(true, input::isAwaitingItems);
 						try {
@@ -346,4 +358,5 @@ public final class StreamImpl implements WebTransportStream {
 		}
 
 	}
+
 }

@@ -6,8 +6,9 @@ import dev.stamp.webtransport.protocol.StreamTypes;
 import io.netty.channel.ChannelHandler;
 
 /**
- * The {@code unknownInboundStreamHandlerFactory} given to Netty's HTTP/3 connection handlers: WebTransport
- * unidirectional streams (0x54) get a {@link UniStreamHeaderDecoder}, every other unknown type an
+ * The {@code unknownInboundStreamHandlerFactory} given to Netty's HTTP/3 connection
+ * handlers: WebTransport unidirectional streams (0x54) get a
+ * {@link UniStreamHeaderDecoder}, every other unknown type an
  * {@link UnknownStreamHandler}. Never returns {@code null}.
  */
 public final class StreamTypeDispatch implements LongFunction<ChannelHandler> {

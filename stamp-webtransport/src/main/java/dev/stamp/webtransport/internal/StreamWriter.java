@@ -24,28 +24,37 @@ import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.MonoSink;
 
 /**
- * The sending half of a {@link StreamImpl}: copies the application's bytes into buffers the channel owns, respects
- * writability, and ends the stream with FIN.
+ * The sending half of a {@link StreamImpl}: copies the application's bytes into buffers
+ * the channel owns, respects writability, and ends the stream with FIN.
  * <p>
- * FIN travels in the STREAM frame of the last bytes whenever the application's last write and the end of its data
- * come together. The reason is quiche, as bundled with Netty 4.2.17: it counts a stream's sending side as complete
- * once every byte is acknowledged, whether or not a frame with its FIN was sent, let alone acknowledged
- * (cloudflare/quiche#2525). A stream whose peer already ended its own side is then forgotten, and an empty FIN still
- * waiting in quiche, or lost on the way, with it: the peer has every byte and waits for the end forever. A FIN that
- * rides on data is sent and retransmitted with that data. So both front ends hold the most recent chunk back until
- * they know whether the end follows it: {@link ChunkSender} until the publisher's next signal, at most until the
- * current receive batch (see {@link ReceiveBatch}) or event-loop task ends; {@link BlockingOutput} until the next
- * write, a flush, the close, a blocking read of the same stream, or {@link #AUTO_FLUSH_DELAY}.
+ * FIN travels in the STREAM frame of the last bytes whenever the application's last write
+ * and the end of its data come together. The reason is quiche, as bundled with Netty
+ * 4.2.17: it counts a stream's sending side as complete once every byte is acknowledged,
+ * whether or not a frame with its FIN was sent, let alone acknowledged
+ * (cloudflare/quiche#2525). A stream whose peer already ended its own side is then
+ * forgotten, and an empty FIN still waiting in quiche, or lost on the way, with it: the
+ * peer has every byte and waits for the end forever. A FIN that rides on data is sent and
+ * retransmitted with that data. So both front ends hold the most recent chunk back until
+ * they know whether the end follows it: {@link ChunkSender} until the publisher's next
+ * signal, at most until the current receive batch (see {@link ReceiveBatch}) or
+ * event-loop task ends; {@link BlockingOutput} until the next write, a flush, the close,
+ * a blocking read of the same stream, or {@link #AUTO_FLUSH_DELAY}.
  * <p>
- * Only an end that comes alone, after all data went out, is sent as an empty FIN, and always from a task of its own
- * (see {@link #finish()}).
+ * Only an end that comes alone, after all data went out, is sent as an empty FIN, and
+ * always from a task of its own (see {@link #finish()}).
  */
 final class StreamWriter {
 
-	/** Largest chunk one blocking write puts on the channel before checking writability again. */
+	/**
+	 * Largest chunk one blocking write puts on the channel before checking writability
+	 * again.
+	 */
 	static final int MAX_WRITE_CHUNK = 64 * 1024;
 
-	/** How long a blocking writer's last chunk waits for a close, flush or further write before it is sent alone. */
+	/**
+	 * How long a blocking writer's last chunk waits for a close, flush or further write
+	 * before it is sent alone.
+	 */
 	static final Duration AUTO_FLUSH_DELAY = Duration.ofMillis(20);
 
 	private final QuicStreamChannel channel;
@@ -55,13 +64,18 @@ final class StreamWriter {
 	/** Waiters for writability; event loop only. */
 	private final ArrayDeque<Runnable> writabilityWaiters = new ArrayDeque<>();
 
-	/** Blocking writers wait on this monitor; it also orders a blocking writer's sends. */
+	/**
+	 * Blocking writers wait on this monitor; it also orders a blocking writer's sends.
+	 */
 	private final Object writeMonitor = new Object();
 
 	/** The most recent write, so that the next one can wait for it. */
 	private volatile ChannelFuture lastWrite;
 
-	/** A thread of the application is blocked reading this stream: held-back output would only delay its answer. */
+	/**
+	 * A thread of the application is blocked reading this stream: held-back output would
+	 * only delay its answer.
+	 */
 	private volatile boolean readerBlocked;
 
 	private BlockingOutput blockingOutput;
@@ -84,20 +98,23 @@ final class StreamWriter {
 	/**
 	 * Ends the stream with an empty FIN, after everything written before. Any thread.
 	 * <p>
-	 * From a task of its own even on the event loop. Within a receive batch, Netty's QUIC channel defers sending to
-	 * the end of the batch, and an acknowledgement of the stream's last bytes read later in that batch makes quiche
-	 * drop the FIN unsent (see {@link StreamWriter}): this is how Firefox's echo streams lost their end, with its
-	 * acknowledgement of the echo right behind its own FIN. Outside a batch, Netty hands the FIN to quiche and sends
-	 * it in one go, before anything else is read.
+	 * From a task of its own even on the event loop. Within a receive batch, Netty's QUIC
+	 * channel defers sending to the end of the batch, and an acknowledgement of the
+	 * stream's last bytes read later in that batch makes quiche drop the FIN unsent (see
+	 * {@link StreamWriter}): this is how Firefox's echo streams lost their end, with its
+	 * acknowledgement of the echo right behind its own FIN. Outside a batch, Netty hands
+	 * the FIN to quiche and sends it in one go, before anything else is read.
 	 */
 	ChannelFuture finish() {
 		return send(Unpooled.EMPTY_BUFFER, true, true);
 	}
 
 	/**
-	 * Passes {@code buf}, and its ownership, to the channel, which releases it once written or failed. Netty queues
-	 * writes the stream has no capacity for, in order, so FIN never overtakes data.
-	 * @param queued write from a task of its own even on the event loop, to stay behind sends already queued
+	 * Passes {@code buf}, and its ownership, to the channel, which releases it once
+	 * written or failed. Netty queues writes the stream has no capacity for, in order, so
+	 * FIN never overtakes data.
+	 * @param queued write from a task of its own even on the event loop, to stay behind
+	 * sends already queued
 	 */
 	private ChannelFuture send(ByteBuf buf, boolean fin, boolean queued) {
 		this.stats.streamBytesSent(buf.readableBytes());
@@ -120,16 +137,20 @@ final class StreamWriter {
 	}
 
 	/**
-	 * Whether another chunk may go to the channel: QUIC accepted everything written so far (or the stream is gone).
-	 * Netty's {@code isWritable()} is not enough: it reads true while the stream handles its writability event,
-	 * with writes still queued, and a synchronous publisher would then run ahead without bound.
+	 * Whether another chunk may go to the channel: QUIC accepted everything written so
+	 * far (or the stream is gone). Netty's {@code isWritable()} is not enough: it reads
+	 * true while the stream handles its writability event, with writes still queued, and
+	 * a synchronous publisher would then run ahead without bound.
 	 */
 	private boolean canWriteMore() {
 		ChannelFuture last = this.lastWrite;
 		return last == null || last.isDone() || !this.channel.isActive();
 	}
 
-	/** Runs {@code action} on the event loop now if another chunk may go out (or the stream is gone), else later. */
+	/**
+	 * Runs {@code action} on the event loop now if another chunk may go out (or the
+	 * stream is gone), else later.
+	 */
 	private void whenWritable(Runnable action) {
 		if (canWriteMore()) {
 			action.run();
@@ -171,8 +192,8 @@ final class StreamWriter {
 	}
 
 	/**
-	 * A write failure as the application should see it. Netty reports the peer's STOP_SENDING as an output
-	 * shutdown, without the peer's error code.
+	 * A write failure as the application should see it. Netty reports the peer's
+	 * STOP_SENDING as an output shutdown, without the peer's error code.
 	 */
 	Throwable writeFailure(Throwable cause) {
 		if (cause instanceof ChannelOutputShutdownException) {
@@ -199,10 +220,12 @@ final class StreamWriter {
 	// ---- blocking front end
 
 	/**
-	 * Called by a blocking reader of this stream before it waits for input, and after. While it waits, held-back
-	 * output is sent: the peer may be waiting for it to answer. Not at once, though: from the end of the current
-	 * event-loop task, and only if input is still awaited ({@code stillWaiting}), because the peer's last bytes and
-	 * FIN may be in the middle of being read, and then this stream's reply can still carry its own FIN.
+	 * Called by a blocking reader of this stream before it waits for input, and after.
+	 * While it waits, held-back output is sent: the peer may be waiting for it to answer.
+	 * Not at once, though: from the end of the current event-loop task, and only if input
+	 * is still awaited ({@code stillWaiting}), because the peer's last bytes and FIN may
+	 * be in the middle of being read, and then this stream's reply can still carry its
+	 * own FIN.
 	 */
 	void readerBlocked(boolean blocked, BooleanSupplier stillWaiting) {
 		this.readerBlocked = blocked;
@@ -242,8 +265,9 @@ final class StreamWriter {
 	}
 
 	/**
-	 * The stream's blocking {@link OutputStream}. {@code write} waits while the stream is not writable. The last
-	 * chunk written is held back (see {@link StreamWriter}) and {@code flush()} sends it at once.
+	 * The stream's blocking {@link OutputStream}. {@code write} waits while the stream is
+	 * not writable. The last chunk written is held back (see {@link StreamWriter}) and
+	 * {@code flush()} sends it at once.
 	 */
 	private final class BlockingOutput extends OutputStream {
 
@@ -258,7 +282,9 @@ final class StreamWriter {
 		/** An auto-flush task is scheduled; guarded by {@link #monitor}. */
 		private boolean autoFlushScheduled;
 
-		/** The stream closed: nothing may be held any more; guarded by {@link #monitor}. */
+		/**
+		 * The stream closed: nothing may be held any more; guarded by {@link #monitor}.
+		 */
 		private boolean discarded;
 
 		/** Written by failed sends, from the event loop. */
@@ -295,7 +321,8 @@ final class StreamWriter {
 						chunk.release();
 						throw new WebTransportStreamException("Stream " + id() + " can no longer send", -1);
 					}
-					// The earlier chunk has a successor, so it is not the last: out it goes, in order with any
+					// The earlier chunk has a successor, so it is not the last: out it
+					// goes, in order with any
 					// auto-flush, which also takes the held chunk under this monitor.
 					if (this.held != null) {
 						sendInOrder(this.held, false);
@@ -341,8 +368,9 @@ final class StreamWriter {
 		}
 
 		/**
-		 * Sends from a task of its own, even on the event loop (the auto-flush), so that a chunk a writer thread
-		 * handed to the event loop just before is written first. Callers hold {@link #monitor} or own the chunk.
+		 * Sends from a task of its own, even on the event loop (the auto-flush), so that
+		 * a chunk a writer thread handed to the event loop just before is written first.
+		 * Callers hold {@link #monitor} or own the chunk.
 		 */
 		private void sendInOrder(ByteBuf chunk, boolean fin) {
 			send(chunk, fin, true).addListener((f) -> {
@@ -377,7 +405,10 @@ final class StreamWriter {
 			}
 		}
 
-		/** Sends a chunk that waited {@link #AUTO_FLUSH_DELAY}; a newer chunk gets the rest of its own delay. */
+		/**
+		 * Sends a chunk that waited {@link #AUTO_FLUSH_DELAY}; a newer chunk gets the
+		 * rest of its own delay.
+		 */
 		private void autoFlush() {
 			long remaining;
 			synchronized (this.monitor) {
@@ -425,7 +456,10 @@ final class StreamWriter {
 			}
 		}
 
-		/** Sends the held chunk together with FIN (or an empty FIN) and waits until QUIC accepted it. */
+		/**
+		 * Sends the held chunk together with FIN (or an empty FIN) and waits until QUIC
+		 * accepted it.
+		 */
 		@Override
 		public void close() throws IOException {
 			if (this.closed) {
@@ -451,17 +485,21 @@ final class StreamWriter {
 	// ---- reactive front end
 
 	/**
-	 * Writes a publisher's chunks with backpressure and ends the stream, FIN attached to the last chunk. It asks for
-	 * one chunk ahead; a chunk is written once the next signal shows it is not the last, or at the end of the
-	 * receive batch or event-loop task it arrived in. All state lives on the event loop: signals from other threads
-	 * are queued to it in order, and the publisher is subscribed from it, so a synchronous publisher's last chunk and
-	 * its completion arrive within one task.
+	 * Writes a publisher's chunks with backpressure and ends the stream, FIN attached to
+	 * the last chunk. It asks for one chunk ahead; a chunk is written once the next
+	 * signal shows it is not the last, or at the end of the receive batch or event-loop
+	 * task it arrived in. All state lives on the event loop: signals from other threads
+	 * are queued to it in order, and the publisher is subscribed from it, so a
+	 * synchronous publisher's last chunk and its completion arrive within one task.
 	 */
 	final class ChunkSender extends BaseSubscriber<byte[]> {
 
 		private final MonoSink<Void> result;
 
-		/** Signals queued to the event loop and not yet handled; later signals queue behind them. */
+		/**
+		 * Signals queued to the event loop and not yet handled; later signals queue
+		 * behind them.
+		 */
 		private final AtomicInteger queuedSignals = new AtomicInteger();
 
 		private byte[] held;
@@ -533,18 +571,24 @@ final class StreamWriter {
 			if (this.held != null && !this.flushScheduled && !this.done) {
 				this.flushScheduled = true;
 				try {
-					// At the end of the receive batch rather than in a task of its own: the chunk then leaves
-					// with the packets the batch causes, and a FIN read in the same batch still joins it.
+					// At the end of the receive batch rather than in a task of its own:
+					// the chunk then leaves
+					// with the packets the batch causes, and a FIN read in the same batch
+					// still joins it.
 					ReceiveBatch.atEnd(StreamWriter.this.channel.eventLoop(), this::flushHeld);
 				}
 				catch (RejectedExecutionException ex) {
-					// The event loop is shutting down and the stream with it; the write would fail anyway.
+					// The event loop is shutting down and the stream with it; the write
+					// would fail anyway.
 					this.flushScheduled = false;
 				}
 			}
 		}
 
-		/** The end of the batch or task the held chunk arrived in: no signal followed, so it goes out alone. */
+		/**
+		 * The end of the batch or task the held chunk arrived in: no signal followed, so
+		 * it goes out alone.
+		 */
 		private void flushHeld() {
 			this.flushScheduled = false;
 			if (this.held != null && !this.done && !isDisposed()) {

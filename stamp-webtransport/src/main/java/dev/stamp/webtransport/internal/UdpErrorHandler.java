@@ -7,9 +7,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicException;
 
 /**
- * Last on a server's UDP pipeline: a {@link QuicException} that reaches it was raised by Netty's QUIC codec or
- * dispatcher for a packet it could not parse, so it is a peer error, counted once per burst instead of a stack trace
- * per packet. Other exceptions are passed on: they are not the peer's doing.
+ * Last on a server's UDP pipeline: a {@link QuicException} that reaches it was raised by
+ * Netty's QUIC codec or dispatcher for a packet it could not parse, so it is a peer
+ * error, counted once per burst instead of a stack trace per packet. Other exceptions are
+ * passed on: they are not the peer's doing.
  */
 @ChannelHandler.Sharable
 public final class UdpErrorHandler extends ChannelInboundHandlerAdapter {

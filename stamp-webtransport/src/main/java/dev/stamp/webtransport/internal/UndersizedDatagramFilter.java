@@ -9,12 +9,13 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.quic.Quic;
 
 /**
- * First on a server's UDP pipeline: drops, and counts as peer errors, datagrams too short to hold the QUIC header
- * their first byte announces.
+ * First on a server's UDP pipeline: drops, and counts as peer errors, datagrams too short
+ * to hold the QUIC header their first byte announces.
  * <p>
- * Netty's {@code QuicCodecDispatcher} (4.2.17) throws on a short-header datagram shorter than a connection id without
- * releasing it: each such datagram would leak its buffer and log a stack trace at the end of the pipeline. Nothing
- * this short can be a packet of a connection of ours, so nothing legitimate is lost.
+ * Netty's {@code QuicCodecDispatcher} (4.2.17) throws on a short-header datagram shorter
+ * than a connection id without releasing it: each such datagram would leak its buffer and
+ * log a stack trace at the end of the pipeline. Nothing this short can be a packet of a
+ * connection of ours, so nothing legitimate is lost.
  */
 @ChannelHandler.Sharable
 public final class UndersizedDatagramFilter extends ChannelInboundHandlerAdapter {
@@ -25,7 +26,9 @@ public final class UndersizedDatagramFilter extends ChannelInboundHandlerAdapter
 	/** First byte, version, destination and source connection id lengths. */
 	private static final int MIN_LONG_HEADER = 1 + 4 + 1 + 1;
 
-	/** First byte and our connection id (Netty's servers issue ids of the longest length). */
+	/**
+	 * First byte and our connection id (Netty's servers issue ids of the longest length).
+	 */
 	private static final int MIN_SHORT_HEADER = 1 + Quic.MAX_CONN_ID_LEN;
 
 	private final PeerErrors peerErrors;

@@ -8,9 +8,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 
 /**
- * Reads the session id of a peer-opened WebTransport unidirectional stream (Netty already consumed the stream type
- * 0x54 and installed this decoder through its unknown-stream-type factory), then lets the connection route the
- * stream; the payload bytes flow on when this decoder removes itself.
+ * Reads the session id of a peer-opened WebTransport unidirectional stream (Netty already
+ * consumed the stream type 0x54 and installed this decoder through its
+ * unknown-stream-type factory), then lets the connection route the stream; the payload
+ * bytes flow on when this decoder removes itself.
  */
 final class UniStreamHeaderDecoder extends StreamHeaderDecoder {
 

@@ -6,9 +6,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Takes unidirectional streams of a type nobody handles: counts them and discards their data, which RFC 9114 (6.2)
- * allows as the alternative to aborting them. The stream ends with the peer's FIN; QUIC's stream credit bounds how
- * many such streams a peer can keep open.
+ * Takes unidirectional streams of a type nobody handles: counts them and discards their
+ * data, which RFC 9114 (6.2) allows as the alternative to aborting them. The stream ends
+ * with the peer's FIN; QUIC's stream credit bounds how many such streams a peer can keep
+ * open.
  */
 @ChannelHandler.Sharable
 final class UnknownStreamHandler extends ChannelInboundHandlerAdapter {

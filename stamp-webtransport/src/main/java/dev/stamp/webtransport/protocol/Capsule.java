@@ -1,6 +1,9 @@
 package dev.stamp.webtransport.protocol;
 
-/** A capsule (RFC 9297) that WebTransport understands, as read from or written to a CONNECT stream. */
+/**
+ * A capsule (RFC 9297) that WebTransport understands, as read from or written to a
+ * CONNECT stream.
+ */
 public interface Capsule {
 
 	/** CLOSE_WEBTRANSPORT_SESSION. */
@@ -16,7 +19,8 @@ public interface Capsule {
 	long type();
 
 	/**
-	 * CLOSE_WEBTRANSPORT_SESSION: the session ends with an application error code and a reason.
+	 * CLOSE_WEBTRANSPORT_SESSION: the session ends with an application error code and a
+	 * reason.
 	 *
 	 * @param code the application error code (32 bits, unsigned)
 	 * @param reason the reason, at most {@value #MAX_CLOSE_REASON_BYTES} UTF-8 bytes
@@ -30,7 +34,10 @@ public interface Capsule {
 
 	}
 
-	/** DRAIN_WEBTRANSPORT_SESSION: the sender asks the peer to finish the session gracefully. */
+	/**
+	 * DRAIN_WEBTRANSPORT_SESSION: the sender asks the peer to finish the session
+	 * gracefully.
+	 */
 	record Drain() implements Capsule {
 
 		@Override

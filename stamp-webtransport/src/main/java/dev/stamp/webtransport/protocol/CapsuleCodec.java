@@ -12,10 +12,12 @@ import io.netty.buffer.ByteBufAllocator;
 /**
  * Reads and writes the capsules of one CONNECT stream.
  * <p>
- * Reading is incremental: the bytes of HTTP/3 DATA frames are fed in as they arrive, complete capsules come out.
- * Capsules of unknown types are skipped without buffering their payload; known ones are bounded
- * ({@link #MAX_KNOWN_CAPSULE_LENGTH}), so a peer cannot make this decoder hold more than a few KiB. Not thread-safe:
- * one instance per stream, used on its event loop. The owner must call {@link #release()} when the stream ends.
+ * Reading is incremental: the bytes of HTTP/3 DATA frames are fed in as they arrive,
+ * complete capsules come out. Capsules of unknown types are skipped without buffering
+ * their payload; known ones are bounded ({@link #MAX_KNOWN_CAPSULE_LENGTH}), so a peer
+ * cannot make this decoder hold more than a few KiB. Not thread-safe: one instance per
+ * stream, used on its event loop. The owner must call {@link #release()} when the stream
+ * ends.
  */
 public final class CapsuleCodec {
 
@@ -34,7 +36,8 @@ public final class CapsuleCodec {
 
 	/**
 	 * Feeds bytes received on the CONNECT stream.
-	 * @param in the received bytes; read completely, NOT released (the caller still owns it)
+	 * @param in the received bytes; read completely, NOT released (the caller still owns
+	 * it)
 	 * @param out receives every complete known capsule
 	 * @throws CapsuleException if a capsule is malformed; the decoder is then unusable
 	 */
@@ -61,7 +64,8 @@ public final class CapsuleCodec {
 	}
 
 	/**
-	 * Called when the stream's input ended: bytes of an unfinished capsule are a protocol error.
+	 * Called when the stream's input ended: bytes of an unfinished capsule are a protocol
+	 * error.
 	 * @throws CapsuleException if a capsule was cut off
 	 */
 	public void endOfInput() throws CapsuleException {
@@ -81,7 +85,8 @@ public final class CapsuleCodec {
 			return false;
 		}
 		if (type != Capsule.CLOSE_WEBTRANSPORT_SESSION && type != Capsule.DRAIN_WEBTRANSPORT_SESSION) {
-			// Unknown capsule (for example datagram or flow-control capsules): skip its payload.
+			// Unknown capsule (for example datagram or flow-control capsules): skip its
+			// payload.
 			int skip = (int) Math.min(length, buf.readableBytes());
 			buf.skipBytes(skip);
 			this.skipRemaining = length - skip;
@@ -134,8 +139,10 @@ public final class CapsuleCodec {
 
 	/**
 	 * Encodes a capsule.
-	 * @return a new buffer that the caller owns (normally written to the stream, which releases it)
-	 * @throws IllegalArgumentException if a CLOSE carries a code over 32 bits or a reason over 1024 UTF-8 bytes
+	 * @return a new buffer that the caller owns (normally written to the stream, which
+	 * releases it)
+	 * @throws IllegalArgumentException if a CLOSE carries a code over 32 bits or a reason
+	 * over 1024 UTF-8 bytes
 	 */
 	public static ByteBuf encode(ByteBufAllocator allocator, Capsule capsule) {
 		if (capsule instanceof Capsule.Close) {
@@ -145,8 +152,8 @@ public final class CapsuleCodec {
 			}
 			byte[] reason = (close.reason() != null) ? close.reason().getBytes(StandardCharsets.UTF_8) : new byte[0];
 			if (reason.length > Capsule.MAX_CLOSE_REASON_BYTES) {
-				throw new IllegalArgumentException("Session close reason is " + reason.length
-						+ " UTF-8 bytes; at most " + Capsule.MAX_CLOSE_REASON_BYTES + " are allowed");
+				throw new IllegalArgumentException("Session close reason is " + reason.length + " UTF-8 bytes; at most "
+						+ Capsule.MAX_CLOSE_REASON_BYTES + " are allowed");
 			}
 			int length = 4 + reason.length;
 			ByteBuf out = allocator.buffer(VarInt.size(capsule.type()) + VarInt.size(length) + length);

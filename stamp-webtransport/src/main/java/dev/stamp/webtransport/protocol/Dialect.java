@@ -3,8 +3,8 @@ package dev.stamp.webtransport.protocol;
 import io.netty.handler.codec.http3.Http3Settings;
 
 /**
- * Which WebTransport-over-HTTP/3 draft family a peer speaks, as told by its SETTINGS (or its CONNECT headers when
- * the SETTINGS have not arrived yet).
+ * Which WebTransport-over-HTTP/3 draft family a peer speaks, as told by its SETTINGS (or
+ * its CONNECT headers when the SETTINGS have not arrived yet).
  */
 public enum Dialect {
 
@@ -14,7 +14,10 @@ public enum Dialect {
 	/** draft-02: SETTINGS_ENABLE_WEBTRANSPORT (0x2b603742); what Chromium speaks. */
 	DRAFT_02,
 
-	/** draft-07 and later: WT_MAX_SESSIONS / WT_ENABLED; Safari, Firefox, webtransport-go, Flupke. */
+	/**
+	 * draft-07 and later: WT_MAX_SESSIONS / WT_ENABLED; Safari, Firefox, webtransport-go,
+	 * Flupke.
+	 */
 	LATEST;
 
 	/** The dialect a peer's SETTINGS announce. */

@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * HTTP datagrams (RFC 9297) as WebTransport uses them: a QUIC DATAGRAM whose payload starts with the quarter stream
- * id of the session's CONNECT stream.
+ * HTTP datagrams (RFC 9297) as WebTransport uses them: a QUIC DATAGRAM whose payload
+ * starts with the quarter stream id of the session's CONNECT stream.
  */
 public final class HttpDatagrams {
 
@@ -19,7 +19,8 @@ public final class HttpDatagrams {
 
 	/**
 	 * Encodes one datagram.
-	 * @return a new buffer the caller owns (normally written to the QUIC channel, which releases it)
+	 * @return a new buffer the caller owns (normally written to the QUIC channel, which
+	 * releases it)
 	 */
 	public static ByteBuf encode(ByteBufAllocator allocator, long sessionId, byte[] payload) {
 		ByteBuf out = allocator.directBuffer(prefixLength(sessionId) + payload.length);
@@ -29,8 +30,10 @@ public final class HttpDatagrams {
 	}
 
 	/**
-	 * Reads the prefix of a received datagram and advances the reader index to the payload.
-	 * @return the session id (the CONNECT stream id), or {@code -1} if the prefix is truncated or out of range
+	 * Reads the prefix of a received datagram and advances the reader index to the
+	 * payload.
+	 * @return the session id (the CONNECT stream id), or {@code -1} if the prefix is
+	 * truncated or out of range
 	 */
 	public static long readSessionId(ByteBuf datagram) {
 		long quarter = VarInt.read(datagram);

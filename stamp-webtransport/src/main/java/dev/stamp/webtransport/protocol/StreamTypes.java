@@ -3,7 +3,10 @@ package dev.stamp.webtransport.protocol;
 /** The first varint of WebTransport data streams. */
 public final class StreamTypes {
 
-	/** Signal value that opens a WebTransport bidirectional stream (followed by the session id). */
+	/**
+	 * Signal value that opens a WebTransport bidirectional stream (followed by the
+	 * session id).
+	 */
 	public static final long BIDI_SIGNAL = 0x41;
 
 	/** Unidirectional stream type of WebTransport (followed by the session id). */

@@ -3,15 +3,19 @@ package dev.stamp.webtransport.protocol;
 import io.netty.buffer.ByteBuf;
 
 /**
- * QUIC variable-length integers (RFC 9000, section 16): 1, 2, 4 or 8 bytes, the two top bits of the first byte give
- * the length. Netty's own helpers are package-private, so WebTransport framing uses these.
+ * QUIC variable-length integers (RFC 9000, section 16): 1, 2, 4 or 8 bytes, the two top
+ * bits of the first byte give the length. Netty's own helpers are package-private, so
+ * WebTransport framing uses these.
  */
 public final class VarInt {
 
 	/** The largest value a varint can carry (2^62 - 1). */
 	public static final long MAX_VALUE = (1L << 62) - 1;
 
-	/** Returned by {@link #read(ByteBuf)} when the buffer does not yet hold the whole varint. */
+	/**
+	 * Returned by {@link #read(ByteBuf)} when the buffer does not yet hold the whole
+	 * varint.
+	 */
 	public static final long INCOMPLETE = -1;
 
 	private VarInt() {
@@ -41,7 +45,8 @@ public final class VarInt {
 
 	/**
 	 * Reads one varint if the buffer holds all of it.
-	 * @return the value, with the reader index advanced; or {@link #INCOMPLETE} with the reader index unchanged
+	 * @return the value, with the reader index advanced; or {@link #INCOMPLETE} with the
+	 * reader index unchanged
 	 */
 	public static long read(ByteBuf in) {
 		if (!in.isReadable()) {

@@ -2,8 +2,8 @@ package dev.stamp.webtransport.protocol;
 
 /**
  * Maps 32-bit WebTransport application error codes to HTTP/3 error codes and back
- * (draft-ietf-webtrans-http3, "Resetting Data Streams"). The HTTP/3 space starts at {@link #FIRST} and skips the
- * reserved "GREASE" code points {@code 0x1f * N + 0x21}.
+ * (draft-ietf-webtrans-http3, "Resetting Data Streams"). The HTTP/3 space starts at
+ * {@link #FIRST} and skips the reserved "GREASE" code points {@code 0x1f * N + 0x21}.
  */
 public final class WebTransportErrorCodes {
 
@@ -16,7 +16,9 @@ public final class WebTransportErrorCodes {
 	/** The largest WebTransport application error code (32 bits). */
 	public static final long MAX_APPLICATION_CODE = 0xffffffffL;
 
-	/** WT_BUFFERED_STREAM_REJECTED: a stream buffered for an unknown session was refused. */
+	/**
+	 * WT_BUFFERED_STREAM_REJECTED: a stream buffered for an unknown session was refused.
+	 */
 	public static final long BUFFERED_STREAM_REJECTED = 0x3994bd84L;
 
 	/** WT_SESSION_GONE: the stream's session is closed. */
@@ -28,7 +30,10 @@ public final class WebTransportErrorCodes {
 	private WebTransportErrorCodes() {
 	}
 
-	/** The HTTP/3 error code carrying WebTransport application error {@code code} (0 to 2^32-1). */
+	/**
+	 * The HTTP/3 error code carrying WebTransport application error {@code code} (0 to
+	 * 2^32-1).
+	 */
 	public static long toHttp3(long code) {
 		if (code < 0 || code > MAX_APPLICATION_CODE) {
 			throw new IllegalArgumentException("WebTransport error codes are 32-bit unsigned, was " + code);
@@ -38,7 +43,8 @@ public final class WebTransportErrorCodes {
 
 	/**
 	 * The WebTransport application error code inside HTTP/3 error code {@code http3Code}.
-	 * @return the code, or {@code -1} if {@code http3Code} is outside the WebTransport range or a reserved code point
+	 * @return the code, or {@code -1} if {@code http3Code} is outside the WebTransport
+	 * range or a reserved code point
 	 */
 	public static long fromHttp3(long http3Code) {
 		if (http3Code < FIRST || http3Code > LAST || isReserved(http3Code)) {
@@ -48,7 +54,10 @@ public final class WebTransportErrorCodes {
 		return shifted - shifted / 0x1f;
 	}
 
-	/** Whether {@code http3Code} is one of the reserved code points {@code 0x1f * N + 0x21}. */
+	/**
+	 * Whether {@code http3Code} is one of the reserved code points
+	 * {@code 0x1f * N + 0x21}.
+	 */
 	public static boolean isReserved(long http3Code) {
 		return http3Code >= 0x21 && (http3Code - 0x21) % 0x1f == 0;
 	}

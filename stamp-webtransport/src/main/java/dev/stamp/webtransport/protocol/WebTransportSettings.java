@@ -7,8 +7,9 @@ import io.netty.handler.codec.http3.Http3Settings;
 import io.netty.handler.codec.http3.Http3SettingsFrame;
 
 /**
- * The HTTP/3 SETTINGS identifiers of WebTransport, and the SETTINGS frame an endpoint sends so that peers of both
- * dialects (draft-02 and the later drafts) enable WebTransport.
+ * The HTTP/3 SETTINGS identifiers of WebTransport, and the SETTINGS frame an endpoint
+ * sends so that peers of both dialects (draft-02 and the later drafts) enable
+ * WebTransport.
  */
 public final class WebTransportSettings {
 
@@ -46,7 +47,10 @@ public final class WebTransportSettings {
 			WT_MAX_SESSIONS_DRAFT07, WT_MAX_SESSIONS, WT_ENABLED, WT_INITIAL_MAX_DATA, WT_INITIAL_MAX_STREAMS_UNI,
 			WT_INITIAL_MAX_STREAMS_BIDI);
 
-	/** Accepts the WebTransport identifiers that Netty does not know, in both directions; drops everything else. */
+	/**
+	 * Accepts the WebTransport identifiers that Netty does not know, in both directions;
+	 * drops everything else.
+	 */
 	public static final Http3Settings.NonStandardHttp3SettingsValidator VALIDATOR = (id, value) -> WEBTRANSPORT_IDS
 		.contains(id);
 
@@ -56,7 +60,8 @@ public final class WebTransportSettings {
 	/**
 	 * The SETTINGS this endpoint sends.
 	 * @param maxSessions sessions a peer may open on one connection
-	 * @param maxStreamsPerSession streams of each direction a peer may open in one session
+	 * @param maxStreamsPerSession streams of each direction a peer may open in one
+	 * session
 	 */
 	public static Http3SettingsFrame localSettings(long maxSessions, long maxStreamsPerSession) {
 		Http3Settings settings = new Http3Settings(VALIDATOR);
@@ -69,8 +74,10 @@ public final class WebTransportSettings {
 		settings.put(WT_ENABLED, 1L);
 		settings.put(WT_INITIAL_MAX_STREAMS_UNI, maxStreamsPerSession);
 		settings.put(WT_INITIAL_MAX_STREAMS_BIDI, maxStreamsPerSession);
-		// Session-level data flow control is not enforced by this engine (QUIC's per-stream and per-connection flow
-		// control bound memory); announce the largest window so newer-draft peers never wait for WT_MAX_DATA.
+		// Session-level data flow control is not enforced by this engine (QUIC's
+		// per-stream and per-connection flow
+		// control bound memory); announce the largest window so newer-draft peers never
+		// wait for WT_MAX_DATA.
 		settings.put(WT_INITIAL_MAX_DATA, VarInt.MAX_VALUE);
 		return new DefaultHttp3SettingsFrame(settings);
 	}

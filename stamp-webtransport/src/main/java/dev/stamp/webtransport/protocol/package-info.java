@@ -1,5 +1,5 @@
 /**
- * Wire formats of WebTransport over HTTP/3, free of I/O: QUIC varints, capsules, the HTTP datagram prefix,
- * application error code mapping, SETTINGS identifiers and dialects.
+ * Wire formats of WebTransport over HTTP/3, free of I/O: QUIC varints, capsules, the HTTP
+ * datagram prefix, application error code mapping, SETTINGS identifiers and dialects.
  */
 package dev.stamp.webtransport.protocol;

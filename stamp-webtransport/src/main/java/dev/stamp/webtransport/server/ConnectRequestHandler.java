@@ -32,13 +32,17 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Handles one HTTP/3 request stream on the server: an extended CONNECT for WebTransport is checked against the
- * session limits, handed to the {@link SessionAcceptor}, answered with 200 (stream kept open) or the rejection's
- * status, and then carries the session's capsules. Any other request is answered 404.
+ * Handles one HTTP/3 request stream on the server: an extended CONNECT for WebTransport
+ * is checked against the session limits, handed to the {@link SessionAcceptor}, answered
+ * with 200 (stream kept open) or the rejection's status, and then carries the session's
+ * capsules. Any other request is answered 404.
  */
 final class ConnectRequestHandler extends ConnectStreamHandler {
 
-	/** Characters of a rejection reason sent to the peer; the rest stays in the server's log. */
+	/**
+	 * Characters of a rejection reason sent to the peer; the rest stays in the server's
+	 * log.
+	 */
 	private static final int MAX_REASON_LENGTH = 200;
 
 	private static final Logger logger = LoggerFactory.getLogger(ConnectRequestHandler.class);
@@ -140,7 +144,8 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 			response.add("sec-webtransport-http3-draft", "draft02");
 		}
 		ctx.writeAndFlush(new DefaultHttp3HeadersFrame(response));
-		this.reserved = false; // the session owns the slot now; ConnectionState releases it when the session ends
+		this.reserved = false; // the session owns the slot now; ConnectionState releases
+								// it when the session ends
 		SessionInfo info = new SessionInfo(request.remoteAddress(), request.path(), request.query(),
 				request.authority(), request.origin(), request.headers(), request.dialect());
 		this.session = new SessionImpl(stream.streamId(), stream, connection, info, decision.pathParams(),
@@ -196,7 +201,8 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 				.addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
 			return;
 		}
-		// The reason goes out as a short text body: browsers only report a failed handshake, but other clients show it.
+		// The reason goes out as a short text body: browsers only report a failed
+		// handshake, but other clients show it.
 		byte[] body = truncate(reason).getBytes(StandardCharsets.UTF_8);
 		ctx.write(new DefaultHttp3HeadersFrame(new DefaultHttp3Headers().status(String.valueOf(status))
 			.set("content-type", "text/plain; charset=utf-8")
@@ -219,8 +225,9 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 	private static SessionRequest toRequest(QuicStreamChannel stream, Http3Headers headers,
 			ConnectionState connection) {
 		Map<String, List<String>> all = new LinkedHashMap<>();
-		headers.forEach((entry) -> all.computeIfAbsent(entry.getKey().toString().toLowerCase(java.util.Locale.ROOT),
-				(name) -> new ArrayList<>()).add(entry.getValue().toString()));
+		headers.forEach((entry) -> all
+			.computeIfAbsent(entry.getKey().toString().toLowerCase(java.util.Locale.ROOT), (name) -> new ArrayList<>())
+			.add(entry.getValue().toString()));
 		all.replaceAll((name, values) -> List.copyOf(values));
 		String fullPath = headers.path().toString();
 		int queryStart = fullPath.indexOf('?');
@@ -263,7 +270,8 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 			if (connection != null) {
 				connection.requestStreamDone(stream.streamId());
 			}
-			// If a decision is still due, decide() sees the inactive stream and releases the reservation.
+			// If a decision is still due, decide() sees the inactive stream and releases
+			// the reservation.
 		}
 		ctx.fireChannelInactive();
 	}

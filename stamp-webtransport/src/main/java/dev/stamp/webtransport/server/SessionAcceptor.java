@@ -4,10 +4,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Admits or rejects each WebTransport session request; where routing and middleware (CORS, authentication, rate
- * limits) plug in. Called on the connection's event loop: do not block there; return a stage that completes later
- * if the decision needs I/O. A stage that fails is answered with 500, one that does not complete within the
- * server's admission timeout with 503.
+ * Admits or rejects each WebTransport session request; where routing and middleware
+ * (CORS, authentication, rate limits) plug in. Called on the connection's event loop: do
+ * not block there; return a stage that completes later if the decision needs I/O. A stage
+ * that fails is answered with 500, one that does not complete within the server's
+ * admission timeout with 503.
  */
 @FunctionalInterface
 public interface SessionAcceptor {

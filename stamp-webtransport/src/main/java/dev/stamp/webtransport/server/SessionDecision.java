@@ -4,8 +4,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a {@link SessionAcceptor} decided about a {@link SessionRequest}: accept with a handler (and the path
- * parameters and attributes routing and middleware produced), or reject with an HTTP status.
+ * What a {@link SessionAcceptor} decided about a {@link SessionRequest}: accept with a
+ * handler (and the path parameters and attributes routing and middleware produced), or
+ * reject with an HTTP status.
  */
 public final class SessionDecision {
 
@@ -22,7 +23,8 @@ public final class SessionDecision {
 	private final Map<String, Object> attributes;
 
 	private SessionDecision(int status, String reason, WebTransportHandler handler,
-			BlockingWebTransportHandler blockingHandler, Map<String, String> pathParams, Map<String, Object> attributes) {
+			BlockingWebTransportHandler blockingHandler, Map<String, String> pathParams,
+			Map<String, Object> attributes) {
 		this.status = status;
 		this.reason = reason;
 		this.handler = handler;
@@ -56,9 +58,10 @@ public final class SessionDecision {
 	}
 
 	/**
-	 * Reject: the CONNECT is answered with {@code status} (for example 404 no route, 403 forbidden, 429 rate
-	 * limited, 503 over capacity) and the stream is ended.
-	 * @param reason for logs, and sent to the peer as a short text body (browsers do not show it)
+	 * Reject: the CONNECT is answered with {@code status} (for example 404 no route, 403
+	 * forbidden, 429 rate limited, 503 over capacity) and the stream is ended.
+	 * @param reason for logs, and sent to the peer as a short text body (browsers do not
+	 * show it)
 	 */
 	public static SessionDecision reject(int status, String reason) {
 		if (status < 300 || status > 599) {

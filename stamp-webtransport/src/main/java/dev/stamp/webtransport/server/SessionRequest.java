@@ -7,7 +7,8 @@ import java.util.Map;
 import dev.stamp.webtransport.protocol.Dialect;
 
 /**
- * An extended CONNECT asking for a WebTransport session, as the {@link SessionAcceptor} sees it.
+ * An extended CONNECT asking for a WebTransport session, as the {@link SessionAcceptor}
+ * sees it.
  *
  * @param sessionId the would-be session id (the CONNECT stream id)
  * @param remoteAddress the peer's UDP address
@@ -16,7 +17,8 @@ import dev.stamp.webtransport.protocol.Dialect;
  * @param authority the {@code :authority}
  * @param origin the {@code origin} header or {@code null}
  * @param headers all request headers, names in lower case
- * @param dialect the peer's dialect (from its SETTINGS, or from the draft-02 CONNECT header)
+ * @param dialect the peer's dialect (from its SETTINGS, or from the draft-02 CONNECT
+ * header)
  */
 public record SessionRequest(long sessionId, InetSocketAddress remoteAddress, String path, String query,
 		String authority, String origin, Map<String, List<String>> headers, Dialect dialect) {

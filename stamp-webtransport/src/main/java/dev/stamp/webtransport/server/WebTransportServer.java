@@ -60,11 +60,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A WebTransport-over-HTTP/3 server on Netty QUIC (quiche), free of Spring.
  * <p>
- * {@link #start()} binds the UDP port; each QUIC connection (ALPN {@code h3}) gets Netty's HTTP/3 connection handler
- * with WebTransport SETTINGS for both dialects, the 0x41 stream interception, datagram handling and the per-connection
- * {@link ConnectionState}. CONNECT requests go through the configured {@link SessionAcceptor}.
- * {@link #shutdownGracefully(Duration)} stops accepting, sends GOAWAY and DRAIN, waits for sessions within the grace
- * period, then closes what is left; it never waits longer than the grace period plus a few seconds.
+ * {@link #start()} binds the UDP port; each QUIC connection (ALPN {@code h3}) gets
+ * Netty's HTTP/3 connection handler with WebTransport SETTINGS for both dialects, the
+ * 0x41 stream interception, datagram handling and the per-connection
+ * {@link ConnectionState}. CONNECT requests go through the configured
+ * {@link SessionAcceptor}. {@link #shutdownGracefully(Duration)} stops accepting, sends
+ * GOAWAY and DRAIN, waits for sessions within the grace period, then closes what is left;
+ * it never waits longer than the grace period plus a few seconds.
  */
 public final class WebTransportServer implements AutoCloseable {
 
@@ -118,8 +120,8 @@ public final class WebTransportServer implements AutoCloseable {
 		if (this.group != null) {
 			throw new IllegalStateException("Already started");
 		}
-		KeyManagerFactory keys = (this.developmentCertificate != null)
-				? this.developmentCertificate.keyManagerFactory() : this.config.keyManagerFactory();
+		KeyManagerFactory keys = (this.developmentCertificate != null) ? this.developmentCertificate.keyManagerFactory()
+				: this.config.keyManagerFactory();
 		QuicSslContext ssl = QuicSslContextBuilder
 			.forServer(keys, (this.developmentCertificate != null) ? null : this.config.keyPassword())
 			.applicationProtocols("h3")
@@ -170,7 +172,8 @@ public final class WebTransportServer implements AutoCloseable {
 			.initialMaxStreamDataBidirectionalLocal(streamWindow)
 			.initialMaxStreamDataBidirectionalRemote(streamWindow)
 			.initialMaxStreamDataUnidirectional(streamWindow)
-			// One CONNECT per session plus its streams, with one spare so the per-session limit is what refuses.
+			// One CONNECT per session plus its streams, with one spare so the per-session
+			// limit is what refuses.
 			.initialMaxStreamsBidirectional(Math.min(100_000L, (long) perConnection * (perSession + 1) + 1))
 			.initialMaxStreamsUnidirectional(Math.min(100_000L, (long) perConnection * perSession + 4))
 			.datagram(1024, 1024)
@@ -188,9 +191,10 @@ public final class WebTransportServer implements AutoCloseable {
 	}
 
 	/**
-	 * Binds {@code sockets} UDP sockets to the one port. With more than one, a {@link QuicCodecDispatcher} gives each
-	 * socket its own QUIC codec and writes the socket's index into the connection ids it issues, so a packet that the
-	 * kernel hands to another socket (after a peer's address changed) still reaches its connection.
+	 * Binds {@code sockets} UDP sockets to the one port. With more than one, a
+	 * {@link QuicCodecDispatcher} gives each socket its own QUIC codec and writes the
+	 * socket's index into the connection ids it issues, so a packet that the kernel hands
+	 * to another socket (after a peer's address changed) still reaches its connection.
 	 */
 	private List<Channel> bind(QuicServerCodecBuilder codec, int sockets) throws InterruptedException {
 		List<Channel> channels = new ArrayList<>(sockets);
@@ -223,7 +227,8 @@ public final class WebTransportServer implements AutoCloseable {
 		Bootstrap bootstrap = QuicTransport.newBootstrap(this.group, true).handler(new ChannelInitializer<Channel>() {
 			@Override
 			protected void initChannel(Channel channel) {
-				// In front of the dispatcher: it cannot take every datagram (see UndersizedDatagramFilter).
+				// In front of the dispatcher: it cannot take every datagram (see
+				// UndersizedDatagramFilter).
 				channel.pipeline().addLast(garbageFilter, dispatcher);
 			}
 		});
@@ -248,7 +253,10 @@ public final class WebTransportServer implements AutoCloseable {
 		return (InetSocketAddress) this.udpChannels.get(0).localAddress();
 	}
 
-	/** The generated development certificate, or {@code null} if key material was configured. */
+	/**
+	 * The generated development certificate, or {@code null} if key material was
+	 * configured.
+	 */
 	public DevelopmentCertificate developmentCertificate() {
 		return this.developmentCertificate;
 	}
@@ -257,7 +265,9 @@ public final class WebTransportServer implements AutoCloseable {
 		return this.config;
 	}
 
-	/** Whether new connections and sessions are accepted (false once a shutdown began). */
+	/**
+	 * Whether new connections and sessions are accepted (false once a shutdown began).
+	 */
 	public boolean isAccepting() {
 		return this.accepting;
 	}
@@ -270,7 +280,10 @@ public final class WebTransportServer implements AutoCloseable {
 		return this.blockingExecutor;
 	}
 
-	/** The errors peers caused, by kind: the configured {@link WebTransportServerConfig#peerErrors()}. */
+	/**
+	 * The errors peers caused, by kind: the configured
+	 * {@link WebTransportServerConfig#peerErrors()}.
+	 */
 	public PeerErrors peerErrors() {
 		return this.config.peerErrors();
 	}
@@ -280,7 +293,10 @@ public final class WebTransportServer implements AutoCloseable {
 		return this.stats.snapshot(this.registry.stats());
 	}
 
-	/** A per-connection view of sessions and waiting streams, for debugging (an actuator endpoint). */
+	/**
+	 * A per-connection view of sessions and waiting streams, for debugging (an actuator
+	 * endpoint).
+	 */
 	public Map<String, Object> debugState() {
 		Map<String, Object> state = new LinkedHashMap<>();
 		state.put("localAddress", String.valueOf(localAddress()));
@@ -309,9 +325,10 @@ public final class WebTransportServer implements AutoCloseable {
 	}
 
 	/**
-	 * Shuts down gracefully: stops accepting, sends GOAWAY and DRAIN_WEBTRANSPORT_SESSION to every session, waits up
-	 * to {@code gracePeriod} for sessions to end, then closes the remaining sessions (code 0, "server shutting
-	 * down") and connections, and releases the port. Blocks at most the grace period plus about 3 seconds.
+	 * Shuts down gracefully: stops accepting, sends GOAWAY and DRAIN_WEBTRANSPORT_SESSION
+	 * to every session, waits up to {@code gracePeriod} for sessions to end, then closes
+	 * the remaining sessions (code 0, "server shutting down") and connections, and
+	 * releases the port. Blocks at most the grace period plus about 3 seconds.
 	 */
 	public void shutdownGracefully(Duration gracePeriod) {
 		synchronized (this) {
@@ -352,7 +369,8 @@ public final class WebTransportServer implements AutoCloseable {
 		ConnectionState connection = ConnectionState.of(channel);
 		QuicStreamChannel control = Http3.getLocalControlStream(channel);
 		if (control != null && control.isActive()) {
-			// GOAWAY carries the first request stream id this server will not process: every id from now on.
+			// GOAWAY carries the first request stream id this server will not process:
+			// every id from now on.
 			control.writeAndFlush(new DefaultHttp3GoAwayFrame(connection.nextUnseenRequestStreamId()));
 		}
 		for (SessionImpl session : connection.sessions()) {
@@ -365,8 +383,7 @@ public final class WebTransportServer implements AutoCloseable {
 		ConnectionState connection = ConnectionState.of(channel);
 		if (connection != null) {
 			for (SessionImpl session : connection.sessions()) {
-				session.terminate(new dev.stamp.webtransport.SessionCloseInfo(0, "server shutting down", false),
-						true);
+				session.terminate(new dev.stamp.webtransport.SessionCloseInfo(0, "server shutting down", false), true);
 			}
 		}
 		// Let the CLOSE capsules leave before the connection closes.
@@ -387,13 +404,15 @@ public final class WebTransportServer implements AutoCloseable {
 		@Override
 		protected void initChannel(QuicChannel channel) {
 			if (!WebTransportServer.this.accepting || !WebTransportServer.this.registry.tryRegister(channel)) {
-				// What the refused peer still sends until the close completes is counted, not logged per packet.
+				// What the refused peer still sends until the close completes is counted,
+				// not logged per packet.
 				channel.pipeline().addLast(WebTransportServer.this.connectionErrors);
 				channel.close(true, H3_EXCESSIVE_LOAD, Unpooled.EMPTY_BUFFER);
 				return;
 			}
-			ConnectionState connection = new ConnectionState(channel, true, WebTransportServer.this.config.engineLimits(),
-					WebTransportServer.this.stats, WebTransportServer.this.refusalLogs);
+			ConnectionState connection = new ConnectionState(channel, true,
+					WebTransportServer.this.config.engineLimits(), WebTransportServer.this.stats,
+					WebTransportServer.this.refusalLogs);
 			channel.attr(ConnectionState.KEY).set(connection);
 			WebTransportServerConfig config = WebTransportServer.this.config;
 			channel.pipeline()

@@ -11,8 +11,9 @@ import dev.stamp.core.PeerErrors;
 import dev.stamp.webtransport.internal.EngineLimits;
 
 /**
- * Everything a {@link WebTransportServer} needs; immutable, built with {@link #builder(SessionAcceptor)}. The
- * Spring starter maps {@code stamp.webtransport.*} properties onto the builder.
+ * Everything a {@link WebTransportServer} needs; immutable, built with
+ * {@link #builder(SessionAcceptor)}. The Spring starter maps {@code stamp.webtransport.*}
+ * properties onto the builder.
  */
 public final class WebTransportServerConfig {
 
@@ -92,8 +93,8 @@ public final class WebTransportServerConfig {
 		this.connectionReceiveWindow = builder.connectionReceiveWindow;
 		this.blockingExecutor = builder.blockingExecutor;
 		if (builder.eventLoopThreads < 0) {
-			throw new IllegalArgumentException("event-loop-threads must be 0 (automatic) or more, was "
-					+ builder.eventLoopThreads);
+			throw new IllegalArgumentException(
+					"event-loop-threads must be 0 (automatic) or more, was " + builder.eventLoopThreads);
 		}
 		this.eventLoopThreads = builder.eventLoopThreads;
 		this.addressValidation = builder.addressValidation;
@@ -108,7 +109,10 @@ public final class WebTransportServerConfig {
 		return value;
 	}
 
-	/** A builder with defaults: port 4433 on all interfaces, development certificate, 10,000 connections. */
+	/**
+	 * A builder with defaults: port 4433 on all interfaces, development certificate,
+	 * 10,000 connections.
+	 */
 	public static Builder builder(SessionAcceptor acceptor) {
 		return new Builder(acceptor);
 	}
@@ -178,17 +182,26 @@ public final class WebTransportServerConfig {
 		return this.connectionReceiveWindow;
 	}
 
-	/** The executor for blocking handlers, or {@code null} to let the server create (and own) one. */
+	/**
+	 * The executor for blocking handlers, or {@code null} to let the server create (and
+	 * own) one.
+	 */
 	public ExecutorService blockingExecutor() {
 		return this.blockingExecutor;
 	}
 
-	/** Event loops, each with its own UDP socket on the port; 0 means one per core where sockets can share a port. */
+	/**
+	 * Event loops, each with its own UDP socket on the port; 0 means one per core where
+	 * sockets can share a port.
+	 */
 	public int eventLoopThreads() {
 		return this.eventLoopThreads;
 	}
 
-	/** Whether new connections must prove their address with a Retry round trip before the handshake. */
+	/**
+	 * Whether new connections must prove their address with a Retry round trip before the
+	 * handshake.
+	 */
 	public boolean addressValidation() {
 		return this.addressValidation;
 	}
@@ -274,13 +287,19 @@ public final class WebTransportServerConfig {
 			return this;
 		}
 
-		/** The UDP port; 0 picks a free one (see {@link WebTransportServer#localAddress()}). Default 4433. */
+		/**
+		 * The UDP port; 0 picks a free one (see
+		 * {@link WebTransportServer#localAddress()}). Default 4433.
+		 */
 		public Builder port(int port) {
 			this.port = port;
 			return this;
 		}
 
-		/** TLS key material (ECDSA or RSA); without it a development certificate is generated. */
+		/**
+		 * TLS key material (ECDSA or RSA); without it a development certificate is
+		 * generated.
+		 */
 		public Builder keyManagerFactory(KeyManagerFactory keyManagerFactory, String keyPassword) {
 			this.keyManagerFactory = keyManagerFactory;
 			this.keyPassword = keyPassword;
@@ -292,7 +311,9 @@ public final class WebTransportServerConfig {
 			return this;
 		}
 
-		/** Sessions open at once over all connections; over it a CONNECT is answered 503. */
+		/**
+		 * Sessions open at once over all connections; over it a CONNECT is answered 503.
+		 */
 		public Builder maxSessions(int maxSessions) {
 			this.maxSessions = maxSessions;
 			return this;
@@ -304,13 +325,19 @@ public final class WebTransportServerConfig {
 			return this;
 		}
 
-		/** Peer-opened streams open at once in one session; further ones are reset with H3_REQUEST_REJECTED. */
+		/**
+		 * Peer-opened streams open at once in one session; further ones are reset with
+		 * H3_REQUEST_REJECTED.
+		 */
 		public Builder maxStreamsPerSession(int maxStreamsPerSession) {
 			this.maxStreamsPerSession = maxStreamsPerSession;
 			return this;
 		}
 
-		/** Caps the datagram payload handlers may send and receive (QUIC may allow less, never more). */
+		/**
+		 * Caps the datagram payload handlers may send and receive (QUIC may allow less,
+		 * never more).
+		 */
 		public Builder maxDatagramPayloadSize(int maxDatagramPayloadSize) {
 			this.maxDatagramPayloadSize = maxDatagramPayloadSize;
 			return this;
@@ -327,13 +354,19 @@ public final class WebTransportServerConfig {
 			return this;
 		}
 
-		/** How long the {@link SessionAcceptor} may take before the CONNECT is answered 503. */
+		/**
+		 * How long the {@link SessionAcceptor} may take before the CONNECT is answered
+		 * 503.
+		 */
 		public Builder admissionTimeout(Duration admissionTimeout) {
 			this.admissionTimeout = admissionTimeout;
 			return this;
 		}
 
-		/** How long a graceful shutdown waits for sessions to end after DRAIN before closing them. */
+		/**
+		 * How long a graceful shutdown waits for sessions to end after DRAIN before
+		 * closing them.
+		 */
 		public Builder shutdownGracePeriod(Duration shutdownGracePeriod) {
 			this.shutdownGracePeriod = shutdownGracePeriod;
 			return this;
@@ -354,7 +387,9 @@ public final class WebTransportServerConfig {
 			return this;
 		}
 
-		/** Received datagrams a session queues for its handler before dropping new ones. */
+		/**
+		 * Received datagrams a session queues for its handler before dropping new ones.
+		 */
 		public Builder datagramQueueSize(int datagramQueueSize) {
 			this.datagramQueueSize = datagramQueueSize;
 			return this;
@@ -367,16 +402,20 @@ public final class WebTransportServerConfig {
 			return this;
 		}
 
-		/** The executor of blocking handlers (the caller owns it); by default the server creates one. */
+		/**
+		 * The executor of blocking handlers (the caller owns it); by default the server
+		 * creates one.
+		 */
 		public Builder blockingExecutor(ExecutorService blockingExecutor) {
 			this.blockingExecutor = blockingExecutor;
 			return this;
 		}
 
 		/**
-		 * Event loops serving QUIC. With the native epoll transport each loop gets its own UDP socket bound to the same
-		 * port ({@code SO_REUSEPORT}) so connections spread over the cores; elsewhere one socket and one loop serve
-		 * all. 0, the default, means one per available processor with epoll and 1 without.
+		 * Event loops serving QUIC. With the native epoll transport each loop gets its
+		 * own UDP socket bound to the same port ({@code SO_REUSEPORT}) so connections
+		 * spread over the cores; elsewhere one socket and one loop serve all. 0, the
+		 * default, means one per available processor with epoll and 1 without.
 		 */
 		public Builder eventLoopThreads(int eventLoopThreads) {
 			this.eventLoopThreads = eventLoopThreads;
@@ -384,9 +423,10 @@ public final class WebTransportServerConfig {
 		}
 
 		/**
-		 * Whether to validate client addresses with a Retry packet and a signed token before the handshake (RFC 9000
-		 * section 8.1). Costs every new connection one extra round trip; QUIC's anti-amplification limit already
-		 * bounds what a spoofed address can draw. Default false.
+		 * Whether to validate client addresses with a Retry packet and a signed token
+		 * before the handshake (RFC 9000 section 8.1). Costs every new connection one
+		 * extra round trip; QUIC's anti-amplification limit already bounds what a spoofed
+		 * address can draw. Default false.
 		 */
 		public Builder addressValidation(boolean addressValidation) {
 			this.addressValidation = addressValidation;
@@ -394,9 +434,10 @@ public final class WebTransportServerConfig {
 		}
 
 		/**
-		 * Writes a qlog trace (quiche's JSON-SEQ, readable with qvis) of every connection into this directory,
-		 * created if missing: every packet and frame sent and received, losses and congestion state. For diagnosing
-		 * interoperability and loss; costs CPU and disk per connection. Default {@code null}: no traces.
+		 * Writes a qlog trace (quiche's JSON-SEQ, readable with qvis) of every connection
+		 * into this directory, created if missing: every packet and frame sent and
+		 * received, losses and congestion state. For diagnosing interoperability and
+		 * loss; costs CPU and disk per connection. Default {@code null}: no traces.
 		 */
 		public Builder qlogDirectory(Path qlogDirectory) {
 			this.qlogDirectory = qlogDirectory;
@@ -404,9 +445,9 @@ public final class WebTransportServerConfig {
 		}
 
 		/**
-		 * Where errors that peers cause (garbage packets, malformed frames, capsules and stream headers, stalled
-		 * handshakes) are counted by kind and logged once per burst, for example a listener's own; by default the
-		 * server has its own.
+		 * Where errors that peers cause (garbage packets, malformed frames, capsules and
+		 * stream headers, stalled handshakes) are counted by kind and logged once per
+		 * burst, for example a listener's own; by default the server has its own.
 		 */
 		public Builder peerErrors(PeerErrors peerErrors) {
 			this.peerErrors = peerErrors;

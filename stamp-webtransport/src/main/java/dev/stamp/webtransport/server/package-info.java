@@ -1,6 +1,7 @@
 /**
- * The Spring-free WebTransport server: {@link dev.stamp.webtransport.server.WebTransportServer}, its configuration,
- * and the admission hook ({@link dev.stamp.webtransport.server.SessionAcceptor}) where routing and middleware decide
- * about each session request.
+ * The Spring-free WebTransport server:
+ * {@link dev.stamp.webtransport.server.WebTransportServer}, its configuration, and the
+ * admission hook ({@link dev.stamp.webtransport.server.SessionAcceptor}) where routing
+ * and middleware decide about each session request.
  */
 package dev.stamp.webtransport.server;

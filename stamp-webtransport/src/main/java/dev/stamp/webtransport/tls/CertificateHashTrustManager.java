@@ -11,8 +11,9 @@ import java.util.List;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Trusts a server whose leaf certificate has one of the given SHA-256 hashes, the way browsers implement
- * {@code serverCertificateHashes}. Used by the Java client to reach servers with development certificates.
+ * Trusts a server whose leaf certificate has one of the given SHA-256 hashes, the way
+ * browsers implement {@code serverCertificateHashes}. Used by the Java client to reach
+ * servers with development certificates.
  */
 public final class CertificateHashTrustManager implements X509TrustManager {
 

@@ -42,7 +42,8 @@ final class Der {
 	}
 
 	static byte[] utcTime(ZonedDateTime time) {
-		return tagged(0x17, UTC_TIME.format(time.withZoneSameInstant(ZoneOffset.UTC)).getBytes(StandardCharsets.US_ASCII));
+		return tagged(0x17,
+				UTC_TIME.format(time.withZoneSameInstant(ZoneOffset.UTC)).getBytes(StandardCharsets.US_ASCII));
 	}
 
 	static byte[] bool(boolean value) {

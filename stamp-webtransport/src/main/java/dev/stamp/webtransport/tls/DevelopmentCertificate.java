@@ -26,13 +26,17 @@ import javax.net.ssl.KeyManagerFactory;
 /**
  * A self-signed ECDSA P-256 certificate generated in memory for development.
  * <p>
- * Browsers accept it without a CA through {@code serverCertificateHashes} when it is valid for less than 14 days,
- * hence the default validity of {@link #DEFAULT_VALIDITY 10 days}. Built with the JDK only: a minimal DER encoder
- * writes the TBSCertificate, {@code SHA256withECDSA} signs it.
+ * Browsers accept it without a CA through {@code serverCertificateHashes} when it is
+ * valid for less than 14 days, hence the default validity of {@link #DEFAULT_VALIDITY 10
+ * days}. Built with the JDK only: a minimal DER encoder writes the TBSCertificate,
+ * {@code SHA256withECDSA} signs it.
  */
 public final class DevelopmentCertificate {
 
-	/** Validity of generated certificates: below the 14 days browsers allow for hash-pinned certificates. */
+	/**
+	 * Validity of generated certificates: below the 14 days browsers allow for
+	 * hash-pinned certificates.
+	 */
 	public static final Duration DEFAULT_VALIDITY = Duration.ofDays(10);
 
 	private static final String ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
@@ -51,23 +55,29 @@ public final class DevelopmentCertificate {
 		this.sha256 = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
 	}
 
-	/** Generates a certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, valid 10 days. */
+	/**
+	 * Generates a certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1},
+	 * valid 10 days.
+	 */
 	public static DevelopmentCertificate generate() {
 		return generate(List.of("localhost"), DEFAULT_VALIDITY);
 	}
 
 	/**
 	 * Generates a certificate.
-	 * @param dnsNames the DNS names of the subject alternative name extension (loopback addresses are added)
-	 * @param validity how long it is valid from one hour ago (clock skew); keep it under 14 days for browsers
+	 * @param dnsNames the DNS names of the subject alternative name extension (loopback
+	 * addresses are added)
+	 * @param validity how long it is valid from one hour ago (clock skew); keep it under
+	 * 14 days for browsers
 	 */
 	public static DevelopmentCertificate generate(List<String> dnsNames, Duration validity) {
 		return generate(dnsNames, validity, false);
 	}
 
 	/**
-	 * Generates an RSA 2048 certificate signed with SHA256withRSA: for peers without ECDSA support and for testing
-	 * RSA key material. Browsers do not accept RSA certificates through {@code serverCertificateHashes}.
+	 * Generates an RSA 2048 certificate signed with SHA256withRSA: for peers without
+	 * ECDSA support and for testing RSA key material. Browsers do not accept RSA
+	 * certificates through {@code serverCertificateHashes}.
 	 */
 	public static DevelopmentCertificate generateRsa(List<String> dnsNames, Duration validity) {
 		return generate(dnsNames, validity, true);
@@ -86,13 +96,14 @@ public final class DevelopmentCertificate {
 			ZonedDateTime notBefore = ZonedDateTime.now(ZoneOffset.UTC).minusHours(1);
 			ZonedDateTime notAfter = notBefore.plus(validity);
 			byte[] name = Der.sequence(Der.set(Der.sequence(Der.oid("2.5.4.3"), Der.utf8String("stamp-dev"))));
-			// ecdsa-with-SHA256 has no parameters; sha256WithRSAEncryption has an explicit NULL
+			// ecdsa-with-SHA256 has no parameters; sha256WithRSAEncryption has an
+			// explicit NULL
 			byte[] algorithm = rsa ? Der.sequence(Der.oid(RSA_WITH_SHA256), new byte[] { 0x05, 0x00 })
 					: Der.sequence(Der.oid(ECDSA_WITH_SHA256));
 			byte[] tbs = Der.sequence(Der.explicit(0, Der.integer(BigInteger.TWO)),
 					Der.integer(new BigInteger(64, new SecureRandom()).add(BigInteger.ONE)), algorithm, name,
-					Der.sequence(Der.utcTime(notBefore), Der.utcTime(notAfter)), name,
-					keyPair.getPublic().getEncoded(), Der.explicit(3, Der.sequence(extensions(dnsNames))));
+					Der.sequence(Der.utcTime(notBefore), Der.utcTime(notAfter)), name, keyPair.getPublic().getEncoded(),
+					Der.explicit(3, Der.sequence(extensions(dnsNames))));
 			Signature signer = Signature.getInstance(rsa ? "SHA256withRSA" : "SHA256withECDSA");
 			signer.initSign(keyPair.getPrivate());
 			signer.update(tbs);
@@ -118,7 +129,8 @@ public final class DevelopmentCertificate {
 			byte[] subjectAltName = Der.sequence(Der.oid("2.5.29.17"), Der.octetString(Der.sequence(names)));
 			byte[] basicConstraints = Der.sequence(Der.oid("2.5.29.19"), Der.bool(true),
 					Der.octetString(Der.sequence()));
-			// keyUsage digitalSignature (bit 0): BIT STRING with 7 unused bits, value 0x80
+			// keyUsage digitalSignature (bit 0): BIT STRING with 7 unused bits, value
+			// 0x80
 			byte[] keyUsage = Der.sequence(Der.oid("2.5.29.15"), Der.bool(true),
 					Der.octetString(new byte[] { 0x03, 0x02, 0x07, (byte) 0x80 }));
 			byte[] extendedKeyUsage = Der.sequence(Der.oid("2.5.29.37"),
@@ -138,7 +150,10 @@ public final class DevelopmentCertificate {
 		return this.certificate;
 	}
 
-	/** SHA-256 of the DER certificate: what a page passes in {@code serverCertificateHashes}. */
+	/**
+	 * SHA-256 of the DER certificate: what a page passes in
+	 * {@code serverCertificateHashes}.
+	 */
 	public byte[] sha256() {
 		return this.sha256.clone();
 	}
@@ -158,7 +173,10 @@ public final class DevelopmentCertificate {
 		return keyManagerFactory("");
 	}
 
-	/** A key manager factory serving this certificate, its key protected by {@code keyPassword}. */
+	/**
+	 * A key manager factory serving this certificate, its key protected by
+	 * {@code keyPassword}.
+	 */
 	public KeyManagerFactory keyManagerFactory(String keyPassword) {
 		try {
 			KeyStore keyStore = KeyStore.getInstance("PKCS12");

@@ -17,14 +17,15 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Verifies a server the way an https client must: the chain against a trust store, then the server's name against
- * the leaf certificate's subject alternative names.
+ * Verifies a server the way an https client must: the chain against a trust store, then
+ * the server's name against the leaf certificate's subject alternative names.
  * <p>
- * The JDK's own trust manager insists on a handshake session when it is given an {@link SSLEngine}, and the QUIC
- * engine (BoringSSL) has none during verification (nor a peer host), so every certificate would be refused. This
- * adapter validates the chain through the engine-free method and checks the expected host itself: DNS names (with a
- * single leading {@code *.} wildcard label) and IP addresses, as RFC 6125 and RFC 2818 describe. One instance serves
- * one server name.
+ * The JDK's own trust manager insists on a handshake session when it is given an
+ * {@link SSLEngine}, and the QUIC engine (BoringSSL) has none during verification (nor a
+ * peer host), so every certificate would be refused. This adapter validates the chain
+ * through the engine-free method and checks the expected host itself: DNS names (with a
+ * single leading {@code *.} wildcard label) and IP addresses, as RFC 6125 and RFC 2818
+ * describe. One instance serves one server name.
  */
 public final class EndpointTrustManager extends X509ExtendedTrustManager {
 
@@ -38,14 +39,17 @@ public final class EndpointTrustManager extends X509ExtendedTrustManager {
 
 	/**
 	 * @param chainValidator validates certificate chains against a trust store
-	 * @param host the server name the certificate must be for (a DNS name or an IP literal)
+	 * @param host the server name the certificate must be for (a DNS name or an IP
+	 * literal)
 	 */
 	public EndpointTrustManager(X509TrustManager chainValidator, String host) {
 		this.chainValidator = chainValidator;
 		this.host = host;
 	}
 
-	/** The adapter over the first X.509 trust manager of a factory, for one server name. */
+	/**
+	 * The adapter over the first X.509 trust manager of a factory, for one server name.
+	 */
 	public static EndpointTrustManager of(TrustManagerFactory factory, String host) {
 		for (TrustManager manager : factory.getTrustManagers()) {
 			if (manager instanceof X509TrustManager x509) {
@@ -124,7 +128,8 @@ public final class EndpointTrustManager extends X509ExtendedTrustManager {
 			return name.equals(expected);
 		}
 		int firstDot = name.indexOf('.');
-		// A wildcard stands for exactly one label: *.example.com matches a.example.com, not example.com or a.b.example.com.
+		// A wildcard stands for exactly one label: *.example.com matches a.example.com,
+		// not example.com or a.b.example.com.
 		return firstDot > 0 && name.substring(firstDot).equals(expected.substring(1));
 	}
 
@@ -134,7 +139,8 @@ public final class EndpointTrustManager extends X509ExtendedTrustManager {
 
 	private static boolean sameAddress(String literal, String sanValue) {
 		try {
-			// Both are literals, so no lookup happens; comparing parsed addresses handles IPv6 spellings.
+			// Both are literals, so no lookup happens; comparing parsed addresses handles
+			// IPv6 spellings.
 			return InetAddress.getByName(literal).equals(InetAddress.getByName(sanValue));
 		}
 		catch (UnknownHostException ex) {

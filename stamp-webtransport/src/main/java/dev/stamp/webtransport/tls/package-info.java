@@ -1,5 +1,5 @@
 /**
- * TLS helpers: the generated development certificate (ECDSA P-256, valid 10 days, for {@code serverCertificateHashes})
- * and trust by certificate hash.
+ * TLS helpers: the generated development certificate (ECDSA P-256, valid 10 days, for
+ * {@code serverCertificateHashes}) and trust by certificate hash.
  */
 package dev.stamp.webtransport.tls;

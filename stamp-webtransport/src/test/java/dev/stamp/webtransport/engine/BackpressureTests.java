@@ -15,17 +15,19 @@ import reactor.core.publisher.Flux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A peer that does not read must not make the other side buffer without bound: an endless sender is held back by
- * QUIC flow control plus the engine's bounded buffers, in both directions.
+ * A peer that does not read must not make the other side buffer without bound: an endless
+ * sender is held back by QUIC flow control plus the engine's bounded buffers, in both
+ * directions.
  */
 class BackpressureTests extends EngineTestBase {
 
 	private static final int CHUNK = 64 * 1024;
 
 	/**
-	 * What may legitimately be in flight: the receiver's QUIC stream window (1 MiB), its engine receive buffer
-	 * (256 KiB), the sender's write buffer high-water mark and a few chunks of slack. Without backpressure an
-	 * endless generator produces thousands of chunks in the same time.
+	 * What may legitimately be in flight: the receiver's QUIC stream window (1 MiB), its
+	 * engine receive buffer (256 KiB), the sender's write buffer high-water mark and a
+	 * few chunks of slack. Without backpressure an endless generator produces thousands
+	 * of chunks in the same time.
 	 */
 	private static final int MAX_CHUNKS_IN_FLIGHT = (1024 * 1024 + 256 * 1024) / CHUNK + 16;
 
@@ -37,10 +39,13 @@ class BackpressureTests extends EngineTestBase {
 			.then(session.closeSignal().then())));
 		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/flood"))
 			.block(Duration.ofSeconds(30));
-		WebTransportStream fromServer = session.acceptUniStream(Duration.ofSeconds(30)); // never read
+		WebTransportStream fromServer = session.acceptUniStream(Duration.ofSeconds(30)); // never
+																							// read
 		assertThat(fromServer).isNotNull();
 		AtomicInteger clientGenerated = new AtomicInteger();
-		WebTransportStream toServer = session.openBidiStream().block(Duration.ofSeconds(30)); // server never reads
+		WebTransportStream toServer = session.openBidiStream().block(Duration.ofSeconds(30)); // server
+																								// never
+																								// reads
 		Disposable sending = toServer.send(endless(clientGenerated)).subscribe(null, (error) -> {
 		});
 		awaitPlateau(serverGenerated);
@@ -60,7 +65,10 @@ class BackpressureTests extends EngineTestBase {
 		});
 	}
 
-	/** Waits until the count stops growing for a while (bounded wait; nothing here asserts a duration). */
+	/**
+	 * Waits until the count stops growing for a while (bounded wait; nothing here asserts
+	 * a duration).
+	 */
 	private static void awaitPlateau(AtomicInteger count) throws InterruptedException {
 		int previous = -1;
 		int stableRounds = 0;

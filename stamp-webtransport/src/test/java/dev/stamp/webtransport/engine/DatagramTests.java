@@ -15,7 +15,10 @@ import reactor.core.publisher.Mono;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** Datagrams with the quarter-stream-id prefix, both directions, at and over the size limit. */
+/**
+ * Datagrams with the quarter-stream-id prefix, both directions, at and over the size
+ * limit.
+ */
 class DatagramTests extends EngineTestBase {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -61,7 +64,8 @@ class DatagramTests extends EngineTestBase {
 			return datagramEcho(session);
 		}), (config) -> config.maxDatagramPayloadSize(100));
 		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/dg")).block(TIMEOUT);
-		session.sendDatagram(new byte[101]).block(TIMEOUT); // the client allows it; the server must drop it
+		session.sendDatagram(new byte[101]).block(TIMEOUT); // the client allows it; the
+															// server must drop it
 		byte[] fits = new byte[100];
 		fits[99] = 1;
 		session.sendDatagram(fits).block(TIMEOUT);

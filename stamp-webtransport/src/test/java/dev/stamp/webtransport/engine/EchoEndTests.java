@@ -19,16 +19,21 @@ import static dev.stamp.webtransport.engine.StreamEchoTests.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An echo whose bytes already went out when the peer's FIN arrives must still end, even when the acknowledgement of
- * those bytes comes right behind that FIN, in the same receive batch. This is the packet order Firefox produced:
- * quiche counts a stream's sending side as complete once every byte is acknowledged, whether or not its FIN was
- * sent, so a FIN-only frame still waiting in quiche was dropped with the stream and the peer never saw the end.
+ * An echo whose bytes already went out when the peer's FIN arrives must still end, even
+ * when the acknowledgement of those bytes comes right behind that FIN, in the same
+ * receive batch. This is the packet order Firefox produced: quiche counts a stream's
+ * sending side as complete once every byte is acknowledged, whether or not its FIN was
+ * sent, so a FIN-only frame still waiting in quiche was dropped with the stream and the
+ * peer never saw the end.
  */
 class EchoEndTests extends EngineTestBase {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	/** The relay sends the held datagrams back to back, but the server does not always read both in one batch. */
+	/**
+	 * The relay sends the held datagrams back to back, but the server does not always
+	 * read both in one batch.
+	 */
 	private static final int STREAMS = 10;
 
 	@Test
@@ -44,7 +49,8 @@ class EchoEndTests extends EngineTestBase {
 				Mono<byte[]> echoed = collect(stream.receive().doOnNext((chunk) -> received.addAndGet(chunk.length)))
 					.cache();
 				echoed.subscribe();
-				// From the echo on, hold what the client sends: its ACK of the echo, then its FIN.
+				// From the echo on, hold what the client sends: its ACK of the echo, then
+				// its FIN.
 				relay.holdToServerAfterReplyOf(payload.length);
 				stream.write(payload).block(TIMEOUT);
 				awaitUntil(() -> received.get() == payload.length && relay.heldToServer() >= 1);

@@ -21,17 +21,21 @@ import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A client that stalls in the middle of the TLS handshake is dropped after the handshake timeout. */
+/**
+ * A client that stalls in the middle of the TLS handshake is dropped after the handshake
+ * timeout.
+ */
 class HandshakeTimeoutTests {
 
 	@Test
 	void stalledHandshakeIsDroppedAndCounted() throws Exception {
-		WebTransportServer server = new WebTransportServer(WebTransportServerConfig
-			.builder(SessionAcceptor.of((session) -> Mono.never()))
-			.host("127.0.0.1")
-			.port(0)
-			.handshakeTimeout(Duration.ofMillis(300))
-			.build()).start();
+		WebTransportServer server = new WebTransportServer(
+				WebTransportServerConfig.builder(SessionAcceptor.of((session) -> Mono.never()))
+					.host("127.0.0.1")
+					.port(0)
+					.handshakeTimeout(Duration.ofMillis(300))
+					.build())
+			.start();
 		CompletableFuture<Void> release = new CompletableFuture<>();
 		try (WebTransportClient client = WebTransportClient.builder()
 			.trustManagerFactory(new StallingTrustManagerFactory(release))
@@ -51,7 +55,8 @@ class HandshakeTimeoutTests {
 				Thread.sleep(20);
 			}
 			assertThat(server.peerErrors().count(EngineStats.HANDSHAKE_TIMEOUT)).isEqualTo(1);
-			// Counted when the timer fires; the connection leaves the registry once its close completed.
+			// Counted when the timer fires; the connection leaves the registry once its
+			// close completed.
 			while (server.statistics().connections().activeConnections() > 0 && System.nanoTime() < deadline) {
 				Thread.sleep(20);
 			}
@@ -65,7 +70,10 @@ class HandshakeTimeoutTests {
 		}
 	}
 
-	/** Trust managers that block certificate checks (the client's handshake stalls) until released. */
+	/**
+	 * Trust managers that block certificate checks (the client's handshake stalls) until
+	 * released.
+	 */
 	private static final class StallingTrustManagerFactory extends TrustManagerFactory {
 
 		StallingTrustManagerFactory(CompletableFuture<Void> release) {

@@ -60,11 +60,10 @@ class LimitTests {
 			WebTransportClientConnection connection = impatient.openConnection(serverAddress(), "localhost");
 			connection.openSession("/a").block(TIMEOUT);
 		}
-		assertThatExceptionOfType(WebTransportSessionException.class).isThrownBy(() -> impatient
-			.openConnection(serverAddress(), "localhost")
-			.openSession("/a")
-			.block(TIMEOUT));
-		// counted per attempt: a refused client may retransmit its Initial packet before giving up
+		assertThatExceptionOfType(WebTransportSessionException.class)
+			.isThrownBy(() -> impatient.openConnection(serverAddress(), "localhost").openSession("/a").block(TIMEOUT));
+		// counted per attempt: a refused client may retransmit its Initial packet before
+		// giving up
 		assertThat(this.endpoints.server.statistics().connections().refusedConnections()).isPositive();
 		assertThat(this.endpoints.server.statistics().connections().activeConnections()).isEqualTo(2);
 	}
@@ -101,9 +100,9 @@ class LimitTests {
 
 	@Test
 	void maxStreamsPerSessionResetsTheStreamOverTheLimit() throws Exception {
-		this.endpoints = TestEndpoints.start(SessionAcceptor.of((session) -> session.acceptedBidiStreams()
-			.flatMap((stream) -> stream.send(stream.receive()))
-			.then()), (c) -> c.maxStreamsPerSession(3));
+		this.endpoints = TestEndpoints.start(SessionAcceptor
+			.of((session) -> session.acceptedBidiStreams().flatMap((stream) -> stream.send(stream.receive())).then()),
+				(c) -> c.maxStreamsPerSession(3));
 		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/streams")).block(TIMEOUT);
 		List<WebTransportStream> open = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
@@ -111,7 +110,10 @@ class LimitTests {
 			stream.write(new byte[] { (byte) i }).block(TIMEOUT);
 			open.add(stream);
 		}
-		WebTransportStream extra = session.openBidiStream().block(TIMEOUT); // its header reaches the server at once
+		WebTransportStream extra = session.openBidiStream().block(TIMEOUT); // its header
+																			// reaches the
+																			// server at
+																			// once
 		assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> extra.receive().blockLast(TIMEOUT))
 			.havingRootCause()
 			.isInstanceOf(WebTransportStreamException.class)

@@ -22,9 +22,10 @@ import static dev.stamp.webtransport.engine.StreamEchoTests.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Streams through a relay that drops datagrams in both directions. Every stream must still end: quiche does not
- * retransmit a lost frame that carries FIN alone once the data before it was acknowledged (cloudflare/quiche#2525),
- * so the engine sends FIN with the last bytes. Before it did, about one stream in twenty hung here.
+ * Streams through a relay that drops datagrams in both directions. Every stream must
+ * still end: quiche does not retransmit a lost frame that carries FIN alone once the data
+ * before it was acknowledged (cloudflare/quiche#2525), so the engine sends FIN with the
+ * last bytes. Before it did, about one stream in twenty hung here.
  */
 class LossyNetworkTests extends EngineTestBase {
 
@@ -63,8 +64,10 @@ class LossyNetworkTests extends EngineTestBase {
 				WebTransportStream stream = session.openBidiStream().block(TIMEOUT);
 				Mono<byte[]> echoed = collect(stream.receive()).cache();
 				echoed.subscribe();
-				stream.send(Flux.range(0, 4).map((part) -> slice(payload, part * (payload.length / 4),
-						(part < 3) ? payload.length / 4 : payload.length)))
+				stream
+					.send(Flux.range(0, 4)
+						.map((part) -> slice(payload, part * (payload.length / 4),
+								(part < 3) ? payload.length / 4 : payload.length)))
 					.block(TIMEOUT);
 				assertThat(echoed.block(TIMEOUT)).as("stream %d", i).isEqualTo(payload);
 			}

@@ -14,7 +14,10 @@ import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Several sessions on one QUIC connection: streams and datagrams reach the session they name, and only it. */
+/**
+ * Several sessions on one QUIC connection: streams and datagrams reach the session they
+ * name, and only it.
+ */
 class MultiSessionTests extends EngineTestBase {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -58,7 +61,8 @@ class MultiSessionTests extends EngineTestBase {
 		assertThat(new String(answer.block(TIMEOUT))).isEqualTo("/second?");
 		long deadline = System.nanoTime() + TIMEOUT.toNanos();
 		while (this.endpoints.server.statistics().activeSessions() != 1 && System.nanoTime() < deadline) {
-			Thread.sleep(10); // the server ends the session when the CLOSE capsule arrives
+			Thread.sleep(10); // the server ends the session when the CLOSE capsule
+								// arrives
 		}
 		assertThat(this.endpoints.server.statistics().activeSessions()).isEqualTo(1);
 	}

@@ -54,7 +54,10 @@ import reactor.core.publisher.Mono;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** Peer-caused errors are counted by kind and logged once per burst, never a stack trace per event. */
+/**
+ * Peer-caused errors are counted by kind and logged once per burst, never a stack trace
+ * per event.
+ */
 class PeerErrorTests extends EngineTestBase {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -62,7 +65,8 @@ class PeerErrorTests extends EngineTestBase {
 	@ParameterizedTest(name = "{0} event loop(s)")
 	@ValueSource(ints = { 1, 2 })
 	void garbageFloodOnTheUdpPortIsCountedAndLoggedOncePerBurst(int eventLoops) throws Exception {
-		// One event loop has Netty's QUIC codec alone on the socket; more put its dispatcher in front.
+		// One event loop has Netty's QUIC codec alone on the socket; more put its
+		// dispatcher in front.
 		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho),
 				(config) -> config.eventLoopThreads(eventLoops));
 		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/echo")).block(TIMEOUT);
@@ -77,7 +81,8 @@ class PeerErrorTests extends EngineTestBase {
 			flood.join();
 			assertThat(echoesDuringFlood).isPositive();
 			assertEcho(session, "after");
-			// Garbage still queued in the socket may be counted meanwhile: each view is checked on its own.
+			// Garbage still queued in the socket may be counted meanwhile: each view is
+			// checked on its own.
 			assertThat(this.endpoints.server.peerErrors().count(EngineStats.QUIC_PACKET_MALFORMED)).isPositive();
 			assertThat(this.endpoints.server.statistics().peerErrors(EngineStats.QUIC_PACKET_MALFORMED)).isPositive();
 			assertThat(this.endpoints.server.debugState().get("peerErrors"))
@@ -105,7 +110,8 @@ class PeerErrorTests extends EngineTestBase {
 					.sync()
 					.channel();
 				sockets.add(udp);
-				// The server knows no such application protocol: the handshake fails with a TLS alert.
+				// The server knows no such application protocol: the handshake fails with
+				// a TLS alert.
 				QuicChannel.newBootstrap(udp)
 					.handler(new ChannelInboundHandlerAdapter())
 					.remoteAddress(this.endpoints.server.localAddress())
@@ -129,7 +135,8 @@ class PeerErrorTests extends EngineTestBase {
 			List<RawStream> streams = new ArrayList<>();
 			for (int i = 0; i < 20; i++) {
 				RawStream raw = RawStream.open(connection.quicChannel(), QuicStreamType.BIDIRECTIONAL);
-				raw.writeAndFin(0x40, 0x41, 0x80, 0x00); // a 4-byte session id cut after 2 bytes
+				raw.writeAndFin(0x40, 0x41, 0x80, 0x00); // a 4-byte session id cut after
+															// 2 bytes
 				streams.add(raw);
 			}
 			for (RawStream raw : streams) {
@@ -148,7 +155,8 @@ class PeerErrorTests extends EngineTestBase {
 		WebTransportSession session = connection.openSession("/echo").block(TIMEOUT);
 		try (LogCapture log = LogCapture.start()) {
 			for (int i = 0; i < 20; i++) {
-				// A quarter stream id cut after its first byte, and one beyond the largest stream id.
+				// A quarter stream id cut after its first byte, and one beyond the
+				// largest stream id.
 				connection.quicChannel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] { 0x40 }));
 				connection.quicChannel()
 					.writeAndFlush(Unpooled.wrappedBuffer(HexFormat.of().parseHex("ffffffffffffffff2a")))
@@ -170,7 +178,8 @@ class PeerErrorTests extends EngineTestBase {
 	void malformedCapsuleResetsTheConnectStreamWithMessageError() throws Exception {
 		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho));
 		WebTransportClientConnection connection = connection();
-		connection.openSession("/echo").block(TIMEOUT); // the server's SETTINGS (extended CONNECT) have arrived
+		connection.openSession("/echo").block(TIMEOUT); // the server's SETTINGS (extended
+														// CONNECT) have arrived
 		RawConnect connect = new RawConnect();
 		QuicStreamChannel stream = Http3.newRequestStream(connection.quicChannel(), connect).get(5, TimeUnit.SECONDS);
 		stream.writeAndFlush(new DefaultHttp3HeadersFrame(new DefaultHttp3Headers().method("CONNECT")
@@ -180,9 +189,10 @@ class PeerErrorTests extends EngineTestBase {
 			.path("/echo")));
 		assertThat(connect.status.get(30, TimeUnit.SECONDS)).isEqualTo("200");
 		try (LogCapture log = LogCapture.start()) {
-			// DRAIN_WEBTRANSPORT_SESSION (type 0x78ae, here an 8-byte varint) must be empty: this one carries a byte.
-			stream.writeAndFlush(new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(new byte[] { (byte) 0xc0, 0, 0, 0, 0,
-					0, 0x78, (byte) 0xae, 0x01, 0x00 })));
+			// DRAIN_WEBTRANSPORT_SESSION (type 0x78ae, here an 8-byte varint) must be
+			// empty: this one carries a byte.
+			stream.writeAndFlush(new DefaultHttp3DataFrame(
+					Unpooled.wrappedBuffer(new byte[] { (byte) 0xc0, 0, 0, 0, 0, 0, 0x78, (byte) 0xae, 0x01, 0x00 })));
 			assertThatExceptionOfType(ExecutionException.class)
 				.isThrownBy(() -> connect.reset.get(30, TimeUnit.SECONDS))
 				.havingCause()
@@ -198,9 +208,12 @@ class PeerErrorTests extends EngineTestBase {
 			"0103 0000ff, h3-decoder-failure" })
 	void http3ErrorOnARequestStreamClosesTheConnectionWithItsCodeAndIsCounted(String frames, String kind)
 			throws Exception {
-		// DATA before HEADERS is H3_FRAME_UNEXPECTED (RFC 9114, 4.1); static table index 99 does not exist:
-		// QPACK_DECOMPRESSION_FAILED (RFC 9204, 2.2). A field section that ends inside an index should be the same,
-		// but Netty 4.2.17's QPACK decoder fails an assertion on it, which DecoderFailureGuard turns into a peer error.
+		// DATA before HEADERS is H3_FRAME_UNEXPECTED (RFC 9114, 4.1); static table index
+		// 99 does not exist:
+		// QPACK_DECOMPRESSION_FAILED (RFC 9204, 2.2). A field section that ends inside an
+		// index should be the same,
+		// but Netty 4.2.17's QPACK decoder fails an assertion on it, which
+		// DecoderFailureGuard turns into a peer error.
 		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho));
 		WebTransportClientConnection connection = connection();
 		try (LogCapture log = LogCapture.start()) {
@@ -219,7 +232,8 @@ class PeerErrorTests extends EngineTestBase {
 		connection.openSession("/echo").block(TIMEOUT);
 		try (LogCapture log = LogCapture.start()) {
 			QuicStreamChannel control = Http3.getLocalControlStream(connection.quicChannel());
-			// A DATA frame on the control stream: H3_FRAME_UNEXPECTED (RFC 9114, 7.2.1). Written from the first
+			// A DATA frame on the control stream: H3_FRAME_UNEXPECTED (RFC 9114, 7.2.1).
+			// Written from the first
 			// handler, past Netty's outbound validation, which would refuse it.
 			control.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(new byte[] { 0x00, 0x00 })).sync();
 			assertThat(connection.quicChannel().closeFuture().await(30, TimeUnit.SECONDS)).isTrue();
@@ -235,7 +249,8 @@ class PeerErrorTests extends EngineTestBase {
 		connection.openSession("/echo").block(TIMEOUT);
 		try (LogCapture log = LogCapture.start()) {
 			RawStream raw = RawStream.open(connection.quicChannel(), QuicStreamType.UNIDIRECTIONAL);
-			// A QPACK encoder stream (0x02) setting a dynamic table capacity of 4096 over the server's maximum, 0:
+			// A QPACK encoder stream (0x02) setting a dynamic table capacity of 4096 over
+			// the server's maximum, 0:
 			// QPACK_ENCODER_STREAM_ERROR (RFC 9204, 4.3.1).
 			raw.write(0x02, 0x3f, 0xe1, 0x1f);
 			assertThat(connection.quicChannel().closeFuture().await(30, TimeUnit.SECONDS)).isTrue();
@@ -276,8 +291,7 @@ class PeerErrorTests extends EngineTestBase {
 	}
 
 	private static void assertResetWith(RawStream stream, long http3Code) {
-		assertThatExceptionOfType(ExecutionException.class)
-			.isThrownBy(() -> stream.result().get(30, TimeUnit.SECONDS))
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> stream.result().get(30, TimeUnit.SECONDS))
 			.havingCause()
 			.isInstanceOfSatisfying(QuicStreamResetException.class,
 					(ex) -> assertThat(ex.applicationProtocolCode()).isEqualTo(http3Code));
@@ -296,7 +310,9 @@ class PeerErrorTests extends EngineTestBase {
 		assertThat(new String(echoed.block(TIMEOUT))).isEqualTo(text);
 	}
 
-	/** Random datagrams, a third of them shaped like QUIC version 1 long-header packets. */
+	/**
+	 * Random datagrams, a third of them shaped like QUIC version 1 long-header packets.
+	 */
 	private static void sendGarbage(InetSocketAddress target, int count) {
 		Random random = new Random(42);
 		try (DatagramSocket socket = new DatagramSocket()) {
@@ -324,7 +340,10 @@ class PeerErrorTests extends EngineTestBase {
 		return packet;
 	}
 
-	/** A CONNECT request stream driven by the test: its response status, and the reset that ends it. */
+	/**
+	 * A CONNECT request stream driven by the test: its response status, and the reset
+	 * that ends it.
+	 */
 	private static final class RawConnect extends Http3RequestStreamInboundHandler {
 
 		final CompletableFuture<String> status = new CompletableFuture<>();

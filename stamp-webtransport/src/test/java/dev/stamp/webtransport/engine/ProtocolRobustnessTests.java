@@ -25,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * What peers can do wrong or early, with raw QUIC streams next to the WebTransport client: streams and datagrams
- * before their session, unknown sessions, garbage, truncated varints, unknown stream types; and the regression test
- * for the 0x41 interception.
+ * What peers can do wrong or early, with raw QUIC streams next to the WebTransport
+ * client: streams and datagrams before their session, unknown sessions, garbage,
+ * truncated varints, unknown stream types; and the regression test for the 0x41
+ * interception.
  */
 class ProtocolRobustnessTests extends EngineTestBase {
 
@@ -47,10 +48,16 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		WebTransportClientConnection connection = connection();
 		WebTransportSession session = connection.openSession("/echo").block(TIMEOUT);
 		assertThat(session.id()).isZero();
-		// 0x41 (a two-byte varint: 0x40 0x41), then a two-byte varint session id (0x4000 = 0), every byte in its own
+		// 0x41 (a two-byte varint: 0x40 0x41), then a two-byte varint session id (0x4000
+		// = 0), every byte in its own
 		// write, then the payload in pieces.
 		RawStream raw = RawStream.open(connection.quicChannel(), QuicStreamType.BIDIRECTIONAL);
-		raw.write(0x40).write(0x41).write(0x40).write(0x00).write("hello ".getBytes()).writeAndFin("interception".getBytes());
+		raw.write(0x40)
+			.write(0x41)
+			.write(0x40)
+			.write(0x00)
+			.write("hello ".getBytes())
+			.writeAndFin("interception".getBytes());
 		assertThat(new String(raw.result().get(30, TimeUnit.SECONDS))).isEqualTo("hello interception");
 		// the same in one write, with the 1-byte session id
 		RawStream oneWrite = RawStream.open(connection.quicChannel(), QuicStreamType.BIDIRECTIONAL);
@@ -75,8 +82,8 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		earlyUni.writeAndFin(new byte[] { 0x40, 0x54, 0x00, 'u', 'n', 'i' });
 		connection.quicChannel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] { 0x00, 'd', 'g' })).sync();
 		Thread.sleep(200); // let them arrive while the session is undecided
-		decision.complete(SessionDecision.accept((session) -> Mono.when(echo(session),
-				session.datagrams().next().doOnNext(datagram::complete))));
+		decision.complete(SessionDecision
+			.accept((session) -> Mono.when(echo(session), session.datagrams().next().doOnNext(datagram::complete))));
 		WebTransportSession session = opening.block(TIMEOUT);
 		assertThat(new String(early.result().get(30, TimeUnit.SECONDS))).isEqualTo("early");
 		assertThat(new String(StreamEchoTests.collect(session.acceptUniStream(TIMEOUT).receive()).block(TIMEOUT)))
@@ -93,9 +100,12 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		Mono<WebTransportSession> opening = connection.openSession("/early").cache();
 		opening.subscribe();
 		awaitPendingAdmission();
-		// Like an optimistic client: two streams send their header, then 300 KB each, far over the 16 KB budget,
-		// before the session is accepted. The server stops reading them (QUIC flow control holds the bytes) and reads
-		// on once the session exists. Regression: bytes read while the stream was being handed over were dropped.
+		// Like an optimistic client: two streams send their header, then 300 KB each, far
+		// over the 16 KB budget,
+		// before the session is accepted. The server stops reading them (QUIC flow
+		// control holds the bytes) and reads
+		// on once the session exists. Regression: bytes read while the stream was being
+		// handed over were dropped.
 		byte[] payload = new byte[300_000];
 		new Random(3).nextBytes(payload);
 		RawStream[] streams = new RawStream[2];
@@ -149,11 +159,14 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		forClosed.write(new byte[] { 0x40, 0x41, 0x00, 1, 2, 3 });
 		assertResetWith(forClosed, WebTransportErrorCodes.SESSION_GONE);
 		RawStream notASessionId = RawStream.open(connection.quicChannel(), QuicStreamType.UNIDIRECTIONAL);
-		notASessionId.write(new byte[] { 0x40, 0x54, 0x02, 1 }); // 2 is not a client bidirectional stream id
+		notASessionId.write(new byte[] { 0x40, 0x54, 0x02, 1 }); // 2 is not a client
+																	// bidirectional
+																	// stream id
 		awaitRefusals(EngineStats.STREAM_UNKNOWN_SESSION, 2);
 		connection.quicChannel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] { 0x00, 'x' })).sync();
 		awaitRefusals(EngineStats.DATAGRAM_UNKNOWN_SESSION, 1);
-		connection.quicChannel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] { 0x40 })).sync(); // truncated prefix
+		connection.quicChannel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] { 0x40 })).sync(); // truncated
+																									// prefix
 		awaitPeerErrors(EngineStats.DATAGRAM_MALFORMED, 1);
 		assertThat(connection.openSession("/still-works").block(TIMEOUT).isOpen()).isTrue();
 		// Refused after a complete header: not malformed.
@@ -193,7 +206,8 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		WebTransportClientConnection victim = connection();
 		byte[] garbage = new byte[4096];
 		new Random(7).nextBytes(garbage);
-		garbage[0] = 0x21; // not 0x41: goes to the HTTP/3 codec as a (reserved) frame type
+		garbage[0] = 0x21; // not 0x41: goes to the HTTP/3 codec as a (reserved) frame
+							// type
 		RawStream raw = RawStream.open(victim.quicChannel(), QuicStreamType.BIDIRECTIONAL);
 		raw.writeAndFin(garbage);
 		assertThatExceptionOfType(Exception.class).isThrownBy(() -> raw.result().get(30, TimeUnit.SECONDS));
@@ -209,8 +223,7 @@ class ProtocolRobustnessTests extends EngineTestBase {
 	}
 
 	private static void assertResetWith(RawStream stream, long http3Code) {
-		assertThatExceptionOfType(ExecutionException.class)
-			.isThrownBy(() -> stream.result().get(30, TimeUnit.SECONDS))
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> stream.result().get(30, TimeUnit.SECONDS))
 			.havingCause()
 			.isInstanceOfSatisfying(QuicStreamResetException.class,
 					(ex) -> assertThat(ex.applicationProtocolCode()).isEqualTo(http3Code));

@@ -37,13 +37,14 @@ class SessionLifecycleTests extends EngineTestBase {
 	@Test
 	void clientCloseCodeAndReasonReachTheServer() throws Exception {
 		CompletableFuture<SessionCloseInfo> seen = new CompletableFuture<>();
-		this.endpoints = TestEndpoints.start(SessionAcceptor.of((session) -> session.closeSignal()
-			.doOnNext(seen::complete)
-			.then()));
+		this.endpoints = TestEndpoints
+			.start(SessionAcceptor.of((session) -> session.closeSignal().doOnNext(seen::complete).then()));
 		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/close")).block(TIMEOUT);
 		session.close(0xfffffffeL, "bye ✓ from the client").block(TIMEOUT);
-		assertThat(seen.get(30, TimeUnit.SECONDS)).isEqualTo(new SessionCloseInfo(0xfffffffeL, "bye ✓ from the client", true));
-		assertThat(session.awaitClose(TIMEOUT)).isEqualTo(new SessionCloseInfo(0xfffffffeL, "bye ✓ from the client", false));
+		assertThat(seen.get(30, TimeUnit.SECONDS))
+			.isEqualTo(new SessionCloseInfo(0xfffffffeL, "bye ✓ from the client", true));
+		assertThat(session.awaitClose(TIMEOUT))
+			.isEqualTo(new SessionCloseInfo(0xfffffffeL, "bye ✓ from the client", false));
 		assertThat(session.isOpen()).isFalse();
 	}
 
@@ -93,7 +94,11 @@ class SessionLifecycleTests extends EngineTestBase {
 			.flatMap((stream) -> stream.receive()
 				.then()
 				.doOnError(serverSaw::complete)
-				.onErrorResume((ex) -> Mono.fromRunnable(() -> stream.reset(4242)))) // answer with our own code
+				.onErrorResume((ex) -> Mono.fromRunnable(() -> stream.reset(4242)))) // answer
+																						// with
+																						// our
+																						// own
+																						// code
 			.then()));
 		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/reset")).block(TIMEOUT);
 		WebTransportStream stream = session.openBidiStream().block(TIMEOUT);
@@ -113,7 +118,11 @@ class SessionLifecycleTests extends EngineTestBase {
 			.flatMap((stream) -> session.close(3, "closing with an open stream"))
 			.then()));
 		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/x")).block(TIMEOUT);
-		WebTransportStream stream = session.openBidiStream().block(TIMEOUT); // its header reaches the server at once
+		WebTransportStream stream = session.openBidiStream().block(TIMEOUT); // its header
+																				// reaches
+																				// the
+																				// server
+																				// at once
 		assertThat(session.awaitClose(TIMEOUT).code()).isEqualTo(3);
 		assertThatExceptionOfType(RuntimeException.class)
 			.isThrownBy(() -> Flux.from(stream.receive()).blockLast(TIMEOUT));

@@ -23,7 +23,10 @@ import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Graceful shutdown (GOAWAY, DRAIN, grace period, close) and the statistics and debug views. */
+/**
+ * Graceful shutdown (GOAWAY, DRAIN, grace period, close) and the statistics and debug
+ * views.
+ */
 class ShutdownAndStatsTests extends EngineTestBase {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -31,9 +34,8 @@ class ShutdownAndStatsTests extends EngineTestBase {
 	@Test
 	void shutdownDrainsSessionsThatThenCloseThemselves() throws Exception {
 		CompletableFuture<SessionCloseInfo> serverSaw = new CompletableFuture<>();
-		this.endpoints = TestEndpoints.start(SessionAcceptor.of((session) -> session.closeSignal()
-			.doOnNext(serverSaw::complete)
-			.then()));
+		this.endpoints = TestEndpoints
+			.start(SessionAcceptor.of((session) -> session.closeSignal().doOnNext(serverSaw::complete).then()));
 		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/drain")).block(TIMEOUT);
 		// a well-behaved client: when asked to drain, it finishes and closes
 		session.drainSignal().then(Mono.defer(() -> session.close(0, "drained"))).subscribe();

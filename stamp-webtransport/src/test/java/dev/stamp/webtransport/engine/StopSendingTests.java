@@ -15,7 +15,10 @@ import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** STOP_SENDING from the peer ends a sender's writes with an error instead of leaving them pending. */
+/**
+ * STOP_SENDING from the peer ends a sender's writes with an error instead of leaving them
+ * pending.
+ */
 class StopSendingTests extends EngineTestBase {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -30,7 +33,9 @@ class StopSendingTests extends EngineTestBase {
 			.onErrorResume((ex) -> session.closeSignal().then())));
 		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/stop")).block(TIMEOUT);
 		WebTransportStream stream = session.acceptUniStream(TIMEOUT);
-		assertThat(stream.receive().take(3).collectList().block(TIMEOUT)).hasSize(3); // cancelling sends STOP_SENDING
+		assertThat(stream.receive().take(3).collectList().block(TIMEOUT)).hasSize(3); // cancelling
+																						// sends
+																						// STOP_SENDING
 		Throwable outcome = senderOutcome.get(30, TimeUnit.SECONDS);
 		assertThat(outcome).isInstanceOf(WebTransportStreamException.class).hasMessageContaining("STOP_SENDING");
 		assertThat(session.isOpen()).isTrue();

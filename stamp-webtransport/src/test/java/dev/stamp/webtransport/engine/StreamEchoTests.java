@@ -21,12 +21,17 @@ import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Stream echo through the real QUIC stack, client to server and server to client, reactive and blocking. */
+/**
+ * Stream echo through the real QUIC stack, client to server and server to client,
+ * reactive and blocking.
+ */
 class StreamEchoTests extends EngineTestBase {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-	/** Echo every bidi stream, echo every uni stream onto a new server-opened uni stream. */
+	/**
+	 * Echo every bidi stream, echo every uni stream onto a new server-opened uni stream.
+	 */
 	static Mono<Void> reactiveEcho(WebTransportSession session) {
 		Mono<Void> bidi = session.acceptedBidiStreams().flatMap((stream) -> stream.send(stream.receive())).then();
 		Mono<Void> uni = session.acceptedUniStreams()
@@ -85,7 +90,8 @@ class StreamEchoTests extends EngineTestBase {
 
 	@Test
 	void blockingRequestResponseNeedsNoFlush() throws Exception {
-		// The reply's bytes are held back for a FIN that may follow, but not while the handler waits for the peer.
+		// The reply's bytes are held back for a FIN that may follow, but not while the
+		// handler waits for the peer.
 		this.endpoints = TestEndpoints.start(SessionAcceptor.ofBlocking((session) -> {
 			WebTransportStream stream = session.acceptBidiStream(Duration.ofSeconds(30));
 			try (InputStream in = stream.inputStream(); OutputStream out = stream.outputStream()) {
@@ -115,7 +121,8 @@ class StreamEchoTests extends EngineTestBase {
 			WebTransportStream stream = session.openUniStream().block(Duration.ofSeconds(30));
 			try (OutputStream out = stream.outputStream()) {
 				out.write("hello".getBytes());
-				// Neither flush nor close until the client has the bytes: the auto-flush must send them.
+				// Neither flush nor close until the client has the bytes: the auto-flush
+				// must send them.
 				received.await(30, TimeUnit.SECONDS);
 			}
 		}));

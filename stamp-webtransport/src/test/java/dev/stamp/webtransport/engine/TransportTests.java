@@ -19,13 +19,16 @@ import reactor.core.publisher.Mono;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The UDP side: several sockets sharing one port, each with its own event loop, and address validation with Retry.
+ * The UDP side: several sockets sharing one port, each with its own event loop, and
+ * address validation with Retry.
  */
 class TransportTests extends EngineTestBase {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-	/** Echoes every bidirectional stream and notes which event loop served the session. */
+	/**
+	 * Echoes every bidirectional stream and notes which event loop served the session.
+	 */
 	private static SessionAcceptor echoNotingThreads(Set<String> threads) {
 		return SessionAcceptor.of((session) -> {
 			threads.add(Thread.currentThread().getName());
@@ -47,7 +50,8 @@ class TransportTests extends EngineTestBase {
 		for (int i = 0; i < sessions.size(); i++) {
 			assertEcho(sessions.get(i), "connection " + i);
 		}
-		// The kernel hashes each client's address and port onto one of the three sockets: with 24 clients, all landing
+		// The kernel hashes each client's address and port onto one of the three sockets:
+		// with 24 clients, all landing
 		// on a single socket would happen once in 3^23 runs.
 		assertThat(threads).hasSizeBetween(2, 3).allMatch((name) -> name.startsWith("stamp-webtransport-io"));
 		assertThat(this.endpoints.server.statistics().activeSessions()).isEqualTo(24);

@@ -16,9 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Fuzzes {@link CapsuleCodec} with the bytes of a CONNECT stream: the only failure is {@link CapsuleException}, the
- * result does not depend on how the bytes are split into DATA frames, every decoded capsule is within its limits and
- * round-trips through the encoder, and the decoder frees its buffer.
+ * Fuzzes {@link CapsuleCodec} with the bytes of a CONNECT stream: the only failure is
+ * {@link CapsuleException}, the result does not depend on how the bytes are split into
+ * DATA frames, every decoded capsule is within its limits and round-trips through the
+ * encoder, and the decoder frees its buffer.
  */
 class CapsuleCodecFuzzTests {
 
@@ -99,7 +100,10 @@ class CapsuleCodecFuzzTests {
 		}
 	}
 
-	/** What a decoder made of a stream: the capsules it gave, and where it failed ({@code null}: it did not). */
+	/**
+	 * What a decoder made of a stream: the capsules it gave, and where it failed
+	 * ({@code null}: it did not).
+	 */
 	private record Outcome(List<Capsule> capsules, String failedIn) {
 	}
 

@@ -10,9 +10,11 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes the quarter-stream-id prefix of received HTTP datagrams: {@link HttpDatagrams#readSessionId} gives either
- * {@code -1} for a truncated or out-of-range prefix, or a client bidirectional stream id with the reader at the
- * payload; encoding that session id and payload gives the datagram back when its prefix was in the shortest encoding.
+ * Fuzzes the quarter-stream-id prefix of received HTTP datagrams:
+ * {@link HttpDatagrams#readSessionId} gives either {@code -1} for a truncated or
+ * out-of-range prefix, or a client bidirectional stream id with the reader at the
+ * payload; encoding that session id and payload gives the datagram back when its prefix
+ * was in the shortest encoding.
  */
 class HttpDatagramsFuzzTests {
 

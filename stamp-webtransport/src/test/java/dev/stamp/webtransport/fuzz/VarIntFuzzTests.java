@@ -9,8 +9,9 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes {@link VarInt#read}: every varint read from arbitrary bytes is in range, consumes exactly the length its
- * first byte announces, and re-encodes to the same bytes when the input used the shortest encoding.
+ * Fuzzes {@link VarInt#read}: every varint read from arbitrary bytes is in range,
+ * consumes exactly the length its first byte announces, and re-encodes to the same bytes
+ * when the input used the shortest encoding.
  */
 class VarIntFuzzTests {
 
@@ -27,7 +28,8 @@ class VarIntFuzzTests {
 				if (value == VarInt.INCOMPLETE) {
 					assertThat(in.readerIndex()).isEqualTo(start);
 					assertThat(in.isReadable() ? in.readableBytes() < VarInt.encodedLength(in.getByte(start)) : true)
-						.as("INCOMPLETE only when bytes are missing").isTrue();
+						.as("INCOMPLETE only when bytes are missing")
+						.isTrue();
 					break;
 				}
 				int consumed = in.readerIndex() - start;
@@ -40,7 +42,8 @@ class VarIntFuzzTests {
 				assertThat(VarInt.read(rewritten.duplicate())).isEqualTo(value);
 				if (VarInt.size(value) == consumed) {
 					assertThat(ByteBufUtil.equals(rewritten, 0, in, start, consumed))
-						.as("shortest encodings re-encode to the same bytes").isTrue();
+						.as("shortest encodings re-encode to the same bytes")
+						.isTrue();
 				}
 			}
 		}

@@ -14,11 +14,13 @@ import io.netty.handler.codec.http3.Http3Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes the payload of a peer's SETTINGS frame as the engine reads it: (identifier, value) varint pairs put into an
- * {@link Http3Settings} guarded by {@link WebTransportSettings#VALIDATOR}, the way Netty's HTTP/3 frame codec does,
- * then {@link Dialect#fromSettings}. The only failure is Netty's {@link IllegalArgumentException} for an invalid
- * standard setting; only standard and WebTransport identifiers are kept; the kept settings re-encode to a payload
- * that reads back to the same settings.
+ * Fuzzes the payload of a peer's SETTINGS frame as the engine reads it: (identifier,
+ * value) varint pairs put into an {@link Http3Settings} guarded by
+ * {@link WebTransportSettings#VALIDATOR}, the way Netty's HTTP/3 frame codec does, then
+ * {@link Dialect#fromSettings}. The only failure is Netty's
+ * {@link IllegalArgumentException} for an invalid standard setting; only standard and
+ * WebTransport identifiers are kept; the kept settings re-encode to a payload that reads
+ * back to the same settings.
  */
 class WebTransportSettingsFuzzTests {
 
@@ -42,7 +44,8 @@ class WebTransportSettingsFuzzTests {
 				assertThat(Dialect.fromSettings(settings)).isNotNull();
 				for (Map.Entry<Long, Long> setting : settings) {
 					assertThat(STANDARD_IDS.contains(setting.getKey()) || WEBTRANSPORT_IDS.contains(setting.getKey()))
-						.as("setting 0x%x kept", setting.getKey()).isTrue();
+						.as("setting 0x%x kept", setting.getKey())
+						.isTrue();
 					assertThat(setting.getValue()).isBetween(0L, VarInt.MAX_VALUE);
 				}
 				ByteBuf rewritten = write(settings);
@@ -60,7 +63,10 @@ class WebTransportSettingsFuzzTests {
 		assertThat(allocator.metric().usedHeapMemory()).as("bytes still allocated").isZero();
 	}
 
-	/** The settings of a payload, or {@code null} when a peer would get H3_SETTINGS_ERROR or H3_FRAME_ERROR. */
+	/**
+	 * The settings of a payload, or {@code null} when a peer would get H3_SETTINGS_ERROR
+	 * or H3_FRAME_ERROR.
+	 */
 	private static Http3Settings read(ByteBuf payload) {
 		Http3Settings settings = new Http3Settings(WebTransportSettings.VALIDATOR);
 		while (payload.isReadable()) {
@@ -75,7 +81,8 @@ class WebTransportSettingsFuzzTests {
 				}
 			}
 			catch (IllegalArgumentException ex) {
-				return null; // reserved for HTTP/2, or an invalid value of a standard setting
+				return null; // reserved for HTTP/2, or an invalid value of a standard
+								// setting
 			}
 		}
 		return settings;

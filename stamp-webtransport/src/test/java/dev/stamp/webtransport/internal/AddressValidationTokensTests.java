@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Retry tokens: good only from the address they were issued to, unaltered, and within their lifetime. */
+/**
+ * Retry tokens: good only from the address they were issued to, unaltered, and within
+ * their lifetime.
+ */
 class AddressValidationTokensTests {
 
 	private static final InetSocketAddress CLIENT = new InetSocketAddress("192.0.2.7", 40000);
@@ -58,7 +61,8 @@ class AddressValidationTokensTests {
 
 	@Test
 	void tokenFromAnotherServerIsRefused() {
-		new AddressValidationTokens(Duration.ofSeconds(10), this.clock).writeToken(this.token, this.connectionId, CLIENT);
+		new AddressValidationTokens(Duration.ofSeconds(10), this.clock).writeToken(this.token, this.connectionId,
+				CLIENT);
 		assertThat(this.tokens.validateToken(this.token, CLIENT)).isEqualTo(-1);
 	}
 

@@ -13,11 +13,12 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes {@link BidiStreamSniffer} with the first bytes of a peer-opened bidirectional stream, on a server and on a
- * client: on a server an HTTP/3 request reaches the request codec byte for byte and a WebTransport stream (0x41,
- * session id) never does, the codec being removed; a client refuses anything but 0x41 with
- * H3_STREAM_CREATION_ERROR; a FIN inside the header resets the stream with H3_FRAME_ERROR, counted once; the
- * outcome does not depend on how the bytes are split; nothing leaks.
+ * Fuzzes {@link BidiStreamSniffer} with the first bytes of a peer-opened bidirectional
+ * stream, on a server and on a client: on a server an HTTP/3 request reaches the request
+ * codec byte for byte and a WebTransport stream (0x41, session id) never does, the codec
+ * being removed; a client refuses anything but 0x41 with H3_STREAM_CREATION_ERROR; a FIN
+ * inside the header resets the stream with H3_FRAME_ERROR, counted once; the outcome does
+ * not depend on how the bytes are split; nothing leaks.
  */
 class BidiStreamSnifferFuzzTests {
 

@@ -26,11 +26,13 @@ import io.netty.util.AttributeKey;
 import io.netty.util.DefaultAttributeMap;
 
 /**
- * A QUIC stream for driving the engine's stream handlers without a network: an {@link EmbeddedChannel} that is a
- * {@link QuicStreamChannel}, whose parent connection carries a {@link ConnectionState} and answers nothing else.
- * Records the error codes the stream is reset and stopped with.
+ * A QUIC stream for driving the engine's stream handlers without a network: an
+ * {@link EmbeddedChannel} that is a {@link QuicStreamChannel}, whose parent connection
+ * carries a {@link ConnectionState} and answers nothing else. Records the error codes the
+ * stream is reset and stopped with.
  */
-@SuppressWarnings("deprecation") // QuicStreamChannelConfig still declares the single water mark setters
+@SuppressWarnings("deprecation") // QuicStreamChannelConfig still declares the single
+									// water mark setters
 final class EmbeddedQuicStream extends EmbeddedChannel implements QuicStreamChannel {
 
 	private final QuicChannel connection;
@@ -45,7 +47,10 @@ final class EmbeddedQuicStream extends EmbeddedChannel implements QuicStreamChan
 
 	private boolean outputShutdown;
 
-	/** The codes of RESET_STREAM ("reset:...") and STOP_SENDING ("stop:...") in the order they were sent. */
+	/**
+	 * The codes of RESET_STREAM ("reset:...") and STOP_SENDING ("stop:...") in the order
+	 * they were sent.
+	 */
 	final List<String> shutdowns = new ArrayList<>();
 
 	private EmbeddedQuicStream(QuicChannel connection, long streamId, QuicStreamType type) {
@@ -56,7 +61,8 @@ final class EmbeddedQuicStream extends EmbeddedChannel implements QuicStreamChan
 	}
 
 	/**
-	 * A peer-opened stream of a connection whose WebTransport state is made by {@code state} (given the connection).
+	 * A peer-opened stream of a connection whose WebTransport state is made by
+	 * {@code state} (given the connection).
 	 */
 	static EmbeddedQuicStream peerOpened(long streamId, QuicStreamType type, ByteBufAllocator allocator,
 			Function<QuicChannel, ConnectionState> state) {
@@ -86,7 +92,10 @@ final class EmbeddedQuicStream extends EmbeddedChannel implements QuicStreamChan
 		return stream[0];
 	}
 
-	/** The peer's FIN: the input is shut down, and the pipeline hears of it as Netty QUIC tells it. */
+	/**
+	 * The peer's FIN: the input is shut down, and the pipeline hears of it as Netty QUIC
+	 * tells it.
+	 */
 	void fin() {
 		this.inputShutdown = true;
 		pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
@@ -203,7 +212,10 @@ final class EmbeddedQuicStream extends EmbeddedChannel implements QuicStreamChan
 		return shutdownOutput(error, promise);
 	}
 
-	/** The stream's configuration: a channel configuration plus the QUIC stream options the engine sets. */
+	/**
+	 * The stream's configuration: a channel configuration plus the QUIC stream options
+	 * the engine sets.
+	 */
 	private static final class StreamConfig extends DefaultChannelConfig implements QuicStreamChannelConfig {
 
 		private volatile boolean allowHalfClosure;

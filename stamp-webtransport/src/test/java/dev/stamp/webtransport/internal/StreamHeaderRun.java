@@ -22,14 +22,16 @@ import dev.stamp.core.PeerErrors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Feeds the bytes of one peer-opened stream, split into reads of a given size and ended by FIN, through a stream
- * header decoder sitting in front of a handler that stands for Netty's HTTP/3 request codec, and describes the
- * outcome: where the stream was routed, what was refused and reset, which bytes flowed on.
+ * Feeds the bytes of one peer-opened stream, split into reads of a given size and ended
+ * by FIN, through a stream header decoder sitting in front of a handler that stands for
+ * Netty's HTTP/3 request codec, and describes the outcome: where the stream was routed,
+ * what was refused and reset, which bytes flowed on.
  */
 final class StreamHeaderRun {
 
 	static {
-		// Refusals log at WARN and everything at DEBUG: at thousands of inputs a second that is only noise.
+		// Refusals log at WARN and everything at DEBUG: at thousands of inputs a second
+		// that is only noise.
 		((Logger) LoggerFactory.getLogger("dev.stamp")).setLevel(Level.ERROR);
 		((Logger) LoggerFactory.getLogger("dev.stamp.webtransport.internal")).setLevel(Level.ERROR);
 	}
@@ -42,19 +44,24 @@ final class StreamHeaderRun {
 
 	final EngineStats stats = new EngineStats(new PeerErrors("fuzzed stream"));
 
-	/** Bytes that reached the handler behind the decoder, and the handlers in the pipeline after the header. */
+	/**
+	 * Bytes that reached the handler behind the decoder, and the handlers in the pipeline
+	 * after the header.
+	 */
 	final CompositeByteBuf passedOn;
 
 	final List<String> events = new ArrayList<>();
 
 	private StreamHeaderRun(long streamId, QuicStreamType type, boolean server, ByteBufAllocator allocator) {
-		this.stream = EmbeddedQuicStream.peerOpened(streamId, type, allocator, (connection) -> new ConnectionState(
-				connection, server, EngineLimits.defaults(), this.stats, ConnectionState.newRefusalLogs()));
+		this.stream = EmbeddedQuicStream.peerOpened(streamId, type, allocator,
+				(connection) -> new ConnectionState(connection, server, EngineLimits.defaults(), this.stats,
+						ConnectionState.newRefusalLogs()));
 		this.passedOn = allocator.compositeHeapBuffer(Integer.MAX_VALUE);
 	}
 
 	/**
-	 * Runs {@code input} through {@code decoder}, {@code chunkSize} bytes per read, then FIN and close.
+	 * Runs {@code input} through {@code decoder}, {@code chunkSize} bytes per read, then
+	 * FIN and close.
 	 * @return the run, whose {@link #release()} the caller must call
 	 */
 	static StreamHeaderRun run(long streamId, QuicStreamType type, boolean server, ByteBufAllocator allocator,
@@ -63,7 +70,8 @@ final class StreamHeaderRun {
 		EmbeddedQuicStream stream = run.stream;
 		stream.pipeline().addLast("decoder", decoder.get());
 		if (type == QuicStreamType.BIDIRECTIONAL) {
-			// Netty installs the unidirectional decoder last, but the bidirectional sniffer first, before its codec.
+			// Netty installs the unidirectional decoder last, but the bidirectional
+			// sniffer first, before its codec.
 			stream.pipeline().addLast("request-codec", run.new RequestCodecStandIn());
 		}
 		for (int offset = 0; offset < input.length && stream.isActive(); offset += chunkSize) {
@@ -85,14 +93,18 @@ final class StreamHeaderRun {
 		return run;
 	}
 
-	/** How often the stream was refused for {@code reason} or counted as a peer error of that kind. */
+	/**
+	 * How often the stream was refused for {@code reason} or counted as a peer error of
+	 * that kind.
+	 */
 	long count(String reason) {
 		return this.stats.refusals(reason) + this.stats.peerErrors().count(reason);
 	}
 
 	/**
-	 * Checks that a stream whose header was complete is not counted as malformed, also when a decoder refused it
-	 * while routing it and then saw the channel close (found by this fuzzer, fixed by {@code headerComplete()}).
+	 * Checks that a stream whose header was complete is not counted as malformed, also
+	 * when a decoder refused it while routing it and then saw the channel close (found by
+	 * this fuzzer, fixed by {@code headerComplete()}).
 	 */
 	void assertNotMalformed() {
 		assertThat(count(EngineStats.MALFORMED_STREAM_HEADER)).as("malformed-stream-header").isZero();

@@ -11,10 +11,12 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes {@link UniStreamHeaderDecoder} with what follows the type (0x54) of a peer-opened unidirectional stream,
- * on a server that knows no session yet: a complete session id routes the stream (to wait for a session that may
- * still come, or refused with WT_SESSION_GONE when it can never be one), a FIN before it refuses the stream as
- * malformed exactly once; the outcome does not depend on how the bytes are split; nothing leaks.
+ * Fuzzes {@link UniStreamHeaderDecoder} with what follows the type (0x54) of a
+ * peer-opened unidirectional stream, on a server that knows no session yet: a complete
+ * session id routes the stream (to wait for a session that may still come, or refused
+ * with WT_SESSION_GONE when it can never be one), a FIN before it refuses the stream as
+ * malformed exactly once; the outcome does not depend on how the bytes are split; nothing
+ * leaks.
  */
 class UniStreamHeaderDecoderFuzzTests {
 

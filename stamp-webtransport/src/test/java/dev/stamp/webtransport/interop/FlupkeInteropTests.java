@@ -34,12 +34,17 @@ import tech.kwik.flupke.webtransport.WebTransportStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Interoperability: the Flupke 0.9.4 WebTransport client (Kwik QUIC stack) against this server. */
+/**
+ * Interoperability: the Flupke 0.9.4 WebTransport client (Kwik QUIC stack) against this
+ * server.
+ */
 class FlupkeInteropTests {
 
 	static {
-		// Kwik measures round-trip times in whole milliseconds, 0 on loopback, and one of its assertions then fails on
-		// its receiver or sender thread, which stalls the connection. Test JVMs run with -ea; Kwik's users do not.
+		// Kwik measures round-trip times in whole milliseconds, 0 on loopback, and one of
+		// its assertions then fails on
+		// its receiver or sender thread, which stalls the connection. Test JVMs run with
+		// -ea; Kwik's users do not.
 		FlupkeInteropTests.class.getClassLoader().setPackageAssertionStatus("tech.kwik", false);
 	}
 
@@ -73,9 +78,10 @@ class FlupkeInteropTests {
 	private Session openFlupkeSession(CompletableFuture<String> serverPush, BlockingQueue<String> uniEchoes)
 			throws Exception {
 		if (this.server == null) {
-			this.server = new WebTransportServer(
-					WebTransportServerConfig.builder(SessionAcceptor.of(this::handler)).host("127.0.0.1").port(0).build())
-				.start();
+			this.server = new WebTransportServer(WebTransportServerConfig.builder(SessionAcceptor.of(this::handler))
+				.host("127.0.0.1")
+				.port(0)
+				.build()).start();
 		}
 		URI uri = URI.create("https://localhost:" + this.server.localAddress().getPort() + "/interop");
 		Http3Client http = (Http3Client) Http3Client.newBuilder()
@@ -85,7 +91,8 @@ class FlupkeInteropTests {
 			.connectTimeout(TIMEOUT)
 			.build();
 		ClientSessionFactory factory = ClientSessionFactory.newBuilder().serverUri(uri).httpClient(http).build();
-		// Flupke calls these on Kwik's receiver thread: reading there would block the thread that delivers the bytes.
+		// Flupke calls these on Kwik's receiver thread: reading there would block the
+		// thread that delivers the bytes.
 		Session session = factory.createSession(uri,
 				(uni) -> CompletableFuture.supplyAsync(() -> readAll(uni)).thenAccept(uniEchoes::add),
 				(bidi) -> CompletableFuture.supplyAsync(() -> readAll(bidi)).thenAccept(serverPush::complete));
@@ -97,7 +104,8 @@ class FlupkeInteropTests {
 	void flupkeStreamsInBothDirectionsAndCloseWithCodeAndReason() throws Exception {
 		CompletableFuture<String> serverPush = new CompletableFuture<>();
 		BlockingQueue<String> uniEchoes = new LinkedBlockingQueue<>();
-		// No waiting for the server before sending: Flupke opens its stream while the CONNECT may still be in flight.
+		// No waiting for the server before sending: Flupke opens its stream while the
+		// CONNECT may still be in flight.
 		Session session = openFlupkeSession(serverPush, uniEchoes);
 
 		byte[] payload = new byte[200_000];
@@ -123,12 +131,15 @@ class FlupkeInteropTests {
 	}
 
 	/**
-	 * Runs one exchange on a new stream, and again on another new stream if it stalls. Kwik 0.10.8's client loses a
-	 * stream's send request now and then: its sender thread can run the request between the writer's check and
-	 * increment of the stream's queued-request counter ({@code StreamOutputStreamImpl.scheduleSendStreamFrameRequest}),
-	 * after which the counter no longer matches and the stream's buffered data is never sent. Seen in Kwik's own
-	 * packet log: the server acknowledged every packet and the client sent no further stream frame. It hits about one
-	 * stream in five on a loaded machine; another stream of the same session works.
+	 * Runs one exchange on a new stream, and again on another new stream if it stalls.
+	 * Kwik 0.10.8's client loses a stream's send request now and then: its sender thread
+	 * can run the request between the writer's check and increment of the stream's
+	 * queued-request counter
+	 * ({@code StreamOutputStreamImpl.scheduleSendStreamFrameRequest}), after which the
+	 * counter no longer matches and the stream's buffered data is never sent. Seen in
+	 * Kwik's own packet log: the server acknowledged every packet and the client sent no
+	 * further stream frame. It hits about one stream in five on a loaded machine; another
+	 * stream of the same session works.
 	 */
 	private static <T> T withKwikStallRetries(Callable<T> exchange) throws Exception {
 		ExecutorService attempts = Executors.newCachedThreadPool();

@@ -112,7 +112,8 @@ class CapsuleCodecTests {
 
 	@Test
 	void truncatedVarintHeaderWaitsForMoreBytes() throws CapsuleException {
-		feed(Unpooled.wrappedBuffer(new byte[] { (byte) 0x80, 0x00 })); // first half of a 4-byte type
+		feed(Unpooled.wrappedBuffer(new byte[] { (byte) 0x80, 0x00 })); // first half of a
+																		// 4-byte type
 		assertThat(this.decoded).isEmpty();
 		feed(Unpooled.wrappedBuffer(new byte[] { 0x78, (byte) 0xae, 0x00 }));
 		assertThat(this.decoded).containsExactly(new Capsule.Drain());

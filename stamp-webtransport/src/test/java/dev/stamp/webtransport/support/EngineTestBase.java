@@ -3,8 +3,8 @@ package dev.stamp.webtransport.support;
 import org.junit.jupiter.api.AfterEach;
 
 /**
- * For engine tests that start a server and a client: the endpoints a test starts are closed after it, whatever
- * happened.
+ * For engine tests that start a server and a client: the endpoints a test starts are
+ * closed after it, whatever happened.
  */
 public abstract class EngineTestBase {
 

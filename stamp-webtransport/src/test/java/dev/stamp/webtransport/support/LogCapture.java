@@ -10,8 +10,8 @@ import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures what is logged on the root logger while open, for tests that assert how much a peer can make the server
- * log.
+ * Captures what is logged on the root logger while open, for tests that assert how much a
+ * peer can make the server log.
  */
 public final class LogCapture implements AutoCloseable {
 

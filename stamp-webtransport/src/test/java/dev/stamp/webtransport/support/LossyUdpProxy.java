@@ -12,9 +12,10 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A UDP relay on 127.0.0.1 that drops a share of the datagrams in each direction, for one client: a lossy network
- * between real endpoints. The drop decisions come from a seeded random sequence. It can also hold the datagrams
- * to the server and release them at once in reverse order, to reproduce a reordering deterministically.
+ * A UDP relay on 127.0.0.1 that drops a share of the datagrams in each direction, for one
+ * client: a lossy network between real endpoints. The drop decisions come from a seeded
+ * random sequence. It can also hold the datagrams to the server and release them at once
+ * in reverse order, to reproduce a reordering deterministically.
  */
 public final class LossyUdpProxy implements AutoCloseable {
 
@@ -34,12 +35,18 @@ public final class LossyUdpProxy implements AutoCloseable {
 
 	private volatile SocketAddress client;
 
-	/** Datagrams to the server held back, newest first; null while not holding. Guarded by {@link #holdLock}. */
+	/**
+	 * Datagrams to the server held back, newest first; null while not holding. Guarded by
+	 * {@link #holdLock}.
+	 */
 	private Deque<ByteBuffer> heldToServer;
 
 	private final Object holdLock = new Object();
 
-	/** Hold datagrams to the server once one to the client at least this large passed; guarded by {@link #holdLock}. */
+	/**
+	 * Hold datagrams to the server once one to the client at least this large passed;
+	 * guarded by {@link #holdLock}.
+	 */
 	private int holdAfterReplyOf = Integer.MAX_VALUE;
 
 	public LossyUdpProxy(InetSocketAddress server, double lossRate, long seed) throws IOException {
@@ -119,9 +126,9 @@ public final class LossyUdpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Holds every datagram to the server, until {@link #releaseToServerReversed()}, once a datagram to the client of
-	 * at least {@code size} bytes passed (a reply with data rather than a bare acknowledgement): what the client sends
-	 * in answer to it is held.
+	 * Holds every datagram to the server, until {@link #releaseToServerReversed()}, once
+	 * a datagram to the client of at least {@code size} bytes passed (a reply with data
+	 * rather than a bare acknowledgement): what the client sends in answer to it is held.
 	 */
 	public void holdToServerAfterReplyOf(int size) {
 		synchronized (this.holdLock) {
@@ -137,8 +144,8 @@ public final class LossyUdpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Sends the held datagrams to the server newest first, back to back (so that it likely reads them in one
-	 * batch), and forwards again as they come.
+	 * Sends the held datagrams to the server newest first, back to back (so that it
+	 * likely reads them in one batch), and forwards again as they come.
 	 */
 	public void releaseToServerReversed() throws IOException {
 		synchronized (this.holdLock) {

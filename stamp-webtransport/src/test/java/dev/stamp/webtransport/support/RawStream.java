@@ -19,8 +19,9 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * A QUIC stream opened by a test on a client connection, bypassing the WebTransport client, to send exactly the
- * bytes a test wants (headers before sessions, garbage, truncated varints) and to observe what the server does.
+ * A QUIC stream opened by a test on a client connection, bypassing the WebTransport
+ * client, to send exactly the bytes a test wants (headers before sessions, garbage,
+ * truncated varints) and to observe what the server does.
  */
 public final class RawStream extends ChannelInboundHandlerAdapter {
 
@@ -54,8 +55,9 @@ public final class RawStream extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Writes the last bytes with FIN in the same frame. Not FIN alone: quiche does not retransmit a lost packet whose
-	 * only content was FIN (cloudflare/quiche#2525), which would stall a test on a lossy moment of the loopback.
+	 * Writes the last bytes with FIN in the same frame. Not FIN alone: quiche does not
+	 * retransmit a lost packet whose only content was FIN (cloudflare/quiche#2525), which
+	 * would stall a test on a lossy moment of the loopback.
 	 */
 	public RawStream writeAndFin(int... bytes) {
 		return writeAndFin(toBytes(bytes));
@@ -67,8 +69,8 @@ public final class RawStream extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Like {@link #writeAndFin(byte[])}, without waiting for QUIC to take the bytes: for more than the peer's
-	 * flow-control window.
+	 * Like {@link #writeAndFin(byte[])}, without waiting for QUIC to take the bytes: for
+	 * more than the peer's flow-control window.
 	 */
 	public RawStream writeAsyncAndFin(byte[] bytes) {
 		send(new DefaultQuicStreamFrame(Unpooled.wrappedBuffer(bytes), true));
@@ -76,7 +78,8 @@ public final class RawStream extends ChannelInboundHandlerAdapter {
 	}
 
 	private io.netty.channel.ChannelFuture send(Object message) {
-		// This raw stream is not a session stream: tell the connection that data is on its way, so that it keeps
+		// This raw stream is not a session stream: tell the connection that data is on
+		// its way, so that it keeps
 		// sending what quiche has ready (see QuicSendNudge).
 		QuicChannel connection = this.channel.parent();
 		connection.eventLoop().execute(() -> ConnectionState.of(connection).trafficExpected());
@@ -91,7 +94,10 @@ public final class RawStream extends ChannelInboundHandlerAdapter {
 		return result;
 	}
 
-	/** Completes with all bytes at FIN, or fails with the reset (a {@link QuicStreamResetException}). */
+	/**
+	 * Completes with all bytes at FIN, or fails with the reset (a
+	 * {@link QuicStreamResetException}).
+	 */
 	public CompletableFuture<byte[]> result() {
 		return this.finished;
 	}

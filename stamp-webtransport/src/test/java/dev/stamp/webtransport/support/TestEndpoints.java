@@ -8,7 +8,10 @@ import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.server.WebTransportServer;
 import dev.stamp.webtransport.server.WebTransportServerConfig;
 
-/** A server on 127.0.0.1 with a free port and a client that trusts its development certificate. */
+/**
+ * A server on 127.0.0.1 with a free port and a client that trusts its development
+ * certificate.
+ */
 public final class TestEndpoints implements AutoCloseable {
 
 	public final WebTransportServer server;

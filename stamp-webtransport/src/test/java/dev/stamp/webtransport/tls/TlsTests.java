@@ -25,7 +25,10 @@ import reactor.core.publisher.Mono;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The development certificate, configured key material (ECDSA and RSA), and both ways a client can trust. */
+/**
+ * The development certificate, configured key material (ECDSA and RSA), and both ways a
+ * client can trust.
+ */
 class TlsTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -72,20 +75,21 @@ class TlsTests {
 
 	@Test
 	void clientRefusesAServerWhoseCertificateHashDoesNotMatch() {
-		WebTransportServer server = new WebTransportServer(WebTransportServerConfig
-			.builder(SessionAcceptor.of((session) -> Mono.never()))
-			.host("127.0.0.1")
-			.port(0)
-			.build()).start();
+		WebTransportServer server = new WebTransportServer(
+				WebTransportServerConfig.builder(SessionAcceptor.of((session) -> Mono.never()))
+					.host("127.0.0.1")
+					.port(0)
+					.build())
+			.start();
 		byte[] wrong = server.developmentCertificate().sha256();
 		wrong[0] ^= 1;
 		try (WebTransportClient client = WebTransportClient.builder()
 			.trustCertificateHash(wrong)
 			.connectTimeout(Duration.ofSeconds(5))
 			.build()) {
-			assertThatExceptionOfType(WebTransportSessionException.class).isThrownBy(() -> client
-				.connect(URI.create("https://127.0.0.1:" + server.localAddress().getPort() + "/"))
-				.block(TIMEOUT));
+			assertThatExceptionOfType(WebTransportSessionException.class).isThrownBy(
+					() -> client.connect(URI.create("https://127.0.0.1:" + server.localAddress().getPort() + "/"))
+						.block(TIMEOUT));
 		}
 		finally {
 			server.shutdownGracefully(Duration.ofMillis(100));
@@ -94,12 +98,13 @@ class TlsTests {
 
 	private static void assertSessionWorks(javax.net.ssl.KeyManagerFactory keys, String password,
 			WebTransportClient.Builder clientBuilder) {
-		WebTransportServer server = new WebTransportServer(WebTransportServerConfig
-			.builder(SessionAcceptor.of((session) -> session.close(9, "tls ok")))
-			.host("127.0.0.1")
-			.port(0)
-			.keyManagerFactory(keys, password)
-			.build()).start();
+		WebTransportServer server = new WebTransportServer(
+				WebTransportServerConfig.builder(SessionAcceptor.of((session) -> session.close(9, "tls ok")))
+					.host("127.0.0.1")
+					.port(0)
+					.keyManagerFactory(keys, password)
+					.build())
+			.start();
 		assertThat(server.developmentCertificate()).isNull();
 		try (WebTransportClient client = clientBuilder.build()) {
 			WebTransportSession session = client
