@@ -5,14 +5,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.stamp.test.autoconfigure.AutoConfigureStampClients;
@@ -85,6 +86,13 @@ class ActuatorTests {
 		try (StampTcpTestConnection first = this.tcp.connect();
 				StampTcpTestConnection second = this.tcp.connect();
 				StampWebSocketTestSession chat = this.webSocket.connect("/chat")) {
+			// Each connection answers before it is counted on: the server has it.
+			for (StampTcpTestConnection connection : List.of(first, second)) {
+				connection.send("ping");
+				assertThat(connection.readText(4)).isEqualTo("ping");
+			}
+			chat.send("hello");
+			assertThat(chat.nextText()).isEqualTo("User: hello");
 			await().atMost(WAIT).untilAsserted(() -> {
 				assertThat(activeConnections("tcp")).isEqualTo(2.0);
 				assertThat(activeConnections("websocket")).isEqualTo(1.0);

@@ -40,14 +40,17 @@ public final class StampHttpTestClient {
 		this.httpClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
 	}
 
-	/** The listener this client sends to. */
+	/**
+	 * The listener this client sends to.
+	 * @return the listener's address
+	 */
 	public StampListenerAddress address() {
 		return this.address;
 	}
 
 	/**
-	 * The listener's base URL, for example {@code http://127.0.0.1:54321}, read when
-	 * called.
+	 * The listener's base URL, read when called.
+	 * @return for example {@code http://127.0.0.1:54321}
 	 */
 	public String baseUrl() {
 		return "http://" + this.address.authority();
@@ -105,7 +108,10 @@ public final class StampHttpTestClient {
 		}
 	}
 
-	/** The JDK client the requests go through. */
+	/**
+	 * The JDK client the requests go through.
+	 * @return the client
+	 */
 	public HttpClient httpClient() {
 		return this.httpClient;
 	}

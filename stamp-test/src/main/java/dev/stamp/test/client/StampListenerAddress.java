@@ -52,7 +52,10 @@ public final class StampListenerAddress {
 		return new StampListenerAddress(null, null, InetSocketAddress.createUnresolved(host, port));
 	}
 
-	/** The host a client connects to. */
+	/**
+	 * The host a client connects to.
+	 * @return the host name or address
+	 */
 	public String host() {
 		if (this.fixed != null) {
 			return this.fixed.getHostString();
@@ -63,6 +66,7 @@ public final class StampListenerAddress {
 
 	/**
 	 * The port a client connects to.
+	 * @return the port
 	 * @throws IllegalStateException if the protocol's listener is not running
 	 */
 	public int port() {
@@ -78,7 +82,10 @@ public final class StampListenerAddress {
 		return port;
 	}
 
-	/** The host and port for {@link java.net.URI}s: IPv6 literals in brackets. */
+	/**
+	 * The host and port for {@link java.net.URI}s.
+	 * @return {@code host:port}, an IPv6 literal in brackets
+	 */
 	public String authority() {
 		String host = host();
 		return ((host.indexOf(':') >= 0 && !host.startsWith("[")) ? "[" + host + "]" : host) + ":" + port();

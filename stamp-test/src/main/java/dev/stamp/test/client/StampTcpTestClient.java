@@ -30,7 +30,10 @@ public final class StampTcpTestClient {
 		this.timeout = timeout;
 	}
 
-	/** The listener this client connects to. */
+	/**
+	 * The listener this client connects to.
+	 * @return the listener's address
+	 */
 	public StampListenerAddress address() {
 		return this.address;
 	}

@@ -111,7 +111,10 @@ public final class StampTcpTestConnection implements AutoCloseable {
 		}
 	}
 
-	/** The underlying socket, for anything this class does not cover. */
+	/**
+	 * The underlying socket, for anything this class does not cover.
+	 * @return the socket
+	 */
 	public Socket socket() {
 		return this.socket;
 	}

@@ -39,7 +39,10 @@ public final class StampWebSocketTestClient {
 		this.httpClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
 	}
 
-	/** The listener this client connects to. */
+	/**
+	 * The listener this client connects to.
+	 * @return the listener's address
+	 */
 	public StampListenerAddress address() {
 		return this.address;
 	}

@@ -123,7 +123,10 @@ public final class StampWebSocketTestSession implements AutoCloseable {
 		await(this.webSocket.sendClose(code, reason), "close");
 	}
 
-	/** The JDK WebSocket, for anything this class does not cover. */
+	/**
+	 * The JDK WebSocket, for anything this class does not cover.
+	 * @return the WebSocket
+	 */
 	public WebSocket webSocket() {
 		return this.webSocket;
 	}

@@ -48,7 +48,10 @@ public final class StampWebTransportTestClient implements AutoCloseable {
 		this.timeout = timeout;
 	}
 
-	/** The listener this client connects to. */
+	/**
+	 * The listener this client connects to.
+	 * @return the listener's address
+	 */
 	public StampListenerAddress address() {
 		return this.address;
 	}
@@ -89,7 +92,10 @@ public final class StampWebTransportTestClient implements AutoCloseable {
 
 	/**
 	 * The underlying client, for anything this class does not cover (such as several
-	 * sessions on one connection).
+	 * sessions on one connection), created on first use.
+	 * @return the client
+	 * @throws IllegalStateException if this client was closed, or the listener's
+	 * certificate hash is not known
 	 */
 	public synchronized WebTransportClient client() {
 		if (this.closed) {

@@ -8,8 +8,8 @@ import org.springframework.context.annotation.Bean;
 import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.tcp.TcpConnection;
-import dev.stamp.boot.webtransport.WebTransportEchoRoute;
 import dev.stamp.boot.websocket.WebSocketConnection;
+import dev.stamp.boot.webtransport.WebTransportEchoRoute;
 import dev.stamp.webtransport.WebTransportSession;
 
 /**
@@ -25,16 +25,17 @@ public class TestClientsApplication {
 	}
 
 	/** One route per protocol (two for WebSocket: text and binary). */
-	static class Routes {
+	public static class Routes {
 
 		private final WebTransportEchoRoute webTransportEcho = new WebTransportEchoRoute();
 
 		/** TCP: echoes every byte until the client closes its side. */
 		@StampRoute
 		public void echo(TcpConnection connection) {
-			byte[] data;
-			while ((data = connection.read(1024)).length > 0) {
+			byte[] data = connection.read(1024);
+			while (data.length > 0) {
 				connection.send(data);
+				data = connection.read(1024);
 			}
 		}
 
