@@ -5,32 +5,50 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.stamp.test.autoconfigure.AutoConfigureStampClients;
+import dev.stamp.test.client.StampTcpTestClient;
+import dev.stamp.test.client.StampTcpTestConnection;
+import dev.stamp.test.client.StampWebSocketTestClient;
+import dev.stamp.test.client.StampWebSocketTestSession;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Stamp in the sample app's Actuator, over Spring's own web server: the {@code stamp}
  * health component with every listener, the {@code stamp} endpoint and the listener
- * meters.
+ * meters, which count the connections of Stamp's test clients.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "stamp.tcp.port=0", "stamp.tcp.host=127.0.0.1",
 				"stamp.websocket.port=0", "stamp.websocket.host=127.0.0.1", "stamp.http.port=0",
 				"stamp.http.host=127.0.0.1", "stamp.webtransport.port=0", "stamp.webtransport.host=127.0.0.1" })
+@AutoConfigureStampClients
 class ActuatorTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
 
 	private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	StampTcpTestClient tcp;
+
+	@Autowired
+	StampWebSocketTestClient webSocket;
 
 	@Test
 	void healthShowsEveryStampListenerUp() throws Exception {
@@ -61,6 +79,35 @@ class ActuatorTests {
 		assertThat(meter.statusCode()).isEqualTo(200);
 		assertThat(meter.body()).contains("\"value\":10000.0");
 		assertThat(get("/actuator/metrics/stamp.sessions.active").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void activeConnectionsMeterCountsOpenConnectionsPerProtocol() throws Exception {
+		try (StampTcpTestConnection first = this.tcp.connect();
+				StampTcpTestConnection second = this.tcp.connect();
+				StampWebSocketTestSession chat = this.webSocket.connect("/chat")) {
+			// Each connection answers before it is counted on: the server has it.
+			for (StampTcpTestConnection connection : List.of(first, second)) {
+				connection.send("ping");
+				assertThat(connection.readText(4)).isEqualTo("ping");
+			}
+			chat.send("hello");
+			assertThat(chat.nextText()).isEqualTo("User: hello");
+			await().atMost(WAIT).untilAsserted(() -> {
+				assertThat(activeConnections("tcp")).isEqualTo(2.0);
+				assertThat(activeConnections("websocket")).isEqualTo(1.0);
+			});
+		}
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(activeConnections("tcp")).isZero();
+			assertThat(activeConnections("websocket")).isZero();
+		});
+	}
+
+	private double activeConnections(String protocol) throws Exception {
+		HttpResponse<String> meter = get("/actuator/metrics/stamp.connections.active?tag=protocol:" + protocol);
+		assertThat(meter.statusCode()).isEqualTo(200);
+		return JsonMapper.shared().readTree(meter.body()).path("measurements").path(0).path("value").asDouble();
 	}
 
 	private HttpResponse<String> get(String path) throws Exception {

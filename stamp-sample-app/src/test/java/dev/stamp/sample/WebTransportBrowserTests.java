@@ -1,10 +1,5 @@
 package dev.stamp.sample;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -19,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 
 import dev.stamp.sample.browser.Browser;
@@ -26,6 +22,7 @@ import dev.stamp.sample.browser.BrowserKind;
 import dev.stamp.sample.browser.BrowserPage;
 import dev.stamp.sample.browser.FailureScreenshots;
 import dev.stamp.sample.browser.InEachBrowser;
+import dev.stamp.test.client.StampHttpTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -97,10 +94,8 @@ class WebTransportBrowserTests {
 			}
 			""";
 
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
-	@Value("${local.stamp.http.port}")
-	int httpPort;
+	@Autowired
+	StampHttpTestClient http;
 
 	@Value("${local.stamp.webtransport.port}")
 	int webTransportPort;
@@ -138,7 +133,7 @@ class WebTransportBrowserTests {
 			.mapToLong((session) -> ((Number) session.get("number")).longValue())
 			.max()
 			.orElse(0);
-		this.page.navigate("http://127.0.0.1:" + this.httpPort + "/");
+		this.page.navigate(this.http.baseUrl() + "/");
 		assertThat(this.page.attribute("meta[name=stamp-webtransport-port]", "content"))
 			.isEqualTo(String.valueOf(this.webTransportPort));
 		assertThat(this.page.attribute("meta[name=stamp-webtransport-certificate-hash]", "content"))
@@ -288,11 +283,11 @@ class WebTransportBrowserTests {
 		Map<String, Object> session = await().atMost(WAIT)
 			.until(() -> sessionClosedWith(4242, reason), (found) -> found != null);
 		assertThat(session).containsEntry("closedBy", "client")
-			.containsEntry("origin", "http://127.0.0.1:" + this.httpPort)
+			.containsEntry("origin", this.http.baseUrl())
 			.containsEntry("path", "/echo");
 
 		// ...and on the about page, which shows the same log.
-		this.page.navigate("http://127.0.0.1:" + this.httpPort + "/about");
+		this.page.navigate(this.http.baseUrl() + "/about");
 		await().atMost(WAIT).untilAsserted(() -> assertThat(this.page.text("#wt-sessions")).contains(reason));
 		assertThat(this.page.text("#wt-sessions")).contains("4242");
 		this.page.screenshot(screenshot("webtransport-sessions"));
@@ -375,7 +370,7 @@ class WebTransportBrowserTests {
 	 * or {@code null}. Sessions from before the test do not count: the other browser's
 	 * run closes with the same code and reason.
 	 */
-	private Map<String, Object> sessionClosedWith(long code, String reason) throws IOException, InterruptedException {
+	private Map<String, Object> sessionClosedWith(long code, String reason) {
 		return sessions().stream()
 			.filter((session) -> ((Number) session.get("number")).longValue() > this.sessionsBefore)
 			.filter((session) -> session.get("closeCode") != null
@@ -386,13 +381,8 @@ class WebTransportBrowserTests {
 	}
 
 	/** The sample's session log, through its JSON API. */
-	private List<Map<String, Object>> sessions() throws IOException, InterruptedException {
-		String body = http
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + "/api/webtransport/sessions"))
-				.timeout(Duration.ofSeconds(10))
-				.build(), BodyHandlers.ofString())
-			.body();
-		return json.readValue(body, new TypeReference<>() {
+	private List<Map<String, Object>> sessions() {
+		return json.readValue(this.http.get("/api/webtransport/sessions").body(), new TypeReference<>() {
 		});
 	}
 
