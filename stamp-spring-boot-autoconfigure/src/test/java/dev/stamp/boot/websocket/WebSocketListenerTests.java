@@ -119,7 +119,7 @@ class WebSocketListenerTests {
 			.withPropertyValues("stamp.websocket.allowed-origins=https://good.example")
 			.run((context) -> {
 				int port = port(context);
-				assertThat(TestWebSocketClient.refusedStatus(port, "/nowhere", null)).isEqualTo(404);
+				assertThat(TestWebSocketClient.refusedStatus(port, "/nowhere", "https://good.example")).isEqualTo(404);
 				assertThat(TestWebSocketClient.refusedStatus(port, "/echo", "https://evil.example")).isEqualTo(403);
 				TestWebSocketClient good = TestWebSocketClient.connect(port, "/echo", "https://good.example");
 				good.send("ok");
@@ -127,8 +127,9 @@ class WebSocketListenerTests {
 				HttpResponse<String> plain = HttpClient.newBuilder()
 					.version(HttpClient.Version.HTTP_1_1)
 					.build()
-					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/echo")).build(),
-							HttpResponse.BodyHandlers.ofString());
+					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/echo"))
+						.header("Origin", "https://good.example")
+						.build(), HttpResponse.BodyHandlers.ofString());
 				assertThat(plain.statusCode()).isEqualTo(426);
 				assertThat(plain.headers().firstValue("Upgrade")).hasValue("websocket");
 			});
