@@ -127,11 +127,16 @@ class SampleAppIntegrationTests {
 
 	@Test
 	void websocketEchoRepliesToTheSenderOnly() throws InterruptedException {
-		try (TextWebSocketClient client = TextWebSocketClient.connect(http, this.websocketPort, "/echo")) {
-			client.send("Hello");
-			assertThat(client.next()).isEqualTo("Echo: Hello");
-			client.send("again");
-			assertThat(client.next()).isEqualTo("Echo: again");
+		try (TextWebSocketClient first = TextWebSocketClient.connect(http, this.websocketPort, "/echo");
+				TextWebSocketClient second = TextWebSocketClient.connect(http, this.websocketPort, "/echo")) {
+			first.send("Hello");
+			assertThat(first.next()).isEqualTo("Echo: Hello");
+			// Had the echo gone to every client, it would have been written to the second
+			// before its own reply, and a connection delivers in order.
+			second.send("mine");
+			assertThat(second.next()).as("the first client's echo never reached the second").isEqualTo("Echo: mine");
+			first.send("again");
+			assertThat(first.next()).as("nor the second's the first").isEqualTo("Echo: again");
 		}
 	}
 
