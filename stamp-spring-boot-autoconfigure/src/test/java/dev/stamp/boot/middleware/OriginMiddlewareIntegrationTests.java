@@ -6,6 +6,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
@@ -133,6 +134,18 @@ class OriginMiddlewareIntegrationTests {
 			assertThat(chain.appliesTo(StampProtocol.WEBSOCKET)).isFalse();
 			assertThat(chain.appliesTo(StampProtocol.WEBTRANSPORT)).isFalse();
 		});
+	}
+
+	@Test
+	void anOriginMiddlewareBeanOfTheApplicationReplacesTheBuiltInOne() {
+		this.runner.withPropertyValues("stamp.websocket.allowed-origins=" + GOOD)
+			.withBean(OriginMiddleware.class,
+					() -> new OriginMiddleware(Map.of(StampProtocol.WEBSOCKET, new OriginPolicy(List.of(EVIL), false))))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(OriginMiddleware.class);
+				assertThat(Echo.connect(context, EVIL).roundTrip("mine")).isEqualTo("mine");
+				assertThat(refusedWebSocketStatus(context, GOOD)).isEqualTo(403);
+			});
 	}
 
 	private static int refusedWebSocketStatus(ApplicationContext context, String origin) {
