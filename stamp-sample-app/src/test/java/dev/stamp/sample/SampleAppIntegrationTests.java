@@ -127,11 +127,16 @@ class SampleAppIntegrationTests {
 
 	@Test
 	void websocketEchoRepliesToTheSenderOnly() throws Exception {
-		try (StampWebSocketTestSession client = this.webSocket.connect("/echo")) {
-			client.send("Hello");
-			assertThat(client.nextText()).isEqualTo("Echo: Hello");
-			client.send("again");
-			assertThat(client.nextText()).isEqualTo("Echo: again");
+		try (StampWebSocketTestSession first = this.webSocket.connect("/echo");
+				StampWebSocketTestSession second = this.webSocket.connect("/echo")) {
+			first.send("Hello");
+			assertThat(first.nextText()).isEqualTo("Echo: Hello");
+			// Had the echo gone to every client, it would have been written to the second
+			// before its own reply, and a connection delivers in order.
+			second.send("mine");
+			assertThat(second.nextText()).as("the first client's echo never reached the second").isEqualTo("Echo: mine");
+			first.send("again");
+			assertThat(first.nextText()).as("nor the second's the first").isEqualTo("Echo: again");
 		}
 	}
 

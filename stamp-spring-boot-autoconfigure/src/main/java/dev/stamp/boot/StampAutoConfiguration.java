@@ -1,5 +1,7 @@
 package dev.stamp.boot;
 
+import java.util.Map;
+
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -22,6 +24,8 @@ import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.listener.ListenerPorts;
 import dev.stamp.boot.middleware.LoggingMiddleware;
 import dev.stamp.boot.middleware.MiddlewareChain;
+import dev.stamp.boot.middleware.OriginMiddleware;
+import dev.stamp.boot.middleware.OriginPolicy;
 import dev.stamp.boot.middleware.RateLimitMiddleware;
 import dev.stamp.boot.middleware.StampMiddleware;
 import dev.stamp.boot.routing.StampRouteDiscoverer;
@@ -95,6 +99,18 @@ public final class StampAutoConfiguration {
 	@ConditionalOnMissingBean
 	LoggingMiddleware stampLoggingMiddleware() {
 		return new LoggingMiddleware();
+	}
+
+	@Bean
+	@Order(OriginMiddleware.ORDER)
+	@ConditionalOnMissingBean
+	OriginMiddleware stampOriginMiddleware(StampProperties properties) {
+		StampProperties.WebSocket webSocket = properties.getWebsocket();
+		StampProperties.WebTransport webTransport = properties.getWebtransport();
+		return new OriginMiddleware(Map.of(StampProtocol.WEBSOCKET,
+				new OriginPolicy(webSocket.getAllowedOrigins(), webSocket.isAllowMissingOrigin()),
+				StampProtocol.WEBTRANSPORT,
+				new OriginPolicy(webTransport.getAllowedOrigins(), webTransport.isAllowMissingOrigin())));
 	}
 
 	@Bean

@@ -122,11 +122,17 @@ public class StampProperties {
 		private DataSize maxMessageSize = DataSize.ofKilobytes(64);
 
 		/**
-		 * Origins allowed to open a WebSocket, for example {@code https://example.com}; a
-		 * handshake from any other origin is answered 403. Empty allows every origin,
-		 * including clients that send none.
+		 * Origins allowed to open a WebSocket, for example {@code https://example.com},
+		 * or {@code *} for any; a handshake from any other origin, or without one (see
+		 * {@code allow-missing-origin}), is answered 403. Empty allows every handshake.
 		 */
 		private List<String> allowedOrigins = new ArrayList<>();
+
+		/**
+		 * Whether a handshake without an {@code Origin} header (a client that is not a
+		 * browser page) is allowed when {@code allowed-origins} is set.
+		 */
+		private boolean allowMissingOrigin;
 
 		/**
 		 * Outbound bytes that may wait for a client that reads too slowly; past this the
@@ -174,6 +180,14 @@ public class StampProperties {
 
 		public void setAllowedOrigins(List<String> allowedOrigins) {
 			this.allowedOrigins = allowedOrigins;
+		}
+
+		public boolean isAllowMissingOrigin() {
+			return this.allowMissingOrigin;
+		}
+
+		public void setAllowMissingOrigin(boolean allowMissingOrigin) {
+			this.allowMissingOrigin = allowMissingOrigin;
 		}
 
 		public DataSize getMaxPendingOutbound() {
@@ -325,11 +339,17 @@ public class StampProperties {
 		private Path qlogDirectory;
 
 		/**
-		 * Origins allowed to open a session, for example {@code https://example.com};
-		 * others are answered 403. Empty allows every origin, including clients that send
-		 * none.
+		 * Origins allowed to open a session, for example {@code https://example.com}, or
+		 * {@code *} for any; a session request from any other origin, or without one (see
+		 * {@code allow-missing-origin}), is answered 403. Empty allows every request.
 		 */
 		private List<String> allowedOrigins = new ArrayList<>();
+
+		/**
+		 * Whether a session request without an {@code Origin} header (a client that is
+		 * not a browser page) is allowed when {@code allowed-origins} is set.
+		 */
+		private boolean allowMissingOrigin;
 
 		/**
 		 * Path of a built-in echo endpoint (streams and datagrams echoed), for example
@@ -417,6 +437,14 @@ public class StampProperties {
 
 		public void setAllowedOrigins(List<String> allowedOrigins) {
 			this.allowedOrigins = allowedOrigins;
+		}
+
+		public boolean isAllowMissingOrigin() {
+			return this.allowMissingOrigin;
+		}
+
+		public void setAllowMissingOrigin(boolean allowMissingOrigin) {
+			this.allowMissingOrigin = allowMissingOrigin;
 		}
 
 		public String getEchoPath() {

@@ -1,6 +1,7 @@
 package dev.stamp.boot.listener;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -201,6 +202,15 @@ public abstract class AbstractStampListener implements StampListener {
 	/** Runs a request through the middleware chain. */
 	protected Mono<MiddlewareDecision> applyMiddleware(StampRequest request) {
 		return this.context.middleware().evaluate(request);
+	}
+
+	/**
+	 * {@code middleware.refused}: requests of this protocol the middleware chain refused
+	 * (origin checks, rate limits, application middleware).
+	 */
+	@Override
+	public Map<String, Long> counters() {
+		return Map.of("middleware.refused", this.context.middleware().refusals(this.protocol));
 	}
 
 	@Override

@@ -1,6 +1,9 @@
 package dev.stamp.boot.middleware;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -11,7 +14,9 @@ import dev.stamp.boot.StampProtocol;
 /**
  * The application's middleware, in order, applied to one request at a time. Every
  * listener uses the same chain; each middleware picks its protocols with
- * {@link StampMiddleware#appliesTo}.
+ * {@link StampMiddleware#appliesTo}. Refusals are counted per protocol, whichever
+ * middleware refused (the built-in origin check and rate limiter included), and logged at
+ * DEBUG.
  */
 public class MiddlewareChain {
 
@@ -19,8 +24,13 @@ public class MiddlewareChain {
 
 	private final List<StampMiddleware> middleware;
 
+	private final Map<StampProtocol, LongAdder> refusals = new EnumMap<>(StampProtocol.class);
+
 	public MiddlewareChain(List<StampMiddleware> middleware) {
 		this.middleware = List.copyOf(middleware);
+		for (StampProtocol protocol : StampProtocol.values()) {
+			this.refusals.put(protocol, new LongAdder());
+		}
 	}
 
 	/**
@@ -48,10 +58,22 @@ public class MiddlewareChain {
 				.flatMap((previous) -> previous.isRejected() ? Mono.just(previous) : evaluate(each, request));
 		}
 		return decision.doOnNext((result) -> {
-			if (result.isRejected() && logger.isDebugEnabled()) {
-				logger.debug("Middleware refused " + request + " with " + result.status() + ": " + result.reason());
+			if (result.isRejected()) {
+				this.refusals.get(request.protocol()).increment();
+				if (logger.isDebugEnabled()) {
+					logger.debug("Middleware refused " + request + " with " + result.status() + ": " + result.reason());
+				}
 			}
 		});
+	}
+
+	/**
+	 * How many requests of a protocol the middleware has refused so far.
+	 * @param protocol the protocol
+	 * @return the count, only ever growing
+	 */
+	public long refusals(StampProtocol protocol) {
+		return this.refusals.get(protocol).sum();
 	}
 
 	private static Mono<MiddlewareDecision> evaluate(StampMiddleware middleware, StampRequest request) {

@@ -6,28 +6,52 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Which browser origins may open a WebSocket or WebTransport session. Like Spring's own
- * {@code OriginHandshakeInterceptor}, a request without {@code Origin} is allowed: it
- * does not come from a browser page, so there is no cross-site page to protect against.
+ * Which browser origins may open a WebSocket or WebTransport session. With no allowed
+ * origins every request is allowed. With some, a request from any other origin is
+ * refused, and so is a request without {@code Origin} unless missing origins are allowed
+ * explicitly: a client that leaves the header out must not get past a check a browser
+ * page cannot.
  */
 public final class OriginPolicy {
 
+	private static final OriginPolicy ALLOW_ALL = new OriginPolicy(List.of(), true);
+
 	private final Set<String> allowed;
 
+	private final boolean allowMissingOrigin;
+
 	/**
-	 * @param allowedOrigins allowed origins such as {@code https://example.com}; empty or
-	 * {@code *} allows all
+	 * @param allowedOrigins allowed origins such as {@code https://example.com};
+	 * {@code *} allows every origin that is sent; empty allows every request
+	 * @param allowMissingOrigin whether a request without {@code Origin} may proceed when
+	 * origins are configured
 	 */
-	public OriginPolicy(List<String> allowedOrigins) {
+	public OriginPolicy(List<String> allowedOrigins, boolean allowMissingOrigin) {
 		this.allowed = allowedOrigins.stream()
 			.map((origin) -> origin.toLowerCase(Locale.ROOT))
 			.collect(Collectors.toUnmodifiableSet());
+		this.allowMissingOrigin = allowMissingOrigin;
+	}
+
+	/** A policy that checks nothing. */
+	public static OriginPolicy allowAll() {
+		return ALLOW_ALL;
+	}
+
+	/** Whether this policy can refuse anything: origins are configured. */
+	public boolean isRestricted() {
+		return !this.allowed.isEmpty();
 	}
 
 	/** Whether a request with this {@code Origin} header (or none) may proceed. */
 	public boolean allows(String origin) {
-		return this.allowed.isEmpty() || origin == null || this.allowed.contains("*")
-				|| this.allowed.contains(origin.toLowerCase(Locale.ROOT));
+		if (!isRestricted()) {
+			return true;
+		}
+		if (origin == null) {
+			return this.allowMissingOrigin;
+		}
+		return this.allowed.contains("*") || this.allowed.contains(origin.toLowerCase(Locale.ROOT));
 	}
 
 }

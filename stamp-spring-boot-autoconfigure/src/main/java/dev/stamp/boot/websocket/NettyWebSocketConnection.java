@@ -110,6 +110,11 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 		write(new TextWebSocketFrame(payload));
 	}
 
+	/** Sends a binary frame; takes ownership of {@code payload}. */
+	void sendBinary(ByteBuf payload) {
+		write(new BinaryWebSocketFrame(payload));
+	}
+
 	private void write(WebSocketFrame frame) {
 		if (!isOpen()) {
 			frame.release();
@@ -153,6 +158,11 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 	@Override
 	public void broadcast(String text) {
 		this.route.broadcast(text);
+	}
+
+	@Override
+	public void broadcast(byte[] data) {
+		this.route.broadcast(data);
 	}
 
 	@Override

@@ -50,6 +50,12 @@ public interface WebSocketConnection {
 	/** Sends a text message to every client of the same route, this one included. */
 	void broadcast(String text);
 
+	/**
+	 * Sends a binary message to every client of the same route, this one included; the
+	 * bytes are copied once, so the array may be reused as soon as this returns.
+	 */
+	void broadcast(byte[] data);
+
 	/** Closes with status 1000 (normal closure). */
 	default void close() {
 		close(1000, "");

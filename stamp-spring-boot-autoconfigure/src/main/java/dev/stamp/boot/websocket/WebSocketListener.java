@@ -32,7 +32,6 @@ import dev.stamp.boot.http.HttpRequestGuard;
 import dev.stamp.boot.http.HttpRequestLimits;
 import dev.stamp.boot.http.PlainResponses;
 import dev.stamp.boot.listener.ListenerContext;
-import dev.stamp.boot.middleware.OriginPolicy;
 import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.listener.ReactorNettyListener;
 import dev.stamp.boot.routing.PathRouter;
@@ -41,12 +40,13 @@ import dev.stamp.boot.routing.StampRoutes;
 
 /**
  * The WebSocket listener: upgrades requests on routed paths and calls the route's handler
- * once per message, in order. Handshakes are answered 404 on unknown paths, 403 from
- * origins not allowed, 426 without an upgrade or with an unsupported version, 400 when
- * malformed, and 503 over {@code max-connections}. Protocol violations fail the
- * connection with 1002, text that is not UTF-8 with 1007, oversized frames and messages
- * with 1009; each is counted in {@link #peerErrors()}. With {@code compression} the
- * listener offers permessage-deflate.
+ * once per message, in order. Handshakes pass through the middleware chain first (403
+ * from origins not allowed by {@code allowed-origins}), then are answered 404 on unknown
+ * paths, 426 without an upgrade or with an unsupported version, 400 when malformed, and
+ * 503 over {@code max-connections}. Protocol violations fail the connection with 1002,
+ * text that is not UTF-8 with 1007, oversized frames and messages with 1009; each is
+ * counted in {@link #peerErrors()}. With {@code compression} the listener offers
+ * permessage-deflate.
  */
 public class WebSocketListener extends ReactorNettyListener {
 
@@ -66,12 +66,9 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	private final PathRouter<WebSocketRoute> router = new PathRouter<>();
 
-	private final OriginPolicy origins;
-
 	public WebSocketListener(StampProperties.WebSocket properties, StampRoutes routes, ListenerContext context) {
 		super(StampProtocol.WEBSOCKET, properties, routes, context);
 		this.properties = properties;
-		this.origins = new OriginPolicy(properties.getAllowedOrigins());
 		this.spec = websocketSpec(properties);
 	}
 
@@ -144,9 +141,6 @@ public class WebSocketListener extends ReactorNettyListener {
 			peerErrors().record("bad-handshake", channel.remoteAddress(),
 					refusal.reason() + "; answered " + refusal.status().code());
 			return refusal.send(response);
-		}
-		if (!this.origins.allows(request.requestHeaders().get(HttpHeaderNames.ORIGIN))) {
-			return PlainResponses.send(response, HttpResponseStatus.FORBIDDEN, "Origin not allowed", true);
 		}
 		EarlyDataGuard.install(channel.pipeline(), peerErrors());
 		return response.sendWebsocket(

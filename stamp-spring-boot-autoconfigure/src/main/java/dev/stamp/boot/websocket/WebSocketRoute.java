@@ -73,6 +73,19 @@ final class WebSocketRoute {
 		}
 	}
 
+	/** Copies the bytes once and hands every client a duplicate of the same buffer. */
+	void broadcast(byte[] data) {
+		ByteBuf payload = Unpooled.copiedBuffer(data);
+		try {
+			for (NettyWebSocketConnection connection : this.connections) {
+				connection.sendBinary(payload.retainedDuplicate());
+			}
+		}
+		finally {
+			payload.release();
+		}
+	}
+
 	private record Call(NettyWebSocketConnection connection, WebSocketMessage message) {
 	}
 

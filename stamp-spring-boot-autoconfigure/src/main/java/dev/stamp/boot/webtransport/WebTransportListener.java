@@ -8,13 +8,15 @@ import java.util.concurrent.CompletionStage;
 
 import javax.net.ssl.KeyManagerFactory;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
+
 import org.springframework.boot.ssl.SslBundle;
 
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.AbstractStampListener;
 import dev.stamp.boot.listener.ListenerContext;
-import dev.stamp.boot.middleware.OriginPolicy;
+import dev.stamp.boot.middleware.MiddlewareDecision;
 import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.routing.PathRouter;
 import dev.stamp.boot.routing.RouteMethod;
@@ -29,10 +31,10 @@ import dev.stamp.webtransport.tls.DevelopmentCertificate;
 
 /**
  * The WebTransport listener: runs Stamp's HTTP/3 engine and answers each extended CONNECT
- * from the origin policy, the middleware chain and the routes, in that order: 403 for an
- * origin not allowed, the middleware's status when it refuses, 404 when no route matches,
- * otherwise 200 and the route's handler gets the session. The engine itself answers 503
- * over {@code max-sessions} and during shutdown.
+ * from the middleware chain (the origin check of {@code allowed-origins} first) and the
+ * routes, in that order: the middleware's status when it refuses (403 for an origin not
+ * allowed), 404 when no route matches, otherwise 200 and the route's handler gets the
+ * session. The engine itself answers 503 over {@code max-sessions} and during shutdown.
  */
 public class WebTransportListener extends AbstractStampListener {
 
@@ -46,14 +48,11 @@ public class WebTransportListener extends AbstractStampListener {
 
 	private final PathRouter<WebTransportRoute> router = new PathRouter<>();
 
-	private final OriginPolicy origins;
-
 	private volatile WebTransportServer server;
 
 	public WebTransportListener(StampProperties.WebTransport properties, StampRoutes routes, ListenerContext context) {
 		super(StampProtocol.WEBTRANSPORT, properties, routes, context);
 		this.properties = properties;
-		this.origins = new OriginPolicy(properties.getAllowedOrigins());
 	}
 
 	@Override
@@ -102,18 +101,22 @@ public class WebTransportListener extends AbstractStampListener {
 	 * here blocks.
 	 */
 	private CompletionStage<SessionDecision> decide(SessionRequest request) {
-		if (!this.origins.allows(request.origin())) {
-			return CompletableFuture.completedFuture(SessionDecision.reject(403, "Origin not allowed"));
-		}
 		if (!hasMiddleware()) {
 			return CompletableFuture.completedFuture(route(request, Map.of()));
 		}
 		StampRequest stampRequest = new StampRequest(StampProtocol.WEBTRANSPORT, request.remoteAddress(),
 				request.path(), request.headers());
-		return applyMiddleware(stampRequest)
-			.map((decision) -> decision.isRejected() ? SessionDecision.reject(decision.status(), decision.reason())
-					: route(request, stampRequest.attributes()))
+		return applyMiddleware(stampRequest).map((decision) -> decision.isRejected() ? refusedByMiddleware(decision)
+				: route(request, stampRequest.attributes()))
 			.toFuture();
+	}
+
+	/**
+	 * The status's reason phrase goes to the client, as for the other protocols: a
+	 * middleware's reason is for logs only.
+	 */
+	private static SessionDecision refusedByMiddleware(MiddlewareDecision decision) {
+		return SessionDecision.reject(decision.status(), HttpResponseStatus.valueOf(decision.status()).reasonPhrase());
 	}
 
 	private SessionDecision route(SessionRequest request, Map<String, Object> attributes) {
@@ -188,7 +191,7 @@ public class WebTransportListener extends AbstractStampListener {
 	@Override
 	public Map<String, Long> counters() {
 		WebTransportStats stats = webTransportStats();
-		Map<String, Long> counters = new LinkedHashMap<>();
+		Map<String, Long> counters = new LinkedHashMap<>(super.counters());
 		counters.put("sessions.active", (stats != null) ? stats.activeSessions() : 0);
 		counters.put("sessions.accepted", (stats != null) ? stats.acceptedSessions() : 0);
 		counters.put("sessions.rejected", (stats != null) ? stats.rejectedSessions() : 0);

@@ -10,9 +10,12 @@ import java.net.http.WebSocketHandshakeException;
 import java.util.concurrent.CompletionException;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Middleware beans and the built-in rate limiter in front of real listeners.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class MiddlewareIntegrationTests {
 
 	private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -82,12 +86,19 @@ class MiddlewareIntegrationTests {
 	}
 
 	@Test
-	void loggingMiddlewareIsABeanWhenEnabled() {
+	void loggingMiddlewareLogsEachRequestWhenEnabled(CapturedOutput output) {
 		this.runner.withPropertyValues("stamp.middleware.logging.enabled=true").run((context) -> {
 			assertThat(context).hasSingleBean(LoggingMiddleware.class);
 			assertThat(http(context, null).statusCode()).isEqualTo(200);
+			assertThat(output.getAll()).containsPattern(
+					"INFO .*LoggingMiddleware - http /me from /127\\.0\\.0\\.1:\\d+ agent=\"Java-http-client/");
 		});
-		this.runner.run((context) -> assertThat(context).doesNotHaveBean(LoggingMiddleware.class));
+		this.runner.run((context) -> {
+			assertThat(context).doesNotHaveBean(LoggingMiddleware.class);
+			int before = output.getAll().length();
+			assertThat(http(context, null).statusCode()).isEqualTo(200);
+			assertThat(output.getAll().substring(before)).doesNotContain("LoggingMiddleware");
+		});
 	}
 
 	private static HttpResponse<String> http(ApplicationContext context, String apiKey) throws Exception {

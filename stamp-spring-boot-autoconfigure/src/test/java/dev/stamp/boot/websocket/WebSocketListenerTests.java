@@ -56,7 +56,17 @@ class WebSocketListenerTests {
 			for (TestWebSocketClient client : clients) {
 				assertThat(client.nextText()).isEqualTo("User: hi all");
 			}
-			assertThat(echoClient.messages.poll(200, TimeUnit.MILLISECONDS)).as("other routes are not peers").isNull();
+			// Handlers of one connection run one after the other: once every client has
+			// the
+			// second broadcast, the first one's writes are all queued, to the echo
+			// client's
+			// connection too if it were a peer, and its marker's reply would come after.
+			clients.get(2).send("and again");
+			for (TestWebSocketClient client : clients) {
+				assertThat(client.nextText()).isEqualTo("User: and again");
+			}
+			echoClient.send("marker");
+			assertThat(echoClient.nextText()).as("other routes are not peers").isEqualTo("Echo: marker");
 		});
 	}
 
@@ -73,7 +83,11 @@ class WebSocketListenerTests {
 			assertThat(reactive.nextText()).isEqualTo("QUIET");
 			first.send("peers?");
 			assertThat(first.nextText()).isEqualTo("2 peers");
-			assertThat(second.messages).isEmpty();
+			// Anything the handler had sent the second client for the first's messages
+			// was
+			// queued before the first client's replies: it would arrive before this one.
+			second.send("peers?");
+			assertThat(second.nextText()).as("replies go to the sender only").isEqualTo("2 peers");
 		});
 	}
 
@@ -119,7 +133,7 @@ class WebSocketListenerTests {
 			.withPropertyValues("stamp.websocket.allowed-origins=https://good.example")
 			.run((context) -> {
 				int port = port(context);
-				assertThat(TestWebSocketClient.refusedStatus(port, "/nowhere", null)).isEqualTo(404);
+				assertThat(TestWebSocketClient.refusedStatus(port, "/nowhere", "https://good.example")).isEqualTo(404);
 				assertThat(TestWebSocketClient.refusedStatus(port, "/echo", "https://evil.example")).isEqualTo(403);
 				TestWebSocketClient good = TestWebSocketClient.connect(port, "/echo", "https://good.example");
 				good.send("ok");
@@ -127,8 +141,9 @@ class WebSocketListenerTests {
 				HttpResponse<String> plain = HttpClient.newBuilder()
 					.version(HttpClient.Version.HTTP_1_1)
 					.build()
-					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/echo")).build(),
-							HttpResponse.BodyHandlers.ofString());
+					.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/echo"))
+						.header("Origin", "https://good.example")
+						.build(), HttpResponse.BodyHandlers.ofString());
 				assertThat(plain.statusCode()).isEqualTo(426);
 				assertThat(plain.headers().firstValue("Upgrade")).hasValue("websocket");
 			});

@@ -125,12 +125,13 @@ class WebTransportListenerTests {
 		this.runner.withPropertyValues("stamp.webtransport.allowed-origins=https://good.example").run((context) -> {
 			try (WebTransportClient client = client(context)) {
 				assertThatExceptionOfType(WebTransportSessionException.class)
-					.isThrownBy(() -> client.connect(url(context, "/nowhere")).block(TIMEOUT))
+					.isThrownBy(() -> client.connect(url(context, "/nowhere"), Map.of("origin", "https://good.example"))
+						.block(TIMEOUT))
 					.withMessageContaining("status 404");
 				assertThatExceptionOfType(WebTransportSessionException.class)
 					.isThrownBy(() -> client.connect(url(context, "/echo"), Map.of("origin", "https://evil.example"))
 						.block(TIMEOUT))
-					.withMessageContaining("status 403: Origin not allowed");
+					.withMessageContaining("status 403: Forbidden");
 				WebTransportSession good = client
 					.connect(url(context, "/echo"), Map.of("origin", "https://good.example"))
 					.block(TIMEOUT);

@@ -1,6 +1,8 @@
 package dev.stamp.webtransport.engine;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -81,7 +83,9 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		RawStream earlyUni = RawStream.open(connection.quicChannel(), QuicStreamType.UNIDIRECTIONAL);
 		earlyUni.writeAndFin(new byte[] { 0x40, 0x54, 0x00, 'u', 'n', 'i' });
 		connection.quicChannel().writeAndFlush(Unpooled.wrappedBuffer(new byte[] { 0x00, 'd', 'g' })).sync();
-		Thread.sleep(200); // let them arrive while the session is undecided
+		// The session stays undecided until the server holds all three for it: what is
+		// delivered below went through the early buffer.
+		awaitPendingForUndecidedSession(2, 1);
 		decision.complete(SessionDecision
 			.accept((session) -> Mono.when(echo(session), session.datagrams().next().doOnNext(datagram::complete))));
 		WebTransportSession session = opening.block(TIMEOUT);
@@ -114,7 +118,7 @@ class ProtocolRobustnessTests extends EngineTestBase {
 			streams[i].write(new byte[] { 0x40, 0x41, 0x00 });
 			streams[i].writeAsyncAndFin(payload);
 		}
-		Thread.sleep(300);
+		awaitPendingForUndecidedSession(2, 0);
 		assertThat(this.endpoints.server.statistics().refusals(EngineStats.PENDING_STREAM_OVERFLOW)).isZero();
 		decision.complete(SessionDecision.accept(ProtocolRobustnessTests::echo));
 		opening.block(TIMEOUT);
@@ -235,6 +239,35 @@ class ProtocolRobustnessTests extends EngineTestBase {
 			Thread.sleep(5); // the CONNECT reserved its slot: the acceptor is deciding
 		}
 		assertThat(this.endpoints.server.statistics().activeSessions()).isEqualTo(1);
+	}
+
+	/**
+	 * Waits until the only connection holds this many streams and datagrams for a session
+	 * that does not exist yet.
+	 */
+	private void awaitPendingForUndecidedSession(int streams, int datagrams) throws InterruptedException {
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while (!holdsPending(streams, datagrams) && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+		assertThat(connectionState()).as("early streams and datagrams held for the undecided session")
+			.containsEntry("pendingStreams", streams)
+			.containsEntry("pendingDatagrams", datagrams);
+		assertThat(this.endpoints.server.statistics().acceptedSessions()).as("session still undecided").isZero();
+	}
+
+	private boolean holdsPending(int streams, int datagrams) {
+		Map<String, Object> state = connectionState();
+		return Integer.valueOf(streams).equals(state.get("pendingStreams"))
+				&& Integer.valueOf(datagrams).equals(state.get("pendingDatagrams"));
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> connectionState() {
+		List<Map<String, Object>> connections = (List<Map<String, Object>>) this.endpoints.server.debugState()
+			.get("connections");
+		assertThat(connections).hasSize(1);
+		return connections.get(0);
 	}
 
 	private void awaitPeerErrors(String kind, long expected) throws InterruptedException {
