@@ -134,7 +134,8 @@ class SampleAppIntegrationTests {
 			// Had the echo gone to every client, it would have been written to the second
 			// before its own reply, and a connection delivers in order.
 			second.send("mine");
-			assertThat(second.nextText()).as("the first client's echo never reached the second").isEqualTo("Echo: mine");
+			assertThat(second.nextText()).as("the first client's echo never reached the second")
+				.isEqualTo("Echo: mine");
 			first.send("again");
 			assertThat(first.nextText()).as("nor the second's the first").isEqualTo("Echo: again");
 		}
