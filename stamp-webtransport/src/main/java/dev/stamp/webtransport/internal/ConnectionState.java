@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 
 import dev.stamp.core.RefusalLog;
 import dev.stamp.webtransport.protocol.Dialect;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import dev.stamp.webtransport.protocol.HttpDatagrams;
-import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.Http3Exception;
@@ -224,7 +224,7 @@ public final class ConnectionState {
 	/** The request stream will not become a session (rejected, not a CONNECT, closed). */
 	public void requestStreamDone(long streamId) {
 		if (this.connectsInProgress.remove(streamId)) {
-			expirePendingFor(streamId, WebTransportErrorCodes.BUFFERED_STREAM_REJECTED);
+			expirePendingFor(streamId, Http3ErrorCodes.WT_BUFFERED_STREAM_REJECTED);
 		}
 	}
 
@@ -279,13 +279,13 @@ public final class ConnectionState {
 		if (!mayBecomeSession(sessionId)) {
 			this.stats.refused(EngineStats.STREAM_UNKNOWN_SESSION);
 			refusalLog(EngineStats.STREAM_UNKNOWN_SESSION).refused(this.channel.remoteSocketAddress());
-			SessionImpl.abortChannel(stream, WebTransportErrorCodes.SESSION_GONE);
+			SessionImpl.abortChannel(stream, Http3ErrorCodes.WT_SESSION_GONE);
 			return;
 		}
 		if (this.pendingStreams.size() >= this.limits.maxPendingStreams()) {
 			this.stats.refused(EngineStats.PENDING_STREAM_OVERFLOW);
 			refusalLog(EngineStats.PENDING_STREAM_OVERFLOW).refused(this.channel.remoteSocketAddress());
-			SessionImpl.abortChannel(stream, WebTransportErrorCodes.BUFFERED_STREAM_REJECTED);
+			SessionImpl.abortChannel(stream, Http3ErrorCodes.WT_BUFFERED_STREAM_REJECTED);
 			return;
 		}
 		PendingStreamHandler pending = new PendingStreamHandler(this, stream, sessionId,
@@ -376,7 +376,7 @@ public final class ConnectionState {
 				it.remove();
 				this.pendingBytes -= pending.bufferedBytes();
 				this.stats.refused(EngineStats.PENDING_STREAM_EXPIRED);
-				pending.refuse(WebTransportErrorCodes.BUFFERED_STREAM_REJECTED);
+				pending.refuse(Http3ErrorCodes.WT_BUFFERED_STREAM_REJECTED);
 			}
 		}
 		for (Iterator<PendingDatagram> it = this.pendingDatagrams.iterator(); it.hasNext();) {

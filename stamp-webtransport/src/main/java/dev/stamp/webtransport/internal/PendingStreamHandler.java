@@ -2,6 +2,7 @@ package dev.stamp.webtransport.internal;
 
 import java.util.ArrayDeque;
 
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -87,7 +88,7 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 			data.release();
 			this.connection.pendingStreamGone(this);
 			this.connection.stats().refused(EngineStats.PENDING_STREAM_OVERFLOW);
-			refuse(dev.stamp.webtransport.protocol.WebTransportErrorCodes.BUFFERED_STREAM_REJECTED);
+			refuse(Http3ErrorCodes.WT_BUFFERED_STREAM_REJECTED);
 			return;
 		}
 		// Kept until promote() passes it on or releaseBuffered() drops it.

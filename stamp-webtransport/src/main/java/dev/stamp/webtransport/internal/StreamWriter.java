@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import dev.stamp.webtransport.WebTransportStreamException;
-import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -535,7 +535,7 @@ final class StreamWriter {
 			onEventLoop(() -> {
 				this.done = true;
 				this.held = null;
-				StreamErrors.resetSending(StreamWriter.this.channel, WebTransportErrorCodes.toHttp3(0));
+				StreamErrors.resetSending(StreamWriter.this.channel, Http3ErrorCodes.fromApplicationCode(0));
 				this.result.error(error);
 			});
 		}
