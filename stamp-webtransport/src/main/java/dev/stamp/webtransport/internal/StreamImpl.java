@@ -186,7 +186,7 @@ public final class StreamImpl implements WebTransportStream {
 		// publisher's last chunk and its
 		// completion then arrive in one task, and FIN goes out with that chunk.
 		return Mono.create((sink) -> {
-			StreamWriter.ChunkSender sender = this.writer.new ChunkSender(sink);
+			StreamChunkSender sender = this.writer.chunkSender(sink);
 			try {
 				this.channel.eventLoop().execute(() -> data.subscribe(sender));
 			}
