@@ -20,7 +20,7 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 
-	private final ConnectionState connection;
+	private final EarlyDataBuffer buffer;
 
 	private final QuicStreamChannel stream;
 
@@ -44,8 +44,8 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 	 */
 	private boolean promoting;
 
-	PendingStreamHandler(ConnectionState connection, QuicStreamChannel stream, long sessionId, long deadlineNanos) {
-		this.connection = connection;
+	PendingStreamHandler(EarlyDataBuffer buffer, QuicStreamChannel stream, long sessionId, long deadlineNanos) {
+		this.buffer = buffer;
 		this.stream = stream;
 		this.sessionId = sessionId;
 		this.deadlineNanos = deadlineNanos;
@@ -84,10 +84,9 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 			data.release(); // refused
 			return;
 		}
-		if (!this.connection.reservePendingBytes(data.readableBytes())) {
+		if (!this.buffer.reserveBytes(data.readableBytes())) {
 			data.release();
-			this.connection.pendingStreamGone(this);
-			this.connection.stats().refused(EngineStats.PENDING_STREAM_OVERFLOW);
+			this.buffer.streamOverflowed(this);
 			refuse(Http3ErrorCodes.WT_BUFFERED_STREAM_REJECTED);
 			return;
 		}
@@ -106,13 +105,13 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
-		this.connection.pendingStreamGone(this);
+		this.buffer.streamGone(this);
 		releaseBuffered();
 	}
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-		this.connection.pendingStreamGone(this);
+		this.buffer.streamGone(this);
 		releaseBuffered();
 		ctx.close();
 	}
