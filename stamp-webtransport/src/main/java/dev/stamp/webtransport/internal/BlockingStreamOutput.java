@@ -11,6 +11,7 @@ import dev.stamp.webtransport.WebTransportStreamException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The blocking front end of a {@link StreamWriter}: a stream's {@link OutputStream}.
@@ -36,7 +37,7 @@ final class BlockingStreamOutput extends OutputStream {
 	private final Object monitor;
 
 	/** The most recent chunk, not sent yet; guarded by {@link #monitor}. */
-	private ByteBuf held;
+	private @Nullable ByteBuf held;
 
 	/** When {@link #held} was last replaced; guarded by {@link #monitor}. */
 	private long heldSince;
@@ -50,7 +51,7 @@ final class BlockingStreamOutput extends OutputStream {
 	private boolean discarded;
 
 	/** Written by failed sends, from the event loop. */
-	private volatile Throwable failure;
+	private volatile @Nullable Throwable failure;
 
 	private boolean closed;
 

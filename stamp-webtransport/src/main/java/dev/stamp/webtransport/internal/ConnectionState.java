@@ -21,6 +21,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The WebTransport state of one QUIC connection: its sessions and the CONNECTs on their
@@ -106,7 +107,7 @@ public final class ConnectionState {
 		return new ConcurrentHashMap<>();
 	}
 
-	public static ConnectionState of(QuicChannel channel) {
+	public static @Nullable ConnectionState of(QuicChannel channel) {
 		return channel.attr(KEY).get();
 	}
 

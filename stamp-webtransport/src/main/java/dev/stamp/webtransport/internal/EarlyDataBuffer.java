@@ -9,6 +9,7 @@ import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What arrived on one QUIC connection before its session was known: peer streams and
@@ -27,7 +28,7 @@ final class EarlyDataBuffer {
 
 	private int pendingBytes;
 
-	private ScheduledFuture<?> sweeper;
+	private @Nullable ScheduledFuture<?> sweeper;
 
 	EarlyDataBuffer(ConnectionState connection) {
 		this.connection = connection;

@@ -29,6 +29,7 @@ import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -119,7 +120,7 @@ public final class SessionImpl implements WebTransportSession {
 	}
 
 	@Override
-	public String query() {
+	public @Nullable String query() {
 		return this.info.query();
 	}
 
@@ -129,7 +130,7 @@ public final class SessionImpl implements WebTransportSession {
 	}
 
 	@Override
-	public String origin() {
+	public @Nullable String origin() {
 		return this.info.origin();
 	}
 
@@ -515,17 +516,17 @@ public final class SessionImpl implements WebTransportSession {
 	// ---- blocking API
 
 	@Override
-	public WebTransportStream acceptBidiStream(Duration timeout) throws InterruptedException {
+	public @Nullable WebTransportStream acceptBidiStream(Duration timeout) throws InterruptedException {
 		return pollQueue(this.bidiStreams, timeout);
 	}
 
 	@Override
-	public WebTransportStream acceptUniStream(Duration timeout) throws InterruptedException {
+	public @Nullable WebTransportStream acceptUniStream(Duration timeout) throws InterruptedException {
 		return pollQueue(this.uniStreams, timeout);
 	}
 
 	@Override
-	public byte[] receiveDatagram(Duration timeout) throws InterruptedException {
+	public byte @Nullable [] receiveDatagram(Duration timeout) throws InterruptedException {
 		return pollQueue(this.datagrams, timeout);
 	}
 

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.stamp.webtransport.WebTransportStreamException;
 import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.channel.ChannelFuture;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.MonoSink;
@@ -31,7 +32,7 @@ final class StreamChunkSender extends BaseSubscriber<byte[]> {
 	 */
 	private final AtomicInteger queuedSignals = new AtomicInteger();
 
-	private byte[] held;
+	private byte @Nullable [] held;
 
 	private boolean requested;
 

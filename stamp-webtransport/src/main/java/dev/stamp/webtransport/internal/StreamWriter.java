@@ -13,6 +13,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.MonoSink;
 
 /**
@@ -54,7 +55,7 @@ final class StreamWriter {
 	private final Object writeMonitor = new Object();
 
 	/** The most recent write, so that the next one can wait for it. */
-	private volatile ChannelFuture lastWrite;
+	private volatile @Nullable ChannelFuture lastWrite;
 
 	/**
 	 * A thread of the application is blocked reading this stream: held-back output would
@@ -62,7 +63,7 @@ final class StreamWriter {
 	 */
 	private volatile boolean readerBlocked;
 
-	private BlockingStreamOutput blockingOutput;
+	private @Nullable BlockingStreamOutput blockingOutput;
 
 	StreamWriter(QuicStreamChannel channel, EngineStats stats) {
 		this.channel = channel;
@@ -183,7 +184,7 @@ final class StreamWriter {
 		while ((waiter = this.writabilityWaiters.poll()) != null) {
 			waiter.run();
 		}
-		BlockingStreamOutput output;
+		@Nullable BlockingStreamOutput output;
 		synchronized (this) {
 			output = this.blockingOutput;
 		}
@@ -231,7 +232,7 @@ final class StreamWriter {
 		if (!blocked) {
 			return;
 		}
-		BlockingStreamOutput output;
+		@Nullable BlockingStreamOutput output;
 		synchronized (this) {
 			output = this.blockingOutput;
 		}

@@ -55,6 +55,7 @@ import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +84,7 @@ public final class WebTransportServer implements AutoCloseable {
 
 	private final Map<String, RefusalLog> refusalLogs = ConnectionState.newRefusalLogs();
 
-	private final DevelopmentCertificate developmentCertificate;
+	private final @Nullable DevelopmentCertificate developmentCertificate;
 
 	private final ExecutorService blockingExecutor;
 
@@ -252,7 +253,7 @@ public final class WebTransportServer implements AutoCloseable {
 	 * The generated development certificate, or {@code null} if key material was
 	 * configured.
 	 */
-	public DevelopmentCertificate developmentCertificate() {
+	public @Nullable DevelopmentCertificate developmentCertificate() {
 		return this.developmentCertificate;
 	}
 
