@@ -35,6 +35,7 @@ import io.netty.util.concurrent.Promise;
  * an {@link EmbeddedChannel} that is a {@link QuicChannel}. It opens no streams and
  * collects no statistics.
  */
+@SuppressWarnings("deprecation") // QuicChannelConfig still declares setMaxMessagesPerRead
 final class EmbeddedQuicConnection extends EmbeddedChannel implements QuicChannel {
 
 	/** The peer every event of this connection comes from. */
