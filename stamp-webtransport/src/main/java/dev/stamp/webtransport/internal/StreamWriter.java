@@ -184,7 +184,7 @@ final class StreamWriter {
 		while ((waiter = this.writabilityWaiters.poll()) != null) {
 			waiter.run();
 		}
-		@Nullable BlockingStreamOutput output;
+		BlockingStreamOutput output;
 		synchronized (this) {
 			output = this.blockingOutput;
 		}
@@ -232,7 +232,7 @@ final class StreamWriter {
 		if (!blocked) {
 			return;
 		}
-		@Nullable BlockingStreamOutput output;
+		BlockingStreamOutput output;
 		synchronized (this) {
 			output = this.blockingOutput;
 		}
