@@ -3,6 +3,8 @@ package dev.stamp.benchmarks;
 import java.util.Arrays;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The WebTransport figures: what each measures, in which unit, against which peers. How
  * they are driven is {@link WebTransportLoad}; docs/benchmarks.md describes each
@@ -45,11 +47,11 @@ enum WebTransportScenario {
 
 	private final Unit unit;
 
-	private final String latency;
+	private final @Nullable String latency;
 
 	private final int sessions;
 
-	WebTransportScenario(String id, Unit unit, String latency, int sessions) {
+	WebTransportScenario(String id, Unit unit, @Nullable String latency, int sessions) {
 		this.id = id;
 		this.unit = unit;
 		this.latency = latency;
@@ -66,7 +68,7 @@ enum WebTransportScenario {
 	}
 
 	/** What the latency histogram holds, or {@code null} if this figure records none. */
-	String latency() {
+	@Nullable String latency() {
 		return this.latency;
 	}
 

@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ public final class BlockingHandlerExecutor {
 		return Runtime.version().feature() >= 21;
 	}
 
-	private static ExecutorService virtualThreadPerTask(String threadNamePrefix) {
+	private static @Nullable ExecutorService virtualThreadPerTask(String threadNamePrefix) {
 		if (!virtualThreadsAvailable()) {
 			return null;
 		}

@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ public final class PeerErrors {
 	 * @param source where it came from, usually the remote address (may be {@code null})
 	 * @param detail one short sentence: what was wrong and what the peer got for it
 	 */
-	public void record(String kind, Object source, String detail) {
+	public void record(String kind, @Nullable Object source, String detail) {
 		record(kind, source, detail, null, System.nanoTime());
 	}
 
@@ -60,11 +61,11 @@ public final class PeerErrors {
 	 * @param detail one short sentence: what was wrong and what the peer got for it
 	 * @param cause the exception that detected the error (may be {@code null})
 	 */
-	public void record(String kind, Object source, String detail, Throwable cause) {
+	public void record(String kind, @Nullable Object source, String detail, @Nullable Throwable cause) {
 		record(kind, source, detail, cause, System.nanoTime());
 	}
 
-	void record(String kind, Object source, String detail, Throwable cause, long nowNanos) {
+	void record(String kind, @Nullable Object source, String detail, @Nullable Throwable cause, long nowNanos) {
 		this.counts.computeIfAbsent(kind, (name) -> new LongAdder()).increment();
 		this.total.increment();
 		if (logger.isDebugEnabled()) {

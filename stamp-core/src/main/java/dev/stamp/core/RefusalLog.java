@@ -1,5 +1,6 @@
 package dev.stamp.core;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +46,11 @@ public final class RefusalLog {
 	/**
 	 * Records one refusal of something coming from {@code source} (may be {@code null}).
 	 */
-	public void refused(Object source) {
+	public void refused(@Nullable Object source) {
 		refused(source, System.nanoTime());
 	}
 
-	void refused(Object source, long nowNanos) {
+	void refused(@Nullable Object source, long nowNanos) {
 		long previousBurst = this.gate.enter(nowNanos);
 		if (previousBurst == BurstGate.SUPPRESSED) {
 			return;

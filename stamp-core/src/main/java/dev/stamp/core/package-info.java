@@ -4,4 +4,7 @@
  * quiet under bursts, connection statistics, and the executor that runs blocking user
  * handlers off the Netty event loops.
  */
+@NullMarked
 package dev.stamp.core;
+
+import org.jspecify.annotations.NullMarked;

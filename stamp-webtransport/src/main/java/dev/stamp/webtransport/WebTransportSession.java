@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.stamp.webtransport.protocol.Dialect;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -33,7 +34,7 @@ public interface WebTransportSession {
 	String path();
 
 	/** The query string of the request, or {@code null}. */
-	String query();
+	@Nullable String query();
 
 	/** The {@code :authority} of the request. */
 	String authority();
@@ -42,7 +43,7 @@ public interface WebTransportSession {
 	 * The {@code origin} header, or {@code null} if the peer sent none (non-browser
 	 * clients).
 	 */
-	String origin();
+	@Nullable String origin();
 
 	/**
 	 * The request headers, names in lower case (pseudo-headers included), values in
@@ -143,18 +144,18 @@ public interface WebTransportSession {
 	 * Waits for the next bidirectional stream the peer opens.
 	 * @return the stream, or {@code null} if the session closed or the timeout elapsed
 	 */
-	WebTransportStream acceptBidiStream(Duration timeout) throws InterruptedException;
+	@Nullable WebTransportStream acceptBidiStream(Duration timeout) throws InterruptedException;
 
 	/**
 	 * Waits for the next unidirectional stream; like {@link #acceptBidiStream(Duration)}.
 	 */
-	WebTransportStream acceptUniStream(Duration timeout) throws InterruptedException;
+	@Nullable WebTransportStream acceptUniStream(Duration timeout) throws InterruptedException;
 
 	/**
 	 * Waits for the next datagram.
 	 * @return the payload, or {@code null} if the session closed or the timeout elapsed
 	 */
-	byte[] receiveDatagram(Duration timeout) throws InterruptedException;
+	byte @Nullable [] receiveDatagram(Duration timeout) throws InterruptedException;
 
 	/** Blocking variant of {@link #openBidiStream()}. */
 	default WebTransportStream openBidiStreamBlocking() {

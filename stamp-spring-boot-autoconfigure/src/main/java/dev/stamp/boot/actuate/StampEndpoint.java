@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -32,16 +33,17 @@ public class StampEndpoint {
 
 	private final List<StampListener> listeners;
 
-	private final StampMonitor monitor;
+	private final @Nullable StampMonitor monitor;
 
-	private final ConfigurationDiagnosis diagnosis;
+	private final @Nullable ConfigurationDiagnosis diagnosis;
 
 	/**
 	 * @param listeners the listeners
 	 * @param monitor the monitor, or {@code null} when it is switched off
 	 * @param diagnosis the configuration diagnosis, or {@code null}
 	 */
-	public StampEndpoint(List<StampListener> listeners, StampMonitor monitor, ConfigurationDiagnosis diagnosis) {
+	public StampEndpoint(List<StampListener> listeners, @Nullable StampMonitor monitor,
+			@Nullable ConfigurationDiagnosis diagnosis) {
 		this.listeners = listeners;
 		this.monitor = monitor;
 		this.diagnosis = diagnosis;

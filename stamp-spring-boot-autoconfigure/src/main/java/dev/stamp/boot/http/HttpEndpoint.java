@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import dev.stamp.boot.routing.RouteArguments;
 import dev.stamp.boot.routing.RouteMethod;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything routed at one path: a handler per HTTP method, and the {@code Allow} header
@@ -45,7 +46,7 @@ final class HttpEndpoint {
 	}
 
 	/** The handler for a method, or {@code null} if the method is not routed here. */
-	Handler handler(HttpMethod method) {
+	@Nullable Handler handler(@Nullable HttpMethod method) {
 		return (method != null) ? this.handlers.get(method) : null;
 	}
 

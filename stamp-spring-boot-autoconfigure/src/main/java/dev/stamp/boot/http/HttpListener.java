@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -81,7 +82,7 @@ public class HttpListener extends ReactorNettyListener {
 	}
 
 	@Override
-	protected DisposableServer bind(SslContext sslContext) {
+	protected DisposableServer bind(@Nullable SslContext sslContext) {
 		int maxHeaderSize = (int) this.properties.getMaxHeaderSize().toBytes();
 		HttpRequestLimits limits = new HttpRequestLimits(this.properties.getRequestHeaderTimeout(),
 				this.properties.getRequestBodyTimeout());

@@ -1,5 +1,7 @@
 package dev.stamp.boot.http;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The HTTP methods a Stamp route can answer.
  */
@@ -11,7 +13,7 @@ public enum HttpMethod {
 	 * The method of a request line, or {@code null} for one Stamp does not route (TRACE,
 	 * CONNECT, unknown).
 	 */
-	static HttpMethod of(String name) {
+	static @Nullable HttpMethod of(String name) {
 		for (HttpMethod method : values()) {
 			if (method.name().equals(name)) {
 				return method;

@@ -9,6 +9,7 @@ import java.util.Map;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpUtil;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A complete HTTP request, body included, as a route handler receives it.
@@ -29,12 +30,12 @@ public record HttpRequest(HttpMethod method, String path, String query, Map<Stri
 		Map<String, Object> attributes) {
 
 	/** The first value of a header, or {@code null}. */
-	public String header(String name) {
+	public @Nullable String header(String name) {
 		return this.headers.get(name);
 	}
 
 	/** The first value of a query parameter, or {@code null}. */
-	public String queryParameter(String name) {
+	public @Nullable String queryParameter(String name) {
 		List<String> values = this.queryParameters.get(name);
 		return (values == null || values.isEmpty()) ? null : values.get(0);
 	}

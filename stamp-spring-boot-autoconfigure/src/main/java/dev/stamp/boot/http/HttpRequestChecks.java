@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.InvalidLineSeparatorException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What makes a request head unacceptable beyond what Netty's decoder already rejects (RFC
@@ -57,7 +58,7 @@ final class HttpRequestChecks {
 	 * authority wins over {@code Host}).
 	 * @return the violation, or {@code null} if the request may proceed
 	 */
-	static Violation check(HttpRequest request) {
+	static @Nullable Violation check(HttpRequest request) {
 		HttpHeaders headers = request.headers();
 		List<String> transferEncodings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
 		if (!transferEncodings.isEmpty() && !isChunkedOnly(transferEncodings)) {
@@ -141,7 +142,7 @@ final class HttpRequestChecks {
 	 * @return the violation, or {@code null} when the peer closed mid-request and nothing
 	 * is to be answered
 	 */
-	static Violation decoderFailure(DecoderResult result, boolean inBody) {
+	static @Nullable Violation decoderFailure(DecoderResult result, boolean inBody) {
 		Throwable cause = result.cause();
 		if (cause instanceof PrematureChannelClosureException) {
 			return null;

@@ -3,6 +3,8 @@ package dev.stamp.boot.http;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A response with a status, headers and a body, for handlers that need more than a 200
  * with a body. The body may be a {@code String}, a {@code byte[]}, any other object
@@ -14,7 +16,7 @@ import java.util.Map;
  * @param headers headers to send, in order
  * @param body the body, or {@code null} for none
  */
-public record HttpResponse(int status, Map<String, String> headers, Object body) {
+public record HttpResponse(int status, Map<String, String> headers, @Nullable Object body) {
 
 	public HttpResponse {
 		if (status < 100 || status > 599) {

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.ssl.SslBundle;
@@ -72,7 +73,7 @@ public abstract class AbstractStampListener implements StampListener {
 	 * @param sslBundle the configured SSL bundle, or {@code null}
 	 * @return the bound port
 	 */
-	protected abstract int bind(SslBundle sslBundle);
+	protected abstract int bind(@Nullable SslBundle sslBundle);
 
 	/**
 	 * Stops accepting, lets in-flight work finish within the grace period, then closes

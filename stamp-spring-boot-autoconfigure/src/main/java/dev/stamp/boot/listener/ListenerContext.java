@@ -2,6 +2,7 @@ package dev.stamp.boot.listener;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.boot.ssl.SslBundles;
@@ -22,6 +23,6 @@ import dev.stamp.boot.middleware.MiddlewareChain;
  * @param events where listeners announce that they started and stopped
  */
 public record ListenerContext(LoopResources loopResources, BlockingHandlerScheduler blockingHandlers,
-		SslBundles sslBundles, ListenerPorts ports, Duration gracePeriod, MiddlewareChain middleware,
+		@Nullable SslBundles sslBundles, ListenerPorts ports, Duration gracePeriod, MiddlewareChain middleware,
 		ApplicationEventPublisher events) {
 }

@@ -3,6 +3,7 @@ package dev.stamp.boot.listener;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
@@ -60,7 +61,7 @@ public class ListenerPorts {
 	/**
 	 * The bound port of a protocol's listener, or {@code null} if it is not listening.
 	 */
-	public Integer port(StampProtocol protocol) {
+	public @Nullable Integer port(StampProtocol protocol) {
 		return (Integer) this.ports.get(propertyName(protocol));
 	}
 

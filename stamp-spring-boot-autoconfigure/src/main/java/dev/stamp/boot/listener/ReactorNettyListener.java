@@ -11,6 +11,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.DisposableServer;
 import reactor.netty.transport.ServerTransport;
 
@@ -59,7 +60,7 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 	 * @param sslContext the TLS context, or {@code null} for plain text
 	 * @return the bound server
 	 */
-	protected abstract DisposableServer bind(SslContext sslContext);
+	protected abstract DisposableServer bind(@Nullable SslContext sslContext);
 
 	/**
 	 * Called once the listening socket is closed during a graceful stop: tell clients to
@@ -70,7 +71,7 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 	}
 
 	@Override
-	protected int bind(SslBundle sslBundle) {
+	protected int bind(@Nullable SslBundle sslBundle) {
 		DisposableServer bound = bind((sslBundle != null) ? ServerSslContexts.fromBundle(sslBundle) : null);
 		this.server = bound;
 		return ((InetSocketAddress) bound.address()).getPort();

@@ -2,6 +2,8 @@ package dev.stamp.boot.middleware;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a middleware decided about a request: let it through, or refuse it with an HTTP
  * status (for WebSocket and WebTransport the status of the handshake response; for TCP
@@ -12,11 +14,11 @@ import java.time.Duration;
  * @param retryAfter when the client may try again, sent as {@code Retry-After};
  * {@code null} for none
  */
-public record MiddlewareDecision(int status, String reason, Duration retryAfter) {
+public record MiddlewareDecision(int status, @Nullable String reason, @Nullable Duration retryAfter) {
 
 	private static final MiddlewareDecision PROCEED = new MiddlewareDecision(0, null);
 
-	public MiddlewareDecision(int status, String reason) {
+	public MiddlewareDecision(int status, @Nullable String reason) {
 		this(status, reason, null);
 	}
 

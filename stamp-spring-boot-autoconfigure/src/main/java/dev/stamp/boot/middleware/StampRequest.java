@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.stamp.boot.StampProtocol;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What middleware sees of an incoming request, whatever its protocol.
@@ -21,7 +22,7 @@ public final class StampRequest {
 
 	private final InetSocketAddress remoteAddress;
 
-	private final String path;
+	private final @Nullable String path;
 
 	private final Map<String, List<String>> headers;
 
@@ -33,7 +34,7 @@ public final class StampRequest {
 	 * @param path the request path, or {@code null} for TCP
 	 * @param headers the request headers with lower-case names; empty for TCP
 	 */
-	public StampRequest(StampProtocol protocol, InetSocketAddress remoteAddress, String path,
+	public StampRequest(StampProtocol protocol, InetSocketAddress remoteAddress, @Nullable String path,
 			Map<String, List<String>> headers) {
 		this.protocol = protocol;
 		this.remoteAddress = remoteAddress;
@@ -49,7 +50,7 @@ public final class StampRequest {
 	 * @param headers the headers
 	 * @return the request
 	 */
-	public static StampRequest of(StampProtocol protocol, InetSocketAddress remoteAddress, String path,
+	public static StampRequest of(StampProtocol protocol, InetSocketAddress remoteAddress, @Nullable String path,
 			io.netty.handler.codec.http.HttpHeaders headers) {
 		Map<String, List<String>> byName = new java.util.LinkedHashMap<>();
 		for (Map.Entry<String, String> header : headers) {
@@ -70,7 +71,7 @@ public final class StampRequest {
 	}
 
 	/** The request path, or {@code null} for TCP. */
-	public String path() {
+	public @Nullable String path() {
 		return this.path;
 	}
 
@@ -80,13 +81,13 @@ public final class StampRequest {
 	}
 
 	/** The first value of a header (name in any case), or {@code null}. */
-	public String header(String name) {
+	public @Nullable String header(String name) {
 		List<String> values = this.headers.get(name.toLowerCase(java.util.Locale.ROOT));
 		return (values == null || values.isEmpty()) ? null : values.get(0);
 	}
 
 	/** The {@code Origin} header, or {@code null}. */
-	public String origin() {
+	public @Nullable String origin() {
 		return header("origin");
 	}
 

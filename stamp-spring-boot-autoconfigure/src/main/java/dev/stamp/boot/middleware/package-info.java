@@ -5,4 +5,7 @@
  * {@link dev.stamp.boot.middleware.StampMiddleware} beans; the first rejection answers
  * the client.
  */
+@NullMarked
 package dev.stamp.boot.middleware;
+
+import org.jspecify.annotations.NullMarked;

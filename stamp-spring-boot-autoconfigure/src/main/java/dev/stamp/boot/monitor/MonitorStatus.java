@@ -3,6 +3,8 @@ package dev.stamp.boot.monitor;
 import java.time.Instant;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The monitor's verdict from its latest sample.
  *
@@ -11,5 +13,5 @@ import java.util.List;
  * @param sampledAt when the latest sample was taken, or {@code null} before the first one
  * @param alerts the alerts of the latest sample
  */
-public record MonitorStatus(String state, Instant sampledAt, List<MonitorAlert> alerts) {
+public record MonitorStatus(String state, @Nullable Instant sampledAt, List<MonitorAlert> alerts) {
 }

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Maps request paths to routes: exact paths first, then regular-expression patterns in
  * the order they were added. A path given with a leading {@code "~"} is a pattern; its
@@ -46,7 +48,7 @@ public final class PathRouter<T> {
 	}
 
 	/** The route that an exact path or pattern was added with, or {@code null}. */
-	public T get(String path) {
+	public @Nullable T get(String path) {
 		if (isPattern(path)) {
 			return this.patterns.stream()
 				.filter((route) -> route.pattern.pattern().equals(path.substring(1)))
@@ -66,7 +68,7 @@ public final class PathRouter<T> {
 	 * @param path the request's path, without query
 	 * @return the match, or {@code null} if nothing is routed there
 	 */
-	public Match<T> match(String path) {
+	public @Nullable Match<T> match(String path) {
 		T target = this.exact.get(path);
 		if (target != null) {
 			return new Match<>(target, List.of());

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -77,7 +78,7 @@ public class TcpListener extends ReactorNettyListener {
 	}
 
 	@Override
-	protected DisposableServer bind(SslContext sslContext) {
+	protected DisposableServer bind(@Nullable SslContext sslContext) {
 		TcpServer server = configure(TcpServer.create()).handle((inbound, outbound) -> {
 			Connection[] connection = new Connection[1];
 			inbound.withConnection((c) -> connection[0] = c);

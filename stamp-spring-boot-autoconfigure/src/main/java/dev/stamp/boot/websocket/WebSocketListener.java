@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.ssl.SslContext;
 import io.netty.buffer.ByteBufUtil;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -93,7 +94,7 @@ public class WebSocketListener extends ReactorNettyListener {
 	}
 
 	@Override
-	protected DisposableServer bind(SslContext sslContext) {
+	protected DisposableServer bind(@Nullable SslContext sslContext) {
 		// The opening handshake is an HTTP/1.1 request: the HTTP listener's request
 		// checks and deadline apply to it.
 		HttpRequestLimits limits = new HttpRequestLimits(this.properties.getHandshakeTimeout(),

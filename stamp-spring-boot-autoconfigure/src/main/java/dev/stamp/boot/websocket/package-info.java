@@ -2,4 +2,7 @@
  * WebSocket endpoints: one {@link dev.stamp.boot.StampRoute} handler call per message,
  * with broadcast to every client of the same route.
  */
+@NullMarked
 package dev.stamp.boot.websocket;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import javax.net.ssl.KeyManagerFactory;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.ssl.SslBundle;
 
@@ -48,7 +49,7 @@ public class WebTransportListener extends AbstractStampListener {
 
 	private final PathRouter<WebTransportRoute> router = new PathRouter<>();
 
-	private volatile WebTransportServer server;
+	private volatile @Nullable WebTransportServer server;
 
 	public WebTransportListener(StampProperties.WebTransport properties, StampRoutes routes, ListenerContext context) {
 		super(StampProtocol.WEBTRANSPORT, properties, routes, context);
@@ -63,7 +64,7 @@ public class WebTransportListener extends AbstractStampListener {
 	}
 
 	@Override
-	protected int bind(SslBundle sslBundle) {
+	protected int bind(@Nullable SslBundle sslBundle) {
 		WebTransportServerConfig.Builder config = WebTransportServerConfig.builder(this::decide)
 			.host(this.properties.getHost())
 			.port(this.properties.getPort())
@@ -173,7 +174,7 @@ public class WebTransportListener extends AbstractStampListener {
 	 * The engine's counters (sessions, streams, datagrams, refusals), or {@code null}
 	 * when not running.
 	 */
-	public WebTransportStats webTransportStats() {
+	public @Nullable WebTransportStats webTransportStats() {
 		WebTransportServer running = this.server;
 		return (running != null) ? running.statistics() : null;
 	}
@@ -182,7 +183,7 @@ public class WebTransportListener extends AbstractStampListener {
 	 * The SHA-256 of the generated development certificate, base64, or {@code null} with
 	 * an SSL bundle.
 	 */
-	public String certificateHash() {
+	public @Nullable String certificateHash() {
 		WebTransportServer running = this.server;
 		DevelopmentCertificate certificate = (running != null) ? running.developmentCertificate() : null;
 		return (certificate != null) ? certificate.sha256Base64() : null;

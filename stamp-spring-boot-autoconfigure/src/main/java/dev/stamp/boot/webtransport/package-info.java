@@ -3,4 +3,7 @@
  * handler call per session, with routing, origin checks and middleware deciding the
  * answer to each extended CONNECT.
  */
+@NullMarked
 package dev.stamp.boot.webtransport;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,6 +7,7 @@ import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportSessionException;
 import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.DecoderFailureGuard;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
@@ -91,7 +92,7 @@ public final class WebTransportClientConnection implements AutoCloseable {
 	/** Closes the QUIC connection (H3_NO_ERROR). */
 	@Override
 	public void close() {
-		this.channel.close(true, 0x100, Unpooled.EMPTY_BUFFER).awaitUninterruptibly(2000);
+		this.channel.close(true, Http3ErrorCodes.H3_NO_ERROR, Unpooled.EMPTY_BUFFER).awaitUninterruptibly(2000);
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.stamp.webtransport.internal;
 
 import java.util.List;
 
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import dev.stamp.webtransport.protocol.StreamTypes;
 import dev.stamp.webtransport.protocol.VarInt;
 import io.netty.buffer.ByteBuf;
@@ -23,12 +24,6 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
  * not open request streams.
  */
 final class BidiStreamSniffer extends StreamHeaderDecoder {
-
-	/** H3_STREAM_CREATION_ERROR. */
-	static final long H3_STREAM_CREATION_ERROR = 0x103;
-
-	/** H3_FRAME_ERROR: a stream header cut off by FIN. */
-	static final long H3_FRAME_ERROR = 0x106;
 
 	private final boolean server;
 
@@ -57,7 +52,7 @@ final class BidiStreamSniffer extends StreamHeaderDecoder {
 						"server opened a bidirectional stream that is not a WebTransport stream; reset with "
 								+ "H3_STREAM_CREATION_ERROR");
 				in.skipBytes(in.readableBytes());
-				SessionImpl.abortChannel(stream, H3_STREAM_CREATION_ERROR);
+				SessionImpl.abortChannel(stream, Http3ErrorCodes.H3_STREAM_CREATION_ERROR);
 			}
 			return;
 		}

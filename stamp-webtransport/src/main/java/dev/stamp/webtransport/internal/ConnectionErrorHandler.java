@@ -3,6 +3,7 @@ package dev.stamp.webtransport.internal;
 import javax.net.ssl.SSLException;
 
 import dev.stamp.core.PeerErrors;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -22,9 +23,6 @@ import io.netty.handler.codec.quic.QuicException;
  */
 @ChannelHandler.Sharable
 public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
-
-	/** H3_NO_ERROR: how HTTP/3 peers close cleanly. */
-	private static final int H3_NO_ERROR = 0x100;
 
 	private final PeerErrors peerErrors;
 
@@ -57,7 +55,7 @@ public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
 	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
 		if (evt instanceof QuicConnectionCloseEvent) {
 			QuicConnectionCloseEvent close = (QuicConnectionCloseEvent) evt;
-			if (close.error() != 0 && !(close.isApplicationClose() && close.error() == H3_NO_ERROR)) {
+			if (close.error() != 0 && !(close.isApplicationClose() && close.error() == Http3ErrorCodes.H3_NO_ERROR)) {
 				String space = close.isApplicationClose() ? "application" : "transport";
 				this.peerErrors.record(EngineStats.PEER_CLOSED_WITH_ERROR, peer(ctx),
 						"peer closed the connection with " + space + " error 0x" + Integer.toHexString(close.error()));

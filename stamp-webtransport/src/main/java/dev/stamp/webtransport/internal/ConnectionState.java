@@ -1,20 +1,17 @@
 package dev.stamp.webtransport.internal;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.stamp.core.RefusalLog;
 import dev.stamp.webtransport.protocol.Dialect;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import dev.stamp.webtransport.protocol.HttpDatagrams;
-import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.Http3Exception;
@@ -24,13 +21,14 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
-import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The WebTransport state of one QUIC connection: its sessions, the streams and datagrams
- * waiting for a session that is not known yet, the peer's dialect and datagram limit.
- * Lives as an attribute of the {@link QuicChannel}; all mutating methods run on that
- * channel's event loop (stream channels share it), so no locking is needed.
+ * The WebTransport state of one QUIC connection: its sessions and the CONNECTs on their
+ * way to become one, the peer's dialect and datagram limit. Streams and datagrams that
+ * name a session not known yet wait in its {@link EarlyDataBuffer}. Lives as an attribute
+ * of the {@link QuicChannel}; all mutating methods run on that channel's event loop
+ * (stream channels share it), so no locking is needed.
  */
 public final class ConnectionState {
 
@@ -57,17 +55,11 @@ public final class ConnectionState {
 	 */
 	private final Set<Long> connectsInProgress = new HashSet<>();
 
-	private final ArrayDeque<PendingStreamHandler> pendingStreams = new ArrayDeque<>();
-
-	private final ArrayDeque<PendingDatagram> pendingDatagrams = new ArrayDeque<>();
+	private final EarlyDataBuffer earlyData = new EarlyDataBuffer(this);
 
 	private final List<Consumer<SessionImpl>> sessionEndListeners = new ArrayList<>();
 
 	private long highestRequestStreamId = -4;
-
-	private int pendingBytes;
-
-	private ScheduledFuture<?> sweeper;
 
 	private final QuicSendNudge.Nudger nudger;
 
@@ -97,7 +89,7 @@ public final class ConnectionState {
 	 * session, or a session stream.
 	 */
 	private boolean carriesStreams() {
-		if (!this.connectsInProgress.isEmpty() || !this.pendingStreams.isEmpty()) {
+		if (!this.connectsInProgress.isEmpty() || this.earlyData.holdsStreams()) {
 			return true;
 		}
 		for (SessionImpl session : this.sessions.values()) {
@@ -115,7 +107,7 @@ public final class ConnectionState {
 		return new ConcurrentHashMap<>();
 	}
 
-	public static ConnectionState of(QuicChannel channel) {
+	public static @Nullable ConnectionState of(QuicChannel channel) {
 		return channel.attr(KEY).get();
 	}
 
@@ -224,7 +216,7 @@ public final class ConnectionState {
 	/** The request stream will not become a session (rejected, not a CONNECT, closed). */
 	public void requestStreamDone(long streamId) {
 		if (this.connectsInProgress.remove(streamId)) {
-			expirePendingFor(streamId, WebTransportErrorCodes.BUFFERED_STREAM_REJECTED);
+			this.earlyData.refuse(streamId, Http3ErrorCodes.WT_BUFFERED_STREAM_REJECTED);
 		}
 	}
 
@@ -232,22 +224,7 @@ public final class ConnectionState {
 	public void registerSession(SessionImpl session) {
 		this.connectsInProgress.remove(session.id());
 		this.sessions.put(session.id(), session);
-		for (Iterator<PendingStreamHandler> it = this.pendingStreams.iterator(); it.hasNext();) {
-			PendingStreamHandler pending = it.next();
-			if (pending.sessionId() == session.id()) {
-				it.remove();
-				this.pendingBytes -= pending.bufferedBytes();
-				pending.promote(session);
-			}
-		}
-		for (Iterator<PendingDatagram> it = this.pendingDatagrams.iterator(); it.hasNext();) {
-			PendingDatagram pending = it.next();
-			if (pending.sessionId() == session.id()) {
-				it.remove();
-				this.pendingBytes -= pending.payload().length;
-				session.onDatagram(pending.payload());
-			}
-		}
+		this.earlyData.handOver(session);
 	}
 
 	void sessionEnded(SessionImpl session) {
@@ -279,21 +256,10 @@ public final class ConnectionState {
 		if (!mayBecomeSession(sessionId)) {
 			this.stats.refused(EngineStats.STREAM_UNKNOWN_SESSION);
 			refusalLog(EngineStats.STREAM_UNKNOWN_SESSION).refused(this.channel.remoteSocketAddress());
-			SessionImpl.abortChannel(stream, WebTransportErrorCodes.SESSION_GONE);
+			SessionImpl.abortChannel(stream, Http3ErrorCodes.WT_SESSION_GONE);
 			return;
 		}
-		if (this.pendingStreams.size() >= this.limits.maxPendingStreams()) {
-			this.stats.refused(EngineStats.PENDING_STREAM_OVERFLOW);
-			refusalLog(EngineStats.PENDING_STREAM_OVERFLOW).refused(this.channel.remoteSocketAddress());
-			SessionImpl.abortChannel(stream, WebTransportErrorCodes.BUFFERED_STREAM_REJECTED);
-			return;
-		}
-		PendingStreamHandler pending = new PendingStreamHandler(this, stream, sessionId,
-				System.nanoTime() + this.limits.pendingTimeout().toNanos());
-		this.pendingStreams.add(pending);
-		this.nudger.wake();
-		stream.pipeline().addLast(pending);
-		scheduleSweep();
+		this.earlyData.holdStream(stream, sessionId);
 	}
 
 	private boolean mayBecomeSession(long sessionId) {
@@ -306,25 +272,6 @@ public final class ConnectionState {
 		// A server has not seen this CONNECT yet if it is newer than every request stream
 		// so far.
 		return this.server && sessionId > this.highestRequestStreamId;
-	}
-
-	/**
-	 * A waiting stream buffered more bytes; {@code false} if that exceeds the
-	 * connection's pending budget.
-	 */
-	boolean reservePendingBytes(int bytes) {
-		if (this.pendingBytes + bytes > this.limits.maxPendingBytes()) {
-			return false;
-		}
-		this.pendingBytes += bytes;
-		return true;
-	}
-
-	/** A waiting stream went away or was refused. */
-	void pendingStreamGone(PendingStreamHandler pending) {
-		if (this.pendingStreams.remove(pending)) {
-			this.pendingBytes -= pending.bufferedBytes();
-		}
 	}
 
 	// ---- datagrams
@@ -346,71 +293,7 @@ public final class ConnectionState {
 			this.stats.refused(EngineStats.DATAGRAM_UNKNOWN_SESSION);
 			return;
 		}
-		int length = datagram.readableBytes();
-		if (this.pendingDatagrams.size() >= this.limits.maxPendingDatagrams() || !reservePendingBytes(length)) {
-			this.stats.refused(EngineStats.PENDING_DATAGRAM_OVERFLOW);
-			return;
-		}
-		byte[] payload = new byte[length];
-		datagram.readBytes(payload);
-		this.pendingDatagrams
-			.add(new PendingDatagram(sessionId, payload, System.nanoTime() + this.limits.pendingTimeout().toNanos()));
-		scheduleSweep();
-	}
-
-	// ---- expiry of what waits
-
-	private void scheduleSweep() {
-		if (this.sweeper == null) {
-			long periodMillis = Math.max(10, this.limits.pendingTimeout().toMillis() / 4);
-			this.sweeper = this.channel.eventLoop()
-				.scheduleAtFixedRate(this::sweep, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-		}
-	}
-
-	private void sweep() {
-		long now = System.nanoTime();
-		for (Iterator<PendingStreamHandler> it = this.pendingStreams.iterator(); it.hasNext();) {
-			PendingStreamHandler pending = it.next();
-			if (now - pending.deadlineNanos() >= 0) {
-				it.remove();
-				this.pendingBytes -= pending.bufferedBytes();
-				this.stats.refused(EngineStats.PENDING_STREAM_EXPIRED);
-				pending.refuse(WebTransportErrorCodes.BUFFERED_STREAM_REJECTED);
-			}
-		}
-		for (Iterator<PendingDatagram> it = this.pendingDatagrams.iterator(); it.hasNext();) {
-			PendingDatagram pending = it.next();
-			if (now - pending.deadlineNanos() >= 0) {
-				it.remove();
-				this.pendingBytes -= pending.payload().length;
-				this.stats.refused(EngineStats.PENDING_DATAGRAM_EXPIRED);
-			}
-		}
-		if (this.pendingStreams.isEmpty() && this.pendingDatagrams.isEmpty()) {
-			this.sweeper.cancel(false);
-			this.sweeper = null;
-		}
-	}
-
-	private void expirePendingFor(long sessionId, long code) {
-		for (Iterator<PendingStreamHandler> it = this.pendingStreams.iterator(); it.hasNext();) {
-			PendingStreamHandler pending = it.next();
-			if (pending.sessionId() == sessionId) {
-				it.remove();
-				this.pendingBytes -= pending.bufferedBytes();
-				this.stats.refused(EngineStats.STREAM_UNKNOWN_SESSION);
-				pending.refuse(code);
-			}
-		}
-		for (Iterator<PendingDatagram> it = this.pendingDatagrams.iterator(); it.hasNext();) {
-			PendingDatagram pending = it.next();
-			if (pending.sessionId() == sessionId) {
-				it.remove();
-				this.pendingBytes -= pending.payload().length;
-				this.stats.refused(EngineStats.DATAGRAM_UNKNOWN_SESSION);
-			}
-		}
+		this.earlyData.holdDatagram(sessionId, datagram);
 	}
 
 	/** The QUIC connection closed: every session ends, waiting streams are dropped. */
@@ -418,16 +301,7 @@ public final class ConnectionState {
 		for (SessionImpl session : sessions()) {
 			session.onConnectStreamClosed();
 		}
-		for (PendingStreamHandler pending : this.pendingStreams.toArray(new PendingStreamHandler[0])) {
-			pending.releaseBuffered();
-		}
-		this.pendingStreams.clear();
-		this.pendingDatagrams.clear();
-		this.pendingBytes = 0;
-		if (this.sweeper != null) {
-			this.sweeper.cancel(false);
-			this.sweeper = null;
-		}
+		this.earlyData.clear();
 	}
 
 	/** Debug view of this connection. */
@@ -442,14 +316,8 @@ public final class ConnectionState {
 		}
 		state.put("sessions", list);
 		state.put("connectsInProgress", this.connectsInProgress.size());
-		state.put("pendingStreams", this.pendingStreams.size());
-		state.put("pendingDatagrams", this.pendingDatagrams.size());
-		state.put("pendingBytes", this.pendingBytes);
+		this.earlyData.describeTo(state);
 		return state;
-	}
-
-	/** A datagram waiting for its session. */
-	private record PendingDatagram(long sessionId, byte[] payload, long deadlineNanos) {
 	}
 
 	static ConnectionState require(ChannelHandlerContext ctx) {

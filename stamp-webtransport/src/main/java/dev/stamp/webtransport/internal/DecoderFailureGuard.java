@@ -1,5 +1,6 @@
 package dev.stamp.webtransport.internal;
 
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,9 +24,6 @@ public final class DecoderFailureGuard extends ChannelInboundHandlerAdapter {
 
 	public static final DecoderFailureGuard INSTANCE = new DecoderFailureGuard();
 
-	/** H3_GENERAL_PROTOCOL_ERROR. */
-	private static final int H3_GENERAL_PROTOCOL_ERROR = 0x101;
-
 	private DecoderFailureGuard() {
 	}
 
@@ -38,8 +36,8 @@ public final class DecoderFailureGuard extends ChannelInboundHandlerAdapter {
 		QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
 		ConnectionState.require(ctx)
 			.peerError(EngineStats.H3_DECODER_FAILURE, "Netty's HTTP/3 decoder failed on a request stream (" + cause
-					+ "); connection closed with " + "H3_GENERAL_PROTOCOL_ERROR", cause);
-		stream.parent().close(true, H3_GENERAL_PROTOCOL_ERROR, Unpooled.EMPTY_BUFFER);
+					+ "); connection closed with H3_GENERAL_PROTOCOL_ERROR", cause);
+		stream.parent().close(true, Http3ErrorCodes.H3_GENERAL_PROTOCOL_ERROR, Unpooled.EMPTY_BUFFER);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 
@@ -157,7 +158,7 @@ public final class InboundQueue<T> {
 	 * @throws Exception the queue's error, once all items before it were consumed
 	 * (rethrown as is if unchecked)
 	 */
-	public T poll(Duration timeout) throws InterruptedException, QueueFailedException {
+	public @Nullable T poll(Duration timeout) throws InterruptedException, QueueFailedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		T item;
 		synchronized (this) {

@@ -2,6 +2,7 @@ package dev.stamp.webtransport.internal;
 
 import java.util.ArrayDeque;
 
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,7 +20,7 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 
-	private final ConnectionState connection;
+	private final EarlyDataBuffer buffer;
 
 	private final QuicStreamChannel stream;
 
@@ -43,8 +44,8 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 	 */
 	private boolean promoting;
 
-	PendingStreamHandler(ConnectionState connection, QuicStreamChannel stream, long sessionId, long deadlineNanos) {
-		this.connection = connection;
+	PendingStreamHandler(EarlyDataBuffer buffer, QuicStreamChannel stream, long sessionId, long deadlineNanos) {
+		this.buffer = buffer;
 		this.stream = stream;
 		this.sessionId = sessionId;
 		this.deadlineNanos = deadlineNanos;
@@ -83,11 +84,10 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 			data.release(); // refused
 			return;
 		}
-		if (!this.connection.reservePendingBytes(data.readableBytes())) {
+		if (!this.buffer.reserveBytes(data.readableBytes())) {
 			data.release();
-			this.connection.pendingStreamGone(this);
-			this.connection.stats().refused(EngineStats.PENDING_STREAM_OVERFLOW);
-			refuse(dev.stamp.webtransport.protocol.WebTransportErrorCodes.BUFFERED_STREAM_REJECTED);
+			this.buffer.streamOverflowed(this);
+			refuse(Http3ErrorCodes.WT_BUFFERED_STREAM_REJECTED);
 			return;
 		}
 		// Kept until promote() passes it on or releaseBuffered() drops it.
@@ -105,13 +105,13 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
-		this.connection.pendingStreamGone(this);
+		this.buffer.streamGone(this);
 		releaseBuffered();
 	}
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-		this.connection.pendingStreamGone(this);
+		this.buffer.streamGone(this);
 		releaseBuffered();
 		ctx.close();
 	}

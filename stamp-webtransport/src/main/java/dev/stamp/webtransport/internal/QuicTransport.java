@@ -22,6 +22,7 @@ import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.QLogConfiguration;
 import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The UDP transport under QUIC: Linux's native epoll where it loads, else NIO.
@@ -110,7 +111,7 @@ public final class QuicTransport {
 	 * A qlog trace per connection in {@code directory} (created if missing), or
 	 * {@code null} for none. Each file is named after the connection id.
 	 */
-	public static QLogConfiguration qlog(Path directory, String title) {
+	public static @Nullable QLogConfiguration qlog(@Nullable Path directory, String title) {
 		if (directory == null) {
 			return null;
 		}

@@ -17,10 +17,10 @@ import dev.stamp.webtransport.protocol.Capsule;
 import dev.stamp.webtransport.protocol.CapsuleCodec;
 import dev.stamp.webtransport.protocol.CapsuleException;
 import dev.stamp.webtransport.protocol.Dialect;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import dev.stamp.webtransport.protocol.HttpDatagrams;
 import dev.stamp.webtransport.protocol.StreamTypes;
 import dev.stamp.webtransport.protocol.VarInt;
-import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -29,6 +29,7 @@ import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -39,21 +40,6 @@ import reactor.core.publisher.Sinks;
  * happen on the connection's event loop; the public methods hop there.
  */
 public final class SessionImpl implements WebTransportSession {
-
-	/** H3_REQUEST_REJECTED: a peer stream over the per-session limit. */
-	static final long H3_REQUEST_REJECTED = 0x10b;
-
-	/**
-	 * Close code the handler sees when a malformed capsule ended the session
-	 * (H3_GENERAL_PROTOCOL_ERROR).
-	 */
-	public static final long PROTOCOL_ERROR_CODE = 0x101;
-
-	/**
-	 * H3_MESSAGE_ERROR: a malformed capsule makes the CONNECT message malformed (RFC
-	 * 9297, 3.3), a stream error of this type (RFC 9114, 4.1.2).
-	 */
-	static final long H3_MESSAGE_ERROR = 0x10e;
 
 	private final long id;
 
@@ -134,7 +120,7 @@ public final class SessionImpl implements WebTransportSession {
 	}
 
 	@Override
-	public String query() {
+	public @Nullable String query() {
 		return this.info.query();
 	}
 
@@ -144,7 +130,7 @@ public final class SessionImpl implements WebTransportSession {
 	}
 
 	@Override
-	public String origin() {
+	public @Nullable String origin() {
 		return this.info.origin();
 	}
 
@@ -189,13 +175,13 @@ public final class SessionImpl implements WebTransportSession {
 	boolean attachPeerStream(QuicStreamChannel channel) {
 		if (this.closed) {
 			this.connection.stats().refused(EngineStats.STREAM_UNKNOWN_SESSION);
-			abortChannel(channel, WebTransportErrorCodes.SESSION_GONE);
+			abortChannel(channel, Http3ErrorCodes.WT_SESSION_GONE);
 			return false;
 		}
 		if (this.peerStreams >= this.connection.limits().maxStreamsPerSession()) {
 			this.connection.stats().refused(EngineStats.MAX_STREAMS_PER_SESSION);
 			this.connection.refusalLog(EngineStats.MAX_STREAMS_PER_SESSION).refused(remoteAddress());
-			abortChannel(channel, H3_REQUEST_REJECTED);
+			abortChannel(channel, Http3ErrorCodes.H3_REQUEST_REJECTED);
 			return false;
 		}
 		this.peerStreams++;
@@ -225,7 +211,7 @@ public final class SessionImpl implements WebTransportSession {
 
 	private void discardQueuedStream(WebTransportStream stream) {
 		StreamImpl impl = (StreamImpl) stream;
-		impl.channel().eventLoop().execute(() -> impl.abort(WebTransportErrorCodes.SESSION_GONE));
+		impl.channel().eventLoop().execute(() -> impl.abort(Http3ErrorCodes.WT_SESSION_GONE));
 	}
 
 	/** Whether any stream of this session is open; event loop only. */
@@ -285,8 +271,10 @@ public final class SessionImpl implements WebTransportSession {
 		catch (CapsuleException ex) {
 			this.connection.peerError(EngineStats.MALFORMED_CAPSULE,
 					"malformed capsule on session " + this.id + "; CONNECT stream reset with H3_MESSAGE_ERROR", ex);
-			abortChannel(this.connectStream, H3_MESSAGE_ERROR);
-			terminate(new SessionCloseInfo(PROTOCOL_ERROR_CODE, "malformed capsule", false), false);
+			// A malformed capsule makes the CONNECT message malformed (RFC 9297, 3.3).
+			abortChannel(this.connectStream, Http3ErrorCodes.H3_MESSAGE_ERROR);
+			terminate(new SessionCloseInfo(Http3ErrorCodes.H3_GENERAL_PROTOCOL_ERROR, "malformed capsule", false),
+					false);
 		}
 	}
 
@@ -310,8 +298,9 @@ public final class SessionImpl implements WebTransportSession {
 			catch (CapsuleException ex) {
 				this.connection.peerError(EngineStats.MALFORMED_CAPSULE, "CONNECT stream of session " + this.id
 						+ " ended inside a capsule; CONNECT stream reset with H3_MESSAGE_ERROR", ex);
-				abortChannel(this.connectStream, H3_MESSAGE_ERROR);
-				terminate(new SessionCloseInfo(PROTOCOL_ERROR_CODE, "truncated capsule", true), false);
+				abortChannel(this.connectStream, Http3ErrorCodes.H3_MESSAGE_ERROR);
+				terminate(new SessionCloseInfo(Http3ErrorCodes.H3_GENERAL_PROTOCOL_ERROR, "truncated capsule", true),
+						false);
 			}
 		}
 		closeConnectStreamIfDone();
@@ -360,7 +349,7 @@ public final class SessionImpl implements WebTransportSession {
 			ended.addListener((f) -> eventLoop().execute(this::closeConnectStreamIfDone));
 		}
 		for (StreamImpl stream : this.streams.toArray(new StreamImpl[0])) {
-			stream.abort(WebTransportErrorCodes.SESSION_GONE);
+			stream.abort(Http3ErrorCodes.WT_SESSION_GONE);
 		}
 		WebTransportSessionException gone = new WebTransportSessionException("Session " + this.id + " closed");
 		this.bidiStreams.close(gone);
@@ -426,7 +415,7 @@ public final class SessionImpl implements WebTransportSession {
 			}
 			StreamImpl stream = created[0];
 			if (this.closed) {
-				stream.abort(WebTransportErrorCodes.SESSION_GONE);
+				stream.abort(Http3ErrorCodes.WT_SESSION_GONE);
 				sink.error(new WebTransportSessionException("Session " + this.id + " is closed"));
 				return;
 			}
@@ -527,17 +516,17 @@ public final class SessionImpl implements WebTransportSession {
 	// ---- blocking API
 
 	@Override
-	public WebTransportStream acceptBidiStream(Duration timeout) throws InterruptedException {
+	public @Nullable WebTransportStream acceptBidiStream(Duration timeout) throws InterruptedException {
 		return pollQueue(this.bidiStreams, timeout);
 	}
 
 	@Override
-	public WebTransportStream acceptUniStream(Duration timeout) throws InterruptedException {
+	public @Nullable WebTransportStream acceptUniStream(Duration timeout) throws InterruptedException {
 		return pollQueue(this.uniStreams, timeout);
 	}
 
 	@Override
-	public byte[] receiveDatagram(Duration timeout) throws InterruptedException {
+	public byte @Nullable [] receiveDatagram(Duration timeout) throws InterruptedException {
 		return pollQueue(this.datagrams, timeout);
 	}
 

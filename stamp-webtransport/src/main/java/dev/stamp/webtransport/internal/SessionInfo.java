@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.stamp.webtransport.protocol.Dialect;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the CONNECT request said about a session.
@@ -17,6 +18,6 @@ import dev.stamp.webtransport.protocol.Dialect;
  * @param headers all headers, lower-case names
  * @param dialect the peer's dialect when the session was accepted
  */
-public record SessionInfo(InetSocketAddress remoteAddress, String path, String query, String authority, String origin,
-		Map<String, List<String>> headers, Dialect dialect) {
+public record SessionInfo(InetSocketAddress remoteAddress, String path, @Nullable String query, String authority,
+		@Nullable String origin, Map<String, List<String>> headers, Dialect dialect) {
 }

@@ -6,6 +6,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +28,9 @@ final class StreamErrors {
 	private static final Logger logger = LoggerFactory.getLogger(StreamErrors.class);
 
 	/**
-	 * H3_REQUEST_CANCELLED: used when a code does not fit Netty's int API and the native
-	 * path is unavailable.
+	 * Used when a code does not fit Netty's int API and the native path is unavailable.
 	 */
-	static final int FALLBACK_CODE = 0x10c;
+	static final int FALLBACK_CODE = Http3ErrorCodes.H3_REQUEST_CANCELLED;
 
 	private static final NativeShutdown NATIVE = NativeShutdown.lookup();
 

@@ -2,6 +2,7 @@ package dev.stamp.webtransport.internal;
 
 import java.util.List;
 
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -44,7 +45,7 @@ abstract class StreamHeaderDecoder extends ByteToMessageDecoder {
 			.peerError(EngineStats.MALFORMED_STREAM_HEADER,
 					"stream ended inside its WebTransport header; reset with H3_FRAME_ERROR");
 		in.skipBytes(in.readableBytes());
-		SessionImpl.abortChannel((QuicStreamChannel) ctx.channel(), BidiStreamSniffer.H3_FRAME_ERROR);
+		SessionImpl.abortChannel((QuicStreamChannel) ctx.channel(), Http3ErrorCodes.H3_FRAME_ERROR);
 	}
 
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.WebTransportStreamException;
-import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
@@ -138,7 +138,7 @@ public final class StreamImpl implements WebTransportStream {
 	}
 
 	void onReset(long http3Code) {
-		long code = WebTransportErrorCodes.fromHttp3(http3Code);
+		long code = Http3ErrorCodes.toApplicationCode(http3Code);
 		this.inbound.fail(new WebTransportStreamException(
 				"Stream " + id() + " was reset by the peer"
 						+ ((code >= 0) ? " with code " + code : " with HTTP/3 code 0x" + Long.toHexString(http3Code)),
@@ -186,7 +186,7 @@ public final class StreamImpl implements WebTransportStream {
 		// publisher's last chunk and its
 		// completion then arrive in one task, and FIN goes out with that chunk.
 		return Mono.create((sink) -> {
-			StreamWriter.ChunkSender sender = this.writer.new ChunkSender(sink);
+			StreamChunkSender sender = this.writer.chunkSender(sink);
 			try {
 				this.channel.eventLoop().execute(() -> data.subscribe(sender));
 			}
@@ -214,13 +214,13 @@ public final class StreamImpl implements WebTransportStream {
 
 	@Override
 	public void reset(long code) {
-		long http3Code = WebTransportErrorCodes.toHttp3(code);
+		long http3Code = Http3ErrorCodes.fromApplicationCode(code);
 		this.channel.eventLoop().execute(() -> StreamErrors.resetSending(this.channel, http3Code));
 	}
 
 	@Override
 	public void stopSending(long code) {
-		long http3Code = WebTransportErrorCodes.toHttp3(code);
+		long http3Code = Http3ErrorCodes.fromApplicationCode(code);
 		this.channel.eventLoop().execute(() -> StreamErrors.stopReceiving(this.channel, http3Code));
 	}
 

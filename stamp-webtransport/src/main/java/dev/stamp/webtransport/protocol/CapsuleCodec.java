@@ -147,7 +147,7 @@ public final class CapsuleCodec {
 	public static ByteBuf encode(ByteBufAllocator allocator, Capsule capsule) {
 		if (capsule instanceof Capsule.Close) {
 			Capsule.Close close = (Capsule.Close) capsule;
-			if (close.code() < 0 || close.code() > WebTransportErrorCodes.MAX_APPLICATION_CODE) {
+			if (close.code() < 0 || close.code() > Http3ErrorCodes.MAX_APPLICATION_CODE) {
 				throw new IllegalArgumentException("Session close codes are 32-bit unsigned, was " + close.code());
 			}
 			byte[] reason = (close.reason() != null) ? close.reason().getBytes(StandardCharsets.UTF_8) : new byte[0];

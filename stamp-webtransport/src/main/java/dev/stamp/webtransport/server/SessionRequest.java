@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.stamp.webtransport.protocol.Dialect;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An extended CONNECT asking for a WebTransport session, as the {@link SessionAcceptor}
@@ -20,11 +21,11 @@ import dev.stamp.webtransport.protocol.Dialect;
  * @param dialect the peer's dialect (from its SETTINGS, or from the draft-02 CONNECT
  * header)
  */
-public record SessionRequest(long sessionId, InetSocketAddress remoteAddress, String path, String query,
-		String authority, String origin, Map<String, List<String>> headers, Dialect dialect) {
+public record SessionRequest(long sessionId, InetSocketAddress remoteAddress, String path, @Nullable String query,
+		String authority, @Nullable String origin, Map<String, List<String>> headers, Dialect dialect) {
 
 	/** The first value of a header, or {@code null}. */
-	public String header(String name) {
+	public @Nullable String header(String name) {
 		List<String> values = this.headers.get(name.toLowerCase(java.util.Locale.ROOT));
 		return (values == null || values.isEmpty()) ? null : values.get(0);
 	}

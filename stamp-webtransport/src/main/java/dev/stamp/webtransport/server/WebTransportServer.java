@@ -30,6 +30,7 @@ import dev.stamp.webtransport.internal.SessionImpl;
 import dev.stamp.webtransport.internal.StreamTypeDispatch;
 import dev.stamp.webtransport.internal.UdpErrorHandler;
 import dev.stamp.webtransport.internal.UndersizedDatagramFilter;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import dev.stamp.webtransport.protocol.WebTransportSettings;
 import dev.stamp.webtransport.tls.DevelopmentCertificate;
 import io.netty.bootstrap.Bootstrap;
@@ -43,17 +44,18 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http3.DefaultHttp3GoAwayFrame;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
+import io.netty.handler.codec.quic.QLogConfiguration;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicCodecDispatcher;
 import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
-import io.netty.handler.codec.quic.QLogConfiguration;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,12 +74,6 @@ public final class WebTransportServer implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(WebTransportServer.class);
 
-	/** H3_NO_ERROR, for closing connections at shutdown. */
-	private static final int H3_NO_ERROR = 0x100;
-
-	/** H3_EXCESSIVE_LOAD, for connections over the limit. */
-	private static final int H3_EXCESSIVE_LOAD = 0x107;
-
 	private final WebTransportServerConfig config;
 
 	private final EngineStats stats;
@@ -88,7 +84,7 @@ public final class WebTransportServer implements AutoCloseable {
 
 	private final Map<String, RefusalLog> refusalLogs = ConnectionState.newRefusalLogs();
 
-	private final DevelopmentCertificate developmentCertificate;
+	private final @Nullable DevelopmentCertificate developmentCertificate;
 
 	private final ExecutorService blockingExecutor;
 
@@ -257,7 +253,7 @@ public final class WebTransportServer implements AutoCloseable {
 	 * The generated development certificate, or {@code null} if key material was
 	 * configured.
 	 */
-	public DevelopmentCertificate developmentCertificate() {
+	public @Nullable DevelopmentCertificate developmentCertificate() {
 		return this.developmentCertificate;
 	}
 
@@ -388,7 +384,7 @@ public final class WebTransportServer implements AutoCloseable {
 		}
 		// Let the CLOSE capsules leave before the connection closes.
 		channel.eventLoop().schedule(() -> {
-			channel.close(true, H3_NO_ERROR, Unpooled.EMPTY_BUFFER);
+			channel.close(true, Http3ErrorCodes.H3_NO_ERROR, Unpooled.EMPTY_BUFFER);
 		}, 50, TimeUnit.MILLISECONDS);
 	}
 
@@ -407,7 +403,7 @@ public final class WebTransportServer implements AutoCloseable {
 				// What the refused peer still sends until the close completes is counted,
 				// not logged per packet.
 				channel.pipeline().addLast(WebTransportServer.this.connectionErrors);
-				channel.close(true, H3_EXCESSIVE_LOAD, Unpooled.EMPTY_BUFFER);
+				channel.close(true, Http3ErrorCodes.H3_EXCESSIVE_LOAD, Unpooled.EMPTY_BUFFER);
 				return;
 			}
 			ConnectionState connection = new ConnectionState(channel, true,

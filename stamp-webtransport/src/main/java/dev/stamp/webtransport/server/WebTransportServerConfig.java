@@ -9,6 +9,7 @@ import javax.net.ssl.KeyManagerFactory;
 
 import dev.stamp.core.PeerErrors;
 import dev.stamp.webtransport.internal.EngineLimits;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a {@link WebTransportServer} needs; immutable, built with
@@ -21,9 +22,9 @@ public final class WebTransportServerConfig {
 
 	private final int port;
 
-	private final KeyManagerFactory keyManagerFactory;
+	private final @Nullable KeyManagerFactory keyManagerFactory;
 
-	private final String keyPassword;
+	private final @Nullable String keyPassword;
 
 	private final SessionAcceptor acceptor;
 
@@ -59,13 +60,13 @@ public final class WebTransportServerConfig {
 
 	private final long connectionReceiveWindow;
 
-	private final ExecutorService blockingExecutor;
+	private final @Nullable ExecutorService blockingExecutor;
 
 	private final int eventLoopThreads;
 
 	private final boolean addressValidation;
 
-	private final Path qlogDirectory;
+	private final @Nullable Path qlogDirectory;
 
 	private final PeerErrors peerErrors;
 
@@ -126,11 +127,11 @@ public final class WebTransportServerConfig {
 	}
 
 	/** The TLS key material, or {@code null} to generate a development certificate. */
-	public KeyManagerFactory keyManagerFactory() {
+	public @Nullable KeyManagerFactory keyManagerFactory() {
 		return this.keyManagerFactory;
 	}
 
-	public String keyPassword() {
+	public @Nullable String keyPassword() {
 		return this.keyPassword;
 	}
 
@@ -186,7 +187,7 @@ public final class WebTransportServerConfig {
 	 * The executor for blocking handlers, or {@code null} to let the server create (and
 	 * own) one.
 	 */
-	public ExecutorService blockingExecutor() {
+	public @Nullable ExecutorService blockingExecutor() {
 		return this.blockingExecutor;
 	}
 
@@ -207,7 +208,7 @@ public final class WebTransportServerConfig {
 	}
 
 	/** Where each connection's qlog trace is written, or {@code null} for none. */
-	public Path qlogDirectory() {
+	public @Nullable Path qlogDirectory() {
 		return this.qlogDirectory;
 	}
 
@@ -229,9 +230,9 @@ public final class WebTransportServerConfig {
 
 		private int port = 4433;
 
-		private KeyManagerFactory keyManagerFactory;
+		private @Nullable KeyManagerFactory keyManagerFactory;
 
-		private String keyPassword;
+		private @Nullable String keyPassword;
 
 		private final SessionAcceptor acceptor;
 
@@ -267,15 +268,15 @@ public final class WebTransportServerConfig {
 
 		private long connectionReceiveWindow = 16 * 1024 * 1024;
 
-		private ExecutorService blockingExecutor;
+		private @Nullable ExecutorService blockingExecutor;
 
 		private int eventLoopThreads;
 
 		private boolean addressValidation;
 
-		private Path qlogDirectory;
+		private @Nullable Path qlogDirectory;
 
-		private PeerErrors peerErrors;
+		private @Nullable PeerErrors peerErrors;
 
 		private Builder(SessionAcceptor acceptor) {
 			this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
@@ -300,7 +301,7 @@ public final class WebTransportServerConfig {
 		 * TLS key material (ECDSA or RSA); without it a development certificate is
 		 * generated.
 		 */
-		public Builder keyManagerFactory(KeyManagerFactory keyManagerFactory, String keyPassword) {
+		public Builder keyManagerFactory(KeyManagerFactory keyManagerFactory, @Nullable String keyPassword) {
 			this.keyManagerFactory = keyManagerFactory;
 			this.keyPassword = keyPassword;
 			return this;
@@ -406,7 +407,7 @@ public final class WebTransportServerConfig {
 		 * The executor of blocking handlers (the caller owns it); by default the server
 		 * creates one.
 		 */
-		public Builder blockingExecutor(ExecutorService blockingExecutor) {
+		public Builder blockingExecutor(@Nullable ExecutorService blockingExecutor) {
 			this.blockingExecutor = blockingExecutor;
 			return this;
 		}
@@ -439,7 +440,7 @@ public final class WebTransportServerConfig {
 		 * received, losses and congestion state. For diagnosing interoperability and
 		 * loss; costs CPU and disk per connection. Default {@code null}: no traces.
 		 */
-		public Builder qlogDirectory(Path qlogDirectory) {
+		public Builder qlogDirectory(@Nullable Path qlogDirectory) {
 			this.qlogDirectory = qlogDirectory;
 			return this;
 		}

@@ -19,6 +19,7 @@ import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.client.WebTransportClientConnection;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.QuicTransport;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.LogCapture;
@@ -140,7 +141,7 @@ class PeerErrorTests extends EngineTestBase {
 				streams.add(raw);
 			}
 			for (RawStream raw : streams) {
-				assertResetWith(raw, 0x106); // H3_FRAME_ERROR
+				assertResetWith(raw, Http3ErrorCodes.H3_FRAME_ERROR);
 			}
 			assertThat(this.endpoints.server.peerErrors().count(EngineStats.MALFORMED_STREAM_HEADER)).isEqualTo(20);
 			assertBoundedAndWithoutStackTraces(log);
@@ -197,7 +198,7 @@ class PeerErrorTests extends EngineTestBase {
 				.isThrownBy(() -> connect.reset.get(30, TimeUnit.SECONDS))
 				.havingCause()
 				.isInstanceOfSatisfying(QuicStreamResetException.class,
-						(ex) -> assertThat(ex.applicationProtocolCode()).isEqualTo(0x10e)); // H3_MESSAGE_ERROR
+						(ex) -> assertThat(ex.applicationProtocolCode()).isEqualTo(Http3ErrorCodes.H3_MESSAGE_ERROR));
 			assertThat(this.endpoints.server.peerErrors().count(EngineStats.MALFORMED_CAPSULE)).isEqualTo(1);
 			assertBoundedAndWithoutStackTraces(log);
 		}
@@ -264,7 +265,7 @@ class PeerErrorTests extends EngineTestBase {
 		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho));
 		WebTransportClientConnection connection = connection();
 		connection.openSession("/echo").block(TIMEOUT);
-		connection.quicChannel().close(true, 0x102, Unpooled.EMPTY_BUFFER).sync(); // H3_INTERNAL_ERROR
+		connection.quicChannel().close(true, Http3ErrorCodes.H3_INTERNAL_ERROR, Unpooled.EMPTY_BUFFER).sync();
 		awaitPeerErrors(EngineStats.PEER_CLOSED_WITH_ERROR, 1);
 		WebTransportClientConnection clean = connection();
 		clean.openSession("/echo").block(TIMEOUT);

@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.client.WebTransportClientConnection;
 import dev.stamp.webtransport.internal.EngineStats;
-import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.server.SessionDecision;
-import dev.stamp.webtransport.support.RawStream;
 import dev.stamp.webtransport.support.EngineTestBase;
+import dev.stamp.webtransport.support.RawStream;
 import dev.stamp.webtransport.support.TestEndpoints;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.quic.QuicStreamResetException;
@@ -144,7 +144,7 @@ class ProtocolRobustnessTests extends EngineTestBase {
 			streams[i].write(new byte[] { 0x40, 0x41, 0x00, (byte) i });
 		}
 		for (RawStream stream : streams) {
-			assertResetWith(stream, WebTransportErrorCodes.BUFFERED_STREAM_REJECTED);
+			assertResetWith(stream, Http3ErrorCodes.WT_BUFFERED_STREAM_REJECTED);
 		}
 		assertThat(this.endpoints.server.statistics().refusals(EngineStats.PENDING_STREAM_OVERFLOW)).isEqualTo(1);
 		assertThat(this.endpoints.server.statistics().refusals(EngineStats.PENDING_STREAM_EXPIRED)).isEqualTo(2);
@@ -161,7 +161,7 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		session.awaitClose(TIMEOUT);
 		RawStream forClosed = RawStream.open(connection.quicChannel(), QuicStreamType.BIDIRECTIONAL);
 		forClosed.write(new byte[] { 0x40, 0x41, 0x00, 1, 2, 3 });
-		assertResetWith(forClosed, WebTransportErrorCodes.SESSION_GONE);
+		assertResetWith(forClosed, Http3ErrorCodes.WT_SESSION_GONE);
 		RawStream notASessionId = RawStream.open(connection.quicChannel(), QuicStreamType.UNIDIRECTIONAL);
 		notASessionId.write(new byte[] { 0x40, 0x54, 0x02, 1 }); // 2 is not a client
 																	// bidirectional

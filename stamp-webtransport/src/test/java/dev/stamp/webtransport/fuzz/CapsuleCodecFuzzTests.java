@@ -8,7 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.stamp.webtransport.protocol.Capsule;
 import dev.stamp.webtransport.protocol.CapsuleCodec;
 import dev.stamp.webtransport.protocol.CapsuleException;
-import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 
@@ -79,7 +79,7 @@ class CapsuleCodecFuzzTests {
 
 	private static void assertWithinLimits(Capsule capsule) {
 		if (capsule instanceof Capsule.Close close) {
-			assertThat(close.code()).isBetween(0L, WebTransportErrorCodes.MAX_APPLICATION_CODE);
+			assertThat(close.code()).isBetween(0L, Http3ErrorCodes.MAX_APPLICATION_CODE);
 			assertThat(close.reason().getBytes(StandardCharsets.UTF_8).length)
 				.isLessThanOrEqualTo(Capsule.MAX_CLOSE_REASON_BYTES);
 		}

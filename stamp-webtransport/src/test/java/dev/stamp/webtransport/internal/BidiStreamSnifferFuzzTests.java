@@ -2,6 +2,7 @@ package dev.stamp.webtransport.internal;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.stamp.webtransport.fuzz.FuzzDurations;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import dev.stamp.webtransport.protocol.StreamTypes;
 import dev.stamp.webtransport.protocol.VarInt;
 import io.netty.buffer.ByteBuf;
@@ -44,7 +45,7 @@ class BidiStreamSnifferFuzzTests {
 			if (!header.complete()) {
 				assertThat(whole.count(EngineStats.MALFORMED_STREAM_HEADER)).isOne();
 				assertThat(whole.stream.shutdowns)
-					.contains("reset:0x" + Long.toHexString(BidiStreamSniffer.H3_FRAME_ERROR));
+					.contains("reset:0x" + Long.toHexString(Http3ErrorCodes.H3_FRAME_ERROR));
 				assertThat(whole.passedOn.readableBytes()).isZero();
 				return;
 			}
@@ -59,7 +60,7 @@ class BidiStreamSnifferFuzzTests {
 				else {
 					assertThat(whole.count(EngineStats.BAD_SERVER_STREAM)).isOne();
 					assertThat(whole.stream.shutdowns)
-						.contains("reset:0x" + Long.toHexString(BidiStreamSniffer.H3_STREAM_CREATION_ERROR));
+						.contains("reset:0x" + Long.toHexString(Http3ErrorCodes.H3_STREAM_CREATION_ERROR));
 					assertThat(whole.passedOn.readableBytes()).isZero();
 				}
 				return;

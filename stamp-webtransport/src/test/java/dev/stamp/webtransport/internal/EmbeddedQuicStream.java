@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;
@@ -29,7 +30,7 @@ import io.netty.util.DefaultAttributeMap;
  * A QUIC stream for driving the engine's stream handlers without a network: an
  * {@link EmbeddedChannel} that is a {@link QuicStreamChannel}, whose parent connection
  * carries a {@link ConnectionState} and answers nothing else. Records the error codes the
- * stream is reset and stopped with.
+ * stream is reset and stopped with, and those its connection is closed with.
  */
 @SuppressWarnings("deprecation") // QuicStreamChannelConfig still declares the single
 									// water mark setters
@@ -53,6 +54,9 @@ final class EmbeddedQuicStream extends EmbeddedChannel implements QuicStreamChan
 	 */
 	final List<String> shutdowns = new ArrayList<>();
 
+	/** The application error codes the connection was closed with, in order. */
+	final List<Integer> connectionCloses = new ArrayList<>();
+
 	private EmbeddedQuicStream(QuicChannel connection, long streamId, QuicStreamType type) {
 		super(connection, DefaultChannelId.newInstance(), false, false);
 		this.connection = connection;
@@ -75,6 +79,7 @@ final class EmbeddedQuicStream extends EmbeddedChannel implements QuicStreamChan
 					case "hasAttr" -> attributes.hasAttr((AttributeKey<?>) args[0]);
 					case "eventLoop" -> stream[0].eventLoop();
 					case "remoteSocketAddress", "remoteAddress" -> peer;
+					case "close" -> closeConnection(stream[0], args);
 					case "hashCode" -> System.identityHashCode(proxy);
 					case "equals" -> proxy == args[0];
 					case "toString" -> "EmbeddedQuicConnection";
@@ -90,6 +95,16 @@ final class EmbeddedQuicStream extends EmbeddedChannel implements QuicStreamChan
 			throw new IllegalStateException(ex);
 		}
 		return stream[0];
+	}
+
+	/** {@code QuicChannel.close(applicationClose, error, reason[, promise])}. */
+	private static ChannelFuture closeConnection(EmbeddedQuicStream stream, Object[] args) {
+		if (args == null || args.length < 3) {
+			throw new UnsupportedOperationException("QuicChannel.close without an error code");
+		}
+		((ByteBuf) args[2]).release();
+		stream.connectionCloses.add((Integer) args[1]);
+		return stream.newSucceededFuture();
 	}
 
 	/**

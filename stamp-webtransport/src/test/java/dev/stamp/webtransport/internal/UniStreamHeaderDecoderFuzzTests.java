@@ -2,8 +2,8 @@ package dev.stamp.webtransport.internal;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.stamp.webtransport.fuzz.FuzzDurations;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import dev.stamp.webtransport.protocol.VarInt;
-import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.quic.QuicStreamType;
@@ -45,7 +45,7 @@ class UniStreamHeaderDecoderFuzzTests {
 			assertThat(afterBytes.contains("PendingStreamHandler")).as("waits for its session").isEqualTo(mayBeSession);
 			if (!mayBeSession) {
 				assertThat(whole.stream.shutdowns)
-					.contains("stop:0x" + Long.toHexString(WebTransportErrorCodes.SESSION_GONE));
+					.contains("stop:0x" + Long.toHexString(Http3ErrorCodes.WT_SESSION_GONE));
 			}
 		}
 		finally {
