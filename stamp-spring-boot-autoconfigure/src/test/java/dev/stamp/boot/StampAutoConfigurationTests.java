@@ -193,6 +193,28 @@ class StampAutoConfigurationTests {
 	}
 
 	@Test
+	void ambiguousPathVariablesFailTheStartNamingBothRoutes() {
+		StampContextRunner.create().withUserConfiguration(AmbiguousWebSocketRoutes.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("Routes /users/{id} (")
+				.hasMessageContaining("#byId(WebSocketConnection, String)) and /users/{name} (")
+				.hasMessageContaining("#byName(WebSocketConnection, String)) are ambiguous");
+		});
+	}
+
+	@Test
+	void theSamePathOnTwoWebSocketRoutesFailsTheStartNamingBoth() {
+		StampContextRunner.create().withUserConfiguration(DuplicateWebSocketRoutes.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("Path /rooms/{name} is routed twice: to ")
+				.hasMessageContaining("#first(WebSocketConnection, String) and ")
+				.hasMessageContaining("#second(WebSocketConnection, String)");
+		});
+	}
+
+	@Test
 	void protocolDeclaredAgainstTheParametersFailsTheStart() {
 		StampContextRunner.create().withUserConfiguration(ContradictoryRoute.class).run((context) -> {
 			assertThat(context).hasFailed();
@@ -279,6 +301,32 @@ class StampAutoConfigurationTests {
 		@StampRoute(path = "/twice", method = dev.stamp.boot.http.HttpMethod.GET)
 		String second(HttpRequest request) {
 			return "2";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AmbiguousWebSocketRoutes {
+
+		@StampRoute("/users/{id}")
+		void byId(WebSocketConnection client, String message) {
+		}
+
+		@StampRoute("/users/{name}")
+		void byName(WebSocketConnection client, String message) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DuplicateWebSocketRoutes {
+
+		@StampRoute("/rooms/{name}")
+		void first(WebSocketConnection client, String message) {
+		}
+
+		@StampRoute("/rooms/{name}")
+		void second(WebSocketConnection client, String message) {
 		}
 
 	}

@@ -57,7 +57,7 @@ public class HttpListener extends ReactorNettyListener {
 
 	private final StampProperties.Http properties;
 
-	private final PathRouter<HttpEndpoint> router = new PathRouter<>();
+	private final PathRouter<HttpEndpoint> router = new PathRouter<>(HttpEndpoint::describe);
 
 	private final HttpResultEncoder encoder;
 
@@ -161,7 +161,7 @@ public class HttpListener extends ReactorNettyListener {
 				return Mono.empty();
 			})
 			.flatMap((body) -> invoke(handler, channel,
-					toRequest(request, method, uri, body, channel, match.pathParameters(), attributes))
+					toRequest(request, method, uri, body, channel, match.pathVariables(), attributes))
 				.map(Optional::of)
 				.defaultIfEmpty(Optional.empty()))
 			.flatMap((result) -> write(response, method, handler.route(), result.orElse(null)))
@@ -241,9 +241,9 @@ public class HttpListener extends ReactorNettyListener {
 	}
 
 	private static HttpRequest toRequest(HttpServerRequest request, HttpMethod method, QueryStringDecoder uri,
-			byte[] body, Channel channel, List<String> pathParameters, Map<String, Object> attributes) {
+			byte[] body, Channel channel, Map<String, String> pathVariables, Map<String, Object> attributes) {
 		return new HttpRequest(method, uri.path(), uri.rawQuery(), uri.parameters(), request.requestHeaders(), body,
-				(InetSocketAddress) channel.remoteAddress(), pathParameters, attributes);
+				(InetSocketAddress) channel.remoteAddress(), pathVariables, attributes);
 	}
 
 	private Mono<Object> invoke(HttpEndpoint.Handler handler, Channel channel, HttpRequest request) {

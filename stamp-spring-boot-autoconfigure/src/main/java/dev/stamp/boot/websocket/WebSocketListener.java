@@ -64,7 +64,7 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	private final WebsocketServerSpec spec;
 
-	private final PathRouter<WebSocketRoute> router = new PathRouter<>();
+	private final PathRouter<WebSocketRoute> router = new PathRouter<>((route) -> route.method().describe());
 
 	private final OriginPolicy origins;
 
@@ -157,7 +157,7 @@ public class WebSocketListener extends ReactorNettyListener {
 			Map<String, Object> attributes, WebsocketInbound inbound, WebsocketOutbound outbound) {
 		WebSocketRoute route = match.target();
 		NettyWebSocketConnection connection = new NettyWebSocketConnection(channel, outbound, route, path,
-				match.pathParameters(), this.properties.getMaxPendingOutbound().toBytes(),
+				match.pathVariables(), this.properties.getMaxPendingOutbound().toBytes(),
 				this.properties.getSlowReaderCloseTimeout(), peerErrors());
 		connection.attributes().putAll(attributes);
 		route.join(connection);
