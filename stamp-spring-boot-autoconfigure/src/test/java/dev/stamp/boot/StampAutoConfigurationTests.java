@@ -197,9 +197,11 @@ class StampAutoConfigurationTests {
 		StampContextRunner.create().withUserConfiguration(AmbiguousWebSocketRoutes.class).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.hasMessageContaining("Routes /users/{id} (")
-				.hasMessageContaining("#byId(WebSocketConnection, String)) and /users/{name} (")
-				.hasMessageContaining("#byName(WebSocketConnection, String)) are ambiguous");
+				.hasMessageContaining("/users/{id} (")
+				.hasMessageContaining("#byId(WebSocketConnection, String))")
+				.hasMessageContaining("/users/{name} (")
+				.hasMessageContaining("#byName(WebSocketConnection, String))")
+				.hasMessageContaining("are ambiguous");
 		});
 	}
 
@@ -209,8 +211,22 @@ class StampAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("Path /rooms/{name} is routed twice: to ")
-				.hasMessageContaining("#first(WebSocketConnection, String) and ")
+				.hasMessageContaining("#first(WebSocketConnection, String)")
 				.hasMessageContaining("#second(WebSocketConnection, String)");
+		});
+	}
+
+	@Test
+	void oneHttpPathSpelledTwoWaysForTwoMethodsFailsTheStart() {
+		StampContextRunner.create().withUserConfiguration(HttpPathSpelledTwoWays.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("/users/{id} (")
+				.hasMessageContaining("#read(HttpRequest))")
+				.hasMessageContaining("/users/{userId} (")
+				.hasMessageContaining("#delete(HttpRequest))")
+				.hasMessageContaining("are ambiguous")
+				.hasMessageContaining("Spell the path the same way");
 		});
 	}
 
@@ -327,6 +343,21 @@ class StampAutoConfigurationTests {
 
 		@StampRoute("/rooms/{name}")
 		void second(WebSocketConnection client, String message) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class HttpPathSpelledTwoWays {
+
+		@StampRoute(path = "/users/{id}", method = dev.stamp.boot.http.HttpMethod.GET)
+		String read(HttpRequest request) {
+			return request.pathVariable("id");
+		}
+
+		@StampRoute(path = "/users/{userId}", method = dev.stamp.boot.http.HttpMethod.DELETE)
+		String delete(HttpRequest request) {
+			return request.pathVariable("userId");
 		}
 
 	}

@@ -72,11 +72,15 @@ public class HttpListener extends ReactorNettyListener {
 	protected void useRoutes(List<RouteMethod> routes) {
 		for (RouteMethod route : routes) {
 			HttpEndpoint endpoint = this.router.get(route.path());
-			if (endpoint == null) {
-				endpoint = new HttpEndpoint();
-				this.router.add(route.path(), endpoint);
+			if (endpoint != null) {
+				endpoint.add(route);
 			}
-			endpoint.add(route);
+			else {
+				// Filled before it is routed, so that a clash names this route.
+				HttpEndpoint added = new HttpEndpoint();
+				added.add(route);
+				this.router.add(route.path(), added);
+			}
 		}
 	}
 

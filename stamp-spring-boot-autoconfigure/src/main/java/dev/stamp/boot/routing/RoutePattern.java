@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -152,11 +150,6 @@ final class RoutePattern {
 
 	boolean isExact() {
 		return this.kind == Kind.EXACT;
-	}
-
-	/** The names of the path variables, in declaration order. */
-	Set<String> variableNames() {
-		return new LinkedHashSet<>(this.variables.values());
 	}
 
 	/**
