@@ -177,6 +177,24 @@ class SampleAppIntegrationTests {
 		}
 	}
 
+	@Test
+	void chatRoomsKeepTheirMessagesToThemselves() throws InterruptedException {
+		try (TextWebSocketClient kitchen = TextWebSocketClient.connect(http, this.websocketPort, "/chat/kitchen");
+				TextWebSocketClient alsoKitchen = TextWebSocketClient.connect(http, this.websocketPort,
+						"/chat/kitchen");
+				TextWebSocketClient garden = TextWebSocketClient.connect(http, this.websocketPort, "/chat/garden")) {
+			kitchen.send("dinner?");
+			kitchen.send("anyone?");
+			assertThat(alsoKitchen.next()).isEqualTo("[kitchen] User: dinner?");
+			// One message at a time per client: once the second arrives, the first was
+			// handed to everyone it was going to reach.
+			assertThat(alsoKitchen.next()).isEqualTo("[kitchen] User: anyone?");
+			garden.send("sunny");
+			assertThat(garden.next()).as("nothing from the kitchen came first").isEqualTo("[garden] User: sunny");
+			assertThat(kitchen.next()).isEqualTo("[kitchen] User: dinner?");
+		}
+	}
+
 	// WebTransport: /echo, with Stamp's Java client (the browser's view is
 	// WebTransportBrowserTests)
 
@@ -242,6 +260,15 @@ class SampleAppIntegrationTests {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
 		assertThat(json.readValue(response.body(), Map.class)).isEqualTo(Map.of("data", List.of(1, 2, 3)));
+	}
+
+	@Test
+	void getApiDataItemTakesTheIndexFromThePath() throws Exception {
+		HttpResponse<String> response = this.http.get("/api/data/2");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json.readValue(response.body(), Map.class)).isEqualTo(Map.of("index", 2, "value", 3));
+		assertThat(this.http.get("/api/data/3").statusCode()).isEqualTo(404);
+		assertThat(this.http.get("/api/data/x").statusCode()).isEqualTo(404);
 	}
 
 	@Test

@@ -40,10 +40,13 @@ public @interface StampRoute {
 	String value() default "";
 
 	/**
-	 * The request path the route serves, for example {@code "/chat"}. Exact match; a path
-	 * that starts with {@code "~"} is a regular expression whose groups become path
-	 * parameters. {@code ${...}} placeholders are resolved from the environment. Not used
-	 * by TCP.
+	 * The request path the route serves: exact ({@code "/chat"}), a template with path
+	 * variables as in Spring ({@code "/users/{id}"}, {@code "/users/{id:\\d+}"},
+	 * {@code "/files/{*rest}"}), or {@code "~"} and a regular expression whose named
+	 * groups are the path variables ({@code "~/users/(?<id>\\d+)"}). Handlers read them
+	 * with {@code pathVariable(name)}; the most specific matching route serves a request,
+	 * and two routes that could serve the same one fail the start. {@code ${...}}
+	 * placeholders are resolved from the environment. Not used by TCP.
 	 */
 	@AliasFor("value")
 	String path() default "";

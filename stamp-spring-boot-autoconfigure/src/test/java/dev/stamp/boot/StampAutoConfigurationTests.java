@@ -193,6 +193,44 @@ class StampAutoConfigurationTests {
 	}
 
 	@Test
+	void ambiguousPathVariablesFailTheStartNamingBothRoutes() {
+		StampContextRunner.create().withUserConfiguration(AmbiguousWebSocketRoutes.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("/users/{id} (")
+				.hasMessageContaining("#byId(WebSocketConnection, String))")
+				.hasMessageContaining("/users/{name} (")
+				.hasMessageContaining("#byName(WebSocketConnection, String))")
+				.hasMessageContaining("are ambiguous");
+		});
+	}
+
+	@Test
+	void theSamePathOnTwoWebSocketRoutesFailsTheStartNamingBoth() {
+		StampContextRunner.create().withUserConfiguration(DuplicateWebSocketRoutes.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("Path /rooms/{name} is routed twice: to ")
+				.hasMessageContaining("#first(WebSocketConnection, String)")
+				.hasMessageContaining("#second(WebSocketConnection, String)");
+		});
+	}
+
+	@Test
+	void oneHttpPathSpelledTwoWaysForTwoMethodsFailsTheStart() {
+		StampContextRunner.create().withUserConfiguration(HttpPathSpelledTwoWays.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("/users/{id} (")
+				.hasMessageContaining("#read(HttpRequest))")
+				.hasMessageContaining("/users/{userId} (")
+				.hasMessageContaining("#delete(HttpRequest))")
+				.hasMessageContaining("are ambiguous")
+				.hasMessageContaining("Spell the path the same way");
+		});
+	}
+
+	@Test
 	void protocolDeclaredAgainstTheParametersFailsTheStart() {
 		StampContextRunner.create().withUserConfiguration(ContradictoryRoute.class).run((context) -> {
 			assertThat(context).hasFailed();
@@ -279,6 +317,47 @@ class StampAutoConfigurationTests {
 		@StampRoute(path = "/twice", method = dev.stamp.boot.http.HttpMethod.GET)
 		String second(HttpRequest request) {
 			return "2";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AmbiguousWebSocketRoutes {
+
+		@StampRoute("/users/{id}")
+		void byId(WebSocketConnection client, String message) {
+		}
+
+		@StampRoute("/users/{name}")
+		void byName(WebSocketConnection client, String message) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DuplicateWebSocketRoutes {
+
+		@StampRoute("/rooms/{name}")
+		void first(WebSocketConnection client, String message) {
+		}
+
+		@StampRoute("/rooms/{name}")
+		void second(WebSocketConnection client, String message) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class HttpPathSpelledTwoWays {
+
+		@StampRoute(path = "/users/{id}", method = dev.stamp.boot.http.HttpMethod.GET)
+		String read(HttpRequest request) {
+			return request.pathVariable("id");
+		}
+
+		@StampRoute(path = "/users/{userId}", method = dev.stamp.boot.http.HttpMethod.DELETE)
+		String delete(HttpRequest request) {
+			return request.pathVariable("userId");
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.stamp.core.PathVariables;
 import dev.stamp.webtransport.protocol.Dialect;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -51,8 +52,22 @@ public interface WebTransportSession {
 	 */
 	Map<String, List<String>> headers();
 
-	/** Path parameters filled by the session acceptor (pattern routes); empty if none. */
-	Map<String, String> pathParams();
+	/**
+	 * The path variables the session acceptor found in the request path, by name, in the
+	 * route's order: {@code id} for a session at {@code /users/42} routed by
+	 * {@code /users/{id}}. Empty for exact paths and on the client.
+	 */
+	Map<String, String> pathVariables();
+
+	/**
+	 * The value of one path variable.
+	 * @param name the variable's name as declared in the route path
+	 * @return the value, never {@code null}
+	 * @throws IllegalArgumentException if the route has no variable of that name
+	 */
+	default String pathVariable(String name) {
+		return PathVariables.require(pathVariables(), name);
+	}
 
 	/**
 	 * Mutable attributes, filled by the session acceptor (for example by middleware) and

@@ -8,6 +8,9 @@ import dev.stamp.boot.websocket.WebSocketConnection;
 /**
  * WebSocket {@code /chat}: every message goes to every client connected to {@code /chat},
  * the sender included, as {@code "User: <message>"} (the spec's chat server).
+ * {@code /chat/{room}} is the same chat in rooms of their own: a message sent to
+ * {@code /chat/kitchen} reaches the clients of {@code /chat/kitchen} only, prefixed with
+ * the room, as {@code "[kitchen] User: <message>"}.
  * <p>
  * The browser page lets people pick a name. That is a small extension rather than a
  * second protocol: a message {@code "/name Alice"} sets the sender's display name (kept
@@ -27,6 +30,16 @@ public class ChatRoutes {
 
 	@StampRoute("/chat")
 	public void chat(WebSocketConnection client, String message) {
+		say(client, message, "");
+	}
+
+	/** Each path of the template is a room: broadcast() reaches its clients only. */
+	@StampRoute("/chat/{room}")
+	public void room(WebSocketConnection client, String message) {
+		say(client, message, "[" + client.pathVariable("room") + "] ");
+	}
+
+	private static void say(WebSocketConnection client, String message, String prefix) {
 		if (message.startsWith(NAME_COMMAND)) {
 			client.attributes().put(NAME_ATTRIBUTE, cleanName(message.substring(NAME_COMMAND.length())));
 			return;
@@ -34,7 +47,7 @@ public class ChatRoutes {
 		Object name = client.attributes().getOrDefault(NAME_ATTRIBUTE, DEFAULT_NAME);
 		// broadcast() encodes once and queues for every peer without blocking, so a slow
 		// reader cannot hold up the rest.
-		client.broadcast(name + ": " + message);
+		client.broadcast(prefix + name + ": " + message);
 	}
 
 	/**

@@ -59,6 +59,11 @@ final class HttpEndpoint {
 		return this.handlers.values().stream().map(Handler::route).distinct().toList();
 	}
 
+	/** The routes served here, for error messages. */
+	String describe() {
+		return routes().stream().map(RouteMethod::describe).collect(Collectors.joining(", "));
+	}
+
 	record Handler(RouteMethod route, Function<HttpRequest, Object[]> arguments) {
 	}
 

@@ -58,7 +58,7 @@ public class HttpListener extends ReactorNettyListener {
 
 	private final StampProperties.Http properties;
 
-	private final PathRouter<HttpEndpoint> router = new PathRouter<>();
+	private final PathRouter<HttpEndpoint> router = new PathRouter<>(HttpEndpoint::describe);
 
 	private final HttpResultEncoder encoder;
 
@@ -73,11 +73,15 @@ public class HttpListener extends ReactorNettyListener {
 	protected void useRoutes(List<RouteMethod> routes) {
 		for (RouteMethod route : routes) {
 			HttpEndpoint endpoint = this.router.get(route.path());
-			if (endpoint == null) {
-				endpoint = new HttpEndpoint();
-				this.router.add(route.path(), endpoint);
+			if (endpoint != null) {
+				endpoint.add(route);
 			}
-			endpoint.add(route);
+			else {
+				// Filled before it is routed, so that a clash names this route.
+				HttpEndpoint added = new HttpEndpoint();
+				added.add(route);
+				this.router.add(route.path(), added);
+			}
 		}
 	}
 
@@ -162,7 +166,7 @@ public class HttpListener extends ReactorNettyListener {
 				return Mono.empty();
 			})
 			.flatMap((body) -> invoke(handler, channel,
-					toRequest(request, method, uri, body, channel, match.pathParameters(), attributes))
+					toRequest(request, method, uri, body, channel, match.pathVariables(), attributes))
 				.map(Optional::of)
 				.defaultIfEmpty(Optional.empty()))
 			.flatMap((result) -> write(response, method, handler.route(), result.orElse(null)))
@@ -242,9 +246,9 @@ public class HttpListener extends ReactorNettyListener {
 	}
 
 	private static HttpRequest toRequest(HttpServerRequest request, HttpMethod method, QueryStringDecoder uri,
-			byte[] body, Channel channel, List<String> pathParameters, Map<String, Object> attributes) {
+			byte[] body, Channel channel, Map<String, String> pathVariables, Map<String, Object> attributes) {
 		return new HttpRequest(method, uri.path(), uri.rawQuery(), uri.parameters(), request.requestHeaders(), body,
-				(InetSocketAddress) channel.remoteAddress(), pathParameters, attributes);
+				(InetSocketAddress) channel.remoteAddress(), pathVariables, attributes);
 	}
 
 	private Mono<Object> invoke(HttpEndpoint.Handler handler, Channel channel, HttpRequest request) {

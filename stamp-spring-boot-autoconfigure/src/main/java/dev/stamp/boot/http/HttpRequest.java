@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpUtil;
 import org.jspecify.annotations.Nullable;
 
+import dev.stamp.core.PathVariables;
+
 /**
  * A complete HTTP request, body included, as a route handler receives it.
  *
@@ -21,17 +23,28 @@ import org.jspecify.annotations.Nullable;
  * @param headers the request headers (case-insensitive)
  * @param body the request body; empty if there is none
  * @param remoteAddress the client's address
- * @param pathParameters groups captured by a pattern route; empty for exact paths
+ * @param pathVariables the route's path variables by name, in the route's order:
+ * {@code id} for {@code /users/42} routed by {@code /users/{id}}; empty for exact paths
  * @param attributes what middleware attached to the request (for example the
  * authenticated user)
  */
 public record HttpRequest(HttpMethod method, String path, String query, Map<String, List<String>> queryParameters,
-		HttpHeaders headers, byte[] body, InetSocketAddress remoteAddress, List<String> pathParameters,
+		HttpHeaders headers, byte[] body, InetSocketAddress remoteAddress, Map<String, String> pathVariables,
 		Map<String, Object> attributes) {
 
 	/** The first value of a header, or {@code null}. */
 	public @Nullable String header(String name) {
 		return this.headers.get(name);
+	}
+
+	/**
+	 * The value of one path variable.
+	 * @param name the variable's name as declared in the route path
+	 * @return the value, never {@code null}
+	 * @throws IllegalArgumentException if the route has no variable of that name
+	 */
+	public String pathVariable(String name) {
+		return PathVariables.require(this.pathVariables, name);
 	}
 
 	/** The first value of a query parameter, or {@code null}. */

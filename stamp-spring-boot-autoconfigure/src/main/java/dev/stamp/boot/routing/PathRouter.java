@@ -1,66 +1,110 @@
 package dev.stamp.boot.routing;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps request paths to routes: exact paths first, then regular-expression patterns in
- * the order they were added. A path given with a leading {@code "~"} is a pattern; its
- * capturing groups become the match's path parameters. Shared by every protocol that
- * routes by path.
+ * Maps request paths to routes, the same way for every protocol that routes by path.
+ * <p>
+ * A route path is exact ({@code /chat}), a template with path variables
+ * ({@code /users/{id}}, {@code /users/{id:\d+}}, {@code /files/{*rest}}), or a regular
+ * expression after {@code ~} whose named groups are the path variables
+ * ({@code ~/users/(?<id>\d+)}). A request goes to the most specific match, as in Spring:
+ * an exact path first, then the template with the fewest variables and the most literal
+ * text, then regular expressions in the order they were added, then {@code {*rest}}
+ * templates, longest first. Two routes that could serve the same request with equal
+ * precedence are refused when the second is added, so an ambiguity fails the
+ * application's start instead of picking one at random.
  *
  * @param <T> what a path leads to
  */
 public final class PathRouter<T> {
 
-	private final Map<String, T> exact = new HashMap<>();
+	private final Function<T, String> describer;
 
-	private final List<PatternRoute<T>> patterns = new ArrayList<>();
+	private final Map<String, Route<T>> exact = new LinkedHashMap<>();
+
+	/** Every route that is not exact, in precedence order (stable: ties keep theirs). */
+	private final List<Route<T>> patterns = new ArrayList<>();
+
+	/** A router whose error messages describe routes with {@code toString()}. */
+	public PathRouter() {
+		this(String::valueOf);
+	}
+
+	/**
+	 * A router.
+	 * @param describer names a route target in error messages, for example by its handler
+	 * method
+	 */
+	public PathRouter(Function<T, String> describer) {
+		this.describer = describer;
+	}
 
 	/**
 	 * Adds a route.
-	 * @param path an exact path such as {@code "/chat"}, or {@code "~"} followed by a
-	 * regular expression
+	 * @param path the route path as declared
 	 * @param target where the path leads
-	 * @throws IllegalStateException if the path is already routed
+	 * @throws IllegalStateException if the path is invalid, already routed, or ambiguous
+	 * with a path already routed
 	 */
 	public void add(String path, T target) {
-		if (isPattern(path)) {
-			Pattern pattern = Pattern.compile(path.substring(1));
-			if (this.patterns.stream().anyMatch((route) -> route.pattern.pattern().equals(pattern.pattern()))) {
-				throw new IllegalStateException("Pattern " + path + " is routed twice");
+		Route<T> route = new Route<>(RoutePattern.parse(path), target);
+		if (route.pattern().isExact()) {
+			Route<T> existing = this.exact.putIfAbsent(path, route);
+			if (existing != null) {
+				throw routedTwice(existing, route);
 			}
-			this.patterns.add(new PatternRoute<>(pattern, target));
 			return;
 		}
-		if (!path.startsWith("/")) {
-			throw new IllegalStateException("Route path '" + path + "' must start with '/' (or '~' for a pattern)");
+		for (Route<T> existing : this.patterns) {
+			if (existing.pattern().source().equals(path)) {
+				throw routedTwice(existing, route);
+			}
+			if (existing.pattern().isAmbiguousWith(route.pattern())) {
+				throw new IllegalStateException("Routes " + describe(existing) + " and " + describe(route)
+						+ " are ambiguous: a request can match both with the same precedence. "
+						+ (existing.pattern().hasSameShape(route.pattern())
+								? "Spell the path the same way, variable names included, in both"
+								: "Make one of them more specific"));
+			}
 		}
-		if (this.exact.putIfAbsent(path, target) != null) {
-			throw new IllegalStateException("Path " + path + " is routed twice");
+		int index = 0;
+		while (index < this.patterns.size()
+				&& RoutePattern.PRECEDENCE.compare(this.patterns.get(index).pattern(), route.pattern()) <= 0) {
+			index++;
 		}
+		this.patterns.add(index, route);
 	}
 
-	/** The route that an exact path or pattern was added with, or {@code null}. */
+	private IllegalStateException routedTwice(Route<T> existing, Route<T> added) {
+		return new IllegalStateException("Path " + added.pattern() + " is routed twice: to "
+				+ this.describer.apply(existing.target()) + " and " + this.describer.apply(added.target()));
+	}
+
+	private String describe(Route<T> route) {
+		return route.pattern() + " (" + this.describer.apply(route.target()) + ")";
+	}
+
+	/**
+	 * The route that exactly this path was added with.
+	 * @param path a route path as declared
+	 * @return its target, or {@code null} if the path was not added
+	 */
 	public @Nullable T get(String path) {
-		if (isPattern(path)) {
-			return this.patterns.stream()
-				.filter((route) -> route.pattern.pattern().equals(path.substring(1)))
-				.map(PatternRoute::target)
+		Route<T> route = this.exact.get(path);
+		if (route == null) {
+			route = this.patterns.stream()
+				.filter((candidate) -> candidate.pattern().source().equals(path))
 				.findFirst()
 				.orElse(null);
 		}
-		return this.exact.get(path);
-	}
-
-	private static boolean isPattern(String path) {
-		return path.startsWith("~");
+		return (route != null) ? route.target() : null;
 	}
 
 	/**
@@ -69,26 +113,23 @@ public final class PathRouter<T> {
 	 * @return the match, or {@code null} if nothing is routed there
 	 */
 	public @Nullable Match<T> match(String path) {
-		T target = this.exact.get(path);
-		if (target != null) {
-			return new Match<>(target, List.of());
+		Route<T> exactRoute = this.exact.get(path);
+		if (exactRoute != null) {
+			return new Match<>(exactRoute.target(), Map.of());
 		}
-		for (PatternRoute<T> route : this.patterns) {
-			Matcher matcher = route.pattern.matcher(path);
-			if (matcher.matches()) {
-				List<String> parameters = new ArrayList<>(matcher.groupCount());
-				for (int group = 1; group <= matcher.groupCount(); group++) {
-					parameters.add(matcher.group(group));
-				}
-				return new Match<>(route.target, List.copyOf(parameters));
+		for (Route<T> route : this.patterns) {
+			Map<String, String> variables = route.pattern().match(path);
+			if (variables != null) {
+				return new Match<>(route.target(), variables);
 			}
 		}
 		return null;
 	}
 
-	/** Every route target, exact ones first. */
+	/** Every route target, exact ones first, then in precedence order. */
 	public List<T> targets() {
-		List<T> all = new ArrayList<>(this.exact.values());
+		List<T> all = new ArrayList<>();
+		this.exact.values().forEach((route) -> all.add(route.target()));
 		this.patterns.forEach((route) -> all.add(route.target()));
 		return all;
 	}
@@ -102,14 +143,14 @@ public final class PathRouter<T> {
 	 * A routed request path.
 	 *
 	 * @param target where the path leads
-	 * @param pathParameters the pattern's captured groups, in order; empty for exact
-	 * paths
+	 * @param pathVariables the route's path variables by name, in declaration order;
+	 * empty for exact paths. Unnamed regular-expression groups are not variables.
 	 * @param <T> the route type
 	 */
-	public record Match<T>(T target, List<String> pathParameters) {
+	public record Match<T>(T target, Map<String, String> pathVariables) {
 	}
 
-	private record PatternRoute<T>(Pattern pattern, T target) {
+	private record Route<T>(RoutePattern pattern, T target) {
 	}
 
 }

@@ -3,7 +3,6 @@ package dev.stamp.boot.websocket;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +42,7 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 
 	private final String path;
 
-	private final List<String> pathParameters;
+	private final Map<String, String> pathVariables;
 
 	private final long maxPendingOutbound;
 
@@ -58,13 +57,13 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 	private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
 	NettyWebSocketConnection(Channel channel, WebsocketOutbound outbound, WebSocketRoute route, String path,
-			List<String> pathParameters, long maxPendingOutbound, Duration slowReaderCloseTimeout,
+			Map<String, String> pathVariables, long maxPendingOutbound, Duration slowReaderCloseTimeout,
 			PeerErrors peerErrors) {
 		this.channel = channel;
 		this.outbound = outbound;
 		this.route = route;
 		this.path = path;
-		this.pathParameters = pathParameters;
+		this.pathVariables = pathVariables;
 		this.maxPendingOutbound = maxPendingOutbound;
 		this.slowReaderCloseTimeout = slowReaderCloseTimeout;
 		this.peerErrors = peerErrors;
@@ -86,8 +85,8 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 	}
 
 	@Override
-	public List<String> pathParameters() {
-		return this.pathParameters;
+	public Map<String, String> pathVariables() {
+		return this.pathVariables;
 	}
 
 	@Override
@@ -152,12 +151,12 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 
 	@Override
 	public Collection<WebSocketConnection> peers() {
-		return this.route.connections();
+		return this.route.peers(this.path);
 	}
 
 	@Override
 	public void broadcast(String text) {
-		this.route.broadcast(text);
+		this.route.broadcast(this.path, text);
 	}
 
 	@Override

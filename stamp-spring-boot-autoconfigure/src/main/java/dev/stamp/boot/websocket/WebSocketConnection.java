@@ -2,8 +2,9 @@ package dev.stamp.boot.websocket;
 
 import java.net.InetSocketAddress;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
+
+import dev.stamp.core.PathVariables;
 
 /**
  * One connected WebSocket client, as a message handler sees it.
@@ -30,10 +31,20 @@ public interface WebSocketConnection {
 	String path();
 
 	/**
-	 * Groups captured by a pattern route ({@code "~/rooms/(\\w+)"}); empty for exact
-	 * paths.
+	 * The route's path variables by name, in the route's order: {@code name} for a client
+	 * of {@code /rooms/kitchen} routed by {@code /rooms/{name}}; empty for exact paths.
 	 */
-	List<String> pathParameters();
+	Map<String, String> pathVariables();
+
+	/**
+	 * The value of one path variable.
+	 * @param name the variable's name as declared in the route path
+	 * @return the value, never {@code null}
+	 * @throws IllegalArgumentException if the route has no variable of that name
+	 */
+	default String pathVariable(String name) {
+		return PathVariables.require(pathVariables(), name);
+	}
 
 	/** Per-connection attributes, for the application's own state. */
 	Map<String, Object> attributes();
@@ -44,10 +55,15 @@ public interface WebSocketConnection {
 	/** Sends a binary message. */
 	void send(byte[] data);
 
-	/** Every client connected to the same route right now, this one included. */
+	/**
+	 * Every client connected to the same request path right now, this one included: with
+	 * a route {@code /rooms/{name}}, the clients of {@code /rooms/kitchen} only.
+	 */
 	Collection<WebSocketConnection> peers();
 
-	/** Sends a text message to every client of the same route, this one included. */
+	/**
+	 * Sends a text message to every client of the same request path, this one included.
+	 */
 	void broadcast(String text);
 
 	/**

@@ -65,7 +65,7 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	private final WebsocketServerSpec spec;
 
-	private final PathRouter<WebSocketRoute> router = new PathRouter<>();
+	private final PathRouter<WebSocketRoute> router = new PathRouter<>((route) -> route.method().describe());
 
 	public WebSocketListener(StampProperties.WebSocket properties, StampRoutes routes, ListenerContext context) {
 		super(StampProtocol.WEBSOCKET, properties, routes, context);
@@ -152,7 +152,7 @@ public class WebSocketListener extends ReactorNettyListener {
 			Map<String, Object> attributes, WebsocketInbound inbound, WebsocketOutbound outbound) {
 		WebSocketRoute route = match.target();
 		NettyWebSocketConnection connection = new NettyWebSocketConnection(channel, outbound, route, path,
-				match.pathParameters(), this.properties.getMaxPendingOutbound().toBytes(),
+				match.pathVariables(), this.properties.getMaxPendingOutbound().toBytes(),
 				this.properties.getSlowReaderCloseTimeout(), peerErrors());
 		connection.attributes().putAll(attributes);
 		route.join(connection);

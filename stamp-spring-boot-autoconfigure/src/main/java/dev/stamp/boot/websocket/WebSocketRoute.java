@@ -3,6 +3,8 @@ package dev.stamp.boot.websocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -14,8 +16,9 @@ import dev.stamp.boot.routing.RouteArguments;
 import dev.stamp.boot.routing.RouteMethod;
 
 /**
- * One WebSocket route: its handler method and the clients connected to it, who are each
- * other's peers.
+ * One WebSocket route: its handler method and the clients connected to it. Clients of the
+ * same request path are each other's peers, a room: a route {@code /rooms/{name}} keeps
+ * {@code /rooms/kitchen} and {@code /rooms/garden} apart.
  */
 final class WebSocketRoute {
 
@@ -23,9 +26,10 @@ final class WebSocketRoute {
 
 	private final Function<Call, Object[]> arguments;
 
-	private final Set<NettyWebSocketConnection> connections = ConcurrentHashMap.newKeySet();
-
-	private final Collection<WebSocketConnection> view = Collections.unmodifiableSet(this.connections);
+	/**
+	 * The clients of each request path; a room is removed when its last client leaves.
+	 */
+	private final Map<String, Set<NettyWebSocketConnection>> rooms = new ConcurrentHashMap<>();
 
 	WebSocketRoute(RouteMethod method) {
 		this.method = method;
@@ -45,26 +49,43 @@ final class WebSocketRoute {
 	}
 
 	void join(NettyWebSocketConnection connection) {
-		this.connections.add(connection);
+		this.rooms.compute(connection.path(), (path, room) -> {
+			Set<NettyWebSocketConnection> joined = (room != null) ? room : ConcurrentHashMap.newKeySet();
+			joined.add(connection);
+			return joined;
+		});
 	}
 
 	void leave(NettyWebSocketConnection connection) {
-		this.connections.remove(connection);
+		this.rooms.computeIfPresent(connection.path(), (path, room) -> {
+			room.remove(connection);
+			return room.isEmpty() ? null : room;
+		});
 	}
 
-	Collection<WebSocketConnection> connections() {
-		return this.view;
+	/** The clients connected to one request path of this route right now. */
+	Collection<WebSocketConnection> peers(String path) {
+		Set<NettyWebSocketConnection> room = this.rooms.get(path);
+		return (room != null) ? Collections.unmodifiableSet(room) : Set.of();
 	}
 
-	Set<NettyWebSocketConnection> openConnections() {
-		return this.connections;
+	/** Every client of this route, over all its request paths. */
+	List<NettyWebSocketConnection> openConnections() {
+		return this.rooms.values().stream().flatMap(Set::stream).toList();
 	}
 
-	/** Encodes the message once and hands every client a duplicate of the same buffer. */
-	void broadcast(String text) {
+	/**
+	 * Sends to every client of one request path; encodes the message once and hands every
+	 * client a duplicate of the same buffer.
+	 */
+	void broadcast(String path, String text) {
+		Set<NettyWebSocketConnection> room = this.rooms.get(path);
+		if (room == null) {
+			return;
+		}
 		ByteBuf payload = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
 		try {
-			for (NettyWebSocketConnection connection : this.connections) {
+			for (NettyWebSocketConnection connection : room) {
 				connection.sendText(payload.retainedDuplicate());
 			}
 		}

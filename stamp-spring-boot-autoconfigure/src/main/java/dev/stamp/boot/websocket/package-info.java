@@ -1,6 +1,6 @@
 /**
  * WebSocket endpoints: one {@link dev.stamp.boot.StampRoute} handler call per message,
- * with broadcast to every client of the same route.
+ * with broadcast to every client of the same request path.
  */
 @NullMarked
 package dev.stamp.boot.websocket;

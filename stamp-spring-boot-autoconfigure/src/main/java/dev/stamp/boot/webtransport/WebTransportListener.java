@@ -47,7 +47,7 @@ public class WebTransportListener extends AbstractStampListener {
 
 	private final StampProperties.WebTransport properties;
 
-	private final PathRouter<WebTransportRoute> router = new PathRouter<>();
+	private final PathRouter<WebTransportRoute> router = new PathRouter<>((route) -> route.method().describe());
 
 	private volatile @Nullable WebTransportServer server;
 
@@ -125,14 +125,10 @@ public class WebTransportListener extends AbstractStampListener {
 		if (match == null) {
 			return SessionDecision.reject(404, "No WebTransport endpoint here");
 		}
-		Map<String, String> pathParams = new LinkedHashMap<>();
-		List<String> parameters = match.pathParameters();
-		for (int i = 0; i < parameters.size(); i++) {
-			pathParams.put(Integer.toString(i), parameters.get(i));
-		}
 		WebTransportRoute route = match.target();
-		return route.isReactive() ? SessionDecision.accept(route.reactiveHandler(), pathParams, attributes)
-				: SessionDecision.acceptBlocking(route.blockingHandler(), pathParams, attributes);
+		Map<String, String> pathVariables = match.pathVariables();
+		return route.isReactive() ? SessionDecision.accept(route.reactiveHandler(), pathVariables, attributes)
+				: SessionDecision.acceptBlocking(route.blockingHandler(), pathVariables, attributes);
 	}
 
 	@Override

@@ -170,10 +170,17 @@ class HttpListenerTests {
 	}
 
 	@Test
-	void patternRouteCapturesPathParameters() {
+	void pathVariablesArriveFromTemplatesNamedGroupsAndTheRestOfThePath() {
 		runner().run((context) -> {
-			assertThat(get(context, "/users/42/orders/7").body()).isEqualTo("user 42 order 7");
-			assertThat(get(context, "/users/x/orders/7").statusCode()).isEqualTo(404);
+			assertThat(get(context, "/users/42/orders/7").body()).isEqualTo("{userId=42, orderId=7}");
+			assertThat(get(context, "/users/42/orders/").statusCode()).isEqualTo(404);
+			assertThat(get(context, "/invoices/2026-12").body()).isEqualTo("invoice 12 of 2026");
+			assertThat(get(context, "/invoices/26-12").statusCode()).isEqualTo(404);
+			assertThat(get(context, "/docs/guide/intro.md").body()).isEqualTo("doc /guide/intro.md");
+			assertThat(get(context, "/docs").body()).isEqualTo("doc ");
+			assertThat(get(context, "/users/42/unknown-variable").statusCode())
+				.as("asking for a variable the route does not have is a handler bug")
+				.isEqualTo(500);
 		});
 	}
 
@@ -349,9 +356,24 @@ class HttpListenerTests {
 			return new byte[] { 0, 1, 2 };
 		}
 
-		@StampRoute(path = "~/users/(\\d+)/orders/(\\d+)", method = HttpMethod.GET)
+		@StampRoute(path = "/users/{userId}/orders/{orderId}", method = HttpMethod.GET)
 		String order(HttpRequest request) {
-			return "user " + request.pathParameters().get(0) + " order " + request.pathParameters().get(1);
+			return request.pathVariables().toString();
+		}
+
+		@StampRoute(path = "~/invoices/(?<year>\\d{4})-(?<month>\\d{2})", method = HttpMethod.GET)
+		String invoice(HttpRequest request) {
+			return "invoice " + request.pathVariable("month") + " of " + request.pathVariable("year");
+		}
+
+		@StampRoute(path = "/docs/{*page}", method = HttpMethod.GET)
+		String doc(HttpRequest request) {
+			return "doc " + request.pathVariable("page");
+		}
+
+		@StampRoute(path = "/users/{userId}/unknown-variable", method = HttpMethod.GET)
+		String unknownVariable(HttpRequest request) {
+			return request.pathVariable("id");
 		}
 
 		@StampRoute("/fails")

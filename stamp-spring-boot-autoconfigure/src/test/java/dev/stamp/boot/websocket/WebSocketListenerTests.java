@@ -92,14 +92,24 @@ class WebSocketListenerTests {
 	}
 
 	@Test
-	void patternRouteGivesPathParametersAndKeepsRoomsApart() {
+	void pathVariablesArriveAndEachPathOfATemplateIsARoomOfItsOwn() {
 		StampContextRunner.create().withUserConfiguration(Routes.class).run((context) -> {
 			TestWebSocketClient kitchen = TestWebSocketClient.connect(port(context), "/rooms/kitchen");
 			TestWebSocketClient alsoKitchen = TestWebSocketClient.connect(port(context), "/rooms/kitchen");
-			awaitClients(context, 2);
+			TestWebSocketClient garden = TestWebSocketClient.connect(port(context), "/rooms/garden");
+			awaitClients(context, 3);
 			kitchen.send("hi");
-			assertThat(kitchen.nextText()).isEqualTo("kitchen: hi");
-			assertThat(alsoKitchen.nextText()).isEqualTo("kitchen: hi");
+			kitchen.send("again");
+			assertThat(kitchen.nextText()).isEqualTo("kitchen: hi (2 here)");
+			assertThat(alsoKitchen.nextText()).isEqualTo("kitchen: hi (2 here)");
+			// Messages of one client are handled one at a time: once "again" arrives, the
+			// broadcast of "hi" has been handed to every client it was ever going to
+			// reach.
+			assertThat(kitchen.nextText()).isEqualTo("kitchen: again (2 here)");
+			assertThat(alsoKitchen.nextText()).isEqualTo("kitchen: again (2 here)");
+			garden.send("hello");
+			assertThat(garden.nextText()).as("the garden's first message is its own: nothing came from the kitchen")
+				.isEqualTo("garden: hello (1 here)");
 		});
 	}
 
@@ -292,13 +302,9 @@ class WebSocketListenerTests {
 			return Mono.just(message.toUpperCase());
 		}
 
-		@StampRoute("~/rooms/(\\w+)")
+		@StampRoute("/rooms/{name}")
 		void room(WebSocketConnection client, String message) {
-			String room = client.pathParameters().get(0);
-			client.peers()
-				.stream()
-				.filter((peer) -> peer.pathParameters().equals(client.pathParameters()))
-				.forEach((peer) -> peer.send(room + ": " + message));
+			client.broadcast(client.pathVariable("name") + ": " + message + " (" + client.peers().size() + " here)");
 		}
 
 		@StampRoute("/fails")

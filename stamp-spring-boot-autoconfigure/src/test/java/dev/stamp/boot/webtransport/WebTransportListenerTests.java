@@ -110,12 +110,13 @@ class WebTransportListenerTests {
 	}
 
 	@Test
-	void patternRouteHandsPathParametersToTheSession() {
+	void pathVariablesArriveInTheSession() {
 		this.runner.run((context) -> {
 			try (WebTransportClient client = client(context)) {
-				WebTransportSession session = client.connect(url(context, "/rooms/kitchen")).block(TIMEOUT);
+				WebTransportSession session = client.connect(url(context, "/rooms/kitchen/tables/3")).block(TIMEOUT);
 				WebTransportStream stream = session.acceptUniStream(TIMEOUT);
-				assertThat(new String(stream.inputStream().readAllBytes())).isEqualTo("room kitchen");
+				assertThat(new String(stream.inputStream().readAllBytes()))
+					.isEqualTo("room kitchen, table 3, {room=kitchen, table=3}");
 			}
 		});
 	}
@@ -223,11 +224,13 @@ class WebTransportListenerTests {
 			}
 		}
 
-		@StampRoute("~/rooms/(\\w+)")
+		@StampRoute("/rooms/{room}/tables/{table}")
 		void room(WebTransportSession session) throws Exception {
 			WebTransportStream stream = session.openUniStreamBlocking();
 			try (OutputStream out = stream.outputStream()) {
-				out.write(("room " + session.pathParams().get("0")).getBytes());
+				out.write(("room " + session.pathVariable("room") + ", table " + session.pathVariable("table") + ", "
+						+ session.pathVariables())
+					.getBytes());
 			}
 			session.closeSignal().block(TIMEOUT);
 		}

@@ -49,7 +49,7 @@ public final class SessionImpl implements WebTransportSession {
 
 	private final SessionInfo info;
 
-	private final Map<String, String> pathParams;
+	private final Map<String, String> pathVariables;
 
 	private final Map<String, Object> attributes;
 
@@ -76,12 +76,13 @@ public final class SessionImpl implements WebTransportSession {
 	private volatile boolean draining;
 
 	public SessionImpl(long id, QuicStreamChannel connectStream, ConnectionState connection, SessionInfo info,
-			Map<String, String> pathParams, Map<String, Object> attributes) {
+			Map<String, String> pathVariables, Map<String, Object> attributes) {
 		this.id = id;
 		this.connectStream = connectStream;
 		this.connection = connection;
 		this.info = info;
-		this.pathParams = Map.copyOf(pathParams);
+		// Already an unmodifiable copy in the route's order (SessionDecision).
+		this.pathVariables = pathVariables;
 		this.attributes = new ConcurrentHashMap<>(attributes);
 		int maxStreams = connection.limits().maxStreamsPerSession();
 		this.bidiStreams = new InboundQueue<>(maxStreams, (s) -> 1, null, this::discardQueuedStream);
@@ -140,8 +141,8 @@ public final class SessionImpl implements WebTransportSession {
 	}
 
 	@Override
-	public Map<String, String> pathParams() {
-		return this.pathParams;
+	public Map<String, String> pathVariables() {
+		return this.pathVariables;
 	}
 
 	@Override

@@ -148,7 +148,7 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 								// it when the session ends
 		SessionInfo info = new SessionInfo(request.remoteAddress(), request.path(), request.query(),
 				request.authority(), request.origin(), request.headers(), request.dialect());
-		this.session = new SessionImpl(stream.streamId(), stream, connection, info, decision.pathParams(),
+		this.session = new SessionImpl(stream.streamId(), stream, connection, info, decision.pathVariables(),
 				decision.attributes());
 		this.server.stats().sessionAccepted();
 		connection.registerSession(this.session);

@@ -1,11 +1,13 @@
 package dev.stamp.webtransport.server;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * What a {@link SessionAcceptor} decided about a {@link SessionRequest}: accept with a
- * handler (and the path parameters and attributes routing and middleware produced), or
+ * handler (and the path variables and attributes routing and middleware produced), or
  * reject with an HTTP status.
  */
 public final class SessionDecision {
@@ -18,18 +20,18 @@ public final class SessionDecision {
 
 	private final BlockingWebTransportHandler blockingHandler;
 
-	private final Map<String, String> pathParams;
+	private final Map<String, String> pathVariables;
 
 	private final Map<String, Object> attributes;
 
 	private SessionDecision(int status, String reason, WebTransportHandler handler,
-			BlockingWebTransportHandler blockingHandler, Map<String, String> pathParams,
+			BlockingWebTransportHandler blockingHandler, Map<String, String> pathVariables,
 			Map<String, Object> attributes) {
 		this.status = status;
 		this.reason = reason;
 		this.handler = handler;
 		this.blockingHandler = blockingHandler;
-		this.pathParams = pathParams;
+		this.pathVariables = pathVariables;
 		this.attributes = attributes;
 	}
 
@@ -38,10 +40,16 @@ public final class SessionDecision {
 		return accept(handler, Map.of(), Map.of());
 	}
 
-	/** Accept with a reactive handler, path parameters and attributes. */
-	public static SessionDecision accept(WebTransportHandler handler, Map<String, String> pathParams,
+	/**
+	 * Accept with a reactive handler, path variables and attributes.
+	 * @param handler the session handler
+	 * @param pathVariables the route's path variables by name; their order is kept
+	 * @param attributes the session's first attributes
+	 * @return the decision
+	 */
+	public static SessionDecision accept(WebTransportHandler handler, Map<String, String> pathVariables,
 			Map<String, Object> attributes) {
-		return new SessionDecision(200, null, Objects.requireNonNull(handler), null, Map.copyOf(pathParams),
+		return new SessionDecision(200, null, Objects.requireNonNull(handler), null, orderedCopy(pathVariables),
 				Map.copyOf(attributes));
 	}
 
@@ -50,10 +58,16 @@ public final class SessionDecision {
 		return acceptBlocking(handler, Map.of(), Map.of());
 	}
 
-	/** Accept with a blocking handler, path parameters and attributes. */
-	public static SessionDecision acceptBlocking(BlockingWebTransportHandler handler, Map<String, String> pathParams,
+	/**
+	 * Accept with a blocking handler, path variables and attributes.
+	 * @param handler the session handler
+	 * @param pathVariables the route's path variables by name; their order is kept
+	 * @param attributes the session's first attributes
+	 * @return the decision
+	 */
+	public static SessionDecision acceptBlocking(BlockingWebTransportHandler handler, Map<String, String> pathVariables,
 			Map<String, Object> attributes) {
-		return new SessionDecision(200, null, null, Objects.requireNonNull(handler), Map.copyOf(pathParams),
+		return new SessionDecision(200, null, null, Objects.requireNonNull(handler), orderedCopy(pathVariables),
 				Map.copyOf(attributes));
 	}
 
@@ -90,12 +104,17 @@ public final class SessionDecision {
 		return this.blockingHandler;
 	}
 
-	public Map<String, String> pathParams() {
-		return this.pathParams;
+	/** The path variables the session will have, in the route's order. */
+	public Map<String, String> pathVariables() {
+		return this.pathVariables;
 	}
 
 	public Map<String, Object> attributes() {
 		return this.attributes;
+	}
+
+	private static Map<String, String> orderedCopy(Map<String, String> pathVariables) {
+		return pathVariables.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(pathVariables));
 	}
 
 	@Override
