@@ -178,20 +178,19 @@ class SampleAppIntegrationTests {
 	}
 
 	@Test
-	void chatRoomsKeepTheirMessagesToThemselves() throws InterruptedException {
-		try (TextWebSocketClient kitchen = TextWebSocketClient.connect(http, this.websocketPort, "/chat/kitchen");
-				TextWebSocketClient alsoKitchen = TextWebSocketClient.connect(http, this.websocketPort,
-						"/chat/kitchen");
-				TextWebSocketClient garden = TextWebSocketClient.connect(http, this.websocketPort, "/chat/garden")) {
+	void chatRoomsKeepTheirMessagesToThemselves() throws Exception {
+		try (StampWebSocketTestSession kitchen = this.webSocket.connect("/chat/kitchen");
+				StampWebSocketTestSession alsoKitchen = this.webSocket.connect("/chat/kitchen");
+				StampWebSocketTestSession garden = this.webSocket.connect("/chat/garden")) {
 			kitchen.send("dinner?");
 			kitchen.send("anyone?");
-			assertThat(alsoKitchen.next()).isEqualTo("[kitchen] User: dinner?");
+			assertThat(alsoKitchen.nextText()).isEqualTo("[kitchen] User: dinner?");
 			// One message at a time per client: once the second arrives, the first was
 			// handed to everyone it was going to reach.
-			assertThat(alsoKitchen.next()).isEqualTo("[kitchen] User: anyone?");
+			assertThat(alsoKitchen.nextText()).isEqualTo("[kitchen] User: anyone?");
 			garden.send("sunny");
-			assertThat(garden.next()).as("nothing from the kitchen came first").isEqualTo("[garden] User: sunny");
-			assertThat(kitchen.next()).isEqualTo("[kitchen] User: dinner?");
+			assertThat(garden.nextText()).as("nothing from the kitchen came first").isEqualTo("[garden] User: sunny");
+			assertThat(kitchen.nextText()).isEqualTo("[kitchen] User: dinner?");
 		}
 	}
 

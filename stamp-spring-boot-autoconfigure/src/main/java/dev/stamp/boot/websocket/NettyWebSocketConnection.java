@@ -161,7 +161,7 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 
 	@Override
 	public void broadcast(byte[] data) {
-		this.route.broadcast(data);
+		this.route.broadcast(this.path, data);
 	}
 
 	@Override

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -75,31 +77,30 @@ final class WebSocketRoute {
 	}
 
 	/**
-	 * Sends to every client of one request path; encodes the message once and hands every
-	 * client a duplicate of the same buffer.
+	 * Sends a text message to every client of one request path; encodes it once and hands
+	 * every client a duplicate of the same buffer.
 	 */
 	void broadcast(String path, String text) {
+		broadcast(path, () -> Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), NettyWebSocketConnection::sendText);
+	}
+
+	/**
+	 * Sends a binary message to every client of one request path; copies the bytes once
+	 * and hands every client a duplicate of the same buffer.
+	 */
+	void broadcast(String path, byte[] data) {
+		broadcast(path, () -> Unpooled.copiedBuffer(data), NettyWebSocketConnection::sendBinary);
+	}
+
+	private void broadcast(String path, Supplier<ByteBuf> encode, BiConsumer<NettyWebSocketConnection, ByteBuf> send) {
 		Set<NettyWebSocketConnection> room = this.rooms.get(path);
 		if (room == null) {
 			return;
 		}
-		ByteBuf payload = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+		ByteBuf payload = encode.get();
 		try {
 			for (NettyWebSocketConnection connection : room) {
-				connection.sendText(payload.retainedDuplicate());
-			}
-		}
-		finally {
-			payload.release();
-		}
-	}
-
-	/** Copies the bytes once and hands every client a duplicate of the same buffer. */
-	void broadcast(byte[] data) {
-		ByteBuf payload = Unpooled.copiedBuffer(data);
-		try {
-			for (NettyWebSocketConnection connection : this.connections) {
-				connection.sendBinary(payload.retainedDuplicate());
+				send.accept(connection, payload.retainedDuplicate());
 			}
 		}
 		finally {
