@@ -10,8 +10,6 @@ import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
-import dev.stamp.boot.listener.ListenerProperties;
-
 /**
  * Configuration of Stamp's listeners, bound from {@code stamp.*}.
  * <p>
@@ -85,10 +83,114 @@ public class StampProperties {
 	}
 
 	/**
+	 * Settings every Stamp listener has, whatever its protocol: where it binds, how many
+	 * connections it admits, when an idle connection is closed, and its TLS.
+	 */
+	public abstract static class Listener {
+
+		/**
+		 * Whether the listener runs. When unset it starts only if the application
+		 * declares routes for its protocol; {@code false} keeps it off even then.
+		 */
+		private Boolean enabled;
+
+		/** Network address to bind to; {@code 0.0.0.0} listens on every interface. */
+		private String host = "0.0.0.0";
+
+		/**
+		 * Port to listen on. {@code 0} binds a free port, published as
+		 * {@code local.stamp.<protocol>.port}.
+		 */
+		private int port;
+
+		/**
+		 * Connections allowed at once. Connection N+1 is refused cleanly (TCP closed at
+		 * once, HTTP and WebSocket handshake answered 503), counted and logged once per
+		 * burst.
+		 */
+		private int maxConnections = 10_000;
+
+		/** Close a connection after this long with no traffic in either direction. */
+		private Duration idleTimeout;
+
+		/** TLS for this listener. */
+		private final Ssl ssl = new Ssl();
+
+		protected Listener(int defaultPort, Duration defaultIdleTimeout) {
+			this.port = defaultPort;
+			this.idleTimeout = defaultIdleTimeout;
+		}
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getHost() {
+			return this.host;
+		}
+
+		public void setHost(String host) {
+			this.host = host;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
+		/** TLS settings of a listener. */
+		public static class Ssl {
+
+			/**
+			 * Name of the Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) whose key
+			 * and certificate serve TLS.
+			 */
+			private String bundle;
+
+			public String getBundle() {
+				return this.bundle;
+			}
+
+			public void setBundle(String bundle) {
+				this.bundle = bundle;
+			}
+
+		}
+
+	}
+
+	/**
 	 * Raw TCP listener. The default port is 7070, not the classic 8080, so that it never
 	 * collides with Spring Boot's own {@code server.port}.
 	 */
-	public static class Tcp extends ListenerProperties {
+	public static class Tcp extends Listener {
 
 		/**
 		 * Once a handler is done and its last byte has reached the socket, the server
@@ -113,7 +215,7 @@ public class StampProperties {
 	}
 
 	/** WebSocket listener. */
-	public static class WebSocket extends ListenerProperties {
+	public static class WebSocket extends Listener {
 
 		/**
 		 * Largest message accepted, after joining continuation frames. A larger frame or
@@ -211,7 +313,7 @@ public class StampProperties {
 	}
 
 	/** HTTP/1.1 listener. */
-	public static class Http extends ListenerProperties {
+	public static class Http extends Listener {
 
 		/** Largest request body accepted; a larger one is answered 413. */
 		private DataSize maxRequestSize = DataSize.ofMegabytes(1);
@@ -279,7 +381,7 @@ public class StampProperties {
 	 * through {@code serverCertificateHashes}; its SHA-256 is logged and published as
 	 * {@code local.stamp.webtransport.certificate-hash}.
 	 */
-	public static class WebTransport extends ListenerProperties {
+	public static class WebTransport extends Listener {
 
 		/** Sessions allowed at once over all connections; more are answered 503. */
 		private int maxSessions = 10_000;

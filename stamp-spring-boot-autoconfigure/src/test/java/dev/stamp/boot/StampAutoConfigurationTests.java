@@ -26,6 +26,7 @@ import dev.stamp.boot.routing.StampRoutes;
 import dev.stamp.boot.tcp.TcpConnection;
 import dev.stamp.boot.tcp.TcpAutoConfiguration;
 import dev.stamp.boot.tcp.TcpListener;
+import dev.stamp.boot.tcp.TcpListenerSettings;
 import dev.stamp.boot.webtransport.WebTransportAutoConfiguration;
 import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
 import dev.stamp.boot.websocket.WebSocketConnection;
@@ -238,7 +239,10 @@ class StampAutoConfigurationTests {
 
 		@Bean
 		TcpListener customTcpListener(StampProperties properties, StampRoutes routes, ListenerContext context) {
-			this.listener = new TcpListener(properties.getTcp(), routes, context);
+			TcpListenerSettings settings = new TcpListenerSettings();
+			settings.setHost(properties.getTcp().getHost());
+			settings.setPort(properties.getTcp().getPort());
+			this.listener = new TcpListener(settings, routes, context);
 			return this.listener;
 		}
 
@@ -271,12 +275,12 @@ class StampAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class DuplicateHttpRoutes {
 
-		@StampRoute(path = "/twice", method = dev.stamp.boot.http.HttpMethod.GET)
+		@StampRoute(path = "/twice", method = dev.stamp.boot.HttpMethod.GET)
 		String first(HttpRequest request) {
 			return "1";
 		}
 
-		@StampRoute(path = "/twice", method = dev.stamp.boot.http.HttpMethod.GET)
+		@StampRoute(path = "/twice", method = dev.stamp.boot.HttpMethod.GET)
 		String second(HttpRequest request) {
 			return "2";
 		}

@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpUtil;
 
+import dev.stamp.boot.HttpMethod;
+
 /**
  * A complete HTTP request, body included, as a route handler receives it.
  *

@@ -1,0 +1,25 @@
+package dev.stamp.boot;
+
+/**
+ * The HTTP methods a Stamp route can answer.
+ */
+public enum HttpMethod {
+
+	GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS;
+
+	/**
+	 * The method of a request line.
+	 * @param name the method name as sent, for example {@code GET}
+	 * @return the method, or {@code null} for one Stamp does not route (TRACE, CONNECT,
+	 * unknown)
+	 */
+	public static HttpMethod of(String name) {
+		for (HttpMethod method : values()) {
+			if (method.name().equals(name)) {
+				return method;
+			}
+		}
+		return null;
+	}
+
+}
