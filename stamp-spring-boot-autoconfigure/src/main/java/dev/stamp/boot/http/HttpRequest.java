@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpUtil;
 
 import dev.stamp.boot.HttpMethod;
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.StampProtocolParameter;
 
 /**
  * A complete HTTP request, body included, as a route handler receives it.
@@ -26,6 +28,7 @@ import dev.stamp.boot.HttpMethod;
  * @param attributes what middleware attached to the request (for example the
  * authenticated user)
  */
+@StampProtocolParameter(StampProtocol.HTTP)
 public record HttpRequest(HttpMethod method, String path, String query, Map<String, List<String>> queryParameters,
 		HttpHeaders headers, byte[] body, InetSocketAddress remoteAddress, List<String> pathParameters,
 		Map<String, Object> attributes) {

@@ -5,6 +5,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.StampProtocolParameter;
+
 /**
  * One connected WebSocket client, as a message handler sees it.
  * <p>
@@ -18,6 +21,7 @@ import java.util.Map;
  * }
  * </pre>
  */
+@StampProtocolParameter(StampProtocol.WEBSOCKET)
 public interface WebSocketConnection {
 
 	/** An id unique within the application, for logs and maps. */
