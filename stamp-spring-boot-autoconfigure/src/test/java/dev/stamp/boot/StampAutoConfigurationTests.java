@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpServer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -15,6 +16,7 @@ import org.springframework.util.unit.DataSize;
 
 import dev.stamp.boot.http.HttpAutoConfiguration;
 import dev.stamp.boot.http.HttpListener;
+import dev.stamp.boot.http.HttpListenerSettings;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.http.JsonWriter;
 import dev.stamp.boot.listener.ListenerContext;
@@ -28,9 +30,12 @@ import dev.stamp.boot.tcp.TcpAutoConfiguration;
 import dev.stamp.boot.tcp.TcpListener;
 import dev.stamp.boot.tcp.TcpListenerSettings;
 import dev.stamp.boot.webtransport.WebTransportAutoConfiguration;
+import dev.stamp.boot.webtransport.WebTransportListener;
+import dev.stamp.boot.webtransport.WebTransportListenerSettings;
 import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
 import dev.stamp.boot.websocket.WebSocketConnection;
 import dev.stamp.boot.websocket.WebSocketListener;
+import dev.stamp.boot.websocket.WebSocketListenerSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -144,6 +149,67 @@ class StampAutoConfigurationTests {
 	}
 
 	@Test
+	void propertiesAreMappedOntoEachListenersSettings() {
+		StampContextRunner.create()
+			.withPropertyValues("stamp.tcp.linger-timeout=2s", "stamp.tcp.idle-timeout=0s", "stamp.tcp.ssl.bundle=tcp",
+					"stamp.websocket.compression=true", "stamp.websocket.max-message-size=32KB",
+					"stamp.websocket.allowed-origins=https://a.example", "stamp.http.max-header-size=4KB",
+					"stamp.http.request-body-timeout=0s", "stamp.webtransport.max-sessions=12",
+					"stamp.webtransport.enabled=false")
+			.run((context) -> {
+				TcpListenerSettings tcp = (TcpListenerSettings) context.getBean(TcpListener.class).settings();
+				assertThat(tcp.getHost()).isEqualTo("127.0.0.1");
+				assertThat(tcp.getPort()).isZero();
+				assertThat(tcp.getLingerTimeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(tcp.getIdleTimeout()).isZero();
+				assertThat(tcp.getSslBundle()).isEqualTo("tcp");
+				assertThat(tcp.getEnabled()).isNull();
+				WebSocketListenerSettings websocket = (WebSocketListenerSettings) context
+					.getBean(WebSocketListener.class)
+					.settings();
+				assertThat(websocket.isCompression()).isTrue();
+				assertThat(websocket.getMaxMessageSize()).isEqualTo(DataSize.ofKilobytes(32));
+				assertThat(websocket.getAllowedOrigins()).containsExactly("https://a.example");
+				assertThat(websocket.getIdleTimeout()).isEqualTo(Duration.ofMinutes(30));
+				HttpListenerSettings http = (HttpListenerSettings) context.getBean(HttpListener.class).settings();
+				assertThat(http.getMaxHeaderSize()).isEqualTo(DataSize.ofKilobytes(4));
+				assertThat(http.getRequestBodyTimeout()).isZero();
+				assertThat(http.getMaxRequestSize()).isEqualTo(DataSize.ofMegabytes(1));
+				assertThat(context).doesNotHaveBean(WebTransportListener.class);
+			});
+	}
+
+	@Test
+	void settingsWithoutPropertiesHaveTheListenersDefaults() {
+		StampProperties properties = new StampProperties();
+		assertThat(new TcpListenerSettings()).usingRecursiveComparison()
+			.comparingOnlyFields("port", "host", "maxConnections", "idleTimeout", "lingerTimeout")
+			.isEqualTo(properties.getTcp());
+		assertThat(new WebSocketListenerSettings()).usingRecursiveComparison()
+			.comparingOnlyFields("port", "host", "maxConnections", "idleTimeout", "maxMessageSize",
+					"maxPendingOutbound", "slowReaderCloseTimeout", "compression", "handshakeTimeout")
+			.isEqualTo(properties.getWebsocket());
+		assertThat(new HttpListenerSettings()).usingRecursiveComparison()
+			.comparingOnlyFields("port", "host", "maxConnections", "idleTimeout", "maxRequestSize", "maxHeaderSize",
+					"requestHeaderTimeout", "requestBodyTimeout")
+			.isEqualTo(properties.getHttp());
+		assertThat(new WebTransportListenerSettings()).usingRecursiveComparison()
+			.comparingOnlyFields("port", "host", "maxConnections", "idleTimeout", "maxSessions",
+					"maxSessionsPerConnection", "maxStreamsPerSession", "maxDatagramSize", "handshakeTimeout",
+					"eventLoopThreads", "addressValidation", "qlogDirectory")
+			.isEqualTo(properties.getWebtransport());
+	}
+
+	@Test
+	void listenersRunOnStampsOwnLoopResourcesEvenBesideAnotherLoopResourcesBean() {
+		StampContextRunner.create().withUserConfiguration(OtherLoopResources.class).run((context) -> {
+			assertThat(context.getBean(ListenerContext.class).loopResources())
+				.isSameAs(context.getBean("stampLoopResources"))
+				.isNotSameAs(context.getBean("otherLoopResources"));
+		});
+	}
+
+	@Test
 	void defaultsAreProductionSizedAndAvoidServerPort() {
 		StampProperties properties = new StampProperties();
 		assertThat(properties.getTcp().getPort()).isEqualTo(7070);
@@ -226,6 +292,16 @@ class StampAutoConfigurationTests {
 
 		@StampRoute
 		void other(TcpConnection connection) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OtherLoopResources {
+
+		@Bean(destroyMethod = "dispose")
+		LoopResources otherLoopResources() {
+			return LoopResources.create("other", 1, true);
 		}
 
 	}
