@@ -3,7 +3,7 @@ package dev.stamp.benchmarks;
 import reactor.core.publisher.Mono;
 
 import dev.stamp.boot.StampRoute;
-import dev.stamp.boot.http.HttpMethod;
+import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.tcp.ReactiveTcpConnection;
 import dev.stamp.boot.tcp.TcpConnection;

@@ -6,6 +6,7 @@ import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -116,9 +117,8 @@ public final class StampAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ListenerContext stampListenerContext(BlockingHandlerScheduler scheduler, ObjectProvider<SslBundles> sslBundles,
-			ListenerPorts ports, StampProperties properties, MiddlewareChain middleware, BeanFactory beanFactory,
-			ApplicationEventPublisher events) {
-		LoopResources loops = beanFactory.getBean("stampLoopResources", LoopResources.class);
+			ListenerPorts ports, StampProperties properties, MiddlewareChain middleware,
+			ApplicationEventPublisher events, @Qualifier("stampLoopResources") LoopResources loops) {
 		return new ListenerContext(loops, scheduler, sslBundles.getIfAvailable(), ports,
 				properties.getShutdown().getGracePeriod(), middleware, events);
 	}

@@ -7,10 +7,17 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
-
-import dev.stamp.boot.listener.ListenerProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Configuration of Stamp's listeners, bound from {@code stamp.*}.
@@ -20,6 +27,7 @@ import dev.stamp.boot.listener.ListenerProperties;
  * {@code enabled} property is {@code true}.
  */
 @ConfigurationProperties("stamp")
+@Validated
 public class StampProperties {
 
 	/**
@@ -28,20 +36,28 @@ public class StampProperties {
 	 */
 	private boolean enabled = true;
 
+	@Valid
 	private final Tcp tcp = new Tcp();
 
+	@Valid
 	private final WebSocket websocket = new WebSocket();
 
+	@Valid
 	private final Http http = new Http();
 
+	@Valid
 	private final WebTransport webtransport = new WebTransport();
 
+	@Valid
 	private final Shutdown shutdown = new Shutdown();
 
+	@Valid
 	private final Blocking blocking = new Blocking();
 
+	@Valid
 	private final Middleware middleware = new Middleware();
 
+	@Valid
 	private final Monitor monitor = new Monitor();
 
 	public boolean isEnabled() {
@@ -85,10 +101,118 @@ public class StampProperties {
 	}
 
 	/**
+	 * Settings every Stamp listener has, whatever its protocol: where it binds, how many
+	 * connections it admits, when an idle connection is closed, and its TLS.
+	 */
+	public abstract static class Listener {
+
+		/**
+		 * Whether the listener runs. When unset it starts only if the application
+		 * declares routes for its protocol; {@code false} keeps it off even then.
+		 */
+		private Boolean enabled;
+
+		/** Network address to bind to; {@code 0.0.0.0} listens on every interface. */
+		private String host = "0.0.0.0";
+
+		/**
+		 * Port to listen on. {@code 0} binds a free port, published as
+		 * {@code local.stamp.<protocol>.port}.
+		 */
+		@Min(0)
+		@Max(65535)
+		private int port;
+
+		/**
+		 * Connections allowed at once. Connection N+1 is refused cleanly (TCP closed at
+		 * once, HTTP and WebSocket handshake answered 503), counted and logged once per
+		 * burst.
+		 */
+		@Positive
+		private int maxConnections = 10_000;
+
+		/** Close a connection after this long with no traffic in either direction. */
+		@PositiveOrZero
+		private Duration idleTimeout;
+
+		/** TLS for this listener. */
+		private final Ssl ssl = new Ssl();
+
+		protected Listener(int defaultPort, Duration defaultIdleTimeout) {
+			this.port = defaultPort;
+			this.idleTimeout = defaultIdleTimeout;
+		}
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getHost() {
+			return this.host;
+		}
+
+		public void setHost(String host) {
+			this.host = host;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
+		/** TLS settings of a listener. */
+		public static class Ssl {
+
+			/**
+			 * Name of the Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) whose key
+			 * and certificate serve TLS.
+			 */
+			private String bundle;
+
+			public String getBundle() {
+				return this.bundle;
+			}
+
+			public void setBundle(String bundle) {
+				this.bundle = bundle;
+			}
+
+		}
+
+	}
+
+	/**
 	 * Raw TCP listener. The default port is 7070, not the classic 8080, so that it never
 	 * collides with Spring Boot's own {@code server.port}.
 	 */
-	public static class Tcp extends ListenerProperties {
+	public static class Tcp extends Listener {
 
 		/**
 		 * Once a handler is done and its last byte has reached the socket, the server
@@ -96,6 +220,7 @@ public class StampProperties {
 		 * it still sends, before closing the connection. Closing with unread input would
 		 * reset the connection and could destroy the end of the reply.
 		 */
+		@PositiveOrZero
 		private Duration lingerTimeout = Duration.ofSeconds(5);
 
 		public Tcp() {
@@ -113,12 +238,13 @@ public class StampProperties {
 	}
 
 	/** WebSocket listener. */
-	public static class WebSocket extends ListenerProperties {
+	public static class WebSocket extends Listener {
 
 		/**
 		 * Largest message accepted, after joining continuation frames. A larger frame or
 		 * message closes the connection with status 1009 (message too big).
 		 */
+		@Positive
 		private DataSize maxMessageSize = DataSize.ofKilobytes(64);
 
 		/**
@@ -139,6 +265,7 @@ public class StampProperties {
 		 * client is disconnected with status 1013 (try again later) so that it cannot
 		 * grow the server's memory.
 		 */
+		@Positive
 		private DataSize maxPendingOutbound = DataSize.ofMegabytes(4);
 
 		/**
@@ -146,6 +273,7 @@ public class StampProperties {
 		 * queued for it and the 1013 close frame after it; past this the connection is
 		 * dropped without the close frame.
 		 */
+		@PositiveOrZero
 		private Duration slowReaderCloseTimeout = Duration.ofSeconds(10);
 
 		/**
@@ -160,6 +288,7 @@ public class StampProperties {
 		 * first byte to its last; a client that trickles it is answered 408 and closed.
 		 * Zero disables the deadline.
 		 */
+		@PositiveOrZero
 		private Duration handshakeTimeout = Duration.ofSeconds(10);
 
 		public WebSocket() {
@@ -225,21 +354,24 @@ public class StampProperties {
 	}
 
 	/** HTTP/1.1 listener. */
-	public static class Http extends ListenerProperties {
+	public static class Http extends Listener {
 
 		/** Largest request body accepted; a larger one is answered 413. */
+		@PositiveOrZero
 		private DataSize maxRequestSize = DataSize.ofMegabytes(1);
 
 		/**
 		 * Largest request line plus headers accepted; larger ones are answered 431 (or
 		 * 414 for the URI).
 		 */
+		@Positive
 		private DataSize maxHeaderSize = DataSize.ofKilobytes(8);
 
 		/**
 		 * Time a client has from the first byte of a request head to its end; slower ones
 		 * are answered 408 and closed. Zero for no limit.
 		 */
+		@PositiveOrZero
 		private Duration requestHeaderTimeout = Duration.ofSeconds(10);
 
 		/**
@@ -247,6 +379,7 @@ public class StampProperties {
 		 * however it trickles; slower ones are answered 408 and closed. Zero for no
 		 * limit.
 		 */
+		@PositiveOrZero
 		private Duration requestBodyTimeout = Duration.ofSeconds(30);
 
 		public Http() {
@@ -293,27 +426,32 @@ public class StampProperties {
 	 * through {@code serverCertificateHashes}; its SHA-256 is logged and published as
 	 * {@code local.stamp.webtransport.certificate-hash}.
 	 */
-	public static class WebTransport extends ListenerProperties {
+	public static class WebTransport extends Listener {
 
 		/** Sessions allowed at once over all connections; more are answered 503. */
+		@Positive
 		private int maxSessions = 10_000;
 
 		/** Sessions allowed at once on one connection; more are answered 503. */
+		@Positive
 		private int maxSessionsPerConnection = 16;
 
 		/**
 		 * Streams the peer may open per session (QUIC stream credit); further ones are
 		 * refused.
 		 */
+		@PositiveOrZero
 		private int maxStreamsPerSession = 100;
 
 		/**
 		 * Largest datagram payload accepted or sent; larger ones are refused with a clear
 		 * error.
 		 */
+		@PositiveOrZero
 		private DataSize maxDatagramSize = DataSize.ofBytes(65_535);
 
 		/** Time a client has to complete the QUIC and TLS handshake. */
+		@PositiveOrZero
 		private Duration handshakeTimeout = Duration.ofSeconds(10);
 
 		/**
@@ -321,6 +459,7 @@ public class StampProperties {
 		 * (SO_REUSEPORT, Linux epoll only). 0 means one per available processor with
 		 * epoll and 1 elsewhere.
 		 */
+		@PositiveOrZero
 		private int eventLoopThreads;
 
 		/**
@@ -474,6 +613,7 @@ public class StampProperties {
 		 * requests before closing what is left. Keep it below
 		 * {@code spring.lifecycle.timeout-per-shutdown-phase}.
 		 */
+		@PositiveOrZero
 		private Duration gracePeriod = Duration.ofSeconds(20);
 
 		public Duration getGracePeriod() {
@@ -493,12 +633,14 @@ public class StampProperties {
 	public static class Blocking {
 
 		/** Platform threads that run blocking handlers on Java 17 to 20. */
+		@Positive
 		private int maxThreads = 200;
 
 		/**
 		 * Handler calls that may wait for a free platform thread before new ones are
 		 * refused.
 		 */
+		@PositiveOrZero
 		private int queueCapacity = 1000;
 
 		public int getMaxThreads() {
@@ -526,18 +668,23 @@ public class StampProperties {
 		private boolean enabled = true;
 
 		/** How often the monitor samples every listener. */
+		@Positive
 		private Duration interval = Duration.ofSeconds(30);
 
 		/** Samples kept in the history. */
+		@Positive
 		private int historySize = 100;
 
 		/** Alerts kept. */
+		@Positive
 		private int alertHistorySize = 25;
 
 		/**
 		 * Share of max-connections in use (0 to 1) from which the monitor raises a
 		 * warning.
 		 */
+		@DecimalMin("0")
+		@DecimalMax("1")
 		private double utilizationThreshold = 0.9;
 
 		public boolean isEnabled() {
@@ -585,6 +732,7 @@ public class StampProperties {
 	/** Built-in middleware, applied before requests reach their routes. */
 	public static class Middleware {
 
+		@Valid
 		private final RateLimit rateLimit = new RateLimit();
 
 		private final Logging logging = new Logging();
@@ -610,9 +758,11 @@ public class StampProperties {
 			 * Requests (handshakes, HTTP requests, sessions, connections) allowed per
 			 * client address, protocol and window.
 			 */
+			@Positive
 			private int maxRequests = 100;
 
 			/** Length of the rate-limit window. */
+			@Positive
 			private Duration window = Duration.ofSeconds(60);
 
 			/** Protocols whose requests are limited; all of them by default. */
@@ -623,6 +773,7 @@ public class StampProperties {
 			 * Client addresses tracked at most; when the table is full of live windows
 			 * new clients are refused, so a flood of addresses cannot exhaust memory.
 			 */
+			@Positive
 			private int maxTrackedClients = 100_000;
 
 			public boolean isEnabled() {

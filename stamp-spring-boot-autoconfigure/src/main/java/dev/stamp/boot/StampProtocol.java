@@ -2,11 +2,13 @@ package dev.stamp.boot;
 
 import java.lang.reflect.Method;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Set;
+
+import dev.stamp.webtransport.WebTransportSession;
 
 /**
- * The protocols a {@link StampRoute} can serve, with the parameter types that identify
- * each one.
+ * The protocols a {@link StampRoute} can serve. A route's protocol is told by its
+ * parameter types: Stamp's own carry {@link StampProtocolParameter}.
  */
 public enum StampProtocol {
 
@@ -14,24 +16,21 @@ public enum StampProtocol {
 	INFERRED("inferred"),
 
 	/** Raw TCP: one handler call per connection. */
-	TCP("tcp", "dev.stamp.boot.tcp.TcpConnection", "dev.stamp.boot.tcp.ReactiveTcpConnection"),
+	TCP("tcp"),
 
 	/** WebSocket: one handler call per message. */
-	WEBSOCKET("websocket", "dev.stamp.boot.websocket.WebSocketConnection"),
+	WEBSOCKET("websocket"),
 
 	/** HTTP/1.1: one handler call per request. */
-	HTTP("http", "dev.stamp.boot.http.HttpRequest"),
+	HTTP("http"),
 
 	/** WebTransport over HTTP/3: one handler call per session. */
-	WEBTRANSPORT("webtransport", "dev.stamp.webtransport.WebTransportSession");
+	WEBTRANSPORT("webtransport");
 
 	private final String id;
 
-	private final List<String> identifyingParameterTypes;
-
-	StampProtocol(String id, String... identifyingParameterTypes) {
+	StampProtocol(String id) {
 		this.id = id;
-		this.identifyingParameterTypes = List.of(identifyingParameterTypes);
 	}
 
 	/**
@@ -51,17 +50,47 @@ public enum StampProtocol {
 	public static StampProtocol inferFrom(Method method) {
 		StampProtocol found = INFERRED;
 		for (Class<?> type : method.getParameterTypes()) {
-			for (StampProtocol protocol : values()) {
-				if (protocol.identifyingParameterTypes.contains(type.getName())) {
-					if (found != INFERRED && found != protocol) {
-						throw new IllegalStateException("@StampRoute method " + method + " mixes " + found + " and "
-								+ protocol + " parameters " + Arrays.toString(method.getParameterTypes()));
-					}
-					found = protocol;
-				}
+			StampProtocol protocol = identifiedBy(type);
+			if (protocol == INFERRED) {
+				continue;
 			}
+			if (found != INFERRED && found != protocol) {
+				throw new IllegalStateException("@StampRoute method " + method + " mixes " + found + " and " + protocol
+						+ " parameters " + Arrays.toString(method.getParameterTypes()));
+			}
+			found = protocol;
 		}
 		return found;
+	}
+
+	private static StampProtocol identifiedBy(Class<?> type) {
+		StampProtocolParameter parameter = type.getAnnotation(StampProtocolParameter.class);
+		if (parameter != null) {
+			return parameter.value();
+		}
+		return EngineTypes.SESSION_TYPES.contains(type) ? WEBTRANSPORT : INFERRED;
+	}
+
+	/**
+	 * The WebTransport engine's session type, which cannot carry
+	 * {@link StampProtocolParameter}: the engine is Spring-free and Stamp-agnostic. The
+	 * engine is optional, so its class is resolved once and only here.
+	 */
+	private static final class EngineTypes {
+
+		static final Set<Class<?>> SESSION_TYPES = sessionTypes();
+
+		private static Set<Class<?>> sessionTypes() {
+			try {
+				return Set.of(WebTransportSession.class);
+			}
+			catch (NoClassDefFoundError ex) {
+				// stamp-webtransport is not on the class path: no route can take a
+				// session.
+				return Set.of();
+			}
+		}
+
 	}
 
 }

@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
 
 import org.springframework.core.annotation.AliasFor;
 
-import dev.stamp.boot.http.HttpMethod;
+import dev.stamp.boot.HttpMethod;
 
 /**
  * Declares a method of a Spring bean as a Stamp endpoint.

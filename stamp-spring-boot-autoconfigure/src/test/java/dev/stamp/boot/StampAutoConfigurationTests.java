@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpServer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -15,21 +16,27 @@ import org.springframework.util.unit.DataSize;
 
 import dev.stamp.boot.http.HttpAutoConfiguration;
 import dev.stamp.boot.http.HttpListener;
+import dev.stamp.boot.http.HttpListenerSettings;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.http.JsonWriter;
 import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.actuate.StampActuatorAutoConfiguration;
 import dev.stamp.boot.listener.ListenerPorts;
+import dev.stamp.boot.middleware.OriginMiddleware;
 import dev.stamp.boot.monitor.MonitorAutoConfiguration;
 import dev.stamp.boot.monitor.StampMonitor;
 import dev.stamp.boot.routing.StampRoutes;
 import dev.stamp.boot.tcp.TcpConnection;
 import dev.stamp.boot.tcp.TcpAutoConfiguration;
 import dev.stamp.boot.tcp.TcpListener;
+import dev.stamp.boot.tcp.TcpListenerSettings;
 import dev.stamp.boot.webtransport.WebTransportAutoConfiguration;
+import dev.stamp.boot.webtransport.WebTransportListener;
+import dev.stamp.boot.webtransport.WebTransportListenerSettings;
 import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
 import dev.stamp.boot.websocket.WebSocketConnection;
 import dev.stamp.boot.websocket.WebSocketListener;
+import dev.stamp.boot.websocket.WebSocketListenerSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -140,6 +147,67 @@ class StampAutoConfigurationTests {
 				assertThat(context.getBean(ListenerContext.class).gracePeriod()).isEqualTo(Duration.ofSeconds(3));
 				assertThat(context.getBean(TcpListener.class).registry().maxConnections()).isEqualTo(42);
 			});
+	}
+
+	@Test
+	void propertiesAreMappedOntoEachListenersSettings() {
+		StampContextRunner.create()
+			.withPropertyValues("stamp.tcp.linger-timeout=2s", "stamp.tcp.idle-timeout=0s", "stamp.tcp.ssl.bundle=tcp",
+					"stamp.websocket.compression=true", "stamp.websocket.max-message-size=32KB",
+					"stamp.websocket.allowed-origins=https://a.example", "stamp.http.max-header-size=4KB",
+					"stamp.http.request-body-timeout=0s", "stamp.webtransport.max-sessions=12",
+					"stamp.webtransport.enabled=false")
+			.run((context) -> {
+				TcpListenerSettings tcp = (TcpListenerSettings) context.getBean(TcpListener.class).settings();
+				assertThat(tcp.getHost()).isEqualTo("127.0.0.1");
+				assertThat(tcp.getPort()).isZero();
+				assertThat(tcp.getLingerTimeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(tcp.getIdleTimeout()).isZero();
+				assertThat(tcp.getSslBundle()).isEqualTo("tcp");
+				assertThat(tcp.getEnabled()).isNull();
+				WebSocketListenerSettings websocket = (WebSocketListenerSettings) context
+					.getBean(WebSocketListener.class)
+					.settings();
+				assertThat(websocket.isCompression()).isTrue();
+				assertThat(websocket.getMaxMessageSize()).isEqualTo(DataSize.ofKilobytes(32));
+				assertThat(context.getBean(OriginMiddleware.class).appliesTo(StampProtocol.WEBSOCKET)).isTrue();
+				assertThat(websocket.getIdleTimeout()).isEqualTo(Duration.ofMinutes(30));
+				HttpListenerSettings http = (HttpListenerSettings) context.getBean(HttpListener.class).settings();
+				assertThat(http.getMaxHeaderSize()).isEqualTo(DataSize.ofKilobytes(4));
+				assertThat(http.getRequestBodyTimeout()).isZero();
+				assertThat(http.getMaxRequestSize()).isEqualTo(DataSize.ofMegabytes(1));
+				assertThat(context).doesNotHaveBean(WebTransportListener.class);
+			});
+	}
+
+	@Test
+	void settingsWithoutPropertiesHaveTheListenersDefaults() {
+		StampProperties properties = new StampProperties();
+		assertThat(new TcpListenerSettings()).usingRecursiveComparison()
+			.comparingOnlyFields("port", "host", "maxConnections", "idleTimeout", "lingerTimeout")
+			.isEqualTo(properties.getTcp());
+		assertThat(new WebSocketListenerSettings()).usingRecursiveComparison()
+			.comparingOnlyFields("port", "host", "maxConnections", "idleTimeout", "maxMessageSize",
+					"maxPendingOutbound", "slowReaderCloseTimeout", "compression", "handshakeTimeout")
+			.isEqualTo(properties.getWebsocket());
+		assertThat(new HttpListenerSettings()).usingRecursiveComparison()
+			.comparingOnlyFields("port", "host", "maxConnections", "idleTimeout", "maxRequestSize", "maxHeaderSize",
+					"requestHeaderTimeout", "requestBodyTimeout")
+			.isEqualTo(properties.getHttp());
+		assertThat(new WebTransportListenerSettings()).usingRecursiveComparison()
+			.comparingOnlyFields("port", "host", "maxConnections", "idleTimeout", "maxSessions",
+					"maxSessionsPerConnection", "maxStreamsPerSession", "maxDatagramSize", "handshakeTimeout",
+					"eventLoopThreads", "addressValidation", "qlogDirectory")
+			.isEqualTo(properties.getWebtransport());
+	}
+
+	@Test
+	void listenersRunOnStampsOwnLoopResourcesEvenBesideAnotherLoopResourcesBean() {
+		StampContextRunner.create().withUserConfiguration(OtherLoopResources.class).run((context) -> {
+			assertThat(context.getBean(ListenerContext.class).loopResources())
+				.isSameAs(context.getBean("stampLoopResources"))
+				.isNotSameAs(context.getBean("otherLoopResources"));
+		});
 	}
 
 	@Test
@@ -268,6 +336,16 @@ class StampAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	static class OtherLoopResources {
+
+		@Bean(destroyMethod = "dispose")
+		LoopResources otherLoopResources() {
+			return LoopResources.create("other", 1, true);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	static class UserBeans {
 
 		static final JsonWriter JSON_WRITER = (value) -> new byte[0];
@@ -276,7 +354,10 @@ class StampAutoConfigurationTests {
 
 		@Bean
 		TcpListener customTcpListener(StampProperties properties, StampRoutes routes, ListenerContext context) {
-			this.listener = new TcpListener(properties.getTcp(), routes, context);
+			TcpListenerSettings settings = new TcpListenerSettings();
+			settings.setHost(properties.getTcp().getHost());
+			settings.setPort(properties.getTcp().getPort());
+			this.listener = new TcpListener(settings, routes, context);
 			return this.listener;
 		}
 
@@ -309,12 +390,12 @@ class StampAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class DuplicateHttpRoutes {
 
-		@StampRoute(path = "/twice", method = dev.stamp.boot.http.HttpMethod.GET)
+		@StampRoute(path = "/twice", method = dev.stamp.boot.HttpMethod.GET)
 		String first(HttpRequest request) {
 			return "1";
 		}
 
-		@StampRoute(path = "/twice", method = dev.stamp.boot.http.HttpMethod.GET)
+		@StampRoute(path = "/twice", method = dev.stamp.boot.HttpMethod.GET)
 		String second(HttpRequest request) {
 			return "2";
 		}
@@ -350,12 +431,12 @@ class StampAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class HttpPathSpelledTwoWays {
 
-		@StampRoute(path = "/users/{id}", method = dev.stamp.boot.http.HttpMethod.GET)
+		@StampRoute(path = "/users/{id}", method = dev.stamp.boot.HttpMethod.GET)
 		String read(HttpRequest request) {
 			return request.pathVariable("id");
 		}
 
-		@StampRoute(path = "/users/{userId}", method = dev.stamp.boot.http.HttpMethod.DELETE)
+		@StampRoute(path = "/users/{userId}", method = dev.stamp.boot.HttpMethod.DELETE)
 		String delete(HttpRequest request) {
 			return request.pathVariable("userId");
 		}

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 
 import dev.stamp.boot.StampRoute;
-import dev.stamp.boot.http.HttpMethod;
+import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.http.HttpResponse;
 

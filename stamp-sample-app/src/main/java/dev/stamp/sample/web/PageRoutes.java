@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.StreamUtils;
 
 import dev.stamp.boot.StampRoute;
-import dev.stamp.boot.http.HttpMethod;
+import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.http.HttpResponse;
 import dev.stamp.boot.webtransport.WebTransportListener;

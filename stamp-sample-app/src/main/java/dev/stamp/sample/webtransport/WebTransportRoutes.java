@@ -7,7 +7,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.stereotype.Component;
 
 import dev.stamp.boot.StampRoute;
-import dev.stamp.boot.http.HttpMethod;
+import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.webtransport.WebTransportEchoRoute;
 import dev.stamp.sample.webtransport.WebTransportSessionLog.SessionSummary;

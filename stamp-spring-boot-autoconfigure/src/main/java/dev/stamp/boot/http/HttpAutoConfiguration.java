@@ -9,9 +9,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.stamp.boot.ListenerSettingsMapper;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.listener.ListenerContext;
@@ -22,7 +24,8 @@ import dev.stamp.boot.routing.StampRoutes;
  * Auto-configuration} of the HTTP listener ({@code stamp.http.*}). It starts when a
  * {@link dev.stamp.boot.StampRoute} method takes an {@link HttpRequest} or declares
  * {@code protocol = HTTP}. Objects returned by handlers are written as JSON with the
- * application's Jackson {@link JsonMapper} when Jackson is present.
+ * application's Jackson {@link JsonMapper} when Jackson is present. The server can be
+ * customized further with {@link StampHttpServerCustomizer} beans.
  */
 @AutoConfiguration(after = StampAutoConfiguration.class,
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
@@ -34,8 +37,19 @@ public final class HttpAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	HttpListener stampHttpListener(StampProperties properties, StampRoutes routes, ListenerContext context,
-			ObjectProvider<JsonWriter> jsonWriter) {
-		return new HttpListener(properties.getHttp(), routes, context, jsonWriter.getIfAvailable());
+			ObjectProvider<JsonWriter> jsonWriter, ObjectProvider<StampHttpServerCustomizer> customizers) {
+		return new HttpListener(settings(properties.getHttp()), routes, context, jsonWriter.getIfAvailable(),
+				customizers.orderedStream().toList());
+	}
+
+	private static HttpListenerSettings settings(StampProperties.Http properties) {
+		HttpListenerSettings settings = ListenerSettingsMapper.map(properties, new HttpListenerSettings());
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getMaxRequestSize).to(settings::setMaxRequestSize);
+		map.from(properties::getMaxHeaderSize).to(settings::setMaxHeaderSize);
+		map.from(properties::getRequestHeaderTimeout).to(settings::setRequestHeaderTimeout);
+		map.from(properties::getRequestBodyTimeout).to(settings::setRequestBodyTimeout);
+		return settings;
 	}
 
 	@Configuration(proxyBeanMethods = false)

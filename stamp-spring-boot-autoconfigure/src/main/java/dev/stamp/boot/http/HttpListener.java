@@ -25,7 +25,7 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
-import dev.stamp.boot.StampProperties;
+import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.middleware.StampRequest;
@@ -56,17 +56,42 @@ public class HttpListener extends ReactorNettyListener {
 
 	private static final byte[] NO_BODY = new byte[0];
 
-	private final StampProperties.Http properties;
+	private final HttpListenerSettings settings;
 
 	private final PathRouter<HttpEndpoint> router = new PathRouter<>(HttpEndpoint::describe);
 
 	private final HttpResultEncoder encoder;
 
-	public HttpListener(StampProperties.Http properties, StampRoutes routes, ListenerContext context,
+	private final List<StampHttpServerCustomizer> customizers;
+
+	/**
+	 * Creates a listener whose server is configured by its settings alone.
+	 * @param settings the listener's settings
+	 * @param routes the application's routes
+	 * @param context shared listener infrastructure
+	 * @param jsonWriter writes objects returned by handlers, or {@code null} without JSON
+	 * support
+	 */
+	public HttpListener(HttpListenerSettings settings, StampRoutes routes, ListenerContext context,
 			JsonWriter jsonWriter) {
-		super(StampProtocol.HTTP, properties, routes, context);
-		this.properties = properties;
+		this(settings, routes, context, jsonWriter, List.of());
+	}
+
+	/**
+	 * Creates a listener.
+	 * @param settings the listener's settings
+	 * @param routes the application's routes
+	 * @param context shared listener infrastructure
+	 * @param jsonWriter writes objects returned by handlers, or {@code null} without JSON
+	 * support
+	 * @param customizers applied in turn to the server after its settings
+	 */
+	public HttpListener(HttpListenerSettings settings, StampRoutes routes, ListenerContext context,
+			JsonWriter jsonWriter, List<StampHttpServerCustomizer> customizers) {
+		super(StampProtocol.HTTP, settings, routes, context);
+		this.settings = settings;
 		this.encoder = new HttpResultEncoder(jsonWriter);
+		this.customizers = List.copyOf(customizers);
 	}
 
 	@Override
@@ -87,9 +112,9 @@ public class HttpListener extends ReactorNettyListener {
 
 	@Override
 	protected DisposableServer bind(@Nullable SslContext sslContext) {
-		int maxHeaderSize = (int) this.properties.getMaxHeaderSize().toBytes();
-		HttpRequestLimits limits = new HttpRequestLimits(this.properties.getRequestHeaderTimeout(),
-				this.properties.getRequestBodyTimeout());
+		int maxHeaderSize = (int) this.settings.getMaxHeaderSize().toBytes();
+		HttpRequestLimits limits = new HttpRequestLimits(this.settings.getRequestHeaderTimeout(),
+				this.settings.getRequestBodyTimeout());
 		HttpServer server = configure(HttpServer.create())
 			.httpRequestDecoder((spec) -> spec.maxHeaderSize(maxHeaderSize).maxInitialLineLength(maxHeaderSize))
 			.doOnChannelInit((observer, channel, remoteAddress) -> HttpRequestGuard.install(channel.pipeline(), limits,
@@ -97,6 +122,9 @@ public class HttpListener extends ReactorNettyListener {
 			.handle(this::serve);
 		if (sslContext != null) {
 			server = server.secure((spec) -> spec.sslContext(sslContext));
+		}
+		for (StampHttpServerCustomizer customizer : this.customizers) {
+			server = customizer.customize(server);
 		}
 		return server.bindNow();
 	}
@@ -152,7 +180,7 @@ public class HttpListener extends ReactorNettyListener {
 			}
 			return PlainResponses.send(response, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed", false);
 		}
-		long maxRequestSize = this.properties.getMaxRequestSize().toBytes();
+		long maxRequestSize = this.settings.getMaxRequestSize().toBytes();
 		if (contentLength(request.requestHeaders()) > maxRequestSize) {
 			// Refuse before reading: the body is never buffered, and the connection
 			// closes so it is never drained.

@@ -13,6 +13,10 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stamp.core.PathVariables;
 
+import dev.stamp.boot.HttpMethod;
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.StampProtocolParameter;
+
 /**
  * A complete HTTP request, body included, as a route handler receives it.
  *
@@ -28,6 +32,7 @@ import dev.stamp.core.PathVariables;
  * @param attributes what middleware attached to the request (for example the
  * authenticated user)
  */
+@StampProtocolParameter(StampProtocol.HTTP)
 public record HttpRequest(HttpMethod method, String path, String query, Map<String, List<String>> queryParameters,
 		HttpHeaders headers, byte[] body, InetSocketAddress remoteAddress, Map<String, String> pathVariables,
 		Map<String, Object> attributes) {

@@ -32,7 +32,7 @@ public abstract class AbstractStampListener implements StampListener {
 
 	private final StampProtocol protocol;
 
-	private final ListenerProperties properties;
+	private final ListenerSettings settings;
 
 	private final ListenerContext context;
 
@@ -50,10 +50,10 @@ public abstract class AbstractStampListener implements StampListener {
 
 	private volatile CountDownLatch unbound;
 
-	protected AbstractStampListener(StampProtocol protocol, ListenerProperties properties, StampRoutes routes,
+	protected AbstractStampListener(StampProtocol protocol, ListenerSettings settings, StampRoutes routes,
 			ListenerContext context) {
 		this.protocol = protocol;
-		this.properties = properties;
+		this.settings = settings;
 		this.routes = routes;
 		this.context = context;
 		this.peerErrors = new PeerErrors("Stamp " + protocol.id() + " listener");
@@ -87,7 +87,7 @@ public abstract class AbstractStampListener implements StampListener {
 		if (this.boundPort >= 0) {
 			return;
 		}
-		Boolean enabled = this.properties.getEnabled();
+		Boolean enabled = this.settings.getEnabled();
 		if (Boolean.FALSE.equals(enabled)) {
 			this.logger
 				.info(this.protocol.id() + " listener disabled by stamp." + this.protocol.id() + ".enabled=false");
@@ -109,8 +109,8 @@ public abstract class AbstractStampListener implements StampListener {
 		this.context.ports().publish(this.protocol, port);
 		keepJvmAlive();
 		this.context.events().publishEvent(new StampListenerStartedEvent(this, port));
-		this.logger.info("Stamp " + this.protocol.id() + " listener started on " + this.properties.getHost() + ":"
-				+ port + (isSecure() ? " (TLS)" : ""));
+		this.logger.info("Stamp " + this.protocol.id() + " listener started on " + this.settings.getHost() + ":" + port
+				+ (isSecure() ? " (TLS)" : ""));
 		for (RouteMethod route : routes()) {
 			this.logger.info("Stamp " + this.protocol.id() + " route " + route.summary());
 		}
@@ -138,7 +138,7 @@ public abstract class AbstractStampListener implements StampListener {
 	}
 
 	private SslBundle sslBundle() {
-		String bundleName = this.properties.getSsl().getBundle();
+		String bundleName = this.settings.getSslBundle();
 		if (bundleName == null) {
 			return null;
 		}
@@ -221,7 +221,7 @@ public abstract class AbstractStampListener implements StampListener {
 
 	@Override
 	public boolean isConfigured() {
-		Boolean enabled = this.properties.getEnabled();
+		Boolean enabled = this.settings.getEnabled();
 		return Boolean.TRUE.equals(enabled) || (enabled == null && !routes().isEmpty());
 	}
 
@@ -232,12 +232,12 @@ public abstract class AbstractStampListener implements StampListener {
 
 	@Override
 	public boolean isSecure() {
-		return this.properties.getSsl().getBundle() != null;
+		return this.settings.getSslBundle() != null;
 	}
 
 	@Override
 	public String host() {
-		return this.properties.getHost();
+		return this.settings.getHost();
 	}
 
 	@Override
@@ -259,8 +259,9 @@ public abstract class AbstractStampListener implements StampListener {
 		return this.context;
 	}
 
-	protected ListenerProperties properties() {
-		return this.properties;
+	@Override
+	public ListenerSettings settings() {
+		return this.settings;
 	}
 
 }

@@ -47,10 +47,10 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 
 	private volatile DisposableServer server;
 
-	protected ReactorNettyListener(StampProtocol protocol, ListenerProperties properties, StampRoutes routes,
+	protected ReactorNettyListener(StampProtocol protocol, ListenerSettings settings, StampRoutes routes,
 			ListenerContext context) {
-		super(protocol, properties, routes, context);
-		this.registry = new ConnectionRegistry(protocol.id(), properties.getMaxConnections());
+		super(protocol, settings, routes, context);
+		this.registry = new ConnectionRegistry(protocol.id(), settings.getMaxConnections());
 		this.overloadLog = new RefusalLog(protocol.id() + " listener", "handler call",
 				"stamp.blocking.max-threads + stamp.blocking.queue-capacity", context.blockingHandlers().capacity());
 	}
@@ -94,9 +94,9 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 	 * @return the configured server
 	 */
 	protected <S extends ServerTransport<S, ?>> S configure(S server) {
-		Duration idleTimeout = properties().getIdleTimeout();
-		return server.host(properties().getHost())
-			.port(properties().getPort())
+		Duration idleTimeout = settings().getIdleTimeout();
+		return server.host(settings().getHost())
+			.port(settings().getPort())
 			.runOn(context().loopResources())
 			.doOnChannelInit((observer, channel, remoteAddress) -> {
 				if (!this.registry.tryRegister(channel) || isStopping()) {

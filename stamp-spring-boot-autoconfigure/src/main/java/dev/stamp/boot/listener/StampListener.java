@@ -44,6 +44,12 @@ public interface StampListener extends SmartLifecycle {
 	ConnectionStats stats();
 
 	/**
+	 * The settings the listener was created with and reads when it starts.
+	 * @return the settings
+	 */
+	ListenerSettings settings();
+
+	/**
 	 * Errors peers caused on this listener (malformed input, protocol violations, stalled
 	 * clients), counted by kind and logged once per burst; the same instance for the
 	 * listener's whole life.

@@ -4,8 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.stamp.boot.StampProperties;
-import dev.stamp.boot.listener.ListenerProperties;
+import dev.stamp.boot.listener.ListenerSettings;
 import dev.stamp.boot.listener.StampListener;
 import dev.stamp.core.BlockingHandlerExecutor;
 
@@ -16,12 +15,23 @@ import dev.stamp.core.BlockingHandlerExecutor;
  */
 public class ConfigurationDiagnosis {
 
-	private final StampProperties properties;
+	private final Duration gracePeriod;
+
+	private final int blockingMaxThreads;
 
 	private final List<StampListener> listeners;
 
-	public ConfigurationDiagnosis(StampProperties properties, List<StampListener> listeners) {
-		this.properties = properties;
+	/**
+	 * Creates a diagnosis.
+	 * @param gracePeriod how long a stop waits for in-flight work
+	 * ({@code stamp.shutdown.grace-period})
+	 * @param blockingMaxThreads the platform threads for blocking handlers before Java 21
+	 * ({@code stamp.blocking.max-threads})
+	 * @param listeners the listeners to look at
+	 */
+	public ConfigurationDiagnosis(Duration gracePeriod, int blockingMaxThreads, List<StampListener> listeners) {
+		this.gracePeriod = gracePeriod;
+		this.blockingMaxThreads = blockingMaxThreads;
 		this.listeners = listeners;
 	}
 
@@ -33,20 +43,20 @@ public class ConfigurationDiagnosis {
 				continue;
 			}
 			String id = listener.protocol().id();
-			ListenerProperties settings = settings(id);
+			ListenerSettings settings = listener.settings();
 			if (!listener.isRunning()) {
 				findings.add(id + " listener has routes but is not running: check the log for why it did not start");
 			}
-			if (settings != null && (settings.getIdleTimeout() == null || settings.getIdleTimeout().isZero())) {
+			if ((settings.getIdleTimeout() == null || settings.getIdleTimeout().isZero())) {
 				findings
 					.add(id + " listener never closes idle connections: vanished clients keep their slot; set stamp."
 							+ id + ".idle-timeout");
 			}
 			if ("tcp".equals(id) && !BlockingHandlerExecutor.virtualThreadsAvailable()
 					&& listener.routes().stream().anyMatch((route) -> !route.isReactive())
-					&& this.properties.getBlocking().getMaxThreads() < listener.stats().maxConnections()) {
+					&& this.blockingMaxThreads < listener.stats().maxConnections()) {
 				findings.add("tcp listener has a blocking route on Java " + Runtime.version().feature()
-						+ ": each connection holds one of " + this.properties.getBlocking().getMaxThreads()
+						+ ": each connection holds one of " + this.blockingMaxThreads
 						+ " platform threads, so connections beyond that wait for one although max-connections is "
 						+ listener.stats().maxConnections() + "; use a ReactiveTcpConnection route, Java 21+, or raise "
 						+ "stamp.blocking.max-threads");
@@ -56,35 +66,25 @@ public class ConfigurationDiagnosis {
 						+ " connection(s) at max-connections (" + listener.stats().maxConnections() + "); raise stamp."
 						+ id + ".max-connections if the load is expected");
 			}
-			if ("webtransport".equals(id) && settings != null && settings.getSsl().getBundle() == null) {
+			if ("webtransport".equals(id) && settings.getSslBundle() == null) {
 				findings.add("webtransport listener serves a generated development certificate (valid 10 days, "
 						+ "trusted only through serverCertificateHashes); set stamp.webtransport.ssl.bundle in production");
 			}
-			else if (!listener.isSecure() && settings != null && "0.0.0.0".equals(settings.getHost())) {
+			else if (!listener.isSecure() && "0.0.0.0".equals(settings.getHost())) {
 				findings.add(id + " listener accepts plain-text connections on every interface; set stamp." + id
 						+ ".ssl.bundle or bind stamp." + id + ".host to a private address");
 			}
 		}
-		Duration grace = this.properties.getShutdown().getGracePeriod();
+		Duration grace = this.gracePeriod;
 		if (grace.compareTo(Duration.ofSeconds(30)) > 0) {
 			findings.add("stamp.shutdown.grace-period (" + grace + ") is longer than Spring's default "
 					+ "spring.lifecycle.timeout-per-shutdown-phase (30s): shutdown may be cut short");
 		}
 		if (!BlockingHandlerExecutor.virtualThreadsAvailable()) {
 			findings.add("Java " + Runtime.version().feature() + " has no virtual threads: blocking handlers share "
-					+ this.properties.getBlocking().getMaxThreads() + " platform threads (stamp.blocking.max-threads)");
+					+ this.blockingMaxThreads + " platform threads (stamp.blocking.max-threads)");
 		}
 		return findings;
-	}
-
-	private ListenerProperties settings(String id) {
-		return switch (id) {
-			case "tcp" -> this.properties.getTcp();
-			case "websocket" -> this.properties.getWebsocket();
-			case "http" -> this.properties.getHttp();
-			case "webtransport" -> this.properties.getWebtransport();
-			default -> null;
-		};
 	}
 
 }

@@ -36,7 +36,8 @@ public final class MonitorAutoConfiguration {
 	@ConditionalOnMissingBean
 	ConfigurationDiagnosis stampConfigurationDiagnosis(StampProperties properties,
 			ObjectProvider<StampListener> listeners) {
-		return new ConfigurationDiagnosis(properties, listeners.orderedStream().toList());
+		return new ConfigurationDiagnosis(properties.getShutdown().getGracePeriod(),
+				properties.getBlocking().getMaxThreads(), listeners.orderedStream().toList());
 	}
 
 }

@@ -11,7 +11,7 @@ import org.springframework.util.ReflectionUtils;
 
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.StampRoute;
-import dev.stamp.boot.http.HttpMethod;
+import dev.stamp.boot.HttpMethod;
 
 /**
  * One {@link StampRoute} method of one bean, with its resolved protocol.

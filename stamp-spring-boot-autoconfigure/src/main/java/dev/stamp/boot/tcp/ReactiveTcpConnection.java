@@ -8,6 +8,9 @@ import reactor.core.publisher.Mono;
 import reactor.netty.NettyInbound;
 import reactor.netty.NettyOutbound;
 
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.StampProtocolParameter;
+
 /**
  * One TCP connection, seen from a non-blocking handler: a handler method that returns a
  * {@link Publisher} and runs on the event loop. When that publisher completes the
@@ -20,6 +23,7 @@ import reactor.netty.NettyOutbound;
  * }
  * </pre>
  */
+@StampProtocolParameter(StampProtocol.TCP)
 public interface ReactiveTcpConnection {
 
 	/** The peer's address. */

@@ -2,13 +2,16 @@ package dev.stamp.boot.tcp;
 
 import reactor.netty.tcp.TcpServer;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 
+import dev.stamp.boot.ListenerSettingsMapper;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.listener.ListenerContext;
@@ -17,7 +20,8 @@ import dev.stamp.boot.routing.StampRoutes;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of the TCP listener ({@code stamp.tcp.*}). It starts when a
- * {@link dev.stamp.boot.StampRoute} method takes a TCP connection.
+ * {@link dev.stamp.boot.StampRoute} method takes a TCP connection. The server can be
+ * customized further with {@link StampTcpServerCustomizer} beans.
  */
 @AutoConfiguration(after = StampAutoConfiguration.class)
 @ConditionalOnClass(TcpServer.class)
@@ -27,8 +31,16 @@ public final class TcpAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TcpListener stampTcpListener(StampProperties properties, StampRoutes routes, ListenerContext context) {
-		return new TcpListener(properties.getTcp(), routes, context);
+	TcpListener stampTcpListener(StampProperties properties, StampRoutes routes, ListenerContext context,
+			ObjectProvider<StampTcpServerCustomizer> customizers) {
+		return new TcpListener(settings(properties.getTcp()), routes, context, customizers.orderedStream().toList());
+	}
+
+	private static TcpListenerSettings settings(StampProperties.Tcp properties) {
+		TcpListenerSettings settings = ListenerSettingsMapper.map(properties, new TcpListenerSettings());
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getLingerTimeout).to(settings::setLingerTimeout);
+		return settings;
 	}
 
 }

@@ -3,6 +3,9 @@ package dev.stamp.boot.tcp;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.StampProtocolParameter;
+
 /**
  * One TCP connection, seen from a blocking handler. The handler runs on its own virtual
  * thread (Java 21+) or a pooled thread, never on a Netty event loop, so it may block
@@ -17,6 +20,7 @@ import java.nio.charset.StandardCharsets;
  * }
  * </pre>
  */
+@StampProtocolParameter(StampProtocol.TCP)
 public interface TcpConnection {
 
 	/** The peer's address. */

@@ -18,7 +18,6 @@ import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.TcpServer;
 
-import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.listener.OrderlyClose;
@@ -43,14 +42,30 @@ public class TcpListener extends ReactorNettyListener {
 
 	private final Duration lingerTimeout;
 
+	private final List<StampTcpServerCustomizer> customizers;
+
 	/**
-	 * @param properties the listener's settings
+	 * Creates a listener whose server is configured by its settings alone.
+	 * @param settings the listener's settings
 	 * @param routes the application's routes
 	 * @param context shared listener infrastructure
 	 */
-	public TcpListener(StampProperties.Tcp properties, StampRoutes routes, ListenerContext context) {
-		super(StampProtocol.TCP, properties, routes, context);
-		this.lingerTimeout = properties.getLingerTimeout();
+	public TcpListener(TcpListenerSettings settings, StampRoutes routes, ListenerContext context) {
+		this(settings, routes, context, List.of());
+	}
+
+	/**
+	 * Creates a listener.
+	 * @param settings the listener's settings
+	 * @param routes the application's routes
+	 * @param context shared listener infrastructure
+	 * @param customizers applied in turn to the server after its settings
+	 */
+	public TcpListener(TcpListenerSettings settings, StampRoutes routes, ListenerContext context,
+			List<StampTcpServerCustomizer> customizers) {
+		super(StampProtocol.TCP, settings, routes, context);
+		this.lingerTimeout = settings.getLingerTimeout();
+		this.customizers = List.copyOf(customizers);
 	}
 
 	@Override
@@ -90,6 +105,9 @@ public class TcpListener extends ReactorNettyListener {
 			.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
 		if (sslContext != null) {
 			server = server.secure((spec) -> spec.sslContext(sslContext));
+		}
+		for (StampTcpServerCustomizer customizer : this.customizers) {
+			server = customizer.customize(server);
 		}
 		return server.bindNow();
 	}

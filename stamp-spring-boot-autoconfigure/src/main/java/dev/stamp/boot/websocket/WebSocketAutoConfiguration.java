@@ -2,13 +2,16 @@ package dev.stamp.boot.websocket;
 
 import reactor.netty.http.server.HttpServer;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 
+import dev.stamp.boot.ListenerSettingsMapper;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.listener.ListenerContext;
@@ -18,6 +21,7 @@ import dev.stamp.boot.routing.StampRoutes;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of the WebSocket listener ({@code stamp.websocket.*}). It starts
  * when a {@link dev.stamp.boot.StampRoute} method takes a {@link WebSocketConnection}.
+ * The server can be customized further with {@link StampWebSocketServerCustomizer} beans.
  */
 @AutoConfiguration(after = StampAutoConfiguration.class)
 @ConditionalOnClass(HttpServer.class)
@@ -27,8 +31,21 @@ public final class WebSocketAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WebSocketListener stampWebSocketListener(StampProperties properties, StampRoutes routes, ListenerContext context) {
-		return new WebSocketListener(properties.getWebsocket(), routes, context);
+	WebSocketListener stampWebSocketListener(StampProperties properties, StampRoutes routes, ListenerContext context,
+			ObjectProvider<StampWebSocketServerCustomizer> customizers) {
+		return new WebSocketListener(settings(properties.getWebsocket()), routes, context,
+				customizers.orderedStream().toList());
+	}
+
+	private static WebSocketListenerSettings settings(StampProperties.WebSocket properties) {
+		WebSocketListenerSettings settings = ListenerSettingsMapper.map(properties, new WebSocketListenerSettings());
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getMaxMessageSize).to(settings::setMaxMessageSize);
+		map.from(properties::getMaxPendingOutbound).to(settings::setMaxPendingOutbound);
+		map.from(properties::getSlowReaderCloseTimeout).to(settings::setSlowReaderCloseTimeout);
+		map.from(properties::isCompression).to(settings::setCompression);
+		map.from(properties::getHandshakeTimeout).to(settings::setHandshakeTimeout);
+		return settings;
 	}
 
 }

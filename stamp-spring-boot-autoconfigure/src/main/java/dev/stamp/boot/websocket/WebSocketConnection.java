@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.Map;
 
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.StampProtocolParameter;
 import dev.stamp.core.PathVariables;
 
 /**
@@ -19,6 +21,7 @@ import dev.stamp.core.PathVariables;
  * }
  * </pre>
  */
+@StampProtocolParameter(StampProtocol.WEBSOCKET)
 public interface WebSocketConnection {
 
 	/** An id unique within the application, for logs and maps. */

@@ -27,7 +27,6 @@ import reactor.netty.http.server.WebsocketServerSpec;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
-import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.http.HttpRequestGuard;
 import dev.stamp.boot.http.HttpRequestLimits;
@@ -61,26 +60,47 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	private static final String UTF8_VALIDATOR = "stamp.wsUtf8Validator";
 
-	private final StampProperties.WebSocket properties;
+	private final WebSocketListenerSettings settings;
 
 	private final WebsocketServerSpec spec;
 
 	private final PathRouter<WebSocketRoute> router = new PathRouter<>((route) -> route.method().describe());
 
-	public WebSocketListener(StampProperties.WebSocket properties, StampRoutes routes, ListenerContext context) {
-		super(StampProtocol.WEBSOCKET, properties, routes, context);
-		this.properties = properties;
-		this.spec = websocketSpec(properties);
+	private final List<StampWebSocketServerCustomizer> customizers;
+
+	/**
+	 * Creates a listener whose server is configured by its settings alone.
+	 * @param settings the listener's settings
+	 * @param routes the application's routes
+	 * @param context shared listener infrastructure
+	 */
+	public WebSocketListener(WebSocketListenerSettings settings, StampRoutes routes, ListenerContext context) {
+		this(settings, routes, context, List.of());
+	}
+
+	/**
+	 * Creates a listener.
+	 * @param settings the listener's settings
+	 * @param routes the application's routes
+	 * @param context shared listener infrastructure
+	 * @param customizers applied in turn to the server after its settings
+	 */
+	public WebSocketListener(WebSocketListenerSettings settings, StampRoutes routes, ListenerContext context,
+			List<StampWebSocketServerCustomizer> customizers) {
+		super(StampProtocol.WEBSOCKET, settings, routes, context);
+		this.settings = settings;
+		this.spec = websocketSpec(settings);
+		this.customizers = List.copyOf(customizers);
 	}
 
 	/**
 	 * Inflated data is held to the same limit as plain data: Netty's inflater stops at
 	 * {@code maxAllocation}.
 	 */
-	private static WebsocketServerSpec websocketSpec(StampProperties.WebSocket properties) {
-		int maxMessageSize = (int) properties.getMaxMessageSize().toBytes();
+	private static WebsocketServerSpec websocketSpec(WebSocketListenerSettings settings) {
+		int maxMessageSize = (int) settings.getMaxMessageSize().toBytes();
 		WebsocketServerSpec.Builder spec = WebsocketServerSpec.builder().maxFramePayloadLength(maxMessageSize);
-		if (properties.isCompression()) {
+		if (settings.isCompression()) {
 			spec.compress(true).maxDecompressionBufferSize(maxMessageSize);
 		}
 		return spec.build();
@@ -97,14 +117,17 @@ public class WebSocketListener extends ReactorNettyListener {
 	protected DisposableServer bind(@Nullable SslContext sslContext) {
 		// The opening handshake is an HTTP/1.1 request: the HTTP listener's request
 		// checks and deadline apply to it.
-		HttpRequestLimits limits = new HttpRequestLimits(this.properties.getHandshakeTimeout(),
-				this.properties.getHandshakeTimeout());
+		HttpRequestLimits limits = new HttpRequestLimits(this.settings.getHandshakeTimeout(),
+				this.settings.getHandshakeTimeout());
 		HttpServer server = configure(HttpServer.create())
 			.doOnChannelInit((observer, channel, remoteAddress) -> HttpRequestGuard.install(channel.pipeline(), limits,
 					peerErrors()))
 			.handle(this::handshake);
 		if (sslContext != null) {
 			server = server.secure((spec) -> spec.sslContext(sslContext));
+		}
+		for (StampWebSocketServerCustomizer customizer : this.customizers) {
+			server = customizer.customize(server);
 		}
 		return server.bindNow();
 	}
@@ -152,11 +175,11 @@ public class WebSocketListener extends ReactorNettyListener {
 			Map<String, Object> attributes, WebsocketInbound inbound, WebsocketOutbound outbound) {
 		WebSocketRoute route = match.target();
 		NettyWebSocketConnection connection = new NettyWebSocketConnection(channel, outbound, route, path,
-				match.pathVariables(), this.properties.getMaxPendingOutbound().toBytes(),
-				this.properties.getSlowReaderCloseTimeout(), peerErrors());
+				match.pathVariables(), this.settings.getMaxPendingOutbound().toBytes(),
+				this.settings.getSlowReaderCloseTimeout(), peerErrors());
 		connection.attributes().putAll(attributes);
 		route.join(connection);
-		int maxMessageSize = (int) this.properties.getMaxMessageSize().toBytes();
+		int maxMessageSize = (int) this.settings.getMaxMessageSize().toBytes();
 		CloseCheckingFrameDecoder.install(channel.pipeline(), maxMessageSize);
 		// Before the aggregator: fragments are checked one by one, and after the
 		// inflater, if one was negotiated.

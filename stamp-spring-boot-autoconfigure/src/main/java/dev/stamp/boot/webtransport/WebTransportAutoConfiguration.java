@@ -7,8 +7,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 
+import dev.stamp.boot.ListenerSettingsMapper;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.listener.ListenerContext;
@@ -20,7 +22,8 @@ import dev.stamp.webtransport.server.WebTransportServer;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of the WebTransport listener ({@code stamp.webtransport.*}). It
  * starts when a {@link dev.stamp.boot.StampRoute} method takes a
- * {@link dev.stamp.webtransport.WebTransportSession}.
+ * {@link dev.stamp.webtransport.WebTransportSession}. The engine can be customized
+ * further with {@link WebTransportServerCustomizer} beans.
  */
 @AutoConfiguration(after = StampAutoConfiguration.class)
 @ConditionalOnClass(WebTransportServer.class)
@@ -31,8 +34,24 @@ public final class WebTransportAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WebTransportListener stampWebTransportListener(StampProperties properties, StampRoutes routes,
-			ListenerContext context) {
-		return new WebTransportListener(properties.getWebtransport(), routes, context);
+			ListenerContext context, ObjectProvider<WebTransportServerCustomizer> customizers) {
+		return new WebTransportListener(settings(properties.getWebtransport()), routes, context,
+				customizers.orderedStream().toList());
+	}
+
+	private static WebTransportListenerSettings settings(StampProperties.WebTransport properties) {
+		WebTransportListenerSettings settings = ListenerSettingsMapper.map(properties,
+				new WebTransportListenerSettings());
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getMaxSessions).to(settings::setMaxSessions);
+		map.from(properties::getMaxSessionsPerConnection).to(settings::setMaxSessionsPerConnection);
+		map.from(properties::getMaxStreamsPerSession).to(settings::setMaxStreamsPerSession);
+		map.from(properties::getMaxDatagramSize).to(settings::setMaxDatagramSize);
+		map.from(properties::getHandshakeTimeout).to(settings::setHandshakeTimeout);
+		map.from(properties::getEventLoopThreads).to(settings::setEventLoopThreads);
+		map.from(properties::isAddressValidation).to(settings::setAddressValidation);
+		map.from(properties::getQlogDirectory).to(settings::setQlogDirectory);
+		return settings;
 	}
 
 	@Bean

@@ -13,7 +13,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.ssl.SslBundle;
 
-import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.AbstractStampListener;
 import dev.stamp.boot.listener.ListenerContext;
@@ -45,15 +44,36 @@ public class WebTransportListener extends AbstractStampListener {
 	 */
 	public static final String CERTIFICATE_HASH_PROPERTY = "local.stamp.webtransport.certificate-hash";
 
-	private final StampProperties.WebTransport properties;
+	private final WebTransportListenerSettings settings;
 
 	private final PathRouter<WebTransportRoute> router = new PathRouter<>((route) -> route.method().describe());
 
+	private final List<WebTransportServerCustomizer> customizers;
+
 	private volatile @Nullable WebTransportServer server;
 
-	public WebTransportListener(StampProperties.WebTransport properties, StampRoutes routes, ListenerContext context) {
-		super(StampProtocol.WEBTRANSPORT, properties, routes, context);
-		this.properties = properties;
+	/**
+	 * Creates a listener whose engine is configured by its settings alone.
+	 * @param settings the listener's settings
+	 * @param routes the application's routes
+	 * @param context shared listener infrastructure
+	 */
+	public WebTransportListener(WebTransportListenerSettings settings, StampRoutes routes, ListenerContext context) {
+		this(settings, routes, context, List.of());
+	}
+
+	/**
+	 * Creates a listener.
+	 * @param settings the listener's settings
+	 * @param routes the application's routes
+	 * @param context shared listener infrastructure
+	 * @param customizers applied in turn to the engine's configuration after its settings
+	 */
+	public WebTransportListener(WebTransportListenerSettings settings, StampRoutes routes, ListenerContext context,
+			List<WebTransportServerCustomizer> customizers) {
+		super(StampProtocol.WEBTRANSPORT, settings, routes, context);
+		this.settings = settings;
+		this.customizers = List.copyOf(customizers);
 	}
 
 	@Override
@@ -66,24 +86,27 @@ public class WebTransportListener extends AbstractStampListener {
 	@Override
 	protected int bind(@Nullable SslBundle sslBundle) {
 		WebTransportServerConfig.Builder config = WebTransportServerConfig.builder(this::decide)
-			.host(this.properties.getHost())
-			.port(this.properties.getPort())
-			.maxConnections(this.properties.getMaxConnections())
-			.maxSessions(this.properties.getMaxSessions())
-			.maxSessionsPerConnection(this.properties.getMaxSessionsPerConnection())
-			.maxStreamsPerSession(this.properties.getMaxStreamsPerSession())
-			.maxDatagramPayloadSize((int) this.properties.getMaxDatagramSize().toBytes())
-			.idleTimeout(this.properties.getIdleTimeout())
-			.handshakeTimeout(this.properties.getHandshakeTimeout())
-			.eventLoopThreads(this.properties.getEventLoopThreads())
-			.addressValidation(this.properties.isAddressValidation())
-			.qlogDirectory(this.properties.getQlogDirectory())
+			.host(this.settings.getHost())
+			.port(this.settings.getPort())
+			.maxConnections(this.settings.getMaxConnections())
+			.maxSessions(this.settings.getMaxSessions())
+			.maxSessionsPerConnection(this.settings.getMaxSessionsPerConnection())
+			.maxStreamsPerSession(this.settings.getMaxStreamsPerSession())
+			.maxDatagramPayloadSize((int) this.settings.getMaxDatagramSize().toBytes())
+			.idleTimeout(this.settings.getIdleTimeout())
+			.handshakeTimeout(this.settings.getHandshakeTimeout())
+			.eventLoopThreads(this.settings.getEventLoopThreads())
+			.addressValidation(this.settings.isAddressValidation())
+			.qlogDirectory(this.settings.getQlogDirectory())
 			.peerErrors(peerErrors())
 			.shutdownGracePeriod(context().gracePeriod())
 			.blockingExecutor(context().blockingHandlers().executor());
 		if (sslBundle != null) {
 			KeyManagerFactory keyManagers = sslBundle.getManagers().getKeyManagerFactory();
 			config.keyManagerFactory(keyManagers, sslBundle.getKey().getPassword());
+		}
+		for (WebTransportServerCustomizer customizer : this.customizers) {
+			customizer.customize(config);
 		}
 		WebTransportServer started = new WebTransportServer(config.build()).start();
 		this.server = started;
@@ -163,7 +186,7 @@ public class WebTransportListener extends AbstractStampListener {
 	public ConnectionStats stats() {
 		WebTransportServer running = this.server;
 		return (running != null) ? running.statistics().connections()
-				: new ConnectionStats(protocol().id(), this.properties.getMaxConnections(), 0, 0, 0);
+				: new ConnectionStats(protocol().id(), this.settings.getMaxConnections(), 0, 0, 0);
 	}
 
 	/**

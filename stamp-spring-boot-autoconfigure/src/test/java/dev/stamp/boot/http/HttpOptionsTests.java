@@ -16,6 +16,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
+import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.StampContextRunner;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.StampRoute;

@@ -23,7 +23,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.stamp.boot.StampContextRunner;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.StampRoute;
-import dev.stamp.boot.http.HttpMethod;
+import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.tcp.TcpConnection;
 import dev.stamp.boot.websocket.WebSocketConnection;
 

@@ -1,4 +1,4 @@
-package dev.stamp.boot.http;
+package dev.stamp.boot;
 
 import org.jspecify.annotations.Nullable;
 
@@ -10,10 +10,12 @@ public enum HttpMethod {
 	GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS;
 
 	/**
-	 * The method of a request line, or {@code null} for one Stamp does not route (TRACE,
-	 * CONNECT, unknown).
+	 * The method of a request line.
+	 * @param name the method name as sent, for example {@code GET}
+	 * @return the method, or {@code null} for one Stamp does not route (TRACE, CONNECT,
+	 * unknown)
 	 */
-	static @Nullable HttpMethod of(String name) {
+	public static @Nullable HttpMethod of(String name) {
 		for (HttpMethod method : values()) {
 			if (method.name().equals(name)) {
 				return method;
