@@ -17,13 +17,21 @@ import dev.stamp.boot.http.HttpRequest;
 @Component
 public class ApiRoutes {
 
-	/** {@code GET /api/data}: {@code {"data": [1, 2, 3]}}. */
+	/**
+	 * {@code GET /api/data}: {@code {"data": [1, 2, 3]}}.
+	 * @param request the request (unused)
+	 * @return the fixed data, written as JSON
+	 */
 	@StampRoute(path = "/api/data", method = HttpMethod.GET)
 	public Map<String, List<Integer>> data(HttpRequest request) {
 		return Map.of("data", List.of(1, 2, 3));
 	}
 
-	/** {@code POST /api/data}: echoes the body back as {@code {"received": "<body>"}}. */
+	/**
+	 * {@code POST /api/data}: echoes the body back as {@code {"received": "<body>"}}.
+	 * @param request the request whose body is echoed
+	 * @return the body under {@code received}, written as JSON
+	 */
 	@StampRoute(path = "/api/data", method = HttpMethod.POST)
 	public Map<String, String> receive(HttpRequest request) {
 		return Map.of("received", request.bodyAsString());

@@ -1,0 +1,4 @@
+/**
+ * The sample's WebSocket chat room.
+ */
+package dev.stamp.sample.chat;
