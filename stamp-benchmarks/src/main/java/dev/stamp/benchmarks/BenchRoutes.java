@@ -43,9 +43,10 @@ final class BenchRoutes {
 
 		@StampRoute
 		void tcpEcho(TcpConnection connection) {
-			byte[] data;
-			while ((data = connection.read(16 * 1024)).length > 0) {
+			byte[] data = connection.read(16 * 1024);
+			while (data.length > 0) {
 				connection.send(data);
+				data = connection.read(16 * 1024);
 			}
 		}
 
