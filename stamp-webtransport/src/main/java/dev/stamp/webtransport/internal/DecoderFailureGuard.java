@@ -21,6 +21,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 @ChannelHandler.Sharable
 public final class DecoderFailureGuard extends ChannelInboundHandlerAdapter {
 
+	/** The shared instance: the handler holds no state. */
 	public static final DecoderFailureGuard INSTANCE = new DecoderFailureGuard();
 
 	/** H3_GENERAL_PROTOCOL_ERROR. */

@@ -121,6 +121,7 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 	 * stream handler attached behind this one may read at once, re-entering
 	 * {@link #channelRead} before this handler is gone; such bytes queue behind the
 	 * buffered ones so that nothing is lost or reordered.
+	 * @param session the stream's session
 	 */
 	void promote(SessionImpl session) {
 		if (this.done) {
@@ -154,7 +155,10 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
-	/** The stream is refused: drop its bytes and abort it. */
+	/**
+	 * The stream is refused: drop its bytes and abort it.
+	 * @param http3Code the HTTP/3 error code to abort with
+	 */
 	void refuse(long http3Code) {
 		this.done = true;
 		releaseBuffered();

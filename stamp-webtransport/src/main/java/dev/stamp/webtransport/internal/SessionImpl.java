@@ -8,6 +8,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Sinks;
+
 import dev.stamp.webtransport.DatagramTooLargeException;
 import dev.stamp.webtransport.SessionCloseInfo;
 import dev.stamp.webtransport.WebTransportSession;
@@ -21,18 +34,6 @@ import dev.stamp.webtransport.protocol.HttpDatagrams;
 import dev.stamp.webtransport.protocol.StreamTypes;
 import dev.stamp.webtransport.protocol.VarInt;
 import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
-import io.netty.handler.codec.quic.QuicChannel;
-import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.handler.codec.quic.QuicStreamType;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
-import reactor.core.publisher.Sinks;
 
 /**
  * The engine's {@link WebTransportSession}, shared by server and client. State changes
@@ -183,6 +184,7 @@ public final class SessionImpl implements WebTransportSession {
 	/**
 	 * Takes a peer-opened stream whose header named this session. Installs the stream
 	 * handler at the end of the pipeline; bytes already read follow through the pipeline.
+	 * @param channel the peer's stream
 	 * @return {@code false} if the stream was refused (session closed or over the stream
 	 * limit) and aborted
 	 */
@@ -228,7 +230,10 @@ public final class SessionImpl implements WebTransportSession {
 		impl.channel().eventLoop().execute(() -> impl.abort(WebTransportErrorCodes.SESSION_GONE));
 	}
 
-	/** Whether any stream of this session is open; event loop only. */
+	/**
+	 * Whether any stream of this session is open; event loop only.
+	 * @return {@code true} if a stream is open
+	 */
 	boolean hasStreams() {
 		return !this.streams.isEmpty();
 	}
@@ -239,7 +244,10 @@ public final class SessionImpl implements WebTransportSession {
 		}
 	}
 
-	/** A datagram for this session; the caller keeps ownership of {@code payload}. */
+	/**
+	 * A datagram for this session; the caller keeps ownership of {@code payload}.
+	 * @param payload the datagram's payload
+	 */
 	void onDatagram(ByteBuf payload) {
 		if (payload.readableBytes() > this.connection.limits().maxDatagramPayloadSize()) {
 			this.connection.stats().refused(EngineStats.DATAGRAM_TOO_LARGE);
@@ -257,6 +265,7 @@ public final class SessionImpl implements WebTransportSession {
 	/**
 	 * A datagram for this session, already copied (for example while it waited for the
 	 * session).
+	 * @param payload the datagram's payload
 	 */
 	void onDatagram(byte[] payload) {
 		if (this.closed) {
@@ -274,6 +283,7 @@ public final class SessionImpl implements WebTransportSession {
 	/**
 	 * Bytes of an HTTP/3 DATA frame on the CONNECT stream; the caller keeps ownership of
 	 * {@code content}.
+	 * @param content the frame's bytes
 	 */
 	public void onConnectStreamData(ByteBuf content) {
 		if (this.closed) {
@@ -337,6 +347,8 @@ public final class SessionImpl implements WebTransportSession {
 	 * Ends the session once: optionally sends CLOSE_WEBTRANSPORT_SESSION, ends the
 	 * CONNECT stream, aborts the session's streams, empties the queues and signals the
 	 * close. Event loop only.
+	 * @param closeInfo the close code and reason to report and maybe send
+	 * @param sendCapsule whether to send CLOSE_WEBTRANSPORT_SESSION to the peer
 	 */
 	public void terminate(SessionCloseInfo closeInfo, boolean sendCapsule) {
 		if (this.closed) {

@@ -37,7 +37,11 @@ final class StreamErrors {
 	private StreamErrors() {
 	}
 
-	/** RESET_STREAM on the sending side of {@code stream}. */
+	/**
+	 * RESET_STREAM on the sending side of {@code stream}.
+	 * @param stream the stream to reset
+	 * @param http3Code the HTTP/3 error code to send
+	 */
 	static void resetSending(QuicStreamChannel stream, long http3Code) {
 		if (stream.isOutputShutdown() || !stream.isActive()) {
 			return;
@@ -46,7 +50,11 @@ final class StreamErrors {
 		stream.shutdownOutput(publicCode, stream.newPromise());
 	}
 
-	/** STOP_SENDING on the receiving side of {@code stream}. */
+	/**
+	 * STOP_SENDING on the receiving side of {@code stream}.
+	 * @param stream the stream to stop
+	 * @param http3Code the HTTP/3 error code to send
+	 */
 	static void stopReceiving(QuicStreamChannel stream, long http3Code) {
 		if (stream.isInputShutdown() || !stream.isActive()) {
 			return;
@@ -66,7 +74,10 @@ final class StreamErrors {
 		return FALLBACK_CODE;
 	}
 
-	/** Whether 62-bit codes reach the wire (for diagnostics and tests). */
+	/**
+	 * Whether 62-bit codes reach the wire (for diagnostics and tests).
+	 * @return {@code true} if 62-bit codes are sent as they are
+	 */
 	static boolean nativeCodesAvailable() {
 		return NATIVE != null;
 	}

@@ -10,8 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
-import dev.stamp.webtransport.WebTransportStreamException;
-import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -22,6 +20,9 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.MonoSink;
+
+import dev.stamp.webtransport.WebTransportStreamException;
+import dev.stamp.webtransport.protocol.WebTransportErrorCodes;
 
 /**
  * The sending half of a {@link StreamImpl}: copies the application's bytes into buffers
@@ -89,7 +90,14 @@ final class StreamWriter {
 		return this.channel.streamId();
 	}
 
-	/** Writes a copy of the bytes; with {@code fin}, they end the stream. Any thread. */
+	/**
+	 * Writes a copy of the bytes; with {@code fin}, they end the stream. Any thread.
+	 * @param data the source array, copied
+	 * @param offset where the bytes start in {@code data}
+	 * @param length how many bytes to write
+	 * @param fin whether these bytes end the stream
+	 * @return completes when the bytes are written to QUIC
+	 */
 	ChannelFuture write(byte[] data, int offset, int length, boolean fin) {
 		ByteBuf buf = this.channel.alloc().directBuffer(length).writeBytes(data, offset, length);
 		return send(buf, fin, false);
@@ -104,6 +112,7 @@ final class StreamWriter {
 	 * {@link StreamWriter}): this is how Firefox's echo streams lost their end, with its
 	 * acknowledgement of the echo right behind its own FIN. Outside a batch, Netty hands
 	 * the FIN to quiche and sends it in one go, before anything else is read.
+	 * @return completes when the FIN is written to QUIC
 	 */
 	ChannelFuture finish() {
 		return send(Unpooled.EMPTY_BUFFER, true, true);
@@ -115,6 +124,9 @@ final class StreamWriter {
 	 * FIN never overtakes data.
 	 * @param queued write from a task of its own even on the event loop, to stay behind
 	 * sends already queued
+	 * @param buf the bytes to write, owned by the channel from now on
+	 * @param fin whether these bytes end the stream
+	 * @return completes when the bytes are written to QUIC
 	 */
 	private ChannelFuture send(ByteBuf buf, boolean fin, boolean queued) {
 		this.stats.streamBytesSent(buf.readableBytes());
@@ -141,6 +153,7 @@ final class StreamWriter {
 	 * far (or the stream is gone). Netty's {@code isWritable()} is not enough: it reads
 	 * true while the stream handles its writability event, with writes still queued, and
 	 * a synchronous publisher would then run ahead without bound.
+	 * @return {@code true} if nothing written is still queued
 	 */
 	private boolean canWriteMore() {
 		ChannelFuture last = this.lastWrite;
@@ -150,6 +163,7 @@ final class StreamWriter {
 	/**
 	 * Runs {@code action} on the event loop now if another chunk may go out (or the
 	 * stream is gone), else later.
+	 * @param action what to run on the event loop
 	 */
 	private void whenWritable(Runnable action) {
 		if (canWriteMore()) {
@@ -194,6 +208,8 @@ final class StreamWriter {
 	/**
 	 * A write failure as the application should see it. Netty reports the peer's
 	 * STOP_SENDING as an output shutdown, without the peer's error code.
+	 * @param cause the failure Netty reported
+	 * @return the failure to hand to the application
 	 */
 	Throwable writeFailure(Throwable cause) {
 		if (cause instanceof ChannelOutputShutdownException) {
@@ -205,7 +221,11 @@ final class StreamWriter {
 		return cause;
 	}
 
-	/** Completes {@code sink} with the outcome of {@code future}. */
+	/**
+	 * Completes {@code sink} with the outcome of {@code future}.
+	 * @param sink the sink to complete
+	 * @param future the write whose outcome completes it
+	 */
 	void completeWith(MonoSink<Void> sink, ChannelFuture future) {
 		future.addListener((f) -> {
 			if (f.isSuccess()) {
@@ -226,6 +246,8 @@ final class StreamWriter {
 	 * is still awaited ({@code stillWaiting}), because the peer's last bytes and FIN may
 	 * be in the middle of being read, and then this stream's reply can still carry its
 	 * own FIN.
+	 * @param blocked {@code true} before the reader waits, {@code false} after
+	 * @param stillWaiting whether the reader still waits for input
 	 */
 	void readerBlocked(boolean blocked, BooleanSupplier stillWaiting) {
 		this.readerBlocked = blocked;
@@ -371,6 +393,8 @@ final class StreamWriter {
 		 * Sends from a task of its own, even on the event loop (the auto-flush), so that
 		 * a chunk a writer thread handed to the event loop just before is written first.
 		 * Callers hold {@link #monitor} or own the chunk.
+		 * @param chunk the bytes to send, owned by the channel from now on
+		 * @param fin whether these bytes end the stream
 		 */
 		private void sendInOrder(ByteBuf chunk, boolean fin) {
 			send(chunk, fin, true).addListener((f) -> {

@@ -33,6 +33,8 @@ public final class WebTransportErrorCodes {
 	/**
 	 * The HTTP/3 error code carrying WebTransport application error {@code code} (0 to
 	 * 2^32-1).
+	 * @param code the WebTransport application error code
+	 * @return the HTTP/3 error code
 	 */
 	public static long toHttp3(long code) {
 		if (code < 0 || code > MAX_APPLICATION_CODE) {
@@ -43,6 +45,7 @@ public final class WebTransportErrorCodes {
 
 	/**
 	 * The WebTransport application error code inside HTTP/3 error code {@code http3Code}.
+	 * @param http3Code an HTTP/3 error code
 	 * @return the code, or {@code -1} if {@code http3Code} is outside the WebTransport
 	 * range or a reserved code point
 	 */
@@ -57,6 +60,8 @@ public final class WebTransportErrorCodes {
 	/**
 	 * Whether {@code http3Code} is one of the reserved code points
 	 * {@code 0x1f * N + 0x21}.
+	 * @param http3Code an HTTP/3 error code
+	 * @return {@code true} for a reserved code point
 	 */
 	public static boolean isReserved(long http3Code) {
 		return http3Code >= 0x21 && (http3Code - 0x21) % 0x1f == 0;

@@ -11,6 +11,31 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManagerFactory;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http3.DefaultHttp3GoAwayFrame;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
+import io.netty.handler.codec.quic.QLogConfiguration;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
+import io.netty.handler.codec.quic.QuicCodecDispatcher;
+import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.stamp.core.BlockingHandlerExecutor;
 import dev.stamp.core.ConnectionRegistry;
 import dev.stamp.core.PeerErrors;
@@ -32,30 +57,6 @@ import dev.stamp.webtransport.internal.UdpErrorHandler;
 import dev.stamp.webtransport.internal.UndersizedDatagramFilter;
 import dev.stamp.webtransport.protocol.WebTransportSettings;
 import dev.stamp.webtransport.tls.DevelopmentCertificate;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http3.DefaultHttp3GoAwayFrame;
-import io.netty.handler.codec.http3.Http3;
-import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
-import io.netty.handler.codec.quic.QuicChannel;
-import io.netty.handler.codec.quic.QuicChannelOption;
-import io.netty.handler.codec.quic.QuicCodecDispatcher;
-import io.netty.handler.codec.quic.QuicConnectionIdGenerator;
-import io.netty.handler.codec.quic.QLogConfiguration;
-import io.netty.handler.codec.quic.QuicServerCodecBuilder;
-import io.netty.handler.codec.quic.QuicSslContext;
-import io.netty.handler.codec.quic.QuicSslContextBuilder;
-import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A WebTransport-over-HTTP/3 server on Netty QUIC (quiche), free of Spring.
@@ -115,7 +116,10 @@ public final class WebTransportServer implements AutoCloseable {
 				? BlockingHandlerExecutor.create("stamp-webtransport-", 64, 1024) : config.blockingExecutor();
 	}
 
-	/** Binds the port and starts accepting connections. */
+	/**
+	 * Binds the port and starts accepting connections.
+	 * @return this server, started
+	 */
 	public synchronized WebTransportServer start() {
 		if (this.group != null) {
 			throw new IllegalStateException("Already started");
@@ -195,6 +199,9 @@ public final class WebTransportServer implements AutoCloseable {
 	 * {@link QuicCodecDispatcher} gives each socket its own QUIC codec and writes the
 	 * socket's index into the connection ids it issues, so a packet that the kernel hands
 	 * to another socket (after a peer's address changed) still reaches its connection.
+	 * @param codec the QUIC codec settings shared by every socket
+	 * @param sockets how many sockets to bind
+	 * @return the bound channels, one per socket
 	 */
 	private List<Channel> bind(QuicServerCodecBuilder codec, int sockets) throws InterruptedException {
 		List<Channel> channels = new ArrayList<>(sockets);
@@ -248,7 +255,10 @@ public final class WebTransportServer implements AutoCloseable {
 		return channels;
 	}
 
-	/** The bound address (the real port when configured with port 0). */
+	/**
+	 * The bound address (the real port when configured with port 0).
+	 * @return the address the server listens on
+	 */
 	public InetSocketAddress localAddress() {
 		return (InetSocketAddress) this.udpChannels.get(0).localAddress();
 	}
@@ -256,6 +266,7 @@ public final class WebTransportServer implements AutoCloseable {
 	/**
 	 * The generated development certificate, or {@code null} if key material was
 	 * configured.
+	 * @return the development certificate, or {@code null}
 	 */
 	public DevelopmentCertificate developmentCertificate() {
 		return this.developmentCertificate;
@@ -267,6 +278,7 @@ public final class WebTransportServer implements AutoCloseable {
 
 	/**
 	 * Whether new connections and sessions are accepted (false once a shutdown began).
+	 * @return {@code true} until a shutdown begins
 	 */
 	public boolean isAccepting() {
 		return this.accepting;
@@ -283,12 +295,16 @@ public final class WebTransportServer implements AutoCloseable {
 	/**
 	 * The errors peers caused, by kind: the configured
 	 * {@link WebTransportServerConfig#peerErrors()}.
+	 * @return the peer-error counters
 	 */
 	public PeerErrors peerErrors() {
 		return this.config.peerErrors();
 	}
 
-	/** The counters, for health and metrics. */
+	/**
+	 * The counters, for health and metrics.
+	 * @return the server's counters
+	 */
 	public WebTransportStats statistics() {
 		return this.stats.snapshot(this.registry.stats());
 	}
@@ -296,6 +312,7 @@ public final class WebTransportServer implements AutoCloseable {
 	/**
 	 * A per-connection view of sessions and waiting streams, for debugging (an actuator
 	 * endpoint).
+	 * @return a JSON-friendly map of the server's connections
 	 */
 	public Map<String, Object> debugState() {
 		Map<String, Object> state = new LinkedHashMap<>();
@@ -329,6 +346,7 @@ public final class WebTransportServer implements AutoCloseable {
 	 * to every session, waits up to {@code gracePeriod} for sessions to end, then closes
 	 * the remaining sessions (code 0, "server shutting down") and connections, and
 	 * releases the port. Blocks at most the grace period plus about 3 seconds.
+	 * @param gracePeriod how long sessions may take to end by themselves
 	 */
 	public void shutdownGracefully(Duration gracePeriod) {
 		synchronized (this) {
@@ -387,9 +405,8 @@ public final class WebTransportServer implements AutoCloseable {
 			}
 		}
 		// Let the CLOSE capsules leave before the connection closes.
-		channel.eventLoop().schedule(() -> {
-			channel.close(true, H3_NO_ERROR, Unpooled.EMPTY_BUFFER);
-		}, 50, TimeUnit.MILLISECONDS);
+		channel.eventLoop()
+			.schedule(() -> channel.close(true, H3_NO_ERROR, Unpooled.EMPTY_BUFFER), 50, TimeUnit.MILLISECONDS);
 	}
 
 	/** Shuts down with the configured grace period. */
