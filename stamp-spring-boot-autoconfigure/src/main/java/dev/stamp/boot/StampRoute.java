@@ -35,7 +35,10 @@ import dev.stamp.boot.http.HttpMethod;
 @Documented
 public @interface StampRoute {
 
-	/** Alias for {@link #path()}. */
+	/**
+	 * Alias for {@link #path()}.
+	 * @return the path
+	 */
 	@AliasFor("path")
 	String value() default "";
 
@@ -44,22 +47,28 @@ public @interface StampRoute {
 	 * that starts with {@code "~"} is a regular expression whose groups become path
 	 * parameters. {@code ${...}} placeholders are resolved from the environment. Not used
 	 * by TCP.
+	 * @return the path
 	 */
 	@AliasFor("value")
 	String path() default "";
 
-	/** The protocol, when it cannot be inferred from the parameter types. */
+	/**
+	 * The protocol, when it cannot be inferred from the parameter types.
+	 * @return the protocol
+	 */
 	StampProtocol protocol() default StampProtocol.INFERRED;
 
 	/**
 	 * HTTP only: the methods this route answers; empty means GET, HEAD, POST, PUT, PATCH
 	 * and DELETE.
+	 * @return the HTTP methods
 	 */
 	HttpMethod[] method() default {};
 
 	/**
 	 * HTTP only: the {@code Content-Type} of String and byte[] results, for example
 	 * {@code "text/html"}.
+	 * @return the content type
 	 */
 	String produces() default "";
 

@@ -44,12 +44,19 @@ final class HttpEndpoint {
 		this.allow = allowed.stream().map(Enum::name).collect(Collectors.joining(", "));
 	}
 
-	/** The handler for a method, or {@code null} if the method is not routed here. */
+	/**
+	 * The handler for a method, or {@code null} if the method is not routed here.
+	 * @param method the request's method
+	 * @return the handler, or {@code null}
+	 */
 	Handler handler(HttpMethod method) {
 		return (method != null) ? this.handlers.get(method) : null;
 	}
 
-	/** The value of the {@code Allow} header for this path. */
+	/**
+	 * The value of the {@code Allow} header for this path.
+	 * @return the methods, comma-separated
+	 */
 	String allow() {
 		return this.allow;
 	}

@@ -28,7 +28,11 @@ public class ListenerPorts {
 		this.environment = environment;
 	}
 
-	/** The property a protocol's bound port is published under. */
+	/**
+	 * The property a protocol's bound port is published under.
+	 * @param protocol the protocol
+	 * @return the property's name
+	 */
 	public static String propertyName(StampProtocol protocol) {
 		return "local.stamp." + protocol.id() + ".port";
 	}
@@ -59,6 +63,8 @@ public class ListenerPorts {
 
 	/**
 	 * The bound port of a protocol's listener, or {@code null} if it is not listening.
+	 * @param protocol the protocol
+	 * @return the port, or {@code null}
 	 */
 	public Integer port(StampProtocol protocol) {
 		return (Integer) this.ports.get(propertyName(protocol));

@@ -15,6 +15,7 @@ public final class OriginPolicy {
 	private final Set<String> allowed;
 
 	/**
+	 * Creates a policy that allows the given origins.
 	 * @param allowedOrigins allowed origins such as {@code https://example.com}; empty or
 	 * {@code *} allows all
 	 */
@@ -24,7 +25,11 @@ public final class OriginPolicy {
 			.collect(Collectors.toUnmodifiableSet());
 	}
 
-	/** Whether a request with this {@code Origin} header (or none) may proceed. */
+	/**
+	 * Whether a request with this {@code Origin} header (or none) may proceed.
+	 * @param origin the header's value, or {@code null}
+	 * @return {@code true} if the request may proceed
+	 */
 	public boolean allows(String origin) {
 		return this.allowed.isEmpty() || origin == null || this.allowed.contains("*")
 				|| this.allowed.contains(origin.toLowerCase(Locale.ROOT));

@@ -28,6 +28,7 @@ public final class StampRequest {
 	private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
 	/**
+	 * Creates the request middleware sees.
 	 * @param protocol the protocol
 	 * @param remoteAddress the client's address
 	 * @param path the request path, or {@code null} for TCP
@@ -69,28 +70,44 @@ public final class StampRequest {
 		return this.remoteAddress;
 	}
 
-	/** The request path, or {@code null} for TCP. */
+	/**
+	 * The request path, or {@code null} for TCP.
+	 * @return the path, or {@code null}
+	 */
 	public String path() {
 		return this.path;
 	}
 
-	/** Headers by lower-case name. */
+	/**
+	 * Headers by lower-case name.
+	 * @return the headers
+	 */
 	public Map<String, List<String>> headers() {
 		return this.headers;
 	}
 
-	/** The first value of a header (name in any case), or {@code null}. */
+	/**
+	 * The first value of a header (name in any case), or {@code null}.
+	 * @param name the header's name
+	 * @return the first value, or {@code null}
+	 */
 	public String header(String name) {
 		List<String> values = this.headers.get(name.toLowerCase(java.util.Locale.ROOT));
 		return (values == null || values.isEmpty()) ? null : values.get(0);
 	}
 
-	/** The {@code Origin} header, or {@code null}. */
+	/**
+	 * The {@code Origin} header, or {@code null}.
+	 * @return the origin, or {@code null}
+	 */
 	public String origin() {
 		return header("origin");
 	}
 
-	/** Attributes middleware hands on to the handler. */
+	/**
+	 * Attributes middleware hands on to the handler.
+	 * @return the mutable attributes
+	 */
 	public Map<String, Object> attributes() {
 		return this.attributes;
 	}

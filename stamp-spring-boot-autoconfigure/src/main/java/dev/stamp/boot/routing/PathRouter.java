@@ -45,7 +45,11 @@ public final class PathRouter<T> {
 		}
 	}
 
-	/** The route that an exact path or pattern was added with, or {@code null}. */
+	/**
+	 * The route that an exact path or pattern was added with, or {@code null}.
+	 * @param path an exact path or a pattern, as added
+	 * @return the route target, or {@code null}
+	 */
 	public T get(String path) {
 		if (isPattern(path)) {
 			return this.patterns.stream()
@@ -84,14 +88,20 @@ public final class PathRouter<T> {
 		return null;
 	}
 
-	/** Every route target, exact ones first. */
+	/**
+	 * Every route target, exact ones first.
+	 * @return the route targets
+	 */
 	public List<T> targets() {
 		List<T> all = new ArrayList<>(this.exact.values());
 		this.patterns.forEach((route) -> all.add(route.target()));
 		return all;
 	}
 
-	/** Whether no route was added. */
+	/**
+	 * Whether no route was added.
+	 * @return {@code true} if there are no routes
+	 */
 	public boolean isEmpty() {
 		return this.exact.isEmpty() && this.patterns.isEmpty();
 	}

@@ -19,7 +19,10 @@ import java.nio.charset.StandardCharsets;
  */
 public interface TcpConnection {
 
-	/** The peer's address. */
+	/**
+	 * The peer's address.
+	 * @return the peer's address
+	 */
 	InetSocketAddress remoteAddress();
 
 	/**
@@ -41,7 +44,10 @@ public interface TcpConnection {
 	 */
 	void send(byte[] data);
 
-	/** Sends text as UTF-8. */
+	/**
+	 * Sends text as UTF-8.
+	 * @param text the text to send
+	 */
 	default void send(String text) {
 		send(text.getBytes(StandardCharsets.UTF_8));
 	}
@@ -52,7 +58,10 @@ public interface TcpConnection {
 	 */
 	void close();
 
-	/** Whether the connection is still open. */
+	/**
+	 * Whether the connection is still open.
+	 * @return {@code true} while open
+	 */
 	boolean isOpen();
 
 }

@@ -3,8 +3,8 @@ package dev.stamp.boot.tcp;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import io.netty.channel.ChannelOption;
@@ -43,6 +43,7 @@ public class TcpListener extends ReactorNettyListener {
 	private final Duration lingerTimeout;
 
 	/**
+	 * Creates the TCP listener.
 	 * @param properties the listener's settings
 	 * @param routes the application's routes
 	 * @param context shared listener infrastructure

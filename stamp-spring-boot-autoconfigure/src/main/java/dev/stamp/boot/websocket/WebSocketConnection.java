@@ -20,34 +20,59 @@ import java.util.Map;
  */
 public interface WebSocketConnection {
 
-	/** An id unique within the application, for logs and maps. */
+	/**
+	 * An id unique within the application, for logs and maps.
+	 * @return the connection's id
+	 */
 	String id();
 
-	/** The client's address. */
+	/**
+	 * The client's address.
+	 * @return the client's address
+	 */
 	InetSocketAddress remoteAddress();
 
-	/** The path the client connected to. */
+	/**
+	 * The path the client connected to.
+	 * @return the path
+	 */
 	String path();
 
 	/**
 	 * Groups captured by a pattern route ({@code "~/rooms/(\\w+)"}); empty for exact
 	 * paths.
+	 * @return the captured groups, in order
 	 */
 	List<String> pathParameters();
 
-	/** Per-connection attributes, for the application's own state. */
+	/**
+	 * Per-connection attributes, for the application's own state.
+	 * @return the mutable attributes
+	 */
 	Map<String, Object> attributes();
 
-	/** Sends a text message. */
+	/**
+	 * Sends a text message.
+	 * @param text the message
+	 */
 	void send(String text);
 
-	/** Sends a binary message. */
+	/**
+	 * Sends a binary message.
+	 * @param data the message
+	 */
 	void send(byte[] data);
 
-	/** Every client connected to the same route right now, this one included. */
+	/**
+	 * Every client connected to the same route right now, this one included.
+	 * @return the connected clients
+	 */
 	Collection<WebSocketConnection> peers();
 
-	/** Sends a text message to every client of the same route, this one included. */
+	/**
+	 * Sends a text message to every client of the same route, this one included.
+	 * @param text the message
+	 */
 	void broadcast(String text);
 
 	/** Closes with status 1000 (normal closure). */
@@ -63,7 +88,10 @@ public interface WebSocketConnection {
 	 */
 	void close(int status, String reason);
 
-	/** Whether the connection is open. */
+	/**
+	 * Whether the connection is open.
+	 * @return {@code true} while open
+	 */
 	boolean isOpen();
 
 }

@@ -60,7 +60,10 @@ final class WebSocketRoute {
 		return this.connections;
 	}
 
-	/** Encodes the message once and hands every client a duplicate of the same buffer. */
+	/**
+	 * Encodes the message once and hands every client a duplicate of the same buffer.
+	 * @param text the message
+	 */
 	void broadcast(String text) {
 		ByteBuf payload = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
 		try {

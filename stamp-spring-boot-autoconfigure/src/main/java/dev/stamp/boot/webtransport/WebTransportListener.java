@@ -100,6 +100,8 @@ public class WebTransportListener extends AbstractStampListener {
 	/**
 	 * Decides about one extended CONNECT; runs on the connection's event loop, so nothing
 	 * here blocks.
+	 * @param request the session request
+	 * @return the decision, once made
 	 */
 	private CompletionStage<SessionDecision> decide(SessionRequest request) {
 		if (!this.origins.allows(request.origin())) {
@@ -169,6 +171,7 @@ public class WebTransportListener extends AbstractStampListener {
 	/**
 	 * The engine's counters (sessions, streams, datagrams, refusals), or {@code null}
 	 * when not running.
+	 * @return the engine's counters, or {@code null}
 	 */
 	public WebTransportStats webTransportStats() {
 		WebTransportServer running = this.server;
@@ -178,6 +181,7 @@ public class WebTransportListener extends AbstractStampListener {
 	/**
 	 * The SHA-256 of the generated development certificate, base64, or {@code null} with
 	 * an SSL bundle.
+	 * @return the certificate hash, or {@code null}
 	 */
 	public String certificateHash() {
 		WebTransportServer running = this.server;
