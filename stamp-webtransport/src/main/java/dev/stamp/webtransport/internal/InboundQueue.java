@@ -130,7 +130,7 @@ public final class InboundQueue<T> {
 	/**
 	 * Ends the queue and discards what was not consumed (for example when a session
 	 * closes).
-	 * @param cause the error a waiting consumer gets
+	 * @param cause the error consumers get, unless the queue had ended already
 	 */
 	public void close(Throwable cause) {
 		ArrayDeque<T> dropped;
