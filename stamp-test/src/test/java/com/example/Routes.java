@@ -7,8 +7,8 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
 
-import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.HttpMethod;
+import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.tcp.TcpConnection;
 import dev.stamp.boot.websocket.WebSocketConnection;

@@ -2,8 +2,8 @@ package dev.stamp.benchmarks;
 
 import reactor.core.publisher.Mono;
 
-import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.HttpMethod;
+import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.tcp.ReactiveTcpConnection;
 import dev.stamp.boot.tcp.TcpConnection;
@@ -43,9 +43,10 @@ final class BenchRoutes {
 
 		@StampRoute
 		void tcpEcho(TcpConnection connection) {
-			byte[] data;
-			while ((data = connection.read(16 * 1024)).length > 0) {
+			byte[] data = connection.read(16 * 1024);
+			while (data.length > 0) {
 				connection.send(data);
+				data = connection.read(16 * 1024);
 			}
 		}
 

@@ -208,19 +208,11 @@ public final class BenchmarkMain {
 									+ "RSS %+.0f B/conn%s",
 							scenario, peer, count, row.verified(), row.serverSessions(), row.heapPerConnection(),
 							row.rssPerConnection(),
-							row.errors() > 0 ? "  errors " + row.errors() + " " + row.errorSamples() : ""));
+							(row.errors() > 0) ? "  errors " + row.errors() + " " + row.errorSamples() : ""));
 				}
 				report.leakReports += server.leakReports();
 			}
 		}
-	}
-
-	/** Opens the idle connections (or sessions) of a memory scenario on one peer. */
-	@FunctionalInterface
-	private interface IdleOpener {
-
-		IdleConnections open(ServerProcess server, String peer, int count) throws Exception;
-
 	}
 
 	static void log(String message) {
@@ -285,6 +277,14 @@ public final class BenchmarkMain {
 
 	static String seconds(Duration duration) {
 		return String.format("%.0f s", duration.toMillis() / 1000.0);
+	}
+
+	/** Opens the idle connections (or sessions) of a memory scenario on one peer. */
+	@FunctionalInterface
+	private interface IdleOpener {
+
+		IdleConnections open(ServerProcess server, String peer, int count) throws Exception;
+
 	}
 
 }

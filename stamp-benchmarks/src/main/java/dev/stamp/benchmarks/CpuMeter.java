@@ -119,6 +119,8 @@ final class CpuMeter {
 	}
 
 	/**
+	 * CPU use during one measured phase, split by who used it.
+	 *
 	 * @param serverSeconds CPU seconds the server process used
 	 * @param serverCores average cores the server used
 	 * @param clientCores average cores the load generator used

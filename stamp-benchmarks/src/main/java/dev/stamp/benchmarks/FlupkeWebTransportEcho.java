@@ -17,9 +17,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.stamp.webtransport.server.SessionAcceptor;
-import dev.stamp.webtransport.server.WebTransportServerConfig;
-import dev.stamp.webtransport.tls.DevelopmentCertificate;
 import reactor.core.publisher.Mono;
 import tech.kwik.core.log.BaseLogger;
 import tech.kwik.core.server.ServerConnectionConfig;
@@ -28,6 +25,10 @@ import tech.kwik.flupke.server.HttpRequestHandler;
 import tech.kwik.flupke.webtransport.Session;
 import tech.kwik.flupke.webtransport.WebTransportHttp3ApplicationProtocolFactory;
 import tech.kwik.flupke.webtransport.WebTransportStream;
+
+import dev.stamp.webtransport.server.SessionAcceptor;
+import dev.stamp.webtransport.server.WebTransportServerConfig;
+import dev.stamp.webtransport.tls.DevelopmentCertificate;
 
 /**
  * A WebTransport echo server on Flupke 0.9.4 and Kwik, the other Java WebTransport

@@ -74,7 +74,7 @@ final class LoadGenerator implements AutoCloseable {
 	 * @param kind the protocol
 	 * @param port the server's port on 127.0.0.1
 	 * @param connections concurrent connections
-	 * @param payload TCP and WebSocket message size in bytes
+	 * @param payload size in bytes of a TCP or WebSocket message
 	 * @param warmup discarded phase
 	 * @param measure measured phase
 	 * @param maxRequestsPerConnection bound on each connection's requests over both

@@ -27,7 +27,6 @@ import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.ReferenceCountUtil;
-
 import reactor.core.publisher.Mono;
 
 import dev.stamp.webtransport.internal.QuicTransport;

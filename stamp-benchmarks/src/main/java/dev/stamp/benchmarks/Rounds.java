@@ -87,6 +87,8 @@ final class Rounds {
 	}
 
 	/**
+	 * The rounds of a measurement and the length of each of its phases.
+	 *
 	 * @param rounds measured rounds
 	 * @param prewarm length of the unrecorded pass per peer; zero skips it
 	 * @param warmup discarded phase per peer per round

@@ -18,8 +18,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerPorts;
-import dev.stamp.boot.webtransport.WebTransportListener;
 import dev.stamp.boot.websocket.WebSocketListener;
+import dev.stamp.boot.webtransport.WebTransportListener;
 import dev.stamp.webtransport.WebTransportStats;
 
 /**

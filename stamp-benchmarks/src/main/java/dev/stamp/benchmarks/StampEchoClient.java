@@ -31,12 +31,13 @@ final class StampEchoClient implements EchoClient {
 	private final Duration timeout;
 
 	/**
+	 * Creates the client; each session it opens gets a QUIC connection of its own.
 	 * @param port the server's UDP port on 127.0.0.1
 	 * @param certificateSha256 the server certificate's hash, pinned like a browser's
 	 * {@code serverCertificateHashes}
 	 * @param path the echo endpoint
 	 * @param threads client event loops
-	 * @param idleTimeout QUIC idle timeout the client proposes
+	 * @param idleTimeout the QUIC idle timeout the client proposes
 	 * @param timeout bound of every blocking wait
 	 */
 	StampEchoClient(int port, byte[] certificateSha256, String path, int threads, Duration idleTimeout,

@@ -76,6 +76,7 @@ final class StreamEcho {
 	private long expectedHeaderChunk = -1;
 
 	/**
+	 * Creates one stream's echo and its check.
 	 * @param tally where verified bytes, mismatches and errors are counted
 	 * @param stream this stream's number, unique in the run
 	 * @param maxInFlight bytes that may be sent and not back yet

@@ -60,6 +60,7 @@ final class WebTransportLoad {
 	private final long streamInFlight;
 
 	/**
+	 * Creates the load generator with the client settings every measurement shares.
 	 * @param clientThreads event loops of each client
 	 * @param streamInFlight bytes a stream of the stream figures may have sent and not
 	 * back yet
@@ -67,10 +68,6 @@ final class WebTransportLoad {
 	WebTransportLoad(int clientThreads, long streamInFlight) {
 		this.clientThreads = clientThreads;
 		this.streamInFlight = streamInFlight;
-	}
-
-	/** A server to measure: its peer name, UDP port and pinned certificate hash. */
-	record Endpoint(String peer, int port, byte[] certificateSha256) {
 	}
 
 	EchoClient client(Endpoint endpoint) {
@@ -312,6 +309,10 @@ final class WebTransportLoad {
 		for (EchoClient.Session session : sessions) {
 			session.close();
 		}
+	}
+
+	/** A server to measure: its peer name, UDP port and pinned certificate hash. */
+	record Endpoint(String peer, int port, byte[] certificateSha256) {
 	}
 
 	/** Open, idle sessions of the memory figure; closing closes them and their client. */

@@ -6,14 +6,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 
-import dev.stamp.webtransport.WebTransportSession;
-import dev.stamp.webtransport.WebTransportStream;
-import dev.stamp.webtransport.client.WebTransportClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.WebTransportStream;
+import dev.stamp.webtransport.client.WebTransportClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -31,6 +31,7 @@ public final class BlockingHandlerExecutor {
 	}
 
 	/**
+	 * Creates the executor that runs blocking handlers off the event loop.
 	 * @param threadNamePrefix prefix of the thread names, for example
 	 * {@code "stamp-tcp-"}
 	 * @param maxPlatformThreads the pool's size where virtual threads are not available
@@ -51,7 +52,10 @@ public final class BlockingHandlerExecutor {
 		return pool;
 	}
 
-	/** Whether {@link #create} hands out virtual threads on this JVM. */
+	/**
+	 * Whether {@link #create} hands out virtual threads on this JVM.
+	 * @return {@code true} on a JVM with virtual threads (Java 21 and later)
+	 */
 	public static boolean virtualThreadsAvailable() {
 		return Runtime.version().feature() >= 21;
 	}

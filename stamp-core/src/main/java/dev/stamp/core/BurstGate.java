@@ -42,7 +42,10 @@ final class BurstGate {
 		return previous;
 	}
 
-	/** Events counted but not logged since the current burst began. */
+	/**
+	 * Events counted but not logged since the current burst began.
+	 * @return the number of events not logged yet in this burst
+	 */
 	synchronized long suppressedInCurrentBurst() {
 		return this.suppressed;
 	}

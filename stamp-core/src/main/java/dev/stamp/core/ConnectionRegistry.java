@@ -37,6 +37,7 @@ public final class ConnectionRegistry {
 	private final RefusalLog refusalLog;
 
 	/**
+	 * Creates the registry of one listener's connections.
 	 * @param name the listener's name, used in logs and stats (for example {@code "tcp"})
 	 * @param maxConnections how many connections may be open at once; must be positive
 	 */
@@ -78,7 +79,10 @@ public final class ConnectionRegistry {
 		return channel.remoteAddress();
 	}
 
-	/** The channels currently tracked, for graceful shutdown and broadcasts. */
+	/**
+	 * The channels currently tracked, for graceful shutdown and broadcasts.
+	 * @return the live group of open channels
+	 */
 	public ChannelGroup channels() {
 		return this.channels;
 	}
@@ -86,12 +90,16 @@ public final class ConnectionRegistry {
 	/**
 	 * Closes every tracked connection at once; used when the grace period of a shutdown
 	 * has run out.
+	 * @return a future that completes once every channel is closed
 	 */
 	public ChannelGroupFuture closeAll() {
 		return this.channels.close();
 	}
 
-	/** The number of connections open right now. */
+	/**
+	 * The number of connections open right now.
+	 * @return the count of open connections
+	 */
 	public int activeConnections() {
 		return this.active.get();
 	}
@@ -99,6 +107,7 @@ public final class ConnectionRegistry {
 	/**
 	 * A consistent-enough snapshot of the counters, for health, metrics and the actuator
 	 * endpoint.
+	 * @return the current counters
 	 */
 	public ConnectionStats stats() {
 		return new ConnectionStats(this.name, this.maxConnections, this.active.get(), this.accepted.sum(),

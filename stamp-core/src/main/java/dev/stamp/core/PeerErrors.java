@@ -37,6 +37,7 @@ public final class PeerErrors {
 	private final LongAdder total = new LongAdder();
 
 	/**
+	 * Creates the peer-error counters of one owner.
 	 * @param owner who sees the errors, for example {@code "http listener"}
 	 */
 	public PeerErrors(String owner) {
@@ -82,25 +83,38 @@ public final class PeerErrors {
 				source, detail);
 	}
 
-	/** Peer errors of every kind since start. */
+	/**
+	 * Peer errors of every kind since start.
+	 * @return the count of all peer errors so far
+	 */
 	public long total() {
 		return this.total.sum();
 	}
 
-	/** Errors of one kind since start. */
+	/**
+	 * Errors of one kind since start.
+	 * @param kind the kind of error, as passed when it was recorded
+	 * @return the count for that kind, {@code 0} if none was seen
+	 */
 	public long count(String kind) {
 		LongAdder count = this.counts.get(kind);
 		return (count != null) ? count.sum() : 0;
 	}
 
-	/** A snapshot of the counters by kind, sorted by name. */
+	/**
+	 * A snapshot of the counters by kind, sorted by name.
+	 * @return an immutable map from kind to count
+	 */
 	public Map<String, Long> counts() {
 		Map<String, Long> snapshot = new TreeMap<>();
 		this.counts.forEach((kind, count) -> snapshot.put(kind, count.sum()));
 		return Collections.unmodifiableMap(snapshot);
 	}
 
-	/** Errors counted but not logged since the current burst began. */
+	/**
+	 * Errors counted but not logged since the current burst began.
+	 * @return the number of errors not logged yet in this burst
+	 */
 	long suppressedInCurrentBurst() {
 		return this.gate.suppressedInCurrentBurst();
 	}

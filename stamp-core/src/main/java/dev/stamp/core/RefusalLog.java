@@ -30,6 +30,7 @@ public final class RefusalLog {
 	private final BurstGate gate = new BurstGate();
 
 	/**
+	 * Creates a log for the refusals of one owner and one limit.
 	 * @param owner who refuses, for example {@code "tcp listener"}
 	 * @param what what is refused, for example {@code "connection"}
 	 * @param limitName the property a user would raise, for example
@@ -45,6 +46,7 @@ public final class RefusalLog {
 
 	/**
 	 * Records one refusal of something coming from {@code source} (may be {@code null}).
+	 * @param source the refused peer or channel, named in the log line
 	 */
 	public void refused(@Nullable Object source) {
 		refused(source, System.nanoTime());
@@ -62,7 +64,10 @@ public final class RefusalLog {
 				this.owner, this.what, source, this.limitName, this.limit);
 	}
 
-	/** Refusals counted but not logged since the current burst began. */
+	/**
+	 * Refusals counted but not logged since the current burst began.
+	 * @return the number of refusals not logged yet in this burst
+	 */
 	long suppressedInCurrentBurst() {
 		return this.gate.suppressedInCurrentBurst();
 	}

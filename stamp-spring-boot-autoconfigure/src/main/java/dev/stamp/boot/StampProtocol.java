@@ -36,6 +36,7 @@ public enum StampProtocol {
 	/**
 	 * The lower-case name used in properties ({@code stamp.<id>.*}), metrics tags and
 	 * logs.
+	 * @return the protocol's id
 	 */
 	public String id() {
 		return this.id;

@@ -8,8 +8,6 @@ import java.lang.annotation.Target;
 
 import org.springframework.core.annotation.AliasFor;
 
-import dev.stamp.boot.HttpMethod;
-
 /**
  * Declares a method of a Spring bean as a Stamp endpoint.
  * <p>
@@ -35,7 +33,10 @@ import dev.stamp.boot.HttpMethod;
 @Documented
 public @interface StampRoute {
 
-	/** Alias for {@link #path()}. */
+	/**
+	 * Alias for {@link #path()}.
+	 * @return the path
+	 */
 	@AliasFor("path")
 	String value() default "";
 
@@ -51,18 +52,23 @@ public @interface StampRoute {
 	@AliasFor("value")
 	String path() default "";
 
-	/** The protocol, when it cannot be inferred from the parameter types. */
+	/**
+	 * The protocol, when it cannot be inferred from the parameter types.
+	 * @return the protocol
+	 */
 	StampProtocol protocol() default StampProtocol.INFERRED;
 
 	/**
 	 * HTTP only: the methods this route answers; empty means GET, HEAD, POST, PUT, PATCH
 	 * and DELETE.
+	 * @return the HTTP methods
 	 */
 	HttpMethod[] method() default {};
 
 	/**
 	 * HTTP only: the {@code Content-Type} of String and byte[] results, for example
 	 * {@code "text/html"}.
+	 * @return the content type
 	 */
 	String produces() default "";
 

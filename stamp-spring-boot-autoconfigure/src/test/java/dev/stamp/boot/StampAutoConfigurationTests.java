@@ -14,29 +14,29 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
 
+import dev.stamp.boot.actuate.StampActuatorAutoConfiguration;
 import dev.stamp.boot.http.HttpAutoConfiguration;
 import dev.stamp.boot.http.HttpListener;
 import dev.stamp.boot.http.HttpListenerSettings;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.http.JsonWriter;
 import dev.stamp.boot.listener.ListenerContext;
-import dev.stamp.boot.actuate.StampActuatorAutoConfiguration;
 import dev.stamp.boot.listener.ListenerPorts;
 import dev.stamp.boot.middleware.OriginMiddleware;
 import dev.stamp.boot.monitor.MonitorAutoConfiguration;
 import dev.stamp.boot.monitor.StampMonitor;
 import dev.stamp.boot.routing.StampRoutes;
-import dev.stamp.boot.tcp.TcpConnection;
 import dev.stamp.boot.tcp.TcpAutoConfiguration;
+import dev.stamp.boot.tcp.TcpConnection;
 import dev.stamp.boot.tcp.TcpListener;
 import dev.stamp.boot.tcp.TcpListenerSettings;
-import dev.stamp.boot.webtransport.WebTransportAutoConfiguration;
-import dev.stamp.boot.webtransport.WebTransportListener;
-import dev.stamp.boot.webtransport.WebTransportListenerSettings;
 import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
 import dev.stamp.boot.websocket.WebSocketConnection;
 import dev.stamp.boot.websocket.WebSocketListener;
 import dev.stamp.boot.websocket.WebSocketListenerSettings;
+import dev.stamp.boot.webtransport.WebTransportAutoConfiguration;
+import dev.stamp.boot.webtransport.WebTransportListener;
+import dev.stamp.boot.webtransport.WebTransportListenerSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,9 +75,9 @@ class StampAutoConfigurationTests {
 
 	@Test
 	void enabledTrueStartsAListenerWithoutRoutes() {
-		StampContextRunner.create().withPropertyValues("stamp.http.enabled=true").run((context) -> {
-			assertThat(context.getBean(HttpListener.class).isRunning()).isTrue();
-		});
+		StampContextRunner.create()
+			.withPropertyValues("stamp.http.enabled=true")
+			.run((context) -> assertThat(context.getBean(HttpListener.class).isRunning()).isTrue());
 	}
 
 	@Test

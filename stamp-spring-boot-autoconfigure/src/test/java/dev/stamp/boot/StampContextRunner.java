@@ -7,8 +7,8 @@ import org.springframework.context.ApplicationContext;
 import dev.stamp.boot.http.HttpAutoConfiguration;
 import dev.stamp.boot.listener.ListenerPorts;
 import dev.stamp.boot.tcp.TcpAutoConfiguration;
-import dev.stamp.boot.webtransport.WebTransportAutoConfiguration;
 import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
+import dev.stamp.boot.webtransport.WebTransportAutoConfiguration;
 
 /**
  * An {@link ApplicationContextRunner} with Stamp's auto-configurations and every listener

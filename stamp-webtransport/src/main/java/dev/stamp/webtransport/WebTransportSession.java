@@ -5,11 +5,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.stamp.core.PathVariables;
-import dev.stamp.webtransport.protocol.Dialect;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import dev.stamp.core.PathVariables;
+import dev.stamp.webtransport.protocol.Dialect;
 
 /**
  * One WebTransport session: what a session handler gets, on the server and on the client.
@@ -25,30 +26,44 @@ import reactor.core.publisher.Mono;
  */
 public interface WebTransportSession {
 
-	/** The session id: the QUIC stream id of the extended CONNECT request. */
+	/**
+	 * The session id: the QUIC stream id of the extended CONNECT request.
+	 * @return the session id
+	 */
 	long id();
 
-	/** The peer's UDP address. */
+	/**
+	 * The peer's UDP address.
+	 * @return the peer's address
+	 */
 	InetSocketAddress remoteAddress();
 
-	/** The request path, without the query. */
+	/**
+	 * The request path, without the query.
+	 * @return the path
+	 */
 	String path();
 
 	/** The query string of the request, or {@code null}. */
 	@Nullable String query();
 
-	/** The {@code :authority} of the request. */
+	/**
+	 * The {@code :authority} of the request.
+	 * @return the authority
+	 */
 	String authority();
 
 	/**
 	 * The {@code origin} header, or {@code null} if the peer sent none (non-browser
 	 * clients).
+	 * @return the origin, or {@code null}
 	 */
 	@Nullable String origin();
 
 	/**
 	 * The request headers, names in lower case (pseudo-headers included), values in
 	 * arrival order.
+	 * @return the headers by name
 	 */
 	Map<String, List<String>> headers();
 
@@ -72,52 +87,66 @@ public interface WebTransportSession {
 	/**
 	 * Mutable attributes, filled by the session acceptor (for example by middleware) and
 	 * free for the handler.
+	 * @return the live, mutable attributes
 	 */
 	Map<String, Object> attributes();
 
 	/**
 	 * Which draft family the peer speaks, as far as known when the session was accepted.
+	 * @return the peer's dialect
 	 */
 	Dialect dialect();
 
-	/** Whether the session has not been closed yet (it may be draining). */
+	/**
+	 * Whether the session has not been closed yet (it may be draining).
+	 * @return {@code true} while the session is open
+	 */
 	boolean isOpen();
 
-	/** Whether the peer or this side asked for the session to be drained. */
+	/**
+	 * Whether the peer or this side asked for the session to be drained.
+	 * @return {@code true} once a drain was asked for
+	 */
 	boolean isDraining();
 
 	// ---- reactive form
 
 	/**
 	 * The bidirectional streams the peer opens, as they arrive. One subscriber at a time.
+	 * @return the peer's bidirectional streams
 	 */
 	Flux<WebTransportStream> acceptedBidiStreams();
 
 	/**
 	 * The unidirectional streams the peer opens (receive-only), as they arrive. One
 	 * subscriber at a time.
+	 * @return the peer's unidirectional streams
 	 */
 	Flux<WebTransportStream> acceptedUniStreams();
 
 	/**
 	 * Opens a bidirectional stream; fails if the peer granted no stream credit or the
 	 * session is closed.
+	 * @return the new stream, once opened
 	 */
 	Mono<WebTransportStream> openBidiStream();
 
 	/**
 	 * Opens a unidirectional (send-only) stream; fails like {@link #openBidiStream()}.
+	 * @return the new stream, once opened
 	 */
 	Mono<WebTransportStream> openUniStream();
 
 	/**
 	 * The datagrams the peer sends. One subscriber at a time; datagrams nobody reads are
 	 * dropped when the queue is full.
+	 * @return the payloads of the received datagrams
 	 */
 	Flux<byte[]> datagrams();
 
 	/**
 	 * Sends one datagram (unreliable, unordered).
+	 * @param payload the datagram's payload
 	 * @return completes when handed to QUIC; fails with {@link DatagramTooLargeException}
 	 * if the payload exceeds {@link #maxDatagramSize()}, or with
 	 * {@link WebTransportSessionException} if datagrams are not available
@@ -127,6 +156,7 @@ public interface WebTransportSession {
 	/**
 	 * The largest datagram payload the peer accepts now, or 0 if the peer does not
 	 * support datagrams.
+	 * @return the largest payload in bytes, or 0
 	 */
 	int maxDatagramSize();
 
@@ -142,14 +172,19 @@ public interface WebTransportSession {
 	/**
 	 * Sends DRAIN_WEBTRANSPORT_SESSION: asks the peer to wrap up; the session stays
 	 * usable.
+	 * @return completes when the capsule is written
 	 */
 	Mono<Void> drain();
 
-	/** Completes with how the session ended (never fails). */
+	/**
+	 * Completes with how the session ended (never fails).
+	 * @return how the session ended
+	 */
 	Mono<SessionCloseInfo> closeSignal();
 
 	/**
 	 * Completes when the peer (or a server shutdown) asked for the session to be drained.
+	 * @return completes on the first drain request
 	 */
 	Mono<Void> drainSignal();
 
@@ -157,32 +192,46 @@ public interface WebTransportSession {
 
 	/**
 	 * Waits for the next bidirectional stream the peer opens.
+	 * @param timeout the longest wait
 	 * @return the stream, or {@code null} if the session closed or the timeout elapsed
 	 */
 	@Nullable WebTransportStream acceptBidiStream(Duration timeout) throws InterruptedException;
 
 	/**
 	 * Waits for the next unidirectional stream; like {@link #acceptBidiStream(Duration)}.
+	 * @param timeout the longest wait
+	 * @return the stream, or {@code null} if the session closed or the timeout elapsed
 	 */
 	@Nullable WebTransportStream acceptUniStream(Duration timeout) throws InterruptedException;
 
 	/**
 	 * Waits for the next datagram.
+	 * @param timeout the longest wait
 	 * @return the payload, or {@code null} if the session closed or the timeout elapsed
 	 */
 	byte @Nullable [] receiveDatagram(Duration timeout) throws InterruptedException;
 
-	/** Blocking variant of {@link #openBidiStream()}. */
+	/**
+	 * Blocking variant of {@link #openBidiStream()}.
+	 * @return the new stream
+	 */
 	default WebTransportStream openBidiStreamBlocking() {
 		return openBidiStream().block();
 	}
 
-	/** Blocking variant of {@link #openUniStream()}. */
+	/**
+	 * Blocking variant of {@link #openUniStream()}.
+	 * @return the new stream
+	 */
 	default WebTransportStream openUniStreamBlocking() {
 		return openUniStream().block();
 	}
 
-	/** Waits until the session ended. */
+	/**
+	 * Waits until the session ended.
+	 * @param timeout the longest wait
+	 * @return how the session ended
+	 */
 	default SessionCloseInfo awaitClose(Duration timeout) {
 		return closeSignal().block(timeout);
 	}

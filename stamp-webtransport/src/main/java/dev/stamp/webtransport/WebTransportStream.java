@@ -20,25 +20,39 @@ import reactor.core.publisher.Mono;
  */
 public interface WebTransportStream {
 
-	/** The QUIC stream id. */
+	/**
+	 * The QUIC stream id.
+	 * @return the stream id
+	 */
 	long id();
 
-	/** The session this stream belongs to. */
+	/**
+	 * The session this stream belongs to.
+	 * @return the session
+	 */
 	WebTransportSession session();
 
-	/** Whether this is a bidirectional stream. */
+	/**
+	 * Whether this is a bidirectional stream.
+	 * @return {@code true} for a bidirectional stream
+	 */
 	boolean isBidirectional();
 
-	/** Whether this side opened the stream. */
+	/**
+	 * Whether this side opened the stream.
+	 * @return {@code true} if this side opened it
+	 */
 	boolean isLocallyOpened();
 
 	/**
 	 * Whether data can be received (bidirectional, or unidirectional opened by the peer).
+	 * @return {@code true} if this side can receive
 	 */
 	boolean canReceive();
 
 	/**
 	 * Whether data can be sent (bidirectional, or unidirectional opened by this side).
+	 * @return {@code true} if this side can send
 	 */
 	boolean canSend();
 
@@ -46,6 +60,7 @@ public interface WebTransportStream {
 	 * The received bytes, chunk by chunk, with backpressure; completes at FIN, fails with
 	 * {@link WebTransportStreamException} when the peer resets the stream. One
 	 * subscriber.
+	 * @return the received chunks
 	 */
 	Flux<byte[]> receive();
 
@@ -55,11 +70,16 @@ public interface WebTransportStream {
 	 * when the publisher completes right after it (see {@link #finish()} for why that
 	 * matters). A chunk that no signal follows within the event-loop task (or the batch
 	 * of received packets) it arrived in is sent alone.
+	 * @param data the chunks to send
 	 * @return completes when all was written and FIN sent
 	 */
 	Mono<Void> send(Publisher<byte[]> data);
 
-	/** Writes one chunk without ending the stream. */
+	/**
+	 * Writes one chunk without ending the stream.
+	 * @param data the bytes to write
+	 * @return completes when the bytes were handed to QUIC
+	 */
 	Mono<Void> write(byte[] data);
 
 	/**
@@ -69,6 +89,7 @@ public interface WebTransportStream {
 	 * alone, whether it is lost or not yet sent (cloudflare/quiche#2525), and the peer
 	 * then waits for the end of the stream. Stamp sends such a FIN at once to narrow that
 	 * window, but cannot close it.
+	 * @return completes when FIN was sent
 	 */
 	Mono<Void> finish();
 
@@ -81,16 +102,21 @@ public interface WebTransportStream {
 	/**
 	 * Asks the peer to stop sending (STOP_SENDING) with a WebTransport application error
 	 * code.
+	 * @param code the WebTransport application error code
 	 */
 	void stopSending(long code);
 
-	/** Completes when the stream is fully closed in both directions. */
+	/**
+	 * Completes when the stream is fully closed in both directions.
+	 * @return completes once both directions are closed
+	 */
 	Mono<Void> closeSignal();
 
 	/**
 	 * A blocking view of the received bytes; {@code read} returns -1 at FIN and throws
 	 * {@link WebTransportStreamException} (an {@code IOException}) after a reset. Not for
 	 * event-loop threads.
+	 * @return the stream's input stream
 	 */
 	InputStream inputStream();
 
@@ -101,6 +127,7 @@ public interface WebTransportStream {
 	 * {@code flush()}, when this thread waits to read from the same stream, or after 20
 	 * ms at the latest. Call {@code flush()} when the peer must see the bytes at once.
 	 * Not for event-loop threads.
+	 * @return the stream's output stream
 	 */
 	OutputStream outputStream();
 

@@ -11,6 +11,7 @@ public class WebTransportStreamException extends IOException {
 	private final long code;
 
 	/**
+	 * Creates an exception for a failed stream.
 	 * @param message what happened
 	 * @param code the WebTransport application error code, or -1 if the peer used a code
 	 * outside the WebTransport range (for example an HTTP/3 error)
@@ -20,7 +21,10 @@ public class WebTransportStreamException extends IOException {
 		this.code = code;
 	}
 
-	/** The WebTransport application error code, or -1 if none applies. */
+	/**
+	 * The WebTransport application error code, or -1 if none applies.
+	 * @return the error code, or -1
+	 */
 	public long code() {
 		return this.code;
 	}

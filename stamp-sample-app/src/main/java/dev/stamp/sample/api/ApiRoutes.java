@@ -5,8 +5,8 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
-import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.HttpMethod;
+import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.http.HttpResponse;
 
@@ -40,7 +40,11 @@ public class ApiRoutes {
 		return HttpResponse.ok(Map.of("index", index, "value", DATA.get(index)));
 	}
 
-	/** {@code POST /api/data}: echoes the body back as {@code {"received": "<body>"}}. */
+	/**
+	 * {@code POST /api/data}: echoes the body back as {@code {"received": "<body>"}}.
+	 * @param request the request whose body is echoed
+	 * @return the body under {@code received}, written as JSON
+	 */
 	@StampRoute(path = "/api/data", method = HttpMethod.POST)
 	public Map<String, String> receive(HttpRequest request) {
 		return Map.of("received", request.bodyAsString());

@@ -53,6 +53,8 @@ public class ChatRoutes {
 	/**
 	 * Trims, drops control characters and caps the length; a blank name falls back to the
 	 * default.
+	 * @param requested the name the client asked for, may be blank
+	 * @return a name safe to show to the room
 	 */
 	static String cleanName(String requested) {
 		String name = requested.replaceAll("\\p{Cntrl}", "").strip();

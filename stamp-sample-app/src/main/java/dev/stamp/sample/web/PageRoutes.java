@@ -11,8 +11,8 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StreamUtils;
 
-import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.HttpMethod;
+import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.http.HttpResponse;
 import dev.stamp.boot.webtransport.WebTransportListener;
@@ -64,6 +64,8 @@ public class PageRoutes {
 	/**
 	 * The chat page. Not cacheable: it embeds a port that can change from one run to the
 	 * next.
+	 * @param request the page request
+	 * @return the rendered page, marked {@code no-store}
 	 */
 	@StampRoute(path = "/", method = HttpMethod.GET, produces = "text/html")
 	public HttpResponse index(HttpRequest request) {
@@ -72,7 +74,11 @@ public class PageRoutes {
 		return HttpResponse.status(200).header("Cache-Control", "no-store").body(html);
 	}
 
-	/** What this application is, with the ports it actually listens on. */
+	/**
+	 * What this application is, with the ports it actually listens on.
+	 * @param request the page request
+	 * @return the rendered about page
+	 */
 	@StampRoute(path = "/about", method = HttpMethod.GET, produces = "text/html")
 	public HttpResponse about(HttpRequest request) {
 		String html = render(this.aboutTemplate, Map.of("httpPort", port(HTTP_PORT), "websocketPort",
@@ -88,6 +94,8 @@ public class PageRoutes {
 	/**
 	 * A published port (or certificate hash), or an empty string when that listener is
 	 * not running (the page then says that part is off).
+	 * @param property the {@code local.stamp.*} property to read
+	 * @return its value, or an empty string
 	 */
 	private String port(String property) {
 		return this.environment.getProperty(property, "");
@@ -96,6 +104,9 @@ public class PageRoutes {
 	/**
 	 * Replaces {@code {{name}}} placeholders. Values are ports (digits) and a base64 hash
 	 * ({@code A-Z a-z 0-9 + / =}), so they need no HTML escaping.
+	 * @param template the page with its placeholders
+	 * @param values the value of each placeholder, by name
+	 * @return the page with every known placeholder replaced
 	 */
 	static String render(String template, Map<String, String> values) {
 		String result = template;

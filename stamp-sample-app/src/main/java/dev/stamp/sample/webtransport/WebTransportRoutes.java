@@ -6,8 +6,8 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
 
-import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.HttpMethod;
+import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.webtransport.WebTransportEchoRoute;
 import dev.stamp.sample.webtransport.WebTransportSessionLog.SessionSummary;
@@ -35,7 +35,11 @@ public class WebTransportRoutes {
 		this.sessions = sessions;
 	}
 
-	/** The session lives until the browser closes it (or the connection ends). */
+	/**
+	 * The session lives until the browser closes it (or the connection ends).
+	 * @param session the browser's session
+	 * @return completes when the session is over
+	 */
 	@StampRoute("/echo")
 	public Mono<Void> echo(WebTransportSession session) {
 		this.sessions.track(session);
@@ -45,6 +49,8 @@ public class WebTransportRoutes {
 	/**
 	 * {@code GET /api/webtransport/sessions}: the recent sessions of {@code /echo},
 	 * newest first.
+	 * @param request the request (unused)
+	 * @return the recent sessions, written as JSON
 	 */
 	@StampRoute(path = "/api/webtransport/sessions", method = HttpMethod.GET)
 	public List<SessionSummary> recentSessions(HttpRequest request) {

@@ -43,6 +43,7 @@ public class WebTransportSessionLog {
 	/**
 	 * Starts recording a session: it is listed as open now, and with its close code and
 	 * reason once it ends.
+	 * @param session the session that has just opened
 	 */
 	public void track(WebTransportSession session) {
 		Entry entry = new Entry(this.sequence.incrementAndGet(), String.valueOf(session.remoteAddress()),
@@ -57,7 +58,10 @@ public class WebTransportSessionLog {
 		session.closeSignal().subscribe((info) -> entry.closed(info, this.clock.instant()));
 	}
 
-	/** The recorded sessions, newest first. */
+	/**
+	 * The recorded sessions, newest first.
+	 * @return a snapshot of the recorded sessions
+	 */
 	public List<SessionSummary> recent() {
 		synchronized (this.entries) {
 			return this.entries.stream().map(Entry::summary).toList();

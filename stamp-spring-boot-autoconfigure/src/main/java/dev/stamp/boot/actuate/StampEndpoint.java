@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -38,6 +39,7 @@ public class StampEndpoint {
 	private final @Nullable ConfigurationDiagnosis diagnosis;
 
 	/**
+	 * Creates the endpoint over the application's listeners.
 	 * @param listeners the listeners
 	 * @param monitor the monitor, or {@code null} when it is switched off
 	 * @param diagnosis the configuration diagnosis, or {@code null}
@@ -49,7 +51,10 @@ public class StampEndpoint {
 		this.diagnosis = diagnosis;
 	}
 
-	/** All listeners. */
+	/**
+	 * All listeners.
+	 * @return the description of every listener
+	 */
 	@ReadOperation
 	public StampDescriptor stamp() {
 		Map<String, ListenerDescriptor> listeners = new LinkedHashMap<>();
@@ -66,6 +71,8 @@ public class StampEndpoint {
 	/**
 	 * One part: a listener by protocol id ({@code tcp}, {@code websocket}, {@code http},
 	 * {@code webtransport}), or the monitor's {@code alerts} or {@code history}.
+	 * @param name the part's name
+	 * @return the part, or {@code null} if there is none of that name
 	 */
 	@ReadOperation
 	public Object part(@Selector String name) {

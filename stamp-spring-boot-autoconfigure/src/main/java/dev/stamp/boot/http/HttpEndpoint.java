@@ -8,10 +8,11 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.routing.RouteArguments;
 import dev.stamp.boot.routing.RouteMethod;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Everything routed at one path: a handler per HTTP method, and the {@code Allow} header
@@ -51,7 +52,10 @@ final class HttpEndpoint {
 		return (method != null) ? this.handlers.get(method) : null;
 	}
 
-	/** The value of the {@code Allow} header for this path. */
+	/**
+	 * The value of the {@code Allow} header for this path.
+	 * @return the methods, comma-separated
+	 */
 	String allow() {
 		return this.allow;
 	}

@@ -11,11 +11,10 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpUtil;
 import org.jspecify.annotations.Nullable;
 
-import dev.stamp.core.PathVariables;
-
 import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.StampProtocolParameter;
+import dev.stamp.core.PathVariables;
 
 /**
  * A complete HTTP request, body included, as a route handler receives it.

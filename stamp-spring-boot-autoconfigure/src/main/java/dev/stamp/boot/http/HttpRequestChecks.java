@@ -38,24 +38,10 @@ final class HttpRequestChecks {
 	}
 
 	/**
-	 * Why a request is refused.
-	 *
-	 * @param kind fixed name counted in {@link dev.stamp.core.PeerErrors}
-	 * @param status the answer
-	 * @param reason the answer's body: a fixed phrase, nothing from the request
-	 */
-	record Violation(String kind, HttpResponseStatus status, String reason) {
-
-		static Violation badRequest(String kind, String reason) {
-			return new Violation(kind, HttpResponseStatus.BAD_REQUEST, reason);
-		}
-
-	}
-
-	/**
 	 * Checks a request head that Netty decoded without complaint, and turns an
 	 * absolute-form target into the origin form routes see (RFC 9112 3.2.2: the target's
 	 * authority wins over {@code Host}).
+	 * @param request the decoded request head
 	 * @return the violation, or {@code null} if the request may proceed
 	 */
 	static @Nullable Violation check(HttpRequest request) {
@@ -139,6 +125,8 @@ final class HttpRequestChecks {
 	/**
 	 * Names a failure of Netty's decoder, with the answer Reactor Netty would give (414,
 	 * 431, otherwise 400).
+	 * @param result the decoder's failed result
+	 * @param inBody whether the failure is in a body
 	 * @return the violation, or {@code null} when the peer closed mid-request and nothing
 	 * is to be answered
 	 */
@@ -173,6 +161,21 @@ final class HttpRequestChecks {
 			return Violation.badRequest("bad-line-ending", "Lines must end with CRLF");
 		}
 		return Violation.badRequest("malformed-request", "Malformed request");
+	}
+
+	/**
+	 * Why a request is refused.
+	 *
+	 * @param kind fixed name counted in {@link dev.stamp.core.PeerErrors}
+	 * @param status the answer
+	 * @param reason the answer's body: a fixed phrase, nothing from the request
+	 */
+	record Violation(String kind, HttpResponseStatus status, String reason) {
+
+		static Violation badRequest(String kind, String reason) {
+			return new Violation(kind, HttpResponseStatus.BAD_REQUEST, reason);
+		}
+
 	}
 
 }

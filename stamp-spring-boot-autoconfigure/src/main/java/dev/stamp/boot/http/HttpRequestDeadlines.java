@@ -65,7 +65,11 @@ final class HttpRequestDeadlines extends ChannelInboundHandlerAdapter {
 		ctx.fireChannelRead(msg);
 	}
 
-	/** The decoder produced a request head; its body, if any, follows. */
+	/**
+	 * The decoder produced a request head; its body, if any, follows.
+	 * @param ctx the guard's context
+	 * @param bodyFollows whether a body follows the head
+	 */
 	void headDecoded(ChannelHandlerContext ctx, boolean bodyFollows) {
 		if (bodyFollows) {
 			enter(ctx, Phase.BODY, this.bodyTimeoutNanos);

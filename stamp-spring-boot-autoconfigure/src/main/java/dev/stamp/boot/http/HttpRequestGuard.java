@@ -116,6 +116,8 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 	/**
 	 * Whether the guard has answered on this connection itself: a request in flight there
 	 * gets no response from its handler, and a body it was reading ends with an error.
+	 * @param channel the connection's channel
+	 * @return {@code true} if the guard answered
 	 */
 	public static boolean hasAnswered(Channel channel) {
 		return channel.hasAttr(ANSWERED) && Boolean.TRUE.equals(channel.attr(ANSWERED).get());
@@ -193,6 +195,9 @@ public final class HttpRequestGuard extends ChannelDuplexHandler {
 	 * owed before it are written, then closes.
 	 * @param duringBody whether the offending request is the one whose body was arriving
 	 * (already passed on)
+	 * @param violation what is wrong with the request
+	 * @param cause the decoder's exception, or {@code null}
+	 * @param detail what was wrong, for the log
 	 */
 	private void refuse(HttpRequestChecks.Violation violation, Throwable cause, boolean duringBody, String detail) {
 		this.refused = true;

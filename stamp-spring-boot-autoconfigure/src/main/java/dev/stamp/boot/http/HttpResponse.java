@@ -46,18 +46,31 @@ public record HttpResponse(int status, Map<String, String> headers, @Nullable Ob
 			this.status = status;
 		}
 
-		/** Adds a header. */
+		/**
+		 * Adds a header.
+		 * @param name the header's name
+		 * @param value the header's value
+		 * @return this builder
+		 */
 		public Builder header(String name, String value) {
 			this.headers.put(name, value);
 			return this;
 		}
 
-		/** Finishes the response with a body. */
+		/**
+		 * Finishes the response with a body.
+		 * @param body a {@code String}, a {@code byte[]}, an object written as JSON, or
+		 * {@code null}
+		 * @return the response
+		 */
 		public HttpResponse body(Object body) {
 			return new HttpResponse(this.status, this.headers, body);
 		}
 
-		/** Finishes the response without a body. */
+		/**
+		 * Finishes the response without a body.
+		 * @return the response
+		 */
 		public HttpResponse build() {
 			return body(null);
 		}

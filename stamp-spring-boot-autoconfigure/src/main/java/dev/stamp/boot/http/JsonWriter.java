@@ -9,6 +9,7 @@ package dev.stamp.boot.http;
 public interface JsonWriter {
 
 	/**
+	 * Writes a handler's result as JSON.
 	 * @param value the handler's result
 	 * @return the JSON as UTF-8 bytes
 	 * @throws Exception if the value cannot be written

@@ -34,6 +34,8 @@ public final class PlainResponses {
 	/**
 	 * Answers a request whose body is over {@code max-request-size}, then closes the
 	 * connection.
+	 * @param response the response to write
+	 * @return completes when the answer is written
 	 */
 	public static Mono<Void> contentTooLarge(HttpServerResponse response) {
 		return send(response, CONTENT_TOO_LARGE, CONTENT_TOO_LARGE.reasonPhrase(), true);
@@ -79,6 +81,9 @@ public final class PlainResponses {
 
 	/**
 	 * Answers a request that middleware refused, with the status's reason phrase as body.
+	 * @param response the response to write
+	 * @param decision the middleware's refusal
+	 * @return completes when the answer is written
 	 */
 	public static Mono<Void> refusedByMiddleware(HttpServerResponse response, MiddlewareDecision decision) {
 		HttpResponseStatus status = HttpResponseStatus.valueOf(decision.status());
@@ -91,6 +96,8 @@ public final class PlainResponses {
 	/**
 	 * Whole seconds for {@code Retry-After}, rounded up and at least 1: "0" would invite
 	 * an immediate retry.
+	 * @param retryAfter how long the client should wait
+	 * @return the seconds to send
 	 */
 	static long retryAfterSeconds(Duration retryAfter) {
 		long seconds = retryAfter.toSeconds() + ((retryAfter.toNanosPart() > 0) ? 1 : 0);
@@ -100,13 +107,19 @@ public final class PlainResponses {
 	/**
 	 * Answers a request that found every blocking-handler thread busy; the connection
 	 * stays usable.
+	 * @param response the response to write
+	 * @return completes when the answer is written
 	 */
 	public static Mono<Void> overloaded(HttpServerResponse response) {
 		response.header(HttpHeaderNames.RETRY_AFTER, "1");
 		return send(response, HttpResponseStatus.SERVICE_UNAVAILABLE, "Server busy, try again later", false);
 	}
 
-	/** Answers a connection accepted over {@code max-connections}, then closes it. */
+	/**
+	 * Answers a connection accepted over {@code max-connections}, then closes it.
+	 * @param response the response to write
+	 * @return completes when the answer is written
+	 */
 	public static Mono<Void> overCapacity(HttpServerResponse response) {
 		response.header(HttpHeaderNames.RETRY_AFTER, "1");
 		return send(response, HttpResponseStatus.SERVICE_UNAVAILABLE, "Server at capacity, try again later", true);

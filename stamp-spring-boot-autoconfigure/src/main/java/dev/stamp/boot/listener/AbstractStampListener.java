@@ -187,6 +187,7 @@ public abstract class AbstractStampListener implements StampListener {
 	/**
 	 * Whether the listener is shutting down: new work should be refused and finished
 	 * connections closed.
+	 * @return {@code true} once stopping
 	 */
 	protected boolean isStopping() {
 		return this.stopping;
@@ -195,12 +196,17 @@ public abstract class AbstractStampListener implements StampListener {
 	/**
 	 * Whether any middleware looks at this protocol's requests; if not, listeners skip
 	 * building requests.
+	 * @return {@code true} if middleware applies
 	 */
 	protected boolean hasMiddleware() {
 		return this.middlewareApplies;
 	}
 
-	/** Runs a request through the middleware chain. */
+	/**
+	 * Runs a request through the middleware chain.
+	 * @param request the request
+	 * @return the chain's decision
+	 */
 	protected Mono<MiddlewareDecision> applyMiddleware(StampRequest request) {
 		return this.context.middleware().evaluate(request);
 	}

@@ -29,7 +29,10 @@ public class BlockingHandlerScheduler implements DisposableBean {
 		this.scheduler = Schedulers.fromExecutorService(this.executor, "stamp-handler");
 	}
 
-	/** The scheduler to {@code subscribeOn} for blocking calls. */
+	/**
+	 * The scheduler to {@code subscribeOn} for blocking calls.
+	 * @return the scheduler
+	 */
 	public Scheduler scheduler() {
 		return this.scheduler;
 	}
@@ -37,12 +40,16 @@ public class BlockingHandlerScheduler implements DisposableBean {
 	/**
 	 * Handler calls that can run or wait at once on Java 17 to 20; unbounded with virtual
 	 * threads.
+	 * @return how many handler calls may run or wait at once
 	 */
 	public int capacity() {
 		return this.capacity;
 	}
 
-	/** The executor behind the scheduler, for code that is not reactive. */
+	/**
+	 * The executor behind the scheduler, for code that is not reactive.
+	 * @return the executor
+	 */
 	public ExecutorService executor() {
 		return this.executor;
 	}

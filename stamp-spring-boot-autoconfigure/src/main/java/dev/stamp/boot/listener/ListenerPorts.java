@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
@@ -29,7 +30,11 @@ public class ListenerPorts {
 		this.environment = environment;
 	}
 
-	/** The property a protocol's bound port is published under. */
+	/**
+	 * The property a protocol's bound port is published under.
+	 * @param protocol the protocol
+	 * @return the property's name
+	 */
 	public static String propertyName(StampProtocol protocol) {
 		return "local.stamp." + protocol.id() + ".port";
 	}
@@ -60,6 +65,8 @@ public class ListenerPorts {
 
 	/**
 	 * The bound port of a protocol's listener, or {@code null} if it is not listening.
+	 * @param protocol the protocol
+	 * @return the port, or {@code null}
 	 */
 	public @Nullable Integer port(StampProtocol protocol) {
 		return (Integer) this.ports.get(propertyName(protocol));

@@ -80,6 +80,8 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 	/**
 	 * Whether an idle connection may be closed now; a protocol keeps one open while it is
 	 * legitimately quiet, for example while a handler computes a response.
+	 * @param channel the idle connection's channel
+	 * @return {@code true} if it may be closed
 	 */
 	protected boolean mayCloseWhenIdle(Channel channel) {
 		return true;
@@ -111,6 +113,8 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 	/**
 	 * Whether a handler call failed because the blocking-handler pool (Java 17 to 20) is
 	 * full: overload to refuse cleanly and count, not a bug in the handler.
+	 * @param error the failure of a handler call
+	 * @return {@code true} for an overload
 	 */
 	protected static boolean isOverload(Throwable error) {
 		return error instanceof RejectedExecutionException;
@@ -119,6 +123,7 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 	/**
 	 * Counts and logs (once per burst) a handler call refused because the
 	 * blocking-handler pool is full.
+	 * @param source the refused peer, named in the log line
 	 */
 	protected void refusedForOverload(Object source) {
 		this.overloadLog.refused(source);
@@ -127,6 +132,8 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 	/**
 	 * Whether a connection was accepted over the limit (or during shutdown) and must be
 	 * refused.
+	 * @param channel the connection's channel
+	 * @return {@code true} if it must be refused
 	 */
 	protected static boolean isRefused(Channel channel) {
 		return channel.hasAttr(REFUSED) && Boolean.TRUE.equals(channel.attr(REFUSED).get());

@@ -21,6 +21,7 @@ public final class ServerSslContexts {
 	}
 
 	/**
+	 * Builds a Netty server TLS context from an SSL bundle.
 	 * @param bundle the bundle
 	 * @return a server context for the bundle
 	 * @throws IllegalStateException if the bundle cannot serve TLS

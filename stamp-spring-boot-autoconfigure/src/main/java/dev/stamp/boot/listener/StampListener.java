@@ -25,22 +25,40 @@ public interface StampListener extends SmartLifecycle {
 
 	StampProtocol protocol();
 
-	/** Whether the listener is meant to run: it has routes or is enabled explicitly. */
+	/**
+	 * Whether the listener is meant to run: it has routes or is enabled explicitly.
+	 * @return {@code true} if the listener should run
+	 */
 	boolean isConfigured();
 
-	/** The bound port, or -1 when not listening. */
+	/**
+	 * The bound port, or -1 when not listening.
+	 * @return the port, or -1
+	 */
 	int port();
 
-	/** The configured bind address. */
+	/**
+	 * The configured bind address.
+	 * @return the host
+	 */
 	String host();
 
-	/** Whether the listener serves TLS. */
+	/**
+	 * Whether the listener serves TLS.
+	 * @return {@code true} with TLS
+	 */
 	boolean isSecure();
 
-	/** The routes the listener serves. */
+	/**
+	 * The routes the listener serves.
+	 * @return the routes
+	 */
 	List<RouteMethod> routes();
 
-	/** Connection counters. */
+	/**
+	 * Connection counters.
+	 * @return the counters
+	 */
 	ConnectionStats stats();
 
 	/**
@@ -53,6 +71,7 @@ public interface StampListener extends SmartLifecycle {
 	 * Errors peers caused on this listener (malformed input, protocol violations, stalled
 	 * clients), counted by kind and logged once per burst; the same instance for the
 	 * listener's whole life.
+	 * @return the peer-error counters
 	 */
 	PeerErrors peerErrors();
 
@@ -62,6 +81,7 @@ public interface StampListener extends SmartLifecycle {
 	 * names are reported whether or not the listener runs, so that meters can be
 	 * registered once. Names ending in {@code .active} are current values, the others
 	 * only grow.
+	 * @return the counters by name
 	 */
 	default Map<String, Long> counters() {
 		return Map.of();
@@ -70,6 +90,7 @@ public interface StampListener extends SmartLifecycle {
 	/**
 	 * Protocol-specific state for the {@code stamp} actuator endpoint (sessions, streams,
 	 * ...); empty by default.
+	 * @return the details by name
 	 */
 	default Map<String, Object> details() {
 		return Map.of();

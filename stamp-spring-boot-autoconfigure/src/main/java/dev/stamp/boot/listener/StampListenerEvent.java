@@ -16,12 +16,18 @@ public abstract class StampListenerEvent extends ApplicationEvent {
 		this.port = port;
 	}
 
-	/** The listener. */
+	/**
+	 * The listener.
+	 * @return the listener
+	 */
 	public StampListener getListener() {
 		return (StampListener) getSource();
 	}
 
-	/** The port the listener was bound to. */
+	/**
+	 * The port the listener was bound to.
+	 * @return the bound port
+	 */
 	public int getPort() {
 		return this.port;
 	}

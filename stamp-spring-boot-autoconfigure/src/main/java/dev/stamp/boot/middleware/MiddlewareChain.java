@@ -36,6 +36,8 @@ public class MiddlewareChain {
 	/**
 	 * Whether any middleware looks at a protocol's requests, so listeners can skip
 	 * building requests for nothing.
+	 * @param protocol the protocol
+	 * @return {@code true} if some middleware applies to it
 	 */
 	public boolean appliesTo(StampProtocol protocol) {
 		return this.middleware.stream().anyMatch((each) -> each.appliesTo(protocol));

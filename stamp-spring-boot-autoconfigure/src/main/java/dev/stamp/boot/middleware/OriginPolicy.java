@@ -43,7 +43,11 @@ public final class OriginPolicy {
 		return !this.allowed.isEmpty();
 	}
 
-	/** Whether a request with this {@code Origin} header (or none) may proceed. */
+	/**
+	 * Whether a request with this {@code Origin} header (or none) may proceed.
+	 * @param origin the header's value, or {@code null}
+	 * @return {@code true} if the request may proceed
+	 */
 	public boolean allows(String origin) {
 		if (!isRestricted()) {
 			return true;

@@ -34,6 +34,7 @@ public class RateLimitMiddleware implements StampMiddleware {
 	private final Map<Client, Window> windows = new ConcurrentHashMap<>();
 
 	/**
+	 * Creates a limiter with a fixed window per client address.
 	 * @param maxRequests requests allowed per client and window
 	 * @param window the window's length
 	 * @param protocols the protocols limited

@@ -28,7 +28,11 @@ public interface StampMiddleware {
 	 */
 	Mono<MiddlewareDecision> apply(StampRequest request);
 
-	/** Whether this middleware looks at requests of a protocol; all by default. */
+	/**
+	 * Whether this middleware looks at requests of a protocol; all by default.
+	 * @param protocol the protocol of a request
+	 * @return {@code true} if this middleware should see such requests
+	 */
 	default boolean appliesTo(StampProtocol protocol) {
 		return true;
 	}
@@ -38,6 +42,7 @@ public interface StampMiddleware {
 	 * @param condition the condition, evaluated on the event loop
 	 * @param status the status for requests that fail it
 	 * @param reason the reason for logs
+	 * @return the middleware
 	 */
 	static StampMiddleware require(Predicate<StampRequest> condition, int status, String reason) {
 		MiddlewareDecision rejection = MiddlewareDecision.reject(status, reason);

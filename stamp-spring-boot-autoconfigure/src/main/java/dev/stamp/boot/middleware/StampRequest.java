@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.stamp.boot.StampProtocol;
 import org.jspecify.annotations.Nullable;
+
+import dev.stamp.boot.StampProtocol;
 
 /**
  * What middleware sees of an incoming request, whatever its protocol.
@@ -29,6 +30,7 @@ public final class StampRequest {
 	private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
 	/**
+	 * Creates the request middleware sees.
 	 * @param protocol the protocol
 	 * @param remoteAddress the client's address
 	 * @param path the request path, or {@code null} for TCP
@@ -75,7 +77,10 @@ public final class StampRequest {
 		return this.path;
 	}
 
-	/** Headers by lower-case name. */
+	/**
+	 * Headers by lower-case name.
+	 * @return the headers
+	 */
 	public Map<String, List<String>> headers() {
 		return this.headers;
 	}
@@ -91,7 +96,10 @@ public final class StampRequest {
 		return header("origin");
 	}
 
-	/** Attributes middleware hands on to the handler. */
+	/**
+	 * Attributes middleware hands on to the handler.
+	 * @return the mutable attributes
+	 */
 	public Map<String, Object> attributes() {
 		return this.attributes;
 	}

@@ -35,7 +35,10 @@ public class ConfigurationDiagnosis {
 		this.listeners = listeners;
 	}
 
-	/** The findings; empty when nothing stands out. */
+	/**
+	 * The findings; empty when nothing stands out.
+	 * @return the findings
+	 */
 	public List<String> findings() {
 		List<String> findings = new ArrayList<>();
 		for (StampListener listener : this.listeners) {

@@ -54,6 +54,7 @@ public class StampMonitor implements SmartLifecycle {
 	private ScheduledExecutorService scheduler;
 
 	/**
+	 * Creates a monitor; it samples once started.
 	 * @param listeners the listeners to watch
 	 * @param interval how often to sample
 	 * @param historySize samples kept
@@ -75,6 +76,7 @@ public class StampMonitor implements SmartLifecycle {
 	/**
 	 * Takes one sample now, evaluates it, and records both. Called on the interval;
 	 * callable any time.
+	 * @return the new sample
 	 */
 	public synchronized MonitorSample sample() {
 		Map<String, ListenerSample> samples = new LinkedHashMap<>();
@@ -135,17 +137,28 @@ public class StampMonitor implements SmartLifecycle {
 		}
 	}
 
-	/** The verdict of the latest sample. */
+	/**
+	 * The verdict of the latest sample.
+	 * @return the latest verdict
+	 */
 	public MonitorStatus status() {
 		return this.status;
 	}
 
-	/** The most recent alerts, newest first. */
+	/**
+	 * The most recent alerts, newest first.
+	 * @param limit the most alerts to return
+	 * @return the alerts
+	 */
 	public synchronized List<MonitorAlert> alerts(int limit) {
 		return this.alerts.stream().limit(limit).toList();
 	}
 
-	/** The most recent samples, newest first. */
+	/**
+	 * The most recent samples, newest first.
+	 * @param limit the most samples to return
+	 * @return the samples
+	 */
 	public synchronized List<MonitorSample> history(int limit) {
 		return this.history.stream().limit(limit).toList();
 	}

@@ -134,7 +134,10 @@ public final class PathRouter<T> {
 		return all;
 	}
 
-	/** Whether no route was added. */
+	/**
+	 * Whether no route was added.
+	 * @return {@code true} if there are no routes
+	 */
 	public boolean isEmpty() {
 		return this.exact.isEmpty() && this.patterns.isEmpty();
 	}

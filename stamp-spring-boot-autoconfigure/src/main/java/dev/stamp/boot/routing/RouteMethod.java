@@ -9,9 +9,9 @@ import org.reactivestreams.Publisher;
 
 import org.springframework.util.ReflectionUtils;
 
+import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.StampRoute;
-import dev.stamp.boot.HttpMethod;
 
 /**
  * One {@link StampRoute} method of one bean, with its resolved protocol.
@@ -83,7 +83,10 @@ public final class RouteMethod {
 		}
 	}
 
-	/** Whether the method returns a {@link Publisher} and so promises not to block. */
+	/**
+	 * Whether the method returns a {@link Publisher} and so promises not to block.
+	 * @return {@code true} for a reactive route
+	 */
 	public boolean isReactive() {
 		return Publisher.class.isAssignableFrom(this.method.getReturnType());
 	}
@@ -92,7 +95,10 @@ public final class RouteMethod {
 		return this.protocol;
 	}
 
-	/** The declared path; empty for TCP. */
+	/**
+	 * The declared path; empty for TCP.
+	 * @return the path
+	 */
 	public String path() {
 		return this.path;
 	}
@@ -113,7 +119,10 @@ public final class RouteMethod {
 		return this.beanName;
 	}
 
-	/** A short, readable description for logs, errors and the actuator endpoint. */
+	/**
+	 * A short, readable description for logs, errors and the actuator endpoint.
+	 * @return the description
+	 */
 	public String describe() {
 		return this.beanName + "#" + this.method.getName()
 				+ Arrays.stream(this.method.getParameterTypes())
@@ -127,6 +136,7 @@ public final class RouteMethod {
 	/**
 	 * What the route serves and who serves it, e.g.
 	 * {@code [GET] /api/data -> apiRoutes#data(HttpRequest)}.
+	 * @return the summary
 	 */
 	public String summary() {
 		StringBuilder text = new StringBuilder();

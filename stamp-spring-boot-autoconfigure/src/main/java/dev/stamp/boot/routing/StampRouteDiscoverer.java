@@ -58,6 +58,8 @@ public class StampRouteDiscoverer implements BeanPostProcessor {
 	/**
 	 * Resolves {@code ${...}} placeholders, so that paths can come from configuration
 	 * like {@code @RequestMapping}.
+	 * @param path the declared path
+	 * @return the path with its placeholders resolved
 	 */
 	private String resolvePath(String path) {
 		if (this.beanFactory instanceof ConfigurableBeanFactory configurable && path.contains("${")) {

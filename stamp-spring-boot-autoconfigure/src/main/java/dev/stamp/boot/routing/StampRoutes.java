@@ -18,12 +18,19 @@ public class StampRoutes {
 		this.routes.add(route);
 	}
 
-	/** The routes of one protocol, in discovery order. */
+	/**
+	 * The routes of one protocol, in discovery order.
+	 * @param protocol the protocol
+	 * @return its routes
+	 */
 	public List<RouteMethod> forProtocol(StampProtocol protocol) {
 		return this.routes.stream().filter((route) -> route.protocol() == protocol).toList();
 	}
 
-	/** Every route. */
+	/**
+	 * Every route.
+	 * @return all routes
+	 */
 	public List<RouteMethod> all() {
 		return List.copyOf(this.routes);
 	}

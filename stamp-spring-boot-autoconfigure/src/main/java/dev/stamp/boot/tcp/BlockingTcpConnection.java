@@ -68,7 +68,11 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 
 	private boolean ended;
 
-	/** Must be created on the connection's event loop, before any byte is read. */
+	/**
+	 * Must be created on the connection's event loop, before any byte is read.
+	 * @param connection the Reactor Netty connection
+	 * @param lingerTimeout how long a close waits for the peer's FIN
+	 */
 	BlockingTcpConnection(Connection connection, Duration lingerTimeout) {
 		this.channel = connection.channel();
 		this.lingerTimeout = lingerTimeout;

@@ -44,6 +44,7 @@ final class HalfClosableInbound implements NettyInbound {
 	/**
 	 * Must be called on the connection's event loop, before the peer can have sent its
 	 * FIN.
+	 * @param connection the Reactor Netty connection
 	 */
 	HalfClosableInbound(Connection connection) {
 		this.connection = connection;

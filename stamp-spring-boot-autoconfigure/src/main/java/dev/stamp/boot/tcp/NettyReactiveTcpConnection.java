@@ -24,6 +24,8 @@ final class NettyReactiveTcpConnection implements ReactiveTcpConnection {
 	/**
 	 * Must be created on the connection's event loop, before the peer can have sent its
 	 * FIN.
+	 * @param connection the Reactor Netty connection
+	 * @param lingerTimeout how long a close waits for the peer's FIN
 	 */
 	NettyReactiveTcpConnection(Connection connection, Duration lingerTimeout) {
 		this.connection = connection;

@@ -26,24 +26,38 @@ import dev.stamp.boot.StampProtocolParameter;
 @StampProtocolParameter(StampProtocol.TCP)
 public interface ReactiveTcpConnection {
 
-	/** The peer's address. */
+	/**
+	 * The peer's address.
+	 * @return the peer's address
+	 */
 	InetSocketAddress remoteAddress();
 
-	/** Reactor Netty's inbound side, for zero-copy access to the received buffers. */
+	/**
+	 * Reactor Netty's inbound side, for zero-copy access to the received buffers.
+	 * @return the inbound side
+	 */
 	NettyInbound inbound();
 
-	/** Reactor Netty's outbound side. */
+	/**
+	 * Reactor Netty's outbound side.
+	 * @return the outbound side
+	 */
 	NettyOutbound outbound();
 
 	/**
 	 * The received data as byte arrays, with backpressure: reading stops while the
 	 * subscriber has no demand.
+	 * @return the received chunks
 	 */
 	default Flux<byte[]> receive() {
 		return inbound().receive().asByteArray();
 	}
 
-	/** Sends byte arrays as they come; completes when all are written. */
+	/**
+	 * Sends byte arrays as they come; completes when all are written.
+	 * @param data the chunks to send
+	 * @return completes when all are written
+	 */
 	default Mono<Void> send(Publisher<byte[]> data) {
 		return outbound().sendByteArray(data).then();
 	}

@@ -23,7 +23,10 @@ import dev.stamp.boot.StampProtocolParameter;
 @StampProtocolParameter(StampProtocol.TCP)
 public interface TcpConnection {
 
-	/** The peer's address. */
+	/**
+	 * The peer's address.
+	 * @return the peer's address
+	 */
 	InetSocketAddress remoteAddress();
 
 	/**
@@ -45,7 +48,10 @@ public interface TcpConnection {
 	 */
 	void send(byte[] data);
 
-	/** Sends text as UTF-8. */
+	/**
+	 * Sends text as UTF-8.
+	 * @param text the text to send
+	 */
 	default void send(String text) {
 		send(text.getBytes(StandardCharsets.UTF_8));
 	}
@@ -56,7 +62,10 @@ public interface TcpConnection {
 	 */
 	void close();
 
-	/** Whether the connection is still open. */
+	/**
+	 * Whether the connection is still open.
+	 * @return {@code true} while open
+	 */
 	boolean isOpen();
 
 }

@@ -3,8 +3,8 @@ package dev.stamp.boot.tcp;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import io.netty.channel.ChannelOption;

@@ -66,6 +66,8 @@ final class CloseCheckingFrameDecoder extends WebSocket13FrameDecoder {
 	/**
 	 * RFC 6455 7.4.1 and 7.4.2: 1000-1003 and 1007-1014 are defined, 3000-4999 registered
 	 * or private.
+	 * @param code a close code
+	 * @return {@code true} if a peer may send it
 	 */
 	static boolean isValidCloseCode(int code) {
 		return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
@@ -84,6 +86,9 @@ final class CloseCheckingFrameDecoder extends WebSocket13FrameDecoder {
 	/**
 	 * Sends the close frame Netty would leave out, then fails the decoder like Netty's
 	 * own checks do.
+	 * @param ctx the decoder's context
+	 * @param status the close status to send
+	 * @param reason the reason sent in the close frame and the exception
 	 */
 	private static void fail(ChannelHandlerContext ctx, WebSocketCloseStatus status, String reason) {
 		if (ctx.channel().isActive()) {

@@ -31,7 +31,11 @@ final class EarlyDataGuard extends ChannelInboundHandlerAdapter {
 		this.peerErrors = peerErrors;
 	}
 
-	/** Installs the guard behind the HTTP codec of a connection about to be upgraded. */
+	/**
+	 * Installs the guard behind the HTTP codec of a connection about to be upgraded.
+	 * @param pipeline the connection's pipeline
+	 * @param peerErrors where early data is counted as a peer error
+	 */
 	static void install(ChannelPipeline pipeline, PeerErrors peerErrors) {
 		if (pipeline.get(NettyPipeline.HttpCodec) != null && pipeline.get(NAME) == null) {
 			pipeline.addAfter(NettyPipeline.HttpCodec, NAME, new EarlyDataGuard(peerErrors));

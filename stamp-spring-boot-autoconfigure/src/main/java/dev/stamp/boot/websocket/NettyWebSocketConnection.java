@@ -104,7 +104,10 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 		write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)));
 	}
 
-	/** Sends a text frame; takes ownership of {@code payload}. */
+	/**
+	 * Sends a text frame; takes ownership of {@code payload}.
+	 * @param payload the frame's payload
+	 */
 	void sendText(ByteBuf payload) {
 		write(new TextWebSocketFrame(payload));
 	}

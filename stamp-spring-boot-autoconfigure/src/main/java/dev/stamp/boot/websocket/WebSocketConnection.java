@@ -24,13 +24,22 @@ import dev.stamp.core.PathVariables;
 @StampProtocolParameter(StampProtocol.WEBSOCKET)
 public interface WebSocketConnection {
 
-	/** An id unique within the application, for logs and maps. */
+	/**
+	 * An id unique within the application, for logs and maps.
+	 * @return the connection's id
+	 */
 	String id();
 
-	/** The client's address. */
+	/**
+	 * The client's address.
+	 * @return the client's address
+	 */
 	InetSocketAddress remoteAddress();
 
-	/** The path the client connected to. */
+	/**
+	 * The path the client connected to.
+	 * @return the path
+	 */
 	String path();
 
 	/**
@@ -49,13 +58,22 @@ public interface WebSocketConnection {
 		return PathVariables.require(pathVariables(), name);
 	}
 
-	/** Per-connection attributes, for the application's own state. */
+	/**
+	 * Per-connection attributes, for the application's own state.
+	 * @return the mutable attributes
+	 */
 	Map<String, Object> attributes();
 
-	/** Sends a text message. */
+	/**
+	 * Sends a text message.
+	 * @param text the message
+	 */
 	void send(String text);
 
-	/** Sends a binary message. */
+	/**
+	 * Sends a binary message.
+	 * @param data the message
+	 */
 	void send(byte[] data);
 
 	/**
@@ -88,7 +106,10 @@ public interface WebSocketConnection {
 	 */
 	void close(int status, String reason);
 
-	/** Whether the connection is open. */
+	/**
+	 * Whether the connection is open.
+	 * @return {@code true} while open
+	 */
 	boolean isOpen();
 
 }

@@ -73,12 +73,19 @@ final class WebSocketHandshakeCheck {
 		return new Refusal(HttpResponseStatus.BAD_REQUEST, reason);
 	}
 
-	/** Why a handshake is refused: the status and the one-line reason sent as body. */
+	/**
+	 * Why a handshake is refused: the status and the one-line reason sent as body.
+	 *
+	 * @param status the HTTP status of the answer
+	 * @param reason the one-line reason, sent as the body
+	 */
 	record Refusal(HttpResponseStatus status, String reason) {
 
 		/**
 		 * Answers the request and closes the connection, which is no use for anything
 		 * else.
+		 * @param response the handshake's response
+		 * @return completes when the answer is written
 		 */
 		Mono<Void> send(HttpServerResponse response) {
 			if (this.status == HttpResponseStatus.UPGRADE_REQUIRED) {

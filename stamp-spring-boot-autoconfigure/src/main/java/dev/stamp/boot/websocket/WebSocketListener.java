@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -14,7 +15,6 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.ssl.SslContext;
-import io.netty.buffer.ByteBufUtil;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -32,8 +32,8 @@ import dev.stamp.boot.http.HttpRequestGuard;
 import dev.stamp.boot.http.HttpRequestLimits;
 import dev.stamp.boot.http.PlainResponses;
 import dev.stamp.boot.listener.ListenerContext;
-import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.listener.ReactorNettyListener;
+import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.routing.PathRouter;
 import dev.stamp.boot.routing.RouteMethod;
 import dev.stamp.boot.routing.StampRoutes;
@@ -96,6 +96,8 @@ public class WebSocketListener extends ReactorNettyListener {
 	/**
 	 * Inflated data is held to the same limit as plain data: Netty's inflater stops at
 	 * {@code maxAllocation}.
+	 * @param properties the WebSocket properties
+	 * @return the server spec
 	 */
 	private static WebsocketServerSpec websocketSpec(WebSocketListenerSettings settings) {
 		int maxMessageSize = (int) settings.getMaxMessageSize().toBytes();
@@ -257,7 +259,10 @@ public class WebSocketListener extends ReactorNettyListener {
 				.forEach((connection) -> connection.close(STATUS_GOING_AWAY, "Server shutting down")));
 	}
 
-	/** Clients connected right now, over all routes. */
+	/**
+	 * Clients connected right now, over all routes.
+	 * @return the number of connected clients
+	 */
 	public int connectedClients() {
 		return this.router.targets().stream().mapToInt((route) -> route.openConnections().size()).sum();
 	}

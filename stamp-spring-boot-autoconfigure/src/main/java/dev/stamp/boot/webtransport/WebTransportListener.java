@@ -123,6 +123,8 @@ public class WebTransportListener extends AbstractStampListener {
 	/**
 	 * Decides about one extended CONNECT; runs on the connection's event loop, so nothing
 	 * here blocks.
+	 * @param request the session request
+	 * @return the decision, once made
 	 */
 	private CompletionStage<SessionDecision> decide(SessionRequest request) {
 		if (!hasMiddleware()) {
@@ -192,6 +194,7 @@ public class WebTransportListener extends AbstractStampListener {
 	/**
 	 * The engine's counters (sessions, streams, datagrams, refusals), or {@code null}
 	 * when not running.
+	 * @return the engine's counters, or {@code null}
 	 */
 	public @Nullable WebTransportStats webTransportStats() {
 		WebTransportServer running = this.server;
@@ -201,6 +204,7 @@ public class WebTransportListener extends AbstractStampListener {
 	/**
 	 * The SHA-256 of the generated development certificate, base64, or {@code null} with
 	 * an SSL bundle.
+	 * @return the certificate hash, or {@code null}
 	 */
 	public @Nullable String certificateHash() {
 		WebTransportServer running = this.server;

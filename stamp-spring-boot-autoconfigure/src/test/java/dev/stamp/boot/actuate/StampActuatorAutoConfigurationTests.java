@@ -104,9 +104,10 @@ class StampActuatorAutoConfigurationTests {
 
 		@StampRoute
 		void echo(TcpConnection connection) throws IOException {
-			byte[] data;
-			while ((data = connection.read(64)).length > 0) {
+			byte[] data = connection.read(64);
+			while (data.length > 0) {
 				connection.send(data);
+				data = connection.read(64);
 			}
 		}
 

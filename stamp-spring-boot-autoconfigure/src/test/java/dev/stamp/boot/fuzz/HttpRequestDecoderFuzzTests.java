@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.stamp.boot.StampProperties;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -24,10 +23,13 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import org.springframework.util.unit.DataSize;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpRequestDecoderSpec;
 import reactor.netty.http.server.HttpServer;
+
+import org.springframework.util.unit.DataSize;
+
+import dev.stamp.boot.StampProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

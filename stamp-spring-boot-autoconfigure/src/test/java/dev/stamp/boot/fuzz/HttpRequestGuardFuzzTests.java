@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.LoggerFactory;
+
 import org.springframework.util.unit.DataSize;
 
 import dev.stamp.boot.StampProperties;

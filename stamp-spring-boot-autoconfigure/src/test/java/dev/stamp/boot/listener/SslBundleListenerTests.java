@@ -19,10 +19,10 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
+import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.StampContextRunner;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.StampRoute;
-import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.tcp.TcpConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,9 +100,10 @@ public class SslBundleListenerTests {
 
 		@StampRoute
 		void echo(TcpConnection connection) {
-			byte[] data;
-			while ((data = connection.read(1024)).length > 0) {
+			byte[] data = connection.read(1024);
+			while (data.length > 0) {
 				connection.send(data);
+				data = connection.read(1024);
 			}
 		}
 

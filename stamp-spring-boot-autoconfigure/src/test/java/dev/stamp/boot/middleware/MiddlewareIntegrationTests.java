@@ -20,10 +20,10 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.StampContextRunner;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.StampRoute;
-import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.tcp.TcpConnection;
 import dev.stamp.boot.websocket.WebSocketConnection;
 

@@ -109,9 +109,10 @@ class StampMonitorTests {
 
 		@StampRoute
 		void echo(TcpConnection connection) {
-			byte[] data;
-			while ((data = connection.read(64)).length > 0) {
+			byte[] data = connection.read(64);
+			while (data.length > 0) {
 				connection.send(data);
+				data = connection.read(64);
 			}
 		}
 

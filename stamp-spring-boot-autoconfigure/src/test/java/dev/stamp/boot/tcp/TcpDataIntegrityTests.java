@@ -346,9 +346,10 @@ class TcpDataIntegrityTests {
 				@StampRoute
 				void echo(TcpConnection connection) {
 					try {
-						byte[] data;
-						while ((data = connection.read(1024)).length > 0) {
+						byte[] data = connection.read(1024);
+						while (data.length > 0) {
 							connection.send(data);
+							data = connection.read(1024);
 						}
 					}
 					finally {
@@ -432,9 +433,10 @@ class TcpDataIntegrityTests {
 				@StampRoute
 				void countUntilEndOfStream(TcpConnection connection) {
 					long received = 0;
-					byte[] data;
-					while ((data = connection.read(64 * 1024)).length > 0) {
+					byte[] data = connection.read(64 * 1024);
+					while (data.length > 0) {
 						received += data.length;
+						data = connection.read(64 * 1024);
 					}
 					connection.send(Long.toString(received));
 				}

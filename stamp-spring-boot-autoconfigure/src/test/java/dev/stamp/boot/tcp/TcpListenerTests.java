@@ -251,9 +251,10 @@ class TcpListenerTests {
 
 		@StampRoute
 		void echo(TcpConnection connection) {
-			byte[] data;
-			while ((data = connection.read(1024)).length > 0) {
+			byte[] data = connection.read(1024);
+			while (data.length > 0) {
 				connection.send(data);
+				data = connection.read(1024);
 			}
 		}
 
@@ -304,12 +305,13 @@ class TcpListenerTests {
 
 				@StampRoute
 				void echoUnlessBoom(TcpConnection connection) {
-					byte[] data;
-					while ((data = connection.read(1024)).length > 0) {
+					byte[] data = connection.read(1024);
+					while (data.length > 0) {
 						if (new String(data, StandardCharsets.US_ASCII).equals("boom")) {
 							throw new IllegalStateException("boom");
 						}
 						connection.send(data);
+						data = connection.read(1024);
 					}
 				}
 

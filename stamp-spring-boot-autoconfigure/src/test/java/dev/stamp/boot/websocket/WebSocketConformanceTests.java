@@ -18,15 +18,6 @@ import org.springframework.context.annotation.Configuration;
 import dev.stamp.boot.StampContextRunner;
 import dev.stamp.boot.StampRoute;
 
-import static dev.stamp.boot.websocket.RawWebSocketClient.BINARY;
-import static dev.stamp.boot.websocket.RawWebSocketClient.CLOSE;
-import static dev.stamp.boot.websocket.RawWebSocketClient.CONTINUATION;
-import static dev.stamp.boot.websocket.RawWebSocketClient.NO_STATUS;
-import static dev.stamp.boot.websocket.RawWebSocketClient.PING;
-import static dev.stamp.boot.websocket.RawWebSocketClient.PONG;
-import static dev.stamp.boot.websocket.RawWebSocketClient.TEXT;
-import static dev.stamp.boot.websocket.RawWebSocketClient.closePayload;
-import static dev.stamp.boot.websocket.RawWebSocketClient.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -54,20 +45,20 @@ class WebSocketConformanceTests {
 				// 1.1.1-1.1.6 and 1.2.1-1.2.6 (RFC 6455 5.2, payload length encodings):
 				// 7-bit, 16-bit and 64-bit
 				for (int length : new int[] { 0, 125, 126, 127, 128, 65535, 65536 }) {
-					byte[] text = utf8("*".repeat(length));
-					client.sendFrame(true, 0, TEXT, text);
-					assertEcho(client, TEXT, text, "1.1 text of " + length + " bytes");
+					byte[] text = RawWebSocketClient.utf8("*".repeat(length));
+					client.sendFrame(true, 0, RawWebSocketClient.TEXT, text);
+					assertEcho(client, RawWebSocketClient.TEXT, text, "1.1 text of " + length + " bytes");
 					byte[] binary = new byte[length];
 					Arrays.fill(binary, (byte) 0xfe);
-					client.sendFrame(true, 0, BINARY, binary);
-					assertEcho(client, BINARY, binary, "1.2 binary of " + length + " bytes");
+					client.sendFrame(true, 0, RawWebSocketClient.BINARY, binary);
+					assertEcho(client, RawWebSocketClient.BINARY, binary, "1.2 binary of " + length + " bytes");
 				}
 			}
 			// 1.1.8 (RFC 6455 5.2): a 64 KB frame written in chunks of 997 bytes
 			try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
-				byte[] text = utf8("*".repeat(65535));
-				writeInChunks(client, frameBytes(TEXT, text), 997);
-				assertEcho(client, TEXT, text, "1.1.8");
+				byte[] text = RawWebSocketClient.utf8("*".repeat(65535));
+				writeInChunks(client, frameBytes(RawWebSocketClient.TEXT, text), 997);
+				assertEcho(client, RawWebSocketClient.TEXT, text, "1.1.8");
 			}
 		});
 	}
@@ -79,32 +70,37 @@ class WebSocketConformanceTests {
 			try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
 				// 2.1-2.4 (RFC 6455 5.5.2, 5.5.3): a ping is answered with a pong
 				// carrying the same payload
-				for (byte[] payload : new byte[][] { new byte[0], utf8("Hello, world!"),
-						{ 0x00, (byte) 0xff, (byte) 0xfe }, utf8("p".repeat(125)) }) {
-					client.sendFrame(true, 0, PING, payload);
-					assertFrame(client.readFrame(), PONG, payload, "2.1-2.4 pong of " + payload.length + " bytes");
+				for (byte[] payload : new byte[][] { new byte[0], RawWebSocketClient.utf8("Hello, world!"),
+						{ 0x00, (byte) 0xff, (byte) 0xfe }, RawWebSocketClient.utf8("p".repeat(125)) }) {
+					client.sendFrame(true, 0, RawWebSocketClient.PING, payload);
+					assertFrame(client.readFrame(), RawWebSocketClient.PONG, payload,
+							"2.1-2.4 pong of " + payload.length + " bytes");
 				}
 				// 2.6: a 125-byte ping written one byte at a time
-				writeInChunks(client, frameBytes(PING, utf8("q".repeat(125))), 1);
-				assertFrame(client.readFrame(), PONG, utf8("q".repeat(125)), "2.6");
+				writeInChunks(client, frameBytes(RawWebSocketClient.PING, RawWebSocketClient.utf8("q".repeat(125))), 1);
+				assertFrame(client.readFrame(), RawWebSocketClient.PONG, RawWebSocketClient.utf8("q".repeat(125)),
+						"2.6");
 				// 2.7, 2.8 (RFC 6455 5.5.3): unsolicited pongs are ignored; 2.9: then a
 				// ping is answered
-				client.sendFrame(true, 0, PONG, new byte[0]);
-				client.sendFrame(true, 0, PONG, utf8("unsolicited"));
-				client.sendFrame(true, 0, PING, utf8("after pongs"));
-				assertFrame(client.readFrame(), PONG, utf8("after pongs"), "2.9 only the ping is answered");
+				client.sendFrame(true, 0, RawWebSocketClient.PONG, new byte[0]);
+				client.sendFrame(true, 0, RawWebSocketClient.PONG, RawWebSocketClient.utf8("unsolicited"));
+				client.sendFrame(true, 0, RawWebSocketClient.PING, RawWebSocketClient.utf8("after pongs"));
+				assertFrame(client.readFrame(), RawWebSocketClient.PONG, RawWebSocketClient.utf8("after pongs"),
+						"2.9 only the ping is answered");
 				// 2.10: ten pings in a row, ten pongs in order
 				for (int i = 0; i < 10; i++) {
-					client.sendFrame(true, 0, PING, utf8("ping " + i));
+					client.sendFrame(true, 0, RawWebSocketClient.PING, RawWebSocketClient.utf8("ping " + i));
 				}
 				for (int i = 0; i < 10; i++) {
-					assertFrame(client.readFrame(), PONG, utf8("ping " + i), "2.10 pong " + i);
+					assertFrame(client.readFrame(), RawWebSocketClient.PONG, RawWebSocketClient.utf8("ping " + i),
+							"2.10 pong " + i);
 				}
 				client.sendText("after pings");
 				assertThat(client.readText()).isEqualTo("after pings");
 			}
 			// 2.5 (RFC 6455 5.5): a control frame with more than 125 bytes of payload
-			failsWith(context, "2.5", PROTOCOL_ERROR, (client) -> client.sendFrame(true, 0, PING, new byte[126]));
+			failsWith(context, "2.5", PROTOCOL_ERROR,
+					(client) -> client.sendFrame(true, 0, RawWebSocketClient.PING, new byte[126]));
 		});
 	}
 
@@ -113,22 +109,27 @@ class WebSocketConformanceTests {
 		this.runner.run((context) -> {
 			// 3.1-3.7 (RFC 6455 5.2): a reserved bit set with no extension negotiated
 			// fails the connection
-			failsWith(context, "3.1", PROTOCOL_ERROR, (client) -> client.sendFrame(true, 4, TEXT, utf8("rsv1")));
+			failsWith(context, "3.1", PROTOCOL_ERROR,
+					(client) -> client.sendFrame(true, 4, RawWebSocketClient.TEXT, RawWebSocketClient.utf8("rsv1")));
 			failsWith(context, "3.2", PROTOCOL_ERROR, (client) -> {
 				client.sendText("fine");
 				assertThat(client.readText()).isEqualTo("fine");
-				client.sendFrame(true, 2, TEXT, utf8("rsv2"));
+				client.sendFrame(true, 2, RawWebSocketClient.TEXT, RawWebSocketClient.utf8("rsv2"));
 			});
-			failsWith(context, "3.3", PROTOCOL_ERROR, (client) -> client.sendFrame(true, 6, TEXT, utf8("rsv1+2")));
-			failsWith(context, "3.4", PROTOCOL_ERROR, (client) -> client.sendFrame(true, 1, TEXT, utf8("rsv3")));
-			failsWith(context, "3.5", PROTOCOL_ERROR, (client) -> client.sendFrame(true, 5, BINARY, new byte[] { 1 }));
-			failsWith(context, "3.6", PROTOCOL_ERROR, (client) -> client.sendFrame(true, 3, PING, utf8("ping")));
-			failsWith(context, "3.7", PROTOCOL_ERROR,
-					(client) -> client.sendFrame(true, 7, CLOSE, closePayload(1000, "")));
+			failsWith(context, "3.3", PROTOCOL_ERROR,
+					(client) -> client.sendFrame(true, 6, RawWebSocketClient.TEXT, RawWebSocketClient.utf8("rsv1+2")));
+			failsWith(context, "3.4", PROTOCOL_ERROR,
+					(client) -> client.sendFrame(true, 1, RawWebSocketClient.TEXT, RawWebSocketClient.utf8("rsv3")));
+			failsWith(context, "3.5", PROTOCOL_ERROR,
+					(client) -> client.sendFrame(true, 5, RawWebSocketClient.BINARY, new byte[] { 1 }));
+			failsWith(context, "3.6", PROTOCOL_ERROR,
+					(client) -> client.sendFrame(true, 3, RawWebSocketClient.PING, RawWebSocketClient.utf8("ping")));
+			failsWith(context, "3.7", PROTOCOL_ERROR, (client) -> client.sendFrame(true, 7, RawWebSocketClient.CLOSE,
+					RawWebSocketClient.closePayload(1000, "")));
 			// A continuation frame may not set what its message's first frame did not
 			failsWith(context, "3.x continuation", PROTOCOL_ERROR, (client) -> {
-				client.sendFrame(false, 0, TEXT, utf8("first "));
-				client.sendFrame(true, 4, CONTINUATION, utf8("second"));
+				client.sendFrame(false, 0, RawWebSocketClient.TEXT, RawWebSocketClient.utf8("first "));
+				client.sendFrame(true, 4, RawWebSocketClient.CONTINUATION, RawWebSocketClient.utf8("second"));
 			});
 		});
 	}
@@ -140,7 +141,7 @@ class WebSocketConformanceTests {
 			for (int opcode = 3; opcode <= 7; opcode++) {
 				int reserved = opcode;
 				failsWith(context, "4.1 opcode " + opcode, PROTOCOL_ERROR,
-						(client) -> client.sendFrame(true, 0, reserved, utf8("reserved")));
+						(client) -> client.sendFrame(true, 0, reserved, RawWebSocketClient.utf8("reserved")));
 			}
 			// 4.2.1-4.2.5 (RFC 6455 5.2): reserved control opcodes 0xB-0xF, after a
 			// message that is echoed
@@ -160,49 +161,53 @@ class WebSocketConformanceTests {
 		this.runner.run((context) -> {
 			int port = WebSocketListenerTests.port(context);
 			// 5.1, 5.2 (RFC 6455 5.4): control frames must not be fragmented
-			failsWith(context, "5.1", PROTOCOL_ERROR, (client) -> client.sendFrame(false, 0, PING, utf8("frag")));
-			failsWith(context, "5.2", PROTOCOL_ERROR, (client) -> client.sendFrame(false, 0, PONG, utf8("frag")));
+			failsWith(context, "5.1", PROTOCOL_ERROR,
+					(client) -> client.sendFrame(false, 0, RawWebSocketClient.PING, RawWebSocketClient.utf8("frag")));
+			failsWith(context, "5.2", PROTOCOL_ERROR,
+					(client) -> client.sendFrame(false, 0, RawWebSocketClient.PONG, RawWebSocketClient.utf8("frag")));
 			try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
 				// 5.3-5.5 (RFC 6455 5.4): a text message in two fragments is one message
-				client.sendFrame(false, 0, TEXT, utf8("fragment1"));
-				client.sendFrame(true, 0, CONTINUATION, utf8("fragment2"));
+				client.sendFrame(false, 0, RawWebSocketClient.TEXT, RawWebSocketClient.utf8("fragment1"));
+				client.sendFrame(true, 0, RawWebSocketClient.CONTINUATION, RawWebSocketClient.utf8("fragment2"));
 				assertThat(client.readText()).isEqualTo("fragment1fragment2");
 				// 5.6-5.8: a ping between fragments is answered at once
-				client.sendFrame(false, 0, TEXT, utf8("fragment1"));
-				client.sendFrame(true, 0, PING, utf8("pongme!"));
-				client.sendFrame(true, 0, CONTINUATION, utf8("fragment2"));
-				assertFrame(client.readFrame(), PONG, utf8("pongme!"), "5.6");
+				client.sendFrame(false, 0, RawWebSocketClient.TEXT, RawWebSocketClient.utf8("fragment1"));
+				client.sendFrame(true, 0, RawWebSocketClient.PING, RawWebSocketClient.utf8("pongme!"));
+				client.sendFrame(true, 0, RawWebSocketClient.CONTINUATION, RawWebSocketClient.utf8("fragment2"));
+				assertFrame(client.readFrame(), RawWebSocketClient.PONG, RawWebSocketClient.utf8("pongme!"), "5.6");
 				assertThat(client.readText()).isEqualTo("fragment1fragment2");
 				// 5.19, 5.20: many fragments with pings in between
 				for (int i = 0; i < 5; i++) {
-					client.sendFrame(false, 0, (i == 0) ? TEXT : CONTINUATION, utf8("f" + i));
-					client.sendFrame(true, 0, PING, utf8("p" + i));
+					client.sendFrame(false, 0, (i == 0) ? RawWebSocketClient.TEXT : RawWebSocketClient.CONTINUATION,
+							RawWebSocketClient.utf8("f" + i));
+					client.sendFrame(true, 0, RawWebSocketClient.PING, RawWebSocketClient.utf8("p" + i));
 				}
-				client.sendFrame(true, 0, CONTINUATION, utf8("end"));
+				client.sendFrame(true, 0, RawWebSocketClient.CONTINUATION, RawWebSocketClient.utf8("end"));
 				for (int i = 0; i < 5; i++) {
-					assertFrame(client.readFrame(), PONG, utf8("p" + i), "5.19 pong " + i);
+					assertFrame(client.readFrame(), RawWebSocketClient.PONG, RawWebSocketClient.utf8("p" + i),
+							"5.19 pong " + i);
 				}
 				assertThat(client.readText()).isEqualTo("f0f1f2f3f4end");
 			}
 			// 5.9-5.14 (RFC 6455 5.4): a continuation frame with no message to continue
-			failsWith(context, "5.9", PROTOCOL_ERROR,
-					(client) -> client.sendFrame(true, 0, CONTINUATION, utf8("orphan")));
-			failsWith(context, "5.10", PROTOCOL_ERROR,
-					(client) -> client.sendFrame(false, 0, CONTINUATION, utf8("orphan")));
+			failsWith(context, "5.9", PROTOCOL_ERROR, (client) -> client.sendFrame(true, 0,
+					RawWebSocketClient.CONTINUATION, RawWebSocketClient.utf8("orphan")));
+			failsWith(context, "5.10", PROTOCOL_ERROR, (client) -> client.sendFrame(false, 0,
+					RawWebSocketClient.CONTINUATION, RawWebSocketClient.utf8("orphan")));
 			failsWith(context, "5.15", PROTOCOL_ERROR, (client) -> {
-				client.sendFrame(false, 0, TEXT, utf8("fragment1"));
-				client.sendFrame(true, 0, CONTINUATION, utf8("fragment2"));
+				client.sendFrame(false, 0, RawWebSocketClient.TEXT, RawWebSocketClient.utf8("fragment1"));
+				client.sendFrame(true, 0, RawWebSocketClient.CONTINUATION, RawWebSocketClient.utf8("fragment2"));
 				assertThat(client.readText()).isEqualTo("fragment1fragment2");
-				client.sendFrame(false, 0, CONTINUATION, utf8("fragment3"));
+				client.sendFrame(false, 0, RawWebSocketClient.CONTINUATION, RawWebSocketClient.utf8("fragment3"));
 			});
 			// 5.18 (RFC 6455 5.4): a new data frame while a fragmented message is open
 			failsWith(context, "5.18", PROTOCOL_ERROR, (client) -> {
-				client.sendFrame(false, 0, TEXT, utf8("fragment1"));
-				client.sendFrame(true, 0, TEXT, utf8("fragment2"));
+				client.sendFrame(false, 0, RawWebSocketClient.TEXT, RawWebSocketClient.utf8("fragment1"));
+				client.sendFrame(true, 0, RawWebSocketClient.TEXT, RawWebSocketClient.utf8("fragment2"));
 			});
 			// RFC 6455 5.1: frames from a client must be masked
-			failsWith(context, "5.1 unmasked", PROTOCOL_ERROR,
-					(client) -> client.sendUnmaskedFrame(true, TEXT, utf8("unmasked")));
+			failsWith(context, "5.1 unmasked", PROTOCOL_ERROR, (client) -> client.sendUnmaskedFrame(true,
+					RawWebSocketClient.TEXT, RawWebSocketClient.utf8("unmasked")));
 		});
 	}
 
@@ -217,43 +222,45 @@ class WebSocketConformanceTests {
 				client.sendText(valid);
 				assertThat(client.readText()).isEqualTo(valid);
 				// 6.2.3, 6.2.4: a code point split across two fragments is valid
-				byte[] kosme = utf8("κόσμε");
-				client.sendFrame(false, 0, TEXT, Arrays.copyOfRange(kosme, 0, 1));
-				client.sendFrame(true, 0, CONTINUATION, Arrays.copyOfRange(kosme, 1, kosme.length));
+				byte[] kosme = RawWebSocketClient.utf8("κόσμε");
+				client.sendFrame(false, 0, RawWebSocketClient.TEXT, Arrays.copyOfRange(kosme, 0, 1));
+				client.sendFrame(true, 0, RawWebSocketClient.CONTINUATION, Arrays.copyOfRange(kosme, 1, kosme.length));
 				assertThat(client.readText()).isEqualTo("κόσμε");
-				byte[] clef = utf8("𝄞");
-				client.sendFrame(false, 0, TEXT, Arrays.copyOfRange(clef, 0, 2));
-				client.sendFrame(false, 0, CONTINUATION, Arrays.copyOfRange(clef, 2, 3));
-				client.sendFrame(true, 0, CONTINUATION, Arrays.copyOfRange(clef, 3, 4));
+				byte[] clef = RawWebSocketClient.utf8("𝄞");
+				client.sendFrame(false, 0, RawWebSocketClient.TEXT, Arrays.copyOfRange(clef, 0, 2));
+				client.sendFrame(false, 0, RawWebSocketClient.CONTINUATION, Arrays.copyOfRange(clef, 2, 3));
+				client.sendFrame(true, 0, RawWebSocketClient.CONTINUATION, Arrays.copyOfRange(clef, 3, 4));
 				assertThat(client.readText()).isEqualTo("𝄞");
 				// Binary messages are not UTF-8 checked
-				client.sendFrame(true, 0, BINARY, new byte[] { (byte) 0xff, (byte) 0xfe });
-				assertEcho(client, BINARY, new byte[] { (byte) 0xff, (byte) 0xfe }, "binary is not text");
+				client.sendFrame(true, 0, RawWebSocketClient.BINARY, new byte[] { (byte) 0xff, (byte) 0xfe });
+				assertEcho(client, RawWebSocketClient.BINARY, new byte[] { (byte) 0xff, (byte) 0xfe },
+						"binary is not text");
 			}
 			// 6.3.1 (RFC 6455 8.1): a surrogate code point (ED A0 80) in a single frame
-			failsWith(context, "6.3.1", INVALID_PAYLOAD,
-					(client) -> client.sendFrame(true, 0, TEXT, bytes(0xce, 0xba, 0xed, 0xa0, 0x80)));
+			failsWith(context, "6.3.1", INVALID_PAYLOAD, (client) -> client.sendFrame(true, 0, RawWebSocketClient.TEXT,
+					bytes(0xce, 0xba, 0xed, 0xa0, 0x80)));
 			// 6.3.2, 6.4.1: an invalid sequence in the second fragment, detected before
 			// the message ends
 			failsWith(context, "6.4.1", INVALID_PAYLOAD, (client) -> {
-				client.sendFrame(false, 0, TEXT, utf8("κόσμε"));
-				client.sendFrame(false, 0, CONTINUATION, bytes(0xf4, 0x90, 0x80, 0x80));
+				client.sendFrame(false, 0, RawWebSocketClient.TEXT, RawWebSocketClient.utf8("κόσμε"));
+				client.sendFrame(false, 0, RawWebSocketClient.CONTINUATION, bytes(0xf4, 0x90, 0x80, 0x80));
 			});
 			// 6.6.x, 6.8.x: overlong encoding and bytes never valid in UTF-8
 			failsWith(context, "6.8.1", INVALID_PAYLOAD,
-					(client) -> client.sendFrame(true, 0, TEXT, bytes(0xc0, 0xaf)));
-			failsWith(context, "6.20.x", INVALID_PAYLOAD, (client) -> client.sendFrame(true, 0, TEXT, bytes(0xff)));
+					(client) -> client.sendFrame(true, 0, RawWebSocketClient.TEXT, bytes(0xc0, 0xaf)));
+			failsWith(context, "6.20.x", INVALID_PAYLOAD,
+					(client) -> client.sendFrame(true, 0, RawWebSocketClient.TEXT, bytes(0xff)));
 			// 6.4.2-6.4.4: a truncated code point only detectable at the message's final
 			// fragment
 			failsWith(context, "6.4.4", INVALID_PAYLOAD, (client) -> {
-				client.sendFrame(false, 0, TEXT, bytes('o', 'k', 0xf0, 0x9f));
-				client.sendFrame(true, 0, CONTINUATION, new byte[0]);
+				client.sendFrame(false, 0, RawWebSocketClient.TEXT, bytes('o', 'k', 0xf0, 0x9f));
+				client.sendFrame(true, 0, RawWebSocketClient.CONTINUATION, new byte[0]);
 			});
 			failsWith(context, "6.4.x whole", INVALID_PAYLOAD,
-					(client) -> client.sendFrame(true, 0, TEXT, bytes('o', 'k', 0xf0, 0x9f, 0x98)));
+					(client) -> client.sendFrame(true, 0, RawWebSocketClient.TEXT, bytes('o', 'k', 0xf0, 0x9f, 0x98)));
 			// 7.5.1 (RFC 6455 5.5.1): a close reason that is not UTF-8
-			failsWith(context, "7.5.1", INVALID_PAYLOAD,
-					(client) -> client.sendFrame(true, 0, CLOSE, bytes(0x03, 0xe8, 0xce, 0xba, 0xed, 0xa0, 0x80)));
+			failsWith(context, "7.5.1", INVALID_PAYLOAD, (client) -> client.sendFrame(true, 0, RawWebSocketClient.CLOSE,
+					bytes(0x03, 0xe8, 0xce, 0xba, 0xed, 0xa0, 0x80)));
 		});
 	}
 
@@ -273,15 +280,15 @@ class WebSocketConformanceTests {
 			// 7.1.3, 7.1.4: after its close, a client's ping or message is not answered
 			try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
 				client.sendClose(1000, "");
-				client.sendFrame(true, 0, PING, utf8("after close"));
+				client.sendFrame(true, 0, RawWebSocketClient.PING, RawWebSocketClient.utf8("after close"));
 				client.sendText("after close");
 				assertThat(client.awaitClose()).isEqualTo(1000);
 				assertThat(client.readFrame()).as("7.1.3 nothing after the close reply").isNull();
 			}
 			// 7.3.1 (RFC 6455 5.5.1): an empty close is answered with an empty close
 			try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
-				client.sendFrame(true, 0, CLOSE, new byte[0]);
-				assertThat(client.awaitClose()).isEqualTo(NO_STATUS);
+				client.sendFrame(true, 0, RawWebSocketClient.CLOSE, new byte[0]);
+				assertThat(client.awaitClose()).isEqualTo(RawWebSocketClient.NO_STATUS);
 			}
 			// 7.3.3-7.3.5: status and reason (up to 123 bytes) are echoed
 			try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
@@ -293,7 +300,7 @@ class WebSocketConformanceTests {
 			}
 			// 7.3.2: a close payload of one byte
 			failsWith(context, "7.3.2", PROTOCOL_ERROR,
-					(client) -> client.sendFrame(true, 0, CLOSE, new byte[] { 0x03 }));
+					(client) -> client.sendFrame(true, 0, RawWebSocketClient.CLOSE, new byte[] { 0x03 }));
 			// 7.3.6: a close reason of 124 bytes makes the control frame too long
 			failsWith(context, "7.3.6", PROTOCOL_ERROR, (client) -> client.sendClose(1000, "r".repeat(124)));
 			// 7.7.x (RFC 6455 7.4.1, 7.4.2): every valid status code is echoed in the
@@ -321,22 +328,24 @@ class WebSocketConformanceTests {
 			try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
 				// 9.1.x, 9.2.x (RFC 6455 10.4): a message of the configured maximum,
 				// whole and in 1 KB fragments
-				byte[] largest = utf8("m".repeat(16 * 1024));
-				client.sendFrame(true, 0, TEXT, largest);
-				assertEcho(client, TEXT, largest, "9.1 largest message");
+				byte[] largest = RawWebSocketClient.utf8("m".repeat(16 * 1024));
+				client.sendFrame(true, 0, RawWebSocketClient.TEXT, largest);
+				assertEcho(client, RawWebSocketClient.TEXT, largest, "9.1 largest message");
 				for (int offset = 0; offset < largest.length; offset += 1024) {
-					client.sendFrame(offset + 1024 >= largest.length, 0, (offset == 0) ? BINARY : CONTINUATION,
+					client.sendFrame(offset + 1024 >= largest.length, 0,
+							(offset == 0) ? RawWebSocketClient.BINARY : RawWebSocketClient.CONTINUATION,
 							Arrays.copyOfRange(largest, offset, offset + 1024));
 				}
-				assertEcho(client, BINARY, largest, "9.4 largest message in fragments");
+				assertEcho(client, RawWebSocketClient.BINARY, largest, "9.4 largest message in fragments");
 			}
 			// RFC 6455 7.4.1: one byte over the limit, in one frame or joined from
 			// fragments
 			failsWith(context, "9.x frame", MESSAGE_TOO_BIG,
-					(client) -> client.sendFrame(true, 0, BINARY, new byte[16 * 1024 + 1]));
+					(client) -> client.sendFrame(true, 0, RawWebSocketClient.BINARY, new byte[16 * 1024 + 1]));
 			failsWith(context, "9.x fragments", MESSAGE_TOO_BIG, (client) -> {
-				client.sendFrame(false, 0, TEXT, utf8("m".repeat(8 * 1024)));
-				client.sendFrame(true, 0, CONTINUATION, utf8("m".repeat(8 * 1024 + 1)));
+				client.sendFrame(false, 0, RawWebSocketClient.TEXT, RawWebSocketClient.utf8("m".repeat(8 * 1024)));
+				client.sendFrame(true, 0, RawWebSocketClient.CONTINUATION,
+						RawWebSocketClient.utf8("m".repeat(8 * 1024 + 1)));
 			});
 		});
 	}
@@ -352,15 +361,16 @@ class WebSocketConformanceTests {
 					// echoed (and inflated by the client), the shared context carried
 					// from one to the next
 					for (int length : new int[] { 16, 64, 256, 1024, 4096, 16384, 65536 }) {
-						byte[] text = utf8("compress me ".repeat(length / 12 + 1).substring(0, length));
-						client.sendCompressed(TEXT, text);
-						assertEcho(client, TEXT, text, "12.1 text of " + length + " bytes");
+						byte[] text = RawWebSocketClient
+							.utf8("compress me ".repeat(length / 12 + 1).substring(0, length));
+						client.sendCompressed(RawWebSocketClient.TEXT, text);
+						assertEcho(client, RawWebSocketClient.TEXT, text, "12.1 text of " + length + " bytes");
 						byte[] binary = new byte[length];
 						for (int i = 0; i < length; i++) {
 							binary[i] = (byte) (i % 7);
 						}
-						client.sendCompressed(BINARY, binary);
-						assertEcho(client, BINARY, binary, "12.2 binary of " + length + " bytes");
+						client.sendCompressed(RawWebSocketClient.BINARY, binary);
+						assertEcho(client, RawWebSocketClient.BINARY, binary, "12.2 binary of " + length + " bytes");
 					}
 					// RFC 7692 6: an uncompressed message is still allowed on the same
 					// connection
@@ -374,20 +384,21 @@ class WebSocketConformanceTests {
 				try (RawWebSocketClient client = RawWebSocketClient.connectDeflating(port, "/echo",
 						"permessage-deflate; client_no_context_takeover; client_max_window_bits")) {
 					for (int i = 0; i < 5; i++) {
-						byte[] text = utf8("the same text again and again, message " + i);
-						client.sendCompressed(TEXT, text);
-						assertEcho(client, TEXT, text, "13.x message " + i);
+						byte[] text = RawWebSocketClient.utf8("the same text again and again, message " + i);
+						client.sendCompressed(RawWebSocketClient.TEXT, text);
+						assertEcho(client, RawWebSocketClient.TEXT, text, "13.x message " + i);
 					}
 				}
 				// 12.x (RFC 7692 7.2.1): a compressed message in fragments, RSV1 on the
 				// first only
 				try (RawWebSocketClient client = RawWebSocketClient.connectDeflating(port, "/echo")) {
-					byte[] text = utf8("fragmented and compressed ".repeat(200));
+					byte[] text = RawWebSocketClient.utf8("fragmented and compressed ".repeat(200));
 					byte[] compressed = client.deflate(text);
 					int half = compressed.length / 2;
-					client.sendFrame(false, 4, TEXT, Arrays.copyOfRange(compressed, 0, half));
-					client.sendFrame(true, 0, CONTINUATION, Arrays.copyOfRange(compressed, half, compressed.length));
-					assertEcho(client, TEXT, text, "12.x fragmented");
+					client.sendFrame(false, 4, RawWebSocketClient.TEXT, Arrays.copyOfRange(compressed, 0, half));
+					client.sendFrame(true, 0, RawWebSocketClient.CONTINUATION,
+							Arrays.copyOfRange(compressed, half, compressed.length));
+					assertEcho(client, RawWebSocketClient.TEXT, text, "12.x fragmented");
 				}
 				// RFC 7692 8.1: compressed fragments each within the limit, joined over
 				// it
@@ -397,27 +408,31 @@ class WebSocketConformanceTests {
 					ThreadLocalRandom.current().nextBytes(message);
 					byte[] compressed = client.deflate(message);
 					int half = compressed.length / 2;
-					client.sendFrame(false, 4, BINARY, Arrays.copyOfRange(compressed, 0, half));
-					client.sendFrame(true, 0, CONTINUATION, Arrays.copyOfRange(compressed, half, compressed.length));
+					client.sendFrame(false, 4, RawWebSocketClient.BINARY, Arrays.copyOfRange(compressed, 0, half));
+					client.sendFrame(true, 0, RawWebSocketClient.CONTINUATION,
+							Arrays.copyOfRange(compressed, half, compressed.length));
 				}, true);
 				// RFC 7692 8.1 (decompression bomb): a small frame inflating past
 				// max-message-size
 				failsWith(context, "12.x inflated too big", MESSAGE_TOO_BIG, (client) -> {
 					byte[] bomb = client.deflate(new byte[1024 * 1024]);
 					assertThat(bomb.length).isLessThan(2048);
-					client.sendFrame(true, 4, BINARY, bomb);
+					client.sendFrame(true, 4, RawWebSocketClient.BINARY, bomb);
 				}, true);
 				// RFC 7692 6.2: compressed data that does not inflate (a reserved DEFLATE
 				// block type)
 				failsWith(context, "12.x corrupt", INVALID_PAYLOAD,
-						(client) -> client.sendFrame(true, 4, BINARY, bytes(0xff, 0xff, 0xff)), true);
+						(client) -> client.sendFrame(true, 4, RawWebSocketClient.BINARY, bytes(0xff, 0xff, 0xff)),
+						true);
 				// RFC 7692 6.1: RSV1 on a control frame, even with permessage-deflate
 				// negotiated
 				failsWith(context, "12.x rsv1 on ping", PROTOCOL_ERROR,
-						(client) -> client.sendFrame(true, 4, PING, utf8("ping")), true);
+						(client) -> client.sendFrame(true, 4, RawWebSocketClient.PING, RawWebSocketClient.utf8("ping")),
+						true);
 				// RFC 6455 8.1 after inflating: compressed text that is not UTF-8
 				failsWith(context, "6.x compressed", INVALID_PAYLOAD,
-						(client) -> client.sendCompressed(TEXT, bytes(0xce, 0xba, 0xed, 0xa0, 0x80)), true);
+						(client) -> client.sendCompressed(RawWebSocketClient.TEXT, bytes(0xce, 0xba, 0xed, 0xa0, 0x80)),
+						true);
 			});
 	}
 
@@ -438,11 +453,12 @@ class WebSocketConformanceTests {
 			for (int i = 0; i < 50; i++) {
 				try (RawWebSocketClient client = RawWebSocketClient.connect(port, "/echo")) {
 					switch (i % 5) {
-						case 0 -> client.sendFrame(true, 0, TEXT, bytes(0xff));
-						case 1 -> client.sendFrame(true, 4, TEXT, utf8("rsv"));
-						case 2 -> client.sendFrame(true, 0, 0x3, utf8("opcode"));
+						case 0 -> client.sendFrame(true, 0, RawWebSocketClient.TEXT, bytes(0xff));
+						case 1 -> client.sendFrame(true, 4, RawWebSocketClient.TEXT, RawWebSocketClient.utf8("rsv"));
+						case 2 -> client.sendFrame(true, 0, 0x3, RawWebSocketClient.utf8("opcode"));
 						case 3 -> client.sendClose(5000, "");
-						default -> client.sendUnmaskedFrame(true, TEXT, utf8("unmasked"));
+						default -> client.sendUnmaskedFrame(true, RawWebSocketClient.TEXT,
+								RawWebSocketClient.utf8("unmasked"));
 					}
 					assertThat(client.awaitClose()).isIn(PROTOCOL_ERROR, INVALID_PAYLOAD);
 				}

@@ -13,9 +13,6 @@ import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.client.WebTransportClient;
 
-import static dev.stamp.boot.webtransport.WebTransportListenerTests.client;
-import static dev.stamp.boot.webtransport.WebTransportListenerTests.collect;
-import static dev.stamp.boot.webtransport.WebTransportListenerTests.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,14 +27,17 @@ class BuiltInWebTransportRoutesTests {
 	@Test
 	void echoPathEchoesBidiStreamsUniStreamsAndDatagrams() {
 		StampContextRunner.create().withPropertyValues("stamp.webtransport.echo-path=/echo").run((context) -> {
-			try (WebTransportClient client = client(context)) {
-				WebTransportSession session = client.connect(url(context, "/echo")).block(TIMEOUT);
+			try (WebTransportClient client = WebTransportListenerTests.client(context)) {
+				WebTransportSession session = client.connect(WebTransportListenerTests.url(context, "/echo"))
+					.block(TIMEOUT);
 				WebTransportStream bidi = session.openBidiStream().block(TIMEOUT);
-				Mono<byte[]> bidiEcho = collect(bidi.receive());
+				Mono<byte[]> bidiEcho = WebTransportListenerTests.collect(bidi.receive());
 				bidi.send(Flux.just("ping".getBytes(StandardCharsets.UTF_8))).block(TIMEOUT);
 				assertThat(new String(bidiEcho.block(TIMEOUT), StandardCharsets.UTF_8)).isEqualTo("ping");
 
-				Mono<byte[]> uniEcho = session.acceptedUniStreams().next().flatMap((in) -> collect(in.receive()));
+				Mono<byte[]> uniEcho = session.acceptedUniStreams()
+					.next()
+					.flatMap((in) -> WebTransportListenerTests.collect(in.receive()));
 				WebTransportStream uni = session.openUniStream().block(TIMEOUT);
 				uni.send(Flux.just("one way".getBytes(StandardCharsets.UTF_8))).block(TIMEOUT);
 				assertThat(new String(uniEcho.block(TIMEOUT), StandardCharsets.UTF_8)).isEqualTo("one way");
@@ -54,8 +54,9 @@ class BuiltInWebTransportRoutesTests {
 		StampContextRunner.create()
 			.withPropertyValues("stamp.webtransport.health-path=/health", "stamp.webtransport.echo-path=/echo")
 			.run((context) -> {
-				try (WebTransportClient client = client(context)) {
-					WebTransportSession session = client.connect(url(context, "/health")).block(TIMEOUT);
+				try (WebTransportClient client = WebTransportListenerTests.client(context)) {
+					WebTransportSession session = client.connect(WebTransportListenerTests.url(context, "/health"))
+						.block(TIMEOUT);
 					byte[] status = session.receiveDatagram(TIMEOUT);
 					assertThat(new String(status, StandardCharsets.UTF_8))
 						.isEqualTo("{\"status\":\"UP\",\"listeners\":{\"webtransport\":\"UP\"}}");

@@ -19,14 +19,12 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.stamp.boot.StampContextRunner;
 import dev.stamp.boot.StampProtocol;
-import dev.stamp.boot.actuate.StampEndpoint;
 import dev.stamp.boot.actuate.StampActuatorAutoConfiguration;
+import dev.stamp.boot.actuate.StampEndpoint;
 import dev.stamp.boot.actuate.StampListenerMetrics;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.client.WebTransportClient;
 
-import static dev.stamp.boot.webtransport.WebTransportListenerTests.client;
-import static dev.stamp.boot.webtransport.WebTransportListenerTests.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -47,8 +45,9 @@ class WebTransportMetricsTests {
 			.run((context) -> {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				context.getBean(StampListenerMetrics.class).bindTo(registry);
-				try (WebTransportClient client = client(context)) {
-					WebTransportSession session = client.connect(url(context, "/echo")).block(TIMEOUT);
+				try (WebTransportClient client = WebTransportListenerTests.client(context)) {
+					WebTransportSession session = client.connect(WebTransportListenerTests.url(context, "/echo"))
+						.block(TIMEOUT);
 					session.datagrams()
 						.next()
 						.doOnSubscribe((s) -> session.sendDatagram(new byte[] { 1 }).subscribe())

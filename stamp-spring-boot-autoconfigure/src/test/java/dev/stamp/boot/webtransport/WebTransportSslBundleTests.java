@@ -19,8 +19,6 @@ import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.client.WebTransportClient;
 
-import static dev.stamp.boot.webtransport.WebTransportListenerTests.collect;
-import static dev.stamp.boot.webtransport.WebTransportListenerTests.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -49,9 +47,10 @@ class WebTransportSslBundleTests {
 				try (WebTransportClient client = WebTransportClient.builder()
 					.trustManagerFactory(trust(keystore))
 					.build()) {
-					WebTransportSession session = client.connect(url(context, "/echo")).block(TIMEOUT);
+					WebTransportSession session = client.connect(WebTransportListenerTests.url(context, "/echo"))
+						.block(TIMEOUT);
 					WebTransportStream stream = session.openBidiStream().block(TIMEOUT);
-					Mono<byte[]> echoed = collect(stream.receive());
+					Mono<byte[]> echoed = WebTransportListenerTests.collect(stream.receive());
 					stream.send(Flux.just("over the bundle".getBytes())).block(TIMEOUT);
 					assertThat(new String(echoed.block(TIMEOUT))).isEqualTo("over the bundle");
 				}

@@ -1,12 +1,13 @@
 package dev.stamp.webtransport.client;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http3.Http3ClientConnectionHandler;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+
 import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.ControlStreamObserver;
 import dev.stamp.webtransport.internal.StreamTypeDispatch;
 import dev.stamp.webtransport.protocol.WebTransportSettings;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http3.Http3ClientConnectionHandler;
-import io.netty.handler.codec.quic.QuicStreamChannel;
 
 /**
  * Netty's HTTP/3 client connection handler, except that server-opened bidirectional

@@ -7,13 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.stamp.webtransport.SessionCloseInfo;
-import dev.stamp.webtransport.WebTransportSession;
-import dev.stamp.webtransport.WebTransportSessionException;
-import dev.stamp.webtransport.internal.ConnectStreamHandler;
-import dev.stamp.webtransport.internal.ConnectionState;
-import dev.stamp.webtransport.internal.SessionImpl;
-import dev.stamp.webtransport.internal.SessionInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.Http3Headers;
@@ -21,6 +14,14 @@ import io.netty.handler.codec.http3.Http3HeadersFrame;
 import io.netty.handler.codec.quic.QuicException;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import reactor.core.publisher.MonoSink;
+
+import dev.stamp.webtransport.SessionCloseInfo;
+import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.WebTransportSessionException;
+import dev.stamp.webtransport.internal.ConnectStreamHandler;
+import dev.stamp.webtransport.internal.ConnectionState;
+import dev.stamp.webtransport.internal.SessionImpl;
+import dev.stamp.webtransport.internal.SessionInfo;
 
 /**
  * The client side of one extended CONNECT: turns a 200 answer into a session (anything

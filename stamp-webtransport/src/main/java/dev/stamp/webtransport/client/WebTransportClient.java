@@ -12,6 +12,17 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.TrustManagerFactory;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import reactor.core.publisher.Mono;
+
 import dev.stamp.core.ConnectionRegistry;
 import dev.stamp.core.PeerErrors;
 import dev.stamp.webtransport.WebTransportSession;
@@ -27,16 +38,6 @@ import dev.stamp.webtransport.internal.QuicTransport;
 import dev.stamp.webtransport.internal.ReceiveBatch;
 import dev.stamp.webtransport.tls.CertificateHashTrustManager;
 import dev.stamp.webtransport.tls.EndpointTrustManager;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http3.Http3;
-import io.netty.handler.codec.quic.QuicChannel;
-import io.netty.handler.codec.quic.QuicChannelOption;
-import io.netty.handler.codec.quic.QuicSslContext;
-import io.netty.handler.codec.quic.QuicSslContextBuilder;
-import reactor.core.publisher.Mono;
 
 /**
  * A WebTransport client on Netty QUIC, for tests, benchmarks and Java applications.
@@ -99,6 +100,8 @@ public final class WebTransportClient implements AutoCloseable {
 	/**
 	 * Opens a session at an {@code https} URL on a new QUIC connection; the connection
 	 * closes when the session ends.
+	 * @param url the session's URL
+	 * @return the session, once the server accepted it
 	 */
 	public Mono<WebTransportSession> connect(URI url) {
 		return connect(url, Map.of());
@@ -107,6 +110,9 @@ public final class WebTransportClient implements AutoCloseable {
 	/**
 	 * Like {@link #connect(URI)}, with extra request headers (for example
 	 * {@code origin}).
+	 * @param url the session's URL
+	 * @param headers request headers to add
+	 * @return the session, once the server accepted it
 	 */
 	public Mono<WebTransportSession> connect(URI url, Map<String, String> headers) {
 		if (!"https".equalsIgnoreCase(url.getScheme())) {
@@ -129,6 +135,7 @@ public final class WebTransportClient implements AutoCloseable {
 	 * @param address the server
 	 * @param authority the {@code :authority} for CONNECT requests, for example
 	 * {@code localhost:4433}
+	 * @return the open connection
 	 */
 	public WebTransportClientConnection openConnection(InetSocketAddress address, String authority) {
 		ChannelHandler codec = Http3.newQuicClientCodecBuilder()
@@ -194,12 +201,18 @@ public final class WebTransportClient implements AutoCloseable {
 		}
 	}
 
-	/** The errors servers caused this client, by kind. */
+	/**
+	 * The errors servers caused this client, by kind.
+	 * @return the peer-error counters
+	 */
 	public PeerErrors peerErrors() {
 		return this.stats.peerErrors();
 	}
 
-	/** The client's counters. */
+	/**
+	 * The client's counters.
+	 * @return the client's counters
+	 */
 	public WebTransportStats statistics() {
 		return this.stats.snapshot(this.registry.stats());
 	}
@@ -243,13 +256,19 @@ public final class WebTransportClient implements AutoCloseable {
 		/**
 		 * Trust a server whose certificate has this SHA-256 (like a browser's
 		 * {@code serverCertificateHashes}).
+		 * @param sha256 the SHA-256 of the server's DER certificate
+		 * @return this builder
 		 */
 		public Builder trustCertificateHash(byte[] sha256) {
 			this.certificateHashes.add(sha256.clone());
 			return this;
 		}
 
-		/** Trust servers the given trust managers accept (CA-signed certificates). */
+		/**
+		 * Trust servers the given trust managers accept (CA-signed certificates).
+		 * @param trustManagerFactory the trust managers to ask
+		 * @return this builder
+		 */
 		public Builder trustManagerFactory(TrustManagerFactory trustManagerFactory) {
 			this.trustManagerFactory = trustManagerFactory;
 			return this;
@@ -265,7 +284,14 @@ public final class WebTransportClient implements AutoCloseable {
 			return this;
 		}
 
-		/** QUIC flow-control windows: per stream and per connection. */
+		/**
+		 * QUIC flow-control windows: per stream and per connection.
+		 * @param perStream bytes the server may send on one stream before it gets more
+		 * credit
+		 * @param perConnection bytes the server may send on the connection before it gets
+		 * more credit
+		 * @return this builder
+		 */
 		public Builder receiveWindows(long perStream, long perConnection) {
 			this.streamReceiveWindow = perStream;
 			this.connectionReceiveWindow = perConnection;
@@ -275,13 +301,19 @@ public final class WebTransportClient implements AutoCloseable {
 		/**
 		 * Streams the server may open in one session (QUIC credit and the engine's
 		 * limit).
+		 * @param maxStreamsPerSession the limit, at least 1
+		 * @return this builder
 		 */
 		public Builder maxStreamsPerSession(int maxStreamsPerSession) {
 			this.maxStreamsPerSession = maxStreamsPerSession;
 			return this;
 		}
 
-		/** Event-loop threads of the client (connections are spread over them). */
+		/**
+		 * Event-loop threads of the client (connections are spread over them).
+		 * @param threads the number of event-loop threads
+		 * @return this builder
+		 */
 		public Builder threads(int threads) {
 			this.threads = threads;
 			return this;
@@ -291,6 +323,8 @@ public final class WebTransportClient implements AutoCloseable {
 		 * Writes a qlog trace of every connection into this directory (see
 		 * {@code WebTransportServerConfig.Builder#qlogDirectory}). Default {@code null}:
 		 * none.
+		 * @param qlogDirectory the directory, or {@code null} for no traces
+		 * @return this builder
 		 */
 		public Builder qlogDirectory(Path qlogDirectory) {
 			this.qlogDirectory = qlogDirectory;

@@ -3,11 +3,6 @@ package dev.stamp.webtransport.client;
 import java.net.InetSocketAddress;
 import java.util.Map;
 
-import dev.stamp.webtransport.WebTransportSession;
-import dev.stamp.webtransport.WebTransportSessionException;
-import dev.stamp.webtransport.internal.ConnectionState;
-import dev.stamp.webtransport.internal.DecoderFailureGuard;
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
@@ -17,6 +12,12 @@ import io.netty.handler.codec.http3.Http3Headers;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import reactor.core.publisher.Mono;
+
+import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.WebTransportSessionException;
+import dev.stamp.webtransport.internal.ConnectionState;
+import dev.stamp.webtransport.internal.DecoderFailureGuard;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 
 /**
  * One QUIC connection of a {@link WebTransportClient}, on which sessions are opened with
@@ -33,12 +34,18 @@ public final class WebTransportClientConnection implements AutoCloseable {
 		this.authority = authority;
 	}
 
-	/** The server's address. */
+	/**
+	 * The server's address.
+	 * @return the server's address
+	 */
 	public InetSocketAddress remoteAddress() {
 		return (InetSocketAddress) this.channel.remoteSocketAddress();
 	}
 
-	/** The underlying QUIC channel (for tests and diagnostics). */
+	/**
+	 * The underlying QUIC channel (for tests and diagnostics).
+	 * @return the QUIC channel
+	 */
 	public QuicChannel quicChannel() {
 		return this.channel;
 	}
@@ -84,7 +91,11 @@ public final class WebTransportClientConnection implements AutoCloseable {
 		});
 	}
 
-	/** Opens a session without extra headers. */
+	/**
+	 * Opens a session without extra headers.
+	 * @param path the request path, optionally with a query
+	 * @return the session, once the server accepted it
+	 */
 	public Mono<WebTransportSession> openSession(String path) {
 		return openSession(path, Map.of());
 	}

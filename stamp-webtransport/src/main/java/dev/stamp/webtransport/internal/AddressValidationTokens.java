@@ -89,12 +89,18 @@ public final class AddressValidationTokens implements QuicTokenHandler {
 		return HEADER_LENGTH;
 	}
 
-	/** Tokens sent in Retry packets so far. */
+	/**
+	 * Tokens sent in Retry packets so far.
+	 * @return the number of tokens issued
+	 */
 	public long issued() {
 		return this.issued.sum();
 	}
 
-	/** Tokens that came back valid so far. */
+	/**
+	 * Tokens that came back valid so far.
+	 * @return the number of tokens accepted
+	 */
 	public long accepted() {
 		return this.accepted.sum();
 	}

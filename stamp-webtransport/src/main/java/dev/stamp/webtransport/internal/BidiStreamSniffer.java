@@ -2,14 +2,15 @@ package dev.stamp.webtransport.internal;
 
 import java.util.List;
 
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
-import dev.stamp.webtransport.protocol.StreamTypes;
-import dev.stamp.webtransport.protocol.VarInt;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
+import dev.stamp.webtransport.protocol.StreamTypes;
+import dev.stamp.webtransport.protocol.VarInt;
 
 /**
  * Sits first in the pipeline of every peer-opened bidirectional stream and reads its

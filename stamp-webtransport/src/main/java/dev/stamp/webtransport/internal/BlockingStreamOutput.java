@@ -7,11 +7,12 @@ import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import dev.stamp.webtransport.WebTransportStreamException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import org.jspecify.annotations.Nullable;
+
+import dev.stamp.webtransport.WebTransportStreamException;
 
 /**
  * The blocking front end of a {@link StreamWriter}: a stream's {@link OutputStream}.

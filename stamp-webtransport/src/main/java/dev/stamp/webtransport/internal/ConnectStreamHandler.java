@@ -46,6 +46,7 @@ public abstract class ConnectStreamHandler extends Http3RequestStreamInboundHand
 	/**
 	 * Body bytes before any session: a rejection's reason. The caller keeps ownership of
 	 * {@code content}.
+	 * @param content the body bytes
 	 */
 	protected void onDataBeforeSession(ByteBuf content) {
 	}

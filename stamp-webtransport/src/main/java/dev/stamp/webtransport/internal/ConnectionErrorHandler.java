@@ -2,8 +2,6 @@ package dev.stamp.webtransport.internal;
 
 import javax.net.ssl.SSLException;
 
-import dev.stamp.core.PeerErrors;
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,6 +9,9 @@ import io.netty.handler.codec.http3.Http3Exception;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicException;
+
+import dev.stamp.core.PeerErrors;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 
 /**
  * Last on every QUIC connection's pipeline: what reaches it there is the peer's doing and

@@ -8,10 +8,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-import dev.stamp.core.RefusalLog;
-import dev.stamp.webtransport.protocol.Dialect;
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
-import dev.stamp.webtransport.protocol.HttpDatagrams;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.Http3Exception;
@@ -22,6 +18,11 @@ import io.netty.util.AttributeKey;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
 import org.jspecify.annotations.Nullable;
+
+import dev.stamp.core.RefusalLog;
+import dev.stamp.webtransport.protocol.Dialect;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
+import dev.stamp.webtransport.protocol.HttpDatagrams;
 
 /**
  * The WebTransport state of one QUIC connection: its sessions and the CONNECTs on their
@@ -87,6 +88,7 @@ public final class ConnectionState {
 	/**
 	 * Whether data may be on its way: a CONNECT in progress, a stream waiting for its
 	 * session, or a session stream.
+	 * @return {@code true} if data may be on its way
 	 */
 	private boolean carriesStreams() {
 		if (!this.connectsInProgress.isEmpty() || this.earlyData.holdsStreams()) {
@@ -102,6 +104,7 @@ public final class ConnectionState {
 
 	/**
 	 * A shared map of refusal logs, one per reason, for all connections of an endpoint.
+	 * @return a new, thread-safe map
 	 */
 	public static Map<String, RefusalLog> newRefusalLogs() {
 		return new ConcurrentHashMap<>();
@@ -136,6 +139,9 @@ public final class ConnectionState {
 	/**
 	 * Like {@link #peerError(String, String)}, with the exception that detected it
 	 * (logged at DEBUG only).
+	 * @param kind the kind of error
+	 * @param detail what was wrong, for the log
+	 * @param cause the exception that detected it
 	 */
 	public void peerError(String kind, String detail, Throwable cause) {
 		this.stats.peerErrors().record(kind, this.channel.remoteSocketAddress(), detail, cause);
@@ -144,6 +150,8 @@ public final class ConnectionState {
 	/**
 	 * Netty's HTTP/3 codec found the peer at fault on {@code where} and closed the
 	 * connection or stream.
+	 * @param error the codec's error
+	 * @param where the connection or stream, for the log
 	 */
 	public void http3Error(Http3Exception error, String where) {
 		peerError(EngineStats.http3ErrorKind(error.errorCode()),
@@ -182,45 +190,64 @@ public final class ConnectionState {
 		}
 	}
 
-	/** Called with every session that ends (on the event loop). */
+	/**
+	 * Called with every session that ends (on the event loop).
+	 * @param listener called with each ended session
+	 */
 	public void onSessionEnd(Consumer<SessionImpl> listener) {
 		this.sessionEndListeners.add(listener);
 	}
 
 	// ---- sessions
 
-	/** Sessions of this connection, a copy. */
+	/**
+	 * Sessions of this connection, a copy.
+	 * @return the sessions
+	 */
 	public List<SessionImpl> sessions() {
 		return new ArrayList<>(this.sessions.values());
 	}
 
 	/**
 	 * Sessions plus CONNECTs in progress: what the per-connection session limit counts.
+	 * @return the number of sessions and CONNECTs in progress
 	 */
 	public int sessionCount() {
 		return this.sessions.size() + this.connectsInProgress.size();
 	}
 
-	/** A bidirectional stream turned out to be an HTTP/3 request (a CONNECT, maybe). */
+	/**
+	 * A bidirectional stream turned out to be an HTTP/3 request (a CONNECT, maybe).
+	 * @param streamId the request stream's id
+	 */
 	public void requestStreamOpened(long streamId) {
 		this.connectsInProgress.add(streamId);
 		this.nudger.wake();
 		this.highestRequestStreamId = Math.max(this.highestRequestStreamId, streamId);
 	}
 
-	/** The first client-initiated bidirectional stream id not seen yet (for GOAWAY). */
+	/**
+	 * The first client-initiated bidirectional stream id not seen yet (for GOAWAY).
+	 * @return the stream id
+	 */
 	public long nextUnseenRequestStreamId() {
 		return this.highestRequestStreamId + 4;
 	}
 
-	/** The request stream will not become a session (rejected, not a CONNECT, closed). */
+	/**
+	 * The request stream will not become a session (rejected, not a CONNECT, closed).
+	 * @param streamId the request stream's id
+	 */
 	public void requestStreamDone(long streamId) {
 		if (this.connectsInProgress.remove(streamId)) {
 			this.earlyData.refuse(streamId, Http3ErrorCodes.WT_BUFFERED_STREAM_REJECTED);
 		}
 	}
 
-	/** Makes a session known; streams and datagrams waiting for it are handed over. */
+	/**
+	 * Makes a session known; streams and datagrams waiting for it are handed over.
+	 * @param session the new session
+	 */
 	public void registerSession(SessionImpl session) {
 		this.connectsInProgress.remove(session.id());
 		this.sessions.put(session.id(), session);
@@ -242,6 +269,8 @@ public final class ConnectionState {
 	 * A peer stream announced itself as belonging to {@code sessionId}. Called by the
 	 * header decoders while they are still in the pipeline: whatever this installs
 	 * receives the bytes that followed the header.
+	 * @param stream the peer's stream
+	 * @param sessionId the session id its header named
 	 */
 	void routePeerStream(QuicStreamChannel stream, long sessionId) {
 		SessionImpl session = this.sessions.get(sessionId);
@@ -276,7 +305,10 @@ public final class ConnectionState {
 
 	// ---- datagrams
 
-	/** A QUIC datagram arrived; the caller keeps ownership of {@code datagram}. */
+	/**
+	 * A QUIC datagram arrived; the caller keeps ownership of {@code datagram}.
+	 * @param datagram the received datagram
+	 */
 	public void onDatagram(ByteBuf datagram) {
 		long sessionId = HttpDatagrams.readSessionId(datagram);
 		if (sessionId < 0) {
@@ -304,7 +336,10 @@ public final class ConnectionState {
 		this.earlyData.clear();
 	}
 
-	/** Debug view of this connection. */
+	/**
+	 * Debug view of this connection.
+	 * @return a JSON-friendly map of the connection's state
+	 */
 	public Map<String, Object> debugState() {
 		Map<String, Object> state = new java.util.LinkedHashMap<>();
 		state.put("remoteAddress", String.valueOf(this.channel.remoteSocketAddress()));
@@ -322,6 +357,10 @@ public final class ConnectionState {
 
 	static ConnectionState require(ChannelHandlerContext ctx) {
 		return of(((QuicStreamChannel) ctx.channel()).parent());
+	}
+
+	/** A datagram waiting for its session. */
+	private record PendingDatagram(long sessionId, byte[] payload, long deadlineNanos) {
 	}
 
 }

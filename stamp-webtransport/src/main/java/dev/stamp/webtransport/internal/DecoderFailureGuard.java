@@ -1,6 +1,5 @@
 package dev.stamp.webtransport.internal;
 
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,6 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http3.Http3Exception;
 import io.netty.handler.codec.quic.QuicException;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 
 /**
  * Sits on an HTTP/3 request stream right behind Netty's HTTP/3 codec, in front of the
@@ -22,6 +23,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 @ChannelHandler.Sharable
 public final class DecoderFailureGuard extends ChannelInboundHandlerAdapter {
 
+	/** The shared instance: the handler holds no state. */
 	public static final DecoderFailureGuard INSTANCE = new DecoderFailureGuard();
 
 	private DecoderFailureGuard() {

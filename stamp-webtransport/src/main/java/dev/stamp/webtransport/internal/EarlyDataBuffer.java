@@ -5,11 +5,12 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
+
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 
 /**
  * What arrived on one QUIC connection before its session was known: peer streams and

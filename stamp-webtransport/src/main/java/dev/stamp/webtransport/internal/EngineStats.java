@@ -7,10 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.netty.handler.codec.http3.Http3ErrorCode;
+
 import dev.stamp.core.ConnectionStats;
 import dev.stamp.core.PeerErrors;
 import dev.stamp.webtransport.WebTransportStats;
-import io.netty.handler.codec.http3.Http3ErrorCode;
 
 /**
  * The live counters of one WebTransport endpoint (server or client); thread-safe, cheap
@@ -21,24 +22,34 @@ public final class EngineStats {
 	/** Refusal reasons, as they appear in {@link WebTransportStats#refusals()}. */
 	public static final String MAX_SESSIONS = "max-sessions";
 
+	/** A CONNECT over the per-connection session limit. */
 	public static final String MAX_SESSIONS_PER_CONNECTION = "max-sessions-per-connection";
 
+	/** A peer stream over the per-session stream limit. */
 	public static final String MAX_STREAMS_PER_SESSION = "max-streams-per-session";
 
+	/** A stream whose header names a session that does not exist. */
 	public static final String STREAM_UNKNOWN_SESSION = "stream-unknown-session";
 
+	/** A stream waiting for its session beyond the pending limits. */
 	public static final String PENDING_STREAM_OVERFLOW = "pending-stream-overflow";
 
+	/** A stream whose session did not arrive in time. */
 	public static final String PENDING_STREAM_EXPIRED = "pending-stream-expired";
 
+	/** A datagram for a session that does not exist. */
 	public static final String DATAGRAM_UNKNOWN_SESSION = "datagram-unknown-session";
 
+	/** A datagram over the maximum payload size. */
 	public static final String DATAGRAM_TOO_LARGE = "datagram-too-large";
 
+	/** A datagram dropped because its session's queue was full. */
 	public static final String DATAGRAM_QUEUE_FULL = "datagram-queue-full";
 
+	/** A datagram waiting for its session beyond the pending limits. */
 	public static final String PENDING_DATAGRAM_OVERFLOW = "pending-datagram-overflow";
 
+	/** A datagram whose session did not arrive in time. */
 	public static final String PENDING_DATAGRAM_EXPIRED = "pending-datagram-expired";
 
 	/**
@@ -47,6 +58,7 @@ public final class EngineStats {
 	 */
 	public static final String UNKNOWN_STREAM_TYPE = "unknown-stream-type";
 
+	/** A session whose blocking handler the executor refused to run. */
 	public static final String HANDLER_REJECTED = "handler-executor-rejected";
 
 	/**
@@ -55,8 +67,10 @@ public final class EngineStats {
 	 */
 	public static final String MALFORMED_STREAM_HEADER = "malformed-stream-header";
 
+	/** A capsule that does not parse. */
 	public static final String MALFORMED_CAPSULE = "malformed-capsule";
 
+	/** A QUIC handshake that did not complete in time. */
 	public static final String HANDSHAKE_TIMEOUT = "handshake-timeout";
 
 	/** A datagram whose quarter stream id prefix is truncated or out of range. */
@@ -112,6 +126,7 @@ public final class EngineStats {
 	private final PeerErrors peerErrors;
 
 	/**
+	 * Creates the counters of one endpoint.
 	 * @param peerErrors where the errors peers cause are counted and logged
 	 */
 	public EngineStats(PeerErrors peerErrors) {
@@ -121,6 +136,7 @@ public final class EngineStats {
 	/**
 	 * The errors peers caused: malformed packets, frames, capsules and stream headers,
 	 * timeouts.
+	 * @return the peer-error counters
 	 */
 	public PeerErrors peerErrors() {
 		return this.peerErrors;
@@ -129,12 +145,18 @@ public final class EngineStats {
 	/**
 	 * The peer error kind for an HTTP/3 error Netty's codec detected, named after its
 	 * code: for example {@code "h3-frame-error"} or {@code "qpack-decompression-failed"}.
+	 * @param code the HTTP/3 error code
+	 * @return the kind's name
 	 */
 	public static String http3ErrorKind(Http3ErrorCode code) {
 		return (code != null) ? code.name().toLowerCase(Locale.ROOT).replace('_', '-') : "h3-error";
 	}
 
-	/** Reserves a session slot if fewer than {@code max} are active. */
+	/**
+	 * Reserves a session slot if fewer than {@code max} are active.
+	 * @param max the most sessions that may be active
+	 * @return {@code true} if a slot was reserved
+	 */
 	public boolean tryReserveSession(int max) {
 		int current;
 		do {

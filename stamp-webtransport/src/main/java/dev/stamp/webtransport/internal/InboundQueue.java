@@ -50,6 +50,7 @@ public final class InboundQueue<T> {
 	private boolean cancelled;
 
 	/**
+	 * Creates an empty queue.
 	 * @param capacity the weight above which {@link #hasRoom()} turns false
 	 * @param weigher the weight of one item
 	 * @param onSpace called (on any thread) after the consumer took items; may be
@@ -66,7 +67,10 @@ public final class InboundQueue<T> {
 		};
 	}
 
-	/** Whether the producer may add more without exceeding the capacity. */
+	/**
+	 * Whether the producer may add more without exceeding the capacity.
+	 * @return {@code true} if below capacity
+	 */
 	public synchronized boolean hasRoom() {
 		return this.weight < this.capacity && !this.cancelled;
 	}
@@ -74,6 +78,7 @@ public final class InboundQueue<T> {
 	/**
 	 * Adds an item (producer side). Never refuses: callers that must bound an untrusted
 	 * producer check {@link #hasRoom()} first.
+	 * @param item the item to add
 	 * @return {@code false} if the queue is already closed or cancelled and the item was
 	 * discarded
 	 */
@@ -109,6 +114,7 @@ public final class InboundQueue<T> {
 
 	/**
 	 * Ends the queue with an error: consumers get the remaining items, then the error.
+	 * @param cause the error consumers get last
 	 */
 	public void fail(Throwable cause) {
 		synchronized (this) {
@@ -125,6 +131,7 @@ public final class InboundQueue<T> {
 	/**
 	 * Ends the queue and discards what was not consumed (for example when a session
 	 * closes).
+	 * @param cause the error consumers get, unless the queue had ended already
 	 */
 	public void close(Throwable cause) {
 		ArrayDeque<T> dropped;
@@ -143,7 +150,10 @@ public final class InboundQueue<T> {
 	}
 
 	/** Whether the queue ended and every item was consumed. */
-	/** Whether a consumer would have to wait: nothing queued and not finished. */
+	/**
+	 * Whether a consumer would have to wait: nothing queued and not finished.
+	 * @return {@code true} if a consumer would wait
+	 */
 	public synchronized boolean isAwaitingItems() {
 		return this.items.isEmpty() && !this.done;
 	}
@@ -154,6 +164,7 @@ public final class InboundQueue<T> {
 
 	/**
 	 * Takes the next item, waiting up to {@code timeout}.
+	 * @param timeout the longest wait
 	 * @return the item, or {@code null} if the queue completed or the timeout elapsed
 	 * @throws Exception the queue's error, once all items before it were consumed
 	 * (rethrown as is if unchecked)
@@ -185,7 +196,10 @@ public final class InboundQueue<T> {
 		return item;
 	}
 
-	/** The items as a flux that honours demand; only one subscriber is allowed, ever. */
+	/**
+	 * The items as a flux that honours demand; only one subscriber is allowed, ever.
+	 * @return the items as a flux
+	 */
 	public Flux<T> flux() {
 		return Flux.create((FluxSink<T> newSink) -> {
 			synchronized (this) {
@@ -215,6 +229,7 @@ public final class InboundQueue<T> {
 	/**
 	 * Whether the reactive subscriber cancelled (the producer should stop, for example
 	 * with STOP_SENDING).
+	 * @return {@code true} once the subscriber cancelled
 	 */
 	public synchronized boolean isCancelled() {
 		return this.cancelled;

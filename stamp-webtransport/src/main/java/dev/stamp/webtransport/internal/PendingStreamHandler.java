@@ -2,13 +2,14 @@ package dev.stamp.webtransport.internal;
 
 import java.util.ArrayDeque;
 
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.ReferenceCountUtil;
+
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 
 /**
  * Holds a peer stream whose session is not known yet. Reading stops (auto-read off) so
@@ -121,6 +122,7 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 	 * stream handler attached behind this one may read at once, re-entering
 	 * {@link #channelRead} before this handler is gone; such bytes queue behind the
 	 * buffered ones so that nothing is lost or reordered.
+	 * @param session the stream's session
 	 */
 	void promote(SessionImpl session) {
 		if (this.done) {
@@ -154,7 +156,10 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
-	/** The stream is refused: drop its bytes and abort it. */
+	/**
+	 * The stream is refused: drop its bytes and abort it.
+	 * @param http3Code the HTTP/3 error code to abort with
+	 */
 	void refuse(long http3Code) {
 		this.done = true;
 		releaseBuffered();

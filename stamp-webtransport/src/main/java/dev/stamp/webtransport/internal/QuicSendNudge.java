@@ -60,7 +60,10 @@ final class QuicSendNudge {
 		}
 	}
 
-	/** Whether nudging works with this Netty. */
+	/**
+	 * Whether nudging works with this Netty.
+	 * @return {@code true} if nudging works
+	 */
 	static boolean available() {
 		return CONNECTION_SEND_AND_FLUSH != null;
 	}
@@ -68,6 +71,9 @@ final class QuicSendNudge {
 	/**
 	 * A nudger for {@code channel}, already running: it keeps going while {@code busy}
 	 * says so, then lingers and stops until {@link Nudger#wake()}. Event loop only.
+	 * @param channel the connection to nudge
+	 * @param busy whether the connection still has work to send
+	 * @return the running nudger
 	 */
 	static Nudger forConnection(QuicChannel channel, BooleanSupplier busy) {
 		if (CONNECTION_SEND_AND_FLUSH == null

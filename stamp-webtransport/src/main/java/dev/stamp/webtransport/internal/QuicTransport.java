@@ -60,17 +60,28 @@ public final class QuicTransport {
 		}
 	}
 
-	/** Whether the native transport is in use (and several sockets may share a port). */
+	/**
+	 * Whether the native transport is in use (and several sockets may share a port).
+	 * @return {@code true} with the native transport
+	 */
 	public static boolean isNative() {
 		return EPOLL;
 	}
 
-	/** The transport's name, for logs and debug state. */
+	/**
+	 * The transport's name, for logs and debug state.
+	 * @return the transport's name
+	 */
 	public static String name() {
 		return EPOLL ? "epoll" : "nio";
 	}
 
-	/** Event loops for the transport; {@code threadPrefix} names their threads. */
+	/**
+	 * Event loops for the transport; {@code threadPrefix} names their threads.
+	 * @param threads the number of event loops
+	 * @param threadPrefix the prefix of the thread names
+	 * @return a new event loop group
+	 */
 	public static EventLoopGroup newGroup(int threads, String threadPrefix) {
 		IoHandlerFactory handlers = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
 		ThreadFactory threadFactory = new DefaultThreadFactory(threadPrefix, true);
@@ -80,6 +91,9 @@ public final class QuicTransport {
 	/**
 	 * A bootstrap for UDP sockets on the transport. {@code sharedPort} lets several
 	 * sockets bind the same port so the kernel spreads peers over them.
+	 * @param group the event loops of the sockets
+	 * @param sharedPort whether several sockets bind the same port
+	 * @return a new bootstrap
 	 */
 	public static Bootstrap newBootstrap(EventLoopGroup group, boolean sharedPort) {
 		Bootstrap bootstrap = new Bootstrap().group(group);
@@ -102,6 +116,7 @@ public final class QuicTransport {
 	/**
 	 * Sends several QUIC packets per system call where the kernel supports it;
 	 * {@code NONE} elsewhere.
+	 * @return the packet allocator
 	 */
 	public static SegmentedDatagramPacketAllocator segmentedAllocator() {
 		return EPOLL ? EpollQuicUtils.newSegmentedAllocator(SEGMENTS_PER_WRITE) : SegmentedDatagramPacketAllocator.NONE;
@@ -110,6 +125,9 @@ public final class QuicTransport {
 	/**
 	 * A qlog trace per connection in {@code directory} (created if missing), or
 	 * {@code null} for none. Each file is named after the connection id.
+	 * @param directory where to write the traces, or {@code null}
+	 * @param title the title written in each trace
+	 * @return the qlog configuration, or {@code null}
 	 */
 	public static @Nullable QLogConfiguration qlog(@Nullable Path directory, String title) {
 		if (directory == null) {
@@ -127,6 +145,7 @@ public final class QuicTransport {
 	/**
 	 * Event loops a server uses when configured with 0: one per core where sockets can
 	 * share a port.
+	 * @return the default number of event loops
 	 */
 	public static int defaultServerThreads() {
 		return EPOLL ? Runtime.getRuntime().availableProcessors() : 1;

@@ -54,6 +54,8 @@ public final class ReceiveBatch extends ChannelInboundHandlerAdapter {
 	/**
 	 * A UDP channel initializer that puts the batch boundary in front of
 	 * {@code quicCodec}.
+	 * @param quicCodec the QUIC codec the batch boundary goes in front of
+	 * @return the channel initializer
 	 */
 	public static ChannelHandler inFrontOf(ChannelHandler quicCodec) {
 		return new ChannelInitializer<Channel>() {
@@ -64,7 +66,10 @@ public final class ReceiveBatch extends ChannelInboundHandlerAdapter {
 		};
 	}
 
-	/** Adds the batch boundary to a pipeline about to get its QUIC codec. */
+	/**
+	 * Adds the batch boundary to a pipeline about to get its QUIC codec.
+	 * @param udpChannel the UDP channel
+	 */
 	public static void addTo(Channel udpChannel) {
 		udpChannel.pipeline().addLast(INSTANCE);
 	}
@@ -72,6 +77,8 @@ public final class ReceiveBatch extends ChannelInboundHandlerAdapter {
 	/**
 	 * Runs {@code task} on {@code eventLoop} at the end of the current receive batch, or
 	 * as a task of its own when called outside one (or from another thread).
+	 * @param eventLoop the event loop that runs {@code task}
+	 * @param task what to run
 	 */
 	static void atEnd(EventLoop eventLoop, Runnable task) {
 		if (eventLoop.inEventLoop() && IN_BATCH.get()) {

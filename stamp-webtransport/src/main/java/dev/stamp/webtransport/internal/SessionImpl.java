@@ -8,19 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.stamp.webtransport.DatagramTooLargeException;
-import dev.stamp.webtransport.SessionCloseInfo;
-import dev.stamp.webtransport.WebTransportSession;
-import dev.stamp.webtransport.WebTransportSessionException;
-import dev.stamp.webtransport.WebTransportStream;
-import dev.stamp.webtransport.protocol.Capsule;
-import dev.stamp.webtransport.protocol.CapsuleCodec;
-import dev.stamp.webtransport.protocol.CapsuleException;
-import dev.stamp.webtransport.protocol.Dialect;
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
-import dev.stamp.webtransport.protocol.HttpDatagrams;
-import dev.stamp.webtransport.protocol.StreamTypes;
-import dev.stamp.webtransport.protocol.VarInt;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -34,6 +21,20 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
+
+import dev.stamp.webtransport.DatagramTooLargeException;
+import dev.stamp.webtransport.SessionCloseInfo;
+import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.WebTransportSessionException;
+import dev.stamp.webtransport.WebTransportStream;
+import dev.stamp.webtransport.protocol.Capsule;
+import dev.stamp.webtransport.protocol.CapsuleCodec;
+import dev.stamp.webtransport.protocol.CapsuleException;
+import dev.stamp.webtransport.protocol.Dialect;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
+import dev.stamp.webtransport.protocol.HttpDatagrams;
+import dev.stamp.webtransport.protocol.StreamTypes;
+import dev.stamp.webtransport.protocol.VarInt;
 
 /**
  * The engine's {@link WebTransportSession}, shared by server and client. State changes
@@ -170,6 +171,7 @@ public final class SessionImpl implements WebTransportSession {
 	/**
 	 * Takes a peer-opened stream whose header named this session. Installs the stream
 	 * handler at the end of the pipeline; bytes already read follow through the pipeline.
+	 * @param channel the peer's stream
 	 * @return {@code false} if the stream was refused (session closed or over the stream
 	 * limit) and aborted
 	 */
@@ -215,7 +217,10 @@ public final class SessionImpl implements WebTransportSession {
 		impl.channel().eventLoop().execute(() -> impl.abort(Http3ErrorCodes.WT_SESSION_GONE));
 	}
 
-	/** Whether any stream of this session is open; event loop only. */
+	/**
+	 * Whether any stream of this session is open; event loop only.
+	 * @return {@code true} if a stream is open
+	 */
 	boolean hasStreams() {
 		return !this.streams.isEmpty();
 	}
@@ -226,7 +231,10 @@ public final class SessionImpl implements WebTransportSession {
 		}
 	}
 
-	/** A datagram for this session; the caller keeps ownership of {@code payload}. */
+	/**
+	 * A datagram for this session; the caller keeps ownership of {@code payload}.
+	 * @param payload the datagram's payload
+	 */
 	void onDatagram(ByteBuf payload) {
 		if (payload.readableBytes() > this.connection.limits().maxDatagramPayloadSize()) {
 			this.connection.stats().refused(EngineStats.DATAGRAM_TOO_LARGE);
@@ -244,6 +252,7 @@ public final class SessionImpl implements WebTransportSession {
 	/**
 	 * A datagram for this session, already copied (for example while it waited for the
 	 * session).
+	 * @param payload the datagram's payload
 	 */
 	void onDatagram(byte[] payload) {
 		if (this.closed) {
@@ -261,6 +270,7 @@ public final class SessionImpl implements WebTransportSession {
 	/**
 	 * Bytes of an HTTP/3 DATA frame on the CONNECT stream; the caller keeps ownership of
 	 * {@code content}.
+	 * @param content the frame's bytes
 	 */
 	public void onConnectStreamData(ByteBuf content) {
 		if (this.closed) {
@@ -327,6 +337,8 @@ public final class SessionImpl implements WebTransportSession {
 	 * Ends the session once: optionally sends CLOSE_WEBTRANSPORT_SESSION, ends the
 	 * CONNECT stream, aborts the session's streams, empties the queues and signals the
 	 * close. Event loop only.
+	 * @param closeInfo the close code and reason to report and maybe send
+	 * @param sendCapsule whether to send CLOSE_WEBTRANSPORT_SESSION to the peer
 	 */
 	public void terminate(SessionCloseInfo closeInfo, boolean sendCapsule) {
 		if (this.closed) {

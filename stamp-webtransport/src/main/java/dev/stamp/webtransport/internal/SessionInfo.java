@@ -4,8 +4,9 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 
-import dev.stamp.webtransport.protocol.Dialect;
 import org.jspecify.annotations.Nullable;
+
+import dev.stamp.webtransport.protocol.Dialect;
 
 /**
  * What the CONNECT request said about a session.

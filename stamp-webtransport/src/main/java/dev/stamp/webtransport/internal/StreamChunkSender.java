@@ -3,13 +3,14 @@ package dev.stamp.webtransport.internal;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.stamp.webtransport.WebTransportStreamException;
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.channel.ChannelFuture;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.MonoSink;
+
+import dev.stamp.webtransport.WebTransportStreamException;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 
 /**
  * The reactive front end of a {@link StreamWriter}: writes a publisher's chunks with

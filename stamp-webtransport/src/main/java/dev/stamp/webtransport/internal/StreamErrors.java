@@ -6,10 +6,11 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 
 /**
  * Sends RESET_STREAM and STOP_SENDING with 62-bit HTTP/3 error codes.
@@ -37,7 +38,11 @@ final class StreamErrors {
 	private StreamErrors() {
 	}
 
-	/** RESET_STREAM on the sending side of {@code stream}. */
+	/**
+	 * RESET_STREAM on the sending side of {@code stream}.
+	 * @param stream the stream to reset
+	 * @param http3Code the HTTP/3 error code to send
+	 */
 	static void resetSending(QuicStreamChannel stream, long http3Code) {
 		if (stream.isOutputShutdown() || !stream.isActive()) {
 			return;
@@ -46,7 +51,11 @@ final class StreamErrors {
 		stream.shutdownOutput(publicCode, stream.newPromise());
 	}
 
-	/** STOP_SENDING on the receiving side of {@code stream}. */
+	/**
+	 * STOP_SENDING on the receiving side of {@code stream}.
+	 * @param stream the stream to stop
+	 * @param http3Code the HTTP/3 error code to send
+	 */
 	static void stopReceiving(QuicStreamChannel stream, long http3Code) {
 		if (stream.isInputShutdown() || !stream.isActive()) {
 			return;
@@ -66,7 +75,10 @@ final class StreamErrors {
 		return FALLBACK_CODE;
 	}
 
-	/** Whether 62-bit codes reach the wire (for diagnostics and tests). */
+	/**
+	 * Whether 62-bit codes reach the wire (for diagnostics and tests).
+	 * @return {@code true} if 62-bit codes are sent as they are
+	 */
 	static boolean nativeCodesAvailable() {
 		return NATIVE != null;
 	}

@@ -2,11 +2,12 @@ package dev.stamp.webtransport.internal;
 
 import java.util.List;
 
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 
 /**
  * Reads the header that opens a WebTransport stream (stream type, session id) and routes

@@ -7,10 +7,6 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 
-import dev.stamp.webtransport.WebTransportSession;
-import dev.stamp.webtransport.WebTransportStream;
-import dev.stamp.webtransport.WebTransportStreamException;
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
@@ -20,6 +16,11 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+
+import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.WebTransportStream;
+import dev.stamp.webtransport.WebTransportStreamException;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 
 /**
  * The engine's {@link WebTransportStream}: a QUIC stream whose WebTransport header was
@@ -101,6 +102,7 @@ public final class StreamImpl implements WebTransportStream {
 	/**
 	 * Takes a copy of {@code data}; the caller keeps ownership of (and releases) the
 	 * buffer.
+	 * @param data the received bytes
 	 */
 	void onData(ByteBuf data) {
 		if (!data.isReadable()) {
@@ -226,6 +228,7 @@ public final class StreamImpl implements WebTransportStream {
 
 	/**
 	 * Aborts both directions with an HTTP/3 code (session gone, limits); event loop only.
+	 * @param http3Code the HTTP/3 error code to send
 	 */
 	void abort(long http3Code) {
 		if (canSend()) {

@@ -2,8 +2,9 @@ package dev.stamp.webtransport.internal;
 
 import java.util.function.LongFunction;
 
-import dev.stamp.webtransport.protocol.StreamTypes;
 import io.netty.channel.ChannelHandler;
+
+import dev.stamp.webtransport.protocol.StreamTypes;
 
 /**
  * The {@code unknownInboundStreamHandlerFactory} given to Netty's HTTP/3 connection
@@ -13,6 +14,7 @@ import io.netty.channel.ChannelHandler;
  */
 public final class StreamTypeDispatch implements LongFunction<ChannelHandler> {
 
+	/** The shared instance: the dispatch holds no state. */
 	public static final StreamTypeDispatch INSTANCE = new StreamTypeDispatch();
 
 	@Override

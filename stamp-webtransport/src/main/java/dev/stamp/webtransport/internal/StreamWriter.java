@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 
-import dev.stamp.webtransport.WebTransportStreamException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -15,6 +14,8 @@ import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.MonoSink;
+
+import dev.stamp.webtransport.WebTransportStreamException;
 
 /**
  * The sending half of a {@link StreamImpl}: copies the application's bytes into buffers
@@ -106,6 +107,7 @@ final class StreamWriter {
 	 * {@link StreamWriter}): this is how Firefox's echo streams lost their end, with its
 	 * acknowledgement of the echo right behind its own FIN. Outside a batch, Netty hands
 	 * the FIN to quiche and sends it in one go, before anything else is read.
+	 * @return completes when the FIN is written to QUIC
 	 */
 	ChannelFuture finish() {
 		return send(Unpooled.EMPTY_BUFFER, true, true);
@@ -117,6 +119,9 @@ final class StreamWriter {
 	 * FIN never overtakes data.
 	 * @param queued write from a task of its own even on the event loop, to stay behind
 	 * sends already queued
+	 * @param buf the bytes to write, owned by the channel from now on
+	 * @param fin whether these bytes end the stream
+	 * @return completes when the bytes are written to QUIC
 	 */
 	ChannelFuture send(ByteBuf buf, boolean fin, boolean queued) {
 		this.stats.streamBytesSent(buf.readableBytes());
@@ -143,6 +148,7 @@ final class StreamWriter {
 	 * far (or the stream is gone). Netty's {@code isWritable()} is not enough: it reads
 	 * true while the stream handles its writability event, with writes still queued, and
 	 * a synchronous publisher would then run ahead without bound.
+	 * @return {@code true} if nothing written is still queued
 	 */
 	boolean canWriteMore() {
 		ChannelFuture last = this.lastWrite;
@@ -152,6 +158,7 @@ final class StreamWriter {
 	/**
 	 * Runs {@code action} on the event loop now if another chunk may go out (or the
 	 * stream is gone), else later.
+	 * @param action what to run on the event loop
 	 */
 	void whenWritable(Runnable action) {
 		if (canWriteMore()) {
@@ -196,6 +203,8 @@ final class StreamWriter {
 	/**
 	 * A write failure as the application should see it. Netty reports the peer's
 	 * STOP_SENDING as an output shutdown, without the peer's error code.
+	 * @param cause the failure Netty reported
+	 * @return the failure to hand to the application
 	 */
 	Throwable writeFailure(Throwable cause) {
 		if (cause instanceof ChannelOutputShutdownException) {
@@ -207,7 +216,11 @@ final class StreamWriter {
 		return cause;
 	}
 
-	/** Completes {@code sink} with the outcome of {@code future}. */
+	/**
+	 * Completes {@code sink} with the outcome of {@code future}.
+	 * @param sink the sink to complete
+	 * @param future the write whose outcome completes it
+	 */
 	void completeWith(MonoSink<Void> sink, ChannelFuture future) {
 		future.addListener((f) -> {
 			if (f.isSuccess()) {
@@ -226,6 +239,8 @@ final class StreamWriter {
 	 * is still awaited ({@code stillWaiting}), because the peer's last bytes and FIN may
 	 * be in the middle of being read, and then this stream's reply can still carry its
 	 * own FIN.
+	 * @param blocked {@code true} before the reader waits, {@code false} after
+	 * @param stillWaiting whether the reader still waits for input
 	 */
 	void readerBlocked(boolean blocked, BooleanSupplier stillWaiting) {
 		this.readerBlocked = blocked;

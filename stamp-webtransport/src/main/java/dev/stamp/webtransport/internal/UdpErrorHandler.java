@@ -1,10 +1,11 @@
 package dev.stamp.webtransport.internal;
 
-import dev.stamp.core.PeerErrors;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicException;
+
+import dev.stamp.core.PeerErrors;
 
 /**
  * Last on a server's UDP pipeline: a {@link QuicException} that reaches it was raised by

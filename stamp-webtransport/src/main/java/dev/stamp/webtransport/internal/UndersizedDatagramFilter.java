@@ -1,12 +1,13 @@
 package dev.stamp.webtransport.internal;
 
-import dev.stamp.core.PeerErrors;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.quic.Quic;
+
+import dev.stamp.core.PeerErrors;
 
 /**
  * First on a server's UDP pipeline: drops, and counts as peer errors, datagrams too short

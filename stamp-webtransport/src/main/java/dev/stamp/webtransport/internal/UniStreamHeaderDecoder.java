@@ -2,10 +2,11 @@ package dev.stamp.webtransport.internal;
 
 import java.util.List;
 
-import dev.stamp.webtransport.protocol.VarInt;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+
+import dev.stamp.webtransport.protocol.VarInt;
 
 /**
  * Reads the session id of a peer-opened WebTransport unidirectional stream (Netty already

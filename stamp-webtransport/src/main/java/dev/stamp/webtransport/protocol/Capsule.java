@@ -15,7 +15,10 @@ public interface Capsule {
 	/** The longest reason a CLOSE_WEBTRANSPORT_SESSION may carry, in UTF-8 bytes. */
 	int MAX_CLOSE_REASON_BYTES = 1024;
 
-	/** The capsule's type. */
+	/**
+	 * The capsule's type.
+	 * @return the capsule type code
+	 */
 	long type();
 
 	/**

@@ -139,6 +139,8 @@ public final class CapsuleCodec {
 
 	/**
 	 * Encodes a capsule.
+	 * @param allocator allocates the returned buffer
+	 * @param capsule the capsule to encode
 	 * @return a new buffer that the caller owns (normally written to the stream, which
 	 * releases it)
 	 * @throws IllegalArgumentException if a CLOSE carries a code over 32 bits or a reason

@@ -20,7 +20,11 @@ public enum Dialect {
 	 */
 	LATEST;
 
-	/** The dialect a peer's SETTINGS announce. */
+	/**
+	 * The dialect a peer's SETTINGS announce.
+	 * @param settings the peer's SETTINGS
+	 * @return the dialect, {@code UNKNOWN} if none is announced
+	 */
 	public static Dialect fromSettings(Http3Settings settings) {
 		if (settings.get(WebTransportSettings.ENABLE_WEBTRANSPORT_DRAFT02) != null) {
 			return DRAFT_02;

@@ -12,13 +12,20 @@ public final class HttpDatagrams {
 	private HttpDatagrams() {
 	}
 
-	/** The overhead of the prefix for a session. */
+	/**
+	 * The overhead of the prefix for a session.
+	 * @param sessionId the session's id
+	 * @return the prefix's length in bytes
+	 */
 	public static int prefixLength(long sessionId) {
 		return VarInt.size(sessionId >>> 2);
 	}
 
 	/**
 	 * Encodes one datagram.
+	 * @param allocator allocates the returned buffer
+	 * @param sessionId the session the datagram belongs to
+	 * @param payload the datagram's payload
 	 * @return a new buffer the caller owns (normally written to the QUIC channel, which
 	 * releases it)
 	 */
@@ -32,6 +39,7 @@ public final class HttpDatagrams {
 	/**
 	 * Reads the prefix of a received datagram and advances the reader index to the
 	 * payload.
+	 * @param datagram the received datagram, prefix first
 	 * @return the session id (the CONNECT stream id), or {@code -1} if the prefix is
 	 * truncated or out of range
 	 */

@@ -21,12 +21,20 @@ public final class VarInt {
 	private VarInt() {
 	}
 
-	/** The encoded length announced by the first byte of a varint. */
+	/**
+	 * The encoded length announced by the first byte of a varint.
+	 * @param firstByte the first byte of the varint
+	 * @return the length in bytes: 1, 2, 4 or 8
+	 */
 	public static int encodedLength(byte firstByte) {
 		return 1 << ((firstByte & 0xC0) >>> 6);
 	}
 
-	/** How many bytes {@code value} needs. */
+	/**
+	 * How many bytes {@code value} needs.
+	 * @param value the value to encode
+	 * @return the length in bytes: 1, 2, 4 or 8
+	 */
 	public static int size(long value) {
 		if (value < 0 || value > MAX_VALUE) {
 			throw new IllegalArgumentException("Not a QUIC varint: " + value);
@@ -45,6 +53,7 @@ public final class VarInt {
 
 	/**
 	 * Reads one varint if the buffer holds all of it.
+	 * @param in the buffer to read from
 	 * @return the value, with the reader index advanced; or {@link #INCOMPLETE} with the
 	 * reader index unchanged
 	 */
@@ -75,7 +84,12 @@ public final class VarInt {
 		return value;
 	}
 
-	/** Writes {@code value} in its shortest encoding. */
+	/**
+	 * Writes {@code value} in its shortest encoding.
+	 * @param out the buffer to write to
+	 * @param value the value, 0 to 2^62-1
+	 * @return {@code out}
+	 */
 	public static ByteBuf write(ByteBuf out, long value) {
 		switch (size(value)) {
 			case 1:

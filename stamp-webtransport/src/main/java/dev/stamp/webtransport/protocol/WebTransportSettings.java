@@ -62,6 +62,7 @@ public final class WebTransportSettings {
 	 * @param maxSessions sessions a peer may open on one connection
 	 * @param maxStreamsPerSession streams of each direction a peer may open in one
 	 * session
+	 * @return a new SETTINGS frame
 	 */
 	public static Http3SettingsFrame localSettings(long maxSessions, long maxStreamsPerSession) {
 		Http3Settings settings = new Http3Settings(VALIDATOR);

@@ -11,18 +11,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.stamp.webtransport.SessionCloseInfo;
-import dev.stamp.webtransport.internal.ConnectStreamHandler;
-import dev.stamp.webtransport.internal.ConnectionState;
-import dev.stamp.webtransport.internal.EngineStats;
-import dev.stamp.webtransport.internal.SessionImpl;
-import dev.stamp.webtransport.internal.SessionInfo;
-import dev.stamp.webtransport.protocol.Dialect;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
 import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
-import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http3.Http3Headers;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
 import io.netty.handler.codec.quic.QuicException;
@@ -30,6 +23,14 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+
+import dev.stamp.webtransport.SessionCloseInfo;
+import dev.stamp.webtransport.internal.ConnectStreamHandler;
+import dev.stamp.webtransport.internal.ConnectionState;
+import dev.stamp.webtransport.internal.EngineStats;
+import dev.stamp.webtransport.internal.SessionImpl;
+import dev.stamp.webtransport.internal.SessionInfo;
+import dev.stamp.webtransport.protocol.Dialect;
 
 /**
  * Handles one HTTP/3 request stream on the server: an extended CONNECT for WebTransport

@@ -15,12 +15,20 @@ public interface SessionAcceptor {
 
 	CompletionStage<SessionDecision> accept(SessionRequest request);
 
-	/** An acceptor that gives every session to {@code handler}. */
+	/**
+	 * An acceptor that gives every session to {@code handler}.
+	 * @param handler the handler of every session
+	 * @return an acceptor that accepts everything
+	 */
 	static SessionAcceptor of(WebTransportHandler handler) {
 		return (request) -> CompletableFuture.completedFuture(SessionDecision.accept(handler));
 	}
 
-	/** An acceptor that gives every session to a blocking {@code handler}. */
+	/**
+	 * An acceptor that gives every session to a blocking {@code handler}.
+	 * @param handler the blocking handler of every session
+	 * @return an acceptor that accepts everything
+	 */
 	static SessionAcceptor ofBlocking(BlockingWebTransportHandler handler) {
 		return (request) -> CompletableFuture.completedFuture(SessionDecision.acceptBlocking(handler));
 	}

@@ -35,7 +35,11 @@ public final class SessionDecision {
 		this.attributes = attributes;
 	}
 
-	/** Accept with a reactive handler. */
+	/**
+	 * Accept with a reactive handler.
+	 * @param handler the handler the session is given to
+	 * @return a decision that accepts the session
+	 */
 	public static SessionDecision accept(WebTransportHandler handler) {
 		return accept(handler, Map.of(), Map.of());
 	}
@@ -53,7 +57,11 @@ public final class SessionDecision {
 				Map.copyOf(attributes));
 	}
 
-	/** Accept with a blocking handler (run off the event loop). */
+	/**
+	 * Accept with a blocking handler (run off the event loop).
+	 * @param handler the blocking handler the session is given to
+	 * @return a decision that accepts the session
+	 */
 	public static SessionDecision acceptBlocking(BlockingWebTransportHandler handler) {
 		return acceptBlocking(handler, Map.of(), Map.of());
 	}
@@ -76,6 +84,8 @@ public final class SessionDecision {
 	 * forbidden, 429 rate limited, 503 over capacity) and the stream is ended.
 	 * @param reason for logs, and sent to the peer as a short text body (browsers do not
 	 * show it)
+	 * @param status the HTTP status of the answer
+	 * @return a decision that rejects the session
 	 */
 	public static SessionDecision reject(int status, String reason) {
 		if (status < 300 || status > 599) {

@@ -1,7 +1,8 @@
 package dev.stamp.webtransport.server;
 
-import dev.stamp.webtransport.WebTransportSession;
 import org.reactivestreams.Publisher;
+
+import dev.stamp.webtransport.WebTransportSession;
 
 /**
  * A reactive session handler. It is called on the connection's event loop and must not

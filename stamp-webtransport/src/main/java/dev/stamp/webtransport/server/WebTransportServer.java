@@ -11,28 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManagerFactory;
 
-import dev.stamp.core.BlockingHandlerExecutor;
-import dev.stamp.core.ConnectionRegistry;
-import dev.stamp.core.PeerErrors;
-import dev.stamp.core.RefusalLog;
-import dev.stamp.webtransport.WebTransportStats;
-import dev.stamp.webtransport.internal.AddressValidationTokens;
-import dev.stamp.webtransport.internal.ConnectionErrorHandler;
-import dev.stamp.webtransport.internal.ConnectionState;
-import dev.stamp.webtransport.internal.ControlStreamObserver;
-import dev.stamp.webtransport.internal.DatagramHandler;
-import dev.stamp.webtransport.internal.DecoderFailureGuard;
-import dev.stamp.webtransport.internal.EngineStats;
-import dev.stamp.webtransport.internal.PeerStreamInterceptor;
-import dev.stamp.webtransport.internal.QuicTransport;
-import dev.stamp.webtransport.internal.ReceiveBatch;
-import dev.stamp.webtransport.internal.SessionImpl;
-import dev.stamp.webtransport.internal.StreamTypeDispatch;
-import dev.stamp.webtransport.internal.UdpErrorHandler;
-import dev.stamp.webtransport.internal.UndersizedDatagramFilter;
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
-import dev.stamp.webtransport.protocol.WebTransportSettings;
-import dev.stamp.webtransport.tls.DevelopmentCertificate;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -58,6 +36,29 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.stamp.core.BlockingHandlerExecutor;
+import dev.stamp.core.ConnectionRegistry;
+import dev.stamp.core.PeerErrors;
+import dev.stamp.core.RefusalLog;
+import dev.stamp.webtransport.WebTransportStats;
+import dev.stamp.webtransport.internal.AddressValidationTokens;
+import dev.stamp.webtransport.internal.ConnectionErrorHandler;
+import dev.stamp.webtransport.internal.ConnectionState;
+import dev.stamp.webtransport.internal.ControlStreamObserver;
+import dev.stamp.webtransport.internal.DatagramHandler;
+import dev.stamp.webtransport.internal.DecoderFailureGuard;
+import dev.stamp.webtransport.internal.EngineStats;
+import dev.stamp.webtransport.internal.PeerStreamInterceptor;
+import dev.stamp.webtransport.internal.QuicTransport;
+import dev.stamp.webtransport.internal.ReceiveBatch;
+import dev.stamp.webtransport.internal.SessionImpl;
+import dev.stamp.webtransport.internal.StreamTypeDispatch;
+import dev.stamp.webtransport.internal.UdpErrorHandler;
+import dev.stamp.webtransport.internal.UndersizedDatagramFilter;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
+import dev.stamp.webtransport.protocol.WebTransportSettings;
+import dev.stamp.webtransport.tls.DevelopmentCertificate;
 
 /**
  * A WebTransport-over-HTTP/3 server on Netty QUIC (quiche), free of Spring.
@@ -111,7 +112,10 @@ public final class WebTransportServer implements AutoCloseable {
 				? BlockingHandlerExecutor.create("stamp-webtransport-", 64, 1024) : config.blockingExecutor();
 	}
 
-	/** Binds the port and starts accepting connections. */
+	/**
+	 * Binds the port and starts accepting connections.
+	 * @return this server, started
+	 */
 	public synchronized WebTransportServer start() {
 		if (this.group != null) {
 			throw new IllegalStateException("Already started");
@@ -191,6 +195,9 @@ public final class WebTransportServer implements AutoCloseable {
 	 * {@link QuicCodecDispatcher} gives each socket its own QUIC codec and writes the
 	 * socket's index into the connection ids it issues, so a packet that the kernel hands
 	 * to another socket (after a peer's address changed) still reaches its connection.
+	 * @param codec the QUIC codec settings shared by every socket
+	 * @param sockets how many sockets to bind
+	 * @return the bound channels, one per socket
 	 */
 	private List<Channel> bind(QuicServerCodecBuilder codec, int sockets) throws InterruptedException {
 		List<Channel> channels = new ArrayList<>(sockets);
@@ -244,7 +251,10 @@ public final class WebTransportServer implements AutoCloseable {
 		return channels;
 	}
 
-	/** The bound address (the real port when configured with port 0). */
+	/**
+	 * The bound address (the real port when configured with port 0).
+	 * @return the address the server listens on
+	 */
 	public InetSocketAddress localAddress() {
 		return (InetSocketAddress) this.udpChannels.get(0).localAddress();
 	}
@@ -252,6 +262,7 @@ public final class WebTransportServer implements AutoCloseable {
 	/**
 	 * The generated development certificate, or {@code null} if key material was
 	 * configured.
+	 * @return the development certificate, or {@code null}
 	 */
 	public @Nullable DevelopmentCertificate developmentCertificate() {
 		return this.developmentCertificate;
@@ -263,6 +274,7 @@ public final class WebTransportServer implements AutoCloseable {
 
 	/**
 	 * Whether new connections and sessions are accepted (false once a shutdown began).
+	 * @return {@code true} until a shutdown begins
 	 */
 	public boolean isAccepting() {
 		return this.accepting;
@@ -279,12 +291,16 @@ public final class WebTransportServer implements AutoCloseable {
 	/**
 	 * The errors peers caused, by kind: the configured
 	 * {@link WebTransportServerConfig#peerErrors()}.
+	 * @return the peer-error counters
 	 */
 	public PeerErrors peerErrors() {
 		return this.config.peerErrors();
 	}
 
-	/** The counters, for health and metrics. */
+	/**
+	 * The counters, for health and metrics.
+	 * @return the server's counters
+	 */
 	public WebTransportStats statistics() {
 		return this.stats.snapshot(this.registry.stats());
 	}
@@ -292,6 +308,7 @@ public final class WebTransportServer implements AutoCloseable {
 	/**
 	 * A per-connection view of sessions and waiting streams, for debugging (an actuator
 	 * endpoint).
+	 * @return a JSON-friendly map of the server's connections
 	 */
 	public Map<String, Object> debugState() {
 		Map<String, Object> state = new LinkedHashMap<>();
@@ -325,6 +342,7 @@ public final class WebTransportServer implements AutoCloseable {
 	 * to every session, waits up to {@code gracePeriod} for sessions to end, then closes
 	 * the remaining sessions (code 0, "server shutting down") and connections, and
 	 * releases the port. Blocks at most the grace period plus about 3 seconds.
+	 * @param gracePeriod how long sessions may take to end by themselves
 	 */
 	public void shutdownGracefully(Duration gracePeriod) {
 		synchronized (this) {

@@ -7,9 +7,10 @@ import java.util.concurrent.ExecutorService;
 
 import javax.net.ssl.KeyManagerFactory;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.stamp.core.PeerErrors;
 import dev.stamp.webtransport.internal.EngineLimits;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a {@link WebTransportServer} needs; immutable, built with
@@ -113,6 +114,8 @@ public final class WebTransportServerConfig {
 	/**
 	 * A builder with defaults: port 4433 on all interfaces, development certificate,
 	 * 10,000 connections.
+	 * @param acceptor decides about every session request
+	 * @return a new builder
 	 */
 	public static Builder builder(SessionAcceptor acceptor) {
 		return new Builder(acceptor);
@@ -186,6 +189,7 @@ public final class WebTransportServerConfig {
 	/**
 	 * The executor for blocking handlers, or {@code null} to let the server create (and
 	 * own) one.
+	 * @return the executor, or {@code null}
 	 */
 	public @Nullable ExecutorService blockingExecutor() {
 		return this.blockingExecutor;
@@ -194,6 +198,7 @@ public final class WebTransportServerConfig {
 	/**
 	 * Event loops, each with its own UDP socket on the port; 0 means one per core where
 	 * sockets can share a port.
+	 * @return the number of event loops, 0 for the default
 	 */
 	public int eventLoopThreads() {
 		return this.eventLoopThreads;
@@ -202,6 +207,7 @@ public final class WebTransportServerConfig {
 	/**
 	 * Whether new connections must prove their address with a Retry round trip before the
 	 * handshake.
+	 * @return {@code true} if address validation is on
 	 */
 	public boolean addressValidation() {
 		return this.addressValidation;
@@ -212,12 +218,18 @@ public final class WebTransportServerConfig {
 		return this.qlogDirectory;
 	}
 
-	/** Where the errors peers cause are counted and logged, once per burst. */
+	/**
+	 * Where the errors peers cause are counted and logged, once per burst.
+	 * @return the peer-error counters
+	 */
 	public PeerErrors peerErrors() {
 		return this.peerErrors;
 	}
 
-	/** The engine-level limits derived from this configuration. */
+	/**
+	 * The engine-level limits derived from this configuration.
+	 * @return the engine limits
+	 */
 	public EngineLimits engineLimits() {
 		return new EngineLimits(this.maxStreamsPerSession, this.maxPendingStreams, this.maxPendingBytes,
 				this.maxPendingDatagrams, this.pendingTimeout, this.datagramQueueSize, this.maxDatagramPayloadSize);
@@ -282,7 +294,11 @@ public final class WebTransportServerConfig {
 			this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
 		}
 
-		/** The address to bind, for example {@code 127.0.0.1}; default all interfaces. */
+		/**
+		 * The address to bind, for example {@code 127.0.0.1}; default all interfaces.
+		 * @param host a host name or IP address
+		 * @return this builder
+		 */
 		public Builder host(String host) {
 			this.host = host;
 			return this;
@@ -291,6 +307,8 @@ public final class WebTransportServerConfig {
 		/**
 		 * The UDP port; 0 picks a free one (see
 		 * {@link WebTransportServer#localAddress()}). Default 4433.
+		 * @param port the port, 0 for any free one
+		 * @return this builder
 		 */
 		public Builder port(int port) {
 			this.port = port;
@@ -300,6 +318,9 @@ public final class WebTransportServerConfig {
 		/**
 		 * TLS key material (ECDSA or RSA); without it a development certificate is
 		 * generated.
+		 * @param keyManagerFactory the factory holding the server's key and certificate
+		 * @param keyPassword the password of the key, or {@code null}
+		 * @return this builder
 		 */
 		public Builder keyManagerFactory(KeyManagerFactory keyManagerFactory, @Nullable String keyPassword) {
 			this.keyManagerFactory = keyManagerFactory;
@@ -314,13 +335,19 @@ public final class WebTransportServerConfig {
 
 		/**
 		 * Sessions open at once over all connections; over it a CONNECT is answered 503.
+		 * @param maxSessions the limit, at least 1
+		 * @return this builder
 		 */
 		public Builder maxSessions(int maxSessions) {
 			this.maxSessions = maxSessions;
 			return this;
 		}
 
-		/** Sessions open at once on one connection; over it a CONNECT is answered 503. */
+		/**
+		 * Sessions open at once on one connection; over it a CONNECT is answered 503.
+		 * @param maxSessionsPerConnection the limit, at least 1
+		 * @return this builder
+		 */
 		public Builder maxSessionsPerConnection(int maxSessionsPerConnection) {
 			this.maxSessionsPerConnection = maxSessionsPerConnection;
 			return this;
@@ -329,6 +356,8 @@ public final class WebTransportServerConfig {
 		/**
 		 * Peer-opened streams open at once in one session; further ones are reset with
 		 * H3_REQUEST_REJECTED.
+		 * @param maxStreamsPerSession the limit, at least 1
+		 * @return this builder
 		 */
 		public Builder maxStreamsPerSession(int maxStreamsPerSession) {
 			this.maxStreamsPerSession = maxStreamsPerSession;
@@ -338,6 +367,8 @@ public final class WebTransportServerConfig {
 		/**
 		 * Caps the datagram payload handlers may send and receive (QUIC may allow less,
 		 * never more).
+		 * @param maxDatagramPayloadSize the largest payload in bytes
+		 * @return this builder
 		 */
 		public Builder maxDatagramPayloadSize(int maxDatagramPayloadSize) {
 			this.maxDatagramPayloadSize = maxDatagramPayloadSize;
@@ -349,7 +380,11 @@ public final class WebTransportServerConfig {
 			return this;
 		}
 
-		/** How long a QUIC handshake may take before the connection is dropped. */
+		/**
+		 * How long a QUIC handshake may take before the connection is dropped.
+		 * @param handshakeTimeout the longest handshake
+		 * @return this builder
+		 */
 		public Builder handshakeTimeout(Duration handshakeTimeout) {
 			this.handshakeTimeout = handshakeTimeout;
 			return this;
@@ -358,6 +393,8 @@ public final class WebTransportServerConfig {
 		/**
 		 * How long the {@link SessionAcceptor} may take before the CONNECT is answered
 		 * 503.
+		 * @param admissionTimeout the longest admission decision
+		 * @return this builder
 		 */
 		public Builder admissionTimeout(Duration admissionTimeout) {
 			this.admissionTimeout = admissionTimeout;
@@ -367,6 +404,8 @@ public final class WebTransportServerConfig {
 		/**
 		 * How long a graceful shutdown waits for sessions to end after DRAIN before
 		 * closing them.
+		 * @param shutdownGracePeriod the longest wait for sessions to end
+		 * @return this builder
 		 */
 		public Builder shutdownGracePeriod(Duration shutdownGracePeriod) {
 			this.shutdownGracePeriod = shutdownGracePeriod;
@@ -379,6 +418,7 @@ public final class WebTransportServerConfig {
 		 * @param maxBytes bytes per connection (streams and datagrams together)
 		 * @param maxDatagrams datagrams per connection
 		 * @param timeout how long they may wait
+		 * @return this builder
 		 */
 		public Builder pendingLimits(int maxStreams, int maxBytes, int maxDatagrams, Duration timeout) {
 			this.maxPendingStreams = maxStreams;
@@ -390,13 +430,21 @@ public final class WebTransportServerConfig {
 
 		/**
 		 * Received datagrams a session queues for its handler before dropping new ones.
+		 * @param datagramQueueSize the queue's capacity in datagrams
+		 * @return this builder
 		 */
 		public Builder datagramQueueSize(int datagramQueueSize) {
 			this.datagramQueueSize = datagramQueueSize;
 			return this;
 		}
 
-		/** QUIC flow-control windows: per stream and per connection. */
+		/**
+		 * QUIC flow-control windows: per stream and per connection.
+		 * @param perStream bytes a peer may send on one stream before it gets more credit
+		 * @param perConnection bytes a peer may send on the connection before it gets
+		 * more credit
+		 * @return this builder
+		 */
 		public Builder receiveWindows(long perStream, long perConnection) {
 			this.streamReceiveWindow = perStream;
 			this.connectionReceiveWindow = perConnection;
@@ -406,6 +454,8 @@ public final class WebTransportServerConfig {
 		/**
 		 * The executor of blocking handlers (the caller owns it); by default the server
 		 * creates one.
+		 * @param blockingExecutor the executor, owned by the caller
+		 * @return this builder
 		 */
 		public Builder blockingExecutor(@Nullable ExecutorService blockingExecutor) {
 			this.blockingExecutor = blockingExecutor;
@@ -417,6 +467,8 @@ public final class WebTransportServerConfig {
 		 * own UDP socket bound to the same port ({@code SO_REUSEPORT}) so connections
 		 * spread over the cores; elsewhere one socket and one loop serve all. 0, the
 		 * default, means one per available processor with epoll and 1 without.
+		 * @param eventLoopThreads the number of event loops, 0 for the default
+		 * @return this builder
 		 */
 		public Builder eventLoopThreads(int eventLoopThreads) {
 			this.eventLoopThreads = eventLoopThreads;
@@ -428,6 +480,8 @@ public final class WebTransportServerConfig {
 		 * before the handshake (RFC 9000 section 8.1). Costs every new connection one
 		 * extra round trip; QUIC's anti-amplification limit already bounds what a spoofed
 		 * address can draw. Default false.
+		 * @param addressValidation whether to send a Retry first
+		 * @return this builder
 		 */
 		public Builder addressValidation(boolean addressValidation) {
 			this.addressValidation = addressValidation;
@@ -439,6 +493,8 @@ public final class WebTransportServerConfig {
 		 * into this directory, created if missing: every packet and frame sent and
 		 * received, losses and congestion state. For diagnosing interoperability and
 		 * loss; costs CPU and disk per connection. Default {@code null}: no traces.
+		 * @param qlogDirectory the directory, or {@code null} for no traces
+		 * @return this builder
 		 */
 		public Builder qlogDirectory(@Nullable Path qlogDirectory) {
 			this.qlogDirectory = qlogDirectory;
@@ -449,6 +505,8 @@ public final class WebTransportServerConfig {
 		 * Where errors that peers cause (garbage packets, malformed frames, capsules and
 		 * stream headers, stalled handshakes) are counted by kind and logged once per
 		 * burst, for example a listener's own; by default the server has its own.
+		 * @param peerErrors the counters to use
+		 * @return this builder
 		 */
 		public Builder peerErrors(PeerErrors peerErrors) {
 			this.peerErrors = peerErrors;

@@ -50,12 +50,22 @@ final class Der {
 		return new byte[] { 0x01, 0x01, (byte) (value ? 0xff : 0x00) };
 	}
 
-	/** A context-specific constructed tag ({@code [n] EXPLICIT}). */
+	/**
+	 * A context-specific constructed tag ({@code [n] EXPLICIT}).
+	 * @param tagNumber the tag number {@code n}
+	 * @param content the encoded content
+	 * @return the tagged encoding
+	 */
 	static byte[] explicit(int tagNumber, byte[] content) {
 		return tagged(0xa0 | tagNumber, content);
 	}
 
-	/** A context-specific primitive tag ({@code [n] IMPLICIT}) over raw bytes. */
+	/**
+	 * A context-specific primitive tag ({@code [n] IMPLICIT}) over raw bytes.
+	 * @param tagNumber the tag number {@code n}
+	 * @param content the raw content bytes
+	 * @return the tagged encoding
+	 */
 	static byte[] implicit(int tagNumber, byte[] content) {
 		return tagged(0x80 | tagNumber, content);
 	}

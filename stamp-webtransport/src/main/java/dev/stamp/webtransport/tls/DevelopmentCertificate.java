@@ -58,6 +58,7 @@ public final class DevelopmentCertificate {
 	/**
 	 * Generates a certificate for {@code localhost}, {@code 127.0.0.1} and {@code ::1},
 	 * valid 10 days.
+	 * @return a new certificate and its key
 	 */
 	public static DevelopmentCertificate generate() {
 		return generate(List.of("localhost"), DEFAULT_VALIDITY);
@@ -69,6 +70,7 @@ public final class DevelopmentCertificate {
 	 * addresses are added)
 	 * @param validity how long it is valid from one hour ago (clock skew); keep it under
 	 * 14 days for browsers
+	 * @return a new certificate and its key
 	 */
 	public static DevelopmentCertificate generate(List<String> dnsNames, Duration validity) {
 		return generate(dnsNames, validity, false);
@@ -78,6 +80,10 @@ public final class DevelopmentCertificate {
 	 * Generates an RSA 2048 certificate signed with SHA256withRSA: for peers without
 	 * ECDSA support and for testing RSA key material. Browsers do not accept RSA
 	 * certificates through {@code serverCertificateHashes}.
+	 * @param dnsNames the DNS names of the subject alternative name extension (loopback
+	 * addresses are added)
+	 * @param validity how long it is valid from one hour ago
+	 * @return a new certificate and its key
 	 */
 	public static DevelopmentCertificate generateRsa(List<String> dnsNames, Duration validity) {
 		return generate(dnsNames, validity, true);
@@ -153,22 +159,32 @@ public final class DevelopmentCertificate {
 	/**
 	 * SHA-256 of the DER certificate: what a page passes in
 	 * {@code serverCertificateHashes}.
+	 * @return the certificate's SHA-256 hash
 	 */
 	public byte[] sha256() {
 		return this.sha256.clone();
 	}
 
-	/** {@link #sha256()} in base64. */
+	/**
+	 * {@link #sha256()} in base64.
+	 * @return the hash in base64
+	 */
 	public String sha256Base64() {
 		return Base64.getEncoder().encodeToString(this.sha256);
 	}
 
-	/** {@link #sha256()} in lower-case hex. */
+	/**
+	 * {@link #sha256()} in lower-case hex.
+	 * @return the hash in hex
+	 */
 	public String sha256Hex() {
 		return HexFormat.of().formatHex(this.sha256);
 	}
 
-	/** A key manager factory serving this certificate, for the QUIC TLS context. */
+	/**
+	 * A key manager factory serving this certificate, for the QUIC TLS context.
+	 * @return a new key manager factory
+	 */
 	public KeyManagerFactory keyManagerFactory() {
 		return keyManagerFactory("");
 	}
@@ -176,6 +192,8 @@ public final class DevelopmentCertificate {
 	/**
 	 * A key manager factory serving this certificate, its key protected by
 	 * {@code keyPassword}.
+	 * @param keyPassword the password protecting the key
+	 * @return a new key manager factory
 	 */
 	public KeyManagerFactory keyManagerFactory(String keyPassword) {
 		try {

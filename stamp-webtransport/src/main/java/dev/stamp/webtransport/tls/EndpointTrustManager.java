@@ -38,6 +38,7 @@ public final class EndpointTrustManager extends X509ExtendedTrustManager {
 	private final String host;
 
 	/**
+	 * Creates a trust manager for one server name.
 	 * @param chainValidator validates certificate chains against a trust store
 	 * @param host the server name the certificate must be for (a DNS name or an IP
 	 * literal)
@@ -49,6 +50,9 @@ public final class EndpointTrustManager extends X509ExtendedTrustManager {
 
 	/**
 	 * The adapter over the first X.509 trust manager of a factory, for one server name.
+	 * @param factory the initialised trust manager factory
+	 * @param host the server name the certificate must match
+	 * @return the trust manager
 	 */
 	public static EndpointTrustManager of(TrustManagerFactory factory, String host) {
 		for (TrustManager manager : factory.getTrustManagers()) {

@@ -3,14 +3,15 @@ package dev.stamp.webtransport.engine;
 import java.time.Duration;
 import java.util.Arrays;
 
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
 import dev.stamp.webtransport.DatagramTooLargeException;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.TestEndpoints;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -6,16 +6,16 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.LossyUdpProxy;
 import dev.stamp.webtransport.support.TestEndpoints;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 
-import static dev.stamp.webtransport.engine.StreamEchoTests.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -46,7 +46,8 @@ class EchoEndTests extends EngineTestBase {
 				byte[] payload = ("echo before FIN " + i + " ").repeat(20).getBytes(StandardCharsets.UTF_8);
 				WebTransportStream stream = session.openBidiStream().block(TIMEOUT);
 				AtomicInteger received = new AtomicInteger();
-				Mono<byte[]> echoed = collect(stream.receive().doOnNext((chunk) -> received.addAndGet(chunk.length)))
+				Mono<byte[]> echoed = StreamEchoTests
+					.collect(stream.receive().doOnNext((chunk) -> received.addAndGet(chunk.length)))
 					.cache();
 				echoed.subscribe();
 				// From the echo on, hold what the client sends: its ACK of the echo, then

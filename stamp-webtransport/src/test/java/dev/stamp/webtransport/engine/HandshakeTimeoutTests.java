@@ -11,13 +11,14 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.TrustManagerFactorySpi;
 import javax.net.ssl.X509TrustManager;
 
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
 import dev.stamp.webtransport.client.WebTransportClient;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.server.WebTransportServer;
 import dev.stamp.webtransport.server.WebTransportServerConfig;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -5,6 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportSessionException;
 import dev.stamp.webtransport.WebTransportStream;
@@ -14,9 +18,6 @@ import dev.stamp.webtransport.client.WebTransportClientConnection;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.support.TestEndpoints;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -6,19 +6,17 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.LossyUdpProxy;
 import dev.stamp.webtransport.support.TestEndpoints;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
-import static dev.stamp.webtransport.engine.StreamEchoTests.collect;
-import static dev.stamp.webtransport.engine.StreamEchoTests.randomBytes;
-import static dev.stamp.webtransport.engine.StreamEchoTests.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -60,13 +58,13 @@ class LossyNetworkTests extends EngineTestBase {
 			URI url = URI.create("https://127.0.0.1:" + entry.getPort() + "/echo");
 			WebTransportSession session = this.endpoints.client.connect(url).block(TIMEOUT);
 			for (int i = 0; i < STREAMS; i++) {
-				byte[] payload = randomBytes(20_000 + i * 3_001);
+				byte[] payload = StreamEchoTests.randomBytes(20_000 + i * 3_001);
 				WebTransportStream stream = session.openBidiStream().block(TIMEOUT);
-				Mono<byte[]> echoed = collect(stream.receive()).cache();
+				Mono<byte[]> echoed = StreamEchoTests.collect(stream.receive()).cache();
 				echoed.subscribe();
 				stream
 					.send(Flux.range(0, 4)
-						.map((part) -> slice(payload, part * (payload.length / 4),
+						.map((part) -> StreamEchoTests.slice(payload, part * (payload.length / 4),
 								(part < 3) ? payload.length / 4 : payload.length)))
 					.block(TIMEOUT);
 				assertThat(echoed.block(TIMEOUT)).as("stream %d", i).isEqualTo(payload);

@@ -2,15 +2,16 @@ package dev.stamp.webtransport.engine;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.client.WebTransportClientConnection;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.TestEndpoints;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

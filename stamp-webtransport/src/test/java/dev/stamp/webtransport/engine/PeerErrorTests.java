@@ -14,18 +14,6 @@ import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import dev.stamp.webtransport.WebTransportSession;
-import dev.stamp.webtransport.WebTransportStream;
-import dev.stamp.webtransport.client.WebTransportClientConnection;
-import dev.stamp.webtransport.internal.EngineStats;
-import dev.stamp.webtransport.internal.QuicTransport;
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
-import dev.stamp.webtransport.server.SessionAcceptor;
-import dev.stamp.webtransport.support.EngineTestBase;
-import dev.stamp.webtransport.support.LogCapture;
-import dev.stamp.webtransport.support.RawStream;
-import dev.stamp.webtransport.support.TestEndpoints;
-import dev.stamp.webtransport.tls.CertificateHashTrustManager;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -51,6 +39,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
+
+import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.WebTransportStream;
+import dev.stamp.webtransport.client.WebTransportClientConnection;
+import dev.stamp.webtransport.internal.EngineStats;
+import dev.stamp.webtransport.internal.QuicTransport;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
+import dev.stamp.webtransport.server.SessionAcceptor;
+import dev.stamp.webtransport.support.EngineTestBase;
+import dev.stamp.webtransport.support.LogCapture;
+import dev.stamp.webtransport.support.RawStream;
+import dev.stamp.webtransport.support.TestEndpoints;
+import dev.stamp.webtransport.tls.CertificateHashTrustManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -341,6 +342,12 @@ class PeerErrorTests extends EngineTestBase {
 		return packet;
 	}
 
+	private static byte[] randomBytes(Random random, int length) {
+		byte[] bytes = new byte[length];
+		random.nextBytes(bytes);
+		return bytes;
+	}
+
 	/**
 	 * A CONNECT request stream driven by the test: its response status, and the reset
 	 * that ends it.
@@ -377,12 +384,6 @@ class PeerErrorTests extends EngineTestBase {
 			ctx.fireChannelInactive();
 		}
 
-	}
-
-	private static byte[] randomBytes(Random random, int length) {
-		byte[] bytes = new byte[length];
-		random.nextBytes(bytes);
-		return bytes;
 	}
 
 }

@@ -8,6 +8,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.quic.QuicStreamResetException;
+import io.netty.handler.codec.quic.QuicStreamType;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.client.WebTransportClientConnection;
 import dev.stamp.webtransport.internal.EngineStats;
@@ -17,11 +23,6 @@ import dev.stamp.webtransport.server.SessionDecision;
 import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.RawStream;
 import dev.stamp.webtransport.support.TestEndpoints;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.quic.QuicStreamResetException;
-import io.netty.handler.codec.quic.QuicStreamType;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

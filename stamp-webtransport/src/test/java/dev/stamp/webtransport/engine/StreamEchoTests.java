@@ -10,14 +10,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.TestEndpoints;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -95,9 +96,10 @@ class StreamEchoTests extends EngineTestBase {
 		this.endpoints = TestEndpoints.start(SessionAcceptor.ofBlocking((session) -> {
 			WebTransportStream stream = session.acceptBidiStream(Duration.ofSeconds(30));
 			try (InputStream in = stream.inputStream(); OutputStream out = stream.outputStream()) {
-				byte[] request;
-				while ((request = in.readNBytes(4)).length == 4) {
+				byte[] request = in.readNBytes(4);
+				while (request.length == 4) {
 					out.write(new String(request).toUpperCase().getBytes());
+					request = in.readNBytes(4);
 				}
 			}
 		}));

@@ -5,12 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+
 import dev.stamp.webtransport.protocol.Capsule;
 import dev.stamp.webtransport.protocol.CapsuleCodec;
 import dev.stamp.webtransport.protocol.CapsuleException;
 import dev.stamp.webtransport.protocol.Http3ErrorCodes;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.UnpooledByteBufAllocator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

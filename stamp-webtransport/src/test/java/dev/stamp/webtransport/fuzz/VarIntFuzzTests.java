@@ -1,10 +1,11 @@
 package dev.stamp.webtransport.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.stamp.webtransport.protocol.VarInt;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
+
+import dev.stamp.webtransport.protocol.VarInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -4,12 +4,13 @@ import java.util.Map;
 import java.util.Set;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.stamp.webtransport.protocol.Dialect;
-import dev.stamp.webtransport.protocol.VarInt;
-import dev.stamp.webtransport.protocol.WebTransportSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.http3.Http3Settings;
+
+import dev.stamp.webtransport.protocol.Dialect;
+import dev.stamp.webtransport.protocol.VarInt;
+import dev.stamp.webtransport.protocol.WebTransportSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,15 +1,16 @@
 package dev.stamp.webtransport.internal;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.stamp.webtransport.fuzz.FuzzDurations;
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
-import dev.stamp.webtransport.protocol.StreamTypes;
-import dev.stamp.webtransport.protocol.VarInt;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.quic.QuicStreamType;
+
+import dev.stamp.webtransport.fuzz.FuzzDurations;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
+import dev.stamp.webtransport.protocol.StreamTypes;
+import dev.stamp.webtransport.protocol.VarInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

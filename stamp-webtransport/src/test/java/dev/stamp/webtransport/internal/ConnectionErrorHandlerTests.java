@@ -5,8 +5,6 @@ import java.util.List;
 
 import javax.net.ssl.SSLHandshakeException;
 
-import dev.stamp.core.PeerErrors;
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http3.Http3ErrorCode;
@@ -16,6 +14,9 @@ import io.netty.handler.codec.quic.QuicException;
 import io.netty.handler.codec.quic.QuicTransportError;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import dev.stamp.core.PeerErrors;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;

@@ -3,13 +3,14 @@ package dev.stamp.webtransport.internal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import dev.stamp.core.PeerErrors;
-import dev.stamp.webtransport.protocol.HttpDatagrams;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import dev.stamp.core.PeerErrors;
+import dev.stamp.webtransport.protocol.HttpDatagrams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

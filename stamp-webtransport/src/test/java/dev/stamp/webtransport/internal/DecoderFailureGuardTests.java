@@ -1,7 +1,5 @@
 package dev.stamp.webtransport.internal;
 
-import dev.stamp.core.PeerErrors;
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.http3.Http3ErrorCode;
 import io.netty.handler.codec.http3.Http3Exception;
@@ -10,6 +8,9 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.handler.codec.quic.QuicTransportError;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import dev.stamp.core.PeerErrors;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -2,14 +2,15 @@ package dev.stamp.webtransport.internal;
 
 import java.time.Duration;
 
-import dev.stamp.core.PeerErrors;
-import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.quic.QuicStreamType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import dev.stamp.core.PeerErrors;
+import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,12 @@
 package dev.stamp.webtransport.internal;
 
-import dev.stamp.core.PeerErrors;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.quic.QuicException;
 import io.netty.handler.codec.quic.QuicTransportError;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import dev.stamp.core.PeerErrors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;

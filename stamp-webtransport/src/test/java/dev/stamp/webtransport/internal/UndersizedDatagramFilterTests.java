@@ -2,7 +2,6 @@ package dev.stamp.webtransport.internal;
 
 import java.net.InetSocketAddress;
 
-import dev.stamp.core.PeerErrors;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -10,6 +9,8 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.quic.Quic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import dev.stamp.core.PeerErrors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -13,16 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-import dev.stamp.webtransport.SessionCloseInfo;
-import dev.stamp.webtransport.WebTransportSession;
-import dev.stamp.webtransport.protocol.Dialect;
-import dev.stamp.webtransport.server.SessionAcceptor;
-import dev.stamp.webtransport.server.WebTransportServer;
-import dev.stamp.webtransport.server.WebTransportServerConfig;
-import dev.stamp.webtransport.tls.CertificateHashTrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -31,6 +24,14 @@ import tech.kwik.flupke.Http3Client;
 import tech.kwik.flupke.webtransport.ClientSessionFactory;
 import tech.kwik.flupke.webtransport.Session;
 import tech.kwik.flupke.webtransport.WebTransportStream;
+
+import dev.stamp.webtransport.SessionCloseInfo;
+import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.protocol.Dialect;
+import dev.stamp.webtransport.server.SessionAcceptor;
+import dev.stamp.webtransport.server.WebTransportServer;
+import dev.stamp.webtransport.server.WebTransportServerConfig;
+import dev.stamp.webtransport.tls.CertificateHashTrustManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

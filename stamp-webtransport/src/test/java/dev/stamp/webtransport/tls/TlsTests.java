@@ -13,14 +13,15 @@ import java.util.List;
 
 import javax.net.ssl.TrustManagerFactory;
 
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportSessionException;
 import dev.stamp.webtransport.client.WebTransportClient;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.server.WebTransportServer;
 import dev.stamp.webtransport.server.WebTransportServerConfig;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
