@@ -35,8 +35,8 @@ generated from that file by `scripts/configuration-reference.py`.
 Listeners share one shape: each has `enabled`, `host`, `port`, `max-connections`, `idle-timeout` and `ssl.bundle`,
 and adds the settings of its protocol.
 
-Values are validated at start-up when a Bean Validation provider is on the class path (add
-`spring-boot-starter-validation`): a port outside 0..65535, a negative limit, size or timeout, or a zero
+Values are validated at start-up (the starter brings `spring-boot-starter-validation`; without the starter, add a
+Bean Validation provider): a port outside 0..65535, a negative limit, size or timeout, or a zero
 `stamp.monitor.interval` fails the start and names the property.
 """
 

@@ -23,6 +23,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.util.unit.DataSize;
@@ -51,10 +53,21 @@ class HttpRequestGuardFuzzTests {
 
 	private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 (\\d{3}) ");
 
-	static {
+	private static Level stampLevel;
+
+	@BeforeAll
+	static void quietRefusalLogs() {
 		// Each refusal is logged once per burst: at thousands of inputs a second that is
 		// only noise.
-		((Logger) LoggerFactory.getLogger("dev.stamp")).setLevel(Level.ERROR);
+		Logger stamp = (Logger) LoggerFactory.getLogger("dev.stamp");
+		stampLevel = stamp.getLevel();
+		stamp.setLevel(Level.ERROR);
+	}
+
+	@AfterAll
+	static void restoreLogLevel() {
+		// Tests that check log lines may run next in the same JVM.
+		((Logger) LoggerFactory.getLogger("dev.stamp")).setLevel(stampLevel);
 	}
 
 	@FuzzTest(maxDuration = FuzzDurations.PER_TARGET)

@@ -20,6 +20,8 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.slf4j.LoggerFactory;
 
 import dev.stamp.boot.fuzz.FuzzDurations;
@@ -43,10 +45,21 @@ class WebSocketFrameGuardFuzzTests {
 
 	private static final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(false);
 
-	static {
+	private static Level stampLevel;
+
+	@BeforeAll
+	static void quietRefusalLogs() {
 		// Violations are logged once per burst: at thousands of inputs a second that is
 		// only noise.
-		((Logger) LoggerFactory.getLogger("dev.stamp")).setLevel(Level.ERROR);
+		Logger stamp = (Logger) LoggerFactory.getLogger("dev.stamp");
+		stampLevel = stamp.getLevel();
+		stamp.setLevel(Level.ERROR);
+	}
+
+	@AfterAll
+	static void restoreLogLevel() {
+		// Tests that check log lines may run next in the same JVM.
+		((Logger) LoggerFactory.getLogger("dev.stamp")).setLevel(stampLevel);
 	}
 
 	@FuzzTest(maxDuration = FuzzDurations.PER_TARGET)
