@@ -22,8 +22,9 @@ import dev.stamp.boot.listener.StampListener;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of Stamp's cluster ({@code stamp.cluster.*}): {@link StampTopics},
  * {@link StampPresence}, {@link StampCluster} and the {@code stampCluster} health
- * contributor, on the application's {@link ReactiveRedisConnectionFactory}. Off unless
- * {@code stamp.cluster.enabled=true} and Spring Data Redis is configured.
+ * contributor ({@code management.health.stampcluster.enabled}), on the application's
+ * {@link ReactiveRedisConnectionFactory}. Off unless {@code stamp.cluster.enabled=true}
+ * and Spring Data Redis is configured.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration" })
@@ -81,7 +82,7 @@ public final class ClusterAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(HealthIndicator.class)
-	@ConditionalOnEnabledHealthIndicator("stampCluster")
+	@ConditionalOnEnabledHealthIndicator("stampcluster")
 	static class HealthConfiguration {
 
 		@Bean

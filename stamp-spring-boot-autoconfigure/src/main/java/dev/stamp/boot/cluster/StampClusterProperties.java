@@ -139,10 +139,13 @@ public class StampClusterProperties {
 	 */
 	public static class History {
 
-		/** Messages kept per topic; 0 keeps no history. */
+		/** Messages kept per topic; 0 keeps no history. Not supported yet: keep it 0. */
 		private int size;
 
-		/** How long a topic's history outlives its last message; 0 keeps no history. */
+		/**
+		 * How long a topic's history outlives its last message; 0 keeps no history. Not
+		 * supported yet: keep it 0.
+		 */
 		private Duration ttl = Duration.ZERO;
 
 		public int getSize() {

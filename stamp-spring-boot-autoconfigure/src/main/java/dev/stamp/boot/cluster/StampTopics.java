@@ -71,7 +71,7 @@ public class StampTopics implements SmartLifecycle {
 
 	private final AtomicBoolean failing = new AtomicBoolean();
 
-	private volatile ReactiveRedisMessageListenerContainer container;
+	private final AtomicBoolean failingSubscription = new AtomicBoolean();
 
 	private volatile Disposable publishing;
 
@@ -159,24 +159,34 @@ public class StampTopics implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.publishing = this.remotePublishes.asFlux().flatMap(this::send, PUBLISHES_IN_FLIGHT).subscribe();
-		this.container = new ReactiveRedisMessageListenerContainer(this.connectionFactory);
 		String pattern = this.keys.topicChannelPattern();
 		SubscriptionListener listener = new SubscriptionListener() {
 
 			@Override
 			public void onPatternSubscribed(byte[] pattern, long count) {
 				StampTopics.this.subscribed.set(true);
+				StampTopics.this.failingSubscription.set(false);
 			}
 
 		};
-		this.subscription = Flux.defer(() -> this.container.receive(List.of(PatternTopic.of(pattern)),
-				SerializationPair.fromSerializer(RedisSerializer.string()),
-				SerializationPair.fromSerializer(RedisSerializer.byteArray()), listener))
-			.doOnError((ex) -> {
-				this.subscribed.set(false);
-				logger.warn("Subscription to the cluster's topics failed, retrying: " + ex.getMessage());
-			})
-			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(this.resubscribeBackoff))
+		// A container per attempt: one whose connection failed (Redis down at start-up)
+		// is not reused.
+		this.subscription = Flux.defer(() -> {
+			ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(
+					this.connectionFactory);
+			return container
+				.receive(List.of(PatternTopic.of(pattern)), SerializationPair.fromSerializer(RedisSerializer.string()),
+						SerializationPair.fromSerializer(RedisSerializer.byteArray()), listener)
+				.doFinally((signal) -> container.destroyLater().onErrorComplete().subscribe());
+		}).doOnError((ex) -> {
+			this.subscribed.set(false);
+			if (!this.failingSubscription.getAndSet(true)) {
+				logger.warn("Not subscribed to the cluster's topics, retrying: " + ex.getMessage());
+			}
+		})
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
+				.maxBackoff(this.resubscribeBackoff)
+				.transientErrors(true))
 			.subscribe(this::receive);
 	}
 
@@ -215,10 +225,6 @@ public class StampTopics implements SmartLifecycle {
 		this.subscribed.set(false);
 		dispose(this.subscription);
 		dispose(this.publishing);
-		ReactiveRedisMessageListenerContainer current = this.container;
-		if (current != null) {
-			current.destroy();
-		}
 	}
 
 	private static void dispose(Disposable disposable) {

@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
  * A message delivered on a topic, published on this node or on another one.
  *
  * @param topic the topic it was published on
- * @param payload the bytes as published (UTF-8 for text)
+ * @param payload the bytes as published (UTF-8 for text), shared by every subscriber of
+ * this node: read them, do not change them
  * @param binary whether it was published as bytes rather than text
  * @param nodeId the node that published it
  */

@@ -71,6 +71,34 @@ class ClusterRedisFaultTests {
 	}
 
 	@Test
+	void aNodeStartedWhileRedisIsDownJoinsWhenRedisAnswers() {
+		redis.stop();
+		try (ClusterTestNode early = ClusterTestNode.start(redis, "early")) {
+			assertThat(early.health().getStatus()).isEqualTo(Status.DOWN);
+			redis.start();
+			try (ClusterTestNode late = ClusterTestNode.start(redis, "late")) {
+				List<String> received = new CopyOnWriteArrayList<>();
+				Disposable subscription = early.topics()
+					.subscribe("late-news")
+					.subscribe((m) -> received.add(m.text()));
+				try {
+					await().atMost(Duration.ofSeconds(60)).until(() -> {
+						late.topics().publish("late-news", "hello");
+						return !received.isEmpty();
+					});
+					await().atMost(Duration.ofSeconds(30)).until(() -> early.health().getStatus().equals(Status.UP));
+				}
+				finally {
+					subscription.dispose();
+				}
+			}
+		}
+		finally {
+			redis.start();
+		}
+	}
+
+	@Test
 	void presenceIsWrittenAgainAfterRedisLostIt() {
 		try (ClusterTestNode alpha = ClusterTestNode.start(redis, "refill-alpha");
 				ClusterTestNode beta = ClusterTestNode.start(redis, "refill-beta")) {
