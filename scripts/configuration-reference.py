@@ -20,6 +20,7 @@ SECTIONS = [
     ("stamp.webtransport.", "WebTransport listener (`stamp.webtransport.*`)"),
     ("stamp.middleware.", "Middleware (`stamp.middleware.*`)"),
     ("stamp.monitor.", "Monitor (`stamp.monitor.*`)"),
+    ("stamp.cluster.", "Cluster (`stamp.cluster.*`, see [cluster.md](cluster.md))"),
     ("stamp.shutdown.", "Graceful shutdown (`stamp.shutdown.*`)"),
     ("stamp.blocking.", "Blocking handlers (`stamp.blocking.*`)"),
     ("management.", "Actuator (`management.*`)"),

@@ -5,4 +5,7 @@
  * validators are registered with the Bean Validation provider through
  * {@code META-INF/services}.
  */
+@NullMarked
 package dev.stamp.boot.validation;
+
+import org.jspecify.annotations.NullMarked;

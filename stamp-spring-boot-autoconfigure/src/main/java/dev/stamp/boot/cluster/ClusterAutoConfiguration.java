@@ -1,0 +1,97 @@
+package dev.stamp.boot.cluster;
+
+import java.time.Clock;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import dev.stamp.boot.listener.StampListener;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of Stamp's cluster ({@code stamp.cluster.*}): {@link StampTopics},
+ * {@link StampPresence}, {@link StampCluster} and the {@code stampCluster} health
+ * contributor ({@code management.health.stampcluster.enabled}), on the application's
+ * {@link ReactiveRedisConnectionFactory}. Off unless {@code stamp.cluster.enabled=true}
+ * and Spring Data Redis is configured.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration" })
+@ConditionalOnClass(ReactiveRedisConnectionFactory.class)
+@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
+@ConditionalOnBooleanProperty("stamp.cluster.enabled")
+@EnableConfigurationProperties(StampClusterProperties.class)
+public final class ClusterAutoConfiguration {
+
+	/**
+	 * Joins the cluster after Redis' connection factory starts and before the listeners
+	 * take clients; leaves after the listeners drained and before the factory stops.
+	 */
+	static final int PHASE = StampListener.PHASE - 1024;
+
+	@Bean
+	@ConditionalOnMissingBean
+	StampTopics stampTopics(ReactiveRedisConnectionFactory connectionFactory, StampClusterProperties properties) {
+		return new StampTopics(connectionFactory, keys(properties), checked(properties).resolveNodeId(), properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StampPresence stampPresence(ReactiveRedisConnectionFactory connectionFactory, StampClusterProperties properties) {
+		return new StampPresence(new ReactiveStringRedisTemplate(connectionFactory), keys(properties),
+				properties.resolveNodeId(), properties.getNodeTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StampCluster stampCluster(ReactiveRedisConnectionFactory connectionFactory, StampClusterProperties properties,
+			ObjectProvider<StampListener> listeners, StampPresence presence) {
+		return new StampCluster(new ReactiveStringRedisTemplate(connectionFactory), keys(properties),
+				properties.resolveNodeId(), properties, () -> listeners.orderedStream().toList(), presence,
+				Clock.systemUTC());
+	}
+
+	private static ClusterKeys keys(StampClusterProperties properties) {
+		return new ClusterKeys(properties.getKeyPrefix());
+	}
+
+	private static StampClusterProperties checked(StampClusterProperties properties) {
+		StampClusterProperties.History history = properties.getHistory();
+		if (history.getSize() != 0 || !history.getTtl().isZero()) {
+			throw new IllegalStateException(
+					"stamp.cluster.history.* is not supported yet: topics deliver at most once, leave size and ttl at 0");
+		}
+		if (properties.getNodeTimeout().compareTo(properties.getHeartbeat()) <= 0) {
+			throw new IllegalStateException("stamp.cluster.node-timeout (" + properties.getNodeTimeout()
+					+ ") must be longer than stamp.cluster.heartbeat (" + properties.getHeartbeat()
+					+ "), or live nodes would expire between heartbeats");
+		}
+		return properties;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("stampcluster")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "stampClusterHealthIndicator")
+		ClusterHealthIndicator stampClusterHealthIndicator(ReactiveRedisConnectionFactory connectionFactory,
+				StampCluster cluster, StampTopics topics, StampClusterProperties properties) {
+			return new ClusterHealthIndicator(connectionFactory, cluster, topics, properties.getHeartbeat());
+		}
+
+	}
+
+}

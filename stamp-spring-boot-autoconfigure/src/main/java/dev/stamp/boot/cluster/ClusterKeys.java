@@ -1,0 +1,59 @@
+package dev.stamp.boot.cluster;
+
+/**
+ * Names of Stamp's keys and channels in Redis, all under one prefix so that several
+ * applications can share a Redis and one can be cleaned up with {@code SCAN prefix*}.
+ */
+final class ClusterKeys {
+
+	private static final String TOPIC = "topic:";
+
+	private final String prefix;
+
+	ClusterKeys(String prefix) {
+		this.prefix = prefix;
+	}
+
+	/** The pub/sub channel of a topic. */
+	String topicChannel(String topic) {
+		return this.prefix + TOPIC + topic;
+	}
+
+	/** A glob pattern that matches every topic channel and nothing else. */
+	String topicChannelPattern() {
+		return globEscape(this.prefix + TOPIC) + "*";
+	}
+
+	/** The topic of a channel that {@link #topicChannelPattern()} matched. */
+	String topicOf(String channel) {
+		return channel.substring(this.prefix.length() + TOPIC.length());
+	}
+
+	/** The hash of a live node: its start time and listeners; expires with the node. */
+	String node(String nodeId) {
+		return this.prefix + "node:" + nodeId;
+	}
+
+	/** The set of node ids that may be live; entries whose node key expired are stale. */
+	String nodes() {
+		return this.prefix + "nodes";
+	}
+
+	/** The hash of a topic's members across nodes, one field per node and member. */
+	String presence(String topic) {
+		return this.prefix + "presence:" + topic;
+	}
+
+	private static String globEscape(String literal) {
+		StringBuilder escaped = new StringBuilder(literal.length());
+		for (int i = 0; i < literal.length(); i++) {
+			char c = literal.charAt(i);
+			if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+				escaped.append('\\');
+			}
+			escaped.append(c);
+		}
+		return escaped.toString();
+	}
+
+}

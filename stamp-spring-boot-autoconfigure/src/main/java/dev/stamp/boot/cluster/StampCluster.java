@@ -1,0 +1,230 @@
+package dev.stamp.boot.cluster;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import dev.stamp.boot.listener.StampListener;
+import dev.stamp.core.ConnectionStats;
+
+/**
+ * This node's membership of the cluster and the view of the live nodes.
+ * <p>
+ * While running, the node writes its entry (start time, listeners and their counters) to
+ * Redis every {@code stamp.cluster.heartbeat} with a lifetime of
+ * {@code stamp.cluster.node-timeout}, and refreshes its {@link StampPresence presence}.
+ * Stopping removes the entry and the node's presence at once; a node that dies drops out
+ * when its entry expires.
+ */
+public class StampCluster implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(StampCluster.class);
+
+	private static final String STARTED_AT = "startedAt";
+
+	private static final String HEARTBEAT_AT = "heartbeatAt";
+
+	private static final String LISTENER = "listener.";
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final ClusterKeys keys;
+
+	private final String nodeId;
+
+	private final Duration heartbeat;
+
+	private final Duration nodeTimeout;
+
+	private final Supplier<List<StampListener>> listeners;
+
+	private final StampPresence presence;
+
+	private final Clock clock;
+
+	private final AtomicReference<String> heartbeatFailure = new AtomicReference<>("no heartbeat yet");
+
+	private volatile Instant startedAt;
+
+	private volatile Disposable heartbeats;
+
+	StampCluster(ReactiveStringRedisTemplate redis, ClusterKeys keys, String nodeId, StampClusterProperties properties,
+			Supplier<List<StampListener>> listeners, StampPresence presence, Clock clock) {
+		this.redis = redis;
+		this.keys = keys;
+		this.nodeId = nodeId;
+		this.heartbeat = properties.getHeartbeat();
+		this.nodeTimeout = properties.getNodeTimeout();
+		this.listeners = listeners;
+		this.presence = presence;
+		this.clock = clock;
+	}
+
+	/** This node's id. */
+	public String nodeId() {
+		return this.nodeId;
+	}
+
+	/** The nodes whose entry has not expired, this one included while it runs, by id. */
+	public Mono<List<ClusterNode>> nodes() {
+		String nodes = this.keys.nodes();
+		return this.redis.opsForSet()
+			.members(nodes)
+			.concatMap((id) -> this.redis.<String, String>opsForHash()
+				.entries(this.keys.node(id))
+				.collectMap(Map.Entry::getKey, Map.Entry::getValue)
+				.flatMap((fields) -> {
+					if (fields.isEmpty()) {
+						// Expired: the node died without leaving.
+						return this.redis.opsForSet().remove(nodes, id).then(Mono.empty());
+					}
+					return Mono.justOrEmpty(node(id, fields));
+				}))
+			.collectSortedList(Comparator.comparing(ClusterNode::id));
+	}
+
+	/**
+	 * Why the last heartbeat failed, or {@code null} when it reached Redis: the node is
+	 * then listed by every other node.
+	 */
+	public String heartbeatFailure() {
+		return this.heartbeatFailure.get();
+	}
+
+	@Override
+	public void start() {
+		this.startedAt = this.clock.instant();
+		this.heartbeats = Flux.interval(Duration.ZERO, this.heartbeat)
+			.onBackpressureDrop()
+			.concatMap((tick) -> beat())
+			.subscribe();
+	}
+
+	private Mono<Void> beat() {
+		return Mono.defer(() -> isRunning() ? writeEntry() : Mono.empty());
+	}
+
+	private Mono<Void> writeEntry() {
+		String key = this.keys.node(this.nodeId);
+		Map<String, String> fields = new LinkedHashMap<>();
+		fields.put(STARTED_AT, Long.toString(this.startedAt.toEpochMilli()));
+		fields.put(HEARTBEAT_AT, Long.toString(this.clock.millis()));
+		for (StampListener listener : this.listeners.get()) {
+			if (listener.isConfigured()) {
+				ConnectionStats stats = listener.stats();
+				fields.put(LISTENER + listener.protocol().id(),
+						new ClusterNode.NodeListener(listener.protocol().id(), listener.host(), listener.port(),
+								stats.activeConnections(), stats.maxConnections(), stats.acceptedConnections(),
+								stats.refusedConnections())
+							.encode());
+			}
+		}
+		return this.redis.opsForHash()
+			.putAll(key, fields)
+			.then(this.redis.expire(key, this.nodeTimeout))
+			.then(this.redis.opsForSet().add(this.keys.nodes(), this.nodeId))
+			.then(this.presence.refresh())
+			// A slow beat skips ticks; only one that outlasts the entry is a failure.
+			.timeout(this.nodeTimeout)
+			.doOnSuccess((done) -> {
+				if (this.heartbeatFailure.getAndSet(null) != null) {
+					logger.info("Node " + this.nodeId + " is in the cluster");
+				}
+			})
+			.onErrorResume((ex) -> {
+				String reason = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+				if (this.heartbeatFailure.getAndSet(reason) == null) {
+					logger.warn("Node " + this.nodeId + " cannot reach Redis, other nodes will drop it after "
+							+ this.nodeTimeout + ": " + reason);
+				}
+				return Mono.empty();
+			});
+	}
+
+	private static ClusterNode node(String id, Map<String, String> fields) {
+		try {
+			List<ClusterNode.NodeListener> nodeListeners = new ArrayList<>();
+			fields.forEach((name, value) -> {
+				if (name.startsWith(LISTENER)) {
+					ClusterNode.NodeListener listener = ClusterNode.NodeListener
+						.decode(name.substring(LISTENER.length()), value);
+					if (listener != null) {
+						nodeListeners.add(listener);
+					}
+				}
+			});
+			nodeListeners.sort(Comparator.comparing(ClusterNode.NodeListener::protocol));
+			return new ClusterNode(id, Instant.ofEpochMilli(Long.parseLong(fields.get(STARTED_AT))),
+					Instant.ofEpochMilli(Long.parseLong(fields.get(HEARTBEAT_AT))), List.copyOf(nodeListeners));
+		}
+		catch (RuntimeException ex) {
+			// A half-written or foreign entry: not a node this one can read.
+			return null;
+		}
+	}
+
+	@Override
+	public void stop() {
+		leave().block();
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		leave().doFinally((signal) -> callback.run()).subscribe();
+	}
+
+	private Mono<Void> leave() {
+		Disposable current = this.heartbeats;
+		if (current == null || current.isDisposed()) {
+			return Mono.empty();
+		}
+		current.dispose();
+		// Leaving at once spares the other nodes the node timeout; if Redis does not
+		// answer, the entry expires by itself.
+		return this.presence.removeAll()
+			.then(this.redis.delete(this.keys.node(this.nodeId)))
+			.then(this.redis.opsForSet().remove(this.keys.nodes(), this.nodeId))
+			.timeout(this.heartbeat)
+			.then()
+			.onErrorResume((ex) -> {
+				logger.debug("Node " + this.nodeId + " could not leave the cluster", ex);
+				return Mono.empty();
+			});
+	}
+
+	/** Stops heartbeating without leaving, as a node that dies would. */
+	void halt() {
+		Disposable current = this.heartbeats;
+		if (current != null) {
+			current.dispose();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		Disposable current = this.heartbeats;
+		return current != null && !current.isDisposed();
+	}
+
+	@Override
+	public int getPhase() {
+		return ClusterAutoConfiguration.PHASE;
+	}
+
+}

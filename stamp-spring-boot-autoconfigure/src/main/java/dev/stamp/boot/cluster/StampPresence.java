@@ -1,0 +1,156 @@
+package dev.stamp.boot.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+/**
+ * Who is joined to a topic, across the nodes of the cluster.
+ * <p>
+ * Each topic is a Redis hash with one field per node and member. This node keeps its own
+ * members in memory and writes them again on every heartbeat, so they survive a Redis
+ * restart; a node that stops removes its members at once, and the members of a node that
+ * dies stop counting when its node entry expires ({@code stamp.cluster.node-timeout}).
+ * {@link #join} and {@link #leave} take effect locally at once and reach Redis in the
+ * background.
+ */
+public class StampPresence {
+
+	private static final Log logger = LogFactory.getLog(StampPresence.class);
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final ClusterKeys keys;
+
+	private final String nodeId;
+
+	private final Duration ttl;
+
+	private final Map<String, Set<String>> localMembers = new ConcurrentHashMap<>();
+
+	StampPresence(ReactiveStringRedisTemplate redis, ClusterKeys keys, String nodeId, Duration ttl) {
+		this.redis = redis;
+		this.keys = keys;
+		this.nodeId = nodeId;
+		this.ttl = ttl;
+	}
+
+	/** Joins a member connected to this node to the topic. */
+	public void join(String topic, String memberId) {
+		this.localMembers.computeIfAbsent(topic, (key) -> ConcurrentHashMap.newKeySet()).add(memberId);
+		background(write(topic, List.of(memberId)), "join");
+	}
+
+	/** Removes a member connected to this node from the topic. */
+	public void leave(String topic, String memberId) {
+		this.localMembers.computeIfPresent(topic, (key, members) -> {
+			members.remove(memberId);
+			return members.isEmpty() ? null : members;
+		});
+		background(this.redis.opsForHash().remove(this.keys.presence(topic), field(memberId)).then(), "leave");
+	}
+
+	/** The topic's members on every live node, by node and member id. */
+	public Mono<List<PresenceMember>> presence(String topic) {
+		String key = this.keys.presence(topic);
+		return this.redis.<String, String>opsForHash()
+			.keys(key)
+			.mapNotNull(StampPresence::member)
+			.collectList()
+			.flatMap((members) -> liveNodes(members).flatMap((live) -> {
+				List<PresenceMember> present = new ArrayList<>();
+				List<Object> stale = new ArrayList<>();
+				for (PresenceMember member : members) {
+					if (live.contains(member.nodeId())) {
+						present.add(member);
+					}
+					else {
+						stale.add(field(member.nodeId(), member.memberId()));
+					}
+				}
+				present.sort(Comparator.comparing(PresenceMember::nodeId).thenComparing(PresenceMember::memberId));
+				Mono<Long> cleanUp = stale.isEmpty() ? Mono.empty()
+						: this.redis.opsForHash().remove(key, stale.toArray());
+				return cleanUp.thenReturn(present);
+			}));
+	}
+
+	private Mono<Set<String>> liveNodes(List<PresenceMember> members) {
+		return Flux.fromStream(members.stream().map(PresenceMember::nodeId).distinct())
+			.filterWhen((node) -> this.redis.hasKey(this.keys.node(node)))
+			.collect(Collectors.toSet());
+	}
+
+	/** Writes this node's members again and extends their topics' lifetime. */
+	Mono<Void> refresh() {
+		return Flux.fromIterable(this.localMembers.entrySet())
+			.concatMap((entry) -> write(entry.getKey(), List.copyOf(entry.getValue())))
+			.then();
+	}
+
+	/** Removes this node's members from Redis, when the node leaves the cluster. */
+	Mono<Void> removeAll() {
+		return Flux.fromIterable(this.localMembers.entrySet())
+			.concatMap((entry) -> this.redis.opsForHash()
+				.remove(this.keys.presence(entry.getKey()), entry.getValue().stream().map(this::field).toArray()))
+			.then();
+	}
+
+	private Mono<Void> write(String topic, List<String> memberIds) {
+		if (memberIds.isEmpty()) {
+			return Mono.empty();
+		}
+		String key = this.keys.presence(topic);
+		Map<String, String> fields = new HashMap<>();
+		memberIds.forEach((memberId) -> fields.put(field(memberId), this.nodeId));
+		return this.redis.opsForHash().putAll(key, fields).then(this.redis.expire(key, this.ttl)).then();
+	}
+
+	private void background(Mono<Void> write, String operation) {
+		// The next heartbeat writes the members again, so a lost write heals by itself.
+		write.subscribe(null, (ex) -> logger.debug("Presence " + operation + " did not reach Redis", ex));
+	}
+
+	private String field(String memberId) {
+		return field(this.nodeId, memberId);
+	}
+
+	/**
+	 * A field name that holds any node and member id unambiguously: length:node member.
+	 */
+	private static String field(String nodeId, String memberId) {
+		return nodeId.length() + ":" + nodeId + memberId;
+	}
+
+	private static PresenceMember member(String field) {
+		int colon = field.indexOf(':');
+		if (colon < 1) {
+			return null;
+		}
+		try {
+			int nodeLength = Integer.parseInt(field, 0, colon, 10);
+			int memberStart = colon + 1 + nodeLength;
+			if (memberStart > field.length()) {
+				return null;
+			}
+			return new PresenceMember(field.substring(memberStart), field.substring(colon + 1, memberStart));
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+}

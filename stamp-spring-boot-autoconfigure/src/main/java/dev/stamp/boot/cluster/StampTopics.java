@@ -1,0 +1,250 @@
+package dev.stamp.boot.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+import reactor.util.retry.Retry;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.ReactiveSubscription;
+import org.springframework.data.redis.connection.SubscriptionListener;
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.listener.PatternTopic;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
+import org.springframework.data.redis.serializer.RedisSerializer;
+
+/**
+ * Topics shared by every node of the cluster through Redis pub/sub.
+ * <p>
+ * A publish reaches this node's subscribers at once, on the publisher's thread, and the
+ * other nodes through Redis; each node delivers a message once, and in the order of its
+ * publisher. The publisher never waits for Redis: remote publishes go through a bounded
+ * queue, and one that finds it full, or that Redis refuses, is counted as
+ * {@link #droppedPublishes() dropped}. Each node subscribes once to every topic channel
+ * of the cluster (a pattern subscription, like Socket.IO's Redis adapter), so a
+ * {@link #subscribe(String) subscription} takes effect at once, and it comes back by
+ * itself when Redis does.
+ */
+public class StampTopics implements SmartLifecycle {
+
+	/** Remote publishes on their way to Redis at once, beyond the queue. */
+	private static final int PUBLISHES_IN_FLIGHT = 32;
+
+	private static final Log logger = LogFactory.getLog(StampTopics.class);
+
+	private final ReactiveRedisConnectionFactory connectionFactory;
+
+	private final ReactiveRedisTemplate<String, byte[]> redis;
+
+	private final ClusterKeys keys;
+
+	private final String nodeId;
+
+	private final Duration publishTimeout;
+
+	private final Duration resubscribeBackoff;
+
+	private final LocalTopicSubscribers subscribers;
+
+	private final Sinks.Many<RemotePublish> remotePublishes;
+
+	private final AtomicLong published = new AtomicLong();
+
+	private final AtomicLong dropped = new AtomicLong();
+
+	private final AtomicLong received = new AtomicLong();
+
+	private final AtomicBoolean subscribed = new AtomicBoolean();
+
+	private final AtomicBoolean failing = new AtomicBoolean();
+
+	private final AtomicBoolean failingSubscription = new AtomicBoolean();
+
+	private volatile Disposable publishing;
+
+	private volatile Disposable subscription;
+
+	StampTopics(ReactiveRedisConnectionFactory connectionFactory, ClusterKeys keys, String nodeId,
+			StampClusterProperties properties) {
+		this.connectionFactory = connectionFactory;
+		this.redis = new ReactiveRedisTemplate<>(connectionFactory,
+				RedisSerializationContext.<String, byte[]>newSerializationContext(RedisSerializer.string())
+					.value(RedisSerializer.byteArray())
+					.build());
+		this.keys = keys;
+		this.nodeId = nodeId;
+		this.publishTimeout = properties.getNodeTimeout();
+		this.resubscribeBackoff = properties.getHeartbeat();
+		this.subscribers = new LocalTopicSubscribers(properties.getSubscriberBufferSize());
+		this.remotePublishes = Sinks.many()
+			.unicast()
+			.onBackpressureBuffer(Queues.<RemotePublish>get(properties.getPublishQueueSize()).get());
+	}
+
+	/** Publishes text to every subscriber of the topic on every node. */
+	public void publish(String topic, String text) {
+		publish(topic, text.getBytes(StandardCharsets.UTF_8), false);
+	}
+
+	/** Publishes bytes to every subscriber of the topic on every node. */
+	public void publish(String topic, byte[] bytes) {
+		publish(topic, bytes.clone(), true);
+	}
+
+	private void publish(String topic, byte[] payload, boolean binary) {
+		this.published.incrementAndGet();
+		this.subscribers.deliver(new TopicMessage(topic, payload, binary, this.nodeId));
+		RemotePublish remote = new RemotePublish(this.keys.topicChannel(topic),
+				TopicMessageCodec.encode(this.nodeId, binary, payload));
+		Sinks.EmitResult result;
+		synchronized (this.remotePublishes) {
+			result = this.remotePublishes.tryEmitNext(remote);
+		}
+		if (result.isFailure()) {
+			this.dropped.incrementAndGet();
+		}
+	}
+
+	/**
+	 * The messages published on the topic from now on, on this node and on the others. A
+	 * subscriber that falls behind by more than
+	 * {@code stamp.cluster.subscriber-buffer-size} messages is cut off: the flux ends
+	 * with a {@link TopicOverflowException}.
+	 */
+	public Flux<TopicMessage> subscribe(String topic) {
+		return this.subscribers.subscribe(topic);
+	}
+
+	/** Subscribers of the topic on this node. */
+	public int localSubscribers(String topic) {
+		return this.subscribers.count(topic);
+	}
+
+	/** Messages published on this node. */
+	public long publishedMessages() {
+		return this.published.get();
+	}
+
+	/** Messages from other nodes received through Redis. */
+	public long receivedMessages() {
+		return this.received.get();
+	}
+
+	/**
+	 * Publishes that did not reach Redis (queue full, Redis unreachable or refusing):
+	 * this node's subscribers got them, the other nodes did not.
+	 */
+	public long droppedPublishes() {
+		return this.dropped.get();
+	}
+
+	/** Whether this node currently receives the other nodes' publishes. */
+	public boolean isReceivingRemote() {
+		return this.subscribed.get();
+	}
+
+	@Override
+	public void start() {
+		this.publishing = this.remotePublishes.asFlux().flatMap(this::send, PUBLISHES_IN_FLIGHT).subscribe();
+		String pattern = this.keys.topicChannelPattern();
+		SubscriptionListener listener = new SubscriptionListener() {
+
+			@Override
+			public void onPatternSubscribed(byte[] pattern, long count) {
+				StampTopics.this.subscribed.set(true);
+				StampTopics.this.failingSubscription.set(false);
+			}
+
+		};
+		// A container per attempt: one whose connection failed (Redis down at start-up)
+		// is not reused.
+		this.subscription = Flux.defer(() -> {
+			ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(
+					this.connectionFactory);
+			return container
+				.receive(List.of(PatternTopic.of(pattern)), SerializationPair.fromSerializer(RedisSerializer.string()),
+						SerializationPair.fromSerializer(RedisSerializer.byteArray()), listener)
+				.doFinally((signal) -> container.destroyLater().onErrorComplete().subscribe());
+		}).doOnError((ex) -> {
+			this.subscribed.set(false);
+			if (!this.failingSubscription.getAndSet(true)) {
+				logger.warn("Not subscribed to the cluster's topics, retrying: " + ex.getMessage());
+			}
+		})
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
+				.maxBackoff(this.resubscribeBackoff)
+				.transientErrors(true))
+			.subscribe(this::receive);
+	}
+
+	private Mono<Void> send(RemotePublish remote) {
+		return this.redis.convertAndSend(remote.channel(), remote.message())
+			.timeout(this.publishTimeout)
+			.doOnSuccess((receivers) -> {
+				if (this.failing.compareAndSet(true, false)) {
+					logger.info("Publishing to the cluster through Redis again");
+				}
+			})
+			.onErrorResume((ex) -> {
+				this.dropped.incrementAndGet();
+				if (this.failing.compareAndSet(false, true)) {
+					logger.warn("Publishing to the cluster failed, other nodes miss messages until Redis answers: "
+							+ ex.getMessage());
+				}
+				return Mono.empty();
+			})
+			.then();
+	}
+
+	private void receive(ReactiveSubscription.Message<String, byte[]> message) {
+		String channel = message.getChannel();
+		TopicMessage decoded = TopicMessageCodec.decode(this.keys.topicOf(channel), message.getMessage());
+		if (decoded == null || decoded.nodeId().equals(this.nodeId)) {
+			// Own publishes were delivered locally already.
+			return;
+		}
+		this.received.incrementAndGet();
+		this.subscribers.deliver(decoded);
+	}
+
+	@Override
+	public void stop() {
+		this.subscribed.set(false);
+		dispose(this.subscription);
+		dispose(this.publishing);
+	}
+
+	private static void dispose(Disposable disposable) {
+		if (disposable != null) {
+			disposable.dispose();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		Disposable current = this.subscription;
+		return current != null && !current.isDisposed();
+	}
+
+	@Override
+	public int getPhase() {
+		return ClusterAutoConfiguration.PHASE;
+	}
+
+	private record RemotePublish(String channel, byte[] message) {
+	}
+
+}

@@ -1,0 +1,93 @@
+package dev.stamp.boot.cluster;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * When the cluster is configured, and that without it nothing changes.
+ */
+class ClusterAutoConfigurationTests {
+
+	@RegisterExtension
+	static final RedisServerProcess redis = new RedisServerProcess();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, ClusterAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port(),
+				"stamp.cluster.node-id=auto-configuration");
+
+	@Test
+	void isOffUnlessEnabled() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(ReactiveRedisConnectionFactory.class)
+			.doesNotHaveBean(StampTopics.class)
+			.doesNotHaveBean(StampPresence.class)
+			.doesNotHaveBean(StampCluster.class)
+			.doesNotHaveBean(ClusterHealthIndicator.class));
+	}
+
+	@Test
+	void isOffWithoutTheApplicationsRedisConnection() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ClusterAutoConfiguration.class))
+			.withPropertyValues("stamp.cluster.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(StampTopics.class));
+	}
+
+	@Test
+	void isOffWithoutSpringDataRedis() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ClusterAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader(ReactiveRedisConnectionFactory.class))
+			.withPropertyValues("stamp.cluster.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(StampTopics.class));
+	}
+
+	@Test
+	void joinsTheClusterThroughTheApplicationsRedisConnection() {
+		this.runner.withPropertyValues("stamp.cluster.enabled=true").run((context) -> {
+			assertThat(context).hasSingleBean(StampTopics.class)
+				.hasSingleBean(StampPresence.class)
+				.hasSingleBean(StampCluster.class)
+				.hasSingleBean(ClusterHealthIndicator.class);
+			StampCluster cluster = context.getBean(StampCluster.class);
+			assertThat(cluster.nodeId()).isEqualTo("auto-configuration");
+			ClusterHealthIndicator health = context.getBean(ClusterHealthIndicator.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> health.health(true).getStatus().equals(Status.UP));
+			assertThat(cluster.nodes().block()).extracting(ClusterNode::id).containsExactly("auto-configuration");
+		});
+	}
+
+	@Test
+	void defaultNodeIdIsTheHostNameAndProcessId() {
+		assertThat(new StampClusterProperties().resolveNodeId()).endsWith("-" + ProcessHandle.current().pid());
+	}
+
+	@Test
+	void healthContributorCanBeSwitchedOff() {
+		this.runner.withPropertyValues("stamp.cluster.enabled=true", "management.health.stampcluster.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(StampTopics.class)
+				.doesNotHaveBean(ClusterHealthIndicator.class));
+	}
+
+	@Test
+	void refusesANodeTimeoutThatLiveNodesWouldOutlast() {
+		this.runner
+			.withPropertyValues("stamp.cluster.enabled=true", "stamp.cluster.heartbeat=5s",
+					"stamp.cluster.node-timeout=5s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("stamp.cluster.node-timeout"));
+	}
+
+}

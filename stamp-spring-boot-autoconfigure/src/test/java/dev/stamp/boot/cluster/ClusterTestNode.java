@@ -1,0 +1,80 @@
+package dev.stamp.boot.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+import dev.stamp.boot.StampAutoConfiguration;
+import dev.stamp.boot.tcp.TcpAutoConfiguration;
+
+/**
+ * One node of a test cluster: a whole application context of its own (Spring Data Redis,
+ * a TCP listener on a free port and Stamp's cluster) in the test JVM, connected to the
+ * test's {@link RedisServerProcess}. Heartbeat and node timeout are short so that expiry
+ * is quick to observe.
+ */
+final class ClusterTestNode implements AutoCloseable {
+
+	private final ConfigurableApplicationContext context;
+
+	private ClusterTestNode(ConfigurableApplicationContext context) {
+		this.context = context;
+	}
+
+	static ClusterTestNode start(RedisServerProcess redis, String nodeId, String... properties) {
+		List<String> all = new ArrayList<>(List.of("spring.data.redis.host=127.0.0.1",
+				"spring.data.redis.port=" + redis.port(), "stamp.cluster.enabled=true",
+				"stamp.cluster.node-id=" + nodeId, "stamp.cluster.heartbeat=200ms", "stamp.cluster.node-timeout=2s",
+				"stamp.tcp.enabled=true", "stamp.tcp.host=127.0.0.1", "stamp.tcp.port=0", "spring.main.banner-mode=off",
+				"logging.level.root=warn"));
+		all.addAll(List.of(properties));
+		return new ClusterTestNode(new SpringApplicationBuilder(Node.class).web(WebApplicationType.NONE)
+			.properties(all.toArray(String[]::new))
+			.run());
+	}
+
+	StampTopics topics() {
+		return this.context.getBean(StampTopics.class);
+	}
+
+	StampPresence presence() {
+		return this.context.getBean(StampPresence.class);
+	}
+
+	StampCluster cluster() {
+		return this.context.getBean(StampCluster.class);
+	}
+
+	Health health() {
+		return this.context.getBean(ClusterHealthIndicator.class).health(true);
+	}
+
+	<T> T bean(Class<T> type) {
+		return this.context.getBean(type);
+	}
+
+	/** Stops heartbeating without leaving the cluster, as a node that dies would. */
+	void halt() {
+		cluster().halt();
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ DataRedisAutoConfiguration.class, StampAutoConfiguration.class,
+			TcpAutoConfiguration.class, ClusterAutoConfiguration.class })
+	static class Node {
+
+	}
+
+}
