@@ -7,7 +7,26 @@ import org.jspecify.annotations.Nullable;
  */
 public enum HttpMethod {
 
-	GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS;
+	/** {@code GET}. */
+	GET,
+
+	/** {@code HEAD}. */
+	HEAD,
+
+	/** {@code POST}. */
+	POST,
+
+	/** {@code PUT}. */
+	PUT,
+
+	/** {@code PATCH}. */
+	PATCH,
+
+	/** {@code DELETE}. */
+	DELETE,
+
+	/** {@code OPTIONS}. */
+	OPTIONS;
 
 	/**
 	 * The method of a request line.

@@ -48,6 +48,7 @@ public @interface StampRoute {
 	 * with {@code pathVariable(name)}; the most specific matching route serves a request,
 	 * and two routes that could serve the same one fail the start. {@code ${...}}
 	 * placeholders are resolved from the environment. Not used by TCP.
+	 * @return the request path
 	 */
 	@AliasFor("value")
 	String path() default "";

@@ -203,11 +203,11 @@ class StampAutoConfigurationTests {
 
 	@Test
 	void listenersRunOnStampsOwnLoopResourcesEvenBesideAnotherLoopResourcesBean() {
-		StampContextRunner.create().withUserConfiguration(OtherLoopResources.class).run((context) -> {
-			assertThat(context.getBean(ListenerContext.class).loopResources())
+		StampContextRunner.create()
+			.withUserConfiguration(OtherLoopResources.class)
+			.run((context) -> assertThat(context.getBean(ListenerContext.class).loopResources())
 				.isSameAs(context.getBean("stampLoopResources"))
-				.isNotSameAs(context.getBean("otherLoopResources"));
-		});
+				.isNotSameAs(context.getBean("otherLoopResources")));
 	}
 
 	@Test

@@ -44,7 +44,10 @@ public interface WebTransportSession {
 	 */
 	String path();
 
-	/** The query string of the request, or {@code null}. */
+	/**
+	 * The query string of the request.
+	 * @return the query, or {@code null}
+	 */
 	@Nullable String query();
 
 	/**
@@ -71,6 +74,7 @@ public interface WebTransportSession {
 	 * The path variables the session acceptor found in the request path, by name, in the
 	 * route's order: {@code id} for a session at {@code /users/42} routed by
 	 * {@code /users/{id}}. Empty for exact paths and on the client.
+	 * @return the path variables by name
 	 */
 	Map<String, String> pathVariables();
 

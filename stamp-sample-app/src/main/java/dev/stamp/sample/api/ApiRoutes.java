@@ -20,7 +20,11 @@ public class ApiRoutes {
 
 	private static final List<Integer> DATA = List.of(1, 2, 3);
 
-	/** {@code GET /api/data}: {@code {"data": [1, 2, 3]}}. */
+	/**
+	 * {@code GET /api/data}: {@code {"data": [1, 2, 3]}}.
+	 * @param request the HTTP request
+	 * @return the data, written as JSON
+	 */
 	@StampRoute(path = "/api/data", method = HttpMethod.GET)
 	public Map<String, List<Integer>> data(HttpRequest request) {
 		return Map.of("data", DATA);
@@ -30,6 +34,8 @@ public class ApiRoutes {
 	 * {@code GET /api/data/{index}}: one item, {@code {"index": 0, "value": 1}}. The
 	 * variable's regular expression keeps other paths out (404), the handler answers 404
 	 * for an index past the end.
+	 * @param request the HTTP request, with the {@code index} path variable
+	 * @return the item as JSON, or a 404 response
 	 */
 	@StampRoute(path = "/api/data/{index:\\d{1,9}}", method = HttpMethod.GET)
 	public HttpResponse item(HttpRequest request) {

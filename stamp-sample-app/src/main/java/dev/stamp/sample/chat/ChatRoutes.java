@@ -33,7 +33,11 @@ public class ChatRoutes {
 		say(client, message, "");
 	}
 
-	/** Each path of the template is a room: broadcast() reaches its clients only. */
+	/**
+	 * Each path of the template is a room: broadcast() reaches its clients only.
+	 * @param client the client that sent the message
+	 * @param message the message received
+	 */
 	@StampRoute("/chat/{room}")
 	public void room(WebSocketConnection client, String message) {
 		say(client, message, "[" + client.pathVariable("room") + "] ");

@@ -47,7 +47,11 @@ final class HttpEndpoint {
 		this.allow = allowed.stream().map(Enum::name).collect(Collectors.joining(", "));
 	}
 
-	/** The handler for a method, or {@code null} if the method is not routed here. */
+	/**
+	 * The handler for a method.
+	 * @param method the request method, or {@code null} if not a known one
+	 * @return the handler, or {@code null} if the method is not routed here
+	 */
 	@Nullable Handler handler(@Nullable HttpMethod method) {
 		return (method != null) ? this.handlers.get(method) : null;
 	}
@@ -64,7 +68,10 @@ final class HttpEndpoint {
 		return this.handlers.values().stream().map(Handler::route).distinct().toList();
 	}
 
-	/** The routes served here, for error messages. */
+	/**
+	 * The routes served here, for error messages.
+	 * @return the routes, comma-separated
+	 */
 	String describe() {
 		return routes().stream().map(RouteMethod::describe).collect(Collectors.joining(", "));
 	}

@@ -35,6 +35,7 @@ public class OriginMiddleware implements StampMiddleware {
 	private final Map<StampProtocol, OriginPolicy> policies;
 
 	/**
+	 * Creates a middleware that checks the {@code Origin} header of each protocol.
 	 * @param policies the policy of each protocol checked; protocols absent or with an
 	 * unrestricted policy are not checked
 	 */

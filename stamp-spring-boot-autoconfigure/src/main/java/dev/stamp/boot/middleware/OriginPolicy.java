@@ -21,6 +21,7 @@ public final class OriginPolicy {
 	private final boolean allowMissingOrigin;
 
 	/**
+	 * Creates a policy.
 	 * @param allowedOrigins allowed origins such as {@code https://example.com};
 	 * {@code *} allows every origin that is sent; empty allows every request
 	 * @param allowMissingOrigin whether a request without {@code Origin} may proceed when
@@ -33,12 +34,18 @@ public final class OriginPolicy {
 		this.allowMissingOrigin = allowMissingOrigin;
 	}
 
-	/** A policy that checks nothing. */
+	/**
+	 * A policy that checks nothing.
+	 * @return the shared unrestricted policy
+	 */
 	public static OriginPolicy allowAll() {
 		return ALLOW_ALL;
 	}
 
-	/** Whether this policy can refuse anything: origins are configured. */
+	/**
+	 * Whether this policy can refuse anything: origins are configured.
+	 * @return {@code true} if origins are configured
+	 */
 	public boolean isRestricted() {
 		return !this.allowed.isEmpty();
 	}

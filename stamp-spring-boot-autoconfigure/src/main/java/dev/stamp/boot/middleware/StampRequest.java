@@ -72,7 +72,10 @@ public final class StampRequest {
 		return this.remoteAddress;
 	}
 
-	/** The request path, or {@code null} for TCP. */
+	/**
+	 * The request path.
+	 * @return the path, or {@code null} for TCP
+	 */
 	public @Nullable String path() {
 		return this.path;
 	}
@@ -85,13 +88,20 @@ public final class StampRequest {
 		return this.headers;
 	}
 
-	/** The first value of a header (name in any case), or {@code null}. */
+	/**
+	 * The first value of a header.
+	 * @param name the header name, in any case
+	 * @return the first value, or {@code null}
+	 */
 	public @Nullable String header(String name) {
 		List<String> values = this.headers.get(name.toLowerCase(java.util.Locale.ROOT));
 		return (values == null || values.isEmpty()) ? null : values.get(0);
 	}
 
-	/** The {@code Origin} header, or {@code null}. */
+	/**
+	 * The {@code Origin} header.
+	 * @return the origin, or {@code null}
+	 */
 	public @Nullable String origin() {
 		return header("origin");
 	}

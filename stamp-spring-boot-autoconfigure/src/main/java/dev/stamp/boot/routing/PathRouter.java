@@ -126,7 +126,10 @@ public final class PathRouter<T> {
 		return null;
 	}
 
-	/** Every route target, exact ones first, then in precedence order. */
+	/**
+	 * Every route target, exact ones first, then in precedence order.
+	 * @return the targets
+	 */
 	public List<T> targets() {
 		List<T> all = new ArrayList<>();
 		this.exact.values().forEach((route) -> all.add(route.target()));

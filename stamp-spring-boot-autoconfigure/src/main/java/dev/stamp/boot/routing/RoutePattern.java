@@ -108,6 +108,8 @@ final class RoutePattern {
 	/**
 	 * The names of a regular expression's named groups, in order of appearance. Java 17
 	 * has no API for them ({@code Pattern.namedGroups()} came in Java 20).
+	 * @param regex the regular expression
+	 * @return the group names
 	 */
 	static List<String> namedGroups(String regex) {
 		List<String> names = new ArrayList<>();
@@ -143,7 +145,10 @@ final class RoutePattern {
 		return new IllegalStateException("Route path '" + path + "' " + reason);
 	}
 
-	/** The path as declared. */
+	/**
+	 * The path as declared.
+	 * @return the declared path
+	 */
 	String source() {
 		return this.source;
 	}
@@ -188,6 +193,8 @@ final class RoutePattern {
 
 	/**
 	 * Whether both patterns match the same paths, whatever their variables are called.
+	 * @param other the pattern to compare with
+	 * @return {@code true} if both match the same paths
 	 */
 	boolean hasSameShape(RoutePattern other) {
 		return this.kind == other.kind && this.shape.equals(other.shape);
@@ -196,6 +203,8 @@ final class RoutePattern {
 	/**
 	 * Whether some path could match both patterns with equal precedence, so that neither
 	 * can be chosen. Regular expressions are not compared: they keep declaration order.
+	 * @param other the pattern to compare with
+	 * @return {@code true} if neither pattern can be chosen over the other
 	 */
 	boolean isAmbiguousWith(RoutePattern other) {
 		if (this.kind != Kind.TEMPLATE || other.kind != Kind.TEMPLATE || PRECEDENCE.compare(this, other) != 0) {
@@ -324,7 +333,9 @@ final class RoutePattern {
 		}
 
 		/**
-		 * Parses the variable whose '{' is at {@code start}; returns the index after it.
+		 * Parses the variable whose '{' is at {@code start}.
+		 * @param start the index of the opening brace
+		 * @return the index after the variable
 		 */
 		private int variable(int start) {
 			int end = closingBrace(start);

@@ -112,7 +112,10 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 		write(new TextWebSocketFrame(payload));
 	}
 
-	/** Sends a binary frame; takes ownership of {@code payload}. */
+	/**
+	 * Sends a binary frame; takes ownership of {@code payload}.
+	 * @param payload the frame's payload
+	 */
 	void sendBinary(ByteBuf payload) {
 		write(new BinaryWebSocketFrame(payload));
 	}

@@ -45,6 +45,7 @@ public interface WebSocketConnection {
 	/**
 	 * The route's path variables by name, in the route's order: {@code name} for a client
 	 * of {@code /rooms/kitchen} routed by {@code /rooms/{name}}; empty for exact paths.
+	 * @return the path variables by name
 	 */
 	Map<String, String> pathVariables();
 
@@ -79,17 +80,20 @@ public interface WebSocketConnection {
 	/**
 	 * Every client connected to the same request path right now, this one included: with
 	 * a route {@code /rooms/{name}}, the clients of {@code /rooms/kitchen} only.
+	 * @return the connected clients
 	 */
 	Collection<WebSocketConnection> peers();
 
 	/**
 	 * Sends a text message to every client of the same request path, this one included.
+	 * @param text the message
 	 */
 	void broadcast(String text);
 
 	/**
 	 * Sends a binary message to every client of the same route, this one included; the
 	 * bytes are copied once, so the array may be reused as soon as this returns.
+	 * @param data the message
 	 */
 	void broadcast(byte[] data);
 

@@ -96,7 +96,7 @@ public class WebSocketListener extends ReactorNettyListener {
 	/**
 	 * Inflated data is held to the same limit as plain data: Netty's inflater stops at
 	 * {@code maxAllocation}.
-	 * @param properties the WebSocket properties
+	 * @param settings the WebSocket listener settings
 	 * @return the server spec
 	 */
 	private static WebsocketServerSpec websocketSpec(WebSocketListenerSettings settings) {

@@ -65,13 +65,20 @@ final class WebSocketRoute {
 		});
 	}
 
-	/** The clients connected to one request path of this route right now. */
+	/**
+	 * The clients connected to one request path of this route right now.
+	 * @param path the request path
+	 * @return the connected clients
+	 */
 	Collection<WebSocketConnection> peers(String path) {
 		Set<NettyWebSocketConnection> room = this.rooms.get(path);
 		return (room != null) ? Collections.unmodifiableSet(room) : Set.of();
 	}
 
-	/** Every client of this route, over all its request paths. */
+	/**
+	 * Every client of this route, over all its request paths.
+	 * @return the open connections
+	 */
 	List<NettyWebSocketConnection> openConnections() {
 		return this.rooms.values().stream().flatMap(Set::stream).toList();
 	}
@@ -79,6 +86,8 @@ final class WebSocketRoute {
 	/**
 	 * Sends a text message to every client of one request path; encodes it once and hands
 	 * every client a duplicate of the same buffer.
+	 * @param path the request path
+	 * @param text the message
 	 */
 	void broadcast(String path, String text) {
 		broadcast(path, () -> Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), NettyWebSocketConnection::sendText);
@@ -87,6 +96,8 @@ final class WebSocketRoute {
 	/**
 	 * Sends a binary message to every client of one request path; copies the bytes once
 	 * and hands every client a duplicate of the same buffer.
+	 * @param path the request path
+	 * @param data the message
 	 */
 	void broadcast(String path, byte[] data) {
 		broadcast(path, () -> Unpooled.copiedBuffer(data), NettyWebSocketConnection::sendBinary);

@@ -140,6 +140,8 @@ public class WebTransportListener extends AbstractStampListener {
 	/**
 	 * The status's reason phrase goes to the client, as for the other protocols: a
 	 * middleware's reason is for logs only.
+	 * @param decision the middleware's rejection
+	 * @return the session rejection
 	 */
 	private static SessionDecision refusedByMiddleware(MiddlewareDecision decision) {
 		return SessionDecision.reject(decision.status(), HttpResponseStatus.valueOf(decision.status()).reasonPhrase());

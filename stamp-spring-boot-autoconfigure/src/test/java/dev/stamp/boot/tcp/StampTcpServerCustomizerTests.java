@@ -51,9 +51,10 @@ class StampTcpServerCustomizerTests {
 
 		@StampRoute
 		void echo(TcpConnection connection) {
-			byte[] data;
-			while ((data = connection.read(1024)).length > 0) {
+			byte[] data = connection.read(1024);
+			while (data.length > 0) {
 				connection.send(data);
+				data = connection.read(1024);
 			}
 		}
 

@@ -140,6 +140,8 @@ final class BlockingStreamOutput extends OutputStream {
 	 * Sends from a task of its own, even on the event loop (the auto-flush), so that a
 	 * chunk a writer thread handed to the event loop just before is written first.
 	 * Callers hold {@link #monitor} or own the chunk.
+	 * @param chunk the bytes to send, owned by the writer from here on
+	 * @param fin whether the chunk ends the stream
 	 */
 	private void sendInOrder(ByteBuf chunk, boolean fin) {
 		this.writer.send(chunk, fin, true).addListener((f) -> {

@@ -35,7 +35,10 @@ final class EarlyDataBuffer {
 		this.connection = connection;
 	}
 
-	/** Whether a stream waits: data may be on its way. */
+	/**
+	 * Whether a stream waits: data may be on its way.
+	 * @return {@code true} if a stream waits
+	 */
 	boolean holdsStreams() {
 		return !this.pendingStreams.isEmpty();
 	}
@@ -44,6 +47,8 @@ final class EarlyDataBuffer {
 	 * Holds a peer stream for {@code sessionId}, or refuses it if too many wait already.
 	 * Called while the stream's header decoder is still in the pipeline: the handler
 	 * installed here receives the bytes that followed the header.
+	 * @param stream the peer stream
+	 * @param sessionId the id of the session the stream belongs to
 	 */
 	void holdStream(QuicStreamChannel stream, long sessionId) {
 		EngineLimits limits = this.connection.limits();
@@ -64,6 +69,8 @@ final class EarlyDataBuffer {
 	/**
 	 * Keeps a copy of a datagram for {@code sessionId}, or drops it if the budget is
 	 * spent; the caller keeps ownership of {@code datagram}.
+	 * @param sessionId the id of the session the datagram belongs to
+	 * @param datagram the datagram's payload
 	 */
 	void holdDatagram(long sessionId, ByteBuf datagram) {
 		int length = datagram.readableBytes();
@@ -82,8 +89,9 @@ final class EarlyDataBuffer {
 	}
 
 	/**
-	 * A waiting stream buffered more bytes; {@code false} if that exceeds the
-	 * connection's pending budget.
+	 * A waiting stream buffered more bytes.
+	 * @param bytes the number of bytes buffered
+	 * @return {@code false} if that exceeds the connection's pending budget
 	 */
 	boolean reserveBytes(int bytes) {
 		if (this.pendingBytes + bytes > this.connection.limits().maxPendingBytes()) {
@@ -93,20 +101,29 @@ final class EarlyDataBuffer {
 		return true;
 	}
 
-	/** A waiting stream went away or was refused. */
+	/**
+	 * A waiting stream went away or was refused.
+	 * @param pending the stream's handler
+	 */
 	void streamGone(PendingStreamHandler pending) {
 		if (this.pendingStreams.remove(pending)) {
 			this.pendingBytes -= pending.bufferedBytes();
 		}
 	}
 
-	/** A waiting stream read more than the budget allows; it is refused. */
+	/**
+	 * A waiting stream read more than the budget allows; it is refused.
+	 * @param pending the stream's handler
+	 */
 	void streamOverflowed(PendingStreamHandler pending) {
 		streamGone(pending);
 		this.connection.stats().refused(EngineStats.PENDING_STREAM_OVERFLOW);
 	}
 
-	/** Hands the streams and datagrams waiting for {@code session} over to it. */
+	/**
+	 * Hands the streams and datagrams waiting for {@code session} over to it.
+	 * @param session the session now established
+	 */
 	void handOver(SessionImpl session) {
 		for (Iterator<PendingStreamHandler> it = this.pendingStreams.iterator(); it.hasNext();) {
 			PendingStreamHandler pending = it.next();
@@ -129,6 +146,8 @@ final class EarlyDataBuffer {
 	/**
 	 * The session {@code sessionId} will not come about: its streams are refused with
 	 * {@code http3Code}, its datagrams dropped.
+	 * @param sessionId the id of the refused session
+	 * @param http3Code the HTTP/3 error code the streams are refused with
 	 */
 	void refuse(long sessionId, long http3Code) {
 		EngineStats stats = this.connection.stats();
@@ -201,7 +220,10 @@ final class EarlyDataBuffer {
 		}
 	}
 
-	/** Adds what waits to a connection's debug view. */
+	/**
+	 * Adds what waits to a connection's debug view.
+	 * @param state the debug view to add to
+	 */
 	void describeTo(Map<String, Object> state) {
 		state.put("pendingStreams", this.pendingStreams.size());
 		state.put("pendingDatagrams", this.pendingDatagrams.size());

@@ -82,17 +82,28 @@ final class StreamWriter {
 	/**
 	 * The monitor blocking writers wait on for writability; it also orders a blocking
 	 * writer's sends.
+	 * @return the write monitor
 	 */
 	Object writeMonitor() {
 		return this.writeMonitor;
 	}
 
-	/** Whether a thread of the application is blocked reading this stream. */
+	/**
+	 * Whether a thread of the application is blocked reading this stream.
+	 * @return {@code true} if a reader is blocked
+	 */
 	boolean isReaderBlocked() {
 		return this.readerBlocked;
 	}
 
-	/** Writes a copy of the bytes; with {@code fin}, they end the stream. Any thread. */
+	/**
+	 * Writes a copy of the bytes; with {@code fin}, they end the stream. Any thread.
+	 * @param data the bytes
+	 * @param offset the index of the first byte to write
+	 * @param length the number of bytes to write
+	 * @param fin whether the bytes end the stream
+	 * @return the future of the write
+	 */
 	ChannelFuture write(byte[] data, int offset, int length, boolean fin) {
 		ByteBuf buf = this.channel.alloc().directBuffer(length).writeBytes(data, offset, length);
 		return send(buf, fin, false);
@@ -265,7 +276,10 @@ final class StreamWriter {
 		}
 	}
 
-	/** The stream's blocking output, made on first use. */
+	/**
+	 * The stream's blocking output, made on first use.
+	 * @return the output stream
+	 */
 	synchronized OutputStream outputStream() {
 		if (this.blockingOutput == null) {
 			this.blockingOutput = new BlockingStreamOutput(this);
@@ -276,6 +290,8 @@ final class StreamWriter {
 	/**
 	 * A subscriber that writes a publisher's chunks to this stream and ends it, reporting
 	 * the outcome to {@code result}.
+	 * @param result the sink the outcome is reported to
+	 * @return the subscriber
 	 */
 	StreamChunkSender chunkSender(MonoSink<Void> result) {
 		return new StreamChunkSender(this, result);

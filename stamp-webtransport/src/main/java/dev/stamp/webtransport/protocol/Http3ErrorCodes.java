@@ -89,6 +89,8 @@ public final class Http3ErrorCodes {
 	/**
 	 * The HTTP/3 error code carrying WebTransport application error {@code code} (0 to
 	 * 2^32-1).
+	 * @param code the WebTransport application error code
+	 * @return the HTTP/3 error code
 	 */
 	public static long fromApplicationCode(long code) {
 		if (code < 0 || code > MAX_APPLICATION_CODE) {
@@ -99,6 +101,7 @@ public final class Http3ErrorCodes {
 
 	/**
 	 * The WebTransport application error code inside HTTP/3 error code {@code http3Code}.
+	 * @param http3Code the HTTP/3 error code
 	 * @return the code, or {@code -1} if {@code http3Code} is outside the WebTransport
 	 * range or a reserved code point
 	 */
@@ -113,6 +116,8 @@ public final class Http3ErrorCodes {
 	/**
 	 * Whether {@code http3Code} is one of the reserved code points
 	 * {@code 0x1f * N + 0x21}.
+	 * @param http3Code the HTTP/3 error code
+	 * @return whether the code point is reserved
 	 */
 	public static boolean isReserved(long http3Code) {
 		return http3Code >= 0x21 && (http3Code - 0x21) % 0x1f == 0;

@@ -114,7 +114,10 @@ public final class SessionDecision {
 		return this.blockingHandler;
 	}
 
-	/** The path variables the session will have, in the route's order. */
+	/**
+	 * The path variables the session will have, in the route's order.
+	 * @return the path variables by name
+	 */
 	public Map<String, String> pathVariables() {
 		return this.pathVariables;
 	}

@@ -401,9 +401,9 @@ public final class WebTransportServer implements AutoCloseable {
 			}
 		}
 		// Let the CLOSE capsules leave before the connection closes.
-		channel.eventLoop().schedule(() -> {
-			channel.close(true, Http3ErrorCodes.H3_NO_ERROR, Unpooled.EMPTY_BUFFER);
-		}, 50, TimeUnit.MILLISECONDS);
+		channel.eventLoop()
+			.schedule(() -> channel.close(true, Http3ErrorCodes.H3_NO_ERROR, Unpooled.EMPTY_BUFFER), 50,
+					TimeUnit.MILLISECONDS);
 	}
 
 	/** Shuts down with the configured grace period. */

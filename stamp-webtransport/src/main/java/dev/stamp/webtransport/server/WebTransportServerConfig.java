@@ -129,7 +129,11 @@ public final class WebTransportServerConfig {
 		return this.port;
 	}
 
-	/** The TLS key material, or {@code null} to generate a development certificate. */
+	/**
+	 * The TLS key material.
+	 * @return the key manager factory, or {@code null} to generate a development
+	 * certificate
+	 */
 	public @Nullable KeyManagerFactory keyManagerFactory() {
 		return this.keyManagerFactory;
 	}
@@ -213,7 +217,10 @@ public final class WebTransportServerConfig {
 		return this.addressValidation;
 	}
 
-	/** Where each connection's qlog trace is written, or {@code null} for none. */
+	/**
+	 * Where each connection's qlog trace is written.
+	 * @return the qlog directory, or {@code null} for none
+	 */
 	public @Nullable Path qlogDirectory() {
 		return this.qlogDirectory;
 	}
