@@ -13,6 +13,7 @@ import org.springframework.boot.ssl.SslBundle;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.AbstractStampListener;
+import dev.stamp.boot.listener.ConnectionPage;
 import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.middleware.OriginPolicy;
 import dev.stamp.boot.middleware.StampRequest;
@@ -211,8 +212,15 @@ public class WebTransportListener extends AbstractStampListener {
 		if (hash != null) {
 			details.put("developmentCertificateSha256", hash);
 		}
-		details.put("connections", running.debugState());
+		details.put("engine", running.engineState());
 		return details;
+	}
+
+	@Override
+	public ConnectionPage connections(long after, int limit) {
+		WebTransportServer running = this.server;
+		return (running != null) ? ConnectionPage.of(running.connectionStates(after, limit + 1), limit)
+				: ConnectionPage.EMPTY;
 	}
 
 }
