@@ -22,6 +22,7 @@ import dev.stamp.boot.actuate.StampActuatorAutoConfiguration;
 import dev.stamp.boot.listener.ListenerPorts;
 import dev.stamp.boot.monitor.MonitorAutoConfiguration;
 import dev.stamp.boot.monitor.StampMonitor;
+import dev.stamp.boot.routing.InvalidRouteSignatureException;
 import dev.stamp.boot.routing.StampRoutes;
 import dev.stamp.boot.tcp.TcpConnection;
 import dev.stamp.boot.tcp.TcpAutoConfiguration;
@@ -160,7 +161,8 @@ class StampAutoConfigurationTests {
 		StampContextRunner.create().withUserConfiguration(AmbiguousRoute.class).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.hasMessageContaining("Cannot tell the protocol of @StampRoute method")
+				.isInstanceOf(InvalidRouteSignatureException.class)
+				.hasMessageContaining("does not tell its protocol")
 				.hasMessageContaining("mystery");
 		});
 	}

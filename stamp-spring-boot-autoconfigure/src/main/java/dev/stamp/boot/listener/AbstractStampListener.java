@@ -102,7 +102,7 @@ public abstract class AbstractStampListener implements StampListener {
 			this.routesUsed = true;
 		}
 		this.stopping = false;
-		int port = bind(sslBundle());
+		int port = bindReportingPortInUse(sslBundle());
 		this.boundPort = port;
 		this.context.ports().publish(this.protocol, port);
 		keepJvmAlive();
@@ -111,6 +111,20 @@ public abstract class AbstractStampListener implements StampListener {
 				+ port + (isSecure() ? " (TLS)" : ""));
 		for (RouteMethod route : routes()) {
 			this.logger.info("Stamp " + this.protocol.id() + " route " + route.summary());
+		}
+	}
+
+	private int bindReportingPortInUse(SslBundle sslBundle) {
+		try {
+			return bind(sslBundle);
+		}
+		catch (Exception ex) {
+			// Netty rethrows a checked BindException from sync() undeclared.
+			if (ListenerPortInUseException.isPortInUse(ex)) {
+				throw new ListenerPortInUseException(this.protocol, this.properties.getHost(),
+						this.properties.getPort(), ex);
+			}
+			throw ex;
 		}
 	}
 

@@ -59,9 +59,39 @@ public class WebTransportListener extends AbstractStampListener {
 
 	@Override
 	protected void useRoutes(List<RouteMethod> routes) {
+		rejectClashesWithBuiltInRoutes(routes);
 		for (RouteMethod route : routes) {
 			this.router.add(route.path(), new WebTransportRoute(route));
 		}
+	}
+
+	/**
+	 * Checked before the router sees the routes, so that a clash with a built-in route
+	 * names the property that placed it rather than reading as a duplicate route.
+	 */
+	private static void rejectClashesWithBuiltInRoutes(List<RouteMethod> routes) {
+		for (RouteMethod builtIn : routes) {
+			String property = builtInProperty(builtIn);
+			if (property == null) {
+				continue;
+			}
+			for (RouteMethod route : routes) {
+				if (builtInProperty(route) == null && route.path().equals(builtIn.path())) {
+					throw new BuiltInPathClashException(route.path(), property, route.describe());
+				}
+			}
+		}
+	}
+
+	private static String builtInProperty(RouteMethod route) {
+		Class<?> declaringClass = route.method().getDeclaringClass();
+		if (declaringClass == WebTransportEchoRoute.class) {
+			return "stamp.webtransport.echo-path";
+		}
+		if (declaringClass == WebTransportHealthRoute.class) {
+			return "stamp.webtransport.health-path";
+		}
+		return null;
 	}
 
 	@Override
