@@ -1,15 +1,18 @@
 package dev.stamp.sample;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -18,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Stamp in the sample app's Actuator, over Spring's own web server: the {@code stamp}
- * health component with every listener, the {@code stamp} endpoint and the listener
+ * health component with every listener and the monitor's verdict, the {@code stamp}
+ * endpoint with its paged connections and limited alerts and history, and the listener
  * meters.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -32,6 +36,9 @@ class ActuatorTests {
 	@LocalServerPort
 	int port;
 
+	@Value("${local.stamp.tcp.port}")
+	int tcpPort;
+
 	@Test
 	void healthShowsEveryStampListenerUp() throws Exception {
 		HttpResponse<String> health = get("/actuator/health");
@@ -42,6 +49,27 @@ class ActuatorTests {
 			assertThat(stamp.path("details").path(protocol).path("status").asString()).as(protocol)
 				.isEqualTo("listening");
 		}
+		assertThat(stamp.path("details").path("monitor").path("state").asString()).isEqualTo("healthy");
+	}
+
+	@Test
+	void connectionsArePagedAndAlertsAndHistoryTakeALimit() throws Exception {
+		try (Socket first = new Socket("127.0.0.1", this.tcpPort);
+				Socket second = new Socket("127.0.0.1", this.tcpPort)) {
+			Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+				JsonNode page = JsonMapper.shared().readTree(get("/actuator/stamp/tcp/connections?limit=1").body());
+				assertThat(page.path("connections")).hasSize(1);
+				JsonNode next = JsonMapper.shared()
+					.readTree(
+							get("/actuator/stamp/tcp/connections?limit=1&after=" + page.path("next").asLong()).body());
+				assertThat(next.path("connections")).hasSize(1);
+				assertThat(next.path("connections").get(0).path("id").asLong())
+					.isGreaterThan(page.path("connections").get(0).path("id").asLong());
+			});
+		}
+		assertThat(get("/actuator/stamp/nonsense/connections").statusCode()).isEqualTo(404);
+		assertThat(get("/actuator/stamp/history?limit=1").statusCode()).isEqualTo(200);
+		assertThat(get("/actuator/stamp/alerts?limit=0").statusCode()).isEqualTo(400);
 	}
 
 	@Test
