@@ -63,23 +63,21 @@ class StampEndpointAtScaleTests {
 			StampEndpoint endpoint = context.getBean(StampEndpoint.class);
 			WebSocketListener listener = context.getBean(WebSocketListener.class);
 			URI url = URI.create("ws://127.0.0.1:" + StampContextRunner.port(context, StampProtocol.WEBSOCKET) + "/ws");
+			// The clients stay connected until the context closes: the listener's
+			// graceful
+			// stop then sends each a close frame that it answers.
 			List<WebSocket> clients = new ArrayList<>();
-			try {
-				clients.addAll(openWebSockets(url, 10));
-				awaitActiveConnections(listener, 10);
-				int withTen = json(endpoint.stamp()).length();
-				clients.addAll(openWebSockets(url, 290));
-				awaitActiveConnections(listener, 300);
-				int withThreeHundred = json(endpoint.stamp()).length();
-				// Counters gain a digit; one entry per connection would add kilobytes.
-				assertThat(withThreeHundred - withTen).as("growth from 10 to 300 connections, in bytes").isLessThan(50);
-				List<Map<String, Object>> walked = walk(endpoint, "websocket", 64);
-				assertThat(walked).hasSize(300);
-				assertThat(walked).extracting((connection) -> connection.get("id")).doesNotHaveDuplicates();
-			}
-			finally {
-				clients.forEach(WebSocket::abort);
-			}
+			clients.addAll(openWebSockets(url, 10));
+			awaitActiveConnections(listener, 10);
+			int withTen = json(endpoint.stamp()).length();
+			clients.addAll(openWebSockets(url, 290));
+			awaitActiveConnections(listener, 300);
+			int withThreeHundred = json(endpoint.stamp()).length();
+			// Counters gain a digit; one entry per connection would add kilobytes.
+			assertThat(withThreeHundred - withTen).as("growth from 10 to 300 connections, in bytes").isLessThan(50);
+			List<Map<String, Object>> walked = walk(endpoint, "websocket", 64);
+			assertThat(walked).hasSize(300);
+			assertThat(walked).extracting((connection) -> connection.get("id")).doesNotHaveDuplicates();
 		});
 	}
 
