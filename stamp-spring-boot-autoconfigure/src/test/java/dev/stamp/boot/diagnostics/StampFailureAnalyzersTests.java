@@ -8,10 +8,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
@@ -94,8 +96,9 @@ class StampFailureAnalyzersTests {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			SpringApplication application = new SpringApplication(HttpApplication.class);
 			application.setWebApplicationType(WebApplicationType.NONE);
-			assertThatException().isThrownBy(() -> application.run("--stamp.http.host=127.0.0.1",
-					"--stamp.http.port=" + taken.getLocalPort(), "--spring.main.banner-mode=off"));
+			application.setBannerMode(Banner.Mode.OFF);
+			assertThatException().isThrownBy(
+					() -> run(application, "--stamp.http.host=127.0.0.1", "--stamp.http.port=" + taken.getLocalPort()));
 			assertThat(output).contains("APPLICATION FAILED TO START")
 				.contains("Stamp's http listener could not start: port " + taken.getLocalPort())
 				.contains("set the property 'stamp.http.port' to another port");
@@ -106,13 +109,28 @@ class StampFailureAnalyzersTests {
 	void aFailedStartPrintsTheRouteSignatureAnalysis(CapturedOutput output) {
 		SpringApplication application = new SpringApplication(BadRouteApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
-		assertThatException().isThrownBy(() -> application.run("--stamp.websocket.host=127.0.0.1",
-				"--stamp.websocket.port=0", "--spring.main.banner-mode=off"));
+		application.setBannerMode(Banner.Mode.OFF);
+		assertThatException()
+			.isThrownBy(() -> run(application, "--stamp.websocket.host=127.0.0.1", "--stamp.websocket.port=0"));
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("The @StampRoute method badRoute#chat(WebSocketConnection, Integer) has a parameter of type "
 					+ "java.lang.Integer that a websocket route cannot receive")
 			.contains("Change the signature of badRoute#chat(WebSocketConnection, Integer). "
 					+ "A websocket route may declare, in any order: [");
+	}
+
+	/**
+	 * Runs without Boot's logging system, which would otherwise reconfigure logging for
+	 * every later test in this JVM (and its output capture).
+	 */
+	private static void run(SpringApplication application, String... args) {
+		System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
+		try {
+			application.run(args);
+		}
+		finally {
+			System.clearProperty(LoggingSystem.SYSTEM_PROPERTY);
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)
