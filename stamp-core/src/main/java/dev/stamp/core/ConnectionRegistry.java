@@ -1,7 +1,11 @@
 package dev.stamp.core;
 
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.channel.Channel;
@@ -9,6 +13,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 /**
@@ -19,8 +24,14 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  * counted as a refusal, logged once per burst, and the caller refuses the connection in
  * whatever way its protocol calls clean (close, 503, ...). Thread-safe and lock-free on
  * the accept path.
+ * <p>
+ * Every admitted connection gets an id, increasing in order of admission, so that
+ * connections can be listed page by page with the last id seen as a stable cursor
+ * ({@link #channelsAfter(long, int)}).
  */
 public final class ConnectionRegistry {
+
+	private static final AttributeKey<Long> CONNECTION_ID = AttributeKey.valueOf("stamp.connectionId");
 
 	private final String name;
 
@@ -33,6 +44,10 @@ public final class ConnectionRegistry {
 	private final LongAdder refused = new LongAdder();
 
 	private final ChannelGroup channels;
+
+	private final AtomicLong lastId = new AtomicLong();
+
+	private final ConcurrentSkipListMap<Long, Channel> channelsById = new ConcurrentSkipListMap<>();
 
 	private final RefusalLog refusalLog;
 
@@ -70,9 +85,45 @@ public final class ConnectionRegistry {
 		}
 		while (!this.active.compareAndSet(current, current + 1));
 		this.accepted.increment();
+		long id = this.lastId.incrementAndGet();
+		channel.attr(CONNECTION_ID).set(id);
+		this.channelsById.put(id, channel);
 		this.channels.add(channel);
-		channel.closeFuture().addListener((ChannelFuture future) -> this.active.decrementAndGet());
+		channel.closeFuture().addListener((ChannelFuture future) -> {
+			this.channelsById.remove(id);
+			this.active.decrementAndGet();
+		});
 		return true;
+	}
+
+	/**
+	 * The id a registry gave a connection when it admitted it.
+	 * @param channel the channel
+	 * @return its id, from 1 up, or {@code -1} if no registry admitted it
+	 */
+	public static long idOf(Channel channel) {
+		Long id = channel.attr(CONNECTION_ID).get();
+		return (id != null) ? id : -1;
+	}
+
+	/**
+	 * Open connections in order of their ids, for listing them page by page: a connection
+	 * open for the whole walk appears exactly once, however many connect or close
+	 * meanwhile.
+	 * @param after the id of the last connection already seen; {@code 0} for the first
+	 * page
+	 * @param limit how many to return at most
+	 * @return the channels with an id greater than {@code after}, at most {@code limit}
+	 */
+	public List<Channel> channelsAfter(long after, int limit) {
+		List<Channel> page = new ArrayList<>(Math.min(limit, 64));
+		for (Channel channel : this.channelsById.tailMap(after, false).values()) {
+			if (page.size() >= limit) {
+				break;
+			}
+			page.add(channel);
+		}
+		return page;
 	}
 
 	private static SocketAddress remote(Channel channel) {

@@ -54,6 +54,28 @@ class ConnectionRegistryTests {
 		assertThat(registry.activeConnections()).isZero();
 	}
 
+	@Test
+	void pagesWalkOpenConnectionsInOrderOfAdmissionExactlyOnce() {
+		ConnectionRegistry registry = new ConnectionRegistry("test", 10);
+		EmbeddedChannel first = channel();
+		EmbeddedChannel second = channel();
+		EmbeddedChannel third = channel();
+		registry.tryRegister(first);
+		registry.tryRegister(second);
+		registry.tryRegister(third);
+
+		java.util.List<io.netty.channel.Channel> page = registry.channelsAfter(0, 2);
+		assertThat(page).containsExactly(first, second);
+		second.close().syncUninterruptibly();
+		EmbeddedChannel fourth = channel();
+		registry.tryRegister(fourth);
+
+		assertThat(registry.channelsAfter(ConnectionRegistry.idOf(page.get(1)), 2)).containsExactly(third, fourth);
+		assertThat(registry.channelsAfter(ConnectionRegistry.idOf(fourth), 2)).isEmpty();
+		assertThat(ConnectionRegistry.idOf(first)).isEqualTo(1);
+		assertThat(ConnectionRegistry.idOf(channel())).isEqualTo(-1);
+	}
+
 	private static EmbeddedChannel channel() {
 		// Each channel needs its own id: a ChannelGroup keys channels by id.
 		return new EmbeddedChannel(DefaultChannelId.newInstance());

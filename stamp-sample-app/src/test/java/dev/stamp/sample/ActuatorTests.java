@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,8 +28,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Stamp in the sample app's Actuator, over Spring's own web server: the {@code stamp}
- * health component with every listener, the {@code stamp} endpoint and the listener
- * meters, which count the connections of Stamp's test clients.
+ * health component with every listener and the monitor's verdict, the {@code stamp}
+ * endpoint with its paged connections and limited alerts and history, and the listener
+ * meters.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "stamp.tcp.port=0", "stamp.tcp.host=127.0.0.1",
@@ -60,6 +62,26 @@ class ActuatorTests {
 			assertThat(stamp.path("details").path(protocol).path("status").asString()).as(protocol)
 				.isEqualTo("listening");
 		}
+		assertThat(stamp.path("details").path("monitor").path("state").asString()).isEqualTo("healthy");
+	}
+
+	@Test
+	void connectionsArePagedAndAlertsAndHistoryTakeALimit() throws Exception {
+		try (StampTcpTestConnection first = this.tcp.connect(); StampTcpTestConnection second = this.tcp.connect()) {
+			Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+				JsonNode page = JsonMapper.shared().readTree(get("/actuator/stamp/tcp/connections?limit=1").body());
+				assertThat(page.path("connections")).hasSize(1);
+				JsonNode next = JsonMapper.shared()
+					.readTree(
+							get("/actuator/stamp/tcp/connections?limit=1&after=" + page.path("next").asLong()).body());
+				assertThat(next.path("connections")).hasSize(1);
+				assertThat(next.path("connections").get(0).path("id").asLong())
+					.isGreaterThan(page.path("connections").get(0).path("id").asLong());
+			});
+		}
+		assertThat(get("/actuator/stamp/nonsense/connections").statusCode()).isEqualTo(404);
+		assertThat(get("/actuator/stamp/history?limit=1").statusCode()).isEqualTo(200);
+		assertThat(get("/actuator/stamp/alerts?limit=0").statusCode()).isEqualTo(400);
 	}
 
 	@Test

@@ -25,6 +25,7 @@ import dev.stamp.boot.listener.ListenerPorts;
 import dev.stamp.boot.middleware.OriginMiddleware;
 import dev.stamp.boot.monitor.MonitorAutoConfiguration;
 import dev.stamp.boot.monitor.StampMonitor;
+import dev.stamp.boot.routing.InvalidRouteSignatureException;
 import dev.stamp.boot.routing.StampRoutes;
 import dev.stamp.boot.tcp.TcpAutoConfiguration;
 import dev.stamp.boot.tcp.TcpConnection;
@@ -228,7 +229,8 @@ class StampAutoConfigurationTests {
 		StampContextRunner.create().withUserConfiguration(AmbiguousRoute.class).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.hasMessageContaining("Cannot tell the protocol of @StampRoute method")
+				.isInstanceOf(InvalidRouteSignatureException.class)
+				.hasMessageContaining("does not tell its protocol")
 				.hasMessageContaining("mystery");
 		});
 	}

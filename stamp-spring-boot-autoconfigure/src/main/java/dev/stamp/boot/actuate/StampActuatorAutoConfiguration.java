@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -43,8 +44,10 @@ public final class StampActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "stampHealthIndicator")
-		StampHealthIndicator stampHealthIndicator(ObjectProvider<StampListener> listeners) {
-			return new StampHealthIndicator(listeners.orderedStream().toList());
+		StampHealthIndicator stampHealthIndicator(ObjectProvider<StampListener> listeners,
+				ObjectProvider<StampMonitor> monitor) {
+			return new StampHealthIndicator(listeners.orderedStream().toList(), monitor.getIfAvailable(),
+					Status.OUT_OF_SERVICE);
 		}
 
 	}

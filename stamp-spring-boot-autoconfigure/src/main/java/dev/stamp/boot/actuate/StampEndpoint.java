@@ -6,10 +6,12 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
+import dev.stamp.boot.listener.ConnectionPage;
 import dev.stamp.boot.listener.StampListener;
 import dev.stamp.boot.monitor.ConfigurationDiagnosis;
 import dev.stamp.boot.monitor.MonitorStatus;
@@ -21,16 +23,23 @@ import dev.stamp.core.ConnectionStats;
 /**
  * The {@code stamp} actuator endpoint: every listener with its address, TLS, routes and
  * counters, how blocking handlers run, the monitor's verdict and the configuration
- * diagnosis. {@code /actuator/stamp/{protocol}} narrows it to one listener;
- * {@code /actuator/stamp/alerts} and {@code /actuator/stamp/history} show the monitor's
- * recent alerts and samples.
+ * diagnosis; its size does not depend on how many clients are connected.
+ * {@code /actuator/stamp/{protocol}} narrows it to one listener;
+ * {@code /actuator/stamp/alerts?limit=} and {@code /actuator/stamp/history?limit=} show
+ * the monitor's recent alerts and samples; {@code /actuator/stamp/{protocol}/connections}
+ * lists a listener's open connections page by page ({@code ?limit=&after=}).
  */
 @Endpoint(id = "stamp")
 public class StampEndpoint {
 
-	private static final int ALERTS_SHOWN = 25;
+	static final int DEFAULT_ALERTS = 25;
 
-	private static final int SAMPLES_SHOWN = 100;
+	static final int DEFAULT_SAMPLES = 100;
+
+	static final int DEFAULT_CONNECTIONS = 100;
+
+	/** Bounds one page, so that a single request cannot read every connection at once. */
+	static final int MAX_CONNECTIONS_PER_PAGE = 1000;
 
 	private final List<StampListener> listeners;
 
@@ -52,7 +61,7 @@ public class StampEndpoint {
 	}
 
 	/**
-	 * All listeners.
+	 * All listeners, as counts and summaries.
 	 * @return the description of every listener
 	 */
 	@ReadOperation
@@ -70,23 +79,66 @@ public class StampEndpoint {
 
 	/**
 	 * One part: a listener by protocol id ({@code tcp}, {@code websocket}, {@code http},
-	 * {@code webtransport}), or the monitor's {@code alerts} or {@code history}.
-	 * @param name the part's name
-	 * @return the part, or {@code null} if there is none of that name
+	 * {@code webtransport}), or the monitor's {@code alerts} or {@code history}, newest
+	 * first.
+	 * @param name the protocol id, {@code alerts} or {@code history}
+	 * @param limit how many alerts (default 25) or samples (default 100) to show; the
+	 * monitor keeps at most {@code stamp.monitor.alert-history-size} and
+	 * {@code stamp.monitor.history-size}
+	 * @return the part, or {@code null} (404) when there is no such part
 	 */
 	@ReadOperation
-	public Object part(@Selector String name) {
+	public @Nullable Object part(@Selector String name, @Nullable Integer limit) {
 		if ("alerts".equals(name)) {
-			return (this.monitor != null) ? this.monitor.alerts(ALERTS_SHOWN) : null;
+			return (this.monitor != null) ? this.monitor.alerts(positive("limit", limit, DEFAULT_ALERTS)) : null;
 		}
 		if ("history".equals(name)) {
-			return (this.monitor != null) ? this.monitor.history(SAMPLES_SHOWN) : null;
+			return (this.monitor != null) ? this.monitor.history(positive("limit", limit, DEFAULT_SAMPLES)) : null;
 		}
+		StampListener listener = listener(name);
+		return (listener != null) ? describe(listener) : null;
+	}
+
+	/**
+	 * A page of one listener's open connections, in order of their ids.
+	 * @param protocol the protocol id
+	 * @param part {@code connections}
+	 * @param limit the page size (default 100, at most 1000)
+	 * @param after the {@code next} cursor of the previous page; omitted for the first
+	 * page
+	 * @return the page, or {@code null} (404) when there is no such listener or part
+	 */
+	@ReadOperation
+	public @Nullable ConnectionPage connections(@Selector String protocol, @Selector String part,
+			@Nullable Integer limit, @Nullable Long after) {
+		StampListener listener = listener(protocol);
+		if (listener == null || !"connections".equals(part)) {
+			return null;
+		}
+		int pageSize = Math.min(positive("limit", limit, DEFAULT_CONNECTIONS), MAX_CONNECTIONS_PER_PAGE);
+		if (after != null && after < 0) {
+			throw new InvalidEndpointRequestException("'after' must not be negative, was " + after,
+					"Invalid 'after' cursor");
+		}
+		return listener.connections((after != null) ? after : 0, pageSize);
+	}
+
+	private @Nullable StampListener listener(String protocol) {
 		return this.listeners.stream()
-			.filter((listener) -> listener.protocol().id().equals(name))
+			.filter((listener) -> listener.protocol().id().equals(protocol))
 			.findFirst()
-			.map(StampEndpoint::describe)
 			.orElse(null);
+	}
+
+	private static int positive(String name, @Nullable Integer value, int defaultValue) {
+		if (value == null) {
+			return defaultValue;
+		}
+		if (value < 1) {
+			throw new InvalidEndpointRequestException("'" + name + "' must be at least 1, was " + value,
+					"Invalid '" + name + "'");
+		}
+		return value;
 	}
 
 	private static ListenerDescriptor describe(StampListener listener) {
@@ -106,7 +158,7 @@ public class StampEndpoint {
 	 * @param diagnosis configuration that is risky in production, one sentence each
 	 */
 	public record StampDescriptor(String blockingHandlers, Map<String, ListenerDescriptor> listeners,
-			MonitorStatus monitor, List<String> diagnosis) {
+			@Nullable MonitorStatus monitor, List<String> diagnosis) {
 	}
 
 	/**
@@ -120,10 +172,13 @@ public class StampEndpoint {
 	 * @param connections its connection counters
 	 * @param peerErrors errors its peers caused since start, by kind (malformed input,
 	 * protocol violations, timeouts)
-	 * @param details protocol-specific state, such as WebTransport sessions and streams
+	 * @param details protocol-specific state of a fixed size, such as WebTransport's
+	 * session and stream counters; the connections themselves are under
+	 * {@code /actuator/stamp/{protocol}/connections}
 	 */
-	public record ListenerDescriptor(boolean running, String host, Integer port, boolean tls, List<String> routes,
-			ConnectionStats connections, Map<String, Long> peerErrors, Map<String, Object> details) {
+	public record ListenerDescriptor(boolean running, String host, @Nullable Integer port, boolean tls,
+			List<String> routes, ConnectionStats connections, Map<String, Long> peerErrors,
+			Map<String, Object> details) {
 	}
 
 }

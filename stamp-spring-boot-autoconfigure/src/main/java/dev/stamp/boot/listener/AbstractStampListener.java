@@ -104,7 +104,7 @@ public abstract class AbstractStampListener implements StampListener {
 			this.routesUsed = true;
 		}
 		this.stopping = false;
-		int port = bind(sslBundle());
+		int port = bindReportingPortInUse(sslBundle());
 		this.boundPort = port;
 		this.context.ports().publish(this.protocol, port);
 		keepJvmAlive();
@@ -113,6 +113,20 @@ public abstract class AbstractStampListener implements StampListener {
 				+ (isSecure() ? " (TLS)" : ""));
 		for (RouteMethod route : routes()) {
 			this.logger.info("Stamp " + this.protocol.id() + " route " + route.summary());
+		}
+	}
+
+	private int bindReportingPortInUse(@Nullable SslBundle sslBundle) {
+		try {
+			return bind(sslBundle);
+		}
+		catch (Exception ex) {
+			// Netty rethrows a checked BindException from sync() undeclared.
+			if (ListenerPortInUseException.isPortInUse(ex)) {
+				throw new ListenerPortInUseException(this.protocol, this.settings.getHost(), this.settings.getPort(),
+						ex);
+			}
+			throw ex;
 		}
 	}
 

@@ -2,6 +2,10 @@ package dev.stamp.boot.listener;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -174,6 +178,19 @@ public abstract class ReactorNettyListener extends AbstractStampListener {
 	@Override
 	public ConnectionStats stats() {
 		return this.registry.stats();
+	}
+
+	@Override
+	public ConnectionPage connections(long after, int limit) {
+		List<Map<String, Object>> read = new ArrayList<>();
+		for (Channel channel : this.registry.channelsAfter(after, limit + 1)) {
+			Map<String, Object> connection = new LinkedHashMap<>();
+			connection.put("id", ConnectionRegistry.idOf(channel));
+			connection.put("remoteAddress", String.valueOf(channel.remoteAddress()));
+			connection.put("active", channel.isActive());
+			read.add(connection);
+		}
+		return ConnectionPage.of(read, limit);
 	}
 
 }

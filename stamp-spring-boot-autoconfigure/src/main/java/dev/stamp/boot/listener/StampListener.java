@@ -96,6 +96,18 @@ public interface StampListener extends SmartLifecycle {
 		return Map.of();
 	}
 
+	/**
+	 * One page of the open connections, for the {@code stamp} actuator endpoint; a
+	 * connection open for a whole walk through the pages appears exactly once.
+	 * @param after the cursor: the {@code id} of the last connection already seen, or
+	 * {@code 0} for the first page
+	 * @param limit the page size, at least 1
+	 * @return the page; empty by default
+	 */
+	default ConnectionPage connections(long after, int limit) {
+		return ConnectionPage.EMPTY;
+	}
+
 	@Override
 	default int getPhase() {
 		return PHASE;

@@ -14,4 +14,16 @@ import org.jspecify.annotations.Nullable;
  * @param alerts the alerts of the latest sample
  */
 public record MonitorStatus(String state, @Nullable Instant sampledAt, List<MonitorAlert> alerts) {
+
+	/** No alert in the latest sample. */
+	public static final String HEALTHY = "healthy";
+
+	/**
+	 * Warnings only: every listener serves, but one is at a limit or refusing clients.
+	 */
+	public static final String DEGRADED = "degraded";
+
+	/** A critical alert: a listener that should serve does not. */
+	public static final String UNHEALTHY = "unhealthy";
+
 }

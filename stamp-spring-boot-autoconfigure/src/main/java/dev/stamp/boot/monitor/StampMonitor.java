@@ -49,7 +49,7 @@ public class StampMonitor implements SmartLifecycle {
 
 	private final Map<String, ConnectionStats> previous = new HashMap<>();
 
-	private volatile MonitorStatus status = new MonitorStatus("healthy", null, List.of());
+	private volatile MonitorStatus status = new MonitorStatus(MonitorStatus.HEALTHY, null, List.of());
 
 	private ScheduledExecutorService scheduler;
 
@@ -102,7 +102,7 @@ public class StampMonitor implements SmartLifecycle {
 			logger.warn("Stamp monitor: " + alert.listener() + ": " + alert.message());
 		}
 		String state = raised.stream().anyMatch((alert) -> alert.severity() == MonitorAlert.Severity.CRITICAL)
-				? "unhealthy" : (raised.isEmpty() ? "healthy" : "degraded");
+				? MonitorStatus.UNHEALTHY : (raised.isEmpty() ? MonitorStatus.HEALTHY : MonitorStatus.DEGRADED);
 		this.status = new MonitorStatus(state, taken.time(), List.copyOf(raised));
 		return taken;
 	}

@@ -34,7 +34,7 @@ public final class RouteArguments<C> {
 	 * Checks a route method's signature and prepares its argument resolution.
 	 * @param route the route method
 	 * @return resolves one call's arguments, in parameter order
-	 * @throws IllegalStateException if a parameter type is not supported
+	 * @throws InvalidRouteSignatureException if a parameter type is not supported
 	 */
 	@SuppressWarnings("unchecked")
 	public Function<C, Object[]> bind(RouteMethod route) {
@@ -43,9 +43,11 @@ public final class RouteArguments<C> {
 		for (int i = 0; i < types.length; i++) {
 			Function<C, Object> supplier = this.suppliers.get(types[i]);
 			if (supplier == null) {
-				throw new IllegalStateException("@StampRoute method " + route.describe() + " has a parameter of type "
-						+ types[i].getName() + " that a " + route.protocol().id() + " route cannot receive; supported: "
-						+ this.suppliers.keySet().stream().map(Class::getSimpleName).toList());
+				throw new InvalidRouteSignatureException(route.describe(),
+						"has a parameter of type " + types[i].getName() + " that a " + route.protocol().id()
+								+ " route cannot receive",
+						"A " + route.protocol().id() + " route may declare, in any order: "
+								+ this.suppliers.keySet().stream().map(Class::getSimpleName).toList());
 			}
 			resolvers[i] = supplier;
 		}

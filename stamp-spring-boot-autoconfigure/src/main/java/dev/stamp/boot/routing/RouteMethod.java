@@ -48,15 +48,16 @@ public final class RouteMethod {
 		StampProtocol declared = annotation.protocol();
 		if (declared == StampProtocol.INFERRED) {
 			if (inferred == StampProtocol.INFERRED) {
-				throw new IllegalStateException("Cannot tell the protocol of @StampRoute method " + method
-						+ ": declare a TcpConnection, WebSocketConnection, HttpRequest or WebTransportSession "
-						+ "parameter, or set @StampRoute(protocol = ...)");
+				throw new InvalidRouteSignatureException(method.toString(), "does not tell its protocol",
+						"Declare a TcpConnection, WebSocketConnection, HttpRequest or WebTransportSession "
+								+ "parameter, or set @StampRoute(protocol = ...)");
 			}
 			return inferred;
 		}
 		if (inferred != StampProtocol.INFERRED && inferred != declared) {
-			throw new IllegalStateException("@StampRoute method " + method + " declares protocol " + declared
-					+ " but its parameters are those of " + inferred);
+			throw new InvalidRouteSignatureException(method.toString(),
+					"declares protocol " + declared + " but its parameters are those of " + inferred,
+					"Declare the parameters of a " + declared + " route, or drop @StampRoute(protocol = ...)");
 		}
 		return declared;
 	}

@@ -15,6 +15,7 @@ import org.springframework.boot.ssl.SslBundle;
 
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.AbstractStampListener;
+import dev.stamp.boot.listener.ConnectionPage;
 import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.middleware.MiddlewareDecision;
 import dev.stamp.boot.middleware.StampRequest;
@@ -78,9 +79,39 @@ public class WebTransportListener extends AbstractStampListener {
 
 	@Override
 	protected void useRoutes(List<RouteMethod> routes) {
+		rejectClashesWithBuiltInRoutes(routes);
 		for (RouteMethod route : routes) {
 			this.router.add(route.path(), new WebTransportRoute(route));
 		}
+	}
+
+	/**
+	 * Checked before the router sees the routes, so that a clash with a built-in route
+	 * names the property that placed it rather than reading as a duplicate route.
+	 */
+	private static void rejectClashesWithBuiltInRoutes(List<RouteMethod> routes) {
+		for (RouteMethod builtIn : routes) {
+			String property = builtInProperty(builtIn);
+			if (property == null) {
+				continue;
+			}
+			for (RouteMethod route : routes) {
+				if (builtInProperty(route) == null && route.path().equals(builtIn.path())) {
+					throw new BuiltInPathClashException(route.path(), property, route.describe());
+				}
+			}
+		}
+	}
+
+	private static String builtInProperty(RouteMethod route) {
+		Class<?> declaringClass = route.method().getDeclaringClass();
+		if (declaringClass == WebTransportEchoRoute.class) {
+			return "stamp.webtransport.echo-path";
+		}
+		if (declaringClass == WebTransportHealthRoute.class) {
+			return "stamp.webtransport.health-path";
+		}
+		return null;
 	}
 
 	@Override
@@ -240,8 +271,15 @@ public class WebTransportListener extends AbstractStampListener {
 		if (hash != null) {
 			details.put("developmentCertificateSha256", hash);
 		}
-		details.put("connections", running.debugState());
+		details.put("engine", running.engineState());
 		return details;
+	}
+
+	@Override
+	public ConnectionPage connections(long after, int limit) {
+		WebTransportServer running = this.server;
+		return (running != null) ? ConnectionPage.of(running.connectionStates(after, limit + 1), limit)
+				: ConnectionPage.EMPTY;
 	}
 
 }

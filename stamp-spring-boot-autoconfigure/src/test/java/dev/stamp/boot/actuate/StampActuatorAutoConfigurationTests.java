@@ -82,13 +82,13 @@ class StampActuatorAutoConfigurationTests {
 			StampEndpoint endpoint = context.getBean(StampEndpoint.class);
 			StampEndpoint.StampDescriptor all = endpoint.stamp();
 			assertThat(all.listeners()).containsOnlyKeys("tcp", "websocket", "http", "webtransport");
-			StampEndpoint.ListenerDescriptor tcp = (StampEndpoint.ListenerDescriptor) endpoint.part("tcp");
+			StampEndpoint.ListenerDescriptor tcp = (StampEndpoint.ListenerDescriptor) endpoint.part("tcp", null);
 			assertThat(tcp.running()).isTrue();
 			assertThat(tcp.port()).isEqualTo(StampContextRunner.port(context, StampProtocol.TCP));
 			assertThat(tcp.routes()).containsExactly("stampActuatorAutoConfigurationTests.Routes#echo(TcpConnection)");
 			assertThat(tcp.connections().maxConnections()).isEqualTo(1);
-			assertThat(((StampEndpoint.ListenerDescriptor) endpoint.part("http")).running()).isFalse();
-			assertThat(endpoint.part("nonsense")).isNull();
+			assertThat(((StampEndpoint.ListenerDescriptor) endpoint.part("http", null)).running()).isFalse();
+			assertThat(endpoint.part("nonsense", null)).isNull();
 		});
 	}
 

@@ -78,7 +78,7 @@ class WebTransportListenerTests {
 				}
 				Map<String, Object> engine = (Map<String, Object>) context.getBean(WebTransportListener.class)
 					.details()
-					.get("connections");
+					.get("engine");
 				assertThat(engine).containsEntry("eventLoops", 2);
 				assertThat((Map<String, Long>) engine.get("addressValidation")).containsEntry("tokensAccepted", 1L);
 			});
@@ -180,7 +180,7 @@ class WebTransportListenerTests {
 			String hash = context.getEnvironment().getProperty(WebTransportListener.CERTIFICATE_HASH_PROPERTY);
 			assertThat(hash).isEqualTo(listener.certificateHash());
 			assertThat(Base64.getDecoder().decode(hash)).hasSize(32);
-			assertThat(listener.details()).containsKeys("statistics", "developmentCertificateSha256", "connections");
+			assertThat(listener.details()).containsKeys("statistics", "developmentCertificateSha256", "engine");
 			listener.stop();
 			assertThat(listener.isRunning()).isFalse();
 			assertThat(context.getEnvironment().getProperty("local.stamp.webtransport.port")).isNull();

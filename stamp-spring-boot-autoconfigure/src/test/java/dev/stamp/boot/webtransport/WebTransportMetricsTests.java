@@ -98,7 +98,7 @@ class WebTransportMetricsTests {
 			.run((context) -> {
 				StampEndpoint.ListenerDescriptor listener = (StampEndpoint.ListenerDescriptor) context
 					.getBean(StampEndpoint.class)
-					.part("webtransport");
+					.part("webtransport", null);
 				// QUIC is always TLS, also with the generated development certificate.
 				assertThat(listener.tls()).isTrue();
 				assertThat(listener.routes()).singleElement().asString().startsWith("/echo -> ");
@@ -108,7 +108,7 @@ class WebTransportMetricsTests {
 	}
 
 	private static Map<String, Long> peerErrors(StampEndpoint endpoint) {
-		return ((StampEndpoint.ListenerDescriptor) endpoint.part("webtransport")).peerErrors();
+		return ((StampEndpoint.ListenerDescriptor) endpoint.part("webtransport", null)).peerErrors();
 	}
 
 	@Configuration(proxyBeanMethods = false)

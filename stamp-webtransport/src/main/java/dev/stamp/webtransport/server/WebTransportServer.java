@@ -306,11 +306,25 @@ public final class WebTransportServer implements AutoCloseable {
 	}
 
 	/**
-	 * A per-connection view of sessions and waiting streams, for debugging (an actuator
-	 * endpoint).
+	 * A per-connection view of sessions and waiting streams, for debugging: the engine
+	 * state, statistics, peer errors and every connection. It grows with the number of
+	 * connections; see {@link #engineState()} and {@link #connectionStates(long, int)}
+	 * for bounded views.
 	 * @return a JSON-friendly map of the server's connections
 	 */
 	public Map<String, Object> debugState() {
+		Map<String, Object> state = engineState();
+		state.put("statistics", statistics());
+		state.put("peerErrors", peerErrors().counts());
+		state.put("connections", connectionStates(0, Integer.MAX_VALUE));
+		return state;
+	}
+
+	/**
+	 * The engine's own state, the same size however many connections are open: address,
+	 * whether it accepts, transport, event loops and address validation tokens.
+	 */
+	public Map<String, Object> engineState() {
 		Map<String, Object> state = new LinkedHashMap<>();
 		state.put("localAddress", String.valueOf(localAddress()));
 		state.put("accepting", this.accepting);
@@ -320,21 +334,40 @@ public final class WebTransportServer implements AutoCloseable {
 			state.put("addressValidation", Map.of("tokensIssued", this.addressValidation.issued(), "tokensAccepted",
 					this.addressValidation.accepted()));
 		}
-		state.put("statistics", statistics());
-		state.put("peerErrors", peerErrors().counts());
-		List<Object> connections = new ArrayList<>();
-		for (Channel channel : this.registry.channels()) {
-			ConnectionState connection = ConnectionState.of((QuicChannel) channel);
-			if (connection == null) {
-				continue;
-			}
-			Future<Map<String, Object>> snapshot = channel.eventLoop().submit(connection::debugState);
-			if (snapshot.awaitUninterruptibly(1, TimeUnit.SECONDS) && snapshot.isSuccess()) {
-				connections.add(snapshot.getNow());
-			}
-		}
-		state.put("connections", connections);
 		return state;
+	}
+
+	/**
+	 * One page of connections with their sessions and waiting streams, in order of their
+	 * {@code id}s; each connection's state is read on its event loop. Blocks up to a
+	 * second per connection, so never call it on an event loop.
+	 * @param after the {@code id} of the last connection already seen, {@code 0} to start
+	 * @param limit how many connections at most
+	 * @return the connections' states, each with its {@code id}
+	 */
+	public List<Map<String, Object>> connectionStates(long after, int limit) {
+		List<Map<String, Object>> connections = new ArrayList<>();
+		for (Channel channel : this.registry.channelsAfter(after, limit)) {
+			Map<String, Object> state = new LinkedHashMap<>();
+			state.put("id", ConnectionRegistry.idOf(channel));
+			ConnectionState connection = ConnectionState.of((QuicChannel) channel);
+			Future<Map<String, Object>> snapshot = (connection != null)
+					? channel.eventLoop().submit(connection::debugState) : null;
+			if (snapshot == null) {
+				// Still in the QUIC handshake: listed, so that a page holds every
+				// connection.
+				state.put("remoteAddress", String.valueOf(channel.remoteAddress()));
+				state.put("handshaking", true);
+			}
+			else if (snapshot.awaitUninterruptibly(1, TimeUnit.SECONDS) && snapshot.isSuccess()) {
+				state.putAll(snapshot.getNow());
+			}
+			else {
+				state.put("unavailable", true);
+			}
+			connections.add(state);
+		}
+		return connections;
 	}
 
 	/**

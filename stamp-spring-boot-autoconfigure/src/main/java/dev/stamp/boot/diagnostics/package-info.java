@@ -1,0 +1,5 @@
+/**
+ * Failure analysis for Stamp: what a failed start means and which setting or code to
+ * change, printed by Spring Boot instead of a stack trace.
+ */
+package dev.stamp.boot.diagnostics;

@@ -1,0 +1,73 @@
+package dev.stamp.boot.listener;
+
+import java.io.IOException;
+import java.net.BindException;
+
+import dev.stamp.boot.StampProtocol;
+
+/**
+ * A listener could not start because its port is taken by another process (or another
+ * listener); the failure analysis names the property to change.
+ */
+public class ListenerPortInUseException extends IllegalStateException {
+
+	private final StampProtocol protocol;
+
+	private final String host;
+
+	private final int port;
+
+	ListenerPortInUseException(StampProtocol protocol, String host, int port, Throwable cause) {
+		super("Stamp " + protocol.id() + " listener could not bind " + host + ":" + port
+				+ ": the port is already in use", cause);
+		this.protocol = protocol;
+		this.host = host;
+		this.port = port;
+	}
+
+	/**
+	 * Whether a bind failed because the address is taken, as the JDK and Netty's native
+	 * transports report it, possibly wrapped (Reactor Netty's
+	 * {@code ChannelBindException}).
+	 * @param failure what the bind threw
+	 * @return {@code true} for "address already in use"
+	 */
+	static boolean isPortInUse(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof BindException && !isPermissionDenied(cause)) {
+				return true;
+			}
+			if (cause instanceof IOException && cause.getMessage() != null
+					&& cause.getMessage().contains("Address already in use")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean isPermissionDenied(Throwable bindFailure) {
+		String message = bindFailure.getMessage();
+		return message != null && message.contains("Permission denied");
+	}
+
+	/** The listener's protocol. */
+	public StampProtocol getProtocol() {
+		return this.protocol;
+	}
+
+	/** The configured bind address. */
+	public String getHost() {
+		return this.host;
+	}
+
+	/** The configured port that is in use. */
+	public int getPort() {
+		return this.port;
+	}
+
+	/** The property that sets the port, such as {@code stamp.http.port}. */
+	public String getPortProperty() {
+		return "stamp." + this.protocol.id() + ".port";
+	}
+
+}

@@ -1,0 +1,44 @@
+package dev.stamp.boot.routing;
+
+/**
+ * A {@link dev.stamp.boot.StampRoute} method that Stamp cannot call: a parameter its
+ * protocol cannot supply, or parameters that do not tell one protocol. The application
+ * does not start; the failure analysis names the method and what it may declare.
+ */
+public class InvalidRouteSignatureException extends IllegalStateException {
+
+	private final String method;
+
+	private final String problem;
+
+	private final String allowed;
+
+	/**
+	 * @param method the route method, as {@link RouteMethod#describe()} or
+	 * {@link java.lang.reflect.Method#toString()} shows it
+	 * @param problem what is wrong with it, as a clause ("has a parameter of type ...")
+	 * @param allowed what the method may declare instead, as a sentence
+	 */
+	public InvalidRouteSignatureException(String method, String problem, String allowed) {
+		super("@StampRoute method " + method + " " + problem + ". " + allowed);
+		this.method = method;
+		this.problem = problem;
+		this.allowed = allowed;
+	}
+
+	/** The route method. */
+	public String getMethod() {
+		return this.method;
+	}
+
+	/** What is wrong with its signature. */
+	public String getProblem() {
+		return this.problem;
+	}
+
+	/** What it may declare instead. */
+	public String getAllowed() {
+		return this.allowed;
+	}
+
+}
