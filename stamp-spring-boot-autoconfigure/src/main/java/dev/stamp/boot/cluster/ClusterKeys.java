@@ -14,32 +14,54 @@ final class ClusterKeys {
 		this.prefix = prefix;
 	}
 
-	/** The pub/sub channel of a topic. */
+	/**
+	 * The pub/sub channel of a topic.
+	 * @param topic the topic name
+	 * @return the prefixed channel name
+	 */
 	String topicChannel(String topic) {
 		return this.prefix + TOPIC + topic;
 	}
 
-	/** A glob pattern that matches every topic channel and nothing else. */
+	/**
+	 * A glob pattern that matches every topic channel and nothing else.
+	 * @return the pattern, with the prefix's glob characters escaped
+	 */
 	String topicChannelPattern() {
 		return globEscape(this.prefix + TOPIC) + "*";
 	}
 
-	/** The topic of a channel that {@link #topicChannelPattern()} matched. */
+	/**
+	 * The topic of a channel that {@link #topicChannelPattern()} matched.
+	 * @param channel the matched channel name
+	 * @return the topic name, without the prefix
+	 */
 	String topicOf(String channel) {
 		return channel.substring(this.prefix.length() + TOPIC.length());
 	}
 
-	/** The hash of a live node: its start time and listeners; expires with the node. */
+	/**
+	 * The hash of a live node: its start time and listeners; expires with the node.
+	 * @param nodeId the node's id
+	 * @return the key of the node's hash
+	 */
 	String node(String nodeId) {
 		return this.prefix + "node:" + nodeId;
 	}
 
-	/** The set of node ids that may be live; entries whose node key expired are stale. */
+	/**
+	 * The set of node ids that may be live; entries whose node key expired are stale.
+	 * @return the key of the set of node ids
+	 */
 	String nodes() {
 		return this.prefix + "nodes";
 	}
 
-	/** The hash of a topic's members across nodes, one field per node and member. */
+	/**
+	 * The hash of a topic's members across nodes, one field per node and member.
+	 * @param topic the topic name
+	 * @return the key of the topic's presence hash
+	 */
 	String presence(String topic) {
 		return this.prefix + "presence:" + topic;
 	}

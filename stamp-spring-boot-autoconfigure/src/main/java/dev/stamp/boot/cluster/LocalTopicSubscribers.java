@@ -69,7 +69,11 @@ final class LocalTopicSubscribers {
 				.onBackpressureBuffer(Queues.<TopicMessage>get(LocalTopicSubscribers.this.bufferSize).get());
 		}
 
-		/** Whether the subscriber still takes messages. */
+		/**
+		 * Offers a message to the subscriber, cutting it off when its buffer overflows.
+		 * @param message the message to deliver
+		 * @return whether the subscriber still takes messages
+		 */
 		synchronized boolean offer(TopicMessage message) {
 			Sinks.EmitResult result = this.sink.tryEmitNext(message);
 			if (result.isSuccess()) {

@@ -76,12 +76,18 @@ public class StampCluster implements SmartLifecycle {
 		this.clock = clock;
 	}
 
-	/** This node's id. */
+	/**
+	 * This node's id.
+	 * @return the node id
+	 */
 	public String nodeId() {
 		return this.nodeId;
 	}
 
-	/** The nodes whose entry has not expired, this one included while it runs, by id. */
+	/**
+	 * The nodes whose entry has not expired, this one included while it runs, by id.
+	 * @return the live nodes, sorted by id
+	 */
 	public Mono<List<ClusterNode>> nodes() {
 		String nodes = this.keys.nodes();
 		return this.redis.opsForSet()
@@ -102,6 +108,7 @@ public class StampCluster implements SmartLifecycle {
 	/**
 	 * Why the last heartbeat failed, or {@code null} when it reached Redis: the node is
 	 * then listed by every other node.
+	 * @return the failure description, or {@code null}
 	 */
 	public String heartbeatFailure() {
 		return this.heartbeatFailure.get();

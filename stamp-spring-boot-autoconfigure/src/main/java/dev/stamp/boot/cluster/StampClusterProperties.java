@@ -70,7 +70,10 @@ public class StampClusterProperties {
 		this.nodeId = nodeId;
 	}
 
-	/** The configured node id or the default: host name and process id. */
+	/**
+	 * The configured node id or the default: host name and process id.
+	 * @return the node id to use
+	 */
 	public String resolveNodeId() {
 		if (this.nodeId != null && !this.nodeId.isBlank()) {
 			return this.nodeId;

@@ -48,13 +48,21 @@ public class StampPresence {
 		this.ttl = ttl;
 	}
 
-	/** Joins a member connected to this node to the topic. */
+	/**
+	 * Joins a member connected to this node to the topic.
+	 * @param topic the topic to join
+	 * @param memberId the member's id
+	 */
 	public void join(String topic, String memberId) {
 		this.localMembers.computeIfAbsent(topic, (key) -> ConcurrentHashMap.newKeySet()).add(memberId);
 		background(write(topic, List.of(memberId)), "join");
 	}
 
-	/** Removes a member connected to this node from the topic. */
+	/**
+	 * Removes a member connected to this node from the topic.
+	 * @param topic the topic to leave
+	 * @param memberId the member's id
+	 */
 	public void leave(String topic, String memberId) {
 		this.localMembers.computeIfPresent(topic, (key, members) -> {
 			members.remove(memberId);
@@ -63,7 +71,11 @@ public class StampPresence {
 		background(this.redis.opsForHash().remove(this.keys.presence(topic), field(memberId)).then(), "leave");
 	}
 
-	/** The topic's members on every live node, by node and member id. */
+	/**
+	 * The topic's members on every live node, by node and member id.
+	 * @param topic the topic name
+	 * @return the members on live nodes, sorted by node and member id
+	 */
 	public Mono<List<PresenceMember>> presence(String topic) {
 		String key = this.keys.presence(topic);
 		return this.redis.<String, String>opsForHash()
@@ -94,14 +106,20 @@ public class StampPresence {
 			.collect(Collectors.toSet());
 	}
 
-	/** Writes this node's members again and extends their topics' lifetime. */
+	/**
+	 * Writes this node's members again and extends their topics' lifetime.
+	 * @return completes when every topic has been written
+	 */
 	Mono<Void> refresh() {
 		return Flux.fromIterable(this.localMembers.entrySet())
 			.concatMap((entry) -> write(entry.getKey(), List.copyOf(entry.getValue())))
 			.then();
 	}
 
-	/** Removes this node's members from Redis, when the node leaves the cluster. */
+	/**
+	 * Removes this node's members from Redis, when the node leaves the cluster.
+	 * @return completes when the members have been removed
+	 */
 	Mono<Void> removeAll() {
 		return Flux.fromIterable(this.localMembers.entrySet())
 			.concatMap((entry) -> this.redis.opsForHash()
@@ -130,6 +148,9 @@ public class StampPresence {
 
 	/**
 	 * A field name that holds any node and member id unambiguously: length:node member.
+	 * @param nodeId the node's id
+	 * @param memberId the member's id
+	 * @return the hash field name
 	 */
 	private static String field(String nodeId, String memberId) {
 		return nodeId.length() + ":" + nodeId + memberId;

@@ -94,12 +94,20 @@ public class StampTopics implements SmartLifecycle {
 			.onBackpressureBuffer(Queues.<RemotePublish>get(properties.getPublishQueueSize()).get());
 	}
 
-	/** Publishes text to every subscriber of the topic on every node. */
+	/**
+	 * Publishes text to every subscriber of the topic on every node.
+	 * @param topic the topic to publish on
+	 * @param text the message text, sent as UTF-8
+	 */
 	public void publish(String topic, String text) {
 		publish(topic, text.getBytes(StandardCharsets.UTF_8), false);
 	}
 
-	/** Publishes bytes to every subscriber of the topic on every node. */
+	/**
+	 * Publishes bytes to every subscriber of the topic on every node.
+	 * @param topic the topic to publish on
+	 * @param bytes the message bytes, copied before sending
+	 */
 	public void publish(String topic, byte[] bytes) {
 		publish(topic, bytes.clone(), true);
 	}
@@ -123,22 +131,34 @@ public class StampTopics implements SmartLifecycle {
 	 * subscriber that falls behind by more than
 	 * {@code stamp.cluster.subscriber-buffer-size} messages is cut off: the flux ends
 	 * with a {@link TopicOverflowException}.
+	 * @param topic the topic to subscribe to
+	 * @return the topic's messages
 	 */
 	public Flux<TopicMessage> subscribe(String topic) {
 		return this.subscribers.subscribe(topic);
 	}
 
-	/** Subscribers of the topic on this node. */
+	/**
+	 * Subscribers of the topic on this node.
+	 * @param topic the topic name
+	 * @return the number of local subscribers
+	 */
 	public int localSubscribers(String topic) {
 		return this.subscribers.count(topic);
 	}
 
-	/** Messages published on this node. */
+	/**
+	 * Messages published on this node.
+	 * @return the number of messages published
+	 */
 	public long publishedMessages() {
 		return this.published.get();
 	}
 
-	/** Messages from other nodes received through Redis. */
+	/**
+	 * Messages from other nodes received through Redis.
+	 * @return the number of messages received
+	 */
 	public long receivedMessages() {
 		return this.received.get();
 	}
@@ -146,12 +166,16 @@ public class StampTopics implements SmartLifecycle {
 	/**
 	 * Publishes that did not reach Redis (queue full, Redis unreachable or refusing):
 	 * this node's subscribers got them, the other nodes did not.
+	 * @return the number of dropped publishes
 	 */
 	public long droppedPublishes() {
 		return this.dropped.get();
 	}
 
-	/** Whether this node currently receives the other nodes' publishes. */
+	/**
+	 * Whether this node currently receives the other nodes' publishes.
+	 * @return {@code true} while subscribed to the other nodes' channels
+	 */
 	public boolean isReceivingRemote() {
 		return this.subscribed.get();
 	}

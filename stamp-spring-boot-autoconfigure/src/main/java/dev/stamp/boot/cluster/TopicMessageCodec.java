@@ -29,7 +29,13 @@ final class TopicMessageCodec {
 			.array();
 	}
 
-	/** The message, or {@code null} when the bytes are not a message this node reads. */
+	/**
+	 * Decodes a message received on a topic channel.
+	 * @param topic the topic the bytes were received on
+	 * @param bytes the encoded message
+	 * @return the message, or {@code null} when the bytes are not a message this node
+	 * reads
+	 */
 	static TopicMessage decode(String topic, byte[] bytes) {
 		if (bytes.length < 4 || bytes[0] != VERSION) {
 			return null;
