@@ -48,6 +48,8 @@ public class StampHealthIndicator extends AbstractHealthIndicator {
 	}
 
 	/**
+	 * Creates an indicator that reports a degraded verdict of the monitor with a status
+	 * of the application's choice.
 	 * @param listeners the listeners
 	 * @param monitor the monitor whose verdict counts, or {@code null}
 	 * @param degradedStatus the status while the monitor says a listener is degraded

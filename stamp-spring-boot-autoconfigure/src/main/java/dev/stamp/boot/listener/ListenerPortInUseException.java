@@ -50,22 +50,34 @@ public class ListenerPortInUseException extends IllegalStateException {
 		return message != null && message.contains("Permission denied");
 	}
 
-	/** The listener's protocol. */
+	/**
+	 * Returns the listener's protocol.
+	 * @return the listener's protocol
+	 */
 	public StampProtocol getProtocol() {
 		return this.protocol;
 	}
 
-	/** The configured bind address. */
+	/**
+	 * Returns the configured bind address.
+	 * @return the configured bind address
+	 */
 	public String getHost() {
 		return this.host;
 	}
 
-	/** The configured port that is in use. */
+	/**
+	 * Returns the configured port that is in use.
+	 * @return the configured port that is in use
+	 */
 	public int getPort() {
 		return this.port;
 	}
 
-	/** The property that sets the port, such as {@code stamp.http.port}. */
+	/**
+	 * Returns the property that sets the port, such as {@code stamp.http.port}.
+	 * @return the property that sets the port, such as {@code stamp.http.port}
+	 */
 	public String getPortProperty() {
 		return "stamp." + this.protocol.id() + ".port";
 	}

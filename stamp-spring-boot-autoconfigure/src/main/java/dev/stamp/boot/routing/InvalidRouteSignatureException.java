@@ -14,6 +14,7 @@ public class InvalidRouteSignatureException extends IllegalStateException {
 	private final String allowed;
 
 	/**
+	 * Creates the exception for one route method.
 	 * @param method the route method, as {@link RouteMethod#describe()} or
 	 * {@link java.lang.reflect.Method#toString()} shows it
 	 * @param problem what is wrong with it, as a clause ("has a parameter of type ...")
@@ -26,17 +27,26 @@ public class InvalidRouteSignatureException extends IllegalStateException {
 		this.allowed = allowed;
 	}
 
-	/** The route method. */
+	/**
+	 * Returns the route method.
+	 * @return the route method
+	 */
 	public String getMethod() {
 		return this.method;
 	}
 
-	/** What is wrong with its signature. */
+	/**
+	 * Returns what is wrong with its signature.
+	 * @return what is wrong with its signature
+	 */
 	public String getProblem() {
 		return this.problem;
 	}
 
-	/** What it may declare instead. */
+	/**
+	 * Returns what it may declare instead.
+	 * @return what it may declare instead
+	 */
 	public String getAllowed() {
 		return this.allowed;
 	}

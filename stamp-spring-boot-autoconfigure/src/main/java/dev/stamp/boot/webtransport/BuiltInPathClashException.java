@@ -20,17 +20,26 @@ public class BuiltInPathClashException extends IllegalStateException {
 		this.route = route;
 	}
 
-	/** The path both routes declare. */
+	/**
+	 * Returns the path both routes declare.
+	 * @return the path both routes declare
+	 */
 	public String getPath() {
 		return this.path;
 	}
 
-	/** The property that puts the built-in route there. */
+	/**
+	 * Returns the property that puts the built-in route there.
+	 * @return the property that puts the built-in route there
+	 */
 	public String getProperty() {
 		return this.property;
 	}
 
-	/** The application's route. */
+	/**
+	 * Returns the application's route.
+	 * @return the application's route
+	 */
 	public String getRoute() {
 		return this.route;
 	}

@@ -88,6 +88,7 @@ public class WebTransportListener extends AbstractStampListener {
 	/**
 	 * Checked before the router sees the routes, so that a clash with a built-in route
 	 * names the property that placed it rather than reading as a duplicate route.
+	 * @param routes the routes of this listener, built-in ones included
 	 */
 	private static void rejectClashesWithBuiltInRoutes(List<RouteMethod> routes) {
 		for (RouteMethod builtIn : routes) {

@@ -25,17 +25,17 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
+import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.StampContextRunner;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.StampRoute;
-import dev.stamp.boot.http.HttpMethod;
-import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.http.HttpListener;
+import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.listener.ConnectionPage;
 import dev.stamp.boot.listener.StampListener;
-import dev.stamp.boot.webtransport.WebTransportListener;
 import dev.stamp.boot.websocket.WebSocketConnection;
 import dev.stamp.boot.websocket.WebSocketListener;
+import dev.stamp.boot.webtransport.WebTransportListener;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.client.WebTransportClient;
 

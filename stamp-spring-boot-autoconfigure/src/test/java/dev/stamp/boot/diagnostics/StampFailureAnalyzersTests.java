@@ -19,11 +19,11 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampContextRunner;
 import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.http.HttpAutoConfiguration;
-import dev.stamp.boot.http.HttpMethod;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
 import dev.stamp.boot.websocket.WebSocketConnection;

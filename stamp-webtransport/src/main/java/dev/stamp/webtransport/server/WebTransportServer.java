@@ -323,6 +323,7 @@ public final class WebTransportServer implements AutoCloseable {
 	/**
 	 * The engine's own state, the same size however many connections are open: address,
 	 * whether it accepts, transport, event loops and address validation tokens.
+	 * @return a JSON-friendly map of the engine's state
 	 */
 	public Map<String, Object> engineState() {
 		Map<String, Object> state = new LinkedHashMap<>();
