@@ -40,9 +40,6 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  */
 public class StampTopics implements SmartLifecycle {
 
-	/** Remote publishes on their way to Redis at once, beyond the queue. */
-	private static final int PUBLISHES_IN_FLIGHT = 32;
-
 	private static final Log logger = LogFactory.getLog(StampTopics.class);
 
 	private final ReactiveRedisConnectionFactory connectionFactory;
@@ -182,7 +179,11 @@ public class StampTopics implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.publishing = this.remotePublishes.asFlux().flatMap(this::send, PUBLISHES_IN_FLIGHT).subscribe();
+		// One publish in flight at a time: concurrent PUBLISH commands can reach Redis
+		// out
+		// of order (the template may issue them from different threads), and other nodes
+		// must see a publisher's messages in the order it published them.
+		this.publishing = this.remotePublishes.asFlux().concatMap(this::send).subscribe();
 		String pattern = this.keys.topicChannelPattern();
 		SubscriptionListener listener = new SubscriptionListener() {
 
