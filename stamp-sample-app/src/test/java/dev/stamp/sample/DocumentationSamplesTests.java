@@ -118,6 +118,13 @@ class DocumentationSamplesTests {
 				samples.add(new Sample(name, code, "fragment".equals(kind) ? detail : null, null));
 			}
 		}
+		// A Java fence spelled any other way ("```Java", "```java " ...) would silently
+		// escape the check.
+		long javaFences = text.lines()
+			.filter((each) -> each.strip().toLowerCase(Locale.ROOT).startsWith("```java"))
+			.count();
+		assertThat(samples).as("every java block of " + root.relativize(document) + " is recognised")
+			.hasSize((int) javaFences);
 		return samples;
 	}
 

@@ -182,6 +182,11 @@ class SampleAppIntegrationTests {
 		try (StampWebSocketTestSession kitchen = this.webSocket.connect("/chat/kitchen");
 				StampWebSocketTestSession alsoKitchen = this.webSocket.connect("/chat/kitchen");
 				StampWebSocketTestSession garden = this.webSocket.connect("/chat/garden")) {
+			// The garden hears its own message first, so it is in its room before the
+			// kitchen speaks: had rooms been shared, the kitchen's messages would reach
+			// it.
+			garden.send("morning");
+			assertThat(garden.nextText()).isEqualTo("[garden] User: morning");
 			kitchen.send("dinner?");
 			kitchen.send("anyone?");
 			assertThat(alsoKitchen.nextText()).isEqualTo("[kitchen] User: dinner?");

@@ -2,6 +2,8 @@ package dev.stamp.boot.listener;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What every Stamp listener is told, whatever its protocol: whether it runs, where it
  * binds, how many connections it admits, when an idle connection is closed, and which SSL
@@ -15,7 +17,7 @@ import java.time.Duration;
  */
 public abstract class ListenerSettings {
 
-	private Boolean enabled;
+	private @Nullable Boolean enabled;
 
 	private String host = "0.0.0.0";
 
@@ -23,9 +25,9 @@ public abstract class ListenerSettings {
 
 	private int maxConnections = 10_000;
 
-	private Duration idleTimeout;
+	private @Nullable Duration idleTimeout;
 
-	private String sslBundle;
+	private @Nullable String sslBundle;
 
 	/**
 	 * Creates settings with a protocol's defaults.
@@ -43,11 +45,11 @@ public abstract class ListenerSettings {
 	 * only when the application declares routes for its protocol.
 	 * @return whether the listener runs, or {@code null} to decide from the routes
 	 */
-	public Boolean getEnabled() {
+	public @Nullable Boolean getEnabled() {
 		return this.enabled;
 	}
 
-	public void setEnabled(Boolean enabled) {
+	public void setEnabled(@Nullable Boolean enabled) {
 		this.enabled = enabled;
 	}
 
@@ -92,11 +94,11 @@ public abstract class ListenerSettings {
 	 * zero never closes idle connections.
 	 * @return the idle timeout, or {@code null}
 	 */
-	public Duration getIdleTimeout() {
+	public @Nullable Duration getIdleTimeout() {
 		return this.idleTimeout;
 	}
 
-	public void setIdleTimeout(Duration idleTimeout) {
+	public void setIdleTimeout(@Nullable Duration idleTimeout) {
 		this.idleTimeout = idleTimeout;
 	}
 
@@ -105,11 +107,11 @@ public abstract class ListenerSettings {
 	 * for plain text.
 	 * @return the bundle name, or {@code null}
 	 */
-	public String getSslBundle() {
+	public @Nullable String getSslBundle() {
 		return this.sslBundle;
 	}
 
-	public void setSslBundle(String sslBundle) {
+	public void setSslBundle(@Nullable String sslBundle) {
 		this.sslBundle = sslBundle;
 	}
 

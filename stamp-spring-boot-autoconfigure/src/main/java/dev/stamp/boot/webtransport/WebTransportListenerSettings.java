@@ -3,6 +3,8 @@ package dev.stamp.boot.webtransport;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.unit.DataSize;
 
 import dev.stamp.boot.listener.ListenerSettings;
@@ -28,7 +30,7 @@ public class WebTransportListenerSettings extends ListenerSettings {
 
 	private boolean addressValidation;
 
-	private Path qlogDirectory;
+	private @Nullable Path qlogDirectory;
 
 	public WebTransportListenerSettings() {
 		super(4433, Duration.ofSeconds(30));
@@ -125,11 +127,11 @@ public class WebTransportListenerSettings extends ListenerSettings {
 	 * writes none.
 	 * @return the directory, or {@code null}
 	 */
-	public Path getQlogDirectory() {
+	public @Nullable Path getQlogDirectory() {
 		return this.qlogDirectory;
 	}
 
-	public void setQlogDirectory(Path qlogDirectory) {
+	public void setQlogDirectory(@Nullable Path qlogDirectory) {
 		this.qlogDirectory = qlogDirectory;
 	}
 

@@ -359,8 +359,4 @@ public final class ConnectionState {
 		return of(((QuicStreamChannel) ctx.channel()).parent());
 	}
 
-	/** A datagram waiting for its session. */
-	private record PendingDatagram(long sessionId, byte[] payload, long deadlineNanos) {
-	}
-
 }
