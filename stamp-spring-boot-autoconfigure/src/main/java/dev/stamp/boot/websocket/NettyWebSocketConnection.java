@@ -172,6 +172,13 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 
 	@Override
 	public void close(int status, String reason) {
+		// Decided on the connection's own event loop: a guard that is closing the
+		// connection at the same moment runs there too, so the close frame is either
+		// written while the channel is open or not created at all.
+		if (!this.channel.eventLoop().inEventLoop()) {
+			this.channel.eventLoop().execute(() -> close(status, reason));
+			return;
+		}
 		if (this.channel.isActive()) {
 			this.outbound.sendClose(status, reason).subscribe(null, (error) -> this.channel.close());
 		}
