@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -148,8 +149,16 @@ class TcpListenerTests {
 		StampContextRunner.create().withUserConfiguration(Firehose.class).run((context) -> {
 			try (Socket socket = connect(context)) {
 				socket.setReceiveBufferSize(16 * 1024);
-				Thread.sleep(300);
 				Firehose firehose = context.getBean(Firehose.class);
+				// The handler is held back once what it has sent stops growing while
+				// nobody reads.
+				long[] last = { -1 };
+				Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+					long now = firehose.sent;
+					boolean stalled = now > 0 && now == last[0];
+					last[0] = now;
+					return stalled;
+				});
 				long sentWhileNotReading = firehose.sent;
 				// Without backpressure the handler would have queued all 256 MiB by now.
 				assertThat(sentWhileNotReading).isLessThan(64L * 1024 * 1024);

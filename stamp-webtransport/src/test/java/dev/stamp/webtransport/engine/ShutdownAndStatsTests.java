@@ -110,12 +110,28 @@ class ShutdownAndStatsTests extends EngineTestBase {
 			session.close(0, "traced").block(Duration.ofSeconds(10));
 		}
 		for (Path directory : List.of(serverTraces, clientTraces)) {
-			try (Stream<Path> files = Files.list(directory)) {
-				List<Path> qlogs = files.filter((file) -> file.toString().endsWith(".qlog")).toList();
-				assertThat(qlogs).as("qlog files in %s", directory).hasSize(1);
-				assertThat(Files.readString(qlogs.get(0))).contains("\"qlog_format\":\"JSON-SEQ\"")
-					.contains("transport:packet_received");
+			// Each end writes its trace from its own event loop as its connection closes:
+			// the server's may still be on its way when the client's close returns.
+			String trace = awaitTrace(directory);
+			assertThat(trace).contains("\"qlog_format\":\"JSON-SEQ\"").contains("transport:packet_received");
+		}
+	}
+
+	private static String awaitTrace(Path directory) throws Exception {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (true) {
+			List<Path> qlogs = List.of();
+			if (Files.isDirectory(directory)) {
+				try (Stream<Path> files = Files.list(directory)) {
+					qlogs = files.filter((file) -> file.toString().endsWith(".qlog")).toList();
+				}
 			}
+			String trace = (qlogs.size() == 1) ? Files.readString(qlogs.get(0)) : "";
+			if (trace.contains("transport:packet_received") || System.nanoTime() > deadline) {
+				assertThat(qlogs).as("qlog files in %s", directory).hasSize(1);
+				return trace;
+			}
+			Thread.sleep(20);
 		}
 	}
 
