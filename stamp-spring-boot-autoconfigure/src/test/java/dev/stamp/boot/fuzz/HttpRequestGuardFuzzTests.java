@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -23,9 +21,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.util.unit.DataSize;
 
@@ -45,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the refusal is the last response on the connection, a 4xx with
  * {@code Connection: close}; every refusal is counted; nothing leaks.
  */
+@ExtendWith(QuietStampLogs.class)
 class HttpRequestGuardFuzzTests {
 
 	private static final int MAX_HEADER_SIZE = 1024;
@@ -52,23 +49,6 @@ class HttpRequestGuardFuzzTests {
 	private static final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(false);
 
 	private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 (\\d{3}) ");
-
-	private static Level stampLevel;
-
-	@BeforeAll
-	static void quietRefusalLogs() {
-		// Each refusal is logged once per burst: at thousands of inputs a second that is
-		// only noise.
-		Logger stamp = (Logger) LoggerFactory.getLogger("dev.stamp");
-		stampLevel = stamp.getLevel();
-		stamp.setLevel(Level.ERROR);
-	}
-
-	@AfterAll
-	static void restoreLogLevel() {
-		// Tests that check log lines may run next in the same JVM.
-		((Logger) LoggerFactory.getLogger("dev.stamp")).setLevel(stampLevel);
-	}
 
 	@FuzzTest(maxDuration = FuzzDurations.PER_TARGET)
 	void guardsRequests(byte[] input) {

@@ -4,8 +4,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -20,11 +18,10 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.stamp.boot.fuzz.FuzzDurations;
+import dev.stamp.boot.fuzz.QuietStampLogs;
 import dev.stamp.core.PeerErrors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,28 +36,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whole text messages that are UTF-8, and nothing once a violation was found; nothing
  * leaks.
  */
+@ExtendWith(QuietStampLogs.class)
 class WebSocketFrameGuardFuzzTests {
 
 	private static final int MAX_MESSAGE_SIZE = 1024;
 
 	private static final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(false);
-
-	private static Level stampLevel;
-
-	@BeforeAll
-	static void quietRefusalLogs() {
-		// Violations are logged once per burst: at thousands of inputs a second that is
-		// only noise.
-		Logger stamp = (Logger) LoggerFactory.getLogger("dev.stamp");
-		stampLevel = stamp.getLevel();
-		stamp.setLevel(Level.ERROR);
-	}
-
-	@AfterAll
-	static void restoreLogLevel() {
-		// Tests that check log lines may run next in the same JVM.
-		((Logger) LoggerFactory.getLogger("dev.stamp")).setLevel(stampLevel);
-	}
 
 	@FuzzTest(maxDuration = FuzzDurations.PER_TARGET)
 	void checksClientFrames(byte[] input) {
