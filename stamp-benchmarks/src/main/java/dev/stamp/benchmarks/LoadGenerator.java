@@ -91,6 +91,14 @@ final class LoadGenerator implements AutoCloseable {
 			}
 			open.start();
 			Thread.sleep(warmup.toMillis());
+			// A cold server (the smoke run's C1-only JVM on a busy machine) can take
+			// longer
+			// than the warm-up to answer its first request; measuring then would count
+			// the
+			// server's class loading, not its traffic.
+			if (!open.awaitEveryConnectionAnswered(Duration.ofSeconds(30)) && run.errors.get() == 0) {
+				run.error("warm-up: some connections got no response in 30 s");
+			}
 			Tally.Phase phase = run.startPhase(cpu);
 			Thread.sleep(measure.toMillis());
 			Tally.Measured measured = run.endPhase(phase, cpu);
@@ -261,6 +269,18 @@ final class LoadGenerator implements AutoCloseable {
 
 		int readyCount() {
 			return (int) this.handlers.stream().filter((handler) -> handler.isReady).count();
+		}
+
+		boolean awaitEveryConnectionAnswered(Duration timeout) throws InterruptedException {
+			long deadline = System.nanoTime() + timeout.toNanos();
+			while (this.handlers.stream().anyMatch((handler) -> handler.answered == 0)) {
+				// A connection that failed has said so already and will never answer.
+				if (System.nanoTime() - deadline > 0 || this.run.errors.get() > 0) {
+					return false;
+				}
+				Thread.sleep(10);
+			}
+			return true;
 		}
 
 		void start() {
