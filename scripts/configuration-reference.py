@@ -20,6 +20,7 @@ SECTIONS = [
     ("stamp.webtransport.", "WebTransport listener (`stamp.webtransport.*`)"),
     ("stamp.middleware.", "Middleware (`stamp.middleware.*`)"),
     ("stamp.monitor.", "Monitor (`stamp.monitor.*`)"),
+    ("stamp.topics.", "Topics (`stamp.topics.*`, see [cluster.md](cluster.md))"),
     ("stamp.cluster.", "Cluster (`stamp.cluster.*`, see [cluster.md](cluster.md))"),
     ("stamp.shutdown.", "Graceful shutdown (`stamp.shutdown.*`)"),
     ("stamp.blocking.", "Blocking handlers (`stamp.blocking.*`)"),
@@ -76,6 +77,12 @@ def default(value):
 
 def main():
     properties = json.loads(METADATA.read_text())["properties"]
+    unplaced = [p["name"] for p in properties
+                if not any(p["name"].startswith(prefix) for prefix, _ in SECTIONS)]
+    if unplaced:
+        # A property without a section would silently vanish from the reference.
+        print("No section for: " + ", ".join(sorted(unplaced)), file=sys.stderr)
+        return 1
     lines = [INTRO]
     for prefix, title in SECTIONS:
         rows = sorted((p for p in properties if p["name"].startswith(prefix)), key=lambda p: p["name"])

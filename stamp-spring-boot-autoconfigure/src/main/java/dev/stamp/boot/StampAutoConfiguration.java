@@ -31,6 +31,8 @@ import dev.stamp.boot.middleware.RateLimitMiddleware;
 import dev.stamp.boot.middleware.StampMiddleware;
 import dev.stamp.boot.routing.StampRouteDiscoverer;
 import dev.stamp.boot.routing.StampRoutes;
+import dev.stamp.boot.topic.StampTopics;
+import dev.stamp.boot.topic.TopicRelay;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -71,6 +73,12 @@ public final class StampAutoConfiguration {
 	BlockingHandlerScheduler stampBlockingHandlerScheduler(StampProperties properties) {
 		return new BlockingHandlerScheduler(properties.getBlocking().getMaxThreads(),
 				properties.getBlocking().getQueueCapacity());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StampTopics stampTopics(StampProperties properties, ObjectProvider<TopicRelay> relay) {
+		return new StampTopics(properties.getTopics().getSubscriberBufferSize(), relay.getIfUnique());
 	}
 
 	@Bean

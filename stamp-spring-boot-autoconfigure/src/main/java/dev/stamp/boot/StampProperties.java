@@ -60,6 +60,9 @@ public class StampProperties {
 	@Valid
 	private final Monitor monitor = new Monitor();
 
+	@Valid
+	private final Topics topics = new Topics();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -98,6 +101,10 @@ public class StampProperties {
 
 	public Monitor getMonitor() {
 		return this.monitor;
+	}
+
+	public Topics getTopics() {
+		return this.topics;
 	}
 
 	/**
@@ -835,6 +842,28 @@ public class StampProperties {
 				this.enabled = enabled;
 			}
 
+		}
+
+	}
+
+	/**
+	 * Topics ({@code StampTopics}): what a subscriber may buffer.
+	 */
+	public static class Topics {
+
+		/**
+		 * Messages a subscriber may fall behind by; one that falls further is cut off
+		 * with a TopicOverflowException, never slowing the others.
+		 */
+		@Positive
+		private int subscriberBufferSize = 256;
+
+		public int getSubscriberBufferSize() {
+			return this.subscriberBufferSize;
+		}
+
+		public void setSubscriberBufferSize(int subscriberBufferSize) {
+			this.subscriberBufferSize = subscriberBufferSize;
 		}
 
 	}

@@ -20,7 +20,8 @@ import dev.stamp.boot.listener.StampListener;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
- * Auto-configuration} of Stamp's cluster ({@code stamp.cluster.*}): {@link StampTopics},
+ * Auto-configuration} of Stamp's cluster ({@code stamp.cluster.*}): the
+ * {@link RedisTopicRelay} behind {@link dev.stamp.boot.topic.StampTopics},
  * {@link StampPresence}, {@link StampCluster} and the {@code stampCluster} health
  * contributor ({@code management.health.stampcluster.enabled}), on the application's
  * {@link ReactiveRedisConnectionFactory}. Off unless {@code stamp.cluster.enabled=true}
@@ -42,8 +43,10 @@ public final class ClusterAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StampTopics stampTopics(ReactiveRedisConnectionFactory connectionFactory, StampClusterProperties properties) {
-		return new StampTopics(connectionFactory, keys(properties), checked(properties).resolveNodeId(), properties);
+	RedisTopicRelay stampTopicRelay(ReactiveRedisConnectionFactory connectionFactory,
+			StampClusterProperties properties) {
+		return new RedisTopicRelay(connectionFactory, keys(properties), checked(properties).resolveNodeId(),
+				properties);
 	}
 
 	@Bean
@@ -88,8 +91,8 @@ public final class ClusterAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "stampClusterHealthIndicator")
 		ClusterHealthIndicator stampClusterHealthIndicator(ReactiveRedisConnectionFactory connectionFactory,
-				StampCluster cluster, StampTopics topics, StampClusterProperties properties) {
-			return new ClusterHealthIndicator(connectionFactory, cluster, topics, properties.getHeartbeat());
+				StampCluster cluster, RedisTopicRelay relay, StampClusterProperties properties) {
+			return new ClusterHealthIndicator(connectionFactory, cluster, relay, properties.getHeartbeat());
 		}
 
 	}

@@ -20,12 +20,12 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 
 	private final StampCluster cluster;
 
-	private final StampTopics topics;
+	private final RedisTopicRelay topics;
 
 	private final Duration timeout;
 
 	public ClusterHealthIndicator(ReactiveRedisConnectionFactory connectionFactory, StampCluster cluster,
-			StampTopics topics, Duration timeout) {
+			RedisTopicRelay topics, Duration timeout) {
 		super("Stamp cluster health check failed");
 		this.connectionFactory = connectionFactory;
 		this.cluster = cluster;

@@ -46,12 +46,6 @@ public class StampClusterProperties {
 	 */
 	private int publishQueueSize = 1024;
 
-	/**
-	 * Messages a subscriber may fall behind by; one that falls further is cut off with a
-	 * TopicOverflowException, never slowing the others.
-	 */
-	private int subscriberBufferSize = 256;
-
 	private final History history = new History();
 
 	public boolean isEnabled() {
@@ -122,14 +116,6 @@ public class StampClusterProperties {
 
 	public void setPublishQueueSize(int publishQueueSize) {
 		this.publishQueueSize = publishQueueSize;
-	}
-
-	public int getSubscriberBufferSize() {
-		return this.subscriberBufferSize;
-	}
-
-	public void setSubscriberBufferSize(int subscriberBufferSize) {
-		this.subscriberBufferSize = subscriberBufferSize;
 	}
 
 	public History getHistory() {

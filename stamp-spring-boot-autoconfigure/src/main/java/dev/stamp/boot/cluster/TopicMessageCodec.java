@@ -3,6 +3,10 @@ package dev.stamp.boot.cluster;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.stamp.boot.topic.TopicMessage;
+
 /**
  * The form of a {@link TopicMessage} on a Redis channel: a version byte, a flags byte
  * (bit 0: binary), the publishing node's id (length-prefixed UTF-8) and the payload. The
@@ -36,7 +40,7 @@ final class TopicMessageCodec {
 	 * @return the message, or {@code null} when the bytes are not a message this node
 	 * reads
 	 */
-	static TopicMessage decode(String topic, byte[] bytes) {
+	static @Nullable TopicMessage decode(String topic, byte[] bytes) {
 		if (bytes.length < 4 || bytes[0] != VERSION) {
 			return null;
 		}

@@ -1,9 +1,12 @@
 package dev.stamp.boot.cluster;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.Disposable;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -11,6 +14,9 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+
+import dev.stamp.boot.StampAutoConfiguration;
+import dev.stamp.boot.topic.StampTopics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,7 +37,7 @@ class ClusterAutoConfigurationTests {
 	@Test
 	void isOffUnlessEnabled() {
 		this.runner.run((context) -> assertThat(context).hasSingleBean(ReactiveRedisConnectionFactory.class)
-			.doesNotHaveBean(StampTopics.class)
+			.doesNotHaveBean(RedisTopicRelay.class)
 			.doesNotHaveBean(StampPresence.class)
 			.doesNotHaveBean(StampCluster.class)
 			.doesNotHaveBean(ClusterHealthIndicator.class));
@@ -41,7 +47,7 @@ class ClusterAutoConfigurationTests {
 	void isOffWithoutTheApplicationsRedisConnection() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ClusterAutoConfiguration.class))
 			.withPropertyValues("stamp.cluster.enabled=true")
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(StampTopics.class));
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RedisTopicRelay.class));
 	}
 
 	@Test
@@ -49,13 +55,13 @@ class ClusterAutoConfigurationTests {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ClusterAutoConfiguration.class))
 			.withClassLoader(new FilteredClassLoader(ReactiveRedisConnectionFactory.class))
 			.withPropertyValues("stamp.cluster.enabled=true")
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(StampTopics.class));
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RedisTopicRelay.class));
 	}
 
 	@Test
 	void joinsTheClusterThroughTheApplicationsRedisConnection() {
 		this.runner.withPropertyValues("stamp.cluster.enabled=true").run((context) -> {
-			assertThat(context).hasSingleBean(StampTopics.class)
+			assertThat(context).hasSingleBean(RedisTopicRelay.class)
 				.hasSingleBean(StampPresence.class)
 				.hasSingleBean(StampCluster.class)
 				.hasSingleBean(ClusterHealthIndicator.class);
@@ -68,6 +74,39 @@ class ClusterAutoConfigurationTests {
 	}
 
 	@Test
+	void topicsTravelThroughTheRelayWhenTheClusterIsOn() {
+		this.runner.withConfiguration(AutoConfigurations.of(StampAutoConfiguration.class))
+			.withPropertyValues("stamp.cluster.enabled=true")
+			.run((context) -> {
+				StampTopics topics = context.getBean(StampTopics.class);
+				assertThat(topics.isClustered()).isTrue();
+				assertThat(topics.nodeId()).isEqualTo("auto-configuration");
+			});
+	}
+
+	@Test
+	void topicsStayOnTheNodeWithoutTheCluster() {
+		this.runner.withConfiguration(AutoConfigurations.of(StampAutoConfiguration.class)).run((context) -> {
+			StampTopics topics = context.getBean(StampTopics.class);
+			assertThat(topics.isClustered()).isFalse();
+			assertThat(topics.nodeId()).isEqualTo(StampTopics.LOCAL_NODE_ID);
+			List<String> received = new CopyOnWriteArrayList<>();
+			Disposable subscription = topics.subscribe("news").subscribe((message) -> received.add(message.text()));
+			try {
+				topics.publish("news", "one");
+				topics.publish("elsewhere", "not for news");
+				topics.publish("news", "two");
+				assertThat(received).containsExactly("one", "two");
+				assertThat(topics.publishedMessages()).isEqualTo(3);
+				assertThat(topics.droppedPublishes()).isZero();
+			}
+			finally {
+				subscription.dispose();
+			}
+		});
+	}
+
+	@Test
 	void defaultNodeIdIsTheHostNameAndProcessId() {
 		assertThat(new StampClusterProperties().resolveNodeId()).endsWith("-" + ProcessHandle.current().pid());
 	}
@@ -75,7 +114,7 @@ class ClusterAutoConfigurationTests {
 	@Test
 	void healthContributorCanBeSwitchedOff() {
 		this.runner.withPropertyValues("stamp.cluster.enabled=true", "management.health.stampcluster.enabled=false")
-			.run((context) -> assertThat(context).hasSingleBean(StampTopics.class)
+			.run((context) -> assertThat(context).hasSingleBean(RedisTopicRelay.class)
 				.doesNotHaveBean(ClusterHealthIndicator.class));
 	}
 

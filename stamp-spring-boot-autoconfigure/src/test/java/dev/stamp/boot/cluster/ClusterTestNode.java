@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.tcp.TcpAutoConfiguration;
+import dev.stamp.boot.topic.StampTopics;
 
 /**
  * One node of a test cluster: a whole application context of its own (Spring Data Redis,

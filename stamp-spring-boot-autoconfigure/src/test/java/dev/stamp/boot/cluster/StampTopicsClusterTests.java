@@ -14,6 +14,9 @@ import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 
+import dev.stamp.boot.topic.TopicMessage;
+import dev.stamp.boot.topic.TopicOverflowException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,7 +36,7 @@ class StampTopicsClusterTests {
 
 	@BeforeAll
 	static void startNodes() {
-		alpha = ClusterTestNode.start(redis, "alpha", "stamp.cluster.subscriber-buffer-size=16");
+		alpha = ClusterTestNode.start(redis, "alpha", "stamp.topics.subscriber-buffer-size=16");
 		beta = ClusterTestNode.start(redis, "beta");
 		gamma = ClusterTestNode.start(redis, "gamma");
 		await().atMost(Duration.ofSeconds(10))

@@ -1,13 +1,14 @@
 package dev.stamp.boot.cluster;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,21 +27,23 @@ import org.springframework.data.redis.serializer.RedisSerializationContext;
 import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
-/**
- * Topics shared by every node of the cluster through Redis pub/sub.
- * <p>
- * A publish reaches this node's subscribers at once, on the publisher's thread, and the
- * other nodes through Redis; each node delivers a message once, and in the order of its
- * publisher. The publisher never waits for Redis: remote publishes go through a bounded
- * queue, and one that finds it full, or that Redis refuses, is counted as
- * {@link #droppedPublishes() dropped}. Each node subscribes once to every topic channel
- * of the cluster (a pattern subscription, like Socket.IO's Redis adapter), so a
- * {@link #subscribe(String) subscription} takes effect at once, and it comes back by
- * itself when Redis does.
- */
-public class StampTopics implements SmartLifecycle {
+import dev.stamp.boot.topic.TopicMessage;
+import dev.stamp.boot.topic.TopicRelay;
 
-	private static final Log logger = LogFactory.getLog(StampTopics.class);
+/**
+ * The {@link TopicRelay} of a cluster on Redis pub/sub.
+ * <p>
+ * Each node delivers its own publishes locally at once, on the publisher's thread, and
+ * sends them to the other nodes through Redis; the publisher never waits for Redis:
+ * remote publishes go through a bounded queue, and one that finds it full, or that Redis
+ * refuses, is counted as {@link #droppedPublishes() dropped}. Each node subscribes once
+ * to every topic channel of the cluster (a pattern subscription, like Socket.IO's Redis
+ * adapter), so a new local subscriber takes effect at once, and the subscription comes
+ * back by itself when Redis does.
+ */
+public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(RedisTopicRelay.class);
 
 	private final ReactiveRedisConnectionFactory connectionFactory;
 
@@ -54,11 +57,7 @@ public class StampTopics implements SmartLifecycle {
 
 	private final Duration resubscribeBackoff;
 
-	private final LocalTopicSubscribers subscribers;
-
 	private final Sinks.Many<RemotePublish> remotePublishes;
-
-	private final AtomicLong published = new AtomicLong();
 
 	private final AtomicLong dropped = new AtomicLong();
 
@@ -70,11 +69,14 @@ public class StampTopics implements SmartLifecycle {
 
 	private final AtomicBoolean failingSubscription = new AtomicBoolean();
 
-	private volatile Disposable publishing;
+	private volatile Consumer<TopicMessage> remoteDelivery = (message) -> {
+	};
 
-	private volatile Disposable subscription;
+	private volatile @Nullable Disposable publishing;
 
-	StampTopics(ReactiveRedisConnectionFactory connectionFactory, ClusterKeys keys, String nodeId,
+	private volatile @Nullable Disposable subscription;
+
+	RedisTopicRelay(ReactiveRedisConnectionFactory connectionFactory, ClusterKeys keys, String nodeId,
 			StampClusterProperties properties) {
 		this.connectionFactory = connectionFactory;
 		this.redis = new ReactiveRedisTemplate<>(connectionFactory,
@@ -85,35 +87,16 @@ public class StampTopics implements SmartLifecycle {
 		this.nodeId = nodeId;
 		this.publishTimeout = properties.getNodeTimeout();
 		this.resubscribeBackoff = properties.getHeartbeat();
-		this.subscribers = new LocalTopicSubscribers(properties.getSubscriberBufferSize());
 		this.remotePublishes = Sinks.many()
 			.unicast()
 			.onBackpressureBuffer(Queues.<RemotePublish>get(properties.getPublishQueueSize()).get());
 	}
 
-	/**
-	 * Publishes text to every subscriber of the topic on every node.
-	 * @param topic the topic to publish on
-	 * @param text the message text, sent as UTF-8
-	 */
-	public void publish(String topic, String text) {
-		publish(topic, text.getBytes(StandardCharsets.UTF_8), false);
-	}
-
-	/**
-	 * Publishes bytes to every subscriber of the topic on every node.
-	 * @param topic the topic to publish on
-	 * @param bytes the message bytes, copied before sending
-	 */
-	public void publish(String topic, byte[] bytes) {
-		publish(topic, bytes.clone(), true);
-	}
-
-	private void publish(String topic, byte[] payload, boolean binary) {
-		this.published.incrementAndGet();
-		this.subscribers.deliver(new TopicMessage(topic, payload, binary, this.nodeId));
-		RemotePublish remote = new RemotePublish(this.keys.topicChannel(topic),
-				TopicMessageCodec.encode(this.nodeId, binary, payload));
+	@Override
+	public void publish(TopicMessage message, Consumer<TopicMessage> localDelivery) {
+		localDelivery.accept(message);
+		RemotePublish remote = new RemotePublish(this.keys.topicChannel(message.topic()),
+				TopicMessageCodec.encode(this.nodeId, message.binary(), message.payload()));
 		Sinks.EmitResult result;
 		synchronized (this.remotePublishes) {
 			result = this.remotePublishes.tryEmitNext(remote);
@@ -123,56 +106,27 @@ public class StampTopics implements SmartLifecycle {
 		}
 	}
 
-	/**
-	 * The messages published on the topic from now on, on this node and on the others. A
-	 * subscriber that falls behind by more than
-	 * {@code stamp.cluster.subscriber-buffer-size} messages is cut off: the flux ends
-	 * with a {@link TopicOverflowException}.
-	 * @param topic the topic to subscribe to
-	 * @return the topic's messages
-	 */
-	public Flux<TopicMessage> subscribe(String topic) {
-		return this.subscribers.subscribe(topic);
+	@Override
+	public String nodeId() {
+		return this.nodeId;
 	}
 
-	/**
-	 * Subscribers of the topic on this node.
-	 * @param topic the topic name
-	 * @return the number of local subscribers
-	 */
-	public int localSubscribers(String topic) {
-		return this.subscribers.count(topic);
+	@Override
+	public void onRemoteMessage(Consumer<TopicMessage> remoteDelivery) {
+		this.remoteDelivery = remoteDelivery;
 	}
 
-	/**
-	 * Messages published on this node.
-	 * @return the number of messages published
-	 */
-	public long publishedMessages() {
-		return this.published.get();
-	}
-
-	/**
-	 * Messages from other nodes received through Redis.
-	 * @return the number of messages received
-	 */
+	@Override
 	public long receivedMessages() {
 		return this.received.get();
 	}
 
-	/**
-	 * Publishes that did not reach Redis (queue full, Redis unreachable or refusing):
-	 * this node's subscribers got them, the other nodes did not.
-	 * @return the number of dropped publishes
-	 */
+	@Override
 	public long droppedPublishes() {
 		return this.dropped.get();
 	}
 
-	/**
-	 * Whether this node currently receives the other nodes' publishes.
-	 * @return {@code true} while subscribed to the other nodes' channels
-	 */
+	@Override
 	public boolean isReceivingRemote() {
 		return this.subscribed.get();
 	}
@@ -189,8 +143,8 @@ public class StampTopics implements SmartLifecycle {
 
 			@Override
 			public void onPatternSubscribed(byte[] pattern, long count) {
-				StampTopics.this.subscribed.set(true);
-				StampTopics.this.failingSubscription.set(false);
+				RedisTopicRelay.this.subscribed.set(true);
+				RedisTopicRelay.this.failingSubscription.set(false);
 			}
 
 		};
@@ -242,7 +196,7 @@ public class StampTopics implements SmartLifecycle {
 			return;
 		}
 		this.received.incrementAndGet();
-		this.subscribers.deliver(decoded);
+		this.remoteDelivery.accept(decoded);
 	}
 
 	@Override

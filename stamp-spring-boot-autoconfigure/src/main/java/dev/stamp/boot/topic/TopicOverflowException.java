@@ -1,8 +1,8 @@
-package dev.stamp.boot.cluster;
+package dev.stamp.boot.topic;
 
 /**
  * Ends a topic subscription whose subscriber fell behind by more than
- * {@code stamp.cluster.subscriber-buffer-size} messages: it is cut off rather than let it
+ * {@code stamp.topics.subscriber-buffer-size} messages: it is cut off rather than let it
  * slow the publishers or the other subscribers.
  */
 public class TopicOverflowException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.stamp.boot.cluster;
+package dev.stamp.boot.topic;
 
 import java.util.Map;
 import java.util.Set;

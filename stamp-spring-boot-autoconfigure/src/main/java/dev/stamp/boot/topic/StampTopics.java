@@ -1,0 +1,146 @@
+package dev.stamp.boot.topic;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+
+/**
+ * Named topics that code publishes text or bytes to and that subscribers receive.
+ * <p>
+ * On one node everything stays in memory. With {@code stamp.cluster.enabled} a
+ * {@link TopicRelay} carries each message to every other node too, and each node delivers
+ * it to its own subscribers once, in the order of its publisher. Publishing never waits
+ * for a subscriber or for the other nodes: a subscriber that falls behind by more than
+ * {@code stamp.topics.subscriber-buffer-size} messages is cut off, and the relay counts
+ * what it could not send as {@link #droppedPublishes() dropped}.
+ */
+public class StampTopics {
+
+	/** The node id of messages published without a cluster. */
+	public static final String LOCAL_NODE_ID = "local";
+
+	private final LocalTopicSubscribers subscribers;
+
+	private final @Nullable TopicRelay relay;
+
+	private final String nodeId;
+
+	private final AtomicLong published = new AtomicLong();
+
+	/**
+	 * Creates the topics of a node.
+	 * @param subscriberBufferSize messages a subscriber may fall behind by
+	 * @param relay the relay to the other nodes, or {@code null} for a single node
+	 */
+	public StampTopics(int subscriberBufferSize, @Nullable TopicRelay relay) {
+		this.nodeId = (relay != null) ? relay.nodeId() : LOCAL_NODE_ID;
+		this.subscribers = new LocalTopicSubscribers(subscriberBufferSize);
+		this.relay = relay;
+		if (relay != null) {
+			relay.onRemoteMessage(this.subscribers::deliver);
+		}
+	}
+
+	/**
+	 * Publishes text to every subscriber of the topic on every node.
+	 * @param topic the topic to publish on
+	 * @param text the message text, sent as UTF-8
+	 */
+	public void publish(String topic, String text) {
+		publish(topic, text.getBytes(StandardCharsets.UTF_8), false);
+	}
+
+	/**
+	 * Publishes bytes to every subscriber of the topic on every node.
+	 * @param topic the topic to publish on
+	 * @param bytes the message bytes, copied before sending
+	 */
+	public void publish(String topic, byte[] bytes) {
+		publish(topic, bytes.clone(), true);
+	}
+
+	private void publish(String topic, byte[] payload, boolean binary) {
+		this.published.incrementAndGet();
+		TopicMessage message = new TopicMessage(topic, payload, binary, this.nodeId);
+		if (this.relay != null) {
+			this.relay.publish(message, this.subscribers::deliver);
+		}
+		else {
+			this.subscribers.deliver(message);
+		}
+	}
+
+	/**
+	 * The messages published on the topic from now on, on this node and on the others. A
+	 * subscriber that falls behind by more than
+	 * {@code stamp.topics.subscriber-buffer-size} messages is cut off: the flux ends with
+	 * a {@link TopicOverflowException}.
+	 * @param topic the topic to subscribe to
+	 * @return the topic's messages
+	 */
+	public Flux<TopicMessage> subscribe(String topic) {
+		return this.subscribers.subscribe(topic);
+	}
+
+	/**
+	 * Subscribers of the topic on this node.
+	 * @param topic the topic name
+	 * @return the number of local subscribers
+	 */
+	public int localSubscribers(String topic) {
+		return this.subscribers.count(topic);
+	}
+
+	/**
+	 * This node's id, as carried by the messages it publishes.
+	 * @return the node id
+	 */
+	public String nodeId() {
+		return this.nodeId;
+	}
+
+	/**
+	 * Whether messages travel to other nodes.
+	 * @return {@code true} with a cluster relay
+	 */
+	public boolean isClustered() {
+		return this.relay != null;
+	}
+
+	/**
+	 * Messages published on this node.
+	 * @return the number of messages published
+	 */
+	public long publishedMessages() {
+		return this.published.get();
+	}
+
+	/**
+	 * Messages from other nodes received through the relay.
+	 * @return the number of messages received, 0 on a single node
+	 */
+	public long receivedMessages() {
+		return (this.relay != null) ? this.relay.receivedMessages() : 0;
+	}
+
+	/**
+	 * Publishes that did not reach the other nodes (queue full, Redis unreachable or
+	 * refusing): this node's subscribers got them, the other nodes did not.
+	 * @return the number of dropped publishes, 0 on a single node
+	 */
+	public long droppedPublishes() {
+		return (this.relay != null) ? this.relay.droppedPublishes() : 0;
+	}
+
+	/**
+	 * Whether this node currently receives the other nodes' publishes.
+	 * @return {@code true} while subscribed to the other nodes, {@code false} on a single
+	 * node
+	 */
+	public boolean isReceivingRemote() {
+		return this.relay != null && this.relay.isReceivingRemote();
+	}
+
+}
