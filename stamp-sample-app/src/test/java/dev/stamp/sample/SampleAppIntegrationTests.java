@@ -303,6 +303,8 @@ class SampleAppIntegrationTests {
 			.contains("<meta name=\"stamp-webtransport-port\" content=\"" + this.webTransportPort + "\">")
 			.contains("<meta name=\"stamp-webtransport-certificate-hash\" content=\"" + this.webTransportCertificateHash
 					+ "\">")
+			// Without the cluster profile the page says it is the only node.
+			.contains("<span id=\"node\" class=\"node\" data-clustered=\"false\">single node</span>")
 			.doesNotContain("{{")
 			// Self-contained: nothing is loaded from another host.
 			.doesNotContain("http://")

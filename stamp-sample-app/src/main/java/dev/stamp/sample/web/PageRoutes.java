@@ -10,11 +10,13 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StreamUtils;
+import org.springframework.web.util.HtmlUtils;
 
 import dev.stamp.boot.HttpMethod;
 import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.http.HttpRequest;
 import dev.stamp.boot.http.HttpResponse;
+import dev.stamp.boot.topic.StampTopics;
 import dev.stamp.boot.webtransport.WebTransportListener;
 
 /**
@@ -51,14 +53,17 @@ public class PageRoutes {
 
 	private final Environment environment;
 
+	private final StampTopics topics;
+
 	private final String indexTemplate = load("web/index.html");
 
 	private final String aboutTemplate = load("web/about.html");
 
 	private final String stylesheet = load("web/style.css");
 
-	public PageRoutes(Environment environment) {
+	public PageRoutes(Environment environment, StampTopics topics) {
 		this.environment = environment;
+		this.topics = topics;
 	}
 
 	/**
@@ -69,8 +74,10 @@ public class PageRoutes {
 	 */
 	@StampRoute(path = "/", method = HttpMethod.GET, produces = "text/html")
 	public HttpResponse index(HttpRequest request) {
-		String html = render(this.indexTemplate, Map.of("websocketPort", port(WEBSOCKET_PORT), "webtransportPort",
-				port(WEBTRANSPORT_PORT), "webtransportCertificateHash", port(WEBTRANSPORT_CERTIFICATE_HASH)));
+		String html = render(this.indexTemplate,
+				Map.of("websocketPort", port(WEBSOCKET_PORT), "webtransportPort", port(WEBTRANSPORT_PORT),
+						"webtransportCertificateHash", port(WEBTRANSPORT_CERTIFICATE_HASH), "clustered",
+						String.valueOf(this.topics.isClustered()), "nodeLabel", nodeLabel()));
 		return HttpResponse.status(200).header("Cache-Control", "no-store").body(html);
 	}
 
@@ -92,6 +99,15 @@ public class PageRoutes {
 	}
 
 	/**
+	 * Which node served the page, so that people on two nodes of a cluster can see the
+	 * chat cross between them. The node id is configuration, hence escaped.
+	 * @return the label for the page's header
+	 */
+	private String nodeLabel() {
+		return this.topics.isClustered() ? "node " + HtmlUtils.htmlEscape(this.topics.nodeId()) : "single node";
+	}
+
+	/**
 	 * A published port (or certificate hash), or an empty string when that listener is
 	 * not running (the page then says that part is off).
 	 * @param property the {@code local.stamp.*} property to read
@@ -102,8 +118,9 @@ public class PageRoutes {
 	}
 
 	/**
-	 * Replaces {@code {{name}}} placeholders. Values are ports (digits) and a base64 hash
-	 * ({@code A-Z a-z 0-9 + / =}), so they need no HTML escaping.
+	 * Replaces {@code {{name}}} placeholders. Values are ports (digits), a base64 hash
+	 * ({@code A-Z a-z 0-9 + / =}) and the escaped node label, so they need no further
+	 * escaping.
 	 * @param template the page with its placeholders
 	 * @param values the value of each placeholder, by name
 	 * @return the page with every known placeholder replaced
