@@ -26,8 +26,8 @@ import dev.stamp.core.ConnectionStats;
 /**
  * This node's membership of the cluster and the view of the live nodes.
  * <p>
- * While running, the node writes its entry (start time, listeners and their counters) to
- * Redis every {@code stamp.cluster.heartbeat} with a lifetime of
+ * While running, the node writes its entry (start time, listeners and their counters,
+ * topic counters) to Redis every {@code stamp.cluster.heartbeat} with a lifetime of
  * {@code stamp.cluster.node-timeout}, and refreshes its {@link StampPresence presence}.
  * Stopping removes the entry and the node's presence at once; a node that dies drops out
  * when its entry expires.
