@@ -58,7 +58,7 @@ public class ClusterEndpointContributor implements ClusterContributor {
 	private String reason(RuntimeException ex) {
 		Throwable cause = Exceptions.unwrap(ex);
 		if (cause instanceof TimeoutException) {
-			return "Redis did not answer within " + this.timeout;
+			return "Redis did not answer within " + this.timeout.toMillis() + "ms";
 		}
 		return "Redis does not answer: " + RedisFailures.describe(cause);
 	}
