@@ -29,7 +29,8 @@ import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of Stamp's Actuator support: the {@code stamp} health contributor
  * ({@code management.health.stamp.enabled}), listener meters when a {@link MeterRegistry}
- * exists, and the {@code stamp} endpoint when it is exposed.
+ * exists, and the {@code stamp} endpoint when it is exposed (with
+ * {@code /actuator/stamp/cluster} when a {@link ClusterContributor} exists).
  */
 @AutoConfiguration(
 		after = { StampAutoConfiguration.class, TcpAutoConfiguration.class, WebSocketAutoConfiguration.class,
@@ -73,9 +74,9 @@ public final class StampActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		StampEndpoint stampEndpoint(ObjectProvider<StampListener> listeners, ObjectProvider<StampMonitor> monitor,
-				ObjectProvider<ConfigurationDiagnosis> diagnosis) {
+				ObjectProvider<ConfigurationDiagnosis> diagnosis, ObjectProvider<ClusterContributor> cluster) {
 			return new StampEndpoint(listeners.orderedStream().toList(), monitor.getIfAvailable(),
-					diagnosis.getIfAvailable());
+					diagnosis.getIfAvailable(), cluster.getIfAvailable());
 		}
 
 	}

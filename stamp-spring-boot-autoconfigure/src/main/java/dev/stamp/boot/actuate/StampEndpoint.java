@@ -27,7 +27,9 @@ import dev.stamp.core.ConnectionStats;
  * {@code /actuator/stamp/{protocol}} narrows it to one listener;
  * {@code /actuator/stamp/alerts?limit=} and {@code /actuator/stamp/history?limit=} show
  * the monitor's recent alerts and samples; {@code /actuator/stamp/{protocol}/connections}
- * lists a listener's open connections page by page ({@code ?limit=&after=}).
+ * lists a listener's open connections page by page ({@code ?limit=&after=});
+ * {@code /actuator/stamp/cluster} lists the cluster's live nodes and their aggregate when
+ * the cluster is on.
  */
 @Endpoint(id = "stamp")
 public class StampEndpoint {
@@ -47,17 +49,33 @@ public class StampEndpoint {
 
 	private final @Nullable ConfigurationDiagnosis diagnosis;
 
+	private final @Nullable ClusterContributor cluster;
+
 	/**
-	 * Creates the endpoint over the application's listeners.
+	 * Creates the endpoint over the application's listeners, without a cluster.
 	 * @param listeners the listeners
 	 * @param monitor the monitor, or {@code null} when it is switched off
 	 * @param diagnosis the configuration diagnosis, or {@code null}
 	 */
 	public StampEndpoint(List<StampListener> listeners, @Nullable StampMonitor monitor,
 			@Nullable ConfigurationDiagnosis diagnosis) {
+		this(listeners, monitor, diagnosis, null);
+	}
+
+	/**
+	 * Creates the endpoint over the application's listeners.
+	 * @param listeners the listeners
+	 * @param monitor the monitor, or {@code null} when it is switched off
+	 * @param diagnosis the configuration diagnosis, or {@code null}
+	 * @param cluster what {@code /actuator/stamp/cluster} shows, or {@code null} when the
+	 * cluster is off
+	 */
+	public StampEndpoint(List<StampListener> listeners, @Nullable StampMonitor monitor,
+			@Nullable ConfigurationDiagnosis diagnosis, @Nullable ClusterContributor cluster) {
 		this.listeners = listeners;
 		this.monitor = monitor;
 		this.diagnosis = diagnosis;
+		this.cluster = cluster;
 	}
 
 	/**
@@ -79,9 +97,9 @@ public class StampEndpoint {
 
 	/**
 	 * One part: a listener by protocol id ({@code tcp}, {@code websocket}, {@code http},
-	 * {@code webtransport}), or the monitor's {@code alerts} or {@code history}, newest
-	 * first.
-	 * @param name the protocol id, {@code alerts} or {@code history}
+	 * {@code webtransport}), the monitor's {@code alerts} or {@code history}, newest
+	 * first, or the {@code cluster}'s live nodes and their aggregate.
+	 * @param name the protocol id, {@code alerts}, {@code history} or {@code cluster}
 	 * @param limit how many alerts (default 25) or samples (default 100) to show; the
 	 * monitor keeps at most {@code stamp.monitor.alert-history-size} and
 	 * {@code stamp.monitor.history-size}
@@ -94,6 +112,9 @@ public class StampEndpoint {
 		}
 		if ("history".equals(name)) {
 			return (this.monitor != null) ? this.monitor.history(positive("limit", limit, DEFAULT_SAMPLES)) : null;
+		}
+		if ("cluster".equals(name)) {
+			return (this.cluster != null) ? this.cluster.describe() : null;
 		}
 		StampListener listener = listener(name);
 		return (listener != null) ? describe(listener) : null;

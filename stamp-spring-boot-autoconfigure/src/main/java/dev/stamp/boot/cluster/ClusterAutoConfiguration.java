@@ -16,16 +16,19 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
+import dev.stamp.boot.actuate.ClusterContributor;
 import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.topic.StampTopics;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of Stamp's cluster ({@code stamp.cluster.*}): the
- * {@link RedisTopicRelay} behind {@link dev.stamp.boot.topic.StampTopics},
- * {@link StampPresence}, {@link StampCluster} and the {@code stampCluster} health
- * contributor ({@code management.health.stampcluster.enabled}), on the application's
- * {@link ReactiveRedisConnectionFactory}. Off unless {@code stamp.cluster.enabled=true}
- * and Spring Data Redis is configured.
+ * {@link RedisTopicRelay} behind {@link StampTopics}, {@link StampPresence},
+ * {@link StampCluster}, the {@code stampCluster} health contributor
+ * ({@code management.health.stampcluster.enabled}) and what
+ * {@code /actuator/stamp/cluster} shows ({@link ClusterEndpointContributor}), on the
+ * application's {@link ReactiveRedisConnectionFactory}. Off unless
+ * {@code stamp.cluster.enabled=true} and Spring Data Redis is configured.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration" })
@@ -59,10 +62,17 @@ public final class ClusterAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StampCluster stampCluster(ReactiveRedisConnectionFactory connectionFactory, StampClusterProperties properties,
-			ObjectProvider<StampListener> listeners, StampPresence presence) {
+			ObjectProvider<StampListener> listeners, StampPresence presence, StampTopics topics) {
 		return new StampCluster(new ReactiveStringRedisTemplate(connectionFactory), keys(properties),
-				properties.resolveNodeId(), properties, () -> listeners.orderedStream().toList(), presence,
+				properties.resolveNodeId(), properties, () -> listeners.orderedStream().toList(), presence, topics,
 				Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(ClusterContributor.class)
+	ClusterEndpointContributor stampClusterEndpointContributor(StampCluster cluster,
+			StampClusterProperties properties) {
+		return new ClusterEndpointContributor(cluster, properties.getHeartbeat(), Clock.systemUTC());
 	}
 
 	private static ClusterKeys keys(StampClusterProperties properties) {

@@ -61,8 +61,7 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 			return null;
 		}
 		catch (RuntimeException ex) {
-			String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
-			return "Redis does not answer: " + message;
+			return "Redis does not answer: " + RedisFailures.describe(ex);
 		}
 	}
 

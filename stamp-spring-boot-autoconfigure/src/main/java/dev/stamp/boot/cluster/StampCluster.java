@@ -21,13 +21,14 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.topic.StampTopics;
 import dev.stamp.core.ConnectionStats;
 
 /**
  * This node's membership of the cluster and the view of the live nodes.
  * <p>
- * While running, the node writes its entry (start time, listeners and their counters) to
- * Redis every {@code stamp.cluster.heartbeat} with a lifetime of
+ * While running, the node writes its entry (start time, listeners and their counters,
+ * topic counters) to Redis every {@code stamp.cluster.heartbeat} with a lifetime of
  * {@code stamp.cluster.node-timeout}, and refreshes its {@link StampPresence presence}.
  * Stopping removes the entry and the node's presence at once; a node that dies drops out
  * when its entry expires.
@@ -41,6 +42,8 @@ public class StampCluster implements SmartLifecycle {
 	private static final String HEARTBEAT_AT = "heartbeatAt";
 
 	private static final String LISTENER = "listener.";
+
+	private static final String TOPICS = "topics";
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -56,6 +59,8 @@ public class StampCluster implements SmartLifecycle {
 
 	private final StampPresence presence;
 
+	private final StampTopics topics;
+
 	private final Clock clock;
 
 	private final AtomicReference<String> heartbeatFailure = new AtomicReference<>("no heartbeat yet");
@@ -65,7 +70,7 @@ public class StampCluster implements SmartLifecycle {
 	private volatile Disposable heartbeats;
 
 	StampCluster(ReactiveStringRedisTemplate redis, ClusterKeys keys, String nodeId, StampClusterProperties properties,
-			Supplier<List<StampListener>> listeners, StampPresence presence, Clock clock) {
+			Supplier<List<StampListener>> listeners, StampPresence presence, StampTopics topics, Clock clock) {
 		this.redis = redis;
 		this.keys = keys;
 		this.nodeId = nodeId;
@@ -73,6 +78,7 @@ public class StampCluster implements SmartLifecycle {
 		this.nodeTimeout = properties.getNodeTimeout();
 		this.listeners = listeners;
 		this.presence = presence;
+		this.topics = topics;
 		this.clock = clock;
 	}
 
@@ -127,21 +133,40 @@ public class StampCluster implements SmartLifecycle {
 		return Mono.defer(() -> isRunning() ? writeEntry() : Mono.empty());
 	}
 
-	private Mono<Void> writeEntry() {
-		String key = this.keys.node(this.nodeId);
-		Map<String, String> fields = new LinkedHashMap<>();
-		fields.put(STARTED_AT, Long.toString(this.startedAt.toEpochMilli()));
-		fields.put(HEARTBEAT_AT, Long.toString(this.clock.millis()));
+	/**
+	 * This node as its next heartbeat describes it: its configured listeners with their
+	 * counters and its topic counters; what the cluster lists for this node, also while
+	 * Redis does not answer.
+	 * @return this node's current entry
+	 */
+	public ClusterNode localNode() {
+		Instant now = this.clock.instant();
+		Instant started = (this.startedAt != null) ? this.startedAt : now;
+		List<ClusterNode.NodeListener> nodeListeners = new ArrayList<>();
 		for (StampListener listener : this.listeners.get()) {
 			if (listener.isConfigured()) {
 				ConnectionStats stats = listener.stats();
-				fields.put(LISTENER + listener.protocol().id(),
-						new ClusterNode.NodeListener(listener.protocol().id(), listener.host(), listener.port(),
-								stats.activeConnections(), stats.maxConnections(), stats.acceptedConnections(),
-								stats.refusedConnections())
-							.encode());
+				nodeListeners.add(new ClusterNode.NodeListener(listener.protocol().id(), listener.host(),
+						listener.port(), stats.activeConnections(), stats.maxConnections(), stats.acceptedConnections(),
+						stats.refusedConnections(), listener.counters()));
 			}
 		}
+		nodeListeners.sort(Comparator.comparing(ClusterNode.NodeListener::protocol));
+		ClusterNode.TopicCounters topicCounters = new ClusterNode.TopicCounters(this.topics.publishedMessages(),
+				this.topics.receivedMessages(), this.topics.droppedPublishes());
+		return new ClusterNode(this.nodeId, started, now, List.copyOf(nodeListeners), topicCounters);
+	}
+
+	private Mono<Void> writeEntry() {
+		String key = this.keys.node(this.nodeId);
+		ClusterNode node = localNode();
+		Map<String, String> fields = new LinkedHashMap<>();
+		fields.put(STARTED_AT, Long.toString(node.startedAt().toEpochMilli()));
+		fields.put(HEARTBEAT_AT, Long.toString(node.heartbeatAt().toEpochMilli()));
+		for (ClusterNode.NodeListener listener : node.listeners()) {
+			fields.put(LISTENER + listener.protocol(), listener.encode());
+		}
+		fields.put(TOPICS, node.topics().encode());
 		return this.redis.opsForHash()
 			.putAll(key, fields)
 			.then(this.redis.expire(key, this.nodeTimeout))
@@ -155,7 +180,7 @@ public class StampCluster implements SmartLifecycle {
 				}
 			})
 			.onErrorResume((ex) -> {
-				String reason = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+				String reason = RedisFailures.describe(ex);
 				if (this.heartbeatFailure.getAndSet(reason) == null) {
 					logger.warn("Node " + this.nodeId + " cannot reach Redis, other nodes will drop it after "
 							+ this.nodeTimeout + ": " + reason);
@@ -178,7 +203,8 @@ public class StampCluster implements SmartLifecycle {
 			});
 			nodeListeners.sort(Comparator.comparing(ClusterNode.NodeListener::protocol));
 			return new ClusterNode(id, Instant.ofEpochMilli(Long.parseLong(fields.get(STARTED_AT))),
-					Instant.ofEpochMilli(Long.parseLong(fields.get(HEARTBEAT_AT))), List.copyOf(nodeListeners));
+					Instant.ofEpochMilli(Long.parseLong(fields.get(HEARTBEAT_AT))), List.copyOf(nodeListeners),
+					ClusterNode.TopicCounters.decode(fields.get(TOPICS)));
 		}
 		catch (RuntimeException ex) {
 			// A half-written or foreign entry: not a node this one can read.

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.stamp.boot.StampContextRunner;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.StampRoute;
+import dev.stamp.boot.cluster.ClusterAutoConfiguration;
 import dev.stamp.boot.tcp.TcpConnection;
 import dev.stamp.boot.tcp.TcpListener;
 
@@ -89,7 +91,21 @@ class StampActuatorAutoConfigurationTests {
 			assertThat(tcp.connections().maxConnections()).isEqualTo(1);
 			assertThat(((StampEndpoint.ListenerDescriptor) endpoint.part("http", null)).running()).isFalse();
 			assertThat(endpoint.part("nonsense", null)).isNull();
+			assertThat(endpoint.part("cluster", null)).isNull();
 		});
+	}
+
+	@Test
+	void endpointWorksWithTheClusterSwitchedOnButWithoutRedisOnTheClasspath() {
+		this.runner.withConfiguration(AutoConfigurations.of(ClusterAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader("org.springframework.data.redis", "io.lettuce"))
+			.withPropertyValues("stamp.cluster.enabled=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(ClusterContributor.class);
+				StampEndpoint endpoint = context.getBean(StampEndpoint.class);
+				assertThat(endpoint.stamp().listeners()).containsKey("tcp");
+				assertThat(endpoint.part("cluster", null)).isNull();
+			});
 	}
 
 	@Test

@@ -30,7 +30,8 @@ class ClusterAutoConfigurationTests {
 	static final RedisServerProcess redis = new RedisServerProcess();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, ClusterAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, StampAutoConfiguration.class,
+				ClusterAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port(),
 				"stamp.cluster.node-id=auto-configuration");
 
@@ -75,18 +76,16 @@ class ClusterAutoConfigurationTests {
 
 	@Test
 	void topicsTravelThroughTheRelayWhenTheClusterIsOn() {
-		this.runner.withConfiguration(AutoConfigurations.of(StampAutoConfiguration.class))
-			.withPropertyValues("stamp.cluster.enabled=true")
-			.run((context) -> {
-				StampTopics topics = context.getBean(StampTopics.class);
-				assertThat(topics.isClustered()).isTrue();
-				assertThat(topics.nodeId()).isEqualTo("auto-configuration");
-			});
+		this.runner.withPropertyValues("stamp.cluster.enabled=true").run((context) -> {
+			StampTopics topics = context.getBean(StampTopics.class);
+			assertThat(topics.isClustered()).isTrue();
+			assertThat(topics.nodeId()).isEqualTo("auto-configuration");
+		});
 	}
 
 	@Test
 	void topicsStayOnTheNodeWithoutTheCluster() {
-		this.runner.withConfiguration(AutoConfigurations.of(StampAutoConfiguration.class)).run((context) -> {
+		this.runner.run((context) -> {
 			StampTopics topics = context.getBean(StampTopics.class);
 			assertThat(topics.isClustered()).isFalse();
 			assertThat(topics.nodeId()).isEqualTo(StampTopics.LOCAL_NODE_ID);

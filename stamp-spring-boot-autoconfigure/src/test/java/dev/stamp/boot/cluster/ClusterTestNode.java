@@ -30,13 +30,27 @@ final class ClusterTestNode implements AutoCloseable {
 	}
 
 	static ClusterTestNode start(RedisServerProcess redis, String nodeId, String... properties) {
+		return start(redis, nodeId, new Class<?>[0], properties);
+	}
+
+	/**
+	 * Starts a node with more configuration, for example routes or Actuator support.
+	 * @param redis the Redis the node uses
+	 * @param nodeId the node's id
+	 * @param configurations further configuration classes of the node's context
+	 * @param properties further properties, overriding the defaults
+	 * @return the started node
+	 */
+	static ClusterTestNode start(RedisServerProcess redis, String nodeId, Class<?>[] configurations,
+			String... properties) {
 		List<String> all = new ArrayList<>(List.of("spring.data.redis.host=127.0.0.1",
 				"spring.data.redis.port=" + redis.port(), "stamp.cluster.enabled=true",
 				"stamp.cluster.node-id=" + nodeId, "stamp.cluster.heartbeat=200ms", "stamp.cluster.node-timeout=2s",
 				"stamp.tcp.enabled=true", "stamp.tcp.host=127.0.0.1", "stamp.tcp.port=0", "spring.main.banner-mode=off",
 				"logging.level.root=warn"));
 		all.addAll(List.of(properties));
-		return new ClusterTestNode(new SpringApplicationBuilder(Node.class).web(WebApplicationType.NONE)
+		return new ClusterTestNode(new SpringApplicationBuilder(Node.class).sources(configurations)
+			.web(WebApplicationType.NONE)
 			.properties(all.toArray(String[]::new))
 			.run());
 	}
