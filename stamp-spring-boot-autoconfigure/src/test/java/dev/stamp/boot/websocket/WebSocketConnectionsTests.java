@@ -8,10 +8,13 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.stamp.boot.StampContextRunner;
 import dev.stamp.boot.StampRoute;
+import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.routing.StampRoutes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -131,6 +134,25 @@ class WebSocketConnectionsTests {
 		});
 	}
 
+	@Test
+	void clientsOfEveryWebSocketListenerShareOneRegistry() {
+		StampContextRunner.create().withUserConfiguration(Routes.class, TwoListeners.class).run((context) -> {
+			WebSocketConnections connections = context.getBean(WebSocketConnections.class);
+			TwoListeners listeners = context.getBean(TwoListeners.class);
+			TestWebSocketClient first = TestWebSocketClient.connect(listeners.first.port(), "/whoami");
+			TestWebSocketClient second = TestWebSocketClient.connect(listeners.second.port(), "/rooms/lobby");
+			String firstId = id(first);
+			awaitCount(connections, 2);
+
+			assertThat(connections.list()).extracting(WebSocketConnection::path)
+				.containsExactly("/whoami", "/rooms/lobby");
+			assertThat(connections.listByPath("/rooms/lobby").get(0).id()).isNotEqualTo(firstId);
+			connections.broadcast("both listeners");
+			assertThat(first.nextText()).isEqualTo("both listeners");
+			assertThat(second.nextText()).isEqualTo("both listeners");
+		});
+	}
+
 	private static int port(ApplicationContext context) {
 		return WebSocketListenerTests.port(context);
 	}
@@ -146,6 +168,36 @@ class WebSocketConnectionsTests {
 
 	private static void awaitCount(WebSocketConnections connections, int expected) {
 		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> connections.count() == expected);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoListeners {
+
+		WebSocketListener first;
+
+		WebSocketListener second;
+
+		@Bean
+		WebSocketListener firstWebSocketListener(StampRoutes routes, ListenerContext context,
+				WebSocketConnections connections) {
+			this.first = new WebSocketListener(settings(), routes, context, List.of(), connections);
+			return this.first;
+		}
+
+		@Bean
+		WebSocketListener secondWebSocketListener(StampRoutes routes, ListenerContext context,
+				WebSocketConnections connections) {
+			this.second = new WebSocketListener(settings(), routes, context, List.of(), connections);
+			return this.second;
+		}
+
+		private static WebSocketListenerSettings settings() {
+			WebSocketListenerSettings settings = new WebSocketListenerSettings();
+			settings.setHost("127.0.0.1");
+			settings.setPort(0);
+			return settings;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
