@@ -27,11 +27,15 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  * <p>
  * Every admitted connection gets an id, increasing in order of admission, so that
  * connections can be listed page by page with the last id seen as a stable cursor
- * ({@link #channelsAfter(long, int)}).
+ * ({@link #channelsAfter(long, int)}). Ids come from one sequence shared by every
+ * registry in the JVM, so that an id names one connection however many listeners a
+ * protocol has.
  */
 public final class ConnectionRegistry {
 
 	private static final AttributeKey<Long> CONNECTION_ID = AttributeKey.valueOf("stamp.connectionId");
+
+	private static final AtomicLong lastId = new AtomicLong();
 
 	private final String name;
 
@@ -44,8 +48,6 @@ public final class ConnectionRegistry {
 	private final LongAdder refused = new LongAdder();
 
 	private final ChannelGroup channels;
-
-	private final AtomicLong lastId = new AtomicLong();
 
 	private final ConcurrentSkipListMap<Long, Channel> channelsById = new ConcurrentSkipListMap<>();
 
@@ -85,7 +87,7 @@ public final class ConnectionRegistry {
 		}
 		while (!this.active.compareAndSet(current, current + 1));
 		this.accepted.increment();
-		long id = this.lastId.incrementAndGet();
+		long id = lastId.incrementAndGet();
 		channel.attr(CONNECTION_ID).set(id);
 		this.channelsById.put(id, channel);
 		this.channels.add(channel);

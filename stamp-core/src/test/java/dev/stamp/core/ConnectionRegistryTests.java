@@ -72,8 +72,21 @@ class ConnectionRegistryTests {
 
 		assertThat(registry.channelsAfter(ConnectionRegistry.idOf(page.get(1)), 2)).containsExactly(third, fourth);
 		assertThat(registry.channelsAfter(ConnectionRegistry.idOf(fourth), 2)).isEmpty();
-		assertThat(ConnectionRegistry.idOf(first)).isEqualTo(1);
+		assertThat(ConnectionRegistry.idOf(first)).isPositive();
 		assertThat(ConnectionRegistry.idOf(channel())).isEqualTo(-1);
+	}
+
+	@Test
+	void idsNameOneConnectionAcrossRegistries() {
+		ConnectionRegistry one = new ConnectionRegistry("one", 10);
+		ConnectionRegistry other = new ConnectionRegistry("other", 10);
+		EmbeddedChannel first = channel();
+		EmbeddedChannel second = channel();
+		one.tryRegister(first);
+		other.tryRegister(second);
+
+		assertThat(ConnectionRegistry.idOf(second)).isGreaterThan(ConnectionRegistry.idOf(first));
+		assertThat(one.channelsAfter(0, 10)).containsExactly(first);
 	}
 
 	private static EmbeddedChannel channel() {

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
+import dev.stamp.core.ConnectionRegistry;
 import dev.stamp.core.PeerErrors;
 
 /**
@@ -30,9 +31,7 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 
 	static final int STATUS_TRY_AGAIN_LATER = 1013;
 
-	private static final AtomicLong ids = new AtomicLong();
-
-	private final String id = Long.toString(ids.incrementAndGet(), 36);
+	private final String id;
 
 	private final Channel channel;
 
@@ -59,6 +58,7 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 	NettyWebSocketConnection(Channel channel, WebsocketOutbound outbound, WebSocketRoute route, String path,
 			Map<String, String> pathVariables, long maxPendingOutbound, Duration slowReaderCloseTimeout,
 			PeerErrors peerErrors) {
+		this.id = Long.toString(ConnectionRegistry.idOf(channel));
 		this.channel = channel;
 		this.outbound = outbound;
 		this.route = route;
@@ -82,6 +82,11 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 	@Override
 	public String path() {
 		return this.path;
+	}
+
+	@Override
+	public String route() {
+		return this.route.method().path();
 	}
 
 	@Override
@@ -182,6 +187,14 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 		if (this.channel.isActive()) {
 			this.outbound.sendClose(status, reason).subscribe(null, (error) -> this.channel.close());
 		}
+	}
+
+	/**
+	 * Runs once the connection is closed, at once if it already is.
+	 * @param action what to run
+	 */
+	void whenClosed(Runnable action) {
+		this.channel.closeFuture().addListener((closed) -> action.run());
 	}
 
 	@Override

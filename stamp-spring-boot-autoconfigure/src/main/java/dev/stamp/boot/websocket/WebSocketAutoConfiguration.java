@@ -21,7 +21,8 @@ import dev.stamp.boot.routing.StampRoutes;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of the WebSocket listener ({@code stamp.websocket.*}). It starts
  * when a {@link dev.stamp.boot.StampRoute} method takes a {@link WebSocketConnection}.
- * The server can be customized further with {@link StampWebSocketServerCustomizer} beans.
+ * The server can be customized further with {@link StampWebSocketServerCustomizer} beans;
+ * the connected clients are listed by the {@link WebSocketConnections} bean.
  */
 @AutoConfiguration(after = StampAutoConfiguration.class)
 @ConditionalOnClass(HttpServer.class)
@@ -31,10 +32,16 @@ public final class WebSocketAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	WebSocketConnections stampWebSocketConnections() {
+		return new WebSocketConnections();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	WebSocketListener stampWebSocketListener(StampProperties properties, StampRoutes routes, ListenerContext context,
-			ObjectProvider<StampWebSocketServerCustomizer> customizers) {
+			ObjectProvider<StampWebSocketServerCustomizer> customizers, WebSocketConnections connections) {
 		return new WebSocketListener(settings(properties.getWebsocket()), routes, context,
-				customizers.orderedStream().toList());
+				customizers.orderedStream().toList(), connections);
 	}
 
 	private static WebSocketListenerSettings settings(StampProperties.WebSocket properties) {

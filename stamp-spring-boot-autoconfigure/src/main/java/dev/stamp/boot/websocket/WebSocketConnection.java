@@ -25,7 +25,9 @@ import dev.stamp.core.PathVariables;
 public interface WebSocketConnection {
 
 	/**
-	 * An id unique within the application, for logs and maps.
+	 * An id unique within the application, for logs and maps: the connection's id in
+	 * {@code /actuator/stamp/websocket/connections}, by which
+	 * {@link WebSocketConnections#find(String)} finds it.
 	 * @return the connection's id
 	 */
 	String id();
@@ -41,6 +43,13 @@ public interface WebSocketConnection {
 	 * @return the path
 	 */
 	String path();
+
+	/**
+	 * The path of the route that serves the client, as declared: {@code /rooms/{name}}
+	 * for a client of {@code /rooms/kitchen}.
+	 * @return the route's path
+	 */
+	String route();
 
 	/**
 	 * The route's path variables by name, in the route's order: {@code name} for a client

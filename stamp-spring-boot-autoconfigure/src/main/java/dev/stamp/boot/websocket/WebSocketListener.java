@@ -68,6 +68,8 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	private final List<StampWebSocketServerCustomizer> customizers;
 
+	private final WebSocketConnections connections;
+
 	/**
 	 * Creates a listener whose server is configured by its settings alone.
 	 * @param settings the listener's settings
@@ -87,10 +89,25 @@ public class WebSocketListener extends ReactorNettyListener {
 	 */
 	public WebSocketListener(WebSocketListenerSettings settings, StampRoutes routes, ListenerContext context,
 			List<StampWebSocketServerCustomizer> customizers) {
+		this(settings, routes, context, customizers, new WebSocketConnections());
+	}
+
+	/**
+	 * Creates a listener whose clients join a registry that may be shared with other
+	 * WebSocket listeners.
+	 * @param settings the listener's settings
+	 * @param routes the application's routes
+	 * @param context shared listener infrastructure
+	 * @param customizers applied in turn to the server after its settings
+	 * @param connections where the listener's clients are listed while connected
+	 */
+	public WebSocketListener(WebSocketListenerSettings settings, StampRoutes routes, ListenerContext context,
+			List<StampWebSocketServerCustomizer> customizers, WebSocketConnections connections) {
 		super(StampProtocol.WEBSOCKET, settings, routes, context);
 		this.settings = settings;
 		this.spec = websocketSpec(settings);
 		this.customizers = List.copyOf(customizers);
+		this.connections = connections;
 	}
 
 	/**
@@ -181,6 +198,7 @@ public class WebSocketListener extends ReactorNettyListener {
 				this.settings.getSlowReaderCloseTimeout(), peerErrors());
 		connection.attributes().putAll(attributes);
 		route.join(connection);
+		this.connections.register(connection);
 		int maxMessageSize = (int) this.settings.getMaxMessageSize().toBytes();
 		CloseCheckingFrameDecoder.install(channel.pipeline(), maxMessageSize);
 		// Before the aggregator: fragments are checked one by one, and after the

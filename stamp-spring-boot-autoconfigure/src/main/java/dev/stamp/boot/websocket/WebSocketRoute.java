@@ -1,18 +1,12 @@
 package dev.stamp.boot.websocket;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
-
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 import dev.stamp.boot.routing.RouteArguments;
 import dev.stamp.boot.routing.RouteMethod;
@@ -84,39 +78,26 @@ final class WebSocketRoute {
 	}
 
 	/**
-	 * Sends a text message to every client of one request path; encodes it once and hands
-	 * every client a duplicate of the same buffer.
+	 * Sends a text message to every client of one request path.
 	 * @param path the request path
 	 * @param text the message
 	 */
 	void broadcast(String path, String text) {
-		broadcast(path, () -> Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), NettyWebSocketConnection::sendText);
+		WebSocketBroadcast.text(room(path), text);
 	}
 
 	/**
-	 * Sends a binary message to every client of one request path; copies the bytes once
-	 * and hands every client a duplicate of the same buffer.
+	 * Sends a binary message to every client of one request path.
 	 * @param path the request path
 	 * @param data the message
 	 */
 	void broadcast(String path, byte[] data) {
-		broadcast(path, () -> Unpooled.copiedBuffer(data), NettyWebSocketConnection::sendBinary);
+		WebSocketBroadcast.binary(room(path), data);
 	}
 
-	private void broadcast(String path, Supplier<ByteBuf> encode, BiConsumer<NettyWebSocketConnection, ByteBuf> send) {
+	private Set<NettyWebSocketConnection> room(String path) {
 		Set<NettyWebSocketConnection> room = this.rooms.get(path);
-		if (room == null) {
-			return;
-		}
-		ByteBuf payload = encode.get();
-		try {
-			for (NettyWebSocketConnection connection : room) {
-				send.accept(connection, payload.retainedDuplicate());
-			}
-		}
-		finally {
-			payload.release();
-		}
+		return (room != null) ? room : Set.of();
 	}
 
 	private record Call(NettyWebSocketConnection connection, WebSocketMessage message) {

@@ -23,7 +23,8 @@ import dev.stamp.webtransport.server.WebTransportServer;
  * Auto-configuration} of the WebTransport listener ({@code stamp.webtransport.*}). It
  * starts when a {@link dev.stamp.boot.StampRoute} method takes a
  * {@link dev.stamp.webtransport.WebTransportSession}. The engine can be customized
- * further with {@link WebTransportServerCustomizer} beans.
+ * further with {@link WebTransportServerCustomizer} beans; the open sessions are listed
+ * by the {@link WebTransportSessions} bean.
  */
 @AutoConfiguration(after = StampAutoConfiguration.class)
 @ConditionalOnClass(WebTransportServer.class)
@@ -33,10 +34,17 @@ public final class WebTransportAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	WebTransportSessions stampWebTransportSessions() {
+		return new WebTransportSessions();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	WebTransportListener stampWebTransportListener(StampProperties properties, StampRoutes routes,
-			ListenerContext context, ObjectProvider<WebTransportServerCustomizer> customizers) {
+			ListenerContext context, ObjectProvider<WebTransportServerCustomizer> customizers,
+			WebTransportSessions sessions) {
 		return new WebTransportListener(settings(properties.getWebtransport()), routes, context,
-				customizers.orderedStream().toList());
+				customizers.orderedStream().toList(), sessions);
 	}
 
 	private static WebTransportListenerSettings settings(StampProperties.WebTransport properties) {

@@ -51,6 +51,8 @@ public class WebTransportListener extends AbstractStampListener {
 
 	private final List<WebTransportServerCustomizer> customizers;
 
+	private final WebTransportSessions sessions;
+
 	private volatile @Nullable WebTransportServer server;
 
 	/**
@@ -72,16 +74,31 @@ public class WebTransportListener extends AbstractStampListener {
 	 */
 	public WebTransportListener(WebTransportListenerSettings settings, StampRoutes routes, ListenerContext context,
 			List<WebTransportServerCustomizer> customizers) {
+		this(settings, routes, context, customizers, new WebTransportSessions());
+	}
+
+	/**
+	 * Creates a listener whose sessions join a registry that may be shared with other
+	 * WebTransport listeners.
+	 * @param settings the listener's settings
+	 * @param routes the application's routes
+	 * @param context shared listener infrastructure
+	 * @param customizers applied in turn to the engine's configuration after its settings
+	 * @param sessions where the listener's sessions are listed while open
+	 */
+	public WebTransportListener(WebTransportListenerSettings settings, StampRoutes routes, ListenerContext context,
+			List<WebTransportServerCustomizer> customizers, WebTransportSessions sessions) {
 		super(StampProtocol.WEBTRANSPORT, settings, routes, context);
 		this.settings = settings;
 		this.customizers = List.copyOf(customizers);
+		this.sessions = sessions;
 	}
 
 	@Override
 	protected void useRoutes(List<RouteMethod> routes) {
 		rejectClashesWithBuiltInRoutes(routes);
 		for (RouteMethod route : routes) {
-			this.router.add(route.path(), new WebTransportRoute(route));
+			this.router.add(route.path(), new WebTransportRoute(route, this.sessions));
 		}
 	}
 

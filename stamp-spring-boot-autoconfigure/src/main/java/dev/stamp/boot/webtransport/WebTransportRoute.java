@@ -14,7 +14,8 @@ import dev.stamp.webtransport.server.WebTransportHandler;
 
 /**
  * One WebTransport route: its method as an engine session handler, reactive when the
- * method returns a {@link Publisher}, blocking otherwise.
+ * method returns a {@link Publisher}, blocking otherwise. Each session is listed in
+ * {@link WebTransportSessions} before the method gets it.
  */
 final class WebTransportRoute {
 
@@ -22,8 +23,11 @@ final class WebTransportRoute {
 
 	private final Function<WebTransportSession, Object[]> arguments;
 
-	WebTransportRoute(RouteMethod method) {
+	private final WebTransportSessions sessions;
+
+	WebTransportRoute(RouteMethod method, WebTransportSessions sessions) {
 		this.method = method;
+		this.sessions = sessions;
 		this.arguments = new RouteArguments<WebTransportSession>()
 			.supply(WebTransportSession.class, Function.identity())
 			.bind(method);
@@ -39,6 +43,7 @@ final class WebTransportRoute {
 
 	WebTransportHandler reactiveHandler() {
 		return (session) -> Mono.defer(() -> {
+			this.sessions.register(this.method.path(), session);
 			try {
 				Object result = this.method.invoke(this.arguments.apply(session));
 				return (result != null) ? Flux.from((Publisher<?>) result).then() : Mono.<Void>empty();
@@ -50,7 +55,10 @@ final class WebTransportRoute {
 	}
 
 	BlockingWebTransportHandler blockingHandler() {
-		return (session) -> this.method.invoke(this.arguments.apply(session));
+		return (session) -> {
+			this.sessions.register(this.method.path(), session);
+			this.method.invoke(this.arguments.apply(session));
+		};
 	}
 
 }

@@ -22,6 +22,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
 
+import dev.stamp.core.ConnectionRegistry;
 import dev.stamp.webtransport.DatagramTooLargeException;
 import dev.stamp.webtransport.SessionCloseInfo;
 import dev.stamp.webtransport.WebTransportSession;
@@ -102,6 +103,14 @@ public final class SessionImpl implements WebTransportSession {
 
 	private QuicChannel quicChannel() {
 		return this.connectStream.parent();
+	}
+
+	/**
+	 * The id the server's connection registry gave the session's QUIC connection.
+	 * @return the connection's id, or {@code -1} on the client
+	 */
+	public long connectionId() {
+		return ConnectionRegistry.idOf(quicChannel());
 	}
 
 	// ---- metadata

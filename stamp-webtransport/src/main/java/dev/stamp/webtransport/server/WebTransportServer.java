@@ -41,6 +41,7 @@ import dev.stamp.core.BlockingHandlerExecutor;
 import dev.stamp.core.ConnectionRegistry;
 import dev.stamp.core.PeerErrors;
 import dev.stamp.core.RefusalLog;
+import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStats;
 import dev.stamp.webtransport.internal.AddressValidationTokens;
 import dev.stamp.webtransport.internal.ConnectionErrorHandler;
@@ -270,6 +271,18 @@ public final class WebTransportServer implements AutoCloseable {
 
 	public WebTransportServerConfig config() {
 		return this.config;
+	}
+
+	/**
+	 * The id of the QUIC connection that carries a session, the {@code id} of that
+	 * connection in {@link #connectionStates(long, int)}: a session's own
+	 * {@link WebTransportSession#id() id} is unique within its connection only.
+	 * @param session a session this engine accepted
+	 * @return the connection's id, or {@code -1} for a session of another origin (a
+	 * client's)
+	 */
+	public static long connectionIdOf(WebTransportSession session) {
+		return (session instanceof SessionImpl accepted) ? accepted.connectionId() : -1;
 	}
 
 	/**
