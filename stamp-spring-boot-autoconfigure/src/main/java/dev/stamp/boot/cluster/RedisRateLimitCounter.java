@@ -3,6 +3,7 @@ package dev.stamp.boot.cluster;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -151,8 +152,9 @@ public final class RedisRateLimitCounter implements RateLimitCounter {
 	private void redisFailed(Throwable ex) {
 		if (this.outage.compareAndSet(false, true)) {
 			this.nextProbe.set(this.clock.getAsLong() + PROBE_INTERVAL.toNanos());
-			logger.warn("Redis did not count a request within " + this.timeout + " (" + ex
-					+ "); this node counts rate limits on its own until Redis answers again");
+			String why = (ex instanceof TimeoutException) ? "Redis did not answer within " + this.timeout
+					: "Redis failed: " + ex;
+			logger.warn("Counting rate limits on this node alone until Redis answers again. " + why);
 		}
 	}
 
