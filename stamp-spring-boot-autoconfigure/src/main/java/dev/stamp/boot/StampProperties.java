@@ -770,8 +770,10 @@ public class StampProperties {
 					StampProtocol.HTTP, StampProtocol.WEBTRANSPORT);
 
 			/**
-			 * Client addresses tracked at most; when the table is full of live windows
-			 * new clients are refused, so a flood of addresses cannot exhaust memory.
+			 * Client addresses tracked at most in memory (with scope 'cluster', by the
+			 * local count used while Redis is away); when the table is full of live
+			 * windows new clients are refused, so a flood of addresses cannot exhaust
+			 * memory.
 			 */
 			@Positive
 			private int maxTrackedClients = 100_000;
