@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import org.apache.commons.logging.Log;
@@ -56,11 +57,9 @@ public final class RedisRateLimitCounter implements RateLimitCounter {
 			return {count, ttl}
 			""", List.class);
 
-	private final ReactiveStringRedisTemplate redis;
+	private final Function<String, Mono<RateLimitWindow>> redis;
 
 	private final ClusterKeys keys;
-
-	private final List<String> windowMillis;
 
 	private final Duration timeout;
 
@@ -76,14 +75,22 @@ public final class RedisRateLimitCounter implements RateLimitCounter {
 
 	RedisRateLimitCounter(ReactiveStringRedisTemplate redis, ClusterKeys keys, Duration window, Duration timeout,
 			int maxTrackedClients) {
-		this(redis, keys, window, timeout, new LocalRateLimitCounter(window, maxTrackedClients), System::nanoTime);
+		this(script(redis, window), keys, timeout, new LocalRateLimitCounter(window, maxTrackedClients),
+				System::nanoTime);
 	}
 
-	RedisRateLimitCounter(ReactiveStringRedisTemplate redis, ClusterKeys keys, Duration window, Duration timeout,
+	/**
+	 * Creates a counter on any way of counting a key on Redis.
+	 * @param redis counts a request on a key, answering the key's window
+	 * @param keys the cluster's key names
+	 * @param timeout how long a request waits for Redis
+	 * @param fallback counts while Redis is away
+	 * @param clock nanoseconds of a monotonic clock, for the probe interval
+	 */
+	RedisRateLimitCounter(Function<String, Mono<RateLimitWindow>> redis, ClusterKeys keys, Duration timeout,
 			RateLimitCounter fallback, LongSupplier clock) {
 		this.redis = redis;
 		this.keys = keys;
-		this.windowMillis = List.of(Long.toString(Math.max(1, window.toMillis())));
 		this.timeout = timeout;
 		this.fallback = fallback;
 		this.clock = clock;
@@ -111,7 +118,14 @@ public final class RedisRateLimitCounter implements RateLimitCounter {
 	}
 
 	private Mono<RateLimitWindow> count(String key) {
-		return this.redis.execute(INCREMENT, List.of(key), this.windowMillis)
+		return Mono.defer(() -> this.redis.apply(key));
+	}
+
+	private static Function<String, Mono<RateLimitWindow>> script(ReactiveStringRedisTemplate redis, Duration window) {
+		List<String> windowMillis = List.of(Long.toString(Math.max(1, window.toMillis())));
+		// A script's array reply arrives as its elements or as one list, depending on the
+		// driver: accept both.
+		return (key) -> redis.execute(INCREMENT, List.of(key), windowMillis)
 			.concatMapIterable((reply) -> (reply instanceof List<?> values) ? values : List.of(reply))
 			.collectList()
 			.map(RedisRateLimitCounter::window);
