@@ -23,11 +23,14 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import dev.stamp.boot.listener.BlockingHandlerScheduler;
 import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.listener.ListenerPorts;
+import dev.stamp.boot.middleware.LocalRateLimitCounter;
 import dev.stamp.boot.middleware.LoggingMiddleware;
 import dev.stamp.boot.middleware.MiddlewareChain;
 import dev.stamp.boot.middleware.OriginMiddleware;
 import dev.stamp.boot.middleware.OriginPolicy;
+import dev.stamp.boot.middleware.RateLimitCounter;
 import dev.stamp.boot.middleware.RateLimitMiddleware;
+import dev.stamp.boot.middleware.RateLimitScopeException;
 import dev.stamp.boot.middleware.StampMiddleware;
 import dev.stamp.boot.routing.StampRouteDiscoverer;
 import dev.stamp.boot.routing.StampRoutes;
@@ -96,10 +99,21 @@ public final class StampAutoConfiguration {
 	@Bean
 	@ConditionalOnBooleanProperty("stamp.middleware.rate-limit.enabled")
 	@ConditionalOnMissingBean
-	RateLimitMiddleware stampRateLimitMiddleware(StampProperties properties) {
+	RateLimitMiddleware stampRateLimitMiddleware(StampProperties properties,
+			ObjectProvider<RateLimitCounter> counters) {
 		StampProperties.Middleware.RateLimit rateLimit = properties.getMiddleware().getRateLimit();
+		RateLimitCounter counter = counters.getIfAvailable(() -> localCounter(rateLimit));
 		return new RateLimitMiddleware(rateLimit.getMaxRequests(), rateLimit.getWindow(), rateLimit.getProtocols(),
-				rateLimit.getMaxTrackedClients());
+				counter);
+	}
+
+	private static RateLimitCounter localCounter(StampProperties.Middleware.RateLimit rateLimit) {
+		if (rateLimit.getScope() == StampProperties.Middleware.RateLimit.Scope.CLUSTER) {
+			// The cluster's auto-configuration supplies the Redis counter; without it
+			// counting locally would quietly multiply the limit by the number of nodes.
+			throw new RateLimitScopeException();
+		}
+		return new LocalRateLimitCounter(rateLimit.getWindow(), rateLimit.getMaxTrackedClients());
 	}
 
 	@Bean

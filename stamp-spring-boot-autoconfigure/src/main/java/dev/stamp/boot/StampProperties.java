@@ -777,11 +777,28 @@ public class StampProperties {
 					StampProtocol.HTTP, StampProtocol.WEBTRANSPORT);
 
 			/**
-			 * Client addresses tracked at most; when the table is full of live windows
-			 * new clients are refused, so a flood of addresses cannot exhaust memory.
+			 * Client addresses tracked at most in memory (with scope 'cluster', by the
+			 * local count used while Redis is away); when the table is full of live
+			 * windows new clients are refused, so a flood of addresses cannot exhaust
+			 * memory.
 			 */
 			@Positive
 			private int maxTrackedClients = 100_000;
+
+			/**
+			 * Where requests are counted: 'local' counts on each node on its own;
+			 * 'cluster' counts on Redis for every node together (needs
+			 * stamp.cluster.enabled=true).
+			 */
+			private Scope scope = Scope.LOCAL;
+
+			/**
+			 * With scope 'cluster', how long a request waits for Redis' count at most;
+			 * past it, or when Redis fails, the node counts on its own until Redis
+			 * answers again.
+			 */
+			@Positive
+			private Duration clusterTimeout = Duration.ofMillis(100);
 
 			public boolean isEnabled() {
 				return this.enabled;
@@ -821,6 +838,38 @@ public class StampProperties {
 
 			public void setMaxTrackedClients(int maxTrackedClients) {
 				this.maxTrackedClients = maxTrackedClients;
+			}
+
+			public Scope getScope() {
+				return this.scope;
+			}
+
+			public void setScope(Scope scope) {
+				this.scope = scope;
+			}
+
+			public Duration getClusterTimeout() {
+				return this.clusterTimeout;
+			}
+
+			public void setClusterTimeout(Duration clusterTimeout) {
+				this.clusterTimeout = clusterTimeout;
+			}
+
+			/**
+			 * Where a rate limit's requests are counted.
+			 */
+			public enum Scope {
+
+				/**
+				 * On each node, in memory: a client may make the limit's requests on
+				 * every node.
+				 */
+				LOCAL,
+
+				/** On Redis, shared by every node of the cluster. */
+				CLUSTER
+
 			}
 
 		}

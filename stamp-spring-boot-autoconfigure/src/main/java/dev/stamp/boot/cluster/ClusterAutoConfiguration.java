@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -16,16 +17,19 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
+import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.actuate.ClusterContributor;
 import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.middleware.RateLimitCounter;
 import dev.stamp.boot.topic.StampTopics;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of Stamp's cluster ({@code stamp.cluster.*}): the
  * {@link RedisTopicRelay} behind {@link StampTopics}, {@link StampPresence},
- * {@link StampCluster}, the {@code stampCluster} health contributor
- * ({@code management.health.stampcluster.enabled}) and what
+ * {@link StampCluster}, the {@link RedisRateLimitCounter} of
+ * {@code stamp.middleware.rate-limit.scope=cluster}, the {@code stampCluster} health
+ * contributor ({@code management.health.stampcluster.enabled}) and what
  * {@code /actuator/stamp/cluster} shows ({@link ClusterEndpointContributor}), on the
  * application's {@link ReactiveRedisConnectionFactory}. Off unless
  * {@code stamp.cluster.enabled=true} and Spring Data Redis is configured.
@@ -91,6 +95,24 @@ public final class ClusterAutoConfiguration {
 					+ "), or live nodes would expire between heartbeats");
 		}
 		return properties;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("stamp.middleware.rate-limit.enabled")
+	@ConditionalOnProperty(name = "stamp.middleware.rate-limit.scope", havingValue = "cluster")
+	@EnableConfigurationProperties(StampProperties.class)
+	static class RateLimitConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(RateLimitCounter.class)
+		RedisRateLimitCounter stampRedisRateLimitCounter(ReactiveRedisConnectionFactory connectionFactory,
+				StampClusterProperties clusterProperties, StampProperties properties) {
+			StampProperties.Middleware.RateLimit rateLimit = properties.getMiddleware().getRateLimit();
+			return new RedisRateLimitCounter(new ReactiveStringRedisTemplate(connectionFactory),
+					keys(clusterProperties), rateLimit.getWindow(), rateLimit.getClusterTimeout(),
+					rateLimit.getMaxTrackedClients());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

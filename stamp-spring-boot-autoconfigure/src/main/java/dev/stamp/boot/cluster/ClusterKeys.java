@@ -66,6 +66,25 @@ final class ClusterKeys {
 		return this.prefix + "presence:" + topic;
 	}
 
+	/**
+	 * The counter of a client's requests in its current rate-limit window; expires with
+	 * the window.
+	 * @param protocol the protocol's id
+	 * @param address the client's address
+	 * @return the key of the counter
+	 */
+	String rateLimit(String protocol, String address) {
+		return this.prefix + "ratelimit:" + protocol + ":" + address;
+	}
+
+	/**
+	 * A glob pattern that matches every rate-limit counter and nothing else.
+	 * @return the pattern, with the prefix's glob characters escaped
+	 */
+	String rateLimitPattern() {
+		return globEscape(this.prefix + "ratelimit:") + "*";
+	}
+
 	private static String globEscape(String literal) {
 		StringBuilder escaped = new StringBuilder(literal.length());
 		for (int i = 0; i < literal.length(); i++) {

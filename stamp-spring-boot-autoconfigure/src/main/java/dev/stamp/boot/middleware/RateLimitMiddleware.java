@@ -2,10 +2,7 @@ package dev.stamp.boot.middleware;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 
 import reactor.core.publisher.Mono;
 
@@ -14,8 +11,9 @@ import dev.stamp.boot.StampProtocol;
 /**
  * Limits how many requests one client address may make per protocol and time window
  * (fixed windows), answering 429 beyond it: a browser's WebSocket handshakes do not use
- * up its budget of HTTP requests. Memory stays bounded: at most {@code maxTrackedClients}
- * addresses are tracked, and windows that have ended are dropped when the table fills.
+ * up its budget of HTTP requests. A {@link RateLimitCounter} counts the requests: in this
+ * process by default ({@link LocalRateLimitCounter}, bounded to {@code maxTrackedClients}
+ * addresses), or on Redis for the whole cluster.
  */
 public class RateLimitMiddleware implements StampMiddleware {
 
@@ -23,18 +21,15 @@ public class RateLimitMiddleware implements StampMiddleware {
 
 	private final int maxRequests;
 
-	private final long windowNanos;
+	private final Duration window;
 
 	private final Set<StampProtocol> protocols;
 
-	private final int maxTrackedClients;
-
-	private final LongSupplier clock;
-
-	private final Map<Client, Window> windows = new ConcurrentHashMap<>();
+	private final RateLimitCounter counter;
 
 	/**
-	 * Creates a limiter with a fixed window per client address.
+	 * Creates a limiter that counts in this process, with a fixed window per client
+	 * address.
 	 * @param maxRequests requests allowed per client and window
 	 * @param window the window's length
 	 * @param protocols the protocols limited
@@ -43,19 +38,25 @@ public class RateLimitMiddleware implements StampMiddleware {
 	 * cannot exhaust memory
 	 */
 	public RateLimitMiddleware(int maxRequests, Duration window, Set<StampProtocol> protocols, int maxTrackedClients) {
-		this(maxRequests, window, protocols, maxTrackedClients, System::nanoTime);
+		this(maxRequests, window, protocols, new LocalRateLimitCounter(window, maxTrackedClients));
 	}
 
-	RateLimitMiddleware(int maxRequests, Duration window, Set<StampProtocol> protocols, int maxTrackedClients,
-			LongSupplier clock) {
+	/**
+	 * Creates a limiter whose requests are counted by the given counter.
+	 * @param maxRequests requests allowed per client and window
+	 * @param window the window's length, for logs; the counter keeps the windows
+	 * @param protocols the protocols limited
+	 * @param counter counts each client's requests per window
+	 */
+	public RateLimitMiddleware(int maxRequests, Duration window, Set<StampProtocol> protocols,
+			RateLimitCounter counter) {
 		if (maxRequests < 1) {
 			throw new IllegalArgumentException("max-requests must be at least 1, was " + maxRequests);
 		}
 		this.maxRequests = maxRequests;
-		this.windowNanos = window.toNanos();
+		this.window = window;
 		this.protocols = Set.copyOf(protocols);
-		this.maxTrackedClients = maxTrackedClients;
-		this.clock = clock;
+		this.counter = counter;
 	}
 
 	@Override
@@ -65,44 +66,37 @@ public class RateLimitMiddleware implements StampMiddleware {
 
 	@Override
 	public Mono<MiddlewareDecision> apply(StampRequest request) {
-		return Mono.just(decide(request.protocol(), request.remoteAddress().getAddress()));
+		return decide(request.protocol(), request.remoteAddress().getAddress());
 	}
 
-	MiddlewareDecision decide(StampProtocol protocol, InetAddress address) {
-		Client client = new Client(protocol, address);
-		long now = this.clock.getAsLong();
-		if (this.windows.size() >= this.maxTrackedClients && !this.windows.containsKey(client)) {
-			this.windows.values().removeIf((window) -> now - window.start >= this.windowNanos);
-			if (this.windows.size() >= this.maxTrackedClients) {
-				return MiddlewareDecision.reject(TOO_MANY_REQUESTS, "rate limiter is tracking too many clients",
-						Duration.ofNanos(this.windowNanos));
-			}
+	Mono<MiddlewareDecision> decide(StampProtocol protocol, InetAddress address) {
+		return this.counter.increment(protocol, address).map(this::decide);
+	}
+
+	private MiddlewareDecision decide(RateLimitWindow window) {
+		if (window.untracked()) {
+			return MiddlewareDecision.reject(TOO_MANY_REQUESTS, "rate limiter is tracking too many clients",
+					window.remaining());
 		}
-		Window window = this.windows.compute(client, (key, current) -> {
-			if (current == null || now - current.start >= this.windowNanos) {
-				return new Window(now, 1);
-			}
-			return new Window(current.start, current.count + 1);
-		});
-		if (window.count <= this.maxRequests) {
+		if (window.requests() <= this.maxRequests) {
 			return MiddlewareDecision.proceed();
 		}
-		Duration untilWindowEnds = Duration.ofNanos(this.windowNanos - (now - window.start));
 		return MiddlewareDecision.reject(TOO_MANY_REQUESTS,
-				"more than " + this.maxRequests + " requests in " + Duration.ofNanos(this.windowNanos),
-				untilWindowEnds);
+				"more than " + this.maxRequests + " requests in " + this.window, window.remaining());
+	}
+
+	/**
+	 * The counter of this limiter's requests.
+	 * @return the counter
+	 */
+	public RateLimitCounter getCounter() {
+		return this.counter;
 	}
 
 	@Override
 	public String toString() {
-		return "RateLimitMiddleware[" + this.maxRequests + " per " + Duration.ofNanos(this.windowNanos) + " on "
-				+ this.protocols + "]";
-	}
-
-	private record Window(long start, int count) {
-	}
-
-	private record Client(StampProtocol protocol, InetAddress address) {
+		return "RateLimitMiddleware[" + this.maxRequests + " per " + this.window + " on " + this.protocols
+				+ " counted by " + this.counter + "]";
 	}
 
 }

@@ -16,32 +16,32 @@ class RateLimitMiddlewareTests {
 	private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
 	private final RateLimitMiddleware limiter = new RateLimitMiddleware(3, Duration.ofSeconds(10),
-			EnumSet.of(StampProtocol.HTTP), 2, this.now::get);
+			EnumSet.of(StampProtocol.HTTP), new LocalRateLimitCounter(Duration.ofSeconds(10), 2, this.now::get));
 
 	@Test
 	void allowsNRequestsPerWindowAndRefusesTheNextWith429() throws Exception {
 		InetAddress client = InetAddress.getByName("10.0.0.1");
 		for (int i = 0; i < 3; i++) {
-			assertThat(this.limiter.decide(StampProtocol.HTTP, client).isRejected()).isFalse();
+			assertThat(decide(StampProtocol.HTTP, client).isRejected()).isFalse();
 		}
 		this.now.addAndGet(Duration.ofMillis(2_500).toNanos());
-		MiddlewareDecision refused = this.limiter.decide(StampProtocol.HTTP, client);
+		MiddlewareDecision refused = decide(StampProtocol.HTTP, client);
 		assertThat(refused.status()).isEqualTo(429);
 		assertThat(refused.retryAfter()).as("until the window ends").isEqualTo(Duration.ofMillis(7_500));
-		assertThat(this.limiter.decide(StampProtocol.HTTP, InetAddress.getByName("10.0.0.2")).isRejected())
+		assertThat(decide(StampProtocol.HTTP, InetAddress.getByName("10.0.0.2")).isRejected())
 			.as("other clients have their own window")
 			.isFalse();
 		this.now.addAndGet(Duration.ofMillis(7_500).toNanos());
-		assertThat(this.limiter.decide(StampProtocol.HTTP, client).isRejected()).as("a new window").isFalse();
+		assertThat(decide(StampProtocol.HTTP, client).isRejected()).as("a new window").isFalse();
 	}
 
 	@Test
 	void tracksABoundedNumberOfClients() throws Exception {
-		assertThat(this.limiter.decide(StampProtocol.HTTP, InetAddress.getByName("10.0.0.1")).isRejected()).isFalse();
-		assertThat(this.limiter.decide(StampProtocol.HTTP, InetAddress.getByName("10.0.0.2")).isRejected()).isFalse();
-		assertThat(this.limiter.decide(StampProtocol.HTTP, InetAddress.getByName("10.0.0.3")).status()).isEqualTo(429);
+		assertThat(decide(StampProtocol.HTTP, InetAddress.getByName("10.0.0.1")).isRejected()).isFalse();
+		assertThat(decide(StampProtocol.HTTP, InetAddress.getByName("10.0.0.2")).isRejected()).isFalse();
+		assertThat(decide(StampProtocol.HTTP, InetAddress.getByName("10.0.0.3")).status()).isEqualTo(429);
 		this.now.addAndGet(Duration.ofSeconds(11).toNanos());
-		assertThat(this.limiter.decide(StampProtocol.HTTP, InetAddress.getByName("10.0.0.3")).isRejected())
+		assertThat(decide(StampProtocol.HTTP, InetAddress.getByName("10.0.0.3")).isRejected())
 			.as("ended windows make room")
 			.isFalse();
 	}
@@ -50,10 +50,14 @@ class RateLimitMiddlewareTests {
 	void eachProtocolHasItsOwnBudget() throws Exception {
 		InetAddress client = InetAddress.getByName("10.0.0.1");
 		for (int i = 0; i < 3; i++) {
-			this.limiter.decide(StampProtocol.HTTP, client);
+			decide(StampProtocol.HTTP, client);
 		}
-		assertThat(this.limiter.decide(StampProtocol.HTTP, client).isRejected()).isTrue();
-		assertThat(this.limiter.decide(StampProtocol.WEBSOCKET, client).isRejected()).isFalse();
+		assertThat(decide(StampProtocol.HTTP, client).isRejected()).isTrue();
+		assertThat(decide(StampProtocol.WEBSOCKET, client).isRejected()).isFalse();
+	}
+
+	private MiddlewareDecision decide(StampProtocol protocol, InetAddress address) {
+		return this.limiter.decide(protocol, address).block();
 	}
 
 	@Test
