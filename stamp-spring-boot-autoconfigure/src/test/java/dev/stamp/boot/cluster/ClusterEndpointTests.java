@@ -63,6 +63,9 @@ class ClusterEndpointTests {
 			ClusterDescriptor cluster = awaitCluster(gamma,
 					(described) -> described.nodes().size() == 3
 							&& described.aggregate().protocols().get("tcp").activeConnections() == 3
+							// Each node's counters are as old as its last heartbeat: wait
+							// for the publisher's as well as the receivers'.
+							&& described.aggregate().topics().published() == 1
 							&& described.aggregate().topics().received() == 2);
 			assertThat(cluster.nodeId()).isEqualTo("sum-gamma");
 			assertThat(cluster.redis().reachable()).isTrue();
