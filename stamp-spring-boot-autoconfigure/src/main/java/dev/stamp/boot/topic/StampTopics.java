@@ -1,6 +1,7 @@
 package dev.stamp.boot.topic;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
@@ -142,14 +143,21 @@ public class StampTopics {
 			// in both, and is dropped from the live ones by its offset, so none is
 			// missed.
 			Flux<TopicMessage> live = this.subscribers.subscribeNow(topic);
+			AtomicBoolean handedOut = new AtomicBoolean();
 			return relay.history(topic, offset).map((history) -> {
 				String last = history.messages().isEmpty() ? offset
 						: history.messages().get(history.messages().size() - 1).offset();
 				Flux<TopicMessage> newer = live
 					.filter((message) -> message.offset() == null || TopicOffsets.compare(message.offset(), last) > 0);
+				handedOut.set(true);
 				return new TopicRecovery(history.complete(), history.messages().size(),
 						Flux.fromIterable(history.messages()).concatWith(newer));
-			}).doOnError((ex) -> live.subscribe().dispose()).doOnCancel(() -> live.subscribe().dispose());
+			}).doFinally((signal) -> {
+				if (!handedOut.get()) {
+					// Subscribing and cancelling lets go of the live subscriber.
+					live.subscribe().dispose();
+				}
+			});
 		});
 	}
 
