@@ -138,12 +138,12 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
 	@Override
 	public Mono<TopicHistory> history(String topic, String afterOffset) {
-		return requiredHistory().read(topic, afterOffset);
+		return requiredHistory().read(topic, afterOffset).timeout(this.publishTimeout);
 	}
 
 	@Override
 	public Mono<String> latestOffset(String topic) {
-		return requiredHistory().latestOffset(topic);
+		return requiredHistory().latestOffset(topic).timeout(this.publishTimeout);
 	}
 
 	private RedisTopicHistory requiredHistory() {
@@ -277,8 +277,12 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 		this.probe = Mono.defer(() -> this.redis.execute((connection) -> connection.ping()).next())
 			.timeout(this.publishTimeout)
 			.retryWhen(Retry.fixedDelay(Long.MAX_VALUE, this.probeInterval))
-			.doFinally((signal) -> this.probing.set(false))
-			.subscribe((pong) -> recovered());
+			.subscribe((pong) -> {
+				// Before recovered(): a publish failing right after starts a probe of its
+				// own.
+				this.probing.set(false);
+				recovered();
+			}, (ex) -> this.probing.set(false));
 	}
 
 	private void receive(ReactiveSubscription.Message<String, byte[]> message) {
