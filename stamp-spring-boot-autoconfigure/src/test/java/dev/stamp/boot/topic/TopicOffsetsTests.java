@@ -1,8 +1,6 @@
-package dev.stamp.boot.cluster;
+package dev.stamp.boot.topic;
 
 import org.junit.jupiter.api.Test;
-
-import dev.stamp.boot.topic.TopicOffsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
