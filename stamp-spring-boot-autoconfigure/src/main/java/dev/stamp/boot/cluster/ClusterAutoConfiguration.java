@@ -85,9 +85,18 @@ public final class ClusterAutoConfiguration {
 
 	private static StampClusterProperties checked(StampClusterProperties properties) {
 		StampClusterProperties.History history = properties.getHistory();
-		if (history.getSize() != 0 || !history.getTtl().isZero()) {
+		if (history.getSize() < 0 || history.getTtl().isNegative()) {
+			throw new IllegalStateException("stamp.cluster.history.size (" + history.getSize()
+					+ ") and stamp.cluster.history.ttl (" + history.getTtl() + ") must not be negative");
+		}
+		if ((history.getSize() == 0) != (history.getTtl().isZero())) {
+			throw new IllegalStateException("stamp.cluster.history.size (" + history.getSize()
+					+ ") and stamp.cluster.history.ttl (" + history.getTtl()
+					+ ") go together: set both for a history on Redis Streams, or leave both at 0 for none");
+		}
+		if (!history.getTtl().isZero() && history.getTtl().toMillis() == 0) {
 			throw new IllegalStateException(
-					"stamp.cluster.history.* is not supported yet: topics deliver at most once, leave size and ttl at 0");
+					"stamp.cluster.history.ttl (" + history.getTtl() + ") must be at least a millisecond");
 		}
 		if (properties.getNodeTimeout().compareTo(properties.getHeartbeat()) <= 0) {
 			throw new IllegalStateException("stamp.cluster.node-timeout (" + properties.getNodeTimeout()

@@ -85,6 +85,15 @@ final class ClusterKeys {
 		return globEscape(this.prefix + "ratelimit:") + "*";
 	}
 
+	/**
+	 * The Redis stream of a topic's history; its entry ids are the messages' offsets.
+	 * @param topic the topic name
+	 * @return the key of the topic's history stream
+	 */
+	String history(String topic) {
+		return this.prefix + "history:" + topic;
+	}
+
 	private static String globEscape(String literal) {
 		StringBuilder escaped = new StringBuilder(literal.length());
 		for (int i = 0; i < literal.length(); i++) {

@@ -27,6 +27,7 @@ import org.springframework.data.redis.serializer.RedisSerializationContext;
 import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
+import dev.stamp.boot.topic.TopicHistory;
 import dev.stamp.boot.topic.TopicMessage;
 import dev.stamp.boot.topic.TopicRelay;
 
@@ -40,6 +41,12 @@ import dev.stamp.boot.topic.TopicRelay;
  * to every topic channel of the cluster (a pattern subscription, like Socket.IO's Redis
  * adapter), so a new local subscriber takes effect at once, and the subscription comes
  * back by itself when Redis does.
+ * <p>
+ * With history ({@code stamp.cluster.history.size} and {@code ttl}), a publish is added
+ * to the topic's stream and published in one script ({@link RedisTopicHistory}), and is
+ * delivered locally once Redis assigned its offset, still in publish order. While Redis
+ * fails, publishes are delivered locally at once without an offset and counted as
+ * dropped, until Redis answers {@code PING} again.
  */
 public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
@@ -69,12 +76,20 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
 	private final AtomicBoolean failingSubscription = new AtomicBoolean();
 
+	private final @Nullable RedisTopicHistory history;
+
+	private final Duration probeInterval;
+
+	private final AtomicBoolean probing = new AtomicBoolean();
+
 	private volatile Consumer<TopicMessage> remoteDelivery = (message) -> {
 	};
 
 	private volatile @Nullable Disposable publishing;
 
 	private volatile @Nullable Disposable subscription;
+
+	private volatile @Nullable Disposable probe;
 
 	RedisTopicRelay(ReactiveRedisConnectionFactory connectionFactory, ClusterKeys keys, String nodeId,
 			StampClusterProperties properties) {
@@ -87,6 +102,10 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 		this.nodeId = nodeId;
 		this.publishTimeout = properties.getNodeTimeout();
 		this.resubscribeBackoff = properties.getHeartbeat();
+		StampClusterProperties.History history = properties.getHistory();
+		this.history = (history.getSize() > 0)
+				? new RedisTopicHistory(this.redis, keys, history.getSize(), history.getTtl()) : null;
+		this.probeInterval = properties.getHeartbeat();
 		this.remotePublishes = Sinks.many()
 			.unicast()
 			.onBackpressureBuffer(Queues.<RemotePublish>get(properties.getPublishQueueSize()).get());
@@ -94,16 +113,46 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
 	@Override
 	public void publish(TopicMessage message, Consumer<TopicMessage> localDelivery) {
-		localDelivery.accept(message);
-		RemotePublish remote = new RemotePublish(this.keys.topicChannel(message.topic()),
-				TopicMessageCodec.encode(this.nodeId, message.binary(), message.payload()));
+		if (this.history == null) {
+			localDelivery.accept(message);
+		}
+		RemotePublish remote = new RemotePublish(message, (this.history != null) ? localDelivery : null);
 		Sinks.EmitResult result;
 		synchronized (this.remotePublishes) {
 			result = this.remotePublishes.tryEmitNext(remote);
 		}
 		if (result.isFailure()) {
 			this.dropped.incrementAndGet();
+			if (this.history != null) {
+				// Ahead of the publishes still queued: the only case where history breaks
+				// the publisher's order, rather than delay this node's subscribers more.
+				localDelivery.accept(message);
+			}
 		}
+	}
+
+	@Override
+	public boolean keepsHistory() {
+		return this.history != null;
+	}
+
+	@Override
+	public Mono<TopicHistory> history(String topic, String afterOffset) {
+		return requiredHistory().read(topic, afterOffset).timeout(this.publishTimeout);
+	}
+
+	@Override
+	public Mono<String> latestOffset(String topic) {
+		return requiredHistory().latestOffset(topic).timeout(this.publishTimeout);
+	}
+
+	private RedisTopicHistory requiredHistory() {
+		RedisTopicHistory history = this.history;
+		if (history == null) {
+			throw new IllegalStateException(
+					"Topics keep no history: set stamp.cluster.history.size and stamp.cluster.history.ttl");
+		}
+		return history;
 	}
 
 	@Override
@@ -170,22 +219,70 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 	}
 
 	private Mono<Void> send(RemotePublish remote) {
-		return this.redis.convertAndSend(remote.channel(), remote.message())
+		Consumer<TopicMessage> localDelivery = remote.localDelivery();
+		RedisTopicHistory history = this.history;
+		if (history == null || localDelivery == null) {
+			TopicMessage message = remote.message();
+			return this.redis
+				.convertAndSend(this.keys.topicChannel(message.topic()),
+						TopicMessageCodec.encode(this.nodeId, message.binary(), message.payload()))
+				.timeout(this.publishTimeout)
+				.doOnSuccess((receivers) -> recovered())
+				.onErrorResume((ex) -> {
+					failed(ex);
+					return Mono.empty();
+				})
+				.then();
+		}
+		if (this.failing.get()) {
+			// Redis failed the previous publish: deliver at once rather than let every
+			// queued publish wait for a timeout; the probe notices when Redis is back.
+			this.dropped.incrementAndGet();
+			localDelivery.accept(remote.message());
+			return Mono.empty();
+		}
+		return history.publish(this.nodeId, remote.message()).timeout(this.publishTimeout).map((offset) -> {
+			recovered();
+			return remote.message().withOffset(offset);
+		}).onErrorResume((ex) -> {
+			failed(ex);
+			return Mono.just(remote.message());
+		}).doOnNext((message) -> {
+			history.delivered(message);
+			localDelivery.accept(message);
+		}).then();
+	}
+
+	private void recovered() {
+		if (this.failing.compareAndSet(true, false)) {
+			logger.info("Publishing to the cluster through Redis again");
+		}
+	}
+
+	private void failed(Throwable ex) {
+		this.dropped.incrementAndGet();
+		if (this.failing.compareAndSet(false, true)) {
+			logger.warn("Publishing to the cluster failed, other nodes miss messages until Redis answers: "
+					+ ex.getMessage());
+			if (this.history != null) {
+				probe();
+			}
+		}
+	}
+
+	private void probe() {
+		if (!this.probing.compareAndSet(false, true)) {
+			return;
+		}
+		this.probe = Mono.defer(() -> this.redis.execute((connection) -> connection.ping()).next())
 			.timeout(this.publishTimeout)
-			.doOnSuccess((receivers) -> {
-				if (this.failing.compareAndSet(true, false)) {
-					logger.info("Publishing to the cluster through Redis again");
-				}
-			})
-			.onErrorResume((ex) -> {
-				this.dropped.incrementAndGet();
-				if (this.failing.compareAndSet(false, true)) {
-					logger.warn("Publishing to the cluster failed, other nodes miss messages until Redis answers: "
-							+ ex.getMessage());
-				}
-				return Mono.empty();
-			})
-			.then();
+			.retryWhen(Retry.fixedDelay(Long.MAX_VALUE, this.probeInterval))
+			.subscribe((pong) -> {
+				// Before recovered(): a publish failing right after starts a probe of its
+				// own.
+				this.probing.set(false);
+				recovered();
+			}, (ex) -> this.probing.set(false));
 	}
 
 	private void receive(ReactiveSubscription.Message<String, byte[]> message) {
@@ -194,6 +291,9 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 		if (decoded == null || decoded.nodeId().equals(this.nodeId)) {
 			// Own publishes were delivered locally already.
 			return;
+		}
+		if (this.history != null) {
+			this.history.delivered(decoded);
 		}
 		this.received.incrementAndGet();
 		this.remoteDelivery.accept(decoded);
@@ -204,6 +304,7 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 		this.subscribed.set(false);
 		dispose(this.subscription);
 		dispose(this.publishing);
+		dispose(this.probe);
 	}
 
 	private static void dispose(Disposable disposable) {
@@ -223,7 +324,14 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 		return ClusterAutoConfiguration.PHASE;
 	}
 
-	private record RemotePublish(String channel, byte[] message) {
+	/**
+	 * A publish on its way to Redis.
+	 *
+	 * @param message the message published on this node
+	 * @param localDelivery where the message goes once Redis assigned its offset, or
+	 * {@code null} when it was delivered locally already
+	 */
+	private record RemotePublish(TopicMessage message, @Nullable Consumer<TopicMessage> localDelivery) {
 	}
 
 }

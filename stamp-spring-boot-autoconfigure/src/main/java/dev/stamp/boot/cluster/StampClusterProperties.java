@@ -123,17 +123,20 @@ public class StampClusterProperties {
 	}
 
 	/**
-	 * Per-topic history on Redis Streams, from which a client that reconnects recovers
-	 * what it missed. Not implemented yet: both settings are reserved and must stay 0.
+	 * Per-topic history on Redis Streams, from which a subscriber that comes back with
+	 * the offset of its last message recovers what it missed. Both set, or both 0 for
+	 * none.
 	 */
 	public static class History {
 
-		/** Messages kept per topic; 0 keeps no history. Not supported yet: keep it 0. */
+		/**
+		 * Latest messages kept per topic (the stream's MAXLEN); 0 keeps no history, so
+		 * messages carry no offset.
+		 */
 		private int size;
 
 		/**
-		 * How long a topic's history outlives its last message; 0 keeps no history. Not
-		 * supported yet: keep it 0.
+		 * How long a topic's history outlives its latest message; 0 keeps no history.
 		 */
 		private Duration ttl = Duration.ZERO;
 

@@ -25,11 +25,20 @@ final class LocalTopicSubscribers {
 	}
 
 	Flux<TopicMessage> subscribe(String topic) {
-		return Flux.defer(() -> {
-			Subscriber subscriber = new Subscriber(topic);
-			this.subscribers.computeIfAbsent(topic, (key) -> new CopyOnWriteArraySet<>()).add(subscriber);
-			return subscriber.sink.asFlux().doFinally((signal) -> remove(subscriber));
-		});
+		return Flux.defer(() -> subscribeNow(topic));
+	}
+
+	/**
+	 * Subscribes at once rather than when the flux is subscribed to: what is delivered
+	 * meanwhile waits in the subscriber's buffer. Subscribe to the flux, or subscribe and
+	 * cancel, to let go of the subscriber.
+	 * @param topic the topic
+	 * @return the messages delivered from now on
+	 */
+	Flux<TopicMessage> subscribeNow(String topic) {
+		Subscriber subscriber = new Subscriber(topic);
+		this.subscribers.computeIfAbsent(topic, (key) -> new CopyOnWriteArraySet<>()).add(subscriber);
+		return subscriber.sink.asFlux().doFinally((signal) -> remove(subscriber));
 	}
 
 	void deliver(TopicMessage message) {

@@ -1,10 +1,12 @@
 package dev.stamp.boot.topic;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Named topics that code publishes text or bytes to and that subscribers receive.
@@ -15,6 +17,14 @@ import reactor.core.publisher.Flux;
  * for a subscriber or for the other nodes: a subscriber that falls behind by more than
  * {@code stamp.topics.subscriber-buffer-size} messages is cut off, and the relay counts
  * what it could not send as {@link #droppedPublishes() dropped}.
+ * <p>
+ * With {@code stamp.cluster.history.size} and {@code ttl} the relay also keeps each
+ * topic's latest messages in Redis: every message carries its
+ * {@link TopicMessage#offset() offset}, and a subscriber that comes back with the offset
+ * of the last message it got {@link #recover(String, String) recovers} what it missed, or
+ * learns that the history no longer reaches back that far. Without a cluster, or without
+ * history, topics keep nothing and the history methods fail with an
+ * {@link IllegalStateException}.
  */
 public class StampTopics {
 
@@ -82,6 +92,103 @@ public class StampTopics {
 	 */
 	public Flux<TopicMessage> subscribe(String topic) {
 		return this.subscribers.subscribe(topic);
+	}
+
+	/**
+	 * Whether topics keep a history, so that messages carry offsets and subscribers can
+	 * recover what they missed.
+	 * @return {@code true} with a cluster and {@code stamp.cluster.history.size} and
+	 * {@code ttl} set
+	 */
+	public boolean keepsHistory() {
+		return this.relay != null && this.relay.keepsHistory();
+	}
+
+	/**
+	 * The messages of a topic's history after an offset.
+	 * @param topic the topic
+	 * @param afterOffset the offset of the last message the caller has
+	 * @return the messages after it, and whether they are all that was published since;
+	 * an {@link IllegalStateException} when topics keep no history
+	 */
+	public Mono<TopicHistory> history(String topic, String afterOffset) {
+		return historyRelay().flatMap((relay) -> relay.history(topic, checkedOffset(afterOffset)));
+	}
+
+	/**
+	 * The offset of a topic's latest message, for a client that joins fresh and wants to
+	 * resume from there later.
+	 * @param topic the topic
+	 * @return the offset, or empty when the topic has no history; an
+	 * {@link IllegalStateException} when topics keep no history
+	 */
+	public Mono<String> latestOffset(String topic) {
+		return historyRelay().flatMap((relay) -> relay.latestOffset(topic));
+	}
+
+	/**
+	 * Resumes a subscription after an offset: the messages missed since then, from the
+	 * history, then the live ones, without a gap or a duplicate. The recovery says
+	 * whether the history still reached back to the offset, so that a route can tell its
+	 * client to resynchronise when it did not.
+	 * @param topic the topic
+	 * @param afterOffset the offset of the last message the subscriber got
+	 * @return the recovery, once the history is read; an {@link IllegalStateException}
+	 * when topics keep no history
+	 */
+	public Mono<TopicRecovery> recover(String topic, String afterOffset) {
+		return historyRelay().flatMap((relay) -> {
+			String offset = checkedOffset(afterOffset);
+			// Subscribe live before reading the history: a message published meanwhile is
+			// in both, and is dropped from the live ones by its offset, so none is
+			// missed.
+			Flux<TopicMessage> live = this.subscribers.subscribeNow(topic);
+			AtomicBoolean handedOut = new AtomicBoolean();
+			return relay.history(topic, offset).map((history) -> {
+				String last = history.messages().isEmpty() ? offset
+						: history.messages().get(history.messages().size() - 1).offset();
+				Flux<TopicMessage> newer = live
+					.filter((message) -> message.offset() == null || TopicOffsets.compare(message.offset(), last) > 0);
+				handedOut.set(true);
+				return new TopicRecovery(history.complete(), history.messages().size(),
+						Flux.fromIterable(history.messages()).concatWith(newer));
+			}).doFinally((signal) -> {
+				if (!handedOut.get()) {
+					// Subscribing and cancelling lets go of the live subscriber.
+					live.subscribe().dispose();
+				}
+			});
+		});
+	}
+
+	/**
+	 * The messages of a topic after an offset: those missed since then, from the history,
+	 * then the live ones. Whether the history still reached back to the offset is not
+	 * told: use {@link #recover(String, String)} to know.
+	 * @param topic the topic
+	 * @param afterOffset the offset of the last message the subscriber got
+	 * @return the missed messages, then the live ones; an {@link IllegalStateException}
+	 * when topics keep no history
+	 */
+	public Flux<TopicMessage> subscribe(String topic, String afterOffset) {
+		return recover(topic, afterOffset).flatMapMany(TopicRecovery::messages);
+	}
+
+	private Mono<TopicRelay> historyRelay() {
+		TopicRelay relay = this.relay;
+		if (relay == null || !relay.keepsHistory()) {
+			return Mono.error(new IllegalStateException("Topics keep no history: "
+					+ ((relay != null) ? "set stamp.cluster.history.size and stamp.cluster.history.ttl"
+							: "this node is not in a cluster (stamp.cluster.enabled)")));
+		}
+		return Mono.just(relay);
+	}
+
+	private static String checkedOffset(String offset) {
+		if (!TopicOffsets.isValid(offset)) {
+			throw new IllegalArgumentException("Not a topic offset: '" + offset + "'");
+		}
+		return offset;
 	}
 
 	/**

@@ -2,6 +2,8 @@ package dev.stamp.boot.topic;
 
 import java.util.function.Consumer;
 
+import reactor.core.publisher.Mono;
+
 /**
  * Carries topic messages between this node and the other nodes of a cluster; without one,
  * {@link StampTopics} is local to the node. Implementations never block the publisher and
@@ -47,5 +49,33 @@ public interface TopicRelay {
 	 * @return {@code true} while connected to the other nodes
 	 */
 	boolean isReceivingRemote();
+
+	/**
+	 * Whether this relay keeps a history of each topic, so that messages carry offsets.
+	 * @return {@code true} when {@link #history(String, String)} answers
+	 */
+	default boolean keepsHistory() {
+		return false;
+	}
+
+	/**
+	 * The messages of a topic's history after an offset.
+	 * @param topic the topic
+	 * @param afterOffset the offset of the last message the caller has
+	 * @return the messages after it, and whether they are all that was published since
+	 */
+	default Mono<TopicHistory> history(String topic, String afterOffset) {
+		return Mono.error(new UnsupportedOperationException("This relay keeps no topic history"));
+	}
+
+	/**
+	 * The offset of a topic's latest message in its history.
+	 * @param topic the topic
+	 * @return the offset, or empty when the topic has no history (nothing published
+	 * within the history's time to live)
+	 */
+	default Mono<String> latestOffset(String topic) {
+		return Mono.error(new UnsupportedOperationException("This relay keeps no topic history"));
+	}
 
 }

@@ -19,6 +19,7 @@ import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.topic.StampTopics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -126,6 +127,54 @@ class ClusterAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("stamp.cluster.node-timeout"));
+	}
+
+	@Test
+	void refusesAHistorySizeWithoutATtl() {
+		this.runner.withPropertyValues("stamp.cluster.enabled=true", "stamp.cluster.history.size=10")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining(
+						"stamp.cluster.history.size (10) and stamp.cluster.history.ttl (PT0S) go together"));
+	}
+
+	@Test
+	void refusesAHistoryTtlWithoutASize() {
+		this.runner.withPropertyValues("stamp.cluster.enabled=true", "stamp.cluster.history.ttl=1m")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("go together"));
+	}
+
+	@Test
+	void refusesANegativeHistorySize() {
+		this.runner
+			.withPropertyValues("stamp.cluster.enabled=true", "stamp.cluster.history.size=-1",
+					"stamp.cluster.history.ttl=1m")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("must not be negative"));
+	}
+
+	@Test
+	void topicsWithoutHistorySaySoWhenAskedForIt() {
+		this.runner.withConfiguration(AutoConfigurations.of(StampAutoConfiguration.class)).run((context) -> {
+			StampTopics topics = context.getBean(StampTopics.class);
+			assertThat(topics.keepsHistory()).isFalse();
+			assertThatIllegalStateException().isThrownBy(() -> topics.history("news", "1-0").block())
+				.withMessageContaining("not in a cluster");
+		});
+		this.runner.withConfiguration(AutoConfigurations.of(StampAutoConfiguration.class))
+			.withPropertyValues("stamp.cluster.enabled=true")
+			.run((context) -> {
+				StampTopics topics = context.getBean(StampTopics.class);
+				assertThat(topics.keepsHistory()).isFalse();
+				assertThatIllegalStateException().isThrownBy(() -> topics.recover("news", "1-0").block())
+					.withMessageContaining("stamp.cluster.history.size");
+			});
 	}
 
 }

@@ -60,13 +60,12 @@ class ClusterEndpointTests {
 				.until(() -> alpha.topics().isReceivingRemote() && beta.topics().isReceivingRemote()
 						&& gamma.topics().isReceivingRemote());
 			alpha.topics().publish("scores", "1-0");
-			ClusterDescriptor cluster = awaitCluster(gamma,
-					(described) -> described.nodes().size() == 3
-							&& described.aggregate().protocols().get("tcp").activeConnections() == 3
-							// Each node's counters are as old as its last heartbeat: wait
-							// for the publisher's as well as the receivers'.
-							&& described.aggregate().topics().published() == 1
-							&& described.aggregate().topics().received() == 2);
+			ClusterDescriptor cluster = awaitCluster(gamma, (described) -> described.nodes().size() == 3
+					&& described.aggregate().protocols().get("tcp").activeConnections() == 3
+					// Each node's counters are as old as its last heartbeat: wait
+					// for the publisher's as well as the receivers'.
+					&& described.aggregate().topics().published() == 1
+					&& described.aggregate().topics().received() == 2);
 			assertThat(cluster.nodeId()).isEqualTo("sum-gamma");
 			assertThat(cluster.redis().reachable()).isTrue();
 			assertThat(cluster.redis().reason()).isNull();
