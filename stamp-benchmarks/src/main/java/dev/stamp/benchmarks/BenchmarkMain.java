@@ -139,9 +139,8 @@ public final class BenchmarkMain {
 		try (ServerProcess server = ServerProcess.start("throughput", options.serverJvmArgs, options.logDirectory)) {
 			report.serverJava = server.javaVersion();
 			CpuMeter cpu = new CpuMeter(server.pid());
-			// Peers the server did not start (virtual threads on Java 17) are left out;
-			// the
-			// report says why.
+			// Peers the server did not start (virtual threads on Java 17) are left
+			// out; the report says why.
 			Rounds rounds = new Rounds(
 					new Rounds.Schedule(options.rounds, options.prewarm, options.warmup, options.measure),
 					(scenario) -> peers(options, scenario).stream()

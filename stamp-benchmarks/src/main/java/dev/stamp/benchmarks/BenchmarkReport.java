@@ -9,10 +9,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The results of a run and their Markdown rendering; the WebTransport sections are
@@ -84,7 +87,7 @@ final class BenchmarkReport {
 		return rows;
 	}
 
-	Row row(String scenario, String peer) {
+	@Nullable Row row(String scenario, String peer) {
 		return rows().stream()
 			.filter((row) -> row.scenario().equals(scenario) && row.peer().equals(peer))
 			.findFirst()
@@ -246,8 +249,8 @@ final class BenchmarkReport {
 		List<String> lines = new ArrayList<>();
 		for (Comparison comparison : comparisons) {
 			if (comparison.measured() && comparison.target().hasTarget() && !comparison.verdict().equals("yes")) {
-				Row stamp = comparison.stamp();
-				Row peer = comparison.peer();
+				Row stamp = Objects.requireNonNull(comparison.stamp());
+				Row peer = Objects.requireNonNull(comparison.peer());
 				lines.add(String.format(
 						"- %s missed: server CPU per %s %,.1f µs against %,.1f µs (%.2fx); server busy %.2f cores "
 								+ "against %.2f",
@@ -348,7 +351,7 @@ final class BenchmarkReport {
 	 * The Stamp / peer table of a scenario.
 	 * @param latencyName the latency column's name, {@code null} for none
 	 */
-	MarkdownTable comparisonTable(List<Comparison> comparisons, Unit unit, String latencyName) {
+	MarkdownTable comparisonTable(List<Comparison> comparisons, Unit unit, @Nullable String latencyName) {
 		List<String> columns = new ArrayList<>(List.of("Stamp / peer", ">throughput ratio (of the medians)",
 				">throughput ratio (median of each round's)", ">target", "^met"));
 		if (latencyName != null) {
@@ -580,8 +583,8 @@ final class BenchmarkReport {
 	 * @param latencyRatio the scenario's latency (p99, or p50 for handshakes)
 	 * @param cpuRatio server CPU per operation
 	 */
-	record Comparison(Target target, Row stamp, Row peer, double ratio, double paired, double latencyRatio,
-			double cpuRatio) {
+	record Comparison(Target target, @Nullable Row stamp, @Nullable Row peer, double ratio, double paired,
+			double latencyRatio, double cpuRatio) {
 
 		boolean measured() {
 			return this.stamp != null;
