@@ -29,7 +29,31 @@ import org.springframework.boot.SpringBootVersion;
  */
 public final class BenchmarkMain {
 
-	static final List<String> HTTP_PEERS = List.of("raw", "webflux", "stamp-blocking", "stamp-reactive");
+	/** Spring MVC {@code @RestController} on Tomcat, platform threads. */
+	static final String TOMCAT_MVC = "tomcat-mvc";
+
+	/**
+	 * Spring MVC on Tomcat with {@code spring.threads.virtual.enabled=true} (Java 21+).
+	 */
+	static final String TOMCAT_MVC_VIRTUAL = "tomcat-mvc-virtual";
+
+	/** Spring's servlet WebSocket on Tomcat, a {@code TextWebSocketHandler} echo. */
+	static final String TOMCAT_WEBSOCKET = "tomcat-websocket";
+
+	/** A plain Java {@code ServerSocket} echo, a platform thread per connection. */
+	static final String JAVA_SOCKET = "java-socket";
+
+	/** The same with a virtual thread per connection (Java 21+). */
+	static final String JAVA_SOCKET_VIRTUAL = "java-socket-virtual";
+
+	/**
+	 * Peers that exist only on a server JVM with virtual threads; elsewhere the report
+	 * says n/a.
+	 */
+	static final Set<String> VIRTUAL_THREAD_PEERS = Set.of(TOMCAT_MVC_VIRTUAL, JAVA_SOCKET_VIRTUAL);
+
+	static final List<String> HTTP_PEERS = List.of("raw", "webflux", TOMCAT_MVC, TOMCAT_MVC_VIRTUAL, "stamp-blocking",
+			"stamp-reactive");
 
 	/**
 	 * Diagnostic HTTP peer: raw Reactor Netty with the idle and read timeouts Stamp's
@@ -43,7 +67,10 @@ public final class BenchmarkMain {
 	 */
 	static final String REACTOR_NETTY_TCP = "reactor-netty";
 
-	static final List<String> ECHO_PEERS = List.of("raw", "stamp-blocking", "stamp-reactive");
+	static final List<String> TCP_PEERS = List.of("raw", JAVA_SOCKET, JAVA_SOCKET_VIRTUAL, "stamp-blocking",
+			"stamp-reactive");
+
+	static final List<String> WEBSOCKET_PEERS = List.of("raw", TOMCAT_WEBSOCKET, "stamp-blocking", "stamp-reactive");
 
 	static final List<String> MEMORY_PEERS = List.of("raw", "stamp");
 
@@ -93,6 +120,9 @@ public final class BenchmarkMain {
 			Files.createDirectories(options.output.getParent());
 		}
 		Files.writeString(options.output, markdown, StandardCharsets.UTF_8);
+		for (Path chart : report.writeCharts()) {
+			log("Chart written to " + chart.toAbsolutePath());
+		}
 		return report;
 	}
 
@@ -109,9 +139,14 @@ public final class BenchmarkMain {
 		try (ServerProcess server = ServerProcess.start("throughput", options.serverJvmArgs, options.logDirectory)) {
 			report.serverJava = server.javaVersion();
 			CpuMeter cpu = new CpuMeter(server.pid());
+			// Peers the server did not start (virtual threads on Java 17) are left
+			// out; the report says why.
 			Rounds rounds = new Rounds(
 					new Rounds.Schedule(options.rounds, options.prewarm, options.warmup, options.measure),
-					(scenario) -> peers(options, scenario), (scenario) -> Unit.REQUESTS);
+					(scenario) -> peers(options, scenario).stream()
+						.filter((peer) -> server.serves(scenario + "/" + peer))
+						.toList(),
+					(scenario) -> Unit.REQUESTS);
 			rounds.run(scenarios,
 					(scenario, peer, warmup, measure) -> load.run(kind(scenario), server.port(scenario + "/" + peer),
 							options.connections, options.payload, warmup, measure, options.maxRequestsPerConnection,
@@ -158,7 +193,11 @@ public final class BenchmarkMain {
 			peers = new ArrayList<>(WebTransportScenario.of(scenario).peers());
 		}
 		else {
-			peers = new ArrayList<>(scenario.equals("http") ? HTTP_PEERS : ECHO_PEERS);
+			peers = new ArrayList<>(switch (scenario) {
+				case "http" -> HTTP_PEERS;
+				case "tcp" -> TCP_PEERS;
+				default -> WEBSOCKET_PEERS;
+			});
 		}
 		if (scenario.equals("http") && options.diagnostics) {
 			peers.add(1, RAW_WITH_TIMEOUTS);

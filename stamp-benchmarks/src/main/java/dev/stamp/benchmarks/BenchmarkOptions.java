@@ -228,9 +228,12 @@ final class BenchmarkOptions {
 				  --server-jvm-args="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
 				  --scenarios=http,tcp,ws,memory,wt-stream,wt-stream16,wt-datagram,wt-sessions,wt-memory
 				                             (all by default; "wt" stands for every wt-* scenario)
-				  --peers=raw,stamp-reactive  only these peers (for focused comparisons; WebTransport peers are
-				                             raw-quic, stamp, flupke)
-				  --out=target/benchmark-results.md  --logs=target/benchmark-logs""";
+				  --peers=raw,stamp-reactive  only these peers (for focused comparisons): raw, webflux, tomcat-mvc,
+				                             tomcat-mvc-virtual, tomcat-websocket, java-socket, java-socket-virtual
+				                             (the -virtual ones on Java 21+), stamp-blocking, stamp-reactive;
+				                             WebTransport peers are raw-quic, stamp, flupke
+				  --out=target/benchmark-results.md  --logs=target/benchmark-logs
+				                             (a PNG chart of each scenario's ratios goes next to the report)""";
 	}
 
 	String describe() {

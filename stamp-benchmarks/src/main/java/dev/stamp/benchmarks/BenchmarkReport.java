@@ -1,5 +1,7 @@
 package dev.stamp.benchmarks;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -7,14 +9,21 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The results of a run and their Markdown rendering; the WebTransport sections are
  * {@link WebTransportReport}.
  */
 final class BenchmarkReport {
+
+	private static final Pattern JAVA_FEATURE = Pattern.compile("^(\\d+)");
 
 	private final BenchmarkOptions options;
 
@@ -78,7 +87,7 @@ final class BenchmarkReport {
 		return rows;
 	}
 
-	Row row(String scenario, String peer) {
+	@Nullable Row row(String scenario, String peer) {
 		return rows().stream()
 			.filter((row) -> row.scenario().equals(scenario) && row.peer().equals(peer))
 			.findFirst()
@@ -116,23 +125,9 @@ final class BenchmarkReport {
 			.append(", a separate process from the load generator; all traffic on 127.0.0.1\n");
 		md.append(BenchmarkMain.machine());
 		md.append('\n');
-		List<Target> httpTargets = new ArrayList<>(
-				List.of(new Target("stamp-blocking", "raw", 0.9), new Target("stamp-reactive", "raw", 0.9),
-						new Target("stamp-blocking", "webflux", 1.0), new Target("stamp-reactive", "webflux", 1.0)));
-		if (this.options.diagnostics) {
-			httpTargets.add(Target.diagnostic(BenchmarkMain.RAW_WITH_TIMEOUTS, "raw"));
-			httpTargets.add(Target.diagnostic("stamp-reactive", BenchmarkMain.RAW_WITH_TIMEOUTS));
-		}
-		scenario(md, "http", "HTTP: `GET /hello`, 13-byte `text/plain` body, keep-alive", httpTargets);
-		List<Target> tcpTargets = new ArrayList<>(
-				List.of(new Target("stamp-blocking", "raw", 0.9), new Target("stamp-reactive", "raw", 0.9)));
-		if (this.options.diagnostics) {
-			tcpTargets.add(Target.diagnostic(BenchmarkMain.REACTOR_NETTY_TCP, "raw"));
-			tcpTargets.add(Target.diagnostic("stamp-reactive", BenchmarkMain.REACTOR_NETTY_TCP));
-		}
-		scenario(md, "tcp", "TCP echo: " + this.options.payload + "-byte message, wait for all bytes back", tcpTargets);
-		scenario(md, "ws", "WebSocket echo: " + this.options.payload + "-byte text message, wait for the reply frame",
-				List.of(new Target("stamp-blocking", "raw", 0.9), new Target("stamp-reactive", "raw", 0.9)));
+		scenario(md, "http", "HTTP: `GET /hello`, 13-byte `text/plain` body, keep-alive");
+		scenario(md, "tcp", "TCP echo: " + this.options.payload + "-byte message, wait for all bytes back");
+		scenario(md, "ws", "WebSocket echo: " + this.options.payload + "-byte text message, wait for the reply frame");
 		memoryTable(md, "memory",
 				"## Memory: " + this.options.idleConnections + " idle WebSocket connections (one echo each, then idle)",
 				"connection", false);
@@ -147,7 +142,47 @@ final class BenchmarkReport {
 		return md.toString();
 	}
 
-	private void scenario(StringBuilder md, String scenario, String title, List<Target> targets) {
+	/**
+	 * The Stamp / peer comparisons of a scenario, in report order. Stamp's blocking
+	 * routes against what users of blocking code pick must also answer at a lower p99.
+	 */
+	List<Target> targets(String scenario) {
+		if (WebTransportScenario.isWebTransport(scenario)) {
+			return WebTransportReport.targets(WebTransportScenario.of(scenario));
+		}
+		List<Target> targets = new ArrayList<>();
+		switch (scenario) {
+			case "http" -> {
+				targets.addAll(List.of(new Target("stamp-blocking", "raw", 0.9),
+						new Target("stamp-reactive", "raw", 0.9), new Target("stamp-blocking", "webflux", 1.0),
+						new Target("stamp-reactive", "webflux", 1.0)));
+				targets.add(Target.withLowerP99("stamp-blocking", BenchmarkMain.TOMCAT_MVC, 1.5));
+				targets.add(Target.withLowerP99("stamp-blocking", BenchmarkMain.TOMCAT_MVC_VIRTUAL, 1.5));
+				if (this.options.diagnostics) {
+					targets.add(Target.diagnostic(BenchmarkMain.RAW_WITH_TIMEOUTS, "raw"));
+					targets.add(Target.diagnostic("stamp-reactive", BenchmarkMain.RAW_WITH_TIMEOUTS));
+				}
+			}
+			case "tcp" -> {
+				targets.addAll(
+						List.of(new Target("stamp-blocking", "raw", 0.9), new Target("stamp-reactive", "raw", 0.9)));
+				targets.add(new Target("stamp-blocking", BenchmarkMain.JAVA_SOCKET, 1.0));
+				targets.add(new Target("stamp-blocking", BenchmarkMain.JAVA_SOCKET_VIRTUAL, 1.0));
+				if (this.options.diagnostics) {
+					targets.add(Target.diagnostic(BenchmarkMain.REACTOR_NETTY_TCP, "raw"));
+					targets.add(Target.diagnostic("stamp-reactive", BenchmarkMain.REACTOR_NETTY_TCP));
+				}
+			}
+			default -> {
+				targets.addAll(
+						List.of(new Target("stamp-blocking", "raw", 0.9), new Target("stamp-reactive", "raw", 0.9)));
+				targets.add(Target.withLowerP99("stamp-blocking", BenchmarkMain.TOMCAT_WEBSOCKET, 1.5));
+			}
+		}
+		return targets;
+	}
+
+	private void scenario(StringBuilder md, String scenario, String title) {
 		if (!this.results.containsKey(scenario)) {
 			return;
 		}
@@ -155,19 +190,128 @@ final class BenchmarkReport {
 		MarkdownTable table = new MarkdownTable("peer", ">throughput (median, req/s)", ">p50 (µs)", ">p99 (µs)",
 				">server CPU per request (µs)", "each round (req/s)", ">kernel softirq (cores)",
 				">background load (cores)", ">errors");
-		for (Row row : rows(scenario)) {
-			table.row(label(scenario, row.peer()), String.format("%,.0f", row.throughput()),
-					String.format("%.0f", row.p50()), String.format("%.0f", row.p99()),
-					String.format("%.1f", row.serverCpuPerOperation()), perRound(row, Unit.REQUESTS),
-					String.format("%.2f", row.interruptCores()), String.format("%.2f", row.otherCores()),
-					row.errors() + row.mismatches());
+		List<String> unavailable = unavailable(scenario);
+		for (String peer : BenchmarkMain.peers(this.options, scenario)) {
+			Row row = row(scenario, peer);
+			if (row != null) {
+				table.row(label(scenario, peer), String.format("%,.0f", row.throughput()),
+						String.format("%.0f", row.p50()), String.format("%.0f", row.p99()),
+						String.format("%.1f", row.serverCpuPerOperation()), perRound(row, Unit.REQUESTS),
+						String.format("%.2f", row.interruptCores()), String.format("%.2f", row.otherCores()),
+						row.errors() + row.mismatches());
+			}
+			else if (unavailable.contains(peer)) {
+				Object[] cells = new Object[9];
+				Arrays.fill(cells, "–");
+				cells[0] = label(scenario, peer);
+				cells[1] = notAvailable();
+				table.row(cells);
+			}
 		}
 		table.appendTo(md);
-		comparisons(scenario, Unit.REQUESTS, targets, "p99", Row::p99).appendTo(md);
+		List<Comparison> comparisons = comparisons(scenario, targets(scenario), Row::p99);
+		comparisonTable(comparisons, Unit.REQUESTS, "p99").appendTo(md);
+		missedTargets(md, comparisons, Unit.REQUESTS);
+		chartLink(md, scenario, comparisons);
 	}
 
-	List<Row> rows(String scenario) {
-		return rows().stream().filter((row) -> row.scenario().equals(scenario)).toList();
+	/**
+	 * Peers of a scenario that the server JVM could not run: the virtual-thread variants
+	 * on a JVM without virtual threads.
+	 */
+	List<String> unavailable(String scenario) {
+		if (serverJavaFeature() >= 21) {
+			return List.of();
+		}
+		return BenchmarkMain.peers(this.options, scenario)
+			.stream()
+			.filter((peer) -> BenchmarkMain.VIRTUAL_THREAD_PEERS.contains(peer) && row(scenario, peer) == null)
+			.toList();
+	}
+
+	/** What the report says of a peer that needs virtual threads the server lacks. */
+	String notAvailable() {
+		return "n/a (JDK " + serverJavaFeature() + ")";
+	}
+
+	/** The server JVM's feature release, 0 if unknown. */
+	int serverJavaFeature() {
+		Matcher feature = JAVA_FEATURE.matcher(this.serverJava);
+		return feature.find() ? Integer.parseInt(feature.group(1)) : 0;
+	}
+
+	/**
+	 * Under a comparison table: for every target missed, the server CPU per operation and
+	 * the cores the server used, Stamp's against the peer's, which tell work (more CPU
+	 * per operation) from waiting (less of a core used).
+	 */
+	private void missedTargets(StringBuilder md, List<Comparison> comparisons, Unit unit) {
+		List<String> lines = new ArrayList<>();
+		for (Comparison comparison : comparisons) {
+			if (comparison.measured() && comparison.target().hasTarget() && !comparison.verdict().equals("yes")) {
+				Row stamp = Objects.requireNonNull(comparison.stamp());
+				Row peer = Objects.requireNonNull(comparison.peer());
+				lines.add(String.format(
+						"- %s missed: server CPU per %s %,.1f µs against %,.1f µs (%.2fx); server busy %.2f cores "
+								+ "against %.2f",
+						comparison.name(), unit.name(), stamp.serverCpuPerOperation() * unit.operationsPerUnit(),
+						peer.serverCpuPerOperation() * unit.operationsPerUnit(), comparison.cpuRatio(),
+						stamp.serverCores(), peer.serverCores()));
+			}
+		}
+		if (!lines.isEmpty()) {
+			md.append(String.join("\n", lines)).append("\n\n");
+		}
+	}
+
+	/** The chart of a scenario's ratios, if it has one. */
+	void chartLink(StringBuilder md, String scenario, List<Comparison> comparisons) {
+		if (comparisons.stream().anyMatch(Comparison::measured)) {
+			md.append("![Stamp / peer throughput, ")
+				.append(scenario)
+				.append("](")
+				.append(chartFile(scenario).getFileName())
+				.append(")\n\n");
+		}
+	}
+
+	/** Where the chart of a scenario goes: next to the report, named after it. */
+	Path chartFile(String scenario) {
+		String report = this.options.output.getFileName().toString();
+		String base = report.endsWith(".md") ? report.substring(0, report.length() - 3) : report;
+		Path file = Path.of(base + "-" + scenario + ".png");
+		Path directory = this.options.output.getParent();
+		return (directory != null) ? directory.resolve(file) : file;
+	}
+
+	/**
+	 * Writes a bar chart of the Stamp / peer throughput ratios of every scenario measured
+	 * next to the report.
+	 * @return the files written
+	 */
+	List<Path> writeCharts() throws IOException {
+		List<Path> written = new ArrayList<>();
+		for (String scenario : this.results.keySet()) {
+			List<Comparison> comparisons = comparisons(scenario, targets(scenario), Row::p99).stream()
+				.filter(Comparison::measured)
+				.toList();
+			if (!comparisons.isEmpty()) {
+				Path file = chartFile(scenario);
+				RatioChart.write(file, chartTitle(scenario), comparisons);
+				written.add(file);
+			}
+		}
+		return written;
+	}
+
+	private String chartTitle(String scenario) {
+		String connections = this.options.connections + " connections, ";
+		return switch (scenario) {
+			case "http" -> "HTTP GET /hello, " + connections;
+			case "tcp" -> "TCP echo, " + this.options.payload + " bytes, " + connections;
+			case "ws" -> "WebSocket echo, " + this.options.payload + " bytes, " + connections;
+			default -> "WebTransport " + scenario + ", ";
+		} + "server on Java " + serverJavaFeature();
 	}
 
 	/** Every round's throughput of a row, in the unit. */
@@ -179,12 +323,35 @@ final class BenchmarkReport {
 	}
 
 	/**
-	 * The Stamp / peer table of a scenario: throughput ratios against the targets, the
-	 * latency ratio (if there is a latency column) and the server CPU per operation
-	 * ratio.
+	 * The Stamp / peer comparisons of a scenario: throughput ratios against the targets,
+	 * the latency ratio and the server CPU per operation ratio. A comparison with a peer
+	 * the server could not run is listed as not measured; one with a peer or a Stamp form
+	 * left out of the run is left out.
 	 */
-	MarkdownTable comparisons(String scenario, Unit unit, List<Target> targets, String latencyName,
-			ToDoubleFunction<Row> latency) {
+	List<Comparison> comparisons(String scenario, List<Target> targets, ToDoubleFunction<Row> latency) {
+		List<String> unavailable = unavailable(scenario);
+		List<Comparison> comparisons = new ArrayList<>();
+		for (Target target : targets) {
+			Row stamp = row(scenario, target.stamp());
+			Row peer = row(scenario, target.peer());
+			if (stamp != null && peer != null) {
+				comparisons.add(new Comparison(target, stamp, peer, stamp.throughput() / peer.throughput(),
+						pairedRatio(scenario, target.stamp(), target.peer()),
+						latency.applyAsDouble(stamp) / latency.applyAsDouble(peer),
+						stamp.serverCpuPerOperation() / peer.serverCpuPerOperation()));
+			}
+			else if (unavailable.contains(target.peer())) {
+				comparisons.add(new Comparison(target, null, null, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+			}
+		}
+		return comparisons;
+	}
+
+	/**
+	 * The Stamp / peer table of a scenario.
+	 * @param latencyName the latency column's name, {@code null} for none
+	 */
+	MarkdownTable comparisonTable(List<Comparison> comparisons, Unit unit, @Nullable String latencyName) {
 		List<String> columns = new ArrayList<>(List.of("Stamp / peer", ">throughput ratio (of the medians)",
 				">throughput ratio (median of each round's)", ">target", "^met"));
 		if (latencyName != null) {
@@ -192,23 +359,16 @@ final class BenchmarkReport {
 		}
 		columns.add(">server CPU per " + unit.name() + " ratio (lower is better)");
 		MarkdownTable table = new MarkdownTable(columns.toArray(new String[0]));
-		for (Target target : targets) {
-			Row stamp = row(scenario, target.stamp());
-			Row peer = row(scenario, target.peer());
-			if (stamp == null || peer == null) {
-				continue;
-			}
-			double ratio = stamp.throughput() / peer.throughput();
-			double paired = pairedRatio(scenario, target.stamp(), target.peer());
-			List<Object> cells = new ArrayList<>(
-					List.of((target.diagnostic() ? "_diagnostic:_ " : "") + target.stamp() + " / " + target.peer(),
-							String.format("%.2fx", ratio), String.format("%.2fx", paired),
-							target.hasTarget() ? String.format("≥ %.1fx", target.ratio()) : "–",
-							target.hasTarget() ? met(ratio, paired, target.ratio()) : "–"));
+		for (Comparison comparison : comparisons) {
+			Target target = comparison.target();
+			List<Object> cells = new ArrayList<>(List.of(comparison.name(),
+					comparison.measured() ? String.format("%.2fx", comparison.ratio()) : notAvailable(),
+					comparison.measured() ? String.format("%.2fx", comparison.paired()) : "–", target.describe(),
+					comparison.measured() ? comparison.verdict() : "–"));
 			if (latencyName != null) {
-				cells.add(String.format("%.2fx", latency.applyAsDouble(stamp) / latency.applyAsDouble(peer)));
+				cells.add(comparison.measured() ? String.format("%.2fx", comparison.latencyRatio()) : "–");
 			}
-			cells.add(String.format("%.2fx", stamp.serverCpuPerOperation() / peer.serverCpuPerOperation()));
+			cells.add(comparison.measured() ? String.format("%.2fx", comparison.cpuRatio()) : "–");
 			table.row(cells.toArray());
 		}
 		return table;
@@ -307,6 +467,12 @@ final class BenchmarkReport {
 				default -> "raw Reactor Netty WebSocket";
 			};
 			case "webflux" -> "Spring WebFlux `@RestController`";
+			case BenchmarkMain.TOMCAT_MVC -> "Spring MVC `@RestController` on Tomcat, platform threads";
+			case BenchmarkMain.TOMCAT_MVC_VIRTUAL ->
+				"Spring MVC `@RestController` on Tomcat, `spring.threads.virtual.enabled`";
+			case BenchmarkMain.TOMCAT_WEBSOCKET -> "Spring servlet WebSocket on Tomcat (`TextWebSocketHandler`)";
+			case BenchmarkMain.JAVA_SOCKET -> "Java `ServerSocket`, a platform thread per connection";
+			case BenchmarkMain.JAVA_SOCKET_VIRTUAL -> "Java `ServerSocket`, a virtual thread per connection";
 			case BenchmarkMain.REACTOR_NETTY_TCP -> "_diagnostic:_ Reactor Netty `TcpServer` echo";
 			case BenchmarkMain.RAW_WITH_TIMEOUTS ->
 				"_diagnostic:_ raw `HttpServer` + `idleTimeout` + `readTimeout` (as Stamp sets them)";
@@ -379,22 +545,66 @@ final class BenchmarkReport {
 	 * times the peer's. A diagnostic one explains rather than competes; NaN means
 	 * reported without a target.
 	 */
-	record Target(String stamp, String peer, double ratio, boolean diagnostic) {
+	record Target(String stamp, String peer, double ratio, boolean diagnostic, boolean lowerP99) {
 
 		Target(String stamp, String peer, double ratio) {
-			this(stamp, peer, ratio, false);
+			this(stamp, peer, ratio, false, false);
 		}
 
 		static Target diagnostic(String stamp, String peer) {
-			return new Target(stamp, peer, Double.NaN, true);
+			return new Target(stamp, peer, Double.NaN, true, false);
 		}
 
 		static Target reported(String stamp, String peer) {
-			return new Target(stamp, peer, Double.NaN, false);
+			return new Target(stamp, peer, Double.NaN, false, false);
+		}
+
+		/** At least {@code ratio} times the peer's throughput, and a lower p99. */
+		static Target withLowerP99(String stamp, String peer, double ratio) {
+			return new Target(stamp, peer, ratio, false, true);
 		}
 
 		boolean hasTarget() {
 			return !Double.isNaN(this.ratio);
+		}
+
+		String describe() {
+			return !hasTarget() ? "–" : String.format("≥ %.1fx", this.ratio) + (this.lowerP99 ? ", lower p99" : "");
+		}
+
+	}
+
+	/**
+	 * One Stamp / peer comparison of a scenario; without rows (and with NaN ratios) if
+	 * the peer could not run on the server JVM.
+	 *
+	 * @param ratio throughput, of the medians
+	 * @param paired throughput, median of each round's
+	 * @param latencyRatio the scenario's latency (p99, or p50 for handshakes)
+	 * @param cpuRatio server CPU per operation
+	 */
+	record Comparison(Target target, @Nullable Row stamp, @Nullable Row peer, double ratio, double paired,
+			double latencyRatio, double cpuRatio) {
+
+		boolean measured() {
+			return this.stamp != null;
+		}
+
+		String name() {
+			return (this.target.diagnostic() ? "_diagnostic:_ " : "") + this.target.stamp() + " / "
+					+ this.target.peer();
+		}
+
+		/**
+		 * Against the target: {@link #met}, and no better than "no" if a lower p99 was
+		 * asked for and not delivered.
+		 */
+		String verdict() {
+			String met = met(this.ratio, this.paired, this.target.ratio());
+			if (this.target.lowerP99() && !(this.latencyRatio < 1)) {
+				return met.equals("**no**") ? met : "**no** (p99 not lower)";
+			}
+			return met;
 		}
 
 	}

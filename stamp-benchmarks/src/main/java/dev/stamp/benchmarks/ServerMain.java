@@ -20,6 +20,7 @@ import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerPorts;
 import dev.stamp.boot.websocket.WebSocketListener;
 import dev.stamp.boot.webtransport.WebTransportListener;
+import dev.stamp.core.BlockingHandlerExecutor;
 import dev.stamp.webtransport.WebTransportStats;
 
 /**
@@ -29,10 +30,11 @@ import dev.stamp.webtransport.WebTransportStats;
  * sessions the server counts; {@code QUIT}, or end of input: exit).
  * <p>
  * Modes: {@code throughput} starts every HTTP, TCP and WebSocket peer side by side in
- * this one process; {@code webtransport} the WebTransport peers named in the second
- * argument (comma-separated). {@code memory-raw} and {@code memory-stamp} start only a
- * WebSocket echo, raw Reactor Netty or Stamp, and {@code wt-memory-<peer>} only one
- * WebTransport peer, so that the process's memory is that peer's alone.
+ * this one process (Reactor Netty and Tomcat alike, each Spring application in a context
+ * of its own); {@code webtransport} the WebTransport peers named in the second argument
+ * (comma-separated). {@code memory-raw} and {@code memory-stamp} start only a WebSocket
+ * echo, raw Reactor Netty or Stamp, and {@code wt-memory-<peer>} only one WebTransport
+ * peer, so that the process's memory is that peer's alone.
  */
 public final class ServerMain {
 
@@ -72,6 +74,7 @@ public final class ServerMain {
 				ConfigurableApplicationContext webFlux = SpringApps.startWebFlux();
 				contexts.add(webFlux);
 				ports.put("http/webflux", SpringApps.port(webFlux, "local.server.port"));
+				startBlockingPeers(ports, contexts, servers);
 				ConfigurableApplicationContext reactive = SpringApps.startStamp(SpringApps.StampReactiveApp.class);
 				contexts.add(reactive);
 				ports.put("http/stamp-reactive", SpringApps.port(reactive, "local.stamp.http.port"));
@@ -150,6 +153,32 @@ public final class ServerMain {
 		System.out.println(PREFIX + "BYE");
 		System.out.flush();
 		System.exit(0);
+	}
+
+	/**
+	 * The peers users of blocking code pick: Spring MVC and servlet WebSocket on Tomcat,
+	 * and a plain Java {@code ServerSocket} echo with a thread per connection. The
+	 * virtual-thread variants only where the JVM has virtual threads; the report marks
+	 * them n/a elsewhere.
+	 */
+	private static void startBlockingPeers(Map<String, Integer> ports, List<ConfigurableApplicationContext> contexts,
+			List<AutoCloseable> servers) throws IOException {
+		boolean virtualThreads = BlockingHandlerExecutor.virtualThreadsAvailable();
+		ConfigurableApplicationContext tomcat = SpringApps.startTomcat(SpringApps.TomcatWebSocketApp.class, false);
+		contexts.add(tomcat);
+		ports.put("http/" + BenchmarkMain.TOMCAT_MVC, SpringApps.port(tomcat, "local.server.port"));
+		ports.put("ws/" + BenchmarkMain.TOMCAT_WEBSOCKET, SpringApps.port(tomcat, "local.server.port"));
+		JavaSocketEcho javaSocket = JavaSocketEcho.platformThreads();
+		servers.add(javaSocket);
+		ports.put("tcp/" + BenchmarkMain.JAVA_SOCKET, javaSocket.port());
+		if (virtualThreads) {
+			ConfigurableApplicationContext tomcatVirtual = SpringApps.startTomcat(SpringApps.TomcatMvcApp.class, true);
+			contexts.add(tomcatVirtual);
+			ports.put("http/" + BenchmarkMain.TOMCAT_MVC_VIRTUAL, SpringApps.port(tomcatVirtual, "local.server.port"));
+			JavaSocketEcho javaSocketVirtual = JavaSocketEcho.virtualThreads();
+			servers.add(javaSocketVirtual);
+			ports.put("tcp/" + BenchmarkMain.JAVA_SOCKET_VIRTUAL, javaSocketVirtual.port());
+		}
 	}
 
 	/**

@@ -152,6 +152,11 @@ final class ServerProcess implements AutoCloseable {
 		return port;
 	}
 
+	/** Whether the server started this peer ({@code scenario/peer}). */
+	boolean serves(String peer) {
+		return this.ports.containsKey(peer);
+	}
+
 	/** The SHA-256 of a WebTransport peer's certificate, for the client to pin. */
 	byte[] certificateSha256(String peer) {
 		byte[] hash = this.certificates.get(peer);

@@ -15,12 +15,21 @@ import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 import dev.stamp.boot.StampProtocol;
 
@@ -28,10 +37,18 @@ import dev.stamp.boot.StampProtocol;
  * The Spring applications of the benchmark, each started as a real
  * {@code SpringApplication} with its own context: Stamp with reactive routes, Stamp with
  * blocking routes, Stamp with only the WebSocket echo (memory), Stamp with only its
- * WebTransport echo endpoint, and a Spring WebFlux {@code @RestController} on Reactor
- * Netty.
+ * WebTransport echo endpoint, a Spring WebFlux {@code @RestController} on Reactor Netty,
+ * and what users of blocking code pick: the same {@code @RestController} on Spring MVC
+ * and Tomcat (platform or virtual threads) and a {@link TextWebSocketHandler} echo on
+ * Spring's servlet WebSocket support.
  */
 final class SpringApps {
+
+	/**
+	 * With Tomcat on the class path too, a reactive application could get Tomcat's
+	 * reactive server: the WebFlux peer must stay on Reactor Netty.
+	 */
+	private static final String TOMCAT_REACTIVE_AUTO_CONFIGURATION = "org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration";
 
 	private SpringApps() {
 	}
@@ -80,12 +97,57 @@ final class SpringApps {
 		properties.put("server.port", 0);
 		// A plain WebFlux application: none of Stamp's auto-configurations, whichever the
 		// starter brings today.
-		properties.put("spring.autoconfigure.exclude", String.join(",", stampAutoConfigurations()));
-		return new SpringApplicationBuilder(WebFluxApp.class).web(WebApplicationType.REACTIVE)
+		List<String> excluded = stampAutoConfigurations();
+		excluded.add(TOMCAT_REACTIVE_AUTO_CONFIGURATION);
+		properties.put("spring.autoconfigure.exclude", String.join(",", excluded));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(WebFluxApp.class)
+			.web(WebApplicationType.REACTIVE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
 			.properties(properties)
 			.run();
+		requireWebServer(context, "NettyWebServer");
+		return context;
+	}
+
+	/**
+	 * A Spring MVC application on Tomcat, without Stamp: the {@code @RestController} and,
+	 * with {@link TomcatWebSocketApp}, the servlet WebSocket echo.
+	 * @param configuration {@link TomcatMvcApp} or {@link TomcatWebSocketApp}
+	 * @param virtualThreads {@code spring.threads.virtual.enabled}: Tomcat serves
+	 * requests on virtual threads (Java 21+)
+	 */
+	static ConfigurableApplicationContext startTomcat(Class<?> configuration, boolean virtualThreads) {
+		Map<String, Object> properties = common();
+		properties.put("server.address", "127.0.0.1");
+		properties.put("server.port", 0);
+		// Tomcat closes a keep-alive connection after 100 requests by default; every
+		// other
+		// peer keeps its connections for the whole run, and the load generator counts a
+		// closed connection as a failure.
+		properties.put("server.tomcat.max-keep-alive-requests", -1);
+		properties.put("spring.threads.virtual.enabled", virtualThreads);
+		properties.put("spring.autoconfigure.exclude", String.join(",", stampAutoConfigurations()));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(configuration)
+			.web(WebApplicationType.SERVLET)
+			.bannerMode(Banner.Mode.OFF)
+			.logStartupInfo(false)
+			.properties(properties)
+			.run();
+		requireWebServer(context, "TomcatWebServer");
+		return context;
+	}
+
+	/**
+	 * Fails unless the context runs this web server: with Reactor Netty and Tomcat on one
+	 * class path, a peer on the wrong server would measure something else.
+	 */
+	private static void requireWebServer(ConfigurableApplicationContext context, String simpleName) {
+		WebServer server = ((WebServerApplicationContext) context).getWebServer();
+		if (server == null || !server.getClass().getSimpleName().equals(simpleName)) {
+			context.close();
+			throw new IllegalStateException("Expected a " + simpleName + " but got " + server);
+		}
 	}
 
 	/**
@@ -176,7 +238,51 @@ final class SpringApps {
 
 	}
 
-	/** What a WebFlux user writes today. */
+	/** Spring MVC on Tomcat: the same controller as the WebFlux peer. */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@Import(HelloController.class)
+	static class TomcatMvcApp {
+
+	}
+
+	/**
+	 * Spring MVC on Tomcat with the servlet WebSocket echo as well: one Tomcat serves the
+	 * {@code tomcat-mvc} and {@code tomcat-websocket} peers.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@EnableWebSocket
+	@Import(HelloController.class)
+	static class TomcatWebSocketApp implements WebSocketConfigurer {
+
+		@Override
+		public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+			registry.addHandler(new EchoWebSocketHandler(), Payloads.ECHO_PATH);
+		}
+
+		/** The same largest message as Stamp's and the raw peer's. */
+		@Bean
+		ServletServerContainerFactoryBean webSocketContainer() {
+			ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+			container.setMaxTextMessageBufferSize(Payloads.MAX_WS_MESSAGE);
+			container.setMaxBinaryMessageBufferSize(Payloads.MAX_WS_MESSAGE);
+			return container;
+		}
+
+	}
+
+	/** What a servlet WebSocket user writes today: send each text message back. */
+	static class EchoWebSocketHandler extends TextWebSocketHandler {
+
+		@Override
+		protected void handleTextMessage(WebSocketSession session, TextMessage message) throws Exception {
+			session.sendMessage(new TextMessage(message.getPayload()));
+		}
+
+	}
+
+	/** What a WebFlux user (and a Spring MVC user) writes today. */
 	@RestController
 	static class HelloController {
 

@@ -213,14 +213,24 @@ final class WebTransportReport {
 			table.row(cells.toArray());
 		}
 		table.appendTo(md);
-		boolean throughputFigure = scenario != WebTransportScenario.SESSIONS;
-		List<Target> targets = new ArrayList<>();
-		targets.add(throughputFigure
-				? new Target(WebTransportScenario.STAMP, WebTransportScenario.RAW_QUIC, RAW_QUIC_TARGET)
-				: Target.reported(WebTransportScenario.STAMP, WebTransportScenario.RAW_QUIC));
-		targets.add(new Target(WebTransportScenario.STAMP, WebTransportScenario.FLUPKE, 1.0));
 		String latencyName = !latency ? null : (millis ? scenario.latency() + " p50" : scenario.latency() + " p99");
-		this.report.comparisons(id, unit, targets, latencyName, millis ? Row::p50 : Row::p99).appendTo(md);
+		List<BenchmarkReport.Comparison> comparisons = this.report.comparisons(id, targets(scenario),
+				millis ? Row::p50 : Row::p99);
+		this.report.comparisonTable(comparisons, unit, latencyName).appendTo(md);
+		this.report.chartLink(md, id, comparisons);
+	}
+
+	/**
+	 * The Stamp / peer comparisons of a figure: the raw QUIC echo (a target on the
+	 * throughput figures, reported for sessions) and Flupke.
+	 */
+	static List<Target> targets(WebTransportScenario scenario) {
+		boolean throughputFigure = scenario != WebTransportScenario.SESSIONS;
+		return List.of(
+				throughputFigure
+						? new Target(WebTransportScenario.STAMP, WebTransportScenario.RAW_QUIC, RAW_QUIC_TARGET)
+						: Target.reported(WebTransportScenario.STAMP, WebTransportScenario.RAW_QUIC),
+				new Target(WebTransportScenario.STAMP, WebTransportScenario.FLUPKE, 1.0));
 	}
 
 	private static String title(WebTransportScenario scenario) {

@@ -1,8 +1,10 @@
 package dev.stamp.benchmarks;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,9 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs the benchmark harness in smoke mode, as CI does, so that it cannot rot: every
- * HTTP, TCP and WebSocket scenario and peer must produce a row with traffic, every echo
- * must come back byte-identical, and the memory path must hold its idle connections.
- * Nothing here looks at how fast anything was. The WebTransport figures have
+ * HTTP, TCP and WebSocket scenario and peer (Tomcat and plain Java ones included; the
+ * virtual-thread ones only on Java 21+, marked n/a elsewhere) must produce a row with
+ * traffic, every echo must come back byte-identical, the memory path must hold its idle
+ * connections, and every scenario's ratio chart must be written. Nothing here looks at
+ * how fast anything was. The WebTransport figures have
  * {@link WebTransportBenchmarkSmokeTests}.
  */
 class BenchmarkSmokeTests {
@@ -25,14 +29,21 @@ class BenchmarkSmokeTests {
 		options.scenarios = new LinkedHashSet<>(BenchmarkOptions.CLASSIC_SCENARIOS);
 		BenchmarkReport report = BenchmarkMain.run(options);
 
-		for (String peer : BenchmarkMain.HTTP_PEERS) {
-			assertRow(report, "http", peer);
-		}
-		for (String scenario : List.of("tcp", "ws")) {
-			for (String peer : BenchmarkMain.ECHO_PEERS) {
-				assertRow(report, scenario, peer);
+		String markdown = Files.readString(options.output);
+		Map<String, List<String>> peers = Map.of("http", BenchmarkMain.HTTP_PEERS, "tcp", BenchmarkMain.TCP_PEERS, "ws",
+				BenchmarkMain.WEBSOCKET_PEERS);
+		peers.forEach((scenario, names) -> {
+			for (String peer : names) {
+				if (BenchmarkMain.VIRTUAL_THREAD_PEERS.contains(peer) && Runtime.version().feature() < 21) {
+					assertThat(report.row(scenario, peer)).as("row for %s/%s", scenario, peer).isNull();
+					assertThat(markdown).contains("| " + BenchmarkReport.label(scenario, peer) + " | n/a (JDK "
+							+ Runtime.version().feature() + ") |");
+				}
+				else {
+					assertRow(report, scenario, peer);
+				}
 			}
-		}
+		});
 		assertThat(report.memory).extracting(BenchmarkReport.MemoryRow::peer)
 			.containsExactlyElementsOf(BenchmarkMain.MEMORY_PEERS);
 		for (BenchmarkReport.MemoryRow row : report.memory) {
@@ -47,8 +58,16 @@ class BenchmarkSmokeTests {
 		}
 		assertThat(report.leakReports).as("Netty leak reports in the server logs").isZero();
 		assertThat(report.isClean()).isTrue();
-		String markdown = Files.readString(options.output);
-		assertThat(markdown).contains("| stamp-reactive / raw |", "| stamp-blocking / webflux |", "## Memory");
+		assertThat(markdown).contains("| stamp-reactive / raw |", "| stamp-blocking / webflux |",
+				"| stamp-blocking / tomcat-mvc |", "| stamp-blocking / tomcat-websocket |",
+				"| stamp-blocking / java-socket |", "## Memory");
+		for (String scenario : peers.keySet()) {
+			Path chart = report.chartFile(scenario);
+			assertThat(chart).as("chart of %s", scenario).isNotEmptyFile();
+			assertThat(Files.readAllBytes(chart)).as("chart of %s", scenario)
+				.startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+			assertThat(markdown).contains("](" + chart.getFileName() + ")");
+		}
 	}
 
 	private static void assertRow(BenchmarkReport report, String scenario, String peer) {
