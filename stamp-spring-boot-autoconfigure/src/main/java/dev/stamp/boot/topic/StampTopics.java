@@ -1,10 +1,16 @@
 package dev.stamp.boot.topic;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.stamp.boot.websocket.WebSocketConnection;
+import dev.stamp.webtransport.WebTransportSession;
 
 /**
  * Named topics that code publishes text or bytes to and that subscribers receive.
@@ -15,17 +21,36 @@ import reactor.core.publisher.Flux;
  * for a subscriber or for the other nodes: a subscriber that falls behind by more than
  * {@code stamp.topics.subscriber-buffer-size} messages is cut off, and the relay counts
  * what it could not send as {@link #droppedPublishes() dropped}.
+ * <p>
+ * WebSocket clients and WebTransport sessions {@link #join(String, WebSocketConnection)
+ * join} topics as members: each message is written to them directly, and a client that
+ * cannot keep up is cut off by its own connection's rule. Every WebSocket client is a
+ * member of its room, the topic {@link WebSocketConnection#roomTopic(String)} of its
+ * request path, so a route's {@code broadcast} reaches the room on every node.
+ * {@link #presence(String)} lists a topic's members, across the cluster with one.
  */
 public class StampTopics {
 
 	/** The node id of messages published without a cluster. */
 	public static final String LOCAL_NODE_ID = "local";
 
+	/**
+	 * The attribute of a {@link WebTransportSession} that holds its member id once it
+	 * joined a topic.
+	 */
+	public static final String MEMBER_ID_ATTRIBUTE = StampTopics.class.getName() + ".memberId";
+
+	private static final AtomicLong sessionMemberIds = new AtomicLong();
+
 	private final LocalTopicSubscribers subscribers;
 
 	private final @Nullable TopicRelay relay;
 
+	private final @Nullable TopicPresence presence;
+
 	private final String nodeId;
+
+	private final int subscriberBufferSize;
 
 	private final AtomicLong published = new AtomicLong();
 
@@ -35,8 +60,22 @@ public class StampTopics {
 	 * @param relay the relay to the other nodes, or {@code null} for a single node
 	 */
 	public StampTopics(int subscriberBufferSize, @Nullable TopicRelay relay) {
+		this(subscriberBufferSize, relay, null);
+	}
+
+	/**
+	 * Creates the topics of a node.
+	 * @param subscriberBufferSize messages a subscriber (or a WebTransport session's
+	 * topic) may fall behind by
+	 * @param relay the relay to the other nodes, or {@code null} for a single node
+	 * @param presence where members are recorded across the cluster, or {@code null} to
+	 * answer presence from this node's members
+	 */
+	public StampTopics(int subscriberBufferSize, @Nullable TopicRelay relay, @Nullable TopicPresence presence) {
 		this.nodeId = (relay != null) ? relay.nodeId() : LOCAL_NODE_ID;
-		this.subscribers = new LocalTopicSubscribers(subscriberBufferSize);
+		this.subscriberBufferSize = subscriberBufferSize;
+		this.presence = presence;
+		this.subscribers = new LocalTopicSubscribers(subscriberBufferSize, this::left);
 		this.relay = relay;
 		if (relay != null) {
 			relay.onRemoteMessage(this.subscribers::deliver);
@@ -82,6 +121,103 @@ public class StampTopics {
 	 */
 	public Flux<TopicMessage> subscribe(String topic) {
 		return this.subscribers.subscribe(topic);
+	}
+
+	/**
+	 * Joins a WebSocket client to a topic: it receives the topic's messages, text as text
+	 * frames and bytes as binary frames, until it leaves or disconnects. A client that
+	 * lets more than {@code stamp.websocket.max-pending-outbound} pile up is disconnected
+	 * with 1013, as for its other messages. Joining again changes nothing.
+	 * @param topic the topic to join
+	 * @param client the client, a connection of Stamp's WebSocket listener
+	 */
+	public void join(String topic, WebSocketConnection client) {
+		join(topic, member(client));
+	}
+
+	/**
+	 * Removes a WebSocket client from a topic.
+	 * @param topic the topic to leave
+	 * @param client the client
+	 */
+	public void leave(String topic, WebSocketConnection client) {
+		this.subscribers.leave(topic, member(client));
+	}
+
+	/**
+	 * Joins a WebTransport session to a topic: the server opens a unidirectional stream
+	 * that carries the topic's messages in order, each as a frame of a type byte (0 the
+	 * topic's name, first on the stream; 1 text; 2 bytes), a 4-byte big-endian length and
+	 * the payload. Leaving ends the stream; a session whose stream lets more than
+	 * {@code stamp.topics.subscriber-buffer-size} messages wait is cut off, its stream
+	 * reset with code 1013. Joining again changes nothing.
+	 * @param topic the topic to join
+	 * @param session the session
+	 */
+	public void join(String topic, WebTransportSession session) {
+		WebTransportTopicMember member = new WebTransportTopicMember(session, topic, memberId(session),
+				this.subscriberBufferSize);
+		if (join(topic, member)) {
+			member.open();
+		}
+	}
+
+	/**
+	 * Removes a WebTransport session from a topic and ends the topic's stream after the
+	 * messages already sent on it.
+	 * @param topic the topic to leave
+	 * @param session the session
+	 */
+	public void leave(String topic, WebTransportSession session) {
+		TopicMember member = this.subscribers.member(topic, memberId(session));
+		if (member != null && this.subscribers.leave(topic, member)) {
+			((WebTransportTopicMember) member).end();
+		}
+	}
+
+	private boolean join(String topic, TopicMember member) {
+		boolean joined = this.subscribers.join(topic, member);
+		if (joined && this.presence != null) {
+			this.presence.join(topic, member.id());
+		}
+		return joined;
+	}
+
+	/**
+	 * Who is joined to a topic: with a cluster, the members on every live node (a node
+	 * that dies takes its members with it once {@code stamp.cluster.node-timeout} ends);
+	 * without, this node's members.
+	 * @param topic the topic
+	 * @return the members, sorted by node and id
+	 */
+	public Mono<List<JoinedMember>> presence(String topic) {
+		if (this.presence != null) {
+			return this.presence.members(topic);
+		}
+		return Mono.fromSupplier(() -> this.subscribers.members(topic)
+			.stream()
+			.map((member) -> new JoinedMember(member.id(), this.nodeId))
+			.sorted(Comparator.comparing(JoinedMember::id))
+			.toList());
+	}
+
+	private void left(String topic, TopicMember member) {
+		if (this.presence != null) {
+			this.presence.leave(topic, member.id());
+		}
+	}
+
+	private static TopicMember member(WebSocketConnection client) {
+		if (client instanceof TopicMember member) {
+			return member;
+		}
+		throw new IllegalArgumentException("Only connections of Stamp's WebSocket listener join topics, not " + client);
+	}
+
+	private static String memberId(WebTransportSession session) {
+		return (String) session.attributes()
+			.computeIfAbsent(MEMBER_ID_ATTRIBUTE,
+					(key) -> "wt-" + Long.toString(sessionMemberIds.incrementAndGet(), 36));
 	}
 
 	/**

@@ -1,26 +1,23 @@
 package dev.stamp.boot.websocket;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
-
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 import dev.stamp.boot.routing.RouteArguments;
 import dev.stamp.boot.routing.RouteMethod;
+import dev.stamp.boot.topic.StampTopics;
 
 /**
  * One WebSocket route: its handler method and the clients connected to it. Clients of the
  * same request path are each other's peers, a room: a route {@code /rooms/{name}} keeps
- * {@code /rooms/kitchen} and {@code /rooms/garden} apart.
+ * {@code /rooms/kitchen} and {@code /rooms/garden} apart. Each room is also a topic,
+ * {@link WebSocketConnection#roomTopic(String)}, that its clients join: a broadcast is
+ * published there and so reaches the room on every node.
  */
 final class WebSocketRoute {
 
@@ -28,13 +25,17 @@ final class WebSocketRoute {
 
 	private final Function<Call, Object[]> arguments;
 
+	private final StampTopics topics;
+
 	/**
-	 * The clients of each request path; a room is removed when its last client leaves.
+	 * This node's clients of each request path; a room is removed when its last client
+	 * leaves.
 	 */
 	private final Map<String, Set<NettyWebSocketConnection>> rooms = new ConcurrentHashMap<>();
 
-	WebSocketRoute(RouteMethod method) {
+	WebSocketRoute(RouteMethod method, StampTopics topics) {
 		this.method = method;
+		this.topics = topics;
 		this.arguments = new RouteArguments<Call>().supply(WebSocketConnection.class, Call::connection)
 			.supply(String.class, (call) -> call.message().asText())
 			.supply(byte[].class, (call) -> call.message().bytes())
@@ -56,9 +57,11 @@ final class WebSocketRoute {
 			joined.add(connection);
 			return joined;
 		});
+		this.topics.join(WebSocketConnection.roomTopic(connection.path()), connection);
 	}
 
 	void leave(NettyWebSocketConnection connection) {
+		this.topics.leave(WebSocketConnection.roomTopic(connection.path()), connection);
 		this.rooms.computeIfPresent(connection.path(), (path, room) -> {
 			room.remove(connection);
 			return room.isEmpty() ? null : room;
@@ -84,39 +87,22 @@ final class WebSocketRoute {
 	}
 
 	/**
-	 * Sends a text message to every client of one request path; encodes it once and hands
-	 * every client a duplicate of the same buffer.
+	 * Sends a text message to every client of one request path, on every node.
 	 * @param path the request path
 	 * @param text the message
 	 */
 	void broadcast(String path, String text) {
-		broadcast(path, () -> Unpooled.copiedBuffer(text, StandardCharsets.UTF_8), NettyWebSocketConnection::sendText);
+		this.topics.publish(WebSocketConnection.roomTopic(path), text);
 	}
 
 	/**
-	 * Sends a binary message to every client of one request path; copies the bytes once
-	 * and hands every client a duplicate of the same buffer.
+	 * Sends a binary message to every client of one request path, on every node; copies
+	 * the bytes once, and every client's frame wraps that copy.
 	 * @param path the request path
 	 * @param data the message
 	 */
 	void broadcast(String path, byte[] data) {
-		broadcast(path, () -> Unpooled.copiedBuffer(data), NettyWebSocketConnection::sendBinary);
-	}
-
-	private void broadcast(String path, Supplier<ByteBuf> encode, BiConsumer<NettyWebSocketConnection, ByteBuf> send) {
-		Set<NettyWebSocketConnection> room = this.rooms.get(path);
-		if (room == null) {
-			return;
-		}
-		ByteBuf payload = encode.get();
-		try {
-			for (NettyWebSocketConnection connection : room) {
-				send.accept(connection, payload.retainedDuplicate());
-			}
-		}
-		finally {
-			payload.release();
-		}
+		this.topics.publish(WebSocketConnection.roomTopic(path), data);
 	}
 
 	private record Call(NettyWebSocketConnection connection, WebSocketMessage message) {
