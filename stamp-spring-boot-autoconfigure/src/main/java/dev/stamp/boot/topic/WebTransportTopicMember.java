@@ -41,7 +41,6 @@ final class WebTransportTopicMember implements TopicMember {
 
 	private final int maxPending;
 
-	/** Frames delivered before the stream was open; guarded by {@code this}. */
 	/**
 	 * Frames not yet handed to the stream: delivered while it was opening or while the
 	 * previous write was on its way. Guarded by {@code this}, like the fields below.
