@@ -18,9 +18,11 @@ import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.websocket.TestWebSocketClient;
 import dev.stamp.boot.websocket.WebSocketConnection;
 import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.WebTransportStreamException;
 import dev.stamp.webtransport.client.WebTransportClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -82,7 +84,8 @@ class TopicMembersTests {
 
 	@Test
 	void aWebTransportSessionReceivesItsTopicInOrderUntilItCloses() {
-		this.runner.run((context) -> {
+		// The burst is published faster than QUIC takes it: the buffer holds all of it.
+		this.runner.withPropertyValues("stamp.topics.subscriber-buffer-size=1024").run((context) -> {
 			StampTopics topics = context.getBean(StampTopics.class);
 			try (WebTransportClient client = TopicStreamFrames.client(context.getEnvironment())) {
 				WebTransportSession session = client.connect(url(context, "/feed/ticker")).block(TIMEOUT);
@@ -100,6 +103,35 @@ class TopicMembersTests {
 				assertThat(binary.payload()).containsExactly(1, 2, 3);
 				session.close(0, "done").block(TIMEOUT);
 				awaitMembers(context, "ticker", 0);
+			}
+		});
+	}
+
+	@Test
+	void aWebTransportSessionThatDoesNotReadIsCutOffWithoutSlowingTheOthers() {
+		this.runner.withPropertyValues("stamp.topics.subscriber-buffer-size=16").run((context) -> {
+			StampTopics topics = context.getBean(StampTopics.class);
+			try (WebTransportClient client = TopicStreamFrames.client(context.getEnvironment())) {
+				WebTransportSession session = client.connect(url(context, "/feed/flood")).block(TIMEOUT);
+				awaitMembers(context, "flood", 1);
+				List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+				topics.subscribe("flood").subscribe((message) -> received.add(message.topic()));
+				byte[] chunk = new byte[64 * 1024];
+				// The session never reads: once QUIC's windows are full its messages
+				// wait,
+				// and the seventeenth waiting one cuts it off.
+				int count = 500;
+				for (int i = 0; i < count; i++) {
+					topics.publish("flood", chunk);
+				}
+				assertThat(received).hasSize(count);
+				awaitMembers(context, "flood", 0);
+				TopicStreamFrames.Opened opened = TopicStreamFrames.accept(session, TIMEOUT);
+				assertThatExceptionOfType(WebTransportStreamException.class).isThrownBy(() -> {
+					while (opened.frames().next() != null) {
+						// Reads what arrived before the reset.
+					}
+				}).withMessageContaining("1013");
 			}
 		});
 	}
