@@ -35,6 +35,7 @@ import dev.stamp.boot.middleware.StampMiddleware;
 import dev.stamp.boot.routing.StampRouteDiscoverer;
 import dev.stamp.boot.routing.StampRoutes;
 import dev.stamp.boot.topic.StampTopics;
+import dev.stamp.boot.topic.TopicPresence;
 import dev.stamp.boot.topic.TopicRelay;
 
 /**
@@ -80,8 +81,10 @@ public final class StampAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StampTopics stampTopics(StampProperties properties, ObjectProvider<TopicRelay> relay) {
-		return new StampTopics(properties.getTopics().getSubscriberBufferSize(), relay.getIfUnique());
+	StampTopics stampTopics(StampProperties properties, ObjectProvider<TopicRelay> relay,
+			ObjectProvider<TopicPresence> presence) {
+		return new StampTopics(properties.getTopics().getSubscriberBufferSize(), relay.getIfUnique(),
+				presence.getIfUnique());
 	}
 
 	@Bean
@@ -140,9 +143,10 @@ public final class StampAutoConfiguration {
 	@ConditionalOnMissingBean
 	ListenerContext stampListenerContext(BlockingHandlerScheduler scheduler, ObjectProvider<SslBundles> sslBundles,
 			ListenerPorts ports, StampProperties properties, MiddlewareChain middleware,
-			ApplicationEventPublisher events, @Qualifier("stampLoopResources") LoopResources loops) {
+			ApplicationEventPublisher events, @Qualifier("stampLoopResources") LoopResources loops,
+			StampTopics topics) {
 		return new ListenerContext(loops, scheduler, sslBundles.getIfAvailable(), ports,
-				properties.getShutdown().getGracePeriod(), middleware, events);
+				properties.getShutdown().getGracePeriod(), middleware, events, topics);
 	}
 
 }

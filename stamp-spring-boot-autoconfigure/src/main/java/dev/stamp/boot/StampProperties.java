@@ -901,8 +901,9 @@ public class StampProperties {
 	public static class Topics {
 
 		/**
-		 * Messages a subscriber may fall behind by; one that falls further is cut off
-		 * with a TopicOverflowException, never slowing the others.
+		 * Messages a subscriber, or a WebTransport session's topic stream, may fall
+		 * behind by; one that falls further is cut off (a TopicOverflowException, a
+		 * stream reset with 1013), never slowing the others.
 		 */
 		@Positive
 		private int subscriberBufferSize = 256;

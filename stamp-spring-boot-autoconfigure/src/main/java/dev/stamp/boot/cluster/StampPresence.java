@@ -17,6 +17,9 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
+import dev.stamp.boot.topic.JoinedMember;
+import dev.stamp.boot.topic.TopicPresence;
+
 /**
  * Who is joined to a topic, across the nodes of the cluster.
  * <p>
@@ -25,9 +28,10 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * restart; a node that stops removes its members at once, and the members of a node that
  * dies stop counting when its node entry expires ({@code stamp.cluster.node-timeout}).
  * {@link #join} and {@link #leave} take effect locally at once and reach Redis in the
- * background.
+ * background. {@link dev.stamp.boot.topic.StampTopics} records its WebSocket and
+ * WebTransport members here.
  */
-public class StampPresence {
+public class StampPresence implements TopicPresence {
 
 	private static final Log logger = LogFactory.getLog(StampPresence.class);
 
@@ -53,6 +57,7 @@ public class StampPresence {
 	 * @param topic the topic to join
 	 * @param memberId the member's id
 	 */
+	@Override
 	public void join(String topic, String memberId) {
 		this.localMembers.computeIfAbsent(topic, (key) -> ConcurrentHashMap.newKeySet()).add(memberId);
 		background(write(topic, List.of(memberId)), "join");
@@ -63,6 +68,7 @@ public class StampPresence {
 	 * @param topic the topic to leave
 	 * @param memberId the member's id
 	 */
+	@Override
 	public void leave(String topic, String memberId) {
 		this.localMembers.computeIfPresent(topic, (key, members) -> {
 			members.remove(memberId);
@@ -98,6 +104,13 @@ public class StampPresence {
 						: this.redis.opsForHash().remove(key, stale.toArray());
 				return cleanUp.thenReturn(present);
 			}));
+	}
+
+	@Override
+	public Mono<List<JoinedMember>> members(String topic) {
+		return presence(topic).map((members) -> members.stream()
+			.map((member) -> new JoinedMember(member.memberId(), member.nodeId()))
+			.toList());
 	}
 
 	private Mono<Set<String>> liveNodes(List<PresenceMember> members) {

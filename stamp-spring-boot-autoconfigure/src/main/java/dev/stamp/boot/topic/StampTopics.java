@@ -1,12 +1,16 @@
 package dev.stamp.boot.topic;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import dev.stamp.boot.websocket.WebSocketConnection;
 
 /**
  * Named topics that code publishes text or bytes to and that subscribers receive.
@@ -25,6 +29,13 @@ import reactor.core.publisher.Mono;
  * learns that the history no longer reaches back that far. Without a cluster, or without
  * history, topics keep nothing and the history methods fail with an
  * {@link IllegalStateException}.
+ * <p>
+ * WebSocket clients and WebTransport sessions {@link #join(String, WebSocketConnection)
+ * join} topics as members: each message is written to them directly, and a client that
+ * cannot keep up is cut off by its own connection's rule. Every WebSocket client is a
+ * member of its room, the topic {@link WebSocketConnection#roomTopic(String)} of its
+ * request path, so a route's {@code broadcast} reaches the room on every node.
+ * {@link #presence(String)} lists a topic's members, across the cluster with one.
  */
 public class StampTopics {
 
@@ -35,7 +46,11 @@ public class StampTopics {
 
 	private final @Nullable TopicRelay relay;
 
+	private final @Nullable TopicPresence presence;
+
 	private final String nodeId;
+
+	private final int subscriberBufferSize;
 
 	private final AtomicLong published = new AtomicLong();
 
@@ -45,8 +60,22 @@ public class StampTopics {
 	 * @param relay the relay to the other nodes, or {@code null} for a single node
 	 */
 	public StampTopics(int subscriberBufferSize, @Nullable TopicRelay relay) {
+		this(subscriberBufferSize, relay, null);
+	}
+
+	/**
+	 * Creates the topics of a node.
+	 * @param subscriberBufferSize messages a subscriber (or a WebTransport session's
+	 * topic) may fall behind by
+	 * @param relay the relay to the other nodes, or {@code null} for a single node
+	 * @param presence where members are recorded across the cluster, or {@code null} to
+	 * answer presence from this node's members
+	 */
+	public StampTopics(int subscriberBufferSize, @Nullable TopicRelay relay, @Nullable TopicPresence presence) {
 		this.nodeId = (relay != null) ? relay.nodeId() : LOCAL_NODE_ID;
-		this.subscribers = new LocalTopicSubscribers(subscriberBufferSize);
+		this.subscriberBufferSize = subscriberBufferSize;
+		this.presence = presence;
+		this.subscribers = new LocalTopicSubscribers(subscriberBufferSize, this::left);
 		this.relay = relay;
 		if (relay != null) {
 			relay.onRemoteMessage(this.subscribers::deliver);
@@ -189,6 +218,103 @@ public class StampTopics {
 			throw new IllegalArgumentException("Not a topic offset: '" + offset + "'");
 		}
 		return offset;
+	}
+
+	/**
+	 * Joins a WebSocket client to a topic: it receives the topic's messages, text as text
+	 * frames and bytes as binary frames, until it leaves or disconnects. A client that
+	 * lets more than {@code stamp.websocket.max-pending-outbound} pile up is disconnected
+	 * with 1013, as for its other messages. Joining again changes nothing.
+	 * @param topic the topic to join
+	 * @param client the client, a connection of Stamp's WebSocket listener
+	 */
+	public void join(String topic, WebSocketConnection client) {
+		join(topic, member(client));
+	}
+
+	/**
+	 * Removes a WebSocket client from a topic.
+	 * @param topic the topic to leave
+	 * @param client the client
+	 */
+	public void leave(String topic, WebSocketConnection client) {
+		leave(topic, member(client));
+	}
+
+	/**
+	 * Joins a member to a topic; how messages reach it is the member's business. This is
+	 * how protocols other than WebSocket join (for WebTransport sessions, see
+	 * {@code WebTransportTopics}).
+	 * @param topic the topic to join
+	 * @param member the member
+	 * @return {@code false} if a member of that id had joined already
+	 */
+	public boolean join(String topic, TopicMember member) {
+		boolean joined = this.subscribers.join(topic, member);
+		if (joined && this.presence != null) {
+			this.presence.join(topic, member.id());
+		}
+		return joined;
+	}
+
+	/**
+	 * Who is joined to a topic: with a cluster, the members on every live node (a node
+	 * that dies takes its members with it once {@code stamp.cluster.node-timeout} ends);
+	 * without, this node's members.
+	 * @param topic the topic
+	 * @return the members, sorted by node and id
+	 */
+	public Mono<List<JoinedMember>> presence(String topic) {
+		if (this.presence != null) {
+			return this.presence.members(topic);
+		}
+		return Mono.fromSupplier(() -> this.subscribers.members(topic)
+			.stream()
+			.map((member) -> new JoinedMember(member.id(), this.nodeId))
+			.sorted(Comparator.comparing(JoinedMember::id))
+			.toList());
+	}
+
+	private void left(String topic, TopicMember member) {
+		if (this.presence != null) {
+			this.presence.leave(topic, member.id());
+		}
+	}
+
+	private static TopicMember member(WebSocketConnection client) {
+		if (client instanceof TopicMember member) {
+			return member;
+		}
+		throw new IllegalArgumentException("Only connections of Stamp's WebSocket listener join topics, not " + client);
+	}
+
+	/**
+	 * Removes a member from a topic.
+	 * @param topic the topic to leave
+	 * @param member the member
+	 * @return {@code false} if it was not a member
+	 */
+	public boolean leave(String topic, TopicMember member) {
+		return this.subscribers.leave(topic, member);
+	}
+
+	/**
+	 * A member of a topic on this node.
+	 * @param topic the topic
+	 * @param memberId the member's id
+	 * @return the member, or {@code null} if no member of that id joined the topic here
+	 */
+	public @Nullable TopicMember member(String topic, String memberId) {
+		return this.subscribers.member(topic, memberId);
+	}
+
+	/**
+	 * Messages a subscriber, or a member that buffers, may fall behind by
+	 * ({@code stamp.topics.subscriber-buffer-size}).
+	 * @return the buffer size
+	 */
+	public int subscriberBufferSize() {
+		return this.subscriberBufferSize;
 	}
 
 	/**

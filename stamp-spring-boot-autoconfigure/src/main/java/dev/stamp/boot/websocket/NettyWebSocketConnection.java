@@ -19,15 +19,19 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
+import dev.stamp.boot.topic.TopicMember;
+import dev.stamp.boot.topic.TopicMessage;
 import dev.stamp.core.ConnectionRegistry;
 import dev.stamp.core.PeerErrors;
 
 /**
  * A {@link WebSocketConnection} on a Reactor Netty WebSocket: frames are written straight
  * to the channel, from any thread, and the bytes not yet on the wire are counted so that
- * a slow reader is disconnected before it costs more than {@code maxPendingOutbound}.
+ * a slow reader is disconnected before it costs more than {@code maxPendingOutbound}. As
+ * a {@link TopicMember} it receives its topics' messages the same way, in frames that
+ * wrap the shared payload without copying it.
  */
-final class NettyWebSocketConnection implements WebSocketConnection {
+final class NettyWebSocketConnection implements WebSocketConnection, TopicMember {
 
 	static final int STATUS_TRY_AGAIN_LATER = 1013;
 
@@ -161,6 +165,23 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 	}
 
 	@Override
+	public boolean deliver(TopicMessage message) {
+		ByteBuf payload = Unpooled.wrappedBuffer(message.payload());
+		if (message.binary()) {
+			sendBinary(payload);
+		}
+		else {
+			sendText(payload);
+		}
+		return isOpen();
+	}
+
+	@Override
+	public void whenClosed(Runnable action) {
+		this.channel.closeFuture().addListener((future) -> action.run());
+	}
+
+	@Override
 	public Collection<WebSocketConnection> peers() {
 		return this.route.peers(this.path);
 	}
@@ -187,14 +208,6 @@ final class NettyWebSocketConnection implements WebSocketConnection {
 		if (this.channel.isActive()) {
 			this.outbound.sendClose(status, reason).subscribe(null, (error) -> this.channel.close());
 		}
-	}
-
-	/**
-	 * Runs once the connection is closed, at once if it already is.
-	 * @param action what to run
-	 */
-	void whenClosed(Runnable action) {
-		this.channel.closeFuture().addListener((closed) -> action.run());
 	}
 
 	@Override

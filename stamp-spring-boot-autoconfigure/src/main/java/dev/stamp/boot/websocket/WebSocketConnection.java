@@ -14,7 +14,11 @@ import dev.stamp.core.PathVariables;
  * {@code send} never blocks: frames are queued for the client, and a client that lets
  * more than {@code stamp.websocket.max-pending-outbound} pile up is disconnected with
  * status 1013, so one slow reader cannot stall a broadcast or grow the server's memory.
- * <pre class="code">
+ * <p>
+ * Every client is a member of its room, the topic {@link #roomTopic(String)} of its
+ * request path in {@link dev.stamp.boot.topic.StampTopics}: {@code broadcast} publishes
+ * there, so with {@code stamp.cluster.enabled} it reaches the room's clients on every
+ * node, and code outside a handler can publish to a room the same way. <pre class="code">
  * &#64;StampRoute("/chat")
  * void chat(WebSocketConnection client, String message) {
  *     client.broadcast("User: " + message);
@@ -23,6 +27,16 @@ import dev.stamp.core.PathVariables;
  */
 @StampProtocolParameter(StampProtocol.WEBSOCKET)
 public interface WebSocketConnection {
+
+	/**
+	 * The topic of the room of a request path, which every client of that path joins:
+	 * {@code websocket:/rooms/kitchen} for the clients of {@code /rooms/kitchen}.
+	 * @param path the request path
+	 * @return the room's topic
+	 */
+	static String roomTopic(String path) {
+		return "websocket:" + path;
+	}
 
 	/**
 	 * An id unique within the application, for logs and maps: the connection's id in
@@ -87,21 +101,26 @@ public interface WebSocketConnection {
 	void send(byte[] data);
 
 	/**
-	 * Every client connected to the same request path right now, this one included: with
-	 * a route {@code /rooms/{name}}, the clients of {@code /rooms/kitchen} only.
-	 * @return the connected clients
+	 * Every client connected to the same request path of this node right now, this one
+	 * included: with a route {@code /rooms/{name}}, the clients of {@code /rooms/kitchen}
+	 * only. The room's clients on other nodes of a cluster are not here:
+	 * {@link dev.stamp.boot.topic.StampTopics#presence(String) presence} of
+	 * {@link #roomTopic(String)} lists them.
+	 * @return the connected clients of this node
 	 */
 	Collection<WebSocketConnection> peers();
 
 	/**
-	 * Sends a text message to every client of the same request path, this one included.
+	 * Sends a text message to every client of the same request path, this one included,
+	 * on every node of the cluster.
 	 * @param text the message
 	 */
 	void broadcast(String text);
 
 	/**
-	 * Sends a binary message to every client of the same route, this one included; the
-	 * bytes are copied once, so the array may be reused as soon as this returns.
+	 * Sends a binary message to every client of the same request path, this one included,
+	 * on every node of the cluster; the bytes are copied once, so the array may be reused
+	 * as soon as this returns.
 	 * @param data the message
 	 */
 	void broadcast(byte[] data);

@@ -128,7 +128,7 @@ public class WebSocketListener extends ReactorNettyListener {
 	@Override
 	protected void useRoutes(List<RouteMethod> routes) {
 		for (RouteMethod route : routes) {
-			this.router.add(route.path(), new WebSocketRoute(route));
+			this.router.add(route.path(), new WebSocketRoute(route, context().topics()));
 		}
 	}
 

@@ -10,11 +10,15 @@ import java.util.function.Function;
 
 import dev.stamp.boot.routing.RouteArguments;
 import dev.stamp.boot.routing.RouteMethod;
+import dev.stamp.boot.topic.StampTopics;
+import dev.stamp.boot.topic.TopicMember;
 
 /**
  * One WebSocket route: its handler method and the clients connected to it. Clients of the
  * same request path are each other's peers, a room: a route {@code /rooms/{name}} keeps
- * {@code /rooms/kitchen} and {@code /rooms/garden} apart.
+ * {@code /rooms/kitchen} and {@code /rooms/garden} apart. Each room is also a topic,
+ * {@link WebSocketConnection#roomTopic(String)}, that its clients join: a broadcast is
+ * published there and so reaches the room on every node.
  */
 final class WebSocketRoute {
 
@@ -22,13 +26,17 @@ final class WebSocketRoute {
 
 	private final Function<Call, Object[]> arguments;
 
+	private final StampTopics topics;
+
 	/**
-	 * The clients of each request path; a room is removed when its last client leaves.
+	 * This node's clients of each request path; a room is removed when its last client
+	 * leaves.
 	 */
 	private final Map<String, Set<NettyWebSocketConnection>> rooms = new ConcurrentHashMap<>();
 
-	WebSocketRoute(RouteMethod method) {
+	WebSocketRoute(RouteMethod method, StampTopics topics) {
 		this.method = method;
+		this.topics = topics;
 		this.arguments = new RouteArguments<Call>().supply(WebSocketConnection.class, Call::connection)
 			.supply(String.class, (call) -> call.message().asText())
 			.supply(byte[].class, (call) -> call.message().bytes())
@@ -50,9 +58,11 @@ final class WebSocketRoute {
 			joined.add(connection);
 			return joined;
 		});
+		this.topics.join(WebSocketConnection.roomTopic(connection.path()), (TopicMember) connection);
 	}
 
 	void leave(NettyWebSocketConnection connection) {
+		this.topics.leave(WebSocketConnection.roomTopic(connection.path()), (TopicMember) connection);
 		this.rooms.computeIfPresent(connection.path(), (path, room) -> {
 			room.remove(connection);
 			return room.isEmpty() ? null : room;
@@ -78,26 +88,22 @@ final class WebSocketRoute {
 	}
 
 	/**
-	 * Sends a text message to every client of one request path.
+	 * Sends a text message to every client of one request path, on every node.
 	 * @param path the request path
 	 * @param text the message
 	 */
 	void broadcast(String path, String text) {
-		WebSocketBroadcast.text(room(path), text);
+		this.topics.publish(WebSocketConnection.roomTopic(path), text);
 	}
 
 	/**
-	 * Sends a binary message to every client of one request path.
+	 * Sends a binary message to every client of one request path, on every node; copies
+	 * the bytes once, and every client's frame wraps that copy.
 	 * @param path the request path
 	 * @param data the message
 	 */
 	void broadcast(String path, byte[] data) {
-		WebSocketBroadcast.binary(room(path), data);
-	}
-
-	private Set<NettyWebSocketConnection> room(String path) {
-		Set<NettyWebSocketConnection> room = this.rooms.get(path);
-		return (room != null) ? room : Set.of();
+		this.topics.publish(WebSocketConnection.roomTopic(path), data);
 	}
 
 	private record Call(NettyWebSocketConnection connection, WebSocketMessage message) {

@@ -16,6 +16,7 @@ import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.listener.StampListener;
 import dev.stamp.boot.routing.StampRoutes;
+import dev.stamp.boot.topic.StampTopics;
 import dev.stamp.webtransport.server.WebTransportServer;
 
 /**
@@ -36,6 +37,12 @@ public final class WebTransportAutoConfiguration {
 	@ConditionalOnMissingBean
 	WebTransportSessions stampWebTransportSessions() {
 		return new WebTransportSessions();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WebTransportTopics stampWebTransportTopics(StampTopics topics) {
+		return new WebTransportTopics(topics);
 	}
 
 	@Bean

@@ -12,8 +12,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 import dev.stamp.boot.StampAutoConfiguration;
+import dev.stamp.boot.StampProtocol;
+import dev.stamp.boot.listener.ListenerPorts;
 import dev.stamp.boot.tcp.TcpAutoConfiguration;
 import dev.stamp.boot.topic.StampTopics;
+import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
+import dev.stamp.boot.webtransport.WebTransportAutoConfiguration;
 
 /**
  * One node of a test cluster: a whole application context of its own (Spring Data Redis,
@@ -46,8 +50,9 @@ final class ClusterTestNode implements AutoCloseable {
 		List<String> all = new ArrayList<>(List.of("spring.data.redis.host=127.0.0.1",
 				"spring.data.redis.port=" + redis.port(), "stamp.cluster.enabled=true",
 				"stamp.cluster.node-id=" + nodeId, "stamp.cluster.heartbeat=200ms", "stamp.cluster.node-timeout=2s",
-				"stamp.tcp.enabled=true", "stamp.tcp.host=127.0.0.1", "stamp.tcp.port=0", "spring.main.banner-mode=off",
-				"logging.level.root=warn"));
+				"stamp.tcp.enabled=true", "stamp.tcp.host=127.0.0.1", "stamp.tcp.port=0",
+				"stamp.websocket.host=127.0.0.1", "stamp.websocket.port=0", "stamp.webtransport.host=127.0.0.1",
+				"stamp.webtransport.port=0", "spring.main.banner-mode=off", "logging.level.root=warn"));
 		all.addAll(List.of(properties));
 		return new ClusterTestNode(new SpringApplicationBuilder(Node.class).sources(configurations)
 			.web(WebApplicationType.NONE)
@@ -71,6 +76,14 @@ final class ClusterTestNode implements AutoCloseable {
 		return this.context.getBean(ClusterHealthIndicator.class).health(true);
 	}
 
+	int port(StampProtocol protocol) {
+		return bean(ListenerPorts.class).port(protocol);
+	}
+
+	ConfigurableApplicationContext context() {
+		return this.context;
+	}
+
 	<T> T bean(Class<T> type) {
 		return this.context.getBean(type);
 	}
@@ -87,7 +100,8 @@ final class ClusterTestNode implements AutoCloseable {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ DataRedisAutoConfiguration.class, StampAutoConfiguration.class,
-			TcpAutoConfiguration.class, ClusterAutoConfiguration.class })
+			TcpAutoConfiguration.class, WebSocketAutoConfiguration.class, WebTransportAutoConfiguration.class,
+			ClusterAutoConfiguration.class })
 	static class Node {
 
 	}

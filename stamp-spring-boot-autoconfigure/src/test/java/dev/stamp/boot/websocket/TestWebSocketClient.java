@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A JDK {@link WebSocket} that records what it receives, for tests.
  */
-final class TestWebSocketClient implements WebSocket.Listener {
+public final class TestWebSocketClient implements WebSocket.Listener {
 
 	private static final HttpClient httpClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -31,7 +31,7 @@ final class TestWebSocketClient implements WebSocket.Listener {
 
 	WebSocket socket;
 
-	static TestWebSocketClient connect(int port, String path) {
+	public static TestWebSocketClient connect(int port, String path) {
 		return connect(port, path, null);
 	}
 
@@ -59,7 +59,7 @@ final class TestWebSocketClient implements WebSocket.Listener {
 		throw new AssertionError("Handshake to " + path + " was accepted");
 	}
 
-	String nextText() throws InterruptedException {
+	public String nextText() throws InterruptedException {
 		Object message = this.messages.poll(10, TimeUnit.SECONDS);
 		if (message == null) {
 			throw new AssertionError("No message within 10s");
@@ -79,8 +79,13 @@ final class TestWebSocketClient implements WebSocket.Listener {
 		return this.closeStatus.get(10, TimeUnit.SECONDS);
 	}
 
-	void send(String message) {
+	public void send(String message) {
 		this.socket.sendText(message, true).join();
+	}
+
+	/** Starts the closing handshake with 1000 and waits until it is sent. */
+	public void close() {
+		this.socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
 	}
 
 	@Override

@@ -1,0 +1,182 @@
+package dev.stamp.boot.webtransport;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.stamp.boot.topic.TopicMember;
+import dev.stamp.boot.topic.TopicMessage;
+import dev.stamp.webtransport.WebTransportSession;
+import dev.stamp.webtransport.WebTransportStream;
+
+/**
+ * One topic a WebTransport session joined: the unidirectional stream that carries the
+ * topic's messages, in the framing {@link WebTransportTopics} describes.
+ */
+final class WebTransportTopicMember implements TopicMember {
+
+	private static final byte TOPIC = WebTransportTopics.FRAME_TOPIC;
+
+	private static final byte TEXT = WebTransportTopics.FRAME_TEXT;
+
+	private static final byte BINARY = WebTransportTopics.FRAME_BINARY;
+
+	private static final long OVERFLOW_RESET_CODE = WebTransportTopics.OVERFLOW_RESET_CODE;
+
+	private static final int HEADER_LENGTH = 5;
+
+	private final WebTransportSession session;
+
+	private final String topic;
+
+	private final String id;
+
+	private final int maxPending;
+
+	/**
+	 * Frames not yet handed to the stream: delivered while it was opening or while the
+	 * previous write was on its way. Guarded by {@code this}, like the fields below.
+	 */
+	private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
+
+	private @Nullable WebTransportStream stream;
+
+	/** Messages delivered and not yet handed to QUIC, waiting ones included. */
+	private int pending;
+
+	/** Messages of the write on its way, 0 when none is. */
+	private int writing;
+
+	private boolean ended;
+
+	private boolean overflowed;
+
+	WebTransportTopicMember(WebTransportSession session, String topic, String id, int maxPending) {
+		this.session = session;
+		this.topic = topic;
+		this.id = id;
+		this.maxPending = maxPending;
+		this.waiting.add(frame(TOPIC, topic.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	/** Opens the member's stream; messages delivered meanwhile wait for it. */
+	void open() {
+		this.session.openUniStream().subscribe(this::opened, (error) -> end());
+	}
+
+	private synchronized void opened(WebTransportStream opened) {
+		if (this.overflowed) {
+			opened.reset(OVERFLOW_RESET_CODE);
+			return;
+		}
+		this.stream = opened;
+		writeWaiting();
+	}
+
+	@Override
+	public String id() {
+		return this.id;
+	}
+
+	@Override
+	public synchronized boolean deliver(TopicMessage message) {
+		if (this.ended) {
+			return false;
+		}
+		if (this.pending >= this.maxPending) {
+			this.ended = true;
+			this.overflowed = true;
+			this.waiting.clear();
+			if (this.stream != null) {
+				this.stream.reset(OVERFLOW_RESET_CODE);
+			}
+			return false;
+		}
+		this.pending++;
+		this.waiting.add(frame(message.binary() ? BINARY : TEXT, message.payload()));
+		writeWaiting();
+		return true;
+	}
+
+	/**
+	 * Ends the stream after the messages already delivered: the session left the topic.
+	 */
+	synchronized void end() {
+		if (this.ended) {
+			return;
+		}
+		this.ended = true;
+		writeWaiting();
+	}
+
+	/**
+	 * Hands every waiting frame to the stream in one write, unless a write is still on
+	 * its way: then they follow together when it is done. One write at a time keeps
+	 * frames whole and in delivery order from any thread, and a burst of small messages
+	 * travels in a few QUIC packets rather than one each. Ends the stream once nothing
+	 * waits after {@link #end()}.
+	 */
+	private void writeWaiting() {
+		WebTransportStream target = this.stream;
+		if (target == null || this.writing > 0 || this.overflowed) {
+			return;
+		}
+		if (this.waiting.isEmpty()) {
+			if (this.ended) {
+				target.finish().subscribe(null, (error) -> {
+				});
+			}
+			return;
+		}
+		int messages = (int) this.waiting.stream().filter((frame) -> frame[0] != TOPIC).count();
+		byte[] chunk = concatenate(this.waiting);
+		this.waiting.clear();
+		this.writing = Math.max(messages, 1);
+		target.write(chunk).subscribe(null, (error) -> failed(), () -> written(messages));
+	}
+
+	private synchronized void written(int messages) {
+		this.pending -= messages;
+		this.writing = 0;
+		writeWaiting();
+	}
+
+	private synchronized void failed() {
+		this.writing = 0;
+		this.ended = true;
+		this.waiting.clear();
+	}
+
+	@Override
+	public void whenClosed(Runnable action) {
+		this.session.closeSignal().doFinally((signal) -> action.run()).subscribe();
+	}
+
+	private static byte[] concatenate(ArrayDeque<byte[]> frames) {
+		int length = 0;
+		for (byte[] frame : frames) {
+			length += frame.length;
+		}
+		byte[] chunk = new byte[length];
+		int position = 0;
+		for (byte[] frame : frames) {
+			System.arraycopy(frame, 0, chunk, position, frame.length);
+			position += frame.length;
+		}
+		return chunk;
+	}
+
+	private static byte[] frame(byte type, byte[] payload) {
+		byte[] frame = new byte[HEADER_LENGTH + payload.length];
+		frame[0] = type;
+		int length = payload.length;
+		frame[1] = (byte) (length >>> 24);
+		frame[2] = (byte) (length >>> 16);
+		frame[3] = (byte) (length >>> 8);
+		frame[4] = (byte) length;
+		System.arraycopy(payload, 0, frame, HEADER_LENGTH, length);
+		return frame;
+	}
+
+}
