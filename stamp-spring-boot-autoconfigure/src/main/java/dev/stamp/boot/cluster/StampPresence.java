@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
@@ -24,9 +25,12 @@ import dev.stamp.boot.topic.TopicPresence;
  * Who is joined to a topic, across the nodes of the cluster.
  * <p>
  * Each topic is a Redis hash with one field per node and member. This node keeps its own
- * members in memory and writes them again on every heartbeat, so they survive a Redis
- * restart; a node that stops removes its members at once, and the members of a node that
- * dies stop counting when its node entry expires ({@code stamp.cluster.node-timeout}).
+ * members in memory; every heartbeat extends the lifetime of its topics' hashes and
+ * writes the members again where a hash is gone (Redis restarted, or it expired), after a
+ * write failed, and every {@value #FULL_REWRITE_EVERY} heartbeats in any case, so that a
+ * room of many members costs one command per heartbeat, not one field per member; a node
+ * that stops removes its members at once, and the members of a node that dies stop
+ * counting when its node entry expires ({@code stamp.cluster.node-timeout}).
  * {@link #join} and {@link #leave} take effect locally at once and reach Redis in the
  * background. {@link dev.stamp.boot.topic.StampTopics} records its WebSocket and
  * WebTransport members here.
@@ -34,6 +38,12 @@ import dev.stamp.boot.topic.TopicPresence;
 public class StampPresence implements TopicPresence {
 
 	private static final Log logger = LogFactory.getLog(StampPresence.class);
+
+	/** Heartbeats between two writes of every member, whatever Redis says. */
+	static final int FULL_REWRITE_EVERY = 15;
+
+	/** Members per HSET, so that a large room never makes one huge command. */
+	private static final int WRITE_BATCH = 1000;
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -44,6 +54,12 @@ public class StampPresence implements TopicPresence {
 	private final Duration ttl;
 
 	private final Map<String, Set<String>> localMembers = new ConcurrentHashMap<>();
+
+	/** Set when a write failed: the next heartbeat writes every member again. */
+	private final AtomicBoolean rewrite = new AtomicBoolean();
+
+	/** Heartbeats so far; only the heartbeat, one at a time, touches it. */
+	private int refreshes;
 
 	StampPresence(ReactiveStringRedisTemplate redis, ClusterKeys keys, String nodeId, Duration ttl) {
 		this.redis = redis;
@@ -120,13 +136,23 @@ public class StampPresence implements TopicPresence {
 	}
 
 	/**
-	 * Writes this node's members again and extends their topics' lifetime.
-	 * @return completes when every topic has been written
+	 * Extends the lifetime of this node's topics and writes their members again where
+	 * needed (see the class description).
+	 * @return completes when every topic has been refreshed
 	 */
 	Mono<Void> refresh() {
+		boolean everyMember = this.rewrite.getAndSet(false) || (++this.refreshes % FULL_REWRITE_EVERY == 0);
 		return Flux.fromIterable(this.localMembers.entrySet())
-			.concatMap((entry) -> write(entry.getKey(), List.copyOf(entry.getValue())))
+			.concatMap((entry) -> everyMember ? write(entry.getKey(), List.copyOf(entry.getValue()))
+					: extend(entry.getKey(), entry.getValue()))
+			.doOnError((ex) -> this.rewrite.set(true))
 			.then();
+	}
+
+	private Mono<Void> extend(String topic, Set<String> memberIds) {
+		// EXPIRE answers false for a key that is gone: write the members back.
+		return this.redis.expire(this.keys.presence(topic), this.ttl)
+			.flatMap((extended) -> extended ? Mono.<Void>empty() : write(topic, List.copyOf(memberIds)));
 	}
 
 	/**
@@ -145,14 +171,20 @@ public class StampPresence implements TopicPresence {
 			return Mono.empty();
 		}
 		String key = this.keys.presence(topic);
-		Map<String, String> fields = new HashMap<>();
-		memberIds.forEach((memberId) -> fields.put(field(memberId), this.nodeId));
-		return this.redis.opsForHash().putAll(key, fields).then(this.redis.expire(key, this.ttl)).then();
+		return Flux.range(0, (memberIds.size() + WRITE_BATCH - 1) / WRITE_BATCH).concatMap((batch) -> {
+			Map<String, String> fields = new HashMap<>();
+			memberIds.subList(batch * WRITE_BATCH, Math.min(memberIds.size(), (batch + 1) * WRITE_BATCH))
+				.forEach((memberId) -> fields.put(field(memberId), this.nodeId));
+			return this.redis.opsForHash().putAll(key, fields);
+		}).then(this.redis.expire(key, this.ttl)).then();
 	}
 
 	private void background(Mono<Void> write, String operation) {
 		// The next heartbeat writes the members again, so a lost write heals by itself.
-		write.subscribe(null, (ex) -> logger.debug("Presence " + operation + " did not reach Redis", ex));
+		write.subscribe(null, (ex) -> {
+			this.rewrite.set(true);
+			logger.debug("Presence " + operation + " did not reach Redis", ex);
+		});
 	}
 
 	private String field(String memberId) {

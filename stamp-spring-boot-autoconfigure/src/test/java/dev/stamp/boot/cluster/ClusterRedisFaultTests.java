@@ -114,4 +114,25 @@ class ClusterRedisFaultTests {
 		}
 	}
 
+	@Test
+	void aLargeRoomIsWrittenBackInBatchesAfterRedisLostIt() {
+		try (ClusterTestNode alpha = ClusterTestNode.start(redis, "crowd-alpha");
+				ClusterTestNode beta = ClusterTestNode.start(redis, "crowd-beta")) {
+			int members = 2_500;
+			for (int i = 0; i < members; i++) {
+				beta.presence().join("stadium", "fan-" + i);
+			}
+			await().atMost(Duration.ofSeconds(30))
+				.ignoreExceptions()
+				.until(() -> alpha.presence().presence("stadium").block().size() == members);
+			redis.restart();
+			// The hash is gone: the next heartbeat's EXPIRE says so, and the node writes
+			// its
+			// members back, more than one HSET's worth.
+			await().atMost(Duration.ofSeconds(60))
+				.ignoreExceptions()
+				.until(() -> alpha.presence().presence("stadium").block().size() == members);
+		}
+	}
+
 }
