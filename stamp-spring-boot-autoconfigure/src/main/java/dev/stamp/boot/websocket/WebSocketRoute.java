@@ -3,7 +3,6 @@ package dev.stamp.boot.websocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +19,8 @@ import dev.stamp.boot.routing.RouteMethod;
 /**
  * One WebSocket route: its handler method and the clients connected to it. Clients of the
  * same request path are each other's peers, a room: a route {@code /rooms/{name}} keeps
- * {@code /rooms/kitchen} and {@code /rooms/garden} apart.
+ * {@code /rooms/kitchen} and {@code /rooms/garden} apart. One object per route method,
+ * shared by every WebSocket listener through {@link WebSocketRooms}.
  */
 final class WebSocketRoute {
 
@@ -73,14 +73,6 @@ final class WebSocketRoute {
 	Collection<WebSocketConnection> peers(String path) {
 		Set<NettyWebSocketConnection> room = this.rooms.get(path);
 		return (room != null) ? Collections.unmodifiableSet(room) : Set.of();
-	}
-
-	/**
-	 * Every client of this route, over all its request paths.
-	 * @return the open connections
-	 */
-	List<NettyWebSocketConnection> openConnections() {
-		return this.rooms.values().stream().flatMap(Set::stream).toList();
 	}
 
 	/**
