@@ -140,10 +140,12 @@ public class StampProperties {
 		private final Ssl ssl = new Ssl();
 
 		/**
-		 * More listeners of this protocol, each on its own address, serving the same
-		 * routes and sharing their state (WebSocket rooms). Settings left unset are the
-		 * main listener's, as are the protocol's own settings (message sizes, timeouts,
-		 * allowed origins).
+		 * More listeners of this protocol, serving the same routes and sharing their
+		 * state (WebSocket rooms). Each has host, port (required), max-connections,
+		 * idle-timeout, ssl.bundle and enabled; what it leaves unset, and the protocol's
+		 * own settings (message sizes, timeouts, allowed origins), are the main
+		 * listener's. Listener n publishes
+		 * {@code local.stamp.<protocol>.additional-listeners[n].port}.
 		 */
 		@Valid
 		private final List<AdditionalListener> additionalListeners = new ArrayList<>();

@@ -219,6 +219,16 @@ class StampListenerRegistryTests {
 	}
 
 	@Test
+	void additionalListenerWithoutAPortFailsTheStart() {
+		this.runner.withPropertyValues("stamp.http.additional-listeners[0].host=127.0.0.1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("http.additionalListeners[0].port")
+				.hasMessageContaining("must not be null"));
+	}
+
+	@Test
 	void listenersAddedAtRunTimeStopWithTheContext() {
 		List<StampListener> added = new ArrayList<>();
 		this.runner.run((context) -> added
