@@ -42,6 +42,8 @@ import dev.stamp.boot.actuate.StampEndpoint;
 import dev.stamp.boot.actuate.StampHealthIndicator;
 import dev.stamp.boot.actuate.StampListenerMetrics;
 import dev.stamp.boot.http.HttpListenerSettings;
+import dev.stamp.boot.monitor.MonitorAutoConfiguration;
+import dev.stamp.boot.monitor.StampMonitor;
 import dev.stamp.boot.tcp.TcpConnection;
 import dev.stamp.boot.tcp.TcpListenerSettings;
 import dev.stamp.boot.websocket.WebSocketListenerSettings;
@@ -60,7 +62,7 @@ class StampListenerRegistryTests {
 	private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	private final ApplicationContextRunner runner = StampContextRunner.create()
-		.withConfiguration(AutoConfigurations.of(StampActuatorAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(MonitorAutoConfiguration.class, StampActuatorAutoConfiguration.class))
 		.withUserConfiguration(Routes.class, Meters.class)
 		.withPropertyValues("management.endpoints.web.exposure.include=stamp");
 
@@ -115,6 +117,7 @@ class StampListenerRegistryTests {
 			assertThat(described.port()).isEqualTo(added.port());
 			assertThat(described.connections().acceptedConnections()).isEqualTo(1);
 			assertThat(context.getBean(StampHealthIndicator.class).health(true).getDetails()).containsKey("http-0");
+			assertThat(context.getBean(StampMonitor.class).sample().listeners()).containsKeys("http", "http-0");
 			assertThat(meters.get("stamp.connections.accepted").tag("listener", "http-0").functionCounter().count())
 				.isEqualTo(1);
 			int port = added.port();
