@@ -56,6 +56,8 @@ public abstract class AbstractStampListener implements StampListener {
 
 	private volatile String propertyPrefix;
 
+	private volatile String portProperty;
+
 	private final Set<String> published = ConcurrentHashMap.newKeySet();
 
 	protected AbstractStampListener(StampProtocol protocol, ListenerSettings settings, StampRoutes routes,
@@ -67,6 +69,7 @@ public abstract class AbstractStampListener implements StampListener {
 		this.peerErrors = new PeerErrors("Stamp " + protocol.id() + " listener");
 		this.name = protocol.id();
 		this.propertyPrefix = "local.stamp." + protocol.id() + ".";
+		this.portProperty = "stamp." + protocol.id() + ".port";
 	}
 
 	/**
@@ -82,6 +85,7 @@ public abstract class AbstractStampListener implements StampListener {
 		}
 		this.name = this.protocol.id() + "-" + index;
 		this.propertyPrefix = ListenerPorts.additionalPrefix(this.protocol, index);
+		this.portProperty = "stamp." + this.protocol.id() + ".additional-listeners[" + index + "].port";
 	}
 
 	/**
@@ -149,7 +153,7 @@ public abstract class AbstractStampListener implements StampListener {
 			// Netty rethrows a checked BindException from sync() undeclared.
 			if (ListenerPortInUseException.isPortInUse(ex)) {
 				throw new ListenerPortInUseException(this.protocol, this.settings.getHost(), this.settings.getPort(),
-						ex);
+						this.portProperty, ex);
 			}
 			throw ex;
 		}
