@@ -23,6 +23,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import dev.stamp.boot.listener.BlockingHandlerScheduler;
 import dev.stamp.boot.listener.ListenerContext;
 import dev.stamp.boot.listener.ListenerPorts;
+import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.listener.StampListenerFactory;
+import dev.stamp.boot.listener.StampListenerRegistry;
 import dev.stamp.boot.middleware.LocalRateLimitCounter;
 import dev.stamp.boot.middleware.LoggingMiddleware;
 import dev.stamp.boot.middleware.MiddlewareChain;
@@ -41,9 +44,9 @@ import dev.stamp.boot.topic.TopicRelay;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} of what every Stamp listener shares: route discovery, event loops,
- * the blocking-handler scheduler and published ports; switched off, with every listener,
- * by {@code stamp.enabled=false} or by excluding this class. The protocols are configured
- * by {@link dev.stamp.boot.tcp.TcpAutoConfiguration},
+ * the blocking-handler scheduler, published ports and the {@link StampListenerRegistry};
+ * switched off, with every listener, by {@code stamp.enabled=false} or by excluding this
+ * class. The protocols are configured by {@link dev.stamp.boot.tcp.TcpAutoConfiguration},
  * {@link dev.stamp.boot.websocket.WebSocketAutoConfiguration} and
  * {@link dev.stamp.boot.http.HttpAutoConfiguration}.
  */
@@ -91,6 +94,13 @@ public final class StampAutoConfiguration {
 	@ConditionalOnMissingBean
 	ListenerPorts stampListenerPorts(ConfigurableEnvironment environment) {
 		return new ListenerPorts(environment);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StampListenerRegistry stampListenerRegistry(ObjectProvider<StampListener> listeners,
+			ObjectProvider<StampListenerFactory<?>> factories) {
+		return new StampListenerRegistry(listeners, factories);
 	}
 
 	@Bean

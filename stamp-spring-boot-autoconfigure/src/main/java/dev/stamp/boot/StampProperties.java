@@ -12,6 +12,7 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 
@@ -145,6 +146,16 @@ public class StampProperties {
 		/** TLS for this listener. */
 		private final Ssl ssl = new Ssl();
 
+		/**
+		 * More listeners of this protocol, serving the same routes and sharing their
+		 * state (WebSocket rooms). Each has host, port (required), max-connections,
+		 * idle-timeout, ssl.bundle and enabled; what it leaves unset, and the protocol's
+		 * own settings (message sizes, timeouts, allowed origins), are the main
+		 * listener's. Listener n publishes
+		 * {@code local.stamp.<protocol>.additional-listeners[n].port}.
+		 */
+		private final List<@Valid AdditionalListener> additionalListeners = new ArrayList<>();
+
 		protected Listener(int defaultPort, Duration defaultIdleTimeout) {
 			this.port = defaultPort;
 			this.idleTimeout = defaultIdleTimeout;
@@ -194,6 +205,10 @@ public class StampProperties {
 			return this.ssl;
 		}
 
+		public List<AdditionalListener> getAdditionalListeners() {
+			return this.additionalListeners;
+		}
+
 		/** TLS settings of a listener. */
 		public static class Ssl {
 
@@ -211,6 +226,90 @@ public class StampProperties {
 				this.bundle = bundle;
 			}
 
+		}
+
+	}
+
+	/**
+	 * One more listener of a protocol, {@code stamp.<protocol>.additional-listeners[i]}:
+	 * its own address, limits and TLS; what is left unset is the main listener's.
+	 */
+	public static class AdditionalListener {
+
+		/**
+		 * Whether this listener runs; unset, it follows the main listener's
+		 * {@code enabled}.
+		 */
+		private Boolean enabled;
+
+		/** Network address to bind to; unset, the main listener's host. */
+		private String host;
+
+		/**
+		 * Port to listen on, required. {@code 0} binds a free port, published as
+		 * {@code local.stamp.<protocol>.additional-listeners[i].port}.
+		 */
+		@NotNull
+		@Min(0)
+		@Max(65535)
+		private Integer port;
+
+		/** Connections allowed at once; unset, the main listener's limit. */
+		@Positive
+		private Integer maxConnections;
+
+		/**
+		 * Close a connection after this long with no traffic; unset, the main listener's
+		 * idle timeout.
+		 */
+		@PositiveOrZero
+		private Duration idleTimeout;
+
+		/** TLS for this listener; an unset bundle is the main listener's. */
+		private final Listener.Ssl ssl = new Listener.Ssl();
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getHost() {
+			return this.host;
+		}
+
+		public void setHost(String host) {
+			this.host = host;
+		}
+
+		public Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(Integer port) {
+			this.port = port;
+		}
+
+		public Integer getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(Integer maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public Listener.Ssl getSsl() {
+			return this.ssl;
 		}
 
 	}

@@ -63,7 +63,8 @@ public record ClusterDescriptor(String nodeId, RedisState redis, List<Node> node
 	 * @param startedAt when it joined the cluster
 	 * @param heartbeatAgeMillis how long ago it last wrote its entry, by this node's
 	 * clock
-	 * @param listeners its listeners by protocol id
+	 * @param listeners its listeners by name (the protocol id for a protocol's main
+	 * listener, {@code <protocol>-<n>} for the others)
 	 * @param topics its topic counters
 	 */
 	public record Node(String id, Instant startedAt, long heartbeatAgeMillis, Map<String, Listener> listeners,
@@ -73,6 +74,7 @@ public record ClusterDescriptor(String nodeId, RedisState redis, List<Node> node
 	/**
 	 * One listener of a node.
 	 *
+	 * @param protocol the listener's protocol id
 	 * @param host the bind address
 	 * @param port the bound port, or -1 when not listening
 	 * @param activeConnections connections open now
@@ -81,8 +83,8 @@ public record ClusterDescriptor(String nodeId, RedisState redis, List<Node> node
 	 * @param refusedConnections connections refused since the node started
 	 * @param counters the protocol's own counters
 	 */
-	public record Listener(String host, int port, int activeConnections, int maxConnections, long totalConnections,
-			long refusedConnections, Map<String, Long> counters) {
+	public record Listener(String protocol, String host, int port, int activeConnections, int maxConnections,
+			long totalConnections, long refusedConnections, Map<String, Long> counters) {
 	}
 
 	/**
@@ -115,7 +117,7 @@ public record ClusterDescriptor(String nodeId, RedisState redis, List<Node> node
 			Topics topics = new Topics(0, 0, 0);
 			for (Node node : nodes) {
 				node.listeners()
-					.forEach((protocol, listener) -> protocols.merge(protocol, ProtocolTotals.of(listener),
+					.forEach((name, listener) -> protocols.merge(listener.protocol(), ProtocolTotals.of(listener),
 							ProtocolTotals::plus));
 				topics = topics.plus(node.topics());
 			}

@@ -1,5 +1,7 @@
 package dev.stamp.boot.actuate;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
@@ -19,6 +21,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.http.HttpAutoConfiguration;
 import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.listener.StampListenerRegistry;
 import dev.stamp.boot.monitor.ConfigurationDiagnosis;
 import dev.stamp.boot.monitor.MonitorAutoConfiguration;
 import dev.stamp.boot.monitor.StampMonitor;
@@ -38,6 +41,16 @@ import dev.stamp.boot.websocket.WebSocketAutoConfiguration;
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 public final class StampActuatorAutoConfiguration {
 
+	/**
+	 * Every listener, including those added later; none when Stamp is switched off.
+	 * @param registry the registry, if Stamp runs
+	 * @return the registry's live view of its listeners
+	 */
+	private static List<StampListener> liveListeners(ObjectProvider<StampListenerRegistry> registry) {
+		StampListenerRegistry listeners = registry.getIfAvailable();
+		return (listeners != null) ? listeners.liveListeners() : List.of();
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(HealthIndicator.class)
 	@ConditionalOnEnabledHealthIndicator("stamp")
@@ -45,10 +58,9 @@ public final class StampActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "stampHealthIndicator")
-		StampHealthIndicator stampHealthIndicator(ObjectProvider<StampListener> listeners,
+		StampHealthIndicator stampHealthIndicator(ObjectProvider<StampListenerRegistry> listeners,
 				ObjectProvider<StampMonitor> monitor) {
-			return new StampHealthIndicator(listeners.orderedStream().toList(), monitor.getIfAvailable(),
-					Status.OUT_OF_SERVICE);
+			return new StampHealthIndicator(liveListeners(listeners), monitor.getIfAvailable(), Status.OUT_OF_SERVICE);
 		}
 
 	}
@@ -60,8 +72,8 @@ public final class StampActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		StampListenerMetrics stampListenerMetrics(ObjectProvider<StampListener> listeners) {
-			return new StampListenerMetrics(listeners.orderedStream().toList());
+		StampListenerMetrics stampListenerMetrics(ObjectProvider<StampListenerRegistry> listeners) {
+			return new StampListenerMetrics(liveListeners(listeners));
 		}
 
 	}
@@ -73,10 +85,11 @@ public final class StampActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		StampEndpoint stampEndpoint(ObjectProvider<StampListener> listeners, ObjectProvider<StampMonitor> monitor,
-				ObjectProvider<ConfigurationDiagnosis> diagnosis, ObjectProvider<ClusterContributor> cluster) {
-			return new StampEndpoint(listeners.orderedStream().toList(), monitor.getIfAvailable(),
-					diagnosis.getIfAvailable(), cluster.getIfAvailable());
+		StampEndpoint stampEndpoint(ObjectProvider<StampListenerRegistry> listeners,
+				ObjectProvider<StampMonitor> monitor, ObjectProvider<ConfigurationDiagnosis> diagnosis,
+				ObjectProvider<ClusterContributor> cluster) {
+			return new StampEndpoint(liveListeners(listeners), monitor.getIfAvailable(), diagnosis.getIfAvailable(),
+					cluster.getIfAvailable());
 		}
 
 	}

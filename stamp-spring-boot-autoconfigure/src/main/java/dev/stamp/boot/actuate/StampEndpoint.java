@@ -24,9 +24,10 @@ import dev.stamp.core.ConnectionStats;
  * The {@code stamp} actuator endpoint: every listener with its address, TLS, routes and
  * counters, how blocking handlers run, the monitor's verdict and the configuration
  * diagnosis; its size does not depend on how many clients are connected.
- * {@code /actuator/stamp/{protocol}} narrows it to one listener;
+ * {@code /actuator/stamp/{listener}} narrows it to one listener by name (the protocol id
+ * for a protocol's main listener, {@code <protocol>-<n>} for its other listeners);
  * {@code /actuator/stamp/alerts?limit=} and {@code /actuator/stamp/history?limit=} show
- * the monitor's recent alerts and samples; {@code /actuator/stamp/{protocol}/connections}
+ * the monitor's recent alerts and samples; {@code /actuator/stamp/{listener}/connections}
  * lists a listener's open connections page by page ({@code ?limit=&after=});
  * {@code /actuator/stamp/cluster} lists the cluster's live nodes and their aggregate when
  * the cluster is on.
@@ -86,7 +87,7 @@ public class StampEndpoint {
 	public StampDescriptor stamp() {
 		Map<String, ListenerDescriptor> listeners = new LinkedHashMap<>();
 		for (StampListener listener : this.listeners) {
-			listeners.put(listener.protocol().id(), describe(listener));
+			listeners.put(listener.name(), describe(listener));
 		}
 		String blockingHandlers = BlockingHandlerExecutor.virtualThreadsAvailable() ? "virtual threads"
 				: "bounded platform thread pool";
@@ -96,10 +97,11 @@ public class StampEndpoint {
 	}
 
 	/**
-	 * One part: a listener by protocol id ({@code tcp}, {@code websocket}, {@code http},
-	 * {@code webtransport}), the monitor's {@code alerts} or {@code history}, newest
-	 * first, or the {@code cluster}'s live nodes and their aggregate.
-	 * @param name the protocol id, {@code alerts}, {@code history} or {@code cluster}
+	 * One part: a listener by name ({@code tcp}, {@code websocket}, {@code http},
+	 * {@code webtransport}, {@code websocket-0}, ...), the monitor's {@code alerts} or
+	 * {@code history}, newest first, or the {@code cluster}'s live nodes and their
+	 * aggregate.
+	 * @param name the listener's name, {@code alerts}, {@code history} or {@code cluster}
 	 * @param limit how many alerts (default 25) or samples (default 100) to show; the
 	 * monitor keeps at most {@code stamp.monitor.alert-history-size} and
 	 * {@code stamp.monitor.history-size}
@@ -122,7 +124,7 @@ public class StampEndpoint {
 
 	/**
 	 * A page of one listener's open connections, in order of their ids.
-	 * @param protocol the protocol id
+	 * @param protocol the listener's name
 	 * @param part {@code connections}
 	 * @param limit the page size (default 100, at most 1000)
 	 * @param after the {@code next} cursor of the previous page; omitted for the first
@@ -144,11 +146,8 @@ public class StampEndpoint {
 		return listener.connections((after != null) ? after : 0, pageSize);
 	}
 
-	private @Nullable StampListener listener(String protocol) {
-		return this.listeners.stream()
-			.filter((listener) -> listener.protocol().id().equals(protocol))
-			.findFirst()
-			.orElse(null);
+	private @Nullable StampListener listener(String name) {
+		return this.listeners.stream().filter((listener) -> listener.name().equals(name)).findFirst().orElse(null);
 	}
 
 	private static int positive(String name, @Nullable Integer value, int defaultValue) {
@@ -173,7 +172,7 @@ public class StampEndpoint {
 	 * What the endpoint reports.
 	 *
 	 * @param blockingHandlers how blocking handlers run on this JVM
-	 * @param listeners the listeners by protocol id
+	 * @param listeners the listeners by name
 	 * @param monitor the monitor's verdict from its latest sample, or {@code null} when
 	 * it is off
 	 * @param diagnosis configuration that is risky in production, one sentence each

@@ -28,8 +28,9 @@ import dev.stamp.core.ConnectionStats;
  * without any configuration, which a custom status would not get;</li>
  * <li>{@code UP} otherwise.</li>
  * </ul>
- * Details show each listener's port and connection counters (listeners with nothing to
- * serve are left out) and, with a monitor, its verdict and alerts.
+ * Details show each listener's port and connection counters by
+ * {@link StampListener#name() name} (listeners with nothing to serve are left out) and,
+ * with a monitor, its verdict and alerts.
  */
 public class StampHealthIndicator extends AbstractHealthIndicator {
 
@@ -70,7 +71,7 @@ public class StampHealthIndicator extends AbstractHealthIndicator {
 			}
 			boolean listening = listener.isRunning();
 			allListening &= listening;
-			builder.withDetail(listener.protocol().id(), details(listener, listening));
+			builder.withDetail(listener.name(), details(listener, listening));
 		}
 		MonitorStatus verdict = (this.monitor != null) ? this.monitor.status() : null;
 		if (verdict != null) {

@@ -1,6 +1,8 @@
 package dev.stamp.boot.cluster;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,6 +22,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.actuate.ClusterContributor;
 import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.listener.StampListenerRegistry;
 import dev.stamp.boot.middleware.RateLimitCounter;
 import dev.stamp.boot.topic.StampTopics;
 
@@ -66,10 +69,15 @@ public final class ClusterAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StampCluster stampCluster(ReactiveRedisConnectionFactory connectionFactory, StampClusterProperties properties,
-			ObjectProvider<StampListener> listeners, StampPresence presence, StampTopics topics) {
+			ObjectProvider<StampListenerRegistry> registry, ObjectProvider<StampListener> listeners,
+			StampPresence presence, StampTopics topics) {
+		// The registry's listeners include additional ones and those added at run time.
+		Supplier<List<StampListener>> live = () -> {
+			StampListenerRegistry all = registry.getIfAvailable();
+			return (all != null) ? all.listeners() : listeners.orderedStream().toList();
+		};
 		return new StampCluster(new ReactiveStringRedisTemplate(connectionFactory), keys(properties),
-				properties.resolveNodeId(), properties, () -> listeners.orderedStream().toList(), presence, topics,
-				Clock.systemUTC());
+				properties.resolveNodeId(), properties, live, presence, topics, Clock.systemUTC());
 	}
 
 	@Bean

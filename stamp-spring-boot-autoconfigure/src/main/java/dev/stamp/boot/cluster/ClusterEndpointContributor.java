@@ -66,10 +66,10 @@ public class ClusterEndpointContributor implements ClusterContributor {
 	private static ClusterDescriptor.Node describe(ClusterNode node, Instant now) {
 		Map<String, ClusterDescriptor.Listener> listeners = new LinkedHashMap<>();
 		for (ClusterNode.NodeListener listener : node.listeners()) {
-			listeners.put(listener.protocol(),
-					new ClusterDescriptor.Listener(listener.host(), listener.port(), listener.activeConnections(),
-							listener.maxConnections(), listener.acceptedConnections(), listener.refusedConnections(),
-							listener.counters()));
+			listeners.put(listener.name(),
+					new ClusterDescriptor.Listener(listener.protocol(), listener.host(), listener.port(),
+							listener.activeConnections(), listener.maxConnections(), listener.acceptedConnections(),
+							listener.refusedConnections(), listener.counters()));
 		}
 		ClusterNode.TopicCounters topics = node.topics();
 		long age = Math.max(0, Duration.between(node.heartbeatAt(), now).toMillis());

@@ -23,7 +23,8 @@ public record ClusterNode(String id, Instant startedAt, Instant heartbeatAt, Lis
 	/**
 	 * One listener of a node.
 	 *
-	 * @param protocol the protocol's id, for example {@code websocket}
+	 * @param name the listener's name: its protocol's id ({@code websocket}) for a
+	 * protocol's main listener, {@code <protocol>-<n>} for the others
 	 * @param host the bind address
 	 * @param port the bound port, or -1 when not listening
 	 * @param activeConnections connections open now
@@ -33,13 +34,22 @@ public record ClusterNode(String id, Instant startedAt, Instant heartbeatAt, Lis
 	 * @param counters the protocol's own counters ({@code StampListener.counters()}), at
 	 * most {@value #MAX_COUNTERS}
 	 */
-	public record NodeListener(String protocol, String host, int port, int activeConnections, int maxConnections,
+	public record NodeListener(String name, String host, int port, int activeConnections, int maxConnections,
 			long acceptedConnections, long refusedConnections, Map<String, Long> counters) {
 
 		/**
 		 * Bounds the counters a listener writes, so that the node's entry stays small.
 		 */
 		public static final int MAX_COUNTERS = 32;
+
+		/**
+		 * The listener's protocol id, the part of its name before any {@code -}.
+		 * @return the protocol id
+		 */
+		public String protocol() {
+			int dash = this.name.indexOf('-');
+			return (dash < 0) ? this.name : this.name.substring(0, dash);
+		}
 
 		private static final int MAX_COUNTER_NAME = 64;
 
@@ -60,7 +70,7 @@ public record ClusterNode(String id, Instant startedAt, Instant heartbeatAt, Lis
 					&& name.chars().allMatch((c) -> c > ' ' && c < 127 && c != '|' && c != ',' && c != '=');
 		}
 
-		static @Nullable NodeListener decode(String protocol, String encoded) {
+		static @Nullable NodeListener decode(String name, String encoded) {
 			String[] parts = encoded.split("\\|", -1);
 			// Six parts: a node of an earlier version, without protocol counters.
 			if (parts.length != 6 && parts.length != 7) {
@@ -68,7 +78,7 @@ public record ClusterNode(String id, Instant startedAt, Instant heartbeatAt, Lis
 			}
 			try {
 				Map<String, Long> counters = (parts.length == 7) ? decodeCounters(parts[6]) : Map.of();
-				return new NodeListener(protocol, parts[0], Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
+				return new NodeListener(name, parts[0], Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
 						Integer.parseInt(parts[3]), Long.parseLong(parts[4]), Long.parseLong(parts[5]), counters);
 			}
 			catch (NumberFormatException ex) {

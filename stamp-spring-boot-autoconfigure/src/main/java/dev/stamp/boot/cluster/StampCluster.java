@@ -146,12 +146,12 @@ public class StampCluster implements SmartLifecycle {
 		for (StampListener listener : this.listeners.get()) {
 			if (listener.isConfigured()) {
 				ConnectionStats stats = listener.stats();
-				nodeListeners.add(new ClusterNode.NodeListener(listener.protocol().id(), listener.host(),
-						listener.port(), stats.activeConnections(), stats.maxConnections(), stats.acceptedConnections(),
+				nodeListeners.add(new ClusterNode.NodeListener(listener.name(), listener.host(), listener.port(),
+						stats.activeConnections(), stats.maxConnections(), stats.acceptedConnections(),
 						stats.refusedConnections(), listener.counters()));
 			}
 		}
-		nodeListeners.sort(Comparator.comparing(ClusterNode.NodeListener::protocol));
+		nodeListeners.sort(Comparator.comparing(ClusterNode.NodeListener::name));
 		ClusterNode.TopicCounters topicCounters = new ClusterNode.TopicCounters(this.topics.publishedMessages(),
 				this.topics.receivedMessages(), this.topics.droppedPublishes());
 		return new ClusterNode(this.nodeId, started, now, List.copyOf(nodeListeners), topicCounters);
@@ -164,7 +164,7 @@ public class StampCluster implements SmartLifecycle {
 		fields.put(STARTED_AT, Long.toString(node.startedAt().toEpochMilli()));
 		fields.put(HEARTBEAT_AT, Long.toString(node.heartbeatAt().toEpochMilli()));
 		for (ClusterNode.NodeListener listener : node.listeners()) {
-			fields.put(LISTENER + listener.protocol(), listener.encode());
+			fields.put(LISTENER + listener.name(), listener.encode());
 		}
 		fields.put(TOPICS, node.topics().encode());
 		return this.redis.opsForHash()
@@ -201,7 +201,7 @@ public class StampCluster implements SmartLifecycle {
 					}
 				}
 			});
-			nodeListeners.sort(Comparator.comparing(ClusterNode.NodeListener::protocol));
+			nodeListeners.sort(Comparator.comparing(ClusterNode.NodeListener::name));
 			return new ClusterNode(id, Instant.ofEpochMilli(Long.parseLong(fields.get(STARTED_AT))),
 					Instant.ofEpochMilli(Long.parseLong(fields.get(HEARTBEAT_AT))), List.copyOf(nodeListeners),
 					ClusterNode.TopicCounters.decode(fields.get(TOPICS)));

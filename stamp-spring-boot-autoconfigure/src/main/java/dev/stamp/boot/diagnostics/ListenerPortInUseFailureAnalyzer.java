@@ -16,8 +16,8 @@ class ListenerPortInUseFailureAnalyzer extends AbstractFailureAnalyzer<ListenerP
 		String description = "Stamp's " + cause.getProtocol().id() + " listener could not start: port "
 				+ cause.getPort() + " on " + cause.getHost() + " is already in use.";
 		String action = "Stop the process that is listening on port " + cause.getPort() + ", or set the property '"
-				+ cause.getPortProperty() + "' to another port (0 picks a free one, published as local.stamp."
-				+ cause.getProtocol().id() + ".port).";
+				+ cause.getPortProperty() + "' to another port (0 picks a free one, published as local."
+				+ cause.getPortProperty() + ").";
 		return new FailureAnalysis(description, action, cause);
 	}
 

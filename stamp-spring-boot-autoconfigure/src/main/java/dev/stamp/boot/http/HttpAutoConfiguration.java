@@ -1,5 +1,7 @@
 package dev.stamp.boot.http;
 
+import java.util.List;
+
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -16,7 +18,9 @@ import org.springframework.context.annotation.Configuration;
 import dev.stamp.boot.ListenerSettingsMapper;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
+import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.listener.StampListenerFactory;
 import dev.stamp.boot.routing.StampRoutes;
 
 /**
@@ -40,6 +44,18 @@ public final class HttpAutoConfiguration {
 			ObjectProvider<JsonWriter> jsonWriter, ObjectProvider<StampHttpServerCustomizer> customizers) {
 		return new HttpListener(settings(properties.getHttp()), routes, context, jsonWriter.getIfAvailable(),
 				customizers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "stampHttpListenerFactory")
+	StampListenerFactory<HttpListenerSettings> stampHttpListenerFactory(StampProperties properties, StampRoutes routes,
+			ListenerContext context, ObjectProvider<JsonWriter> jsonWriter,
+			ObjectProvider<StampHttpServerCustomizer> customizers) {
+		JsonWriter writer = jsonWriter.getIfAvailable();
+		List<StampHttpServerCustomizer> applied = customizers.orderedStream().toList();
+		return new StampListenerFactory<>(StampProtocol.HTTP, HttpListenerSettings.class,
+				(settings) -> new HttpListener(settings, routes, context, writer, applied),
+				ListenerSettingsMapper.mapAdditional(properties.getHttp(), () -> settings(properties.getHttp())));
 	}
 
 	private static HttpListenerSettings settings(StampProperties.Http properties) {

@@ -2,6 +2,8 @@ package dev.stamp.boot.listener;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -50,6 +52,14 @@ public abstract class AbstractStampListener implements StampListener {
 
 	private volatile CountDownLatch unbound;
 
+	private volatile String name;
+
+	private volatile String propertyPrefix;
+
+	private volatile String portProperty;
+
+	private final Set<String> published = ConcurrentHashMap.newKeySet();
+
 	protected AbstractStampListener(StampProtocol protocol, ListenerSettings settings, StampRoutes routes,
 			ListenerContext context) {
 		this.protocol = protocol;
@@ -57,6 +67,25 @@ public abstract class AbstractStampListener implements StampListener {
 		this.routes = routes;
 		this.context = context;
 		this.peerErrors = new PeerErrors("Stamp " + protocol.id() + " listener");
+		this.name = protocol.id();
+		this.propertyPrefix = "local.stamp." + protocol.id() + ".";
+		this.portProperty = "stamp." + protocol.id() + ".port";
+	}
+
+	/**
+	 * Makes this listener the protocol's additional listener number {@code index}: it is
+	 * named {@code <protocol>-<index>} and publishes its port as
+	 * {@code local.stamp.<protocol>.additional-listeners[<index>].port}. The
+	 * {@link StampListenerRegistry} calls it before the listener first starts.
+	 * @param index the index, from 0
+	 */
+	public void useAdditionalIndex(int index) {
+		if (this.boundPort >= 0) {
+			throw new IllegalStateException("Listener " + this.name + " is running: name it before it starts");
+		}
+		this.name = this.protocol.id() + "-" + index;
+		this.propertyPrefix = ListenerPorts.additionalPrefix(this.protocol, index);
+		this.portProperty = "stamp." + this.protocol.id() + ".additional-listeners[" + index + "].port";
 	}
 
 	/**
@@ -106,10 +135,10 @@ public abstract class AbstractStampListener implements StampListener {
 		this.stopping = false;
 		int port = bindReportingPortInUse(sslBundle());
 		this.boundPort = port;
-		this.context.ports().publish(this.protocol, port);
+		publish("port", port);
 		keepJvmAlive();
 		this.context.events().publishEvent(new StampListenerStartedEvent(this, port));
-		this.logger.info("Stamp " + this.protocol.id() + " listener started on " + this.settings.getHost() + ":" + port
+		this.logger.info("Stamp " + this.name + " listener started on " + this.settings.getHost() + ":" + port
 				+ (isSecure() ? " (TLS)" : ""));
 		for (RouteMethod route : routes()) {
 			this.logger.info("Stamp " + this.protocol.id() + " route " + route.summary());
@@ -124,7 +153,7 @@ public abstract class AbstractStampListener implements StampListener {
 			// Netty rethrows a checked BindException from sync() undeclared.
 			if (ListenerPortInUseException.isPortInUse(ex)) {
 				throw new ListenerPortInUseException(this.protocol, this.settings.getHost(), this.settings.getPort(),
-						ex);
+						this.portProperty, ex);
 			}
 			throw ex;
 		}
@@ -186,9 +215,10 @@ public abstract class AbstractStampListener implements StampListener {
 		int port = this.boundPort;
 		unbind(() -> {
 			this.boundPort = -1;
-			this.context.ports().withdraw(this.protocol);
+			this.published.forEach(this.context.ports()::withdraw);
+			this.published.clear();
 			this.unbound.countDown();
-			this.logger.info("Stamp " + this.protocol.id() + " listener stopped");
+			this.logger.info("Stamp " + this.name + " listener stopped");
 			try {
 				this.context.events().publishEvent(new StampListenerStoppedEvent(this, port));
 			}
@@ -196,6 +226,20 @@ public abstract class AbstractStampListener implements StampListener {
 				callback.run();
 			}
 		});
+	}
+
+	/**
+	 * Publishes a fact about this running listener as
+	 * {@code local.stamp.<protocol>.<key>} (additional listeners:
+	 * {@code local.stamp.<protocol>.additional-listeners[<index>].<key>}), withdrawn when
+	 * it stops.
+	 * @param key the property name after the listener's prefix, such as {@code port}
+	 * @param value the value
+	 */
+	protected void publish(String key, Object value) {
+		String property = this.propertyPrefix + key;
+		this.published.add(property);
+		this.context.ports().publish(property, value);
 	}
 
 	/**
@@ -258,6 +302,11 @@ public abstract class AbstractStampListener implements StampListener {
 	@Override
 	public String host() {
 		return this.settings.getHost();
+	}
+
+	@Override
+	public String name() {
+		return this.name;
 	}
 
 	@Override

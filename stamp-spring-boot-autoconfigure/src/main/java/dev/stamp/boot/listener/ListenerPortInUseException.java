@@ -17,12 +17,15 @@ public class ListenerPortInUseException extends IllegalStateException {
 
 	private final int port;
 
-	ListenerPortInUseException(StampProtocol protocol, String host, int port, Throwable cause) {
+	private final String portProperty;
+
+	ListenerPortInUseException(StampProtocol protocol, String host, int port, String portProperty, Throwable cause) {
 		super("Stamp " + protocol.id() + " listener could not bind " + host + ":" + port
 				+ ": the port is already in use", cause);
 		this.protocol = protocol;
 		this.host = host;
 		this.port = port;
+		this.portProperty = portProperty;
 	}
 
 	/**
@@ -75,11 +78,12 @@ public class ListenerPortInUseException extends IllegalStateException {
 	}
 
 	/**
-	 * Returns the property that sets the port, such as {@code stamp.http.port}.
-	 * @return the property that sets the port, such as {@code stamp.http.port}
+	 * Returns the property that sets the port, such as {@code stamp.http.port} or
+	 * {@code stamp.http.additional-listeners[0].port}.
+	 * @return the property that sets the port
 	 */
 	public String getPortProperty() {
-		return "stamp." + this.protocol.id() + ".port";
+		return this.portProperty;
 	}
 
 }

@@ -16,7 +16,9 @@ import dev.stamp.boot.StampProtocol;
  * Publishes each listener's bound port as {@code local.stamp.<protocol>.port}, the way
  * Spring Boot publishes {@code local.server.port}, so that tests using port 0 can inject
  * it with {@code @Value}; a listener may publish more {@code local.stamp.<protocol>.*}
- * facts of its own. They are withdrawn when the listener stops.
+ * facts of its own. A protocol's additional listeners publish theirs under
+ * {@code local.stamp.<protocol>.additional-listeners[<index>].*}. They are withdrawn when
+ * the listener stops.
  */
 public class ListenerPorts {
 
@@ -39,10 +41,6 @@ public class ListenerPorts {
 		return "local.stamp." + protocol.id() + ".port";
 	}
 
-	void publish(StampProtocol protocol, int port) {
-		publish(propertyName(protocol), port);
-	}
-
 	/**
 	 * Publishes another {@code local.stamp.*} fact of a running listener, such as the
 	 * WebTransport certificate hash.
@@ -58,9 +56,23 @@ public class ListenerPorts {
 		}
 	}
 
-	void withdraw(StampProtocol protocol) {
-		String prefix = "local.stamp." + protocol.id() + ".";
-		this.ports.keySet().removeIf((name) -> name.startsWith(prefix));
+	/**
+	 * The prefix of the properties a protocol's additional listener is published under,
+	 * {@code local.stamp.<protocol>.additional-listeners[<index>].}.
+	 * @param protocol the protocol
+	 * @param index the additional listener's index
+	 * @return the prefix, ending with a dot
+	 */
+	public static String additionalPrefix(StampProtocol protocol, int index) {
+		return "local.stamp." + protocol.id() + ".additional-listeners[" + index + "].";
+	}
+
+	/**
+	 * Withdraws a fact published earlier, once its listener stopped.
+	 * @param name the property name
+	 */
+	public void withdraw(String name) {
+		this.ports.remove(name);
 	}
 
 	/**

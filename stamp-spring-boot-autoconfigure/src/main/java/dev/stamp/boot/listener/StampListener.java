@@ -26,6 +26,16 @@ public interface StampListener extends SmartLifecycle {
 	StampProtocol protocol();
 
 	/**
+	 * The listener's name in health, metrics, the monitor and the {@code stamp} actuator
+	 * endpoint: the protocol id for the protocol's main listener, {@code <protocol>-<n>}
+	 * for its additional listener number {@code n}.
+	 * @return the name
+	 */
+	default String name() {
+		return protocol().id();
+	}
+
+	/**
 	 * Whether the listener is meant to run: it has routes or is enabled explicitly.
 	 * @return {@code true} if the listener should run
 	 */

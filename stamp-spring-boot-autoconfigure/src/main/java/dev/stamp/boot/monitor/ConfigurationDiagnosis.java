@@ -46,13 +46,14 @@ public class ConfigurationDiagnosis {
 				continue;
 			}
 			String id = listener.protocol().id();
+			String name = listener.name();
 			ListenerSettings settings = listener.settings();
 			if (!listener.isRunning()) {
-				findings.add(id + " listener has routes but is not running: check the log for why it did not start");
+				findings.add(name + " listener has routes but is not running: check the log for why it did not start");
 			}
 			if ((settings.getIdleTimeout() == null || settings.getIdleTimeout().isZero())) {
 				findings
-					.add(id + " listener never closes idle connections: vanished clients keep their slot; set stamp."
+					.add(name + " listener never closes idle connections: vanished clients keep their slot; set stamp."
 							+ id + ".idle-timeout");
 			}
 			if ("tcp".equals(id) && !BlockingHandlerExecutor.virtualThreadsAvailable()
@@ -65,7 +66,7 @@ public class ConfigurationDiagnosis {
 						+ "stamp.blocking.max-threads");
 			}
 			if (listener.stats().refusedConnections() > 0) {
-				findings.add(id + " listener refused " + listener.stats().refusedConnections()
+				findings.add(name + " listener refused " + listener.stats().refusedConnections()
 						+ " connection(s) at max-connections (" + listener.stats().maxConnections() + "); raise stamp."
 						+ id + ".max-connections if the load is expected");
 			}
@@ -74,7 +75,7 @@ public class ConfigurationDiagnosis {
 						+ "trusted only through serverCertificateHashes); set stamp.webtransport.ssl.bundle in production");
 			}
 			else if (!listener.isSecure() && "0.0.0.0".equals(settings.getHost())) {
-				findings.add(id + " listener accepts plain-text connections on every interface; set stamp." + id
+				findings.add(name + " listener accepts plain-text connections on every interface; set stamp." + id
 						+ ".ssl.bundle or bind stamp." + id + ".host to a private address");
 			}
 		}

@@ -2,7 +2,6 @@ package dev.stamp.boot.monitor;
 
 import java.time.Clock;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -12,7 +11,7 @@ import org.springframework.context.annotation.Bean;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.listener.ListenerContext;
-import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.listener.StampListenerRegistry;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -26,18 +25,17 @@ public final class MonitorAutoConfiguration {
 	@Bean
 	@ConditionalOnBooleanProperty(name = "stamp.monitor.enabled", matchIfMissing = true)
 	@ConditionalOnMissingBean
-	StampMonitor stampMonitor(StampProperties properties, ObjectProvider<StampListener> listeners) {
+	StampMonitor stampMonitor(StampProperties properties, StampListenerRegistry listeners) {
 		StampProperties.Monitor monitor = properties.getMonitor();
-		return new StampMonitor(listeners.orderedStream().toList(), monitor.getInterval(), monitor.getHistorySize(),
+		return new StampMonitor(listeners.liveListeners(), monitor.getInterval(), monitor.getHistorySize(),
 				monitor.getAlertHistorySize(), monitor.getUtilizationThreshold(), Clock.systemUTC());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConfigurationDiagnosis stampConfigurationDiagnosis(StampProperties properties,
-			ObjectProvider<StampListener> listeners) {
+	ConfigurationDiagnosis stampConfigurationDiagnosis(StampProperties properties, StampListenerRegistry listeners) {
 		return new ConfigurationDiagnosis(properties.getShutdown().getGracePeriod(),
-				properties.getBlocking().getMaxThreads(), listeners.orderedStream().toList());
+				properties.getBlocking().getMaxThreads(), listeners.liveListeners());
 	}
 
 }

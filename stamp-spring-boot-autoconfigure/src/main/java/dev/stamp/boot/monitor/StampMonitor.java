@@ -85,7 +85,7 @@ public class StampMonitor implements SmartLifecycle {
 			if (!listener.isConfigured()) {
 				continue;
 			}
-			String id = listener.protocol().id();
+			String id = listener.name();
 			ConnectionStats stats = listener.stats();
 			ConnectionStats before = this.previous.put(id, stats);
 			long accepted = stats.acceptedConnections() - ((before != null) ? before.acceptedConnections() : 0);

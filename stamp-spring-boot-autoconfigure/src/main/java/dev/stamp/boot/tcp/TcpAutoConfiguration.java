@@ -1,5 +1,7 @@
 package dev.stamp.boot.tcp;
 
+import java.util.List;
+
 import reactor.netty.tcp.TcpServer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,7 +16,9 @@ import org.springframework.context.annotation.Bean;
 import dev.stamp.boot.ListenerSettingsMapper;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
+import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.listener.StampListenerFactory;
 import dev.stamp.boot.routing.StampRoutes;
 
 /**
@@ -34,6 +38,16 @@ public final class TcpAutoConfiguration {
 	TcpListener stampTcpListener(StampProperties properties, StampRoutes routes, ListenerContext context,
 			ObjectProvider<StampTcpServerCustomizer> customizers) {
 		return new TcpListener(settings(properties.getTcp()), routes, context, customizers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "stampTcpListenerFactory")
+	StampListenerFactory<TcpListenerSettings> stampTcpListenerFactory(StampProperties properties, StampRoutes routes,
+			ListenerContext context, ObjectProvider<StampTcpServerCustomizer> customizers) {
+		List<StampTcpServerCustomizer> applied = customizers.orderedStream().toList();
+		return new StampListenerFactory<>(StampProtocol.TCP, TcpListenerSettings.class,
+				(settings) -> new TcpListener(settings, routes, context, applied),
+				ListenerSettingsMapper.mapAdditional(properties.getTcp(), () -> settings(properties.getTcp())));
 	}
 
 	private static TcpListenerSettings settings(StampProperties.Tcp properties) {

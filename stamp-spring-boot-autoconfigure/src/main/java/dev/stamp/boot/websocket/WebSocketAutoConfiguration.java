@@ -1,5 +1,7 @@
 package dev.stamp.boot.websocket;
 
+import java.util.List;
+
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,8 +16,11 @@ import org.springframework.context.annotation.Bean;
 import dev.stamp.boot.ListenerSettingsMapper;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
+import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerContext;
+import dev.stamp.boot.listener.StampListenerFactory;
 import dev.stamp.boot.routing.StampRoutes;
+import dev.stamp.boot.topic.StampTopics;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -38,10 +43,29 @@ public final class WebSocketAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WebSocketListener stampWebSocketListener(StampProperties properties, StampRoutes routes, ListenerContext context,
-			ObjectProvider<StampWebSocketServerCustomizer> customizers, WebSocketConnections connections) {
-		return new WebSocketListener(settings(properties.getWebsocket()), routes, context,
+	WebSocketRooms stampWebSocketRooms(StampTopics topics) {
+		return new WebSocketRooms(topics);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WebSocketListener stampWebSocketListener(StampProperties properties, StampRoutes routes, WebSocketRooms rooms,
+			ListenerContext context, ObjectProvider<StampWebSocketServerCustomizer> customizers,
+			WebSocketConnections connections) {
+		return new WebSocketListener(settings(properties.getWebsocket()), routes, rooms, context,
 				customizers.orderedStream().toList(), connections);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "stampWebSocketListenerFactory")
+	StampListenerFactory<WebSocketListenerSettings> stampWebSocketListenerFactory(StampProperties properties,
+			StampRoutes routes, WebSocketRooms rooms, ListenerContext context,
+			ObjectProvider<StampWebSocketServerCustomizer> customizers, WebSocketConnections connections) {
+		List<StampWebSocketServerCustomizer> applied = customizers.orderedStream().toList();
+		return new StampListenerFactory<>(StampProtocol.WEBSOCKET, WebSocketListenerSettings.class,
+				(settings) -> new WebSocketListener(settings, routes, rooms, context, applied, connections),
+				ListenerSettingsMapper.mapAdditional(properties.getWebsocket(),
+						() -> settings(properties.getWebsocket())));
 	}
 
 	private static WebSocketListenerSettings settings(StampProperties.WebSocket properties) {

@@ -3,6 +3,8 @@ package dev.stamp.boot.websocket;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -68,7 +70,15 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	private final List<StampWebSocketServerCustomizer> customizers;
 
-	private final WebSocketConnections connections;
+	private final WebSocketRooms rooms;
+
+	/**
+	 * The clients of this listener: the rooms hold those of every listener.
+	 */
+	private final Set<NettyWebSocketConnection> connections = ConcurrentHashMap.newKeySet();
+
+	/** Where the application finds every connected client, of every listener. */
+	private final WebSocketConnections registry;
 
 	/**
 	 * Creates a listener whose server is configured by its settings alone.
@@ -89,25 +99,27 @@ public class WebSocketListener extends ReactorNettyListener {
 	 */
 	public WebSocketListener(WebSocketListenerSettings settings, StampRoutes routes, ListenerContext context,
 			List<StampWebSocketServerCustomizer> customizers) {
-		this(settings, routes, context, customizers, new WebSocketConnections());
+		this(settings, routes, new WebSocketRooms(context.topics()), context, customizers, new WebSocketConnections());
 	}
 
 	/**
-	 * Creates a listener whose clients join a registry that may be shared with other
-	 * WebSocket listeners.
+	 * Creates a listener whose clients share rooms and the registry of connected clients
+	 * with those of other listeners.
 	 * @param settings the listener's settings
 	 * @param routes the application's routes
+	 * @param rooms the rooms, shared by every WebSocket listener of the application
 	 * @param context shared listener infrastructure
 	 * @param customizers applied in turn to the server after its settings
-	 * @param connections where the listener's clients are listed while connected
+	 * @param registry where the listener's clients are listed while connected
 	 */
-	public WebSocketListener(WebSocketListenerSettings settings, StampRoutes routes, ListenerContext context,
-			List<StampWebSocketServerCustomizer> customizers, WebSocketConnections connections) {
+	public WebSocketListener(WebSocketListenerSettings settings, StampRoutes routes, WebSocketRooms rooms,
+			ListenerContext context, List<StampWebSocketServerCustomizer> customizers, WebSocketConnections registry) {
 		super(StampProtocol.WEBSOCKET, settings, routes, context);
 		this.settings = settings;
 		this.spec = websocketSpec(settings);
 		this.customizers = List.copyOf(customizers);
-		this.connections = connections;
+		this.rooms = rooms;
+		this.registry = registry;
 	}
 
 	/**
@@ -128,7 +140,7 @@ public class WebSocketListener extends ReactorNettyListener {
 	@Override
 	protected void useRoutes(List<RouteMethod> routes) {
 		for (RouteMethod route : routes) {
-			this.router.add(route.path(), new WebSocketRoute(route, context().topics()));
+			this.router.add(route.path(), this.rooms.route(route));
 		}
 	}
 
@@ -197,8 +209,9 @@ public class WebSocketListener extends ReactorNettyListener {
 				match.pathVariables(), this.settings.getMaxPendingOutbound().toBytes(),
 				this.settings.getSlowReaderCloseTimeout(), peerErrors());
 		connection.attributes().putAll(attributes);
+		this.connections.add(connection);
 		route.join(connection);
-		this.connections.register(connection);
+		this.registry.register(connection);
 		int maxMessageSize = (int) this.settings.getMaxMessageSize().toBytes();
 		CloseCheckingFrameDecoder.install(channel.pipeline(), maxMessageSize);
 		// Before the aggregator: fragments are checked one by one, and after the
@@ -229,7 +242,10 @@ public class WebSocketListener extends ReactorNettyListener {
 						"joined message over max-message-size; closing with 1009");
 				return outbound.sendClose(STATUS_MESSAGE_TOO_BIG, "Message too big").then();
 			})
-			.doFinally((signal) -> route.leave(connection));
+			.doFinally((signal) -> {
+				route.leave(connection);
+				this.connections.remove(connection);
+			});
 	}
 
 	private static WebSocketMessage toMessage(WebSocketFrame frame) {
@@ -272,17 +288,15 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	@Override
 	protected void beginGracefulClose() {
-		this.router.targets()
-			.forEach((route) -> route.openConnections()
-				.forEach((connection) -> connection.close(STATUS_GOING_AWAY, "Server shutting down")));
+		this.connections.forEach((connection) -> connection.close(STATUS_GOING_AWAY, "Server shutting down"));
 	}
 
 	/**
-	 * Clients connected right now, over all routes.
+	 * Clients connected to this listener right now, over all routes.
 	 * @return the number of connected clients
 	 */
 	public int connectedClients() {
-		return this.router.targets().stream().mapToInt((route) -> route.openConnections().size()).sum();
+		return this.connections.size();
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.stamp.boot.websocket;
 
 import java.util.Collection;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +17,8 @@ import dev.stamp.boot.topic.TopicMember;
  * same request path are each other's peers, a room: a route {@code /rooms/{name}} keeps
  * {@code /rooms/kitchen} and {@code /rooms/garden} apart. Each room is also a topic,
  * {@link WebSocketConnection#roomTopic(String)}, that its clients join: a broadcast is
- * published there and so reaches the room on every node.
+ * published there and so reaches the room on every node. One object per route method,
+ * shared by every WebSocket listener through {@link WebSocketRooms}.
  */
 final class WebSocketRoute {
 
@@ -77,14 +77,6 @@ final class WebSocketRoute {
 	Collection<WebSocketConnection> peers(String path) {
 		Set<NettyWebSocketConnection> room = this.rooms.get(path);
 		return (room != null) ? Collections.unmodifiableSet(room) : Set.of();
-	}
-
-	/**
-	 * Every client of this route, over all its request paths.
-	 * @return the open connections
-	 */
-	List<NettyWebSocketConnection> openConnections() {
-		return this.rooms.values().stream().flatMap(Set::stream).toList();
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package dev.stamp.boot.webtransport;
 
+import java.util.List;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -13,8 +15,10 @@ import org.springframework.context.annotation.Bean;
 import dev.stamp.boot.ListenerSettingsMapper;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
+import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerContext;
-import dev.stamp.boot.listener.StampListener;
+import dev.stamp.boot.listener.StampListenerFactory;
+import dev.stamp.boot.listener.StampListenerRegistry;
 import dev.stamp.boot.routing.StampRoutes;
 import dev.stamp.boot.topic.StampTopics;
 import dev.stamp.webtransport.server.WebTransportServer;
@@ -54,6 +58,16 @@ public final class WebTransportAutoConfiguration {
 				customizers.orderedStream().toList(), sessions);
 	}
 
+	@Bean
+	@ConditionalOnMissingBean(name = "stampWebTransportListenerFactory")
+	StampListenerFactory<WebTransportListenerSettings> stampWebTransportListenerFactory(StampProperties properties,
+			StampRoutes routes, ListenerContext context, ObjectProvider<WebTransportServerCustomizer> customizers) {
+		List<WebTransportServerCustomizer> applied = customizers.orderedStream().toList();
+		return new StampListenerFactory<>(StampProtocol.WEBTRANSPORT, WebTransportListenerSettings.class,
+				(settings) -> new WebTransportListener(settings, routes, context, applied), ListenerSettingsMapper
+					.mapAdditional(properties.getWebtransport(), () -> settings(properties.getWebtransport())));
+	}
+
 	private static WebTransportListenerSettings settings(StampProperties.WebTransport properties) {
 		WebTransportListenerSettings settings = ListenerSettingsMapper.map(properties,
 				new WebTransportListenerSettings());
@@ -79,9 +93,8 @@ public final class WebTransportAutoConfiguration {
 	@Bean
 	@ConditionalOnProperty("stamp.webtransport.health-path")
 	@ConditionalOnMissingBean
-	WebTransportHealthRoute stampWebTransportHealthRoute(ObjectProvider<StampListener> listeners) {
-		// Looked up lazily: the health route is itself served by one of these listeners.
-		return new WebTransportHealthRoute(new LazyListeners(listeners));
+	WebTransportHealthRoute stampWebTransportHealthRoute(StampListenerRegistry listeners) {
+		return new WebTransportHealthRoute(listeners.liveListeners());
 	}
 
 }

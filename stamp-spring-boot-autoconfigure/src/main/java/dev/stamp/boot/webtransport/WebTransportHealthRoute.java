@@ -38,8 +38,7 @@ public class WebTransportHealthRoute {
 		List<StampListener> configured = this.listeners.stream().filter(StampListener::isConfigured).toList();
 		boolean up = configured.stream().allMatch(StampListener::isRunning);
 		String each = configured.stream()
-			.map((listener) -> "\"" + listener.protocol().id() + "\":\"" + (listener.isRunning() ? "UP" : "DOWN")
-					+ "\"")
+			.map((listener) -> "\"" + listener.name() + "\":\"" + (listener.isRunning() ? "UP" : "DOWN") + "\"")
 			.collect(Collectors.joining(","));
 		return "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"listeners\":{" + each + "}}";
 	}

@@ -40,8 +40,9 @@ import dev.stamp.webtransport.tls.DevelopmentCertificate;
 public class WebTransportListener extends AbstractStampListener {
 
 	/**
-	 * Published with the bound port when the listener serves a generated development
-	 * certificate.
+	 * Published with the bound port when the main listener serves a generated development
+	 * certificate; additional listeners publish
+	 * {@code local.stamp.webtransport.additional-listeners[<index>].certificate-hash}.
 	 */
 	public static final String CERTIFICATE_HASH_PROPERTY = "local.stamp.webtransport.certificate-hash";
 
@@ -161,7 +162,7 @@ public class WebTransportListener extends AbstractStampListener {
 		this.server = started;
 		DevelopmentCertificate certificate = started.developmentCertificate();
 		if (certificate != null) {
-			context().ports().publish(CERTIFICATE_HASH_PROPERTY, certificate.sha256Base64());
+			publish("certificate-hash", certificate.sha256Base64());
 			this.logger.info("WebTransport serves a generated development certificate valid until "
 					+ certificate.certificate().getNotAfter().toInstant() + "; SHA-256 (for serverCertificateHashes): "
 					+ certificate.sha256Base64());

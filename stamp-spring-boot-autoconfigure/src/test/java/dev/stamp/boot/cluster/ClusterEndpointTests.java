@@ -136,10 +136,28 @@ class ClusterEndpointTests {
 		}
 	}
 
-	private static ClusterTestNode node(String nodeId) {
-		return ClusterTestNode.start(redis, nodeId, new Class<?>[] { EndpointNode.class },
-				"stamp.cluster.node-timeout=" + NODE_TIMEOUT.toMillis() + "ms",
-				"management.endpoints.web.exposure.include=stamp");
+	@Test
+	void listsEveryListenerOfANodeByNameAndSumsThemByProtocol() throws IOException {
+		try (ClusterTestNode alpha = node("many-alpha", "stamp.tcp.additional-listeners[0].host=127.0.0.1",
+				"stamp.tcp.additional-listeners[0].port=0")) {
+			connect(alpha);
+			ClusterDescriptor cluster = awaitCluster(alpha,
+					(described) -> described.nodes().size() == 1
+							&& described.nodes().get(0).listeners().containsKey("tcp-0")
+							&& described.aggregate().protocols().get("tcp").activeConnections() == 1);
+			ClusterDescriptor.Node node = cluster.nodes().get(0);
+			assertThat(node.listeners()).containsKeys("tcp", "tcp-0");
+			assertThat(node.listeners().get("tcp-0").protocol()).isEqualTo("tcp");
+			assertThat(node.listeners().get("tcp-0").port()).isNotEqualTo(node.listeners().get("tcp").port());
+			assertThat(cluster.aggregate().protocols().get("tcp").listeners()).isEqualTo(2);
+		}
+	}
+
+	private static ClusterTestNode node(String nodeId, String... properties) {
+		List<String> all = new ArrayList<>(List.of("stamp.cluster.node-timeout=" + NODE_TIMEOUT.toMillis() + "ms",
+				"management.endpoints.web.exposure.include=stamp"));
+		all.addAll(List.of(properties));
+		return ClusterTestNode.start(redis, nodeId, new Class<?>[] { EndpointNode.class }, all.toArray(String[]::new));
 	}
 
 	/** Opens a TCP connection and waits until the node's handler echoes a byte on it. */

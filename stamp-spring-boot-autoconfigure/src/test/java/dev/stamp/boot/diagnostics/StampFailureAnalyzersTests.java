@@ -59,6 +59,24 @@ class StampFailureAnalyzersTests {
 	}
 
 	@Test
+	void additionalListenerPortInUseNamesItsOwnProperty() throws Exception {
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			StampContextRunner.create()
+				.withUserConfiguration(HttpRoutes.class)
+				.withPropertyValues("stamp.http.additional-listeners[0].host=127.0.0.1",
+						"stamp.http.additional-listeners[0].port=" + taken.getLocalPort())
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					FailureAnalysis analysis = new ListenerPortInUseFailureAnalyzer()
+						.analyze(context.getStartupFailure());
+					assertThat(analysis).isNotNull();
+					assertThat(analysis.getAction()).contains("'stamp.http.additional-listeners[0].port'")
+						.contains("published as local.stamp.http.additional-listeners[0].port");
+				});
+		}
+	}
+
+	@Test
 	void webTransportPortInUseNamesItsProperty() throws Exception {
 		try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
 			StampContextRunner.create()

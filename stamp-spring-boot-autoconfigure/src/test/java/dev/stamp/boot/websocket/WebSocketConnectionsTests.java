@@ -178,16 +178,16 @@ class WebSocketConnectionsTests {
 		WebSocketListener second;
 
 		@Bean
-		WebSocketListener firstWebSocketListener(StampRoutes routes, ListenerContext context,
+		WebSocketListener firstWebSocketListener(StampRoutes routes, WebSocketRooms rooms, ListenerContext context,
 				WebSocketConnections connections) {
-			this.first = new WebSocketListener(settings(), routes, context, List.of(), connections);
+			this.first = new WebSocketListener(settings(), routes, rooms, context, List.of(), connections);
 			return this.first;
 		}
 
 		@Bean
-		WebSocketListener secondWebSocketListener(StampRoutes routes, ListenerContext context,
+		WebSocketListener secondWebSocketListener(StampRoutes routes, WebSocketRooms rooms, ListenerContext context,
 				WebSocketConnections connections) {
-			this.second = new WebSocketListener(settings(), routes, context, List.of(), connections);
+			this.second = new WebSocketListener(settings(), routes, rooms, context, List.of(), connections);
 			return this.second;
 		}
 
