@@ -157,7 +157,7 @@ public class HttpListener extends ReactorNettyListener {
 		if (hasMiddleware()) {
 			StampRequest stampRequest = StampRequest.of(StampProtocol.HTTP, (InetSocketAddress) channel.remoteAddress(),
 					uri.path(), request.requestHeaders());
-			return applyMiddleware(stampRequest)
+			return applyMiddleware(stampRequest, channel)
 				.flatMap((decision) -> decision.isRejected() ? PlainResponses.refusedByMiddleware(response, decision)
 						: dispatch(request, response, channel, uri, stampRequest.attributes()));
 		}

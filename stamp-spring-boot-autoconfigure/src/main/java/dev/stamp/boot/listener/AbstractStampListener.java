@@ -7,10 +7,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -261,12 +264,29 @@ public abstract class AbstractStampListener implements StampListener {
 	}
 
 	/**
-	 * Runs a request through the middleware chain.
+	 * Runs a request through the middleware chain; the decision is signalled on whatever
+	 * thread the last middleware finished on, so the caller hops to its own (as the
+	 * WebTransport engine does with a session decision).
 	 * @param request the request
 	 * @return the chain's decision
 	 */
 	protected Mono<MiddlewareDecision> applyMiddleware(StampRequest request) {
 		return this.context.middleware().evaluate(request);
+	}
+
+	/**
+	 * Runs a request through the middleware chain; the decision is signalled on the
+	 * connection's event loop, whichever thread an asynchronous middleware finished on (a
+	 * Redis client's, a timer's), so that what follows runs where the connection's
+	 * handlers expect it.
+	 * @param request the request
+	 * @param channel the request's connection
+	 * @return the chain's decision
+	 */
+	protected Mono<MiddlewareDecision> applyMiddleware(StampRequest request, Channel channel) {
+		EventLoop eventLoop = channel.eventLoop();
+		return applyMiddleware(request).flatMap((decision) -> eventLoop.inEventLoop() ? Mono.just(decision)
+				: Mono.just(decision).publishOn(Schedulers.fromExecutor(eventLoop)));
 	}
 
 	/**

@@ -133,7 +133,7 @@ public class TcpListener extends ReactorNettyListener {
 		if (hasMiddleware()) {
 			StampRequest request = new StampRequest(StampProtocol.TCP,
 					(InetSocketAddress) connection.channel().remoteAddress(), null, Map.of());
-			served = applyMiddleware(request)
+			served = applyMiddleware(request, connection.channel())
 				.flatMap((decision) -> decision.isRejected() ? Mono.<Void>empty() : invoke(handler, arguments));
 		}
 		else {

@@ -173,7 +173,7 @@ public class WebSocketListener extends ReactorNettyListener {
 		if (hasMiddleware()) {
 			StampRequest stampRequest = StampRequest.of(StampProtocol.WEBSOCKET,
 					(InetSocketAddress) channel[0].remoteAddress(), path, request.requestHeaders());
-			return applyMiddleware(stampRequest)
+			return applyMiddleware(stampRequest, channel[0])
 				.flatMap((decision) -> decision.isRejected() ? PlainResponses.refusedByMiddleware(response, decision)
 						: Mono.from(upgrade(request, response, channel[0], path, stampRequest.attributes())));
 		}

@@ -7,11 +7,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -52,6 +54,21 @@ class MiddlewareIntegrationTests {
 				.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 						(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(401));
 			assertThat(webSocket(context, "secret")).isNotNull();
+		});
+	}
+
+	@Test
+	void aRouteRunsOnTheConnectionsEventLoopAfterAMiddlewareThatFinishedElsewhere() {
+		this.runner.withUserConfiguration(ElsewhereMiddleware.class).run((context) -> {
+			HttpResponse<String> response = client.send(HttpRequest
+				.newBuilder(URI
+					.create("http://127.0.0.1:" + StampContextRunner.port(context, StampProtocol.HTTP) + "/thread"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).isEqualTo(200);
+			// The middleware's decision came on Reactor's parallel scheduler; the
+			// reactive
+			// route must still run where the connection's handlers do.
+			assertThat(response.body()).doesNotStartWith("parallel").contains("stamp");
 		});
 	}
 
@@ -128,6 +145,11 @@ class MiddlewareIntegrationTests {
 			return "user=" + request.attributes().getOrDefault("user", "anonymous");
 		}
 
+		@StampRoute(path = "/thread", method = HttpMethod.GET)
+		Mono<String> thread(dev.stamp.boot.http.HttpRequest request) {
+			return Mono.fromSupplier(() -> Thread.currentThread().getName());
+		}
+
 		@StampRoute("/ws")
 		void ws(WebSocketConnection client, String message) {
 		}
@@ -154,6 +176,17 @@ class MiddlewareIntegrationTests {
 				request.attributes().put("user", "alice");
 				return Mono.just(MiddlewareDecision.proceed());
 			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ElsewhereMiddleware {
+
+		@Bean
+		StampMiddleware elsewhere() {
+			return (request) -> Mono.delay(Duration.ofMillis(5), Schedulers.parallel())
+				.thenReturn(MiddlewareDecision.proceed());
 		}
 
 	}
