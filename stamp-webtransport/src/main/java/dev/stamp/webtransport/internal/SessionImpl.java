@@ -61,9 +61,13 @@ public final class SessionImpl implements WebTransportSession {
 
 	private final InboundQueue<byte[]> datagrams;
 
-	private final Sinks.One<SessionCloseInfo> closeSink = Sinks.one();
+	/*
+	 * Both signals are emitted on the event loop only, so they need no serialising
+	 * wrapper (subscribing from any thread stays safe).
+	 */
+	private final Sinks.One<SessionCloseInfo> closeSink = Sinks.unsafe().one();
 
-	private final Sinks.Empty<Void> drainSink = Sinks.empty();
+	private final Sinks.Empty<Void> drainSink = Sinks.unsafe().empty();
 
 	private final CapsuleCodec capsules;
 

@@ -90,6 +90,9 @@ public final class WebTransportServer implements AutoCloseable {
 
 	private final ExecutorService blockingExecutor;
 
+	/** One for all connections: a channel initializer is sharable. */
+	private final RequestStreamInitializer requestStreamInitializer = new RequestStreamInitializer();
+
 	/** Built once: Netty copies the frame for each connection. */
 	private final Http3SettingsFrame localSettings;
 
@@ -471,11 +474,11 @@ public final class WebTransportServer implements AutoCloseable {
 			WebTransportServerConfig config = WebTransportServer.this.config;
 			channel.pipeline()
 				.addLast(new HandshakeTimeoutHandler(config.handshakeTimeout(), config.peerErrors()))
-				.addLast(new Http3ServerConnectionHandler(new RequestStreamInitializer(),
+				.addLast(new Http3ServerConnectionHandler(WebTransportServer.this.requestStreamInitializer,
 						new ControlStreamObserver(connection), StreamTypeDispatch.INSTANCE,
 						WebTransportServer.this.localSettings, true, WebTransportSettings.VALIDATOR))
-				.addLast(new PeerStreamInterceptor(true))
-				.addLast(new DatagramHandler())
+				.addLast(PeerStreamInterceptor.SERVER)
+				.addLast(DatagramHandler.INSTANCE)
 				.addLast(WebTransportServer.this.connectionErrors);
 		}
 
