@@ -185,6 +185,14 @@ public final class InboundQueue<T> {
 	}
 
 	/**
+	 * Whether the queue ended (completed, failed or closed), consumed or not.
+	 * @return {@code true} once the queue ended
+	 */
+	public synchronized boolean isEnded() {
+		return this.done;
+	}
+
+	/**
 	 * Whether the queue ended and every item was consumed.
 	 * @return {@code true} once the queue ended and is empty
 	 */
