@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -246,11 +247,26 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 
 	private static SessionRequest toRequest(QuicStreamChannel stream, Http3Headers headers,
 			ConnectionState connection) {
+		// One immutable list per name as it comes; only a repeated name (rare) gets a
+		// mutable list, made immutable at the end.
 		Map<String, List<String>> all = new LinkedHashMap<>();
-		headers.forEach((entry) -> all
-			.computeIfAbsent(entry.getKey().toString().toLowerCase(java.util.Locale.ROOT), (name) -> new ArrayList<>())
-			.add(entry.getValue().toString()));
-		all.replaceAll((name, values) -> List.copyOf(values));
+		boolean repeated = false;
+		for (Map.Entry<CharSequence, CharSequence> entry : headers) {
+			String name = entry.getKey().toString().toLowerCase(Locale.ROOT);
+			String value = entry.getValue().toString();
+			List<String> previous = all.putIfAbsent(name, List.of(value));
+			if (previous != null) {
+				if (!(previous instanceof ArrayList)) {
+					previous = new ArrayList<>(previous);
+					all.put(name, previous);
+				}
+				previous.add(value);
+				repeated = true;
+			}
+		}
+		if (repeated) {
+			all.replaceAll((name, values) -> List.copyOf(values));
+		}
 		String fullPath = headers.path().toString();
 		int queryStart = fullPath.indexOf('?');
 		String path = (queryStart < 0) ? fullPath : fullPath.substring(0, queryStart);
