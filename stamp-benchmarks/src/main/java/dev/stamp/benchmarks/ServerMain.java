@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
 
+import javax.management.ObjectName;
+
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.stamp.boot.StampProtocol;
@@ -52,6 +54,11 @@ public final class ServerMain {
 
 	/** Memory modes of the WebTransport peers: this, then the peer's name. */
 	static final String WT_MEMORY_MODE = "wt-memory-";
+
+	/** System property naming a directory for class histograms (diagnostics only). */
+	static final String HISTOGRAM_DIRECTORY = "stamp.bench.histograms";
+
+	private static int histograms;
 
 	private ServerMain() {
 	}
@@ -124,6 +131,7 @@ public final class ServerMain {
 			command = command.trim();
 			if (command.equals("MEM")) {
 				long heap = heapAfterGc();
+				writeHistogram();
 				System.out.println(PREFIX + "MEM heap=" + heap + " rss=" + rss() + " sessions=" + sessions.getAsInt());
 				System.out.flush();
 			}
@@ -219,6 +227,47 @@ public final class ServerMain {
 			}
 			default -> throw new IllegalArgumentException("Unknown WebTransport peer " + peer);
 		}
+	}
+
+	/**
+	 * With {@code -D}{@value #HISTOGRAM_DIRECTORY}{@code =
+	 *
+	<dir>
+	 * }, writes the heap's class histogram ({@code jcmd GC.class_histogram}) next to each
+	 * memory reading, as {@code histogram-<pid>-<n>.txt}: the difference between two says
+	 * what each idle session holds.
+	 */
+	private static void writeHistogram() {
+		String directory = System.getProperty(HISTOGRAM_DIRECTORY);
+		if (directory == null) {
+			return;
+		}
+		try {
+			Object histogram = ManagementFactory.getPlatformMBeanServer()
+				.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+						new Object[] { new String[0] }, new String[] { String[].class.getName() });
+			Path file = Path.of(directory)
+				.resolve("histogram-" + ProcessHandle.current().pid() + "-" + (++histograms) + ".txt");
+			Files.createDirectories(file.getParent());
+			Files.writeString(file,
+					"allocated=" + allocatedBytes() + " cpu="
+							+ ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+								.getProcessCpuTime()
+							+ "\n" + histogram);
+		}
+		catch (Exception ex) {
+			System.err.println("No class histogram: " + ex);
+		}
+	}
+
+	/** Bytes every live thread allocated so far. */
+	private static long allocatedBytes() {
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+		long total = 0;
+		for (long allocated : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+			total += Math.max(0, allocated);
+		}
+		return total;
 	}
 
 	static long heapAfterGc() throws InterruptedException {

@@ -180,8 +180,8 @@ public final class WebTransportClient implements AutoCloseable {
 						channel.pipeline()
 							.addLast(new ClientHttp3ConnectionHandler(connection,
 									WebTransportClient.this.config.maxStreamsPerSession))
-							.addLast(new PeerStreamInterceptor(false))
-							.addLast(new DatagramHandler())
+							.addLast(PeerStreamInterceptor.CLIENT)
+							.addLast(DatagramHandler.INSTANCE)
 							.addLast(new ConnectionErrorHandler(WebTransportClient.this.stats.peerErrors()));
 					}
 				})

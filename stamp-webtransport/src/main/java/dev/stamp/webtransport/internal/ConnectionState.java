@@ -48,15 +48,17 @@ public final class ConnectionState {
 
 	private final Map<String, RefusalLog> refusalLogs;
 
-	private final LongObjectMap<SessionImpl> sessions = new LongObjectHashMap<>();
+	/** Sized for the usual one session per connection; grows if needed. */
+	private final LongObjectMap<SessionImpl> sessions = new LongObjectHashMap<>(2);
 
 	/**
 	 * CONNECT streams seen but not yet sessions (server: being admitted; client: awaiting
-	 * the response).
+	 * the response); {@code null} while there are none, as on an idle connection.
 	 */
-	private final Set<Long> connectsInProgress = new HashSet<>();
+	private @Nullable Set<Long> connectsInProgress;
 
-	private final EarlyDataBuffer earlyData = new EarlyDataBuffer(this);
+	/** Created when something has to wait for its session, which is rare. */
+	private @Nullable EarlyDataBuffer earlyData;
 
 	private final List<Consumer<SessionImpl>> sessionEndListeners = new ArrayList<>();
 
@@ -91,7 +93,7 @@ public final class ConnectionState {
 	 * @return {@code true} if data may be on its way
 	 */
 	private boolean carriesStreams() {
-		if (!this.connectsInProgress.isEmpty() || this.earlyData.holdsStreams()) {
+		if (this.connectsInProgress != null || (this.earlyData != null && this.earlyData.holdsStreams())) {
 			return true;
 		}
 		for (SessionImpl session : this.sessions.values()) {
@@ -213,7 +215,7 @@ public final class ConnectionState {
 	 * @return the number of sessions and CONNECTs in progress
 	 */
 	public int sessionCount() {
-		return this.sessions.size() + this.connectsInProgress.size();
+		return this.sessions.size() + ((this.connectsInProgress != null) ? this.connectsInProgress.size() : 0);
 	}
 
 	/**
@@ -221,6 +223,9 @@ public final class ConnectionState {
 	 * @param streamId the request stream's id
 	 */
 	public void requestStreamOpened(long streamId) {
+		if (this.connectsInProgress == null) {
+			this.connectsInProgress = new HashSet<>(4);
+		}
 		this.connectsInProgress.add(streamId);
 		this.nudger.wake();
 		this.highestRequestStreamId = Math.max(this.highestRequestStreamId, streamId);
@@ -239,9 +244,19 @@ public final class ConnectionState {
 	 * @param streamId the request stream's id
 	 */
 	public void requestStreamDone(long streamId) {
-		if (this.connectsInProgress.remove(streamId)) {
+		if (connectDone(streamId) && this.earlyData != null) {
 			this.earlyData.refuse(streamId, Http3ErrorCodes.WT_BUFFERED_STREAM_REJECTED);
 		}
+	}
+
+	private boolean connectDone(long streamId) {
+		if (this.connectsInProgress == null || !this.connectsInProgress.remove(streamId)) {
+			return false;
+		}
+		if (this.connectsInProgress.isEmpty()) {
+			this.connectsInProgress = null;
+		}
+		return true;
 	}
 
 	/**
@@ -249,9 +264,11 @@ public final class ConnectionState {
 	 * @param session the new session
 	 */
 	public void registerSession(SessionImpl session) {
-		this.connectsInProgress.remove(session.id());
+		connectDone(session.id());
 		this.sessions.put(session.id(), session);
-		this.earlyData.handOver(session);
+		if (this.earlyData != null) {
+			this.earlyData.handOver(session);
+		}
 	}
 
 	void sessionEnded(SessionImpl session) {
@@ -288,14 +305,14 @@ public final class ConnectionState {
 			SessionImpl.abortChannel(stream, Http3ErrorCodes.WT_SESSION_GONE);
 			return;
 		}
-		this.earlyData.holdStream(stream, sessionId);
+		earlyData().holdStream(stream, sessionId);
 	}
 
 	private boolean mayBecomeSession(long sessionId) {
 		if ((sessionId & 0x3) != 0) {
 			return false; // session ids are client-initiated bidirectional stream ids
 		}
-		if (this.connectsInProgress.contains(sessionId)) {
+		if (this.connectsInProgress != null && this.connectsInProgress.contains(sessionId)) {
 			return true;
 		}
 		// A server has not seen this CONNECT yet if it is newer than every request stream
@@ -325,7 +342,14 @@ public final class ConnectionState {
 			this.stats.refused(EngineStats.DATAGRAM_UNKNOWN_SESSION);
 			return;
 		}
-		this.earlyData.holdDatagram(sessionId, datagram);
+		earlyData().holdDatagram(sessionId, datagram);
+	}
+
+	private EarlyDataBuffer earlyData() {
+		if (this.earlyData == null) {
+			this.earlyData = new EarlyDataBuffer(this);
+		}
+		return this.earlyData;
 	}
 
 	/** The QUIC connection closed: every session ends, waiting streams are dropped. */
@@ -333,7 +357,9 @@ public final class ConnectionState {
 		for (SessionImpl session : sessions()) {
 			session.onConnectStreamClosed();
 		}
-		this.earlyData.clear();
+		if (this.earlyData != null) {
+			this.earlyData.clear();
+		}
 	}
 
 	/**
@@ -350,8 +376,8 @@ public final class ConnectionState {
 			list.add(Map.of("id", session.id(), "path", session.path(), "draining", session.isDraining()));
 		}
 		state.put("sessions", list);
-		state.put("connectsInProgress", this.connectsInProgress.size());
-		this.earlyData.describeTo(state);
+		state.put("connectsInProgress", (this.connectsInProgress != null) ? this.connectsInProgress.size() : 0);
+		earlyData().describeTo(state);
 		return state;
 	}
 

@@ -1,6 +1,7 @@
 package dev.stamp.webtransport.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicDatagramExtensionEvent;
@@ -10,7 +11,14 @@ import io.netty.handler.codec.quic.QuicDatagramExtensionEvent;
  * sessions; learns the peer's datagram limit from Netty's
  * {@link QuicDatagramExtensionEvent}.
  */
+@ChannelHandler.Sharable
 public final class DatagramHandler extends ChannelInboundHandlerAdapter {
+
+	/** The shared instance: the connection's state hangs on its channel. */
+	public static final DatagramHandler INSTANCE = new DatagramHandler();
+
+	private DatagramHandler() {
+	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -3,13 +3,16 @@ package dev.stamp.webtransport.internal;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Operators;
 
 /**
  * A bounded single-consumer queue between a Netty event loop (producer) and the
@@ -22,12 +25,29 @@ import reactor.core.publisher.FluxSink;
  * resume: that is the backpressure. Items never hold reference-counted buffers, so
  * dropping them needs no release; {@code onDiscard} lets the owner clean up items that
  * were never consumed (for example reset queued streams).
+ * <p>
+ * An idle queue is small: it is the publisher and the subscription of its own flux (no
+ * {@code Flux.create} sink, serialising queue or lambdas), and holds no deque until the
+ * first item arrives, so a session's three queues cost little while nothing happens.
  *
  * @param <T> the item type
  */
 public final class InboundQueue<T> {
 
-	private final ArrayDeque<T> items = new ArrayDeque<>();
+	private static final AtomicIntegerFieldUpdater<InboundQueue> WIP = AtomicIntegerFieldUpdater
+		.newUpdater(InboundQueue.class, "wip");
+
+	private static final AtomicLongFieldUpdater<InboundQueue> REQUESTED = AtomicLongFieldUpdater
+		.newUpdater(InboundQueue.class, "requested");
+
+	private static final Runnable NO_SPACE_CALLBACK = () -> {
+	};
+
+	private static final Consumer<Object> NO_DISCARD = (item) -> {
+	};
+
+	/** Created with the first item: most queues of an idle session never get one. */
+	private @Nullable ArrayDeque<T> items;
 
 	private final ToIntFunction<T> weigher;
 
@@ -35,17 +55,23 @@ public final class InboundQueue<T> {
 
 	private final Runnable onSpace;
 
-	private final Consumer<T> onDiscard;
+	private final Consumer<? super T> onDiscard;
 
-	private final AtomicInteger wip = new AtomicInteger();
+	private volatile int wip;
+
+	/** Demand of the reactive subscriber not met yet. */
+	private volatile long requested;
 
 	private long weight;
 
 	private boolean done;
 
-	private Throwable error;
+	private @Nullable Throwable error;
 
-	private FluxSink<T> sink;
+	private @Nullable CoreSubscriber<? super T> subscriber;
+
+	/** The reactive subscriber got its terminal signal. */
+	private boolean terminated;
 
 	private boolean cancelled;
 
@@ -58,13 +84,12 @@ public final class InboundQueue<T> {
 	 * @param onDiscard called for items dropped when the consumer cancels or the queue is
 	 * closed; may be {@code null}
 	 */
-	public InboundQueue(long capacity, ToIntFunction<T> weigher, Runnable onSpace, Consumer<T> onDiscard) {
+	public InboundQueue(long capacity, ToIntFunction<T> weigher, @Nullable Runnable onSpace,
+			@Nullable Consumer<? super T> onDiscard) {
 		this.capacity = capacity;
 		this.weigher = weigher;
-		this.onSpace = (onSpace != null) ? onSpace : () -> {
-		};
-		this.onDiscard = (onDiscard != null) ? onDiscard : (item) -> {
-		};
+		this.onSpace = (onSpace != null) ? onSpace : NO_SPACE_CALLBACK;
+		this.onDiscard = (onDiscard != null) ? onDiscard : NO_DISCARD;
 	}
 
 	/**
@@ -87,6 +112,9 @@ public final class InboundQueue<T> {
 		synchronized (this) {
 			accepted = !this.done && !this.cancelled;
 			if (accepted) {
+				if (this.items == null) {
+					this.items = new ArrayDeque<>(3);
+				}
 				this.items.add(item);
 				this.weight += this.weigher.applyAsInt(item);
 				notifyAll();
@@ -131,68 +159,94 @@ public final class InboundQueue<T> {
 	/**
 	 * Ends the queue and discards what was not consumed (for example when a session
 	 * closes).
-	 * @param cause the error consumers get, unless the queue had ended already
+	 * @param cause the error consumers get, unless the queue had ended already;
+	 * {@code null} to complete them
 	 */
-	public void close(Throwable cause) {
+	public void close(@Nullable Throwable cause) {
 		ArrayDeque<T> dropped;
 		synchronized (this) {
-			dropped = new ArrayDeque<>(this.items);
-			this.items.clear();
-			this.weight = 0;
+			dropped = takeAll();
 			if (!this.done) {
 				this.done = true;
 				this.error = cause;
 			}
 			notifyAll();
 		}
-		dropped.forEach(this.onDiscard);
+		discard(dropped);
 		drain();
 	}
 
-	/** Whether the queue ended and every item was consumed. */
 	/**
 	 * Whether a consumer would have to wait: nothing queued and not finished.
 	 * @return {@code true} if a consumer would wait
 	 */
 	public synchronized boolean isAwaitingItems() {
-		return this.items.isEmpty() && !this.done;
+		return isEmpty() && !this.done;
 	}
 
+	/**
+	 * Whether the queue ended (completed, failed or closed), consumed or not.
+	 * @return {@code true} once the queue ended
+	 */
+	public synchronized boolean isEnded() {
+		return this.done;
+	}
+
+	/**
+	 * Whether the queue ended and every item was consumed.
+	 * @return {@code true} once the queue ended and is empty
+	 */
 	public synchronized boolean isFinished() {
-		return this.done && this.items.isEmpty();
+		return this.done && isEmpty();
+	}
+
+	private boolean isEmpty() {
+		return this.items == null || this.items.isEmpty();
 	}
 
 	/**
 	 * Takes the next item, waiting up to {@code timeout}.
 	 * @param timeout the longest wait
 	 * @return the item, or {@code null} if the queue completed or the timeout elapsed
-	 * @throws Exception the queue's error, once all items before it were consumed
-	 * (rethrown as is if unchecked)
+	 * @throws InterruptedException if interrupted while waiting
+	 * @throws QueueFailedException the queue's error, once all items before it were
+	 * consumed
 	 */
 	public @Nullable T poll(Duration timeout) throws InterruptedException, QueueFailedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		T item;
 		synchronized (this) {
-			if (this.sink != null) {
+			if (this.subscriber != null) {
 				throw new IllegalStateException("This queue is already consumed reactively");
 			}
-			while (this.items.isEmpty() && !this.done) {
+			while (isEmpty() && !this.done) {
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
 					return null;
 				}
 				TimeUnit.NANOSECONDS.timedWait(this, remaining);
 			}
-			item = this.items.poll();
+			item = pollItem();
 			if (item == null) {
 				if (this.error != null) {
 					throw new QueueFailedException(this.error);
 				}
 				return null;
 			}
-			this.weight -= this.weigher.applyAsInt(item);
 		}
 		this.onSpace.run();
+		return item;
+	}
+
+	/**
+	 * Takes the head, adjusting the weight; called holding the lock.
+	 * @return the head, or {@code null} if the queue is empty
+	 */
+	private @Nullable T pollItem() {
+		T item = (this.items != null) ? this.items.poll() : null;
+		if (item != null) {
+			this.weight -= this.weigher.applyAsInt(item);
+		}
 		return item;
 	}
 
@@ -201,29 +255,44 @@ public final class InboundQueue<T> {
 	 * @return the items as a flux
 	 */
 	public Flux<T> flux() {
-		return Flux.create((FluxSink<T> newSink) -> {
-			synchronized (this) {
-				if (this.sink != null || this.cancelled) {
-					newSink.error(new IllegalStateException("Only one subscriber is allowed"));
-					return;
-				}
-				this.sink = newSink;
+		return new QueueFlux();
+	}
+
+	private void subscribe(CoreSubscriber<? super T> actual) {
+		synchronized (this) {
+			if (this.subscriber != null || this.cancelled) {
+				Operators.error(actual, new IllegalStateException("Only one subscriber is allowed"));
+				return;
 			}
-			newSink.onRequest((n) -> drain());
-			newSink.onCancel(this::cancel);
-			drain();
-		}, FluxSink.OverflowStrategy.ERROR);
+			this.subscriber = actual;
+		}
+		actual.onSubscribe(new QueueSubscription());
+		drain();
 	}
 
 	private void cancel() {
 		ArrayDeque<T> dropped;
 		synchronized (this) {
+			if (this.cancelled) {
+				return;
+			}
 			this.cancelled = true;
-			dropped = new ArrayDeque<>(this.items);
-			this.items.clear();
-			this.weight = 0;
+			dropped = takeAll();
 		}
-		dropped.forEach(this.onDiscard);
+		discard(dropped);
+	}
+
+	private @Nullable ArrayDeque<T> takeAll() {
+		ArrayDeque<T> all = this.items;
+		this.items = null;
+		this.weight = 0;
+		return (all != null && !all.isEmpty()) ? all : null;
+	}
+
+	private void discard(@Nullable ArrayDeque<T> dropped) {
+		if (dropped != null) {
+			dropped.forEach(this.onDiscard);
+		}
 	}
 
 	/**
@@ -236,47 +305,53 @@ public final class InboundQueue<T> {
 	}
 
 	private void drain() {
-		if (this.wip.getAndIncrement() != 0) {
+		if (WIP.getAndIncrement(this) != 0) {
 			return;
 		}
 		boolean consumed = false;
 		int missed = 1;
 		do {
-			FluxSink<T> current;
+			CoreSubscriber<? super T> current;
 			synchronized (this) {
-				current = this.sink;
+				current = (this.cancelled || this.terminated) ? null : this.subscriber;
 			}
-			if (current != null && !current.isCancelled()) {
-				while (current.requestedFromDownstream() > 0) {
+			if (current != null) {
+				long demand = this.requested;
+				long emitted = 0;
+				while (emitted < demand) {
 					T item;
 					synchronized (this) {
-						item = this.items.poll();
-						if (item != null) {
-							this.weight -= this.weigher.applyAsInt(item);
-						}
+						item = this.cancelled ? null : pollItem();
 					}
 					if (item == null) {
 						break;
 					}
 					consumed = true;
-					current.next(item);
+					emitted++;
+					current.onNext(item);
 				}
-				Throwable terminalError = null;
+				if (emitted > 0 && demand != Long.MAX_VALUE) {
+					REQUESTED.addAndGet(this, -emitted);
+				}
+				Throwable terminalError;
 				boolean terminate;
 				synchronized (this) {
-					terminate = this.done && this.items.isEmpty();
+					terminate = this.done && isEmpty() && !this.cancelled && !this.terminated;
 					terminalError = this.error;
+					if (terminate) {
+						this.terminated = true;
+					}
 				}
 				if (terminate) {
 					if (terminalError != null) {
-						current.error(terminalError);
+						current.onError(terminalError);
 					}
 					else {
-						current.complete();
+						current.onComplete();
 					}
 				}
 			}
-			missed = this.wip.addAndGet(-missed);
+			missed = WIP.addAndGet(this, -missed);
 		}
 		while (missed != 0);
 		if (consumed) {
@@ -284,9 +359,41 @@ public final class InboundQueue<T> {
 		}
 	}
 
+	/** The queue's items as a {@link Flux}: the queue itself is the only state. */
+	private final class QueueFlux extends Flux<T> {
+
+		@Override
+		public void subscribe(CoreSubscriber<? super T> actual) {
+			InboundQueue.this.subscribe(actual);
+		}
+
+	}
+
+	/** Demand and cancellation of the queue's one reactive subscriber. */
+	private final class QueueSubscription implements Subscription {
+
+		@Override
+		public void request(long n) {
+			if (Operators.validate(n)) {
+				Operators.addCap(REQUESTED, InboundQueue.this, n);
+				drain();
+			}
+		}
+
+		@Override
+		public void cancel() {
+			InboundQueue.this.cancel();
+		}
+
+	}
+
 	/** Wraps the error a queue ended with, for blocking consumers. */
 	public static final class QueueFailedException extends Exception {
 
+		/**
+		 * Wraps {@code cause}.
+		 * @param cause the error the queue ended with
+		 */
 		public QueueFailedException(Throwable cause) {
 			super(cause.getMessage(), cause);
 		}

@@ -1,5 +1,6 @@
 package dev.stamp.webtransport.internal;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -12,11 +13,18 @@ import io.netty.handler.codec.quic.QuicStreamType;
  * interception" (Netty has no hook for WebTransport bidirectional streams).
  * Unidirectional ones get a {@link CriticalStreamErrorHandler} at the end.
  */
+@ChannelHandler.Sharable
 public final class PeerStreamInterceptor extends ChannelInboundHandlerAdapter {
+
+	/** The instance every server connection shares: the interceptor holds no state. */
+	public static final PeerStreamInterceptor SERVER = new PeerStreamInterceptor(true);
+
+	/** The instance every client connection shares. */
+	public static final PeerStreamInterceptor CLIENT = new PeerStreamInterceptor(false);
 
 	private final boolean server;
 
-	public PeerStreamInterceptor(boolean server) {
+	private PeerStreamInterceptor(boolean server) {
 		this.server = server;
 	}
 

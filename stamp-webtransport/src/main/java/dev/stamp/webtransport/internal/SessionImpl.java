@@ -53,7 +53,8 @@ public final class SessionImpl implements WebTransportSession {
 
 	private final Map<String, String> pathVariables;
 
-	private final Map<String, Object> attributes;
+	/** Created on first use: few sessions carry attributes. */
+	private volatile @Nullable Map<String, Object> attributes;
 
 	private final InboundQueue<WebTransportStream> bidiStreams;
 
@@ -61,14 +62,21 @@ public final class SessionImpl implements WebTransportSession {
 
 	private final InboundQueue<byte[]> datagrams;
 
-	private final Sinks.One<SessionCloseInfo> closeSink = Sinks.one();
+	/*
+	 * Both signals are emitted on the event loop only, so they need no serialising
+	 * wrapper (subscribing from any thread stays safe).
+	 */
+	private final Sinks.One<SessionCloseInfo> closeSink = Sinks.unsafe().one();
 
-	private final Sinks.Empty<Void> drainSink = Sinks.empty();
+	private final Sinks.Empty<Void> drainSink = Sinks.unsafe().empty();
 
 	private final CapsuleCodec capsules;
 
-	/** Streams of this session that are open; event loop only. */
-	private final Set<StreamImpl> streams = new HashSet<>();
+	/**
+	 * Streams of this session that are open, {@code null} while there are none (an idle
+	 * session holds no set); event loop only.
+	 */
+	private @Nullable Set<StreamImpl> streams;
 
 	/** Peer-opened streams open now; event loop only. */
 	private int peerStreams;
@@ -85,7 +93,7 @@ public final class SessionImpl implements WebTransportSession {
 		this.info = info;
 		// Already an unmodifiable copy in the route's order (SessionDecision).
 		this.pathVariables = pathVariables;
-		this.attributes = new ConcurrentHashMap<>(attributes);
+		this.attributes = attributes.isEmpty() ? null : new ConcurrentHashMap<>(attributes);
 		int maxStreams = connection.limits().maxStreamsPerSession();
 		this.bidiStreams = new InboundQueue<>(maxStreams, (s) -> 1, null, this::discardQueuedStream);
 		this.uniStreams = new InboundQueue<>(maxStreams, (s) -> 1, null, this::discardQueuedStream);
@@ -157,7 +165,17 @@ public final class SessionImpl implements WebTransportSession {
 
 	@Override
 	public Map<String, Object> attributes() {
-		return this.attributes;
+		Map<String, Object> map = this.attributes;
+		if (map == null) {
+			synchronized (this) {
+				map = this.attributes;
+				if (map == null) {
+					map = new ConcurrentHashMap<>();
+					this.attributes = map;
+				}
+			}
+		}
+		return map;
 	}
 
 	@Override
@@ -198,7 +216,7 @@ public final class SessionImpl implements WebTransportSession {
 		}
 		this.peerStreams++;
 		StreamImpl stream = new StreamImpl(channel, this);
-		this.streams.add(stream);
+		addStream(stream);
 		this.connection.trafficExpected();
 		channel.pipeline().addLast(new StreamHandler(stream));
 		this.connection.stats().incomingStream();
@@ -231,12 +249,24 @@ public final class SessionImpl implements WebTransportSession {
 	 * @return {@code true} if a stream is open
 	 */
 	boolean hasStreams() {
-		return !this.streams.isEmpty();
+		return this.streams != null;
+	}
+
+	private void addStream(StreamImpl stream) {
+		if (this.streams == null) {
+			this.streams = new HashSet<>(4);
+		}
+		this.streams.add(stream);
 	}
 
 	void streamClosed(StreamImpl stream) {
-		if (this.streams.remove(stream) && !stream.isLocallyOpened()) {
-			this.peerStreams--;
+		if (this.streams != null && this.streams.remove(stream)) {
+			if (this.streams.isEmpty()) {
+				this.streams = null;
+			}
+			if (!stream.isLocallyOpened()) {
+				this.peerStreams--;
+			}
 		}
 	}
 
@@ -370,12 +400,15 @@ public final class SessionImpl implements WebTransportSession {
 			}
 			ended.addListener((f) -> eventLoop().execute(this::closeConnectStreamIfDone));
 		}
-		for (StreamImpl stream : this.streams.toArray(new StreamImpl[0])) {
-			stream.abort(Http3ErrorCodes.WT_SESSION_GONE);
+		if (this.streams != null) {
+			for (StreamImpl stream : this.streams.toArray(new StreamImpl[0])) {
+				stream.abort(Http3ErrorCodes.WT_SESSION_GONE);
+			}
 		}
-		WebTransportSessionException gone = new WebTransportSessionException("Session " + this.id + " closed");
-		this.bidiStreams.close(gone);
-		this.uniStreams.close(gone);
+		// Consumers of the stream queues see the end of the session as completion: the
+		// close signal says why.
+		this.bidiStreams.close(null);
+		this.uniStreams.close(null);
 		this.datagrams.complete();
 		this.connection.sessionEnded(this);
 		this.drainSink.tryEmitEmpty();
@@ -392,12 +425,12 @@ public final class SessionImpl implements WebTransportSession {
 
 	@Override
 	public Flux<WebTransportStream> acceptedBidiStreams() {
-		return this.bidiStreams.flux().onErrorResume(WebTransportSessionException.class, (ex) -> Flux.empty());
+		return this.bidiStreams.flux();
 	}
 
 	@Override
 	public Flux<WebTransportStream> acceptedUniStreams() {
-		return this.uniStreams.flux().onErrorResume(WebTransportSessionException.class, (ex) -> Flux.empty());
+		return this.uniStreams.flux();
 	}
 
 	@Override
@@ -441,7 +474,7 @@ public final class SessionImpl implements WebTransportSession {
 				sink.error(new WebTransportSessionException("Session " + this.id + " is closed"));
 				return;
 			}
-			this.streams.add(stream);
+			addStream(stream);
 			this.connection.trafficExpected();
 			this.connection.stats().outgoingStream();
 			long signal = (type == QuicStreamType.BIDIRECTIONAL) ? StreamTypes.BIDI_SIGNAL

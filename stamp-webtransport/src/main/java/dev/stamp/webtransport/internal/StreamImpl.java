@@ -152,7 +152,12 @@ public final class StreamImpl implements WebTransportStream {
 	}
 
 	void onClosed() {
-		this.inbound.fail(new WebTransportStreamException("Stream " + id() + " closed", -1));
+		if (!this.inbound.isEnded()) {
+			// Only when someone may still read: most streams closed after their FIN, and
+			// an
+			// exception's stack trace is a good part of what closing a stream costs.
+			this.inbound.fail(new WebTransportStreamException("Stream " + id() + " closed", -1));
+		}
 		this.writer.onClosed();
 		this.closed.tryEmitEmpty();
 		this.session.streamClosed(this);

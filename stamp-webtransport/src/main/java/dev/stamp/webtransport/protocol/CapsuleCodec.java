@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and writes the capsules of one CONNECT stream.
@@ -15,23 +16,33 @@ import io.netty.buffer.ByteBufAllocator;
  * Reading is incremental: the bytes of HTTP/3 DATA frames are fed in as they arrive,
  * complete capsules come out. Capsules of unknown types are skipped without buffering
  * their payload; known ones are bounded ({@link #MAX_KNOWN_CAPSULE_LENGTH}), so a peer
- * cannot make this decoder hold more than a few KiB. Not thread-safe: one instance per
- * stream, used on its event loop. The owner must call {@link #release()} when the stream
- * ends.
+ * cannot make this decoder hold more than a few KiB, and it holds no buffer at all
+ * between capsules (a session's CONNECT stream is idle nearly all its life). Not
+ * thread-safe: one instance per stream, used on its event loop. The owner must call
+ * {@link #release()} when the stream ends.
  */
 public final class CapsuleCodec {
 
 	/** The longest payload a known capsule may have (a CLOSE with the longest reason). */
 	public static final int MAX_KNOWN_CAPSULE_LENGTH = 4 + Capsule.MAX_CLOSE_REASON_BYTES;
 
-	private final ByteBuf cumulation;
+	private final ByteBufAllocator allocator;
+
+	/** Bytes of an unfinished capsule; {@code null} when there are none. */
+	private @Nullable ByteBuf cumulation;
 
 	private long skipRemaining;
 
 	private boolean failed;
 
+	private boolean released;
+
+	/**
+	 * Creates a codec for one CONNECT stream.
+	 * @param allocator allocates the buffer for an unfinished capsule, when there is one
+	 */
 	public CapsuleCodec(ByteBufAllocator allocator) {
-		this.cumulation = allocator.buffer(64);
+		this.allocator = allocator;
 	}
 
 	/**
@@ -50,9 +61,16 @@ public final class CapsuleCodec {
 			in.skipBytes(skip);
 			this.skipRemaining -= skip;
 		}
+		if (this.released) {
+			in.skipBytes(in.readableBytes());
+			return;
+		}
+		if (this.cumulation == null) {
+			this.cumulation = this.allocator.buffer(Math.max(64, in.readableBytes()));
+		}
 		this.cumulation.writeBytes(in);
 		try {
-			while (this.skipRemaining == 0 && parseOne(out)) {
+			while (this.skipRemaining == 0 && parseOne(this.cumulation, out)) {
 				// keep parsing
 			}
 		}
@@ -60,7 +78,14 @@ public final class CapsuleCodec {
 			this.failed = true;
 			throw ex;
 		}
-		this.cumulation.discardReadBytes();
+		finally {
+			if (this.cumulation.isReadable()) {
+				this.cumulation.discardReadBytes();
+			}
+			else {
+				dropCumulation();
+			}
+		}
 	}
 
 	/**
@@ -69,14 +94,13 @@ public final class CapsuleCodec {
 	 * @throws CapsuleException if a capsule was cut off
 	 */
 	public void endOfInput() throws CapsuleException {
-		if (!this.failed && (this.cumulation.isReadable() || this.skipRemaining > 0)) {
+		if (!this.failed && ((this.cumulation != null && this.cumulation.isReadable()) || this.skipRemaining > 0)) {
 			this.failed = true;
 			throw new CapsuleException("CONNECT stream ended inside a capsule");
 		}
 	}
 
-	private boolean parseOne(Consumer<Capsule> out) throws CapsuleException {
-		ByteBuf buf = this.cumulation;
+	private boolean parseOne(ByteBuf buf, Consumer<Capsule> out) throws CapsuleException {
 		int start = buf.readerIndex();
 		long type = VarInt.read(buf);
 		long length = (type == VarInt.INCOMPLETE) ? VarInt.INCOMPLETE : VarInt.read(buf);
@@ -132,8 +156,14 @@ public final class CapsuleCodec {
 
 	/** Releases the bytes buffered for an unfinished capsule. */
 	public void release() {
-		if (this.cumulation.refCnt() > 0) {
+		this.released = true;
+		dropCumulation();
+	}
+
+	private void dropCumulation() {
+		if (this.cumulation != null) {
 			this.cumulation.release();
+			this.cumulation = null;
 		}
 	}
 

@@ -1,7 +1,5 @@
 package dev.stamp.webtransport.protocol;
 
-import java.util.Set;
-
 import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
 import io.netty.handler.codec.http3.Http3Settings;
 import io.netty.handler.codec.http3.Http3SettingsFrame;
@@ -43,18 +41,27 @@ public final class WebTransportSettings {
 	/** SETTINGS_WT_INITIAL_MAX_STREAMS_BIDI. */
 	public static final long WT_INITIAL_MAX_STREAMS_BIDI = 0x2b65L;
 
-	private static final Set<Long> WEBTRANSPORT_IDS = Set.of(H3_DATAGRAM_DRAFT04, ENABLE_WEBTRANSPORT_DRAFT02,
+	/** A plain array: the validator runs for every setting of every connection. */
+	private static final long[] WEBTRANSPORT_IDS = { H3_DATAGRAM_DRAFT04, ENABLE_WEBTRANSPORT_DRAFT02,
 			WT_MAX_SESSIONS_DRAFT07, WT_MAX_SESSIONS, WT_ENABLED, WT_INITIAL_MAX_DATA, WT_INITIAL_MAX_STREAMS_UNI,
-			WT_INITIAL_MAX_STREAMS_BIDI);
+			WT_INITIAL_MAX_STREAMS_BIDI };
 
 	/**
 	 * Accepts the WebTransport identifiers that Netty does not know, in both directions;
 	 * drops everything else.
 	 */
-	public static final Http3Settings.NonStandardHttp3SettingsValidator VALIDATOR = (id, value) -> WEBTRANSPORT_IDS
-		.contains(id);
+	public static final Http3Settings.NonStandardHttp3SettingsValidator VALIDATOR = (id, value) -> isWebTransportId(id);
 
 	private WebTransportSettings() {
+	}
+
+	private static boolean isWebTransportId(long id) {
+		for (long known : WEBTRANSPORT_IDS) {
+			if (known == id) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -5,7 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -104,9 +108,27 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 			decide(ctx, request, null, ex);
 			return;
 		}
-		decision.toCompletableFuture()
-			.orTimeout(this.server.config().admissionTimeout().toMillis(), TimeUnit.MILLISECONDS)
+		CompletableFuture<SessionDecision> pending = decision.toCompletableFuture();
+		if (pending.isDone()) {
+			// The usual case (routing without asynchronous middleware): decided now, on
+			// this event loop, so the 200 leaves with this read instead of a task later.
+			decideNow(ctx, request, pending);
+			return;
+		}
+		pending.orTimeout(this.server.config().admissionTimeout().toMillis(), TimeUnit.MILLISECONDS)
 			.whenComplete((result, error) -> ctx.executor().execute(() -> decide(ctx, request, result, error)));
+	}
+
+	private void decideNow(ChannelHandlerContext ctx, SessionRequest request, CompletableFuture<SessionDecision> done) {
+		SessionDecision result;
+		try {
+			result = done.join();
+		}
+		catch (CompletionException | CancellationException ex) {
+			decide(ctx, request, null, (ex.getCause() != null) ? ex.getCause() : ex);
+			return;
+		}
+		decide(ctx, request, result, null);
 	}
 
 	private void refuse(ChannelHandlerContext ctx, ConnectionState connection, String reason) {
@@ -225,11 +247,26 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 
 	private static SessionRequest toRequest(QuicStreamChannel stream, Http3Headers headers,
 			ConnectionState connection) {
+		// One immutable list per name as it comes; only a repeated name (rare) gets a
+		// mutable list, made immutable at the end.
 		Map<String, List<String>> all = new LinkedHashMap<>();
-		headers.forEach((entry) -> all
-			.computeIfAbsent(entry.getKey().toString().toLowerCase(java.util.Locale.ROOT), (name) -> new ArrayList<>())
-			.add(entry.getValue().toString()));
-		all.replaceAll((name, values) -> List.copyOf(values));
+		boolean repeated = false;
+		for (Map.Entry<CharSequence, CharSequence> entry : headers) {
+			String name = entry.getKey().toString().toLowerCase(Locale.ROOT);
+			String value = entry.getValue().toString();
+			List<String> previous = all.putIfAbsent(name, List.of(value));
+			if (previous != null) {
+				if (!(previous instanceof ArrayList)) {
+					previous = new ArrayList<>(previous);
+					all.put(name, previous);
+				}
+				previous.add(value);
+				repeated = true;
+			}
+		}
+		if (repeated) {
+			all.replaceAll((name, values) -> List.copyOf(values));
+		}
 		String fullPath = headers.path().toString();
 		int queryStart = fullPath.indexOf('?');
 		String path = (queryStart < 0) ? fullPath : fullPath.substring(0, queryStart);

@@ -22,6 +22,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http3.DefaultHttp3GoAwayFrame;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
+import io.netty.handler.codec.http3.Http3SettingsFrame;
 import io.netty.handler.codec.quic.QLogConfiguration;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
@@ -90,6 +91,12 @@ public final class WebTransportServer implements AutoCloseable {
 
 	private final ExecutorService blockingExecutor;
 
+	/** One for all connections: a channel initializer is sharable. */
+	private final RequestStreamInitializer requestStreamInitializer = new RequestStreamInitializer();
+
+	/** Built once: Netty copies the frame for each connection. */
+	private final Http3SettingsFrame localSettings;
+
 	private final boolean ownsBlockingExecutor;
 
 	private EventLoopGroup group;
@@ -108,6 +115,8 @@ public final class WebTransportServer implements AutoCloseable {
 		this.connectionErrors = new ConnectionErrorHandler(config.peerErrors());
 		this.registry = new ConnectionRegistry("webtransport", config.maxConnections());
 		this.developmentCertificate = (config.keyManagerFactory() == null) ? DevelopmentCertificate.generate() : null;
+		this.localSettings = WebTransportSettings.localSettings(config.maxSessionsPerConnection(),
+				config.maxStreamsPerSession());
 		this.ownsBlockingExecutor = config.blockingExecutor() == null;
 		this.blockingExecutor = this.ownsBlockingExecutor
 				? BlockingHandlerExecutor.create("stamp-webtransport-", 64, 1024) : config.blockingExecutor();
@@ -478,13 +487,11 @@ public final class WebTransportServer implements AutoCloseable {
 			WebTransportServerConfig config = WebTransportServer.this.config;
 			channel.pipeline()
 				.addLast(new HandshakeTimeoutHandler(config.handshakeTimeout(), config.peerErrors()))
-				.addLast(new Http3ServerConnectionHandler(new RequestStreamInitializer(),
+				.addLast(new Http3ServerConnectionHandler(WebTransportServer.this.requestStreamInitializer,
 						new ControlStreamObserver(connection), StreamTypeDispatch.INSTANCE,
-						WebTransportSettings.localSettings(config.maxSessionsPerConnection(),
-								config.maxStreamsPerSession()),
-						true, WebTransportSettings.VALIDATOR))
-				.addLast(new PeerStreamInterceptor(true))
-				.addLast(new DatagramHandler())
+						WebTransportServer.this.localSettings, true, WebTransportSettings.VALIDATOR))
+				.addLast(PeerStreamInterceptor.SERVER)
+				.addLast(DatagramHandler.INSTANCE)
 				.addLast(WebTransportServer.this.connectionErrors);
 		}
 

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -16,18 +15,13 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
 import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
 import io.netty.handler.codec.http3.Http3;
-import io.netty.handler.codec.http3.Http3DataFrame;
-import io.netty.handler.codec.http3.Http3HeadersFrame;
-import io.netty.handler.codec.http3.Http3RequestStreamInboundHandler;
 import io.netty.handler.codec.quic.QuicChannel;
-import io.netty.handler.codec.quic.QuicException;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -49,6 +43,7 @@ import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.LogCapture;
+import dev.stamp.webtransport.support.RawConnect;
 import dev.stamp.webtransport.support.RawStream;
 import dev.stamp.webtransport.support.TestEndpoints;
 import dev.stamp.webtransport.tls.CertificateHashTrustManager;
@@ -346,44 +341,6 @@ class PeerErrorTests extends EngineTestBase {
 		byte[] bytes = new byte[length];
 		random.nextBytes(bytes);
 		return bytes;
-	}
-
-	/**
-	 * A CONNECT request stream driven by the test: its response status, and the reset
-	 * that ends it.
-	 */
-	private static final class RawConnect extends Http3RequestStreamInboundHandler {
-
-		final CompletableFuture<String> status = new CompletableFuture<>();
-
-		final CompletableFuture<Void> reset = new CompletableFuture<>();
-
-		@Override
-		protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
-			this.status.complete(String.valueOf(frame.headers().status()));
-		}
-
-		@Override
-		protected void channelRead(ChannelHandlerContext ctx, Http3DataFrame frame) {
-			frame.release();
-		}
-
-		@Override
-		protected void channelInputClosed(ChannelHandlerContext ctx) {
-			this.reset.completeExceptionally(new IllegalStateException("CONNECT stream ended without a reset"));
-		}
-
-		@Override
-		protected void handleQuicException(ChannelHandlerContext ctx, QuicException exception) {
-			this.reset.completeExceptionally(exception);
-		}
-
-		@Override
-		public void channelInactive(ChannelHandlerContext ctx) {
-			this.reset.completeExceptionally(new IllegalStateException("CONNECT stream closed without a reset"));
-			ctx.fireChannelInactive();
-		}
-
 	}
 
 }

@@ -1,9 +1,15 @@
 package dev.stamp.webtransport.engine;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.handler.codec.http3.DefaultHttp3Headers;
+import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
+import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.quic.QuicStreamChannel;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -13,8 +19,11 @@ import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportSessionException;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.WebTransportStreamException;
+import dev.stamp.webtransport.client.WebTransportClientConnection;
 import dev.stamp.webtransport.server.SessionAcceptor;
+import dev.stamp.webtransport.server.SessionDecision;
 import dev.stamp.webtransport.support.EngineTestBase;
+import dev.stamp.webtransport.support.RawConnect;
 import dev.stamp.webtransport.support.TestEndpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,6 +42,45 @@ class SessionLifecycleTests extends EngineTestBase {
 			.isThrownBy(() -> this.endpoints.client.connect(this.endpoints.url("/party")).block(TIMEOUT))
 			.withMessageEndingWith("/party with status 403: Not on the guest list");
 		assertThat(this.endpoints.server.statistics().rejectedSessions()).isEqualTo(1);
+	}
+
+	@Test
+	void requestHeadersKeepEveryValueOfARepeatedNameInOrder() throws Exception {
+		CompletableFuture<Map<String, List<String>>> seen = new CompletableFuture<>();
+		this.endpoints = TestEndpoints.start((request) -> {
+			if (request.path().equals("/headers")) {
+				seen.complete(request.headers());
+			}
+			return CompletableFuture.completedFuture(SessionDecision.reject(404, "only looking"));
+		});
+		WebTransportClientConnection connection = this.endpoints.client
+			.openConnection(this.endpoints.server.localAddress(), "localhost");
+		try {
+			// Answered (404) once the server's SETTINGS allowing extended CONNECT are in.
+			connection.openSession("/ready").onErrorResume((ex) -> Mono.empty()).block(TIMEOUT);
+			RawConnect connect = new RawConnect();
+			QuicStreamChannel stream = Http3.newRequestStream(connection.quicChannel(), connect)
+				.get(5, TimeUnit.SECONDS);
+			stream.writeAndFlush(new DefaultHttp3HeadersFrame(new DefaultHttp3Headers().method("CONNECT")
+				.protocol("webtransport")
+				.scheme("https")
+				.authority("localhost")
+				.path("/headers")
+				.add("x-repeated", "one")
+				.add("x-single", "only")
+				.add("x-repeated", "two")));
+			assertThat(connect.status.get(30, TimeUnit.SECONDS)).isEqualTo("404");
+			Map<String, List<String>> headers = seen.get(30, TimeUnit.SECONDS);
+			assertThat(headers).containsEntry("x-repeated", List.of("one", "two"))
+				.containsEntry("x-single", List.of("only"))
+				.containsEntry(":path", List.of("/headers"))
+				.containsEntry(":protocol", List.of("webtransport"));
+			assertThatExceptionOfType(UnsupportedOperationException.class)
+				.isThrownBy(() -> headers.get("x-repeated").add("three"));
+		}
+		finally {
+			connection.close();
+		}
 	}
 
 	@Test

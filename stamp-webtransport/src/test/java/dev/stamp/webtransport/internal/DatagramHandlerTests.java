@@ -23,7 +23,7 @@ class DatagramHandlerTests {
 
 	private final EngineStats stats = new EngineStats(new PeerErrors("test"));
 
-	private final EmbeddedQuicConnection connection = new EmbeddedQuicConnection(new DatagramHandler());
+	private final EmbeddedQuicConnection connection = new EmbeddedQuicConnection(DatagramHandler.INSTANCE);
 
 	private final ConnectionState state = new ConnectionState(this.connection, true, EngineLimits.defaults(),
 			this.stats, ConnectionState.newRefusalLogs());
