@@ -274,11 +274,13 @@ public final class BenchmarkMain {
 	}
 
 	/**
-	 * How long a scale scenario may take to open its sessions: 200 a second, at least the
-	 * memory figure's minute; well within the 10-minute idle timeout.
+	 * How long a scale scenario may take to open its sessions: 25 a second, at least the
+	 * memory figure's minute, at most 5 minutes, so that the first sessions are well
+	 * within the 10-minute idle timeout when the memory is measured. A quiet machine
+	 * opens 250 to 500 a second.
 	 */
 	static Duration scaleOpenFor(int count) {
-		return Duration.ofSeconds(Math.max(WebTransportLoad.OPEN_DEADLINE.toSeconds(), count / 200));
+		return Duration.ofSeconds(Math.min(300, Math.max(WebTransportLoad.OPEN_DEADLINE.toSeconds(), count / 25)));
 	}
 
 	/**

@@ -323,7 +323,16 @@ final class BenchmarkOptions {
 				.append(this.payload)
 				.append("-byte TCP/WebSocket messages; ");
 		}
-		if (this.webTransport()) {
+		if (this.scenarios.contains(SCALE_WS)) {
+			text.append(String.format("scale-ws: %,d connections; ", this.scaleWsConnections));
+		}
+		if (this.scenarios.contains(SCALE_WT)) {
+			text.append(String.format("scale-wt: %,d sessions; ", this.scaleWtSessions));
+		}
+		if (this.scenarios.contains(SOAK)) {
+			text.append("soak: ").append(seconds(this.soakDuration)).append(" s; ");
+		}
+		if (this.scenarios.stream().anyMatch(WebTransportScenario::isWebTransport)) {
 			text.append("WebTransport: ")
 				.append(this.wtPrewarm.isZero() ? "" : seconds(this.wtPrewarm) + " s unrecorded pre-warm per peer, ")
 				.append(this.wtRounds)

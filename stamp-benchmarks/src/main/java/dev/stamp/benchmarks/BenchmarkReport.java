@@ -508,8 +508,9 @@ final class BenchmarkReport {
 			case "stamp-reactive" -> "Stamp, reactive route";
 			case WebTransportScenario.RAW_QUIC -> "raw Netty QUIC echo (no HTTP/3)";
 			case WebTransportScenario.FLUPKE -> "Flupke WebTransport echo";
-			case "stamp" -> WebTransportScenario.isWebTransport(scenario) ? "Stamp (`stamp.webtransport.echo-path`)"
-					: "Stamp (`Mono<String>` route)";
+			case "stamp" ->
+				(WebTransportScenario.isWebTransport(scenario) || scenario.equals(BenchmarkOptions.SCALE_WT))
+						? "Stamp (`stamp.webtransport.echo-path`)" : "Stamp (`Mono<String>` route)";
 			default -> peer;
 		};
 	}

@@ -60,7 +60,10 @@ final class SourceAddresses {
 	/** The kernel's ephemeral port range, for the report; "?" where unknown. */
 	static String ephemeralPortRange() {
 		try {
-			return Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().replaceAll("\\s+", "-");
+			// readAllLines: procfs files report size 0, which readString trusts.
+			return String.join(" ", Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")))
+				.trim()
+				.replaceAll("\\s+", "-");
 		}
 		catch (IOException ex) {
 			return "?";
