@@ -63,6 +63,20 @@ final class BenchRoutes {
 	}
 
 	/**
+	 * Chat rooms for the soak (next to {@link Reactive}): every message goes to every
+	 * member of the room, the sender included.
+	 */
+	static class Rooms {
+
+		/** The chat rooms: each path under {@value Payloads#ROOM_PATH} is one. */
+		@StampRoute(Payloads.ROOM_PATH + "/{room}")
+		void room(WebSocketConnection client, String message) {
+			client.broadcast(message);
+		}
+
+	}
+
+	/**
 	 * Only the WebSocket echo, for the memory scenario. Reactive, so that on Java 17 the
 	 * echo burst over thousands of connections is not limited by the bounded blocking
 	 * pool (see docs/benchmarks.md).

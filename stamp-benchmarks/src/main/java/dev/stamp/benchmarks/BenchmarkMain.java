@@ -74,6 +74,18 @@ public final class BenchmarkMain {
 
 	static final List<String> MEMORY_PEERS = List.of("raw", "stamp");
 
+	/**
+	 * Peers of {@code scale-wt}: the raw QUIC echo and Stamp. Flupke, at six platform
+	 * threads per connection, holds a few thousand sessions, not tens of thousands.
+	 */
+	static final List<String> SCALE_WT_PEERS = List.of(WebTransportScenario.RAW_QUIC, WebTransportScenario.STAMP);
+
+	/**
+	 * Heap the server of a scale scenario gets on top of what its connections need:
+	 * Spring, Netty and the warm-up pass's garbage.
+	 */
+	private static final long SCALE_BASE_HEAP = 512L * 1024 * 1024;
+
 	private BenchmarkMain() {
 	}
 
@@ -99,9 +111,20 @@ public final class BenchmarkMain {
 					throughput(options, load, throughputScenarios, report);
 				}
 				if (options.scenarios.contains("memory")) {
-					memory(options, "memory", options.idleConnections, (server, peer, count) -> load
-						.openIdleWebSockets(server.port("ws/" + peer), count, options.payload), report);
+					memory(options, "memory", options.idleConnections, options.serverJvmArgs, (server, peer,
+							count) -> load.openIdleWebSockets(server.port("ws/" + peer), count, options.payload),
+							report);
 				}
+			}
+		}
+		if (options.scenarios.contains(BenchmarkOptions.SCALE_WS)) {
+			int count = options.scaleWsConnections;
+			SourceAddresses sources = SourceAddresses.forSockets(count, options.socketsPerAddress);
+			List<String> jvmArgs = scaleJvmArgs(options, count, 12 * 1024);
+			report.scaleNotes.put(BenchmarkOptions.SCALE_WS, scaleNote(options, count, sources, jvmArgs));
+			try (LoadGenerator load = new LoadGenerator(options.clientThreads)) {
+				memory(options, BenchmarkOptions.SCALE_WS, count, jvmArgs, (server, peer, n) -> load
+					.openIdleWebSockets(server.port("ws/" + peer), n, options.payload, sources), report);
 			}
 		}
 		WebTransportLoad webTransport = new WebTransportLoad(options.clientThreads, options.wtStreamInFlight);
@@ -111,8 +134,19 @@ public final class BenchmarkMain {
 			webTransport(options, webTransport, webTransportScenarios, report);
 		}
 		if (options.scenarios.contains(WebTransportScenario.MEMORY.id())) {
-			memory(options, WebTransportScenario.MEMORY.id(), options.wtIdleSessions,
+			memory(options, WebTransportScenario.MEMORY.id(), options.wtIdleSessions, options.serverJvmArgs,
 					(server, peer, count) -> webTransport.openIdleSessions(endpoint(server, peer), count), report);
+		}
+		if (options.scenarios.contains(BenchmarkOptions.SCALE_WT)) {
+			int count = options.scaleWtSessions;
+			SourceAddresses sources = SourceAddresses.forSockets(count, options.socketsPerAddress);
+			List<String> jvmArgs = scaleJvmArgs(options, count, 40 * 1024);
+			report.scaleNotes.put(BenchmarkOptions.SCALE_WT, scaleNote(options, count, sources, jvmArgs));
+			memory(options, BenchmarkOptions.SCALE_WT, count, jvmArgs, (server, peer, n) -> webTransport
+				.openIdleSessions(endpoint(server, peer), n, scaleOpenFor(n), sources), report);
+		}
+		if (options.scenarios.contains(BenchmarkOptions.SOAK)) {
+			report.soak = new Soak(options).run();
 		}
 		report.finished(Instant.now());
 		String markdown = report.markdown();
@@ -185,8 +219,14 @@ public final class BenchmarkMain {
 
 	/** The peers of a scenario, in report order. */
 	static List<String> peers(BenchmarkOptions options, String scenario) {
-		if (scenario.equals("memory")) {
-			return MEMORY_PEERS;
+		if (scenario.equals("memory") || scenario.equals(BenchmarkOptions.SCALE_WS)) {
+			return filtered(options, MEMORY_PEERS);
+		}
+		if (scenario.equals(BenchmarkOptions.SCALE_WT)) {
+			return filtered(options, SCALE_WT_PEERS);
+		}
+		if (scenario.equals(BenchmarkOptions.SOAK)) {
+			return List.of();
 		}
 		List<String> peers;
 		if (WebTransportScenario.isWebTransport(scenario)) {
@@ -211,6 +251,63 @@ public final class BenchmarkMain {
 		return peers;
 	}
 
+	/** The peers named by {@code --peers} among these, all if none is named. */
+	private static List<String> filtered(BenchmarkOptions options, List<String> peers) {
+		if (options.peers.isEmpty() || peers.stream().noneMatch(options.peers::contains)) {
+			return peers;
+		}
+		return peers.stream().filter(options.peers::contains).toList();
+	}
+
+	/**
+	 * The server JVM of a scale scenario, unless {@code --server-jvm-args} says
+	 * otherwise: a pre-touched heap of whole GiB, enough for the connections at
+	 * {@code bytesPerConnection} each on top of {@link #SCALE_BASE_HEAP}.
+	 */
+	static List<String> scaleJvmArgs(BenchmarkOptions options, int count, long bytesPerConnection) {
+		if (options.serverJvmArgsGiven || options.smoke) {
+			return options.serverJvmArgs;
+		}
+		long gib = 1024L * 1024 * 1024;
+		long heap = Math.max(1, (SCALE_BASE_HEAP + count * bytesPerConnection + gib - 1) / gib);
+		return List.of("-Xms" + heap + "g", "-Xmx" + heap + "g", "-XX:+AlwaysPreTouch");
+	}
+
+	/**
+	 * How long a scale scenario may take to open its sessions: 25 a second, at least the
+	 * memory figure's minute, at most 5 minutes, so that the first sessions are well
+	 * within the 10-minute idle timeout when the memory is measured. A quiet machine
+	 * opens 250 to 500 a second.
+	 */
+	static Duration scaleOpenFor(int count) {
+		return Duration.ofSeconds(Math.min(300, Math.max(WebTransportLoad.OPEN_DEADLINE.toSeconds(), count / 25)));
+	}
+
+	/**
+	 * Raises the open-file limits of the load generator and a server for a scale run and
+	 * says what they are.
+	 */
+	static String raiseOpenFiles(ServerProcess server, int count) {
+		long needed = count + 10_000L;
+		long client = OpenFileLimit.raise(ProcessHandle.current().pid(), needed);
+		long serverLimit = OpenFileLimit.raise(server.pid(), needed);
+		if (client < needed || serverLimit < needed) {
+			log("Open-file limits (load generator " + client + ", server " + serverLimit + ") are below the " + needed
+					+ " needed: expect failed connections");
+		}
+		return "open-file limit " + client + " (load generator), " + serverLimit + " (server)";
+	}
+
+	private static String scaleNote(BenchmarkOptions options, int count, SourceAddresses sources,
+			List<String> jvmArgs) {
+		return String.format(
+				"%,d connections from %d source address(es) %s (at most %,d each; ephemeral ports %s), "
+						+ "server JVM %s, load generator max heap %d MiB",
+				count, sources.size(), sources.describe(), options.socketsPerAddress,
+				SourceAddresses.ephemeralPortRange(), String.join(" ", jvmArgs),
+				Runtime.getRuntime().maxMemory() / 1024 / 1024);
+	}
+
 	private static LoadGenerator.Kind kind(String scenario) {
 		return switch (scenario) {
 			case "http" -> LoadGenerator.Kind.HTTP;
@@ -225,11 +322,16 @@ public final class BenchmarkMain {
 	 * the baseline includes them; then the server's heap after GC and RSS without and
 	 * with the idle connections.
 	 */
-	private static void memory(BenchmarkOptions options, String scenario, int count, IdleOpener opener,
-			BenchmarkReport report) throws Exception {
+	private static void memory(BenchmarkOptions options, String scenario, int count, List<String> jvmArgs,
+			IdleOpener opener, BenchmarkReport report) throws Exception {
+		boolean scale = BenchmarkOptions.OPT_IN_SCENARIOS.contains(scenario);
 		for (String peer : peers(options, scenario)) {
-			try (ServerProcess server = ServerProcess.start(scenario + "-" + peer, options.serverJvmArgs,
-					options.logDirectory)) {
+			try (ServerProcess server = ServerProcess.start(scenario + "-" + peer, jvmArgs, options.logDirectory)) {
+				if (scale) {
+					String limits = raiseOpenFiles(server, count);
+					report.scaleNotes.merge(scenario, limits,
+							(note, more) -> note.contains(more) ? note : note + "; " + more);
+				}
 				try (IdleConnections warmup = opener.open(server, peer, Math.max(10, count / 10))) {
 					Thread.sleep(200);
 				}

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -23,6 +24,24 @@ final class BenchmarkOptions {
 	/** Every scenario, in the order a run measures them. */
 	static final List<String> SCENARIOS = Stream.concat(CLASSIC_SCENARIOS.stream(), WebTransportScenario.ids().stream())
 		.toList();
+
+	/** 100,000 idle WebSocket connections on one node (issue #11). */
+	static final String SCALE_WS = "scale-ws";
+
+	/** 50,000 idle WebTransport sessions on one node. */
+	static final String SCALE_WT = "scale-wt";
+
+	/** Mixed load of every protocol for minutes, heap sampled after GC. */
+	static final String SOAK = "soak";
+
+	/**
+	 * Scenarios that run only when named: they take minutes and the machine's memory and
+	 * file descriptors, which is not what a comparison run is for.
+	 */
+	static final List<String> OPT_IN_SCENARIOS = List.of(SCALE_WS, SCALE_WT, SOAK);
+
+	/** Every scenario that {@code --scenarios} accepts, in run order. */
+	static final List<String> ALL_SCENARIOS = Stream.concat(SCENARIOS.stream(), OPT_IN_SCENARIOS.stream()).toList();
 
 	/** Stands for every WebTransport scenario in {@code --scenarios}. */
 	static final String WEBTRANSPORT_ALIAS = "wt";
@@ -74,6 +93,26 @@ final class BenchmarkOptions {
 	long wtStreamInFlight = 1024 * 1024;
 
 	long maxRequestsPerConnection = 50_000_000L;
+
+	/** Idle WebSocket connections of {@value #SCALE_WS}. */
+	int scaleWsConnections = 100_000;
+
+	/** Idle WebTransport sessions of {@value #SCALE_WT}, one QUIC connection each. */
+	int scaleWtSessions = 50_000;
+
+	/**
+	 * Client sockets per source address in the scale scenarios (the smoke test lowers it
+	 * to spread a few hundred over several addresses).
+	 */
+	int socketsPerAddress = SourceAddresses.PER_ADDRESS;
+
+	/** How long {@value #SOAK} runs. */
+	Duration soakDuration = Duration.ofMinutes(10);
+
+	/**
+	 * Whether {@code --server-jvm-args} was given: then the scale scenarios use it too.
+	 */
+	boolean serverJvmArgsGiven;
 
 	List<String> serverJvmArgs = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"));
 
@@ -159,8 +198,14 @@ final class BenchmarkOptions {
 				case "wt-idle-sessions" -> options.wtIdleSessions = Integer.parseInt(value);
 				case "client-threads" -> options.clientThreads = Integer.parseInt(value);
 				case "max-requests-per-connection" -> options.maxRequestsPerConnection = Long.parseLong(value);
-				case "server-jvm-args" -> options.serverJvmArgs = new ArrayList<>(
-						value.isBlank() ? List.of() : List.of(value.trim().split("\\s+")));
+				case "server-jvm-args" -> {
+					options.serverJvmArgs = new ArrayList<>(
+							value.isBlank() ? List.of() : List.of(value.trim().split("\\s+")));
+					options.serverJvmArgsGiven = true;
+				}
+				case "scale-ws-connections" -> options.scaleWsConnections = Integer.parseInt(value);
+				case "scale-wt-sessions" -> options.scaleWtSessions = Integer.parseInt(value);
+				case "soak-duration" -> options.soakDuration = duration(value);
 				case "scenarios" -> options.scenarios = scenarios(value);
 				case "peers" -> options.peers = new LinkedHashSet<>(List.of(value.split(",")));
 				case "out" -> options.output = Path.of(value);
@@ -187,22 +232,48 @@ final class BenchmarkOptions {
 			if (name.equals(WEBTRANSPORT_ALIAS)) {
 				named.addAll(WebTransportScenario.ids());
 			}
-			else if (SCENARIOS.contains(name)) {
+			else if (ALL_SCENARIOS.contains(name)) {
 				named.add(name);
 			}
 			else {
 				throw new IllegalArgumentException(
-						"Scenarios are " + SCENARIOS + " and " + WEBTRANSPORT_ALIAS + " for all WebTransport ones");
+						"Scenarios are " + ALL_SCENARIOS + " and " + WEBTRANSPORT_ALIAS + " for all WebTransport ones");
 			}
 		}
-		Set<String> ordered = new LinkedHashSet<>(SCENARIOS);
+		Set<String> ordered = new LinkedHashSet<>(ALL_SCENARIOS);
 		ordered.retainAll(named);
 		return ordered;
 	}
 
-	/** Whether any WebTransport scenario is selected. */
+	/**
+	 * A duration as {@code 10m}, {@code 90s}, {@code 1h} or plain seconds.
+	 */
+	static Duration duration(String value) {
+		String text = value.trim().toLowerCase(Locale.ROOT);
+		if (text.endsWith("ms")) {
+			return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+		}
+		char unit = text.charAt(text.length() - 1);
+		if (Character.isDigit(unit)) {
+			return Duration.ofMillis((long) (Double.parseDouble(text) * 1000));
+		}
+		long amount = Long.parseLong(text.substring(0, text.length() - 1));
+		return switch (unit) {
+			case 's' -> Duration.ofSeconds(amount);
+			case 'm' -> Duration.ofMinutes(amount);
+			case 'h' -> Duration.ofHours(amount);
+			default -> throw new IllegalArgumentException("Not a duration: " + value);
+		};
+	}
+
+	/**
+	 * Whether any scenario with WebTransport traffic is selected (the scale and soak ones
+	 * included).
+	 */
 	boolean webTransport() {
-		return this.scenarios.stream().anyMatch(WebTransportScenario::isWebTransport);
+		return this.scenarios.stream()
+			.anyMatch((scenario) -> WebTransportScenario.isWebTransport(scenario) || scenario.equals(SCALE_WT)
+					|| scenario.equals(SOAK));
 	}
 
 	/** Whether any HTTP, TCP or WebSocket scenario is selected. */
@@ -228,6 +299,10 @@ final class BenchmarkOptions {
 				  --server-jvm-args="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
 				  --scenarios=http,tcp,ws,memory,wt-stream,wt-stream16,wt-datagram,wt-sessions,wt-memory
 				                             (all by default; "wt" stands for every wt-* scenario)
+				                             opt-in, never by default: scale-ws, scale-wt, soak
+				  --scale-ws-connections=100000  idle WebSocket connections of scale-ws
+				  --scale-wt-sessions=50000  idle WebTransport sessions of scale-wt
+				  --soak-duration=10m        length of the soak (s, m or h)
 				  --peers=raw,stamp-reactive  only these peers (for focused comparisons): raw, webflux, tomcat-mvc,
 				                             tomcat-mvc-virtual, tomcat-websocket, java-socket, java-socket-virtual
 				                             (the -virtual ones on Java 21+), stamp-blocking, stamp-reactive;
@@ -248,7 +323,16 @@ final class BenchmarkOptions {
 				.append(this.payload)
 				.append("-byte TCP/WebSocket messages; ");
 		}
-		if (this.webTransport()) {
+		if (this.scenarios.contains(SCALE_WS)) {
+			text.append(String.format("scale-ws: %,d connections; ", this.scaleWsConnections));
+		}
+		if (this.scenarios.contains(SCALE_WT)) {
+			text.append(String.format("scale-wt: %,d sessions; ", this.scaleWtSessions));
+		}
+		if (this.scenarios.contains(SOAK)) {
+			text.append("soak: ").append(seconds(this.soakDuration)).append(" s; ");
+		}
+		if (this.scenarios.stream().anyMatch(WebTransportScenario::isWebTransport)) {
 			text.append("WebTransport: ")
 				.append(this.wtPrewarm.isZero() ? "" : seconds(this.wtPrewarm) + " s unrecorded pre-warm per peer, ")
 				.append(this.wtRounds)

@@ -40,6 +40,14 @@ final class BenchmarkReport {
 
 	final List<MemoryRow> memory = new ArrayList<>();
 
+	/**
+	 * Per scale scenario, how it was set up: source addresses, heap, open-file limits.
+	 */
+	final Map<String, String> scaleNotes = new LinkedHashMap<>();
+
+	/** The soak's result, if it ran. */
+	@Nullable SoakResult soak;
+
 	BenchmarkReport(BenchmarkOptions options, Instant started) {
 		this.options = options;
 		this.started = started;
@@ -103,7 +111,7 @@ final class BenchmarkReport {
 	 * verified.
 	 */
 	boolean isClean() {
-		return this.leakReports == 0
+		return this.leakReports == 0 && (this.soak == null || this.soak.passed())
 				&& rows().stream().allMatch((row) -> row.errors() == 0 && row.mismatches() == 0 && row.throughput() > 0)
 				&& this.memory.stream()
 					.allMatch((row) -> row.errors() == 0 && row.mismatches() == 0 && row.verified() == row.requested());
@@ -132,6 +140,14 @@ final class BenchmarkReport {
 				"## Memory: " + this.options.idleConnections + " idle WebSocket connections (one echo each, then idle)",
 				"connection", false);
 		new WebTransportReport(this).appendTo(md);
+		scaleTable(md, BenchmarkOptions.SCALE_WS, "## Scale: %,d idle WebSocket connections (one echo each, then idle)",
+				this.options.scaleWsConnections, "connection");
+		scaleTable(md, BenchmarkOptions.SCALE_WT,
+				"## Scale: %,d idle WebTransport sessions, each on its own QUIC connection (one echo each, then idle)",
+				this.options.scaleWtSessions, "session");
+		if (this.soak != null) {
+			this.soak.appendTo(md);
+		}
 		md.append("Errors: ")
 			.append(totalErrors())
 			.append(", byte mismatches: ")
@@ -450,6 +466,18 @@ final class BenchmarkReport {
 		}
 	}
 
+	/** A scale scenario's memory table, with how it was set up under it. */
+	private void scaleTable(StringBuilder md, String scenario, String heading, int count, String thing) {
+		if (memory(scenario).isEmpty()) {
+			return;
+		}
+		memoryTable(md, scenario, String.format(heading, count), thing, true);
+		String note = this.scaleNotes.get(scenario);
+		if (note != null) {
+			md.append("Set-up: ").append(note).append(".\n\n");
+		}
+	}
+
 	private long totalErrors() {
 		return rows().stream().mapToLong(Row::errors).sum() + this.memory.stream().mapToLong(MemoryRow::errors).sum();
 	}
@@ -480,8 +508,9 @@ final class BenchmarkReport {
 			case "stamp-reactive" -> "Stamp, reactive route";
 			case WebTransportScenario.RAW_QUIC -> "raw Netty QUIC echo (no HTTP/3)";
 			case WebTransportScenario.FLUPKE -> "Flupke WebTransport echo";
-			case "stamp" -> WebTransportScenario.isWebTransport(scenario) ? "Stamp (`stamp.webtransport.echo-path`)"
-					: "Stamp (`Mono<String>` route)";
+			case "stamp" ->
+				(WebTransportScenario.isWebTransport(scenario) || scenario.equals(BenchmarkOptions.SCALE_WT))
+						? "Stamp (`stamp.webtransport.echo-path`)" : "Stamp (`Mono<String>` route)";
 			default -> peer;
 		};
 	}

@@ -1,5 +1,6 @@
 package dev.stamp.benchmarks;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,6 +40,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A closed-loop load generator on Netty: a fixed number of keep-alive connections, each
@@ -83,8 +85,19 @@ final class LoadGenerator implements AutoCloseable {
 	 */
 	Measurement run(Kind kind, int port, int connections, int payload, Duration warmup, Duration measure,
 			long maxRequestsPerConnection, CpuMeter cpu) throws InterruptedException {
+		return run(kind, port, connections, payload, warmup, measure, maxRequestsPerConnection, Duration.ZERO, cpu);
+	}
+
+	/**
+	 * Runs one measurement in which each connection waits {@code pause} between a
+	 * response and its next request: a steady load rather than as much as the server
+	 * takes (the soak).
+	 */
+	Measurement run(Kind kind, int port, int connections, int payload, Duration warmup, Duration measure,
+			long maxRequestsPerConnection, Duration pause, CpuMeter cpu) throws InterruptedException {
 		Run run = new Run(connections, maxRequestsPerConnection);
-		Connections open = connect(run, port, connections, (index) -> handler(kind, run, port, index, payload));
+		run.pauseNanos = pause.toNanos();
+		Connections open = connect(run, port, connections, null, (index) -> handler(kind, run, port, index, payload));
 		try {
 			if (!open.awaitReady(Duration.ofSeconds(60))) {
 				run.error("only " + open.readyCount() + " of " + connections + " connections became ready");
@@ -123,8 +136,18 @@ final class LoadGenerator implements AutoCloseable {
 	 * open and idle.
 	 */
 	IdleWebSockets openIdleWebSockets(int port, int count, int payload) throws InterruptedException {
+		return openIdleWebSockets(port, count, payload, null);
+	}
+
+	/**
+	 * Like {@link #openIdleWebSockets(int, int, int)}, each connection bound to the next
+	 * of these local addresses ({@code null}: any).
+	 */
+	IdleWebSockets openIdleWebSockets(int port, int count, int payload, @Nullable SourceAddresses sources)
+			throws InterruptedException {
 		Run run = new Run(count, 1);
-		Connections open = connect(run, port, count, (index) -> handler(Kind.WEBSOCKET, run, port, index, payload));
+		Connections open = connect(run, port, count, sources,
+				(index) -> handler(Kind.WEBSOCKET, run, port, index, payload));
 		if (!open.awaitReady(Duration.ofSeconds(120))) {
 			run.error("only " + open.readyCount() + " of " + count + " WebSocket connections became ready");
 		}
@@ -143,8 +166,9 @@ final class LoadGenerator implements AutoCloseable {
 		};
 	}
 
-	private Connections connect(Run run, int port, int count, IntFunction<ClosedLoopHandler> handlers)
-			throws InterruptedException {
+	private Connections connect(Run run, int port, int count, @Nullable SourceAddresses sources,
+			IntFunction<ClosedLoopHandler> handlers) throws InterruptedException {
+		InetSocketAddress remote = new InetSocketAddress(HOST, port);
 		Connections open = new Connections(run);
 		Semaphore settingUp = new Semaphore(CONNECT_CONCURRENCY);
 		Bootstrap bootstrap = new Bootstrap().group(this.group)
@@ -165,7 +189,7 @@ final class LoadGenerator implements AutoCloseable {
 					handler.initPipeline(channel.pipeline());
 					channel.pipeline().addLast(handler);
 				}
-			}).connect(HOST, port).addListener((future) -> {
+			}).connect(remote, (sources != null) ? sources.next() : null).addListener((future) -> {
 				if (future.isSuccess()) {
 					open.channels.add(((io.netty.channel.ChannelFuture) future).channel());
 				}
@@ -242,6 +266,9 @@ final class LoadGenerator implements AutoCloseable {
 		final CountDownLatch finished;
 
 		final long maxRequestsPerConnection;
+
+		/** Wait between a response and the next request; zero for none. */
+		long pauseNanos;
 
 		Run(int connections, long maxRequestsPerConnection) {
 			this.ready = new CountDownLatch(connections);
@@ -387,7 +414,12 @@ final class LoadGenerator implements AutoCloseable {
 			else {
 				this.run.mismatch("response not byte-identical to the expected one");
 			}
-			sendNext();
+			if (this.run.pauseNanos > 0) {
+				this.ctx.executor().schedule(this::sendNext, this.run.pauseNanos, TimeUnit.NANOSECONDS);
+			}
+			else {
+				sendNext();
+			}
 		}
 
 		private void finish() {

@@ -16,6 +16,9 @@ final class Payloads {
 
 	static final String ECHO_PATH = "/echo";
 
+	/** Chat rooms of the soak: {@code /room/<name>}. */
+	static final String ROOM_PATH = "/room";
+
 	/**
 	 * Largest WebSocket message, for Stamp's default {@code max-message-size} and the raw
 	 * peer alike.

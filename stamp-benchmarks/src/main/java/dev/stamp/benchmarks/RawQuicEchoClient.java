@@ -23,6 +23,7 @@ import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 
 import dev.stamp.webtransport.internal.QuicTransport;
 import dev.stamp.webtransport.tls.CertificateHashTrustManager;
@@ -46,7 +47,11 @@ final class RawQuicEchoClient implements EchoClient {
 
 	private final Duration timeout;
 
-	RawQuicEchoClient(int port, byte[] certificateSha256, int threads, Duration idleTimeout, Duration timeout) {
+	private final @Nullable SourceAddresses sources;
+
+	RawQuicEchoClient(int port, byte[] certificateSha256, int threads, Duration idleTimeout, Duration timeout,
+			@Nullable SourceAddresses sources) {
+		this.sources = sources;
 		this.group = QuicTransport.newGroup(threads, "raw-quic-client");
 		this.ssl = QuicSslContextBuilder.forClient()
 			.trustManager(new CertificateHashTrustManager(List.of(certificateSha256)))
@@ -71,7 +76,7 @@ final class RawQuicEchoClient implements EchoClient {
 				.initialMaxStreamsUnidirectional(RawQuicServer.MAX_STREAMS)
 				.datagram(RawQuicServer.DATAGRAM_QUEUE, RawQuicServer.DATAGRAM_QUEUE)
 				.build())
-			.bind(0)
+			.bind((this.sources != null) ? this.sources.next() : new InetSocketAddress(0))
 			.sync()
 			.channel();
 		DatagramReceiver datagrams = new DatagramReceiver();

@@ -63,8 +63,11 @@ public final class ServerMain {
 	private ServerMain() {
 	}
 
+	/** The soak's server: one Stamp application with all four protocols. */
+	static final String SOAK_MODE = "soak";
+
 	public static void main(String[] args) throws Exception {
-		String mode = (args.length > 0) ? args[0] : "throughput";
+		String mode = scaleAlias((args.length > 0) ? args[0] : "throughput");
 		RawServers raw = new RawServers();
 		List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 		List<AutoCloseable> servers = new ArrayList<>();
@@ -103,6 +106,17 @@ public final class ServerMain {
 				contexts.add(stampWebSocket);
 				ports.put("ws/stamp", SpringApps.port(stampWebSocket, "local.stamp.websocket.port"));
 				sessions = stampWebSocket.getBean(WebSocketListener.class)::connectedClients;
+			}
+			case SOAK_MODE -> {
+				ConfigurableApplicationContext soak = SpringApps.startStampSoak();
+				contexts.add(soak);
+				ports.put("http/stamp", SpringApps.port(soak, "local.stamp.http.port"));
+				ports.put("tcp/stamp", SpringApps.port(soak, "local.stamp.tcp.port"));
+				ports.put("ws/stamp", SpringApps.port(soak, "local.stamp.websocket.port"));
+				ports.put("wt/stamp", SpringApps.port(soak, ListenerPorts.propertyName(StampProtocol.WEBTRANSPORT)));
+				certificates.put("wt/stamp",
+						soak.getEnvironment().getRequiredProperty(WebTransportListener.CERTIFICATE_HASH_PROPERTY));
+				sessions = soak.getBean(WebSocketListener.class)::connectedClients;
 			}
 			case "webtransport" -> {
 				for (String peer : args[1].split(",")) {
@@ -161,6 +175,20 @@ public final class ServerMain {
 		System.out.println(PREFIX + "BYE");
 		System.out.flush();
 		System.exit(0);
+	}
+
+	/**
+	 * The scale scenarios run the memory scenarios' servers: {@code scale-ws-<peer>} is
+	 * {@code memory-<peer>}, {@code scale-wt-<peer>} is {@code wt-memory-<peer>}.
+	 */
+	static String scaleAlias(String mode) {
+		if (mode.startsWith(BenchmarkOptions.SCALE_WS + "-")) {
+			return "memory-" + mode.substring(BenchmarkOptions.SCALE_WS.length() + 1);
+		}
+		if (mode.startsWith(BenchmarkOptions.SCALE_WT + "-")) {
+			return WT_MEMORY_MODE + mode.substring(BenchmarkOptions.SCALE_WT.length() + 1);
+		}
+		return mode;
 	}
 
 	/**

@@ -68,6 +68,17 @@ final class SpringApps {
 		return startStamp(StampWebTransportApp.class, Map.of("stamp.webtransport.echo-path", Payloads.ECHO_PATH));
 	}
 
+	/**
+	 * The soak's server: Stamp with every protocol in one application, its echo routes, a
+	 * chat room and the WebTransport echo endpoint. Limits that misbehaving clients meet
+	 * are lowered so that a soak of minutes sees them act: a request head must arrive in
+	 * 2 s, and a WebSocket client that does not read is cut off at 256 KiB queued.
+	 */
+	static ConfigurableApplicationContext startStampSoak() {
+		return startStamp(StampSoakApp.class, Map.of("stamp.webtransport.echo-path", Payloads.ECHO_PATH,
+				"stamp.http.request-header-timeout", "2s", "stamp.websocket.max-pending-outbound", "256KB"));
+	}
+
 	private static ConfigurableApplicationContext startStamp(Class<?> configuration, Map<String, Object> extra) {
 		Map<String, Object> properties = common();
 		for (StampProtocol protocol : new StampProtocol[] { StampProtocol.TCP, StampProtocol.WEBSOCKET,
@@ -220,6 +231,22 @@ final class SpringApps {
 		@Bean
 		BenchRoutes.WebSocketOnly webSocketRoutes() {
 			return new BenchRoutes.WebSocketOnly();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class StampSoakApp {
+
+		@Bean
+		BenchRoutes.Reactive reactiveRoutes() {
+			return new BenchRoutes.Reactive();
+		}
+
+		@Bean
+		BenchRoutes.Rooms rooms() {
+			return new BenchRoutes.Rooms();
 		}
 
 	}

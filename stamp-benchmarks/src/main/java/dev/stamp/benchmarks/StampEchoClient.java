@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
@@ -30,6 +31,8 @@ final class StampEchoClient implements EchoClient {
 
 	private final Duration timeout;
 
+	private final @Nullable SourceAddresses sources;
+
 	/**
 	 * Creates the client; each session it opens gets a QUIC connection of its own.
 	 * @param port the server's UDP port on 127.0.0.1
@@ -39,9 +42,12 @@ final class StampEchoClient implements EchoClient {
 	 * @param threads client event loops
 	 * @param idleTimeout the QUIC idle timeout the client proposes
 	 * @param timeout bound of every blocking wait
+	 * @param sources local addresses to bind connections to round-robin, {@code null} for
+	 * any
 	 */
 	StampEchoClient(int port, byte[] certificateSha256, String path, int threads, Duration idleTimeout,
-			Duration timeout) {
+			Duration timeout, @Nullable SourceAddresses sources) {
+		this.sources = sources;
 		this.client = WebTransportClient.builder()
 			.trustCertificateHash(certificateSha256)
 			.idleTimeout(idleTimeout)
@@ -56,7 +62,9 @@ final class StampEchoClient implements EchoClient {
 
 	@Override
 	public Session open() {
-		WebTransportClientConnection connection = this.client.openConnection(this.address, this.authority);
+		WebTransportClientConnection connection = (this.sources != null)
+				? this.client.openConnection(this.address, this.authority, this.sources.next())
+				: this.client.openConnection(this.address, this.authority);
 		try {
 			WebTransportSession session = connection.openSession(this.path).block(this.timeout);
 			return new StampSession(connection, session, this.timeout);

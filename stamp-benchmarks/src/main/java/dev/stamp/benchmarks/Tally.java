@@ -60,6 +60,10 @@ class Tally {
 		return this.completed.sum();
 	}
 
+	long lostCount() {
+		return this.lost.sum();
+	}
+
 	void lost(long operations) {
 		this.lost.add(operations);
 	}

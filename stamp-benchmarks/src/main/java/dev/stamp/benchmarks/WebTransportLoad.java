@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The load generator of the WebTransport figures ({@link WebTransportScenario}). Each
  * measurement gets a fresh client for its peer ({@link EchoClient}): Stamp's WebTransport
@@ -71,12 +73,20 @@ final class WebTransportLoad {
 	}
 
 	EchoClient client(Endpoint endpoint) {
+		return client(endpoint, null);
+	}
+
+	/**
+	 * The client of a peer, binding its connections to these local addresses
+	 * ({@code null}: any).
+	 */
+	EchoClient client(Endpoint endpoint, @Nullable SourceAddresses sources) {
 		if (endpoint.peer().equals(WebTransportScenario.RAW_QUIC)) {
 			return new RawQuicEchoClient(endpoint.port(), endpoint.certificateSha256(), this.clientThreads,
-					IDLE_TIMEOUT, TIMEOUT);
+					IDLE_TIMEOUT, TIMEOUT, sources);
 		}
 		return new StampEchoClient(endpoint.port(), endpoint.certificateSha256(), WebTransportScenario.ECHO_PATH,
-				this.clientThreads, IDLE_TIMEOUT, TIMEOUT);
+				this.clientThreads, IDLE_TIMEOUT, TIMEOUT, sources);
 	}
 
 	/**
@@ -247,11 +257,20 @@ final class WebTransportLoad {
 	 * {@link #OPEN_DEADLINE}.
 	 */
 	IdleSessions openIdleSessions(Endpoint endpoint, int count) throws InterruptedException {
-		EchoClient client = client(endpoint);
+		return openIdleSessions(endpoint, count, OPEN_DEADLINE, null);
+	}
+
+	/**
+	 * Like {@link #openIdleSessions(Endpoint, int)}, stopping after {@code openFor}, each
+	 * connection bound to the next of these local addresses ({@code null}: any).
+	 */
+	IdleSessions openIdleSessions(Endpoint endpoint, int count, Duration openFor, @Nullable SourceAddresses sources)
+			throws InterruptedException {
+		EchoClient client = client(endpoint, sources);
 		Tally tally = new Tally();
 		Queue<EchoClient.Session> sessions = new ConcurrentLinkedQueue<>();
 		AtomicInteger next = new AtomicInteger();
-		long deadline = System.nanoTime() + OPEN_DEADLINE.toNanos();
+		long deadline = System.nanoTime() + openFor.toNanos();
 		ExecutorService openers = Executors.newFixedThreadPool(OPEN_CONCURRENCY);
 		for (int i = 0; i < OPEN_CONCURRENCY; i++) {
 			openers.execute(() -> {
@@ -282,11 +301,11 @@ final class WebTransportLoad {
 			});
 		}
 		openers.shutdown();
-		if (!openers.awaitTermination(OPEN_DEADLINE.toSeconds() + 2 * TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+		if (!openers.awaitTermination(openFor.toSeconds() + 2 * TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
 			openers.shutdownNow();
 		}
 		if (next.get() < count) {
-			tally.error("stopped opening after " + OPEN_DEADLINE.toSeconds() + " s, at " + next.get() + " of " + count
+			tally.error("stopped opening after " + openFor.toSeconds() + " s, at " + next.get() + " of " + count
 					+ " sessions");
 		}
 		return new IdleSessions(client, sessions, tally, count);

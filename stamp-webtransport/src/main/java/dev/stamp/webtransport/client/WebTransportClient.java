@@ -138,6 +138,22 @@ public final class WebTransportClient implements AutoCloseable {
 	 * @return the open connection
 	 */
 	public WebTransportClientConnection openConnection(InetSocketAddress address, String authority) {
+		return openConnection(address, authority, new InetSocketAddress(0));
+	}
+
+	/**
+	 * Opens a QUIC connection from a given local address (blocking until the handshake
+	 * completed). Many connections to one server need several local addresses: each has a
+	 * UDP socket of its own, and one address has only so many ephemeral ports.
+	 * @param address the server
+	 * @param authority the {@code :authority} for CONNECT requests, for example
+	 * {@code localhost:4433}
+	 * @param localAddress the address the connection's UDP socket is bound to (port 0 for
+	 * any)
+	 * @return the open connection
+	 */
+	public WebTransportClientConnection openConnection(InetSocketAddress address, String authority,
+			InetSocketAddress localAddress) {
 		ChannelHandler codec = Http3.newQuicClientCodecBuilder()
 			.sslContext(sslContextFor(address.getHostString()))
 			.maxIdleTimeout(this.config.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -154,7 +170,7 @@ public final class WebTransportClient implements AutoCloseable {
 		try {
 			udp = QuicTransport.newBootstrap(this.group, false)
 				.handler(ReceiveBatch.inFrontOf(codec))
-				.bind(0)
+				.bind(localAddress)
 				.sync()
 				.channel();
 		}
