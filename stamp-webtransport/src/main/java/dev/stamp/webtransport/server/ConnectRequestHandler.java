@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import dev.stamp.webtransport.SessionCloseInfo;
+import dev.stamp.webtransport.WebTransportStreamException;
 import dev.stamp.webtransport.internal.ConnectStreamHandler;
 import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.EngineStats;
@@ -181,7 +182,7 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 	private void runHandler(SessionImpl session, SessionDecision decision) {
 		if (decision.handler() != null) {
 			Mono.defer(() -> Mono.from(decision.handler().handle(session))).subscribe(null, (error) -> {
-				logger.warn("WebTransport handler for {} failed", session.path(), error);
+				handlerFailed(session, error);
 				closeAfterHandler(session, HANDLER_ERROR_CODE, "internal error");
 			}, () -> closeAfterHandler(session, 0, ""));
 			return;
@@ -196,7 +197,7 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 					if (ex instanceof InterruptedException) {
 						Thread.currentThread().interrupt();
 					}
-					logger.warn("WebTransport handler for {} failed", session.path(), ex);
+					handlerFailed(session, ex);
 					closeAfterHandler(session, HANDLER_ERROR_CODE, "internal error");
 				}
 			});
@@ -205,6 +206,24 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 			this.server.stats().refused(EngineStats.HANDLER_REJECTED);
 			closeAfterHandler(session, HANDLER_ERROR_CODE, "server busy");
 		}
+	}
+
+	/**
+	 * A handler that ended because the peer reset or abandoned one of its streams did
+	 * nothing wrong: that is the peer's doing, counted and logged once per burst like
+	 * other peer errors, without a stack trace that any client could make the server
+	 * print. Anything else is the application's failure.
+	 * @param session the handler's session
+	 * @param error why the handler ended
+	 */
+	private void handlerFailed(SessionImpl session, Throwable error) {
+		if (error instanceof WebTransportStreamException) {
+			this.server.peerErrors()
+				.record("stream-abandoned", session.remoteAddress(),
+						"a stream of " + session.path() + " ended under its handler: " + error.getMessage());
+			return;
+		}
+		logger.warn("WebTransport handler for {} failed", session.path(), error);
 	}
 
 	private static void closeAfterHandler(SessionImpl session, long code, String reason) {

@@ -121,6 +121,17 @@ class SessionLifecycleTests extends EngineTestBase {
 	}
 
 	@Test
+	void aHandlerEndedByTheClientResettingItsStreamIsCountedAsThePeersDoing() {
+		this.endpoints = TestEndpoints.start(SessionAcceptor.ofBlocking((session) -> {
+			// What a handler's read throws once the client reset the stream it reads.
+			throw new WebTransportStreamException("Stream 4 closed", 7);
+		}));
+		WebTransportSession session = this.endpoints.client.connect(this.endpoints.url("/abandoned")).block(TIMEOUT);
+		assertThat(session.awaitClose(TIMEOUT)).isEqualTo(new SessionCloseInfo(1, "internal error", true));
+		assertThat(this.endpoints.server.peerErrors().count("stream-abandoned")).isEqualTo(1);
+	}
+
+	@Test
 	void drainIsSignalledBothWays() throws Exception {
 		CompletableFuture<Boolean> serverSawDrain = new CompletableFuture<>();
 		this.endpoints = TestEndpoints.start(SessionAcceptor.of((session) -> session.drainSignal()
