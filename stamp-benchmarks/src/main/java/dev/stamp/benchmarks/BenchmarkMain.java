@@ -114,6 +114,9 @@ public final class BenchmarkMain {
 			memory(options, WebTransportScenario.MEMORY.id(), options.wtIdleSessions,
 					(server, peer, count) -> webTransport.openIdleSessions(endpoint(server, peer), count), report);
 		}
+		if (options.scenarios.contains(FanoutBenchmark.SCENARIO)) {
+			FanoutBenchmark.run(options, report);
+		}
 		report.finished(Instant.now());
 		String markdown = report.markdown();
 		if (options.output.getParent() != null) {

@@ -24,6 +24,12 @@ final class BenchmarkOptions {
 	static final List<String> SCENARIOS = Stream.concat(CLASSIC_SCENARIOS.stream(), WebTransportScenario.ids().stream())
 		.toList();
 
+	/**
+	 * Scenarios that run only when named: the fan-out figure starts Redis and a cluster
+	 * of two nodes.
+	 */
+	static final List<String> ON_REQUEST_SCENARIOS = List.of(FanoutBenchmark.SCENARIO);
+
 	/** Stands for every WebTransport scenario in {@code --scenarios}. */
 	static final String WEBTRANSPORT_ALIAS = "wt";
 
@@ -75,6 +81,18 @@ final class BenchmarkOptions {
 
 	long maxRequestsPerConnection = 50_000_000L;
 
+	/** Subscribers of the fan-out figure, spread over the nodes. */
+	int fanoutSubscribers = 200;
+
+	/** Messages the fan-out figure's publisher sends per round. */
+	int fanoutMessages = 2_000;
+
+	/** Rounds of the fan-out figure, each peer once per round. */
+	int fanoutRounds = 3;
+
+	/** {@code stamp.cluster.publish-batch-size} of the fan-out figure's nodes. */
+	int fanoutBatchSize = 256;
+
 	List<String> serverJvmArgs = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"));
 
 	Set<String> scenarios = new LinkedHashSet<>(SCENARIOS);
@@ -107,6 +125,9 @@ final class BenchmarkOptions {
 		options.wtStreamInFlight = 64 * 1024;
 		options.clientThreads = 1;
 		options.maxRequestsPerConnection = 200_000;
+		options.fanoutSubscribers = 6;
+		options.fanoutMessages = 50;
+		options.fanoutRounds = 1;
 		// Small heap for a quick start; paranoid leak detection so that a leaked buffer
 		// shows in the report.
 		options.serverJvmArgs = new ArrayList<>(
@@ -158,6 +179,10 @@ final class BenchmarkOptions {
 				case "idle-connections" -> options.idleConnections = Integer.parseInt(value);
 				case "wt-idle-sessions" -> options.wtIdleSessions = Integer.parseInt(value);
 				case "client-threads" -> options.clientThreads = Integer.parseInt(value);
+				case "fanout-subscribers" -> options.fanoutSubscribers = Integer.parseInt(value);
+				case "fanout-messages" -> options.fanoutMessages = Integer.parseInt(value);
+				case "fanout-rounds" -> options.fanoutRounds = Integer.parseInt(value);
+				case "fanout-batch-size" -> options.fanoutBatchSize = Integer.parseInt(value);
 				case "max-requests-per-connection" -> options.maxRequestsPerConnection = Long.parseLong(value);
 				case "server-jvm-args" -> options.serverJvmArgs = new ArrayList<>(
 						value.isBlank() ? List.of() : List.of(value.trim().split("\\s+")));
@@ -187,15 +212,16 @@ final class BenchmarkOptions {
 			if (name.equals(WEBTRANSPORT_ALIAS)) {
 				named.addAll(WebTransportScenario.ids());
 			}
-			else if (SCENARIOS.contains(name)) {
+			else if (SCENARIOS.contains(name) || ON_REQUEST_SCENARIOS.contains(name)) {
 				named.add(name);
 			}
 			else {
-				throw new IllegalArgumentException(
-						"Scenarios are " + SCENARIOS + " and " + WEBTRANSPORT_ALIAS + " for all WebTransport ones");
+				throw new IllegalArgumentException("Scenarios are " + SCENARIOS + ", " + ON_REQUEST_SCENARIOS + " and "
+						+ WEBTRANSPORT_ALIAS + " for all WebTransport ones");
 			}
 		}
 		Set<String> ordered = new LinkedHashSet<>(SCENARIOS);
+		ordered.addAll(ON_REQUEST_SCENARIOS);
 		ordered.retainAll(named);
 		return ordered;
 	}
@@ -227,7 +253,10 @@ final class BenchmarkOptions {
 				  --client-threads=2         load generator event loops
 				  --server-jvm-args="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
 				  --scenarios=http,tcp,ws,memory,wt-stream,wt-stream16,wt-datagram,wt-sessions,wt-memory
-				                             (all by default; "wt" stands for every wt-* scenario)
+				                             (all by default; "wt" stands for every wt-* scenario), and fanout
+				                             only when named: redis-server, two clustered Stamp nodes, Lettuce
+				  --fanout-subscribers=200 --fanout-messages=2000 --fanout-rounds=3
+				  --fanout-batch-size=256    the nodes' stamp.cluster.publish-batch-size (1: one by one)
 				  --peers=raw,stamp-reactive  only these peers (for focused comparisons): raw, webflux, tomcat-mvc,
 				                             tomcat-mvc-virtual, tomcat-websocket, java-socket, java-socket-virtual
 				                             (the -virtual ones on Java 21+), stamp-blocking, stamp-reactive;
@@ -255,6 +284,17 @@ final class BenchmarkOptions {
 				.append(" round(s), ")
 				.append(this.wtIdleSessions)
 				.append(" idle sessions; ");
+		}
+		if (this.scenarios.contains(FanoutBenchmark.SCENARIO)) {
+			text.append("fan-out: ")
+				.append(this.fanoutRounds)
+				.append(" round(s), ")
+				.append(this.fanoutSubscribers)
+				.append(" subscribers x ")
+				.append(this.fanoutMessages)
+				.append(" messages, publish-batch-size ")
+				.append(this.fanoutBatchSize)
+				.append("; ");
 		}
 		return text.append(seconds(this.warmup))
 			.append(" s warm-up + ")

@@ -40,6 +40,9 @@ final class BenchmarkReport {
 
 	final List<MemoryRow> memory = new ArrayList<>();
 
+	/** The fan-out figure's rounds. */
+	final List<FanoutBenchmark.Row> fanout = new ArrayList<>();
+
 	BenchmarkReport(BenchmarkOptions options, Instant started) {
 		this.options = options;
 		this.started = started;
@@ -103,7 +106,7 @@ final class BenchmarkReport {
 	 * verified.
 	 */
 	boolean isClean() {
-		return this.leakReports == 0
+		return this.leakReports == 0 && new FanoutReport(this).isClean()
 				&& rows().stream().allMatch((row) -> row.errors() == 0 && row.mismatches() == 0 && row.throughput() > 0)
 				&& this.memory.stream()
 					.allMatch((row) -> row.errors() == 0 && row.mismatches() == 0 && row.verified() == row.requested());
@@ -132,6 +135,7 @@ final class BenchmarkReport {
 				"## Memory: " + this.options.idleConnections + " idle WebSocket connections (one echo each, then idle)",
 				"connection", false);
 		new WebTransportReport(this).appendTo(md);
+		new FanoutReport(this).appendTo(md);
 		md.append("Errors: ")
 			.append(totalErrors())
 			.append(", byte mismatches: ")
@@ -300,6 +304,10 @@ final class BenchmarkReport {
 				RatioChart.write(file, chartTitle(scenario), comparisons);
 				written.add(file);
 			}
+		}
+		Path fanout = new FanoutReport(this).writeChart();
+		if (fanout != null) {
+			written.add(fanout);
 		}
 		return written;
 	}
