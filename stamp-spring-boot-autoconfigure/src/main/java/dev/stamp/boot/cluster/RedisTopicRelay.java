@@ -157,7 +157,11 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 			List<RemotePublish> batch = new ArrayList<>(Math.min(this.batchSize, this.remotePublishes.size()));
 			this.remotePublishes.drainTo(batch, this.batchSize);
 			AtomicBoolean handedOver = new AtomicBoolean();
-			this.batchInFlight = send(batch).subscribe(null, (ex) -> sent(handedOver), () -> sent(handedOver));
+			// Deferred: a local delivery that throws fails this batch, not the publisher
+			// that
+			// happened to start it.
+			this.batchInFlight = Mono.defer(() -> send(batch))
+				.subscribe(null, (ex) -> sent(handedOver), () -> sent(handedOver));
 			if (handedOver.compareAndSet(false, true)) {
 				// Still in flight: its completion sends what is queued by then.
 				return;
