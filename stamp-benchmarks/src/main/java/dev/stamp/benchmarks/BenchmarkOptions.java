@@ -90,6 +90,12 @@ final class BenchmarkOptions {
 	/** Rounds of the fan-out figure, each peer once per round. */
 	int fanoutRounds = 3;
 
+	/**
+	 * Messages of the fan-out figure sent and not yet received by every subscriber, at
+	 * most.
+	 */
+	int fanoutWindow = 64;
+
 	/** {@code stamp.cluster.publish-batch-size} of the fan-out figure's nodes. */
 	int fanoutBatchSize = 256;
 
@@ -183,6 +189,7 @@ final class BenchmarkOptions {
 				case "fanout-messages" -> options.fanoutMessages = Integer.parseInt(value);
 				case "fanout-rounds" -> options.fanoutRounds = Integer.parseInt(value);
 				case "fanout-batch-size" -> options.fanoutBatchSize = Integer.parseInt(value);
+				case "fanout-window" -> options.fanoutWindow = Integer.parseInt(value);
 				case "max-requests-per-connection" -> options.maxRequestsPerConnection = Long.parseLong(value);
 				case "server-jvm-args" -> options.serverJvmArgs = new ArrayList<>(
 						value.isBlank() ? List.of() : List.of(value.trim().split("\\s+")));
@@ -255,7 +262,7 @@ final class BenchmarkOptions {
 				  --scenarios=http,tcp,ws,memory,wt-stream,wt-stream16,wt-datagram,wt-sessions,wt-memory
 				                             (all by default; "wt" stands for every wt-* scenario), and fanout
 				                             only when named: redis-server, two clustered Stamp nodes, Lettuce
-				  --fanout-subscribers=200 --fanout-messages=2000 --fanout-rounds=3
+				  --fanout-subscribers=200 --fanout-messages=2000 --fanout-rounds=3 --fanout-window=64
 				  --fanout-batch-size=256    the nodes' stamp.cluster.publish-batch-size (1: one by one)
 				  --peers=raw,stamp-reactive  only these peers (for focused comparisons): raw, webflux, tomcat-mvc,
 				                             tomcat-mvc-virtual, tomcat-websocket, java-socket, java-socket-virtual
@@ -292,18 +299,21 @@ final class BenchmarkOptions {
 				.append(this.fanoutSubscribers)
 				.append(" subscribers x ")
 				.append(this.fanoutMessages)
-				.append(" messages, publish-batch-size ")
+				.append(" messages, window ")
+				.append(this.fanoutWindow)
+				.append(", publish-batch-size ")
 				.append(this.fanoutBatchSize)
 				.append("; ");
 		}
-		return text.append(seconds(this.warmup))
-			.append(" s warm-up + ")
-			.append(seconds(this.measure))
-			.append(" s measured per peer per round, ")
-			.append(this.clientThreads)
-			.append(" load-generator event loop(s), server JVM ")
-			.append(String.join(" ", this.serverJvmArgs))
-			.toString();
+		if (classic() || webTransport()) {
+			text.append(seconds(this.warmup))
+				.append(" s warm-up + ")
+				.append(seconds(this.measure))
+				.append(" s measured per peer per round, ")
+				.append(this.clientThreads)
+				.append(" load-generator event loop(s), ");
+		}
+		return text.append("server JVM ").append(String.join(" ", this.serverJvmArgs)).toString();
 	}
 
 	private static String seconds(Duration duration) {

@@ -32,11 +32,11 @@ import reactor.netty.http.client.HttpClient;
  * those nodes, and raw Lettuce pub/sub on the same Redis (one publishing connection, a
  * subscribing connection per subscriber) as the limit.
  * <p>
- * The publisher keeps at most {@link #WINDOW} messages in flight (sent, not yet received
- * by every subscriber), each carrying its send time; a subscriber checks that it receives
- * every message once and in order. Before each pass the publisher sends sync messages
- * until every subscriber received one, so that the pass starts with the room complete on
- * every node.
+ * The publisher keeps at most {@code --fanout-window} messages in flight (sent, not yet
+ * received by every subscriber), each carrying its send time; a subscriber checks that it
+ * receives every message once and in order. Before each pass the publisher sends sync
+ * messages until every subscriber received one, so that the pass starts with the room
+ * complete on every node.
  */
 final class FanoutBenchmark {
 
@@ -56,9 +56,6 @@ final class FanoutBenchmark {
 	static final String LETTUCE = "lettuce";
 
 	static final List<String> PEERS = List.of(TWO_NODES, ONE_NODE, LETTUCE);
-
-	/** Messages sent and not yet received by every subscriber, at most. */
-	static final int WINDOW = 64;
 
 	private static final String SYNC = "sync";
 
@@ -122,7 +119,7 @@ final class FanoutBenchmark {
 		HttpClient client = HttpClient.create().newConnection();
 		List<Disposable> connections = new ArrayList<>();
 		try {
-			Fanout fanout = new Fanout(subscribers, messages);
+			Fanout fanout = new Fanout(subscribers, messages, options.fanoutWindow);
 			CountDownLatch connected = new CountDownLatch(subscribers + 1);
 			for (int i = 0; i < subscribers; i++) {
 				Subscriber subscriber = fanout.subscribers.get(i);
@@ -166,7 +163,7 @@ final class FanoutBenchmark {
 		RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", redisPort));
 		List<StatefulRedisPubSubConnection<String, String>> connections = new ArrayList<>();
 		try {
-			Fanout fanout = new Fanout(subscribers, messages);
+			Fanout fanout = new Fanout(subscribers, messages, options.fanoutWindow);
 			for (Subscriber subscriber : fanout.subscribers) {
 				StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub();
 				connections.add(connection);
@@ -211,7 +208,7 @@ final class FanoutBenchmark {
 
 		private final AtomicIntegerArray pending;
 
-		private final Semaphore window = new Semaphore(WINDOW);
+		private final Semaphore window;
 
 		private final CountDownLatch synced;
 
@@ -223,8 +220,9 @@ final class FanoutBenchmark {
 
 		private volatile String errorSample = "";
 
-		Fanout(int subscribers, int messages) {
+		Fanout(int subscribers, int messages, int window) {
 			this.messages = messages;
+			this.window = new Semaphore(window);
 			this.pending = new AtomicIntegerArray(messages);
 			for (int i = 0; i < messages; i++) {
 				this.pending.set(i, subscribers);

@@ -58,7 +58,7 @@ final class FanoutReport {
 			.append(" messages of ")
 			.append(options.payload)
 			.append(" bytes, at most ")
-			.append(FanoutBenchmark.WINDOW)
+			.append(options.fanoutWindow)
 			.append(" in flight\n\n");
 		md.append("Stamp nodes: `stamp.cluster.publish-batch-size=")
 			.append(options.fanoutBatchSize)
