@@ -157,9 +157,7 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 			List<RemotePublish> batch = new ArrayList<>(Math.min(this.batchSize, this.remotePublishes.size()));
 			this.remotePublishes.drainTo(batch, this.batchSize);
 			AtomicBoolean handedOver = new AtomicBoolean();
-			// Deferred: a local delivery that throws fails this batch, not the publisher
-			// that
-			// happened to start it.
+			// Deferred: a local delivery that throws fails this batch, not the caller.
 			this.batchInFlight = Mono.defer(() -> send(batch))
 				.subscribe(null, (ex) -> sent(handedOver), () -> sent(handedOver));
 			if (handedOver.compareAndSet(false, true)) {
