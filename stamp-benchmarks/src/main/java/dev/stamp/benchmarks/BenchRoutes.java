@@ -90,4 +90,18 @@ final class BenchRoutes {
 
 	}
 
+	/**
+	 * The fan-out figure's room: every message a client sends is broadcast to the room's
+	 * clients on every node, on the event loop.
+	 */
+	static class Room {
+
+		@StampRoute(FanoutBenchmark.ROOM_PATH)
+		Mono<Void> room(WebSocketConnection client, String message) {
+			client.broadcast(message);
+			return Mono.empty();
+		}
+
+	}
+
 }

@@ -148,6 +148,9 @@ public final class BenchmarkMain {
 		if (options.scenarios.contains(BenchmarkOptions.SOAK)) {
 			report.soak = new Soak(options).run();
 		}
+		if (options.scenarios.contains(FanoutBenchmark.SCENARIO)) {
+			FanoutBenchmark.run(options, report);
+		}
 		report.finished(Instant.now());
 		String markdown = report.markdown();
 		if (options.output.getParent() != null) {

@@ -35,10 +35,11 @@ final class BenchmarkOptions {
 	static final String SOAK = "soak";
 
 	/**
-	 * Scenarios that run only when named: they take minutes and the machine's memory and
-	 * file descriptors, which is not what a comparison run is for.
+	 * Scenarios that run only when named: the scale and soak ones take minutes and the
+	 * machine's memory and file descriptors, which is not what a comparison run is for;
+	 * the fan-out figure starts Redis and a cluster of two nodes.
 	 */
-	static final List<String> OPT_IN_SCENARIOS = List.of(SCALE_WS, SCALE_WT, SOAK);
+	static final List<String> OPT_IN_SCENARIOS = List.of(SCALE_WS, SCALE_WT, SOAK, FanoutBenchmark.SCENARIO);
 
 	/** Every scenario that {@code --scenarios} accepts, in run order. */
 	static final List<String> ALL_SCENARIOS = Stream.concat(SCENARIOS.stream(), OPT_IN_SCENARIOS.stream()).toList();
@@ -114,6 +115,24 @@ final class BenchmarkOptions {
 	 */
 	boolean serverJvmArgsGiven;
 
+	/** Subscribers of the fan-out figure, spread over the nodes. */
+	int fanoutSubscribers = 200;
+
+	/** Messages the fan-out figure's publisher sends per round. */
+	int fanoutMessages = 2_000;
+
+	/** Rounds of the fan-out figure, each peer once per round. */
+	int fanoutRounds = 3;
+
+	/**
+	 * Messages of the fan-out figure sent and not yet received by every subscriber, at
+	 * most.
+	 */
+	int fanoutWindow = 64;
+
+	/** {@code stamp.cluster.publish-batch-size} of the fan-out figure's nodes. */
+	int fanoutBatchSize = 256;
+
 	List<String> serverJvmArgs = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"));
 
 	Set<String> scenarios = new LinkedHashSet<>(SCENARIOS);
@@ -146,6 +165,9 @@ final class BenchmarkOptions {
 		options.wtStreamInFlight = 64 * 1024;
 		options.clientThreads = 1;
 		options.maxRequestsPerConnection = 200_000;
+		options.fanoutSubscribers = 6;
+		options.fanoutMessages = 50;
+		options.fanoutRounds = 1;
 		// Small heap for a quick start; paranoid leak detection so that a leaked buffer
 		// shows in the report.
 		options.serverJvmArgs = new ArrayList<>(
@@ -197,6 +219,11 @@ final class BenchmarkOptions {
 				case "idle-connections" -> options.idleConnections = Integer.parseInt(value);
 				case "wt-idle-sessions" -> options.wtIdleSessions = Integer.parseInt(value);
 				case "client-threads" -> options.clientThreads = Integer.parseInt(value);
+				case "fanout-subscribers" -> options.fanoutSubscribers = Integer.parseInt(value);
+				case "fanout-messages" -> options.fanoutMessages = Integer.parseInt(value);
+				case "fanout-rounds" -> options.fanoutRounds = Integer.parseInt(value);
+				case "fanout-batch-size" -> options.fanoutBatchSize = Integer.parseInt(value);
+				case "fanout-window" -> options.fanoutWindow = Integer.parseInt(value);
 				case "max-requests-per-connection" -> options.maxRequestsPerConnection = Long.parseLong(value);
 				case "server-jvm-args" -> {
 					options.serverJvmArgs = new ArrayList<>(
@@ -299,10 +326,13 @@ final class BenchmarkOptions {
 				  --server-jvm-args="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
 				  --scenarios=http,tcp,ws,memory,wt-stream,wt-stream16,wt-datagram,wt-sessions,wt-memory
 				                             (all by default; "wt" stands for every wt-* scenario)
-				                             opt-in, never by default: scale-ws, scale-wt, soak
+				                             opt-in, never by default: scale-ws, scale-wt, soak, fanout (redis-server,
+				                             two clustered Stamp nodes, Lettuce)
 				  --scale-ws-connections=100000  idle WebSocket connections of scale-ws
 				  --scale-wt-sessions=50000  idle WebTransport sessions of scale-wt
 				  --soak-duration=10m        length of the soak (s, m or h)
+				  --fanout-subscribers=200 --fanout-messages=2000 --fanout-rounds=3 --fanout-window=64
+				  --fanout-batch-size=256    the nodes' stamp.cluster.publish-batch-size (1: one by one)
 				  --peers=raw,stamp-reactive  only these peers (for focused comparisons): raw, webflux, tomcat-mvc,
 				                             tomcat-mvc-virtual, tomcat-websocket, java-socket, java-socket-virtual
 				                             (the -virtual ones on Java 21+), stamp-blocking, stamp-reactive;
@@ -340,14 +370,28 @@ final class BenchmarkOptions {
 				.append(this.wtIdleSessions)
 				.append(" idle sessions; ");
 		}
-		return text.append(seconds(this.warmup))
-			.append(" s warm-up + ")
-			.append(seconds(this.measure))
-			.append(" s measured per peer per round, ")
-			.append(this.clientThreads)
-			.append(" load-generator event loop(s), server JVM ")
-			.append(String.join(" ", this.serverJvmArgs))
-			.toString();
+		if (this.scenarios.contains(FanoutBenchmark.SCENARIO)) {
+			text.append("fan-out: ")
+				.append(this.fanoutRounds)
+				.append(" round(s), ")
+				.append(this.fanoutSubscribers)
+				.append(" subscribers x ")
+				.append(this.fanoutMessages)
+				.append(" messages, window ")
+				.append(this.fanoutWindow)
+				.append(", publish-batch-size ")
+				.append(this.fanoutBatchSize)
+				.append("; ");
+		}
+		if (classic() || webTransport()) {
+			text.append(seconds(this.warmup))
+				.append(" s warm-up + ")
+				.append(seconds(this.measure))
+				.append(" s measured per peer per round, ")
+				.append(this.clientThreads)
+				.append(" load-generator event loop(s), ");
+		}
+		return text.append("server JVM ").append(String.join(" ", this.serverJvmArgs)).toString();
 	}
 
 	private static String seconds(Duration duration) {

@@ -48,6 +48,9 @@ final class BenchmarkReport {
 	/** The soak's result, if it ran. */
 	@Nullable SoakResult soak;
 
+	/** The fan-out figure's rounds. */
+	final List<FanoutBenchmark.Row> fanout = new ArrayList<>();
+
 	BenchmarkReport(BenchmarkOptions options, Instant started) {
 		this.options = options;
 		this.started = started;
@@ -111,7 +114,7 @@ final class BenchmarkReport {
 	 * verified.
 	 */
 	boolean isClean() {
-		return this.leakReports == 0 && (this.soak == null || this.soak.passed())
+		return this.leakReports == 0 && (this.soak == null || this.soak.passed()) && new FanoutReport(this).isClean()
 				&& rows().stream().allMatch((row) -> row.errors() == 0 && row.mismatches() == 0 && row.throughput() > 0)
 				&& this.memory.stream()
 					.allMatch((row) -> row.errors() == 0 && row.mismatches() == 0 && row.verified() == row.requested());
@@ -148,6 +151,7 @@ final class BenchmarkReport {
 		if (this.soak != null) {
 			this.soak.appendTo(md);
 		}
+		new FanoutReport(this).appendTo(md);
 		md.append("Errors: ")
 			.append(totalErrors())
 			.append(", byte mismatches: ")
@@ -316,6 +320,10 @@ final class BenchmarkReport {
 				RatioChart.write(file, chartTitle(scenario), comparisons);
 				written.add(file);
 			}
+		}
+		Path fanout = new FanoutReport(this).writeChart();
+		if (fanout != null) {
+			written.add(fanout);
 		}
 		return written;
 	}

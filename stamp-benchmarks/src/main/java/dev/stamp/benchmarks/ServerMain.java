@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 import javax.management.ObjectName;
@@ -20,6 +21,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.ListenerPorts;
+import dev.stamp.boot.topic.StampTopics;
 import dev.stamp.boot.websocket.WebSocketListener;
 import dev.stamp.boot.webtransport.WebTransportListener;
 import dev.stamp.core.BlockingHandlerExecutor;
@@ -36,7 +38,8 @@ import dev.stamp.webtransport.WebTransportStats;
  * of its own); {@code webtransport} the WebTransport peers named in the second argument
  * (comma-separated). {@code memory-raw} and {@code memory-stamp} start only a WebSocket
  * echo, raw Reactor Netty or Stamp, and {@code wt-memory-<peer>} only one WebTransport
- * peer, so that the process's memory is that peer's alone.
+ * peer, so that the process's memory is that peer's alone. {@code fanout-node} starts one
+ * node of the fan-out figure's cluster (Redis port, node id, publish batch size).
  */
 public final class ServerMain {
 
@@ -117,6 +120,14 @@ public final class ServerMain {
 				certificates.put("wt/stamp",
 						soak.getEnvironment().getRequiredProperty(WebTransportListener.CERTIFICATE_HASH_PROPERTY));
 				sessions = soak.getBean(WebSocketListener.class)::connectedClients;
+			}
+			case FanoutBenchmark.NODE_MODE -> {
+				ConfigurableApplicationContext node = SpringApps.startStampClusterNode(Integer.parseInt(args[1]),
+						args[2], Integer.parseInt(args[3]));
+				contexts.add(node);
+				ports.put("ws/" + args[2], SpringApps.port(node, "local.stamp.websocket.port"));
+				StampTopics topics = node.getBean(StampTopics.class);
+				awaitReceivingRemote(topics);
 			}
 			case "webtransport" -> {
 				for (String peer : args[1].split(",")) {
@@ -296,6 +307,17 @@ public final class ServerMain {
 			total += Math.max(0, allocated);
 		}
 		return total;
+	}
+
+	/** Waits until the node's pattern subscription on Redis is in place. */
+	private static void awaitReceivingRemote(StampTopics topics) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (!topics.isReceivingRemote()) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("Not subscribed to the cluster's topics after 30 s");
+			}
+			Thread.sleep(10);
+		}
 	}
 
 	static long heapAfterGc() throws InterruptedException {

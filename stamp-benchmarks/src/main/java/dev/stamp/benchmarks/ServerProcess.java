@@ -63,6 +63,20 @@ final class ServerProcess implements AutoCloseable {
 	 */
 	static ServerProcess start(String mode, List<String> arguments, List<String> jvmArgs, Path logDirectory)
 			throws IOException, InterruptedException {
+		return start(mode, mode, arguments, jvmArgs, logDirectory);
+	}
+
+	/**
+	 * Starts a server process whose log is named apart from its mode's, for several
+	 * processes of one mode.
+	 * @param name the log's name, {@code server-<name>.log}
+	 * @param mode what to start (see {@link ServerMain})
+	 * @param arguments further arguments of the mode
+	 * @param jvmArgs options of the server JVM
+	 * @param logDirectory where its log goes
+	 */
+	static ServerProcess start(String name, String mode, List<String> arguments, List<String> jvmArgs,
+			Path logDirectory) throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		if (Runtime.version().feature() >= 22) {
@@ -76,10 +90,10 @@ final class ServerProcess implements AutoCloseable {
 		command.add(mode);
 		command.addAll(arguments);
 		Files.createDirectories(logDirectory);
-		Path log = logDirectory.resolve("server-" + mode + ".log");
+		Path log = logDirectory.resolve("server-" + name + ".log");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		ServerProcess server = new ServerProcess(process, log);
-		Thread reader = new Thread(() -> server.pump(), "server-output-" + mode);
+		Thread reader = new Thread(() -> server.pump(), "server-output-" + name);
 		reader.setDaemon(true);
 		reader.start();
 		String ready = server.reply("READY", 120);

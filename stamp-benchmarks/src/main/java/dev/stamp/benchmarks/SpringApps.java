@@ -79,6 +79,21 @@ final class SpringApps {
 				"stamp.http.request-header-timeout", "2s", "stamp.websocket.max-pending-outbound", "256KB"));
 	}
 
+	/**
+	 * A node of the fan-out figure's cluster: Stamp's WebSocket room route with
+	 * {@code stamp.cluster.enabled} on a Redis of 127.0.0.1.
+	 * @param redisPort the Redis port
+	 * @param nodeId the node's id
+	 * @param publishBatchSize {@code stamp.cluster.publish-batch-size}, 1 to send
+	 * publishes one by one
+	 */
+	static ConfigurableApplicationContext startStampClusterNode(int redisPort, String nodeId, int publishBatchSize) {
+		return startStamp(StampRoomApp.class,
+				Map.of("spring.data.redis.host", "127.0.0.1", "spring.data.redis.port", redisPort,
+						"stamp.cluster.enabled", true, "stamp.cluster.node-id", nodeId,
+						"stamp.cluster.publish-batch-size", publishBatchSize, "stamp.cluster.node-timeout", "10s"));
+	}
+
 	private static ConfigurableApplicationContext startStamp(Class<?> configuration, Map<String, Object> extra) {
 		Map<String, Object> properties = common();
 		for (StampProtocol protocol : new StampProtocol[] { StampProtocol.TCP, StampProtocol.WEBSOCKET,
@@ -247,6 +262,17 @@ final class SpringApps {
 		@Bean
 		BenchRoutes.Rooms rooms() {
 			return new BenchRoutes.Rooms();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class StampRoomApp {
+
+		@Bean
+		BenchRoutes.Room roomRoutes() {
+			return new BenchRoutes.Room();
 		}
 
 	}

@@ -21,13 +21,14 @@ import dev.stamp.boot.topic.TopicOffsets;
  * Each topic's latest messages in a Redis stream, {@code <prefix>history:<topic>}, whose
  * entry ids are the messages' offsets.
  * <p>
- * A publish is one Lua script, so that no node sees the message on the channel before it
- * is in the stream, and offsets follow the order of the channel: {@code XADD} with
- * {@code MAXLEN size}, {@code PEXPIRE ttl}, {@code PUBLISH} of the message with its new
- * id. The script also records in the stream's {@code max-deleted-entry-id} the newest
- * entry that is no longer there: the one {@code MAXLEN} trims, or, when it creates the
- * stream (first publish, or the previous one expired), the id just before its first
- * entry. Redis 7.0 does not record trimmed entries there by itself.
+ * A batch of publishes is one Lua script, so that no node sees the message on the channel
+ * before it is in the stream, and offsets follow the order of the channel: {@code XADD}
+ * with {@code MAXLEN size}, {@code PEXPIRE ttl}, {@code PUBLISH} of the message with its
+ * new id, for each message of the batch in turn. The script also records in the stream's
+ * {@code max-deleted-entry-id} the newest entry that is no longer there: the one
+ * {@code MAXLEN} trims, or, when it creates the stream (first publish, or the previous
+ * one expired), the id just before its first entry. Redis 7.0 does not record trimmed
+ * entries there by itself.
  * <p>
  * So messages after an offset were lost if and only if {@code max-deleted-entry-id} is
  * after the offset, or the stream is gone and the offset is not the latest this node
@@ -35,34 +36,45 @@ import dev.stamp.boot.topic.TopicOffsets;
  */
 final class RedisTopicHistory {
 
-	private static final RedisScript<byte[]> PUBLISH = RedisScript.of("""
-			local stream = KEYS[1]
+	// KEYS: per message its stream and its channel. ARGV: size, TTL, node id, the
+	// channel header of a text message and of a binary one, then per message its flags
+	// and payload. Returns the messages' ids, in order.
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> PUBLISH = RedisScript.of("""
 			local size = tonumber(ARGV[1])
-			local length = redis.call('XLEN', stream)
-			local deleted = nil
-			if length >= size then
-			  local trimmed = redis.call('XRANGE', stream, '-', '+', 'COUNT', length - size + 1)
-			  deleted = trimmed[#trimmed][1]
-			end
-			local id = redis.call('XADD', stream, 'MAXLEN', size, '*',
-			    'node', ARGV[3], 'flags', ARGV[4], 'payload', ARGV[5])
-			if length == 0 then
-			  local dash = string.find(id, '-', 1, true)
-			  local ms = tonumber(string.sub(id, 1, dash - 1))
-			  local seq = tonumber(string.sub(id, dash + 1))
-			  if seq > 0 then
-			    deleted = string.format('%d-%d', ms, seq - 1)
-			  else
-			    deleted = string.format('%d-18446744073709551615', ms - 1)
+			local ids = {}
+			for i = 1, #KEYS / 2 do
+			  local stream = KEYS[2 * i - 1]
+			  local flags = ARGV[4 + 2 * i]
+			  local payload = ARGV[5 + 2 * i]
+			  local length = redis.call('XLEN', stream)
+			  local deleted = nil
+			  if length >= size then
+			    local trimmed = redis.call('XRANGE', stream, '-', '+', 'COUNT', length - size + 1)
+			    deleted = trimmed[#trimmed][1]
 			  end
+			  local id = redis.call('XADD', stream, 'MAXLEN', size, '*',
+			      'node', ARGV[3], 'flags', flags, 'payload', payload)
+			  if length == 0 then
+			    local dash = string.find(id, '-', 1, true)
+			    local ms = tonumber(string.sub(id, 1, dash - 1))
+			    local seq = tonumber(string.sub(id, dash + 1))
+			    if seq > 0 then
+			      deleted = string.format('%d-%d', ms, seq - 1)
+			    else
+			      deleted = string.format('%d-18446744073709551615', ms - 1)
+			    end
+			  end
+			  if deleted then
+			    redis.call('XSETID', stream, id, 'MAXDELETEDID', deleted)
+			  end
+			  redis.call('PEXPIRE', stream, ARGV[2])
+			  local header = (flags == '1') and ARGV[5] or ARGV[4]
+			  redis.call('PUBLISH', KEYS[2 * i], header .. string.char(#id) .. id .. payload)
+			  ids[i] = id
 			end
-			if deleted then
-			  redis.call('XSETID', stream, id, 'MAXDELETEDID', deleted)
-			end
-			redis.call('PEXPIRE', stream, ARGV[2])
-			redis.call('PUBLISH', KEYS[2], ARGV[6] .. string.char(#id) .. id .. ARGV[5])
-			return id
-			""", byte[].class);
+			return ids
+			""", List.class);
 
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> READ = RedisScript.of("""
@@ -105,20 +117,27 @@ final class RedisTopicHistory {
 	}
 
 	/**
-	 * Adds a message to its topic's history and publishes it to the other nodes.
+	 * Adds messages to their topics' histories and publishes them to the other nodes, in
+	 * one round trip and in order.
 	 * @param nodeId the publishing node
-	 * @param message the message, without an offset
-	 * @return the message's offset
+	 * @param messages the messages, without offsets
+	 * @return the messages' offsets, in the same order
 	 */
-	Mono<String> publish(String nodeId, TopicMessage message) {
-		List<byte[]> args = List.of(this.size, this.ttlMillis, nodeId.getBytes(StandardCharsets.UTF_8),
-				message.binary() ? BINARY : TEXT, message.payload(),
-				TopicMessageCodec.headerWithOffset(nodeId, message.binary()));
-		return this.redis
-			.execute(PUBLISH, List.of(this.keys.history(message.topic()), this.keys.topicChannel(message.topic())),
-					args)
-			.next()
-			.map((id) -> new String(id, StandardCharsets.US_ASCII));
+	Mono<List<String>> publish(String nodeId, List<TopicMessage> messages) {
+		List<String> keys = new ArrayList<>(2 * messages.size());
+		List<byte[]> args = new ArrayList<>(5 + 2 * messages.size());
+		args.addAll(List.of(this.size, this.ttlMillis, nodeId.getBytes(StandardCharsets.UTF_8),
+				TopicMessageCodec.headerWithOffset(nodeId, false), TopicMessageCodec.headerWithOffset(nodeId, true)));
+		for (TopicMessage message : messages) {
+			keys.add(this.keys.history(message.topic()));
+			keys.add(this.keys.topicChannel(message.topic()));
+			args.add(message.binary() ? BINARY : TEXT);
+			args.add(message.payload());
+		}
+		return this.redis.execute(PUBLISH, keys, args)
+			.collectList()
+			.map(RedisTopicHistory::unwrap)
+			.map((ids) -> ids.stream().map(RedisTopicHistory::text).toList());
 	}
 
 	/**

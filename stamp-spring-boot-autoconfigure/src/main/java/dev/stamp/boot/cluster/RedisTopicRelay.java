@@ -1,7 +1,11 @@
 package dev.stamp.boot.cluster;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -12,8 +16,6 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
 import reactor.util.retry.Retry;
 
 import org.springframework.context.SmartLifecycle;
@@ -21,6 +23,7 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.ReactiveSubscription;
 import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.listener.PatternTopic;
 import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 import org.springframework.data.redis.serializer.RedisSerializationContext;
@@ -37,20 +40,30 @@ import dev.stamp.boot.topic.TopicRelay;
  * Each node delivers its own publishes locally at once, on the publisher's thread, and
  * sends them to the other nodes through Redis; the publisher never waits for Redis:
  * remote publishes go through a bounded queue, and one that finds it full, or that Redis
- * refuses, is counted as {@link #droppedPublishes() dropped}. Each node subscribes once
- * to every topic channel of the cluster (a pattern subscription, like Socket.IO's Redis
- * adapter), so a new local subscriber takes effect at once, and the subscription comes
- * back by itself when Redis does.
+ * refuses, is counted as {@link #droppedPublishes() dropped}. What is queued goes to
+ * Redis in batches, one script per batch, one batch in flight at a time: the round trip
+ * is paid once per batch and the other nodes see each publisher's order. Each node
+ * subscribes once to every topic channel of the cluster (a pattern subscription, like
+ * Socket.IO's Redis adapter), so a new local subscriber takes effect at once, and the
+ * subscription comes back by itself when Redis does.
  * <p>
  * With history ({@code stamp.cluster.history.size} and {@code ttl}), a publish is added
- * to the topic's stream and published in one script ({@link RedisTopicHistory}), and is
- * delivered locally once Redis assigned its offset, still in publish order. While Redis
- * fails, publishes are delivered locally at once without an offset and counted as
+ * to the topic's stream and published in the batch's script ({@link RedisTopicHistory}),
+ * and is delivered locally once Redis assigned its offset, still in publish order. While
+ * Redis fails, publishes are delivered locally at once without an offset and counted as
  * dropped, until Redis answers {@code PING} again.
  */
 public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RedisTopicRelay.class);
+
+	// ARGV: channel, message, channel, message... PUBLISHed in that order.
+	private static final RedisScript<Long> PUBLISH_BATCH = RedisScript.of("""
+			for i = 1, #ARGV, 2 do
+			  redis.call('PUBLISH', ARGV[i], ARGV[i + 1])
+			end
+			return #ARGV / 2
+			""", Long.class);
 
 	private final ReactiveRedisConnectionFactory connectionFactory;
 
@@ -64,7 +77,14 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
 	private final Duration resubscribeBackoff;
 
-	private final Sinks.Many<RemotePublish> remotePublishes;
+	private final BlockingQueue<RemotePublish> remotePublishes;
+
+	private final int batchSize;
+
+	/** Whether a batch is on its way to Redis: the one consumer of the queue. */
+	private final AtomicBoolean sending = new AtomicBoolean();
+
+	private volatile boolean running;
 
 	private final AtomicLong dropped = new AtomicLong();
 
@@ -85,7 +105,7 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 	private volatile Consumer<TopicMessage> remoteDelivery = (message) -> {
 	};
 
-	private volatile @Nullable Disposable publishing;
+	private volatile @Nullable Disposable batchInFlight;
 
 	private volatile @Nullable Disposable subscription;
 
@@ -106,9 +126,8 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 		this.history = (history.getSize() > 0)
 				? new RedisTopicHistory(this.redis, keys, history.getSize(), history.getTtl()) : null;
 		this.probeInterval = properties.getHeartbeat();
-		this.remotePublishes = Sinks.many()
-			.unicast()
-			.onBackpressureBuffer(Queues.<RemotePublish>get(properties.getPublishQueueSize()).get());
+		this.remotePublishes = new ArrayBlockingQueue<>(Math.max(1, properties.getPublishQueueSize()));
+		this.batchSize = Math.max(1, properties.getPublishBatchSize());
 	}
 
 	@Override
@@ -117,17 +136,43 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 			localDelivery.accept(message);
 		}
 		RemotePublish remote = new RemotePublish(message, (this.history != null) ? localDelivery : null);
-		Sinks.EmitResult result;
-		synchronized (this.remotePublishes) {
-			result = this.remotePublishes.tryEmitNext(remote);
-		}
-		if (result.isFailure()) {
+		if (!this.remotePublishes.offer(remote)) {
 			this.dropped.incrementAndGet();
 			if (this.history != null) {
 				// Ahead of the publishes still queued: the only case where history breaks
 				// the publisher's order, rather than delay this node's subscribers more.
 				localDelivery.accept(message);
 			}
+		}
+		sendQueued();
+	}
+
+	/**
+	 * Sends what is queued unless a batch is in flight already, in which case its
+	 * completion sends the rest. A batch that completes before {@code subscribe} returns
+	 * (Redis failing, history delivered locally) loops here rather than recursing.
+	 */
+	private void sendQueued() {
+		while (this.running && !this.remotePublishes.isEmpty() && this.sending.compareAndSet(false, true)) {
+			List<RemotePublish> batch = new ArrayList<>(Math.min(this.batchSize, this.remotePublishes.size()));
+			this.remotePublishes.drainTo(batch, this.batchSize);
+			AtomicBoolean handedOver = new AtomicBoolean();
+			// Deferred: a local delivery that throws fails this batch, not the caller.
+			this.batchInFlight = Mono.defer(() -> send(batch))
+				.subscribe(null, (ex) -> sent(handedOver), () -> sent(handedOver));
+			if (handedOver.compareAndSet(false, true)) {
+				// Still in flight: its completion sends what is queued by then.
+				return;
+			}
+		}
+	}
+
+	// Ends a batch: what was queued meanwhile is sent on by this thread, unless the batch
+	// completed before subscribe returned, then sendQueued() loops on.
+	private void sent(AtomicBoolean handedOver) {
+		this.sending.set(false);
+		if (!handedOver.compareAndSet(false, true)) {
+			sendQueued();
 		}
 	}
 
@@ -182,11 +227,11 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
 	@Override
 	public void start() {
-		// One publish in flight at a time: concurrent PUBLISH commands can reach Redis
-		// out
-		// of order (the template may issue them from different threads), and other nodes
-		// must see a publisher's messages in the order it published them.
-		this.publishing = this.remotePublishes.asFlux().concatMap(this::send).subscribe();
+		// One batch in flight at a time: concurrent commands can reach Redis out of order
+		// (the template may issue them from different threads), and other nodes must see
+		// a publisher's messages in the order it published them.
+		this.running = true;
+		sendQueued();
 		String pattern = this.keys.topicChannelPattern();
 		SubscriptionListener listener = new SubscriptionListener() {
 
@@ -218,39 +263,64 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 			.subscribe(this::receive);
 	}
 
-	private Mono<Void> send(RemotePublish remote) {
-		Consumer<TopicMessage> localDelivery = remote.localDelivery();
+	private Mono<Void> send(List<RemotePublish> batch) {
 		RedisTopicHistory history = this.history;
-		if (history == null || localDelivery == null) {
-			TopicMessage message = remote.message();
-			return this.redis
-				.convertAndSend(this.keys.topicChannel(message.topic()),
-						TopicMessageCodec.encode(this.nodeId, message.binary(), message.payload()))
-				.timeout(this.publishTimeout)
+		if (history == null) {
+			return publish(batch).timeout(this.publishTimeout)
 				.doOnSuccess((receivers) -> recovered())
 				.onErrorResume((ex) -> {
-					failed(ex);
+					failed(ex, batch.size());
 					return Mono.empty();
 				})
 				.then();
 		}
+		List<TopicMessage> messages = batch.stream().map(RemotePublish::message).toList();
 		if (this.failing.get()) {
 			// Redis failed the previous publish: deliver at once rather than let every
 			// queued publish wait for a timeout; the probe notices when Redis is back.
-			this.dropped.incrementAndGet();
-			localDelivery.accept(remote.message());
+			this.dropped.addAndGet(batch.size());
+			deliverLocally(batch, messages);
 			return Mono.empty();
 		}
-		return history.publish(this.nodeId, remote.message()).timeout(this.publishTimeout).map((offset) -> {
+		return history.publish(this.nodeId, messages).timeout(this.publishTimeout).map((offsets) -> {
 			recovered();
-			return remote.message().withOffset(offset);
+			List<TopicMessage> withOffsets = new ArrayList<>(messages.size());
+			for (int i = 0; i < messages.size(); i++) {
+				TopicMessage message = messages.get(i).withOffset(offsets.get(i));
+				history.delivered(message);
+				withOffsets.add(message);
+			}
+			return withOffsets;
 		}).onErrorResume((ex) -> {
-			failed(ex);
-			return Mono.just(remote.message());
-		}).doOnNext((message) -> {
-			history.delivered(message);
-			localDelivery.accept(message);
-		}).then();
+			failed(ex, batch.size());
+			return Mono.just(messages);
+		}).doOnNext((delivered) -> deliverLocally(batch, delivered)).then();
+	}
+
+	private Mono<Long> publish(List<RemotePublish> batch) {
+		if (batch.size() == 1) {
+			TopicMessage message = batch.get(0).message();
+			return this.redis.convertAndSend(this.keys.topicChannel(message.topic()), encode(message));
+		}
+		List<byte[]> args = new ArrayList<>(2 * batch.size());
+		for (RemotePublish remote : batch) {
+			args.add(this.keys.topicChannel(remote.message().topic()).getBytes(StandardCharsets.UTF_8));
+			args.add(encode(remote.message()));
+		}
+		return this.redis.execute(PUBLISH_BATCH, List.of(), args).next();
+	}
+
+	private byte[] encode(TopicMessage message) {
+		return TopicMessageCodec.encode(this.nodeId, message.binary(), message.payload());
+	}
+
+	private static void deliverLocally(List<RemotePublish> batch, List<TopicMessage> messages) {
+		for (int i = 0; i < batch.size(); i++) {
+			Consumer<TopicMessage> localDelivery = batch.get(i).localDelivery();
+			if (localDelivery != null) {
+				localDelivery.accept(messages.get(i));
+			}
+		}
 	}
 
 	private void recovered() {
@@ -259,8 +329,8 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 		}
 	}
 
-	private void failed(Throwable ex) {
-		this.dropped.incrementAndGet();
+	private void failed(Throwable ex, int publishes) {
+		this.dropped.addAndGet(publishes);
 		if (this.failing.compareAndSet(false, true)) {
 			logger.warn("Publishing to the cluster failed, other nodes miss messages until Redis answers: "
 					+ ex.getMessage());
@@ -301,9 +371,10 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
 	@Override
 	public void stop() {
+		this.running = false;
 		this.subscribed.set(false);
 		dispose(this.subscription);
-		dispose(this.publishing);
+		dispose(this.batchInFlight);
 		dispose(this.probe);
 	}
 

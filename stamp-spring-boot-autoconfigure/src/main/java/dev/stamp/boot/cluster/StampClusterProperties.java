@@ -46,6 +46,13 @@ public class StampClusterProperties {
 	 */
 	private int publishQueueSize = 1024;
 
+	/**
+	 * Queued publishes sent to Redis in one round trip at most (one script), one batch in
+	 * flight at a time so that the other nodes see a publisher's order; 1 sends them one
+	 * by one.
+	 */
+	private int publishBatchSize = 256;
+
 	private final History history = new History();
 
 	public boolean isEnabled() {
@@ -116,6 +123,14 @@ public class StampClusterProperties {
 
 	public void setPublishQueueSize(int publishQueueSize) {
 		this.publishQueueSize = publishQueueSize;
+	}
+
+	public int getPublishBatchSize() {
+		return this.publishBatchSize;
+	}
+
+	public void setPublishBatchSize(int publishBatchSize) {
+		this.publishBatchSize = publishBatchSize;
 	}
 
 	public History getHistory() {

@@ -116,7 +116,9 @@ class TopicHistoryClusterTests {
 		try {
 			live.join(TimeUnit.SECONDS.toMillis(10));
 			assertThat(recovery.complete()).isTrue();
-			assertThat(recovery.replayed()).isEqualTo(5);
+			// The missed ones at least; live publishes that reached the stream before
+			// the read (a whole batch can) are replayed from it too, never twice.
+			assertThat(recovery.replayed()).isBetween(5, 25);
 			await().atMost(Duration.ofSeconds(10)).until(() -> again.size() >= 25);
 			List<String> expected = IntStream.range(1, 6).mapToObj((i) -> "missed-" + i).toList();
 			assertThat(again.texts()).startsWith(expected.toArray(String[]::new))
