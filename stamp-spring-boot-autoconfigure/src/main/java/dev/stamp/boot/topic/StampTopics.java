@@ -3,6 +3,7 @@ package dev.stamp.boot.topic;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -255,6 +256,36 @@ public class StampTopics {
 			this.presence.join(topic, member.id());
 		}
 		return joined;
+	}
+
+	/**
+	 * Joins a member that comes back after an offset: once the history after the offset
+	 * is read, the member is told the outcome and gets the missed messages, then the live
+	 * ones, through its {@link TopicCatchUp}, to which it hands its deliveries from now
+	 * on. Without history, or when Redis does not answer, the outcome is incomplete and
+	 * the member gets the live messages only.
+	 * @param topic the topic to join
+	 * @param member the member
+	 * @param catchUp the member's catch-up
+	 * @return {@code false} if a member of that id had joined already
+	 * @throws IllegalArgumentException if the catch-up's offset is not an offset
+	 */
+	public boolean join(String topic, TopicMember member, TopicCatchUp catchUp) {
+		String offset = checkedOffset(catchUp.afterOffset());
+		if (!join(topic, member)) {
+			return false;
+		}
+		TopicRelay relay = this.relay;
+		if (relay == null || !relay.keepsHistory()) {
+			catchUp.replay(null);
+		}
+		else {
+			relay.history(topic, offset)
+				.map(Optional::of)
+				.defaultIfEmpty(Optional.empty())
+				.subscribe((history) -> catchUp.replay(history.orElse(null)), (error) -> catchUp.replay(null));
+		}
+		return true;
 	}
 
 	/**
