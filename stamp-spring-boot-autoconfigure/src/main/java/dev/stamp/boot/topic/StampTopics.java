@@ -223,9 +223,10 @@ public class StampTopics {
 
 	/**
 	 * Joins a WebSocket client to a topic: it receives the topic's messages, text as text
-	 * frames and bytes as binary frames, until it leaves or disconnects. A client that
-	 * lets more than {@code stamp.websocket.max-pending-outbound} pile up is disconnected
-	 * with 1013, as for its other messages. Joining again changes nothing.
+	 * frames and bytes as binary frames (or JSON envelopes with their offset for a client
+	 * of the subprotocol {@code stamp.topics.v1}), until it leaves or disconnects. A
+	 * client that lets more than {@code stamp.websocket.max-pending-outbound} pile up is
+	 * disconnected with 1013, as for its other messages. Joining again changes nothing.
 	 * @param topic the topic to join
 	 * @param client the client, a connection of Stamp's WebSocket listener
 	 */
