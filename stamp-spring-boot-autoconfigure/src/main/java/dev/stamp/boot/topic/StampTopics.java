@@ -3,6 +3,7 @@ package dev.stamp.boot.topic;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -222,9 +223,10 @@ public class StampTopics {
 
 	/**
 	 * Joins a WebSocket client to a topic: it receives the topic's messages, text as text
-	 * frames and bytes as binary frames, until it leaves or disconnects. A client that
-	 * lets more than {@code stamp.websocket.max-pending-outbound} pile up is disconnected
-	 * with 1013, as for its other messages. Joining again changes nothing.
+	 * frames and bytes as binary frames (or JSON envelopes with their offset for a client
+	 * of the subprotocol {@code stamp.topics.v1}), until it leaves or disconnects. A
+	 * client that lets more than {@code stamp.websocket.max-pending-outbound} pile up is
+	 * disconnected with 1013, as for its other messages. Joining again changes nothing.
 	 * @param topic the topic to join
 	 * @param client the client, a connection of Stamp's WebSocket listener
 	 */
@@ -255,6 +257,36 @@ public class StampTopics {
 			this.presence.join(topic, member.id());
 		}
 		return joined;
+	}
+
+	/**
+	 * Joins a member that comes back after an offset: once the history after the offset
+	 * is read, the member is told the outcome and gets the missed messages, then the live
+	 * ones, through its {@link TopicCatchUp}, to which it hands its deliveries from now
+	 * on. Without history, or when Redis does not answer, the outcome is incomplete and
+	 * the member gets the live messages only.
+	 * @param topic the topic to join
+	 * @param member the member
+	 * @param catchUp the member's catch-up
+	 * @return {@code false} if a member of that id had joined already
+	 * @throws IllegalArgumentException if the catch-up's offset is not an offset
+	 */
+	public boolean join(String topic, TopicMember member, TopicCatchUp catchUp) {
+		String offset = checkedOffset(catchUp.afterOffset());
+		if (!join(topic, member)) {
+			return false;
+		}
+		TopicRelay relay = this.relay;
+		if (relay == null || !relay.keepsHistory()) {
+			catchUp.replay(null);
+		}
+		else {
+			relay.history(topic, offset)
+				.map(Optional::of)
+				.defaultIfEmpty(Optional.empty())
+				.subscribe((history) -> catchUp.replay(history.orElse(null)), (error) -> catchUp.replay(null));
+		}
+		return true;
 	}
 
 	/**

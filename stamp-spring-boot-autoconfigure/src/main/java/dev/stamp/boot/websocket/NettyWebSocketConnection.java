@@ -17,8 +17,10 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
+import dev.stamp.boot.topic.TopicCatchUp;
 import dev.stamp.boot.topic.TopicMember;
 import dev.stamp.boot.topic.TopicMessage;
 import dev.stamp.core.ConnectionRegistry;
@@ -59,9 +61,18 @@ final class NettyWebSocketConnection implements WebSocketConnection, TopicMember
 
 	private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
+	private final boolean enveloped;
+
+	/**
+	 * Set while the client resumes its room after an offset: the room's messages go
+	 * through it.
+	 */
+	private volatile @Nullable TopicCatchUp roomCatchUp;
+
 	NettyWebSocketConnection(Channel channel, WebsocketOutbound outbound, WebSocketRoute route, String path,
 			Map<String, String> pathVariables, long maxPendingOutbound, Duration slowReaderCloseTimeout,
-			PeerErrors peerErrors) {
+			PeerErrors peerErrors, boolean enveloped) {
+		this.enveloped = enveloped;
 		this.id = Long.toString(ConnectionRegistry.idOf(channel));
 		this.channel = channel;
 		this.outbound = outbound;
@@ -164,16 +175,55 @@ final class NettyWebSocketConnection implements WebSocketConnection, TopicMember
 			.subscribe(null, (error) -> this.channel.close());
 	}
 
+	/**
+	 * Whether the client chose {@link WebSocketConnection#TOPICS_SUBPROTOCOL}: topic
+	 * messages reach it in JSON envelopes.
+	 * @return {@code true} for an enveloped client
+	 */
+	boolean isEnveloped() {
+		return this.enveloped;
+	}
+
+	/**
+	 * Resumes the client's room after an offset: the room's messages wait for the
+	 * history, which is written first after a recovery envelope.
+	 * @param afterOffset the offset of the last message the client got
+	 * @param maxHeld live messages that may wait for the history
+	 * @return the catch-up to join the room with
+	 */
+	TopicCatchUp resumeRoom(String afterOffset, int maxHeld) {
+		String room = WebSocketConnection.roomTopic(this.path);
+		TopicCatchUp catchUp = new TopicCatchUp(afterOffset, maxHeld, this::write,
+				(outcome) -> send(TopicEnvelope.recovery(room, outcome)));
+		this.roomCatchUp = catchUp;
+		return catchUp;
+	}
+
 	@Override
 	public boolean deliver(TopicMessage message) {
-		ByteBuf payload = Unpooled.wrappedBuffer(message.payload());
-		if (message.binary()) {
-			sendBinary(payload);
+		TopicCatchUp catchUp = this.roomCatchUp;
+		if (catchUp != null && message.topic().equals(WebSocketConnection.roomTopic(this.path))) {
+			if (!catchUp.offer(message)) {
+				disconnectSlowReader();
+				return false;
+			}
 		}
 		else {
-			sendText(payload);
+			write(message);
 		}
 		return isOpen();
+	}
+
+	private void write(TopicMessage message) {
+		if (this.enveloped) {
+			send(TopicEnvelope.message(message));
+		}
+		else if (message.binary()) {
+			sendBinary(Unpooled.wrappedBuffer(message.payload()));
+		}
+		else {
+			sendText(Unpooled.wrappedBuffer(message.payload()));
+		}
 	}
 
 	@Override

@@ -29,6 +29,20 @@ import dev.stamp.core.PathVariables;
 public interface WebSocketConnection {
 
 	/**
+	 * The subprotocol ({@code Sec-WebSocket-Protocol}) a client offers to receive topic
+	 * messages, its room's included, as JSON envelopes that carry their topic and offset,
+	 * and to resume its room after an offset with {@link #RESUME_PARAMETER}. Replies and
+	 * {@link #send(String) send} stay raw frames.
+	 */
+	String TOPICS_SUBPROTOCOL = "stamp.topics.v1";
+
+	/**
+	 * The query parameter with which a {@link #TOPICS_SUBPROTOCOL} client resumes its
+	 * room after the offset of the last message it got.
+	 */
+	String RESUME_PARAMETER = "stamp-offset";
+
+	/**
 	 * The topic of the room of a request path, which every client of that path joins:
 	 * {@code websocket:/rooms/kitchen} for the clients of {@code /rooms/kitchen}.
 	 * @param path the request path

@@ -39,6 +39,7 @@ import dev.stamp.boot.middleware.StampRequest;
 import dev.stamp.boot.routing.PathRouter;
 import dev.stamp.boot.routing.RouteMethod;
 import dev.stamp.boot.routing.StampRoutes;
+import dev.stamp.boot.topic.TopicOffsets;
 
 /**
  * The WebSocket listener: upgrades requests on routed paths and calls the route's handler
@@ -54,6 +55,8 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	static final int STATUS_GOING_AWAY = 1001;
 
+	static final int STATUS_POLICY_VIOLATION = 1008;
+
 	static final int STATUS_MESSAGE_TOO_BIG = 1009;
 
 	static final int STATUS_INTERNAL_ERROR = 1011;
@@ -65,6 +68,8 @@ public class WebSocketListener extends ReactorNettyListener {
 	private final WebSocketListenerSettings settings;
 
 	private final WebsocketServerSpec spec;
+
+	private final WebsocketServerSpec topicsSpec;
 
 	private final PathRouter<WebSocketRoute> router = new PathRouter<>((route) -> route.method().describe());
 
@@ -116,7 +121,8 @@ public class WebSocketListener extends ReactorNettyListener {
 			ListenerContext context, List<StampWebSocketServerCustomizer> customizers, WebSocketConnections registry) {
 		super(StampProtocol.WEBSOCKET, settings, routes, context);
 		this.settings = settings;
-		this.spec = websocketSpec(settings);
+		this.spec = websocketSpec(settings, false);
+		this.topicsSpec = websocketSpec(settings, true);
 		this.customizers = List.copyOf(customizers);
 		this.rooms = rooms;
 		this.registry = registry;
@@ -124,13 +130,20 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	/**
 	 * Inflated data is held to the same limit as plain data: Netty's inflater stops at
-	 * {@code maxAllocation}.
+	 * {@code maxAllocation}. A spec with {@code protocols} only serves clients that offer
+	 * one of them (Reactor Netty does not call the handler otherwise), hence one spec per
+	 * kind of client.
 	 * @param settings the WebSocket listener settings
+	 * @param topics whether the spec selects
+	 * {@link WebSocketConnection#TOPICS_SUBPROTOCOL}
 	 * @return the server spec
 	 */
-	private static WebsocketServerSpec websocketSpec(WebSocketListenerSettings settings) {
+	private static WebsocketServerSpec websocketSpec(WebSocketListenerSettings settings, boolean topics) {
 		int maxMessageSize = (int) settings.getMaxMessageSize().toBytes();
 		WebsocketServerSpec.Builder spec = WebsocketServerSpec.builder().maxFramePayloadLength(maxMessageSize);
+		if (topics) {
+			spec.protocols(WebSocketConnection.TOPICS_SUBPROTOCOL);
+		}
 		if (settings.isCompression()) {
 			spec.compress(true).maxDecompressionBufferSize(maxMessageSize);
 		}
@@ -198,19 +211,45 @@ public class WebSocketListener extends ReactorNettyListener {
 			return refusal.send(response);
 		}
 		EarlyDataGuard.install(channel.pipeline(), peerErrors());
-		return response.sendWebsocket(
-				(inbound, outbound) -> session(channel, match, path, attributes, inbound, outbound), this.spec);
+		return response.sendWebsocket((inbound, outbound) -> session(channel, match, path, resumeOffset(request),
+				attributes, inbound, outbound), offersTopicsSubprotocol(request) ? this.topicsSpec : this.spec);
+	}
+
+	private static boolean offersTopicsSubprotocol(HttpServerRequest request) {
+		for (String offered : request.requestHeaders().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
+			for (String protocol : offered.split(",")) {
+				if (protocol.trim().equals(WebSocketConnection.TOPICS_SUBPROTOCOL)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private static @Nullable String resumeOffset(HttpServerRequest request) {
+		List<String> offsets = new QueryStringDecoder(request.uri()).parameters()
+			.get(WebSocketConnection.RESUME_PARAMETER);
+		return (offsets != null && !offsets.isEmpty()) ? offsets.get(0) : null;
 	}
 
 	private Publisher<Void> session(Channel channel, PathRouter.Match<WebSocketRoute> match, String path,
-			Map<String, Object> attributes, WebsocketInbound inbound, WebsocketOutbound outbound) {
+			@Nullable String resumeOffset, Map<String, Object> attributes, WebsocketInbound inbound,
+			WebsocketOutbound outbound) {
 		WebSocketRoute route = match.target();
+		boolean enveloped = WebSocketConnection.TOPICS_SUBPROTOCOL.equals(inbound.selectedSubprotocol());
+		// Plain clients get raw frames only: a resume offset means nothing to them.
+		String afterOffset = enveloped ? resumeOffset : null;
+		if (afterOffset != null && !TopicOffsets.isValid(afterOffset)) {
+			peerErrors().record("bad-offset", channel.remoteAddress(),
+					"resume offset is not <number>-<number>; closing with 1008");
+			return outbound.sendClose(STATUS_POLICY_VIOLATION, "Not a topic offset");
+		}
 		NettyWebSocketConnection connection = new NettyWebSocketConnection(channel, outbound, route, path,
 				match.pathVariables(), this.settings.getMaxPendingOutbound().toBytes(),
-				this.settings.getSlowReaderCloseTimeout(), peerErrors());
+				this.settings.getSlowReaderCloseTimeout(), peerErrors(), enveloped);
 		connection.attributes().putAll(attributes);
 		this.connections.add(connection);
-		route.join(connection);
+		route.join(connection, afterOffset);
 		this.registry.register(connection);
 		int maxMessageSize = (int) this.settings.getMaxMessageSize().toBytes();
 		CloseCheckingFrameDecoder.install(channel.pipeline(), maxMessageSize);

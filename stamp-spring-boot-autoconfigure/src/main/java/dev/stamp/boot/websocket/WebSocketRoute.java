@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.stamp.boot.routing.RouteArguments;
 import dev.stamp.boot.routing.RouteMethod;
 import dev.stamp.boot.topic.StampTopics;
@@ -52,13 +54,25 @@ final class WebSocketRoute {
 		return this.arguments.apply(new Call(connection, message));
 	}
 
-	void join(NettyWebSocketConnection connection) {
+	/**
+	 * Joins a client to its room.
+	 * @param connection the client
+	 * @param afterOffset the offset the client resumes the room after, or {@code null} to
+	 * join from now on
+	 */
+	void join(NettyWebSocketConnection connection, @Nullable String afterOffset) {
 		this.rooms.compute(connection.path(), (path, room) -> {
 			Set<NettyWebSocketConnection> joined = (room != null) ? room : ConcurrentHashMap.newKeySet();
 			joined.add(connection);
 			return joined;
 		});
-		this.topics.join(WebSocketConnection.roomTopic(connection.path()), (TopicMember) connection);
+		String topic = WebSocketConnection.roomTopic(connection.path());
+		if (afterOffset != null) {
+			this.topics.join(topic, connection, connection.resumeRoom(afterOffset, this.topics.subscriberBufferSize()));
+		}
+		else {
+			this.topics.join(topic, (TopicMember) connection);
+		}
 	}
 
 	void leave(NettyWebSocketConnection connection) {

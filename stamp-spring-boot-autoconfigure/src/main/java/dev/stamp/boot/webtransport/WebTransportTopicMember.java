@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.stamp.boot.topic.TopicCatchUp;
 import dev.stamp.boot.topic.TopicMember;
 import dev.stamp.boot.topic.TopicMessage;
 import dev.stamp.webtransport.WebTransportSession;
@@ -21,6 +22,12 @@ final class WebTransportTopicMember implements TopicMember {
 	private static final byte TEXT = WebTransportTopics.FRAME_TEXT;
 
 	private static final byte BINARY = WebTransportTopics.FRAME_BINARY;
+
+	private static final byte TEXT_WITH_OFFSET = WebTransportTopics.FRAME_TEXT_WITH_OFFSET;
+
+	private static final byte BINARY_WITH_OFFSET = WebTransportTopics.FRAME_BINARY_WITH_OFFSET;
+
+	private static final byte RECOVERY = WebTransportTopics.FRAME_RECOVERY;
 
 	private static final long OVERFLOW_RESET_CODE = WebTransportTopics.OVERFLOW_RESET_CODE;
 
@@ -49,6 +56,9 @@ final class WebTransportTopicMember implements TopicMember {
 	private int writing;
 
 	private boolean ended;
+
+	/** Set while the session resumes after an offset: messages go through it. */
+	private volatile @Nullable TopicCatchUp catchUp;
 
 	private boolean overflowed;
 
@@ -79,24 +89,79 @@ final class WebTransportTopicMember implements TopicMember {
 		return this.id;
 	}
 
+	/**
+	 * Resumes the topic after an offset: messages wait for the history, which follows a
+	 * recovery frame.
+	 * @param afterOffset the offset of the last message the session got
+	 * @return the catch-up to join the topic with
+	 */
+	TopicCatchUp resume(String afterOffset) {
+		TopicCatchUp resumed = new TopicCatchUp(afterOffset, this.maxPending, this::write, this::recovered);
+		this.catchUp = resumed;
+		return resumed;
+	}
+
+	private synchronized void recovered(TopicCatchUp.Outcome outcome) {
+		if (this.ended) {
+			return;
+		}
+		int replayed = outcome.replayed();
+		this.waiting.add(frame(RECOVERY, new byte[] { (byte) (outcome.complete() ? 1 : 0), (byte) (replayed >>> 24),
+				(byte) (replayed >>> 16), (byte) (replayed >>> 8), (byte) replayed }));
+		writeWaiting();
+	}
+
 	@Override
-	public synchronized boolean deliver(TopicMessage message) {
+	public boolean deliver(TopicMessage message) {
+		TopicCatchUp resumed = this.catchUp;
+		if (resumed != null) {
+			if (!resumed.offer(message)) {
+				cutOff();
+				return false;
+			}
+			return isTakingMessages();
+		}
+		return write(message);
+	}
+
+	private synchronized boolean isTakingMessages() {
+		return !this.ended;
+	}
+
+	private synchronized boolean write(TopicMessage message) {
 		if (this.ended) {
 			return false;
 		}
 		if (this.pending >= this.maxPending) {
-			this.ended = true;
-			this.overflowed = true;
-			this.waiting.clear();
-			if (this.stream != null) {
-				this.stream.reset(OVERFLOW_RESET_CODE);
-			}
+			cutOff();
 			return false;
 		}
 		this.pending++;
-		this.waiting.add(frame(message.binary() ? BINARY : TEXT, message.payload()));
+		this.waiting.add(messageFrame(message));
 		writeWaiting();
 		return true;
+	}
+
+	private synchronized void cutOff() {
+		this.ended = true;
+		this.overflowed = true;
+		this.waiting.clear();
+		if (this.stream != null) {
+			this.stream.reset(OVERFLOW_RESET_CODE);
+		}
+	}
+
+	private static byte[] messageFrame(TopicMessage message) {
+		String offset = message.offset();
+		if (offset == null) {
+			return frame(message.binary() ? BINARY : TEXT, message.payload());
+		}
+		byte[] ascii = offset.getBytes(StandardCharsets.US_ASCII);
+		byte[] payload = new byte[1 + ascii.length + message.payload().length];
+		payload[0] = (byte) ascii.length;
+		System.arraycopy(ascii, 0, payload, 1, ascii.length);
+		System.arraycopy(message.payload(), 0, payload, 1 + ascii.length, message.payload().length);
+		return frame(message.binary() ? BINARY_WITH_OFFSET : TEXT_WITH_OFFSET, payload);
 	}
 
 	/**
@@ -129,7 +194,7 @@ final class WebTransportTopicMember implements TopicMember {
 			}
 			return;
 		}
-		int messages = (int) this.waiting.stream().filter((frame) -> frame[0] != TOPIC).count();
+		int messages = (int) this.waiting.stream().filter((frame) -> frame[0] != TOPIC && frame[0] != RECOVERY).count();
 		byte[] chunk = concatenate(this.waiting);
 		this.waiting.clear();
 		this.writing = Math.max(messages, 1);

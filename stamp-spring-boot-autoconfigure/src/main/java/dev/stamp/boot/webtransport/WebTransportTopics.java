@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.stamp.boot.topic.StampTopics;
 import dev.stamp.boot.topic.TopicMember;
+import dev.stamp.boot.topic.TopicOffsets;
 import dev.stamp.webtransport.WebTransportSession;
 
 /**
@@ -13,8 +14,15 @@ import dev.stamp.webtransport.WebTransportSession;
  * <p>
  * The stream is a sequence of frames: one type byte, a 4-byte big-endian payload length,
  * the payload. The first frame ({@link #FRAME_TOPIC}) names the topic in UTF-8; each
- * message follows as {@link #FRAME_TEXT} (UTF-8) or {@link #FRAME_BINARY}. Leaving ends
- * the stream (FIN) after what was already delivered. A session that lets more than
+ * message follows as {@link #FRAME_TEXT} (UTF-8) or {@link #FRAME_BINARY}, or, when the
+ * topic keeps history, as {@link #FRAME_TEXT_WITH_OFFSET} or
+ * {@link #FRAME_BINARY_WITH_OFFSET}, whose payload starts with the message's offset: one
+ * byte of length, then the offset in ASCII. A session that
+ * {@link #join(String, WebTransportSession, String) joins after an offset} gets a
+ * {@link #FRAME_RECOVERY} right after the topic frame: one byte, {@code 1} when the
+ * history reached back to the offset, and the number of replayed messages as 4 bytes
+ * big-endian; the replayed messages and the live ones follow. Leaving ends the stream
+ * (FIN) after what was already delivered. A session that lets more than
  * {@code stamp.topics.subscriber-buffer-size} messages wait for QUIC is cut off: its
  * stream is reset with {@link #OVERFLOW_RESET_CODE} and it leaves the topic. It leaves
  * every topic when it closes.
@@ -32,6 +40,20 @@ public class WebTransportTopics {
 
 	/** Type of the frame of a message published as bytes. */
 	public static final byte FRAME_BINARY = 2;
+
+	/**
+	 * Type of the frame of a message published as text, with its offset before the UTF-8.
+	 */
+	public static final byte FRAME_TEXT_WITH_OFFSET = 3;
+
+	/** Type of the frame of a message published as bytes, with its offset before them. */
+	public static final byte FRAME_BINARY_WITH_OFFSET = 4;
+
+	/**
+	 * Type of the frame that follows the topic's for a session that joined after an
+	 * offset: whether the history reached back, and how many messages it replays.
+	 */
+	public static final byte FRAME_RECOVERY = 5;
 
 	/** The application error code a topic stream is reset with when cut off. */
 	public static final long OVERFLOW_RESET_CODE = 1013;
@@ -78,6 +100,28 @@ public class WebTransportTopics {
 		TopicMember member = this.topics.member(topic, memberId(session));
 		if (member instanceof WebTransportTopicMember joined && this.topics.leave(topic, joined)) {
 			joined.end();
+		}
+	}
+
+	/**
+	 * Joins a session to a topic after the offset of the last message it got: the topic's
+	 * stream starts with a {@link #FRAME_RECOVERY} frame, then carries the messages
+	 * missed since the offset, from the history, then the live ones, without a gap or a
+	 * duplicate. Without history, or when Redis does not answer, the recovery frame says
+	 * incomplete and only live messages follow. Joining again changes nothing.
+	 * @param topic the topic to join
+	 * @param session the session
+	 * @param afterOffset the offset of the last message the session got
+	 * @throws IllegalArgumentException if the offset is not a topic offset
+	 */
+	public void join(String topic, WebTransportSession session, String afterOffset) {
+		if (!TopicOffsets.isValid(afterOffset)) {
+			throw new IllegalArgumentException("Not a topic offset: '" + afterOffset + "'");
+		}
+		WebTransportTopicMember member = new WebTransportTopicMember(session, topic, memberId(session),
+				this.topics.subscriberBufferSize());
+		if (this.topics.join(topic, member, member.resume(afterOffset))) {
+			member.open();
 		}
 	}
 

@@ -92,6 +92,59 @@ public final class TopicStreamFrames {
 	}
 
 	/**
+	 * The next frame, which must be a message with its offset.
+	 * @return the message
+	 */
+	public OffsetMessage nextWithOffset() throws IOException {
+		Frame frame = next();
+		if (frame == null || (frame.type() != WebTransportTopics.FRAME_TEXT_WITH_OFFSET
+				&& frame.type() != WebTransportTopics.FRAME_BINARY_WITH_OFFSET)) {
+			throw new AssertionError("Expected a message with its offset, got " + frame);
+		}
+		int length = frame.payload()[0] & 0xff;
+		String offset = new String(frame.payload(), 1, length, StandardCharsets.US_ASCII);
+		byte[] payload = java.util.Arrays.copyOfRange(frame.payload(), 1 + length, frame.payload().length);
+		return new OffsetMessage(offset, payload);
+	}
+
+	/**
+	 * The next frame, which must be a recovery frame.
+	 * @return the recovery: whether complete, and how many messages are replayed
+	 */
+	public Recovery nextRecovery() throws IOException {
+		Frame frame = next();
+		if (frame == null || frame.type() != WebTransportTopics.FRAME_RECOVERY || frame.payload().length != 5) {
+			throw new AssertionError("Expected a recovery frame, got " + frame);
+		}
+		byte[] p = frame.payload();
+		int replayed = ((p[1] & 0xff) << 24) | ((p[2] & 0xff) << 16) | ((p[3] & 0xff) << 8) | (p[4] & 0xff);
+		return new Recovery(p[0] == 1, replayed);
+	}
+
+	/**
+	 * A message frame with its offset.
+	 *
+	 * @param offset the offset
+	 * @param payload the message's bytes
+	 */
+	public record OffsetMessage(String offset, byte[] payload) {
+
+		public String text() {
+			return new String(this.payload, StandardCharsets.UTF_8);
+		}
+
+	}
+
+	/**
+	 * A recovery frame.
+	 *
+	 * @param complete whether the history reached back to the offset
+	 * @param replayed how many messages it replays
+	 */
+	public record Recovery(boolean complete, int replayed) {
+	}
+
+	/**
 	 * A topic's stream, after its first frame.
 	 *
 	 * @param topic the topic the first frame names

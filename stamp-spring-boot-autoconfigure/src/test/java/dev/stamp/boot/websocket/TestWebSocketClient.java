@@ -45,6 +45,30 @@ public final class TestWebSocketClient implements WebSocket.Listener {
 		return client;
 	}
 
+	/**
+	 * Connects offering a subprotocol.
+	 * @param port the listener's port
+	 * @param pathAndQuery the path, with a query if wanted
+	 * @param subprotocol the subprotocol to offer
+	 * @return the connected client
+	 */
+	public static TestWebSocketClient connectWithSubprotocol(int port, String pathAndQuery, String subprotocol) {
+		TestWebSocketClient client = new TestWebSocketClient();
+		client.socket = httpClient.newWebSocketBuilder()
+			.subprotocols(subprotocol)
+			.buildAsync(URI.create("ws://127.0.0.1:" + port + pathAndQuery), client)
+			.join();
+		return client;
+	}
+
+	/**
+	 * The subprotocol the server chose.
+	 * @return the subprotocol, empty when none
+	 */
+	public String subprotocol() {
+		return this.socket.getSubprotocol();
+	}
+
 	/** The HTTP status a refused handshake was answered with. */
 	static int refusedStatus(int port, String path, String origin) {
 		try {
@@ -75,7 +99,7 @@ public final class TestWebSocketClient implements WebSocket.Listener {
 		return (byte[]) message;
 	}
 
-	int awaitClose() throws Exception {
+	public int awaitClose() throws Exception {
 		return this.closeStatus.get(10, TimeUnit.SECONDS);
 	}
 
