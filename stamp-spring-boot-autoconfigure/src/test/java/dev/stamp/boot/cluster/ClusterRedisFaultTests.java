@@ -26,6 +26,44 @@ class ClusterRedisFaultTests {
 	static final RedisServerProcess redis = new RedisServerProcess();
 
 	@Test
+	void aFrozenRedisNeverBlocksThePublisherBeyondItsBoundedQueue() {
+		try (ClusterTestNode alpha = ClusterTestNode.start(redis, "frozen-alpha", "stamp.cluster.publish-queue-size=8");
+				ClusterTestNode beta = ClusterTestNode.start(redis, "frozen-beta")) {
+			List<String> local = new CopyOnWriteArrayList<>();
+			List<String> remote = new CopyOnWriteArrayList<>();
+			Disposable localSubscription = alpha.topics().subscribe("ticks").subscribe((m) -> local.add(m.text()));
+			Disposable remoteSubscription = beta.topics().subscribe("ticks").subscribe((m) -> remote.add(m.text()));
+			try {
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> alpha.topics().isReceivingRemote() && beta.topics().isReceivingRemote());
+				redis.freeze();
+				try {
+					// Redis takes the bytes and never answers: were publishing to wait
+					// for
+					// it, this loop would not end while Redis is frozen.
+					for (int i = 0; i < 200; i++) {
+						alpha.topics().publish("ticks", "frozen-" + i);
+					}
+					assertThat(local).hasSize(200);
+					assertThat(alpha.topics().droppedPublishes()).isPositive();
+				}
+				finally {
+					redis.unfreeze();
+				}
+				AtomicInteger after = new AtomicInteger();
+				await().atMost(Duration.ofSeconds(60)).until(() -> {
+					alpha.topics().publish("ticks", "thawed-" + after.incrementAndGet());
+					return remote.stream().anyMatch((text) -> text.startsWith("thawed-"));
+				});
+			}
+			finally {
+				localSubscription.dispose();
+				remoteSubscription.dispose();
+			}
+		}
+	}
+
+	@Test
 	void aRedisRestartInterruptsOnlyTheRemoteDelivery() {
 		try (ClusterTestNode alpha = ClusterTestNode.start(redis, "fault-alpha", "stamp.cluster.publish-queue-size=4");
 				ClusterTestNode beta = ClusterTestNode.start(redis, "fault-beta")) {

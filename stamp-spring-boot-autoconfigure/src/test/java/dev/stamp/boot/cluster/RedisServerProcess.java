@@ -86,6 +86,10 @@ public final class RedisServerProcess implements BeforeAllCallback, AfterAllCall
 		if (this.process == null) {
 			return;
 		}
+		if (this.process.isAlive()) {
+			// A frozen process would not act on SIGTERM until it is let go.
+			signal("-CONT");
+		}
 		this.process.destroy();
 		try {
 			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
@@ -97,6 +101,38 @@ public final class RedisServerProcess implements BeforeAllCallback, AfterAllCall
 			Thread.currentThread().interrupt();
 		}
 		this.process = null;
+	}
+
+	/**
+	 * Freezes Redis with SIGSTOP: its socket stays open and accepts, nothing answers, as
+	 * when Redis is overloaded or its host stalls. {@link #unfreeze()} lets it go on.
+	 */
+	public synchronized void freeze() {
+		signal("-STOP");
+	}
+
+	/** Lets a {@link #freeze() frozen} Redis go on with SIGCONT. */
+	public synchronized void unfreeze() {
+		signal("-CONT");
+	}
+
+	private void signal(String signal) {
+		if (this.process == null) {
+			throw new IllegalStateException("redis-server is not running");
+		}
+		try {
+			Process kill = new ProcessBuilder("kill", signal, Long.toString(this.process.pid())).inheritIO().start();
+			if (kill.waitFor() != 0) {
+				throw new IllegalStateException("kill " + signal + " failed for redis-server " + this.process.pid());
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("kill " + signal + " did not run", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while signalling redis-server", ex);
+		}
 	}
 
 	/** Stops Redis and starts it again on the same port, with no data. */
