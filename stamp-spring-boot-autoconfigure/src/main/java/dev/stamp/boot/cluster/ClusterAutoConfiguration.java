@@ -25,6 +25,7 @@ import dev.stamp.boot.listener.StampListener;
 import dev.stamp.boot.listener.StampListenerRegistry;
 import dev.stamp.boot.middleware.RateLimitCounter;
 import dev.stamp.boot.topic.StampTopics;
+import dev.stamp.boot.topic.TopicRelay;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -52,7 +53,7 @@ public final class ClusterAutoConfiguration {
 	static final int PHASE = StampListener.PHASE - 1024;
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(TopicRelay.class)
 	RedisTopicRelay stampTopicRelay(ReactiveRedisConnectionFactory connectionFactory,
 			StampClusterProperties properties) {
 		return new RedisTopicRelay(connectionFactory, keys(properties), checked(properties).resolveNodeId(),
@@ -140,7 +141,7 @@ public final class ClusterAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "stampClusterHealthIndicator")
 		ClusterHealthIndicator stampClusterHealthIndicator(ReactiveRedisConnectionFactory connectionFactory,
-				StampCluster cluster, RedisTopicRelay relay, StampClusterProperties properties) {
+				StampCluster cluster, TopicRelay relay, StampClusterProperties properties) {
 			return new ClusterHealthIndicator(connectionFactory, cluster, relay, properties.getHeartbeat());
 		}
 

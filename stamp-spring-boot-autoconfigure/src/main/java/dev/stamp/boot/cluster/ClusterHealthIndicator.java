@@ -9,6 +9,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
+import dev.stamp.boot.topic.TopicRelay;
+
 /**
  * Health of this node's membership of the cluster: {@code UP} while Redis answers, the
  * heartbeat reaches it and the node receives the other nodes' publishes; {@code DOWN}
@@ -20,12 +22,12 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 
 	private final StampCluster cluster;
 
-	private final RedisTopicRelay topics;
+	private final TopicRelay topics;
 
 	private final Duration timeout;
 
 	public ClusterHealthIndicator(ReactiveRedisConnectionFactory connectionFactory, StampCluster cluster,
-			RedisTopicRelay topics, Duration timeout) {
+			TopicRelay topics, Duration timeout) {
 		super("Stamp cluster health check failed");
 		this.connectionFactory = connectionFactory;
 		this.cluster = cluster;

@@ -3,9 +3,10 @@ package dev.stamp.boot.cluster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -35,6 +36,8 @@ import dev.stamp.boot.topic.TopicOffsets;
  * knows of the topic.
  */
 final class RedisTopicHistory {
+
+	private static final int MAX_KNOWN_TOPICS = 10_000;
 
 	// KEYS: per message its stream and its channel. ARGV: size, TTL, node id, the
 	// channel header of a text message and of a binary one, then per message its flags
@@ -107,7 +110,18 @@ final class RedisTopicHistory {
 
 	private final byte[] ttlMillis;
 
-	private final Map<String, String> latestKnown = new ConcurrentHashMap<>();
+	/**
+	 * The latest offset seen per topic, for the topics used most recently: bounded,
+	 * because clients make topics (one per concrete path of a pattern route).
+	 */
+	private final Map<String, String> latestKnown = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+			return size() > MAX_KNOWN_TOPICS;
+		}
+
+	});
 
 	RedisTopicHistory(ReactiveRedisTemplate<String, byte[]> redis, ClusterKeys keys, int size, Duration ttl) {
 		this.redis = redis;

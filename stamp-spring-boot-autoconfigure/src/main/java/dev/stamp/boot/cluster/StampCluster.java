@@ -19,6 +19,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 import dev.stamp.boot.listener.StampListener;
 import dev.stamp.boot.topic.StampTopics;
@@ -42,6 +43,13 @@ public class StampCluster implements SmartLifecycle {
 	private static final String HEARTBEAT_AT = "heartbeatAt";
 
 	private static final String LISTENER = "listener.";
+
+	private static final RedisScript<Long> WRITE_ENTRY = RedisScript.of("""
+			redis.call('DEL', KEYS[1])
+			redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			return 1
+			""", Long.class);
 
 	private static final String TOPICS = "topics";
 
@@ -167,10 +175,17 @@ public class StampCluster implements SmartLifecycle {
 			fields.put(LISTENER + listener.name(), listener.encode());
 		}
 		fields.put(TOPICS, node.topics().encode());
-		return this.redis.opsForHash()
-			.putAll(key, fields)
-			.then(this.redis.expire(key, this.nodeTimeout))
+		List<String> arguments = new ArrayList<>(List.of(Long.toString(this.nodeTimeout.toMillis())));
+		fields.forEach((field, value) -> {
+			arguments.add(field);
+			arguments.add(value);
+		});
+		// One script replaces the whole entry, so that a removed listener's field goes
+		// and the entry never looks absent to a node reading it meanwhile.
+		return this.redis.execute(WRITE_ENTRY, List.of(key), arguments)
 			.then(this.redis.opsForSet().add(this.keys.nodes(), this.nodeId))
+			// The set of ids outlives no node: with every node gone it expires too.
+			.then(this.redis.expire(this.keys.nodes(), this.nodeTimeout))
 			.then(this.presence.refresh())
 			// A slow beat skips ticks; only one that outlasts the entry is a failure.
 			.timeout(this.nodeTimeout)

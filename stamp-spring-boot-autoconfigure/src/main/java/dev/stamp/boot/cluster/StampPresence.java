@@ -181,7 +181,8 @@ public class StampPresence implements TopicPresence {
 
 	private void background(Mono<Void> write, String operation) {
 		// The next heartbeat writes the members again, so a lost write heals by itself.
-		write.subscribe(null, (ex) -> {
+		// Bounded: while Redis is away the client would queue every join and leave.
+		write.timeout(this.ttl).subscribe(null, (ex) -> {
 			this.rewrite.set(true);
 			logger.debug("Presence " + operation + " did not reach Redis", ex);
 		});

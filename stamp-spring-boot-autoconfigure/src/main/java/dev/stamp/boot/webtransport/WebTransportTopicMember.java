@@ -49,6 +49,9 @@ final class WebTransportTopicMember implements TopicMember {
 
 	private @Nullable WebTransportStream stream;
 
+	/** Messages a resumed session may have pending beyond maxPending: its replay. */
+	private int replayAllowance;
+
 	/** Messages delivered and not yet handed to QUIC, waiting ones included. */
 	private int pending;
 
@@ -106,6 +109,10 @@ final class WebTransportTopicMember implements TopicMember {
 			return;
 		}
 		int replayed = outcome.replayed();
+		// The history and the messages held while it was read go out at once: they are
+		// bounded by the history's size and maxPending, and must not count as falling
+		// behind, or a session that missed more than maxPending could never resume.
+		this.replayAllowance = replayed + this.maxPending;
 		this.waiting.add(frame(RECOVERY, new byte[] { (byte) (outcome.complete() ? 1 : 0), (byte) (replayed >>> 24),
 				(byte) (replayed >>> 16), (byte) (replayed >>> 8), (byte) replayed }));
 		writeWaiting();
@@ -132,7 +139,7 @@ final class WebTransportTopicMember implements TopicMember {
 		if (this.ended) {
 			return false;
 		}
-		if (this.pending >= this.maxPending) {
+		if (this.pending >= this.maxPending + this.replayAllowance) {
 			cutOff();
 			return false;
 		}
