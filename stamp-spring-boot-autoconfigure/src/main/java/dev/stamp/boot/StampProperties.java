@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -17,8 +18,11 @@ import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
+
+import dev.stamp.boot.listener.ListenerSettings;
 
 /**
  * Configuration of Stamp's listeners, bound from {@code stamp.*}.
@@ -209,6 +213,43 @@ public class StampProperties {
 			return this.additionalListeners;
 		}
 
+		/**
+		 * Copies the settings every listener has onto a listener's runtime settings; the
+		 * protocol's auto-configuration maps its own properties after it.
+		 * @param settings the settings to fill in
+		 * @param <S> the settings type
+		 * @return the settings given
+		 */
+		public <S extends ListenerSettings> S applyTo(S settings) {
+			PropertyMapper map = PropertyMapper.get();
+			map.from(this::getEnabled).to(settings::setEnabled);
+			map.from(this::getHost).to(settings::setHost);
+			map.from(this::getPort).to(settings::setPort);
+			map.from(this::getMaxConnections).to(settings::setMaxConnections);
+			// Unset means never close idle connections: a null overrides the protocol's
+			// default.
+			map.from(this::getIdleTimeout).always().to(settings::setIdleTimeout);
+			map.from(this.ssl::getBundle).to(settings::setSslBundle);
+			return settings;
+		}
+
+		/**
+		 * The runtime settings of each of the {@link #getAdditionalListeners() additional
+		 * listeners}: the main listener's settings, with what the additional listener
+		 * sets on top.
+		 * @param mainSettings creates the main listener's settings afresh, protocol
+		 * settings included
+		 * @param <S> the settings type
+		 * @return the settings of every additional listener, in order
+		 */
+		public <S extends ListenerSettings> List<S> buildAdditionalListenerSettings(Supplier<S> mainSettings) {
+			List<S> settings = new ArrayList<>();
+			for (AdditionalListener listener : this.additionalListeners) {
+				settings.add(listener.applyTo(mainSettings.get()));
+			}
+			return settings;
+		}
+
 		/** TLS settings of a listener. */
 		public static class Ssl {
 
@@ -310,6 +351,23 @@ public class StampProperties {
 
 		public Listener.Ssl getSsl() {
 			return this.ssl;
+		}
+
+		/**
+		 * Overrides, in the main listener's settings, what this listener sets.
+		 * @param settings the main listener's settings
+		 * @param <S> the settings type
+		 * @return the settings given
+		 */
+		<S extends ListenerSettings> S applyTo(S settings) {
+			PropertyMapper map = PropertyMapper.get();
+			map.from(this::getEnabled).to(settings::setEnabled);
+			map.from(this::getHost).to(settings::setHost);
+			map.from(this::getPort).to(settings::setPort);
+			map.from(this::getMaxConnections).to(settings::setMaxConnections);
+			map.from(this::getIdleTimeout).to(settings::setIdleTimeout);
+			map.from(this.ssl::getBundle).to(settings::setSslBundle);
+			return settings;
 		}
 
 	}

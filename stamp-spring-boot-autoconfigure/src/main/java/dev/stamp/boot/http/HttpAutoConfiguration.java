@@ -15,7 +15,6 @@ import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.stamp.boot.ListenerSettingsMapper;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
@@ -55,11 +54,11 @@ public final class HttpAutoConfiguration {
 		List<StampHttpServerCustomizer> applied = customizers.orderedStream().toList();
 		return new StampListenerFactory<>(StampProtocol.HTTP, HttpListenerSettings.class,
 				(settings) -> new HttpListener(settings, routes, context, writer, applied),
-				ListenerSettingsMapper.mapAdditional(properties.getHttp(), () -> settings(properties.getHttp())));
+				properties.getHttp().buildAdditionalListenerSettings(() -> settings(properties.getHttp())));
 	}
 
 	private static HttpListenerSettings settings(StampProperties.Http properties) {
-		HttpListenerSettings settings = ListenerSettingsMapper.map(properties, new HttpListenerSettings());
+		HttpListenerSettings settings = properties.applyTo(new HttpListenerSettings());
 		PropertyMapper map = PropertyMapper.get();
 		map.from(properties::getMaxRequestSize).to(settings::setMaxRequestSize);
 		map.from(properties::getMaxHeaderSize).to(settings::setMaxHeaderSize);

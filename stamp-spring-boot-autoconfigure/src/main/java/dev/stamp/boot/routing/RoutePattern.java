@@ -11,6 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One route path as declared, parsed once: an exact path ({@code /chat}), a template with
  * path variables ({@code /users/{id}}, {@code /users/{id:\d+}}, {@code /files/{*rest}}),
@@ -42,7 +44,8 @@ final class RoutePattern {
 
 	private final Kind kind;
 
-	private final Pattern regex;
+	/** The whole path's expression; {@code null} for an exact path. */
+	private final @Nullable Pattern regex;
 
 	/** Variable name by group name, in declaration order. */
 	private final Map<String, String> variables;
@@ -57,8 +60,8 @@ final class RoutePattern {
 	/** The template with its variable names left out: equal shapes match equal paths. */
 	private final String shape;
 
-	private RoutePattern(String source, Kind kind, Pattern regex, Map<String, String> variables, List<Segment> segments,
-			boolean catchAll, int normalizedLength, String shape) {
+	private RoutePattern(String source, Kind kind, @Nullable Pattern regex, Map<String, String> variables,
+			List<Segment> segments, boolean catchAll, int normalizedLength, String shape) {
 		this.source = source;
 		this.kind = kind;
 		this.regex = regex;
@@ -163,20 +166,25 @@ final class RoutePattern {
 	 * @return the path variables in declaration order, or {@code null} if the path does
 	 * not match
 	 */
-	Map<String, String> match(String path) {
+	@Nullable Map<String, String> match(String path) {
 		if (this.kind == Kind.EXACT) {
 			return this.source.equals(path) ? Map.of() : null;
 		}
-		Matcher matcher = this.regex.matcher(path);
+		Pattern regex = this.regex;
+		if (regex == null) {
+			return null;
+		}
+		Matcher matcher = regex.matcher(path);
 		if (!matcher.matches()) {
 			return null;
 		}
 		Map<String, String> values = new LinkedHashMap<>();
 		for (Map.Entry<String, String> variable : this.variables.entrySet()) {
-			String value = matcher.group(variable.getKey());
+			@Nullable String value = matcher.group(variable.getKey());
 			// A template variable holds to its segment, even if its own regex could cross
 			// one.
-			if (this.kind == Kind.TEMPLATE && !variable.getKey().equals(catchAllGroup()) && value.indexOf('/') >= 0) {
+			if (this.kind == Kind.TEMPLATE && !variable.getKey().equals(catchAllGroup()) && value != null
+					&& value.indexOf('/') >= 0) {
 				return null;
 			}
 			// An optional regex group that took no part in the match has no value.
@@ -187,7 +195,7 @@ final class RoutePattern {
 		return Collections.unmodifiableMap(values);
 	}
 
-	private String catchAllGroup() {
+	private @Nullable String catchAllGroup() {
 		return this.catchAll ? "v" + (this.variables.size() - 1) : null;
 	}
 
@@ -245,7 +253,7 @@ final class RoutePattern {
 	 * One segment of a template, between slashes: its literal text before the first and
 	 * after the last variable, and a regular expression for the whole segment.
 	 */
-	private record Segment(String prefix, String suffix, boolean literal, Pattern pattern) {
+	private record Segment(String prefix, String suffix, boolean literal, @Nullable Pattern pattern) {
 
 		boolean mayMatchSameAs(Segment other) {
 			if (this.literal && other.literal) {
@@ -254,7 +262,8 @@ final class RoutePattern {
 			if (this.literal || other.literal) {
 				Segment literalOne = this.literal ? this : other;
 				Segment variableOne = this.literal ? other : this;
-				return variableOne.pattern.matcher(literalOne.prefix).matches();
+				Pattern pattern = variableOne.pattern;
+				return pattern != null && pattern.matcher(literalOne.prefix).matches();
 			}
 			return compatible(this.prefix, other.prefix, String::startsWith)
 					&& compatible(this.suffix, other.suffix, String::endsWith);
@@ -283,7 +292,11 @@ final class RoutePattern {
 
 		private final StringBuilder literal = new StringBuilder();
 
-		private String segmentPrefix;
+		/**
+		 * The literal text of the segment before its first variable; {@code null} before
+		 * one.
+		 */
+		private @Nullable String segmentPrefix;
 
 		private boolean catchAll;
 

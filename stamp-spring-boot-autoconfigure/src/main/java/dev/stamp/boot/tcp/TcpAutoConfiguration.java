@@ -13,7 +13,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 
-import dev.stamp.boot.ListenerSettingsMapper;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
@@ -47,11 +46,11 @@ public final class TcpAutoConfiguration {
 		List<StampTcpServerCustomizer> applied = customizers.orderedStream().toList();
 		return new StampListenerFactory<>(StampProtocol.TCP, TcpListenerSettings.class,
 				(settings) -> new TcpListener(settings, routes, context, applied),
-				ListenerSettingsMapper.mapAdditional(properties.getTcp(), () -> settings(properties.getTcp())));
+				properties.getTcp().buildAdditionalListenerSettings(() -> settings(properties.getTcp())));
 	}
 
 	private static TcpListenerSettings settings(StampProperties.Tcp properties) {
-		TcpListenerSettings settings = ListenerSettingsMapper.map(properties, new TcpListenerSettings());
+		TcpListenerSettings settings = properties.applyTo(new TcpListenerSettings());
 		PropertyMapper map = PropertyMapper.get();
 		map.from(properties::getLingerTimeout).to(settings::setLingerTimeout);
 		return settings;

@@ -13,7 +13,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 
-import dev.stamp.boot.ListenerSettingsMapper;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
@@ -64,12 +63,11 @@ public final class WebSocketAutoConfiguration {
 		List<StampWebSocketServerCustomizer> applied = customizers.orderedStream().toList();
 		return new StampListenerFactory<>(StampProtocol.WEBSOCKET, WebSocketListenerSettings.class,
 				(settings) -> new WebSocketListener(settings, routes, rooms, context, applied, connections),
-				ListenerSettingsMapper.mapAdditional(properties.getWebsocket(),
-						() -> settings(properties.getWebsocket())));
+				properties.getWebsocket().buildAdditionalListenerSettings(() -> settings(properties.getWebsocket())));
 	}
 
 	private static WebSocketListenerSettings settings(StampProperties.WebSocket properties) {
-		WebSocketListenerSettings settings = ListenerSettingsMapper.map(properties, new WebSocketListenerSettings());
+		WebSocketListenerSettings settings = properties.applyTo(new WebSocketListenerSettings());
 		PropertyMapper map = PropertyMapper.get();
 		map.from(properties::getMaxMessageSize).to(settings::setMaxMessageSize);
 		map.from(properties::getMaxPendingOutbound).to(settings::setMaxPendingOutbound);

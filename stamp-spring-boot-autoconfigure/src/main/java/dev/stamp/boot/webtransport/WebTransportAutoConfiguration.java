@@ -12,7 +12,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 
-import dev.stamp.boot.ListenerSettingsMapper;
 import dev.stamp.boot.StampAutoConfiguration;
 import dev.stamp.boot.StampProperties;
 import dev.stamp.boot.StampProtocol;
@@ -64,13 +63,12 @@ public final class WebTransportAutoConfiguration {
 			StampRoutes routes, ListenerContext context, ObjectProvider<WebTransportServerCustomizer> customizers) {
 		List<WebTransportServerCustomizer> applied = customizers.orderedStream().toList();
 		return new StampListenerFactory<>(StampProtocol.WEBTRANSPORT, WebTransportListenerSettings.class,
-				(settings) -> new WebTransportListener(settings, routes, context, applied), ListenerSettingsMapper
-					.mapAdditional(properties.getWebtransport(), () -> settings(properties.getWebtransport())));
+				(settings) -> new WebTransportListener(settings, routes, context, applied), properties.getWebtransport()
+					.buildAdditionalListenerSettings(() -> settings(properties.getWebtransport())));
 	}
 
 	private static WebTransportListenerSettings settings(StampProperties.WebTransport properties) {
-		WebTransportListenerSettings settings = ListenerSettingsMapper.map(properties,
-				new WebTransportListenerSettings());
+		WebTransportListenerSettings settings = properties.applyTo(new WebTransportListenerSettings());
 		PropertyMapper map = PropertyMapper.get();
 		map.from(properties::getMaxSessions).to(settings::setMaxSessions);
 		map.from(properties::getMaxSessionsPerConnection).to(settings::setMaxSessionsPerConnection);

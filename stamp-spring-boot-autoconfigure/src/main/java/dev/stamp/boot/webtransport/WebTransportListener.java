@@ -122,7 +122,7 @@ public class WebTransportListener extends AbstractStampListener {
 		}
 	}
 
-	private static String builtInProperty(RouteMethod route) {
+	private static @Nullable String builtInProperty(RouteMethod route) {
 		Class<?> declaringClass = route.method().getDeclaringClass();
 		if (declaringClass == WebTransportEchoRoute.class) {
 			return "stamp.webtransport.echo-path";

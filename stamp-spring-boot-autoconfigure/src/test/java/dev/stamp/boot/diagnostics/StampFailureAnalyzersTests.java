@@ -6,6 +6,8 @@ import java.net.ServerSocket;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.Banner;
@@ -92,20 +94,20 @@ class StampFailureAnalyzersTests {
 		}
 	}
 
-	@Test
-	void builtInPathClashNamesTheProperty() {
+	@ParameterizedTest
+	@ValueSource(strings = { "stamp.webtransport.echo-path", "stamp.webtransport.health-path" })
+	void builtInPathClashNamesTheProperty(String property) {
 		StampContextRunner.create()
 			.withUserConfiguration(EchoRoute.class)
-			.withPropertyValues("stamp.webtransport.echo-path=/echo")
+			.withPropertyValues(property + "=/echo")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				FailureAnalysis analysis = new BuiltInPathClashFailureAnalyzer().analyze(context.getStartupFailure());
 				assertThat(analysis).isNotNull();
 				assertThat(analysis.getDescription())
 					.contains("EchoRoute#echo(WebTransportSession) is declared on /echo")
-					.contains("/echo")
-					.contains("'stamp.webtransport.echo-path'");
-				assertThat(analysis.getAction()).contains("Set 'stamp.webtransport.echo-path' to another path");
+					.contains("'" + property + "'");
+				assertThat(analysis.getAction()).contains("Set '" + property + "' to another path");
 			});
 	}
 

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -12,6 +14,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.stamp.boot.HttpMethod;
@@ -264,12 +270,13 @@ class HttpHardeningTests {
 
 	@Test
 	void malformedChunkAfterAHandlerStartedReadingNeverReachesTheHandler() {
-		this.runner.run((context) -> {
+		this.runner.withUserConfiguration(BodyProgress.class).run((context) -> {
 			Routes routes = context.getBean(Routes.class);
 			try (Socket socket = open(context)) {
 				write(socket, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
-				// The head went to the route, which now waits for the rest of the body.
-				Thread.sleep(200);
+				// The head went to the route, which now reads the body: the first chunk
+				// has passed the pipeline before the malformed one is sent.
+				assertThat(context.getBean(BodyProgress.class).firstChunk.await(10, TimeUnit.SECONDS)).isTrue();
 				write(socket, "zz\r\n\r\n" + SMUGGLED);
 				String answer = readUntilClosed(socket);
 				assertThat(answer).startsWith("HTTP/1.1 400").containsOnlyOnce("HTTP/1.1 ");
@@ -406,6 +413,34 @@ class HttpHardeningTests {
 		Socket socket = new Socket("127.0.0.1", StampContextRunner.port(context, StampProtocol.HTTP));
 		socket.setSoTimeout(10_000);
 		return socket;
+	}
+
+	/**
+	 * Counts down once the first piece of a request body has gone through the whole
+	 * pipeline, so that a test sends what follows only after the server read it.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class BodyProgress {
+
+		final CountDownLatch firstChunk = new CountDownLatch(1);
+
+		@Bean
+		StampHttpServerCustomizer bodyProgress() {
+			return (server) -> server.doOnConnection(
+					(connection) -> connection.addHandlerLast("bodyProgress", new ChannelInboundHandlerAdapter() {
+
+						@Override
+						public void channelRead(ChannelHandlerContext ctx, Object msg) {
+							boolean bodyChunk = msg instanceof HttpContent;
+							ctx.fireChannelRead(msg);
+							if (bodyChunk) {
+								BodyProgress.this.firstChunk.countDown();
+							}
+						}
+
+					}));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

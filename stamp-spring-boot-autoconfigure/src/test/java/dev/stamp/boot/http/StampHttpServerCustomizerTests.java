@@ -11,6 +11,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 import dev.stamp.boot.StampContextRunner;
 import dev.stamp.boot.StampProtocol;
@@ -42,6 +43,14 @@ class StampHttpServerCustomizerTests {
 			.run((context) -> assertThat(statusLine(context, BIG_HEADERS)).startsWith("HTTP/1.1 200"));
 	}
 
+	@Test
+	void customizersRunInOrderAfterStampsSettings() {
+		// Declared in the opposite order: only @Order makes the larger limit the last
+		// word.
+		this.runner.withUserConfiguration(OrderedLimits.class)
+			.run((context) -> assertThat(statusLine(context, BIG_HEADERS)).startsWith("HTTP/1.1 200"));
+	}
+
 	private static String statusLine(ApplicationContext context, String request) throws IOException {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", StampContextRunner.port(context, StampProtocol.HTTP)),
@@ -59,6 +68,23 @@ class StampHttpServerCustomizerTests {
 		@StampRoute("/about")
 		String about(HttpRequest request) {
 			return "about";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OrderedLimits {
+
+		@Bean
+		@Order(2)
+		StampHttpServerCustomizer largeHeadersLast() {
+			return (server) -> server.httpRequestDecoder((spec) -> spec.maxHeaderSize(16 * 1024));
+		}
+
+		@Bean
+		@Order(1)
+		StampHttpServerCustomizer smallHeadersFirst() {
+			return (server) -> server.httpRequestDecoder((spec) -> spec.maxHeaderSize(512));
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.stamp.boot.tcp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -114,13 +115,21 @@ class TcpDataIntegrityTests {
 	@EnumSource(Form.class)
 	void clientThatHalfClosesAndReadsOnlyLaterGetsEveryByte(Form form) {
 		StampContextRunner.create().withUserConfiguration(form.configuration).run((context) -> {
+			EchoCounters counters = context.getBean(EchoCounters.class);
 			for (int round = 0; round < 5; round++) {
-				byte[] payload = randomBytes(2 * MB, round);
-				try (Socket socket = TcpListenerTests.connect(context)) {
+				try (Socket socket = new Socket()) {
+					// The whole echo must fit in the client's receive buffer, so that the
+					// handler can write it all and return before the client reads a byte.
+					socket.setReceiveBufferSize(4 * MB);
+					socket.connect(
+							new InetSocketAddress("127.0.0.1", StampContextRunner.port(context, StampProtocol.TCP)),
+							5_000);
+					socket.setSoTimeout(10_000);
+					byte[] payload = randomBytes(Math.min(2 * MB, socket.getReceiveBufferSize() / 4), round);
 					CompletableFuture<Void> writer = sendThenHalfClose(socket, payload);
-					// Let the handler see end of stream and return while its echo still
-					// waits to be written.
-					Thread.sleep(300);
+					// The handler saw end of stream and returned; only then does the
+					// client start reading its echo.
+					awaitCount(counters.finished, round + 1);
 					byte[] echoed = socket.getInputStream().readAllBytes();
 					writer.get(10, TimeUnit.SECONDS);
 					assertThat(echoed.length).as("round %s", round).isEqualTo(payload.length);
