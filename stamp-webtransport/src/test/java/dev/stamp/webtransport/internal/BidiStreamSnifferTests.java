@@ -59,7 +59,7 @@ class BidiStreamSnifferTests {
 	@AfterEach
 	void finish() {
 		for (EmbeddedQuicStream channel : this.channels) {
-			channel.finishAndReleaseAll();
+			assertThat(channel.finishAndReleaseAll()).as("nothing reached the end of the pipeline").isFalse();
 		}
 		assertThat(this.allocator.metric().usedHeapMemory()).as("bytes still allocated").isZero();
 	}

@@ -100,8 +100,8 @@ class ControlStreamObserverTests {
 		EmbeddedQuicStream another = this.controlStream.sibling(11, QuicStreamType.UNIDIRECTIONAL);
 		assertThatExceptionOfType(ChannelPipelineException.class)
 			.isThrownBy(() -> another.pipeline().addLast(observer));
-		other.finishAndReleaseAll();
-		another.finishAndReleaseAll();
+		assertThat(other.finishAndReleaseAll()).isFalse();
+		assertThat(another.finishAndReleaseAll()).isFalse();
 	}
 
 	private static DefaultHttp3SettingsFrame settings(long webTransportSetting) {

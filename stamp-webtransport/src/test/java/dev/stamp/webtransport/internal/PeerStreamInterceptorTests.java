@@ -34,7 +34,7 @@ class PeerStreamInterceptorTests {
 	void finish() {
 		assertThat(this.connection.finishAndReleaseAll()).isFalse();
 		if (this.stream != null) {
-			this.stream.finishAndReleaseAll();
+			assertThat(this.stream.finishAndReleaseAll()).isFalse();
 		}
 	}
 

@@ -51,7 +51,7 @@ class PendingStreamHandlerTests {
 	void finish() {
 		assertThat(this.stream.finishAndReleaseAll()).isFalse();
 		if (this.connectStream != null) {
-			this.connectStream.finishAndReleaseAll();
+			assertThat(this.connectStream.finishAndReleaseAll()).isFalse();
 		}
 		assertThat(this.allocator.metric().usedHeapMemory()).as("bytes still allocated").isZero();
 	}

@@ -51,7 +51,7 @@ class StreamHandlerTests {
 	@AfterEach
 	void finish() {
 		assertThat(this.channel.finishAndReleaseAll()).as("nothing passed the stream handler").isFalse();
-		this.connectStream.finishAndReleaseAll();
+		assertThat(this.connectStream.finishAndReleaseAll()).isFalse();
 	}
 
 	@Test
@@ -78,7 +78,7 @@ class StreamHandlerTests {
 		assertThat(localReads.count).isZero();
 		assertThat(RecordingReceiver.subscribe(stream).error()).isInstanceOf(IllegalStateException.class)
 			.hasMessageContaining("send-only");
-		local.finishAndReleaseAll();
+		assertThat(local.finishAndReleaseAll()).isFalse();
 	}
 
 	@Test

@@ -45,7 +45,7 @@ class UniStreamHeaderDecoderTests {
 	@AfterEach
 	void finish() {
 		for (EmbeddedQuicStream channel : this.channels) {
-			channel.finishAndReleaseAll();
+			assertThat(channel.finishAndReleaseAll()).as("nothing reached the end of the pipeline").isFalse();
 		}
 		assertThat(this.allocator.metric().usedHeapMemory()).as("bytes still allocated").isZero();
 	}
