@@ -4,6 +4,7 @@ import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import io.netty.buffer.ByteBuf;
@@ -26,11 +27,14 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.AttributeKey;
 import io.netty.util.DefaultAttributeMap;
 
+import dev.stamp.webtransport.protocol.Dialect;
+
 /**
  * A QUIC stream for driving the engine's stream handlers without a network: an
  * {@link EmbeddedChannel} that is a {@link QuicStreamChannel}, whose parent connection
- * carries a {@link ConnectionState} and answers nothing else. Records the error codes the
- * stream is reset and stopped with, and those its connection is closed with.
+ * carries a {@link ConnectionState} and answers nothing else. Peer-opened unless made by
+ * {@link #locallyOpened}. Records the error codes the stream is reset and stopped with,
+ * and those its connection is closed with.
  */
 @SuppressWarnings("deprecation") // QuicStreamChannelConfig still declares the single
 									// water mark setters
@@ -41,6 +45,8 @@ final class EmbeddedQuicStream extends EmbeddedChannel implements QuicStreamChan
 	private final long streamId;
 
 	private final QuicStreamType type;
+
+	private final boolean localCreated;
 
 	private StreamConfig streamConfig;
 
@@ -57,11 +63,12 @@ final class EmbeddedQuicStream extends EmbeddedChannel implements QuicStreamChan
 	/** The application error codes the connection was closed with, in order. */
 	final List<Integer> connectionCloses = new ArrayList<>();
 
-	private EmbeddedQuicStream(QuicChannel connection, long streamId, QuicStreamType type) {
+	private EmbeddedQuicStream(QuicChannel connection, long streamId, QuicStreamType type, boolean localCreated) {
 		super(connection, DefaultChannelId.newInstance(), false, false);
 		this.connection = connection;
 		this.streamId = streamId;
 		this.type = type;
+		this.localCreated = localCreated;
 	}
 
 	/**
@@ -70,6 +77,20 @@ final class EmbeddedQuicStream extends EmbeddedChannel implements QuicStreamChan
 	 */
 	static EmbeddedQuicStream peerOpened(long streamId, QuicStreamType type, ByteBufAllocator allocator,
 			Function<QuicChannel, ConnectionState> state) {
+		return open(streamId, type, false, allocator, state);
+	}
+
+	/**
+	 * A stream this side opened, on a connection whose WebTransport state is made by
+	 * {@code state} (given the connection).
+	 */
+	static EmbeddedQuicStream locallyOpened(long streamId, QuicStreamType type, ByteBufAllocator allocator,
+			Function<QuicChannel, ConnectionState> state) {
+		return open(streamId, type, true, allocator, state);
+	}
+
+	private static EmbeddedQuicStream open(long streamId, QuicStreamType type, boolean localCreated,
+			ByteBufAllocator allocator, Function<QuicChannel, ConnectionState> state) {
 		EmbeddedQuicStream[] stream = new EmbeddedQuicStream[1];
 		DefaultAttributeMap attributes = new DefaultAttributeMap();
 		InetSocketAddress peer = new InetSocketAddress("127.0.0.1", 4433);
@@ -85,16 +106,42 @@ final class EmbeddedQuicStream extends EmbeddedChannel implements QuicStreamChan
 					case "toString" -> "EmbeddedQuicConnection";
 					default -> throw new UnsupportedOperationException("QuicChannel." + method.getName());
 				});
-		stream[0] = new EmbeddedQuicStream(connection, streamId, type);
-		stream[0].config().setAllocator(allocator);
+		stream[0] = new EmbeddedQuicStream(connection, streamId, type, localCreated);
 		connection.attr(ConnectionState.KEY).set(state.apply(connection));
+		return stream[0].registered(allocator);
+	}
+
+	private EmbeddedQuicStream registered(ByteBufAllocator allocator) {
+		config().setAllocator(allocator);
 		try {
-			stream[0].register();
+			register();
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
-		return stream[0];
+		return this;
+	}
+
+	/**
+	 * Another peer-opened stream of this stream's connection (with its own event loop;
+	 * the connection's is this stream's).
+	 */
+	EmbeddedQuicStream sibling(long streamId, QuicStreamType type) {
+		return new EmbeddedQuicStream(this.connection, streamId, type, false).registered(config().getAllocator());
+	}
+
+	/**
+	 * Takes this stream as the CONNECT stream of an accepted session: the session (whose
+	 * id is this stream's) is registered with the connection, which hands it what waited
+	 * for it.
+	 */
+	SessionImpl acceptAsSession() {
+		ConnectionState state = ConnectionState.of(this.connection);
+		SessionInfo info = new SessionInfo((InetSocketAddress) this.connection.remoteSocketAddress(), "/test", null,
+				"localhost", null, Map.of(), Dialect.LATEST);
+		SessionImpl session = new SessionImpl(this.streamId, this, state, info, Map.of(), Map.of());
+		state.registerSession(session);
+		return session;
 	}
 
 	/** {@code QuicChannel.close(applicationClose, error, reason[, promise])}. */
@@ -142,7 +189,7 @@ final class EmbeddedQuicStream extends EmbeddedChannel implements QuicStreamChan
 
 	@Override
 	public boolean isLocalCreated() {
-		return false;
+		return this.localCreated;
 	}
 
 	@Override
