@@ -52,6 +52,9 @@ import dev.stamp.boot.topic.TopicRelay;
  * and is delivered locally once Redis assigned its offset, still in publish order. While
  * Redis fails, publishes are delivered locally at once without an offset and counted as
  * dropped, until Redis answers {@code PING} again.
+ * <p>
+ * Stopping waits, at most a heartbeat, for what is queued to reach Redis; what is left
+ * then is counted as dropped.
  */
 public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
@@ -64,6 +67,9 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 			end
 			return #ARGV / 2
 			""", Long.class);
+
+	/** How often stopping looks whether the queue is empty. */
+	private static final Duration DRAIN_POLL = Duration.ofMillis(10);
 
 	private final ReactiveRedisConnectionFactory connectionFactory;
 
@@ -100,6 +106,9 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
 	private final Duration probeInterval;
 
+	/** How long stopping waits for queued publishes to reach Redis. */
+	private final Duration drainTimeout;
+
 	private final AtomicBoolean probing = new AtomicBoolean();
 
 	private volatile Consumer<TopicMessage> remoteDelivery = (message) -> {
@@ -126,6 +135,7 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 		this.history = (history.getSize() > 0)
 				? new RedisTopicHistory(this.redis, keys, history.getSize(), history.getTtl()) : null;
 		this.probeInterval = properties.getHeartbeat();
+		this.drainTimeout = properties.getHeartbeat();
 		this.remotePublishes = new ArrayBlockingQueue<>(Math.max(1, properties.getPublishQueueSize()));
 		this.batchSize = Math.max(1, properties.getPublishBatchSize());
 	}
@@ -371,11 +381,49 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
 	@Override
 	public void stop() {
+		drain().block();
+		stopNow();
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		drain().doFinally((signal) -> {
+			stopNow();
+			callback.run();
+		}).subscribe();
+	}
+
+	/**
+	 * Waits, at most {@code stamp.cluster.heartbeat}, for the publishes still queued to
+	 * reach Redis: a node that stops does not take its last messages from the other
+	 * nodes. The listeners drained already, so the queue no longer grows much.
+	 * @return completes once nothing is queued or in flight, or when the time is up
+	 */
+	private Mono<Void> drain() {
+		return Flux.interval(Duration.ZERO, DRAIN_POLL)
+			.filter((tick) -> this.remotePublishes.isEmpty() && !this.sending.get())
+			.next()
+			.then()
+			.timeout(this.drainTimeout, Mono.empty());
+	}
+
+	private void stopNow() {
 		this.running = false;
 		this.subscribed.set(false);
 		dispose(this.subscription);
 		dispose(this.batchInFlight);
 		dispose(this.probe);
+		List<RemotePublish> left = new ArrayList<>();
+		this.remotePublishes.drainTo(left);
+		if (!left.isEmpty()) {
+			this.dropped.addAndGet(left.size());
+			logger.warn(left.size() + " publishes did not reach Redis within " + this.drainTimeout
+					+ " of stopping: the other nodes miss them");
+			// With history they waited for their offset: this node's subscribers still
+			// get
+			// them, without one.
+			deliverLocally(left, left.stream().map(RemotePublish::message).toList());
+		}
 	}
 
 	private static void dispose(Disposable disposable) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
 
+import dev.stamp.boot.topic.StampTopics;
 import dev.stamp.boot.topic.TopicMessage;
 import dev.stamp.boot.topic.TopicOffsets;
 
@@ -20,7 +21,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A burst from one publisher goes to Redis in batches: the other node still receives
  * every message once and in the publisher's order, with and without history, and with
- * history each batch's offsets keep increasing.
+ * history each batch's offsets keep increasing; a node that stops right after a burst
+ * still gets it to the other node.
  */
 class TopicBatchPublishClusterTests {
 
@@ -66,6 +68,42 @@ class TopicBatchPublishClusterTests {
 			finally {
 				localSubscription.dispose();
 				remoteSubscription.dispose();
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(booleans = { false, true })
+	void aNodeThatStopsRightAfterABurstStillSendsItToTheOtherNodes(boolean history) {
+		// A heartbeat of 1 s bounds how long stopping waits for the queue to reach Redis.
+		String[] properties = history
+				? new String[] { "stamp.cluster.publish-queue-size=" + COUNT, "stamp.cluster.history.size=" + COUNT,
+						"stamp.cluster.history.ttl=1m", "stamp.cluster.heartbeat=1s", "stamp.cluster.node-timeout=10s" }
+				: new String[] { "stamp.cluster.publish-queue-size=" + COUNT, "stamp.cluster.heartbeat=1s",
+						"stamp.cluster.node-timeout=10s" };
+		String topic = "last-words-" + history;
+		try (ClusterTestNode receiver = ClusterTestNode.start(redis, "last-words-receiver-" + history, properties)) {
+			List<TopicMessage> remote = new CopyOnWriteArrayList<>();
+			Disposable subscription = receiver.topics().subscribe(topic).subscribe(remote::add);
+			long dropped;
+			try (ClusterTestNode publisher = ClusterTestNode.start(redis, "last-words-publisher-" + history,
+					properties)) {
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> publisher.topics().isReceivingRemote() && receiver.topics().isReceivingRemote());
+				StampTopics topics = publisher.topics();
+				IntStream.range(0, COUNT).forEach((i) -> topics.publish(topic, "m-" + i));
+				// Stopped with most of the burst still queued for Redis.
+				publisher.close();
+				dropped = topics.droppedPublishes();
+			}
+			try {
+				assertThat(dropped).isZero();
+				await().atMost(Duration.ofSeconds(10)).until(() -> remote.size() >= COUNT);
+				assertThat(remote).extracting(TopicMessage::text)
+					.containsExactlyElementsOf(IntStream.range(0, COUNT).mapToObj((i) -> "m-" + i).toList());
+			}
+			finally {
+				subscription.dispose();
 			}
 		}
 	}
