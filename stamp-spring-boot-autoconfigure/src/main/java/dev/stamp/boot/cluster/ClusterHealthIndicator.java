@@ -2,6 +2,7 @@ package dev.stamp.boot.cluster;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -12,9 +13,10 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import dev.stamp.boot.topic.TopicRelay;
 
 /**
- * Health of this node's membership of the cluster: {@code UP} while Redis answers, the
- * heartbeat reaches it and the node receives the other nodes' publishes; {@code DOWN}
- * with the reason otherwise. Local delivery goes on either way.
+ * Health of this node's membership of the cluster: {@code UP} while Redis answers, fits
+ * the cluster ({@link StampCluster#requirementFailure()}), the heartbeat reaches it and
+ * the node receives the other nodes' publishes; {@code DOWN} with the reason otherwise.
+ * Local delivery goes on either way.
  */
 public class ClusterHealthIndicator extends AbstractHealthIndicator {
 
@@ -40,6 +42,9 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("nodeId", this.cluster.nodeId())
 			.withDetail("droppedPublishes", this.topics.droppedPublishes());
 		String reason = redisFailure();
+		if (reason == null) {
+			reason = this.cluster.requirementFailure();
+		}
 		if (reason == null && this.cluster.heartbeatFailure() != null) {
 			reason = "heartbeat failed: " + this.cluster.heartbeatFailure();
 		}
@@ -54,7 +59,7 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 		}
 	}
 
-	private String redisFailure() {
+	private @Nullable String redisFailure() {
 		try {
 			Mono.usingWhen(Mono.fromSupplier(this.connectionFactory::getReactiveConnection),
 					ReactiveRedisConnection::ping, ReactiveRedisConnection::closeLater)

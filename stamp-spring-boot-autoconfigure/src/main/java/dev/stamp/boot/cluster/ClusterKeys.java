@@ -94,7 +94,13 @@ final class ClusterKeys {
 		return this.prefix + "history:" + topic;
 	}
 
-	private static String globEscape(String literal) {
+	/**
+	 * Escapes the characters that a Redis glob pattern ({@code SCAN ... MATCH}, pattern
+	 * subscriptions) would read as wildcards.
+	 * @param literal the text to match as it is
+	 * @return the text with {@code * ? [ ] \} escaped
+	 */
+	static String globEscape(String literal) {
 		StringBuilder escaped = new StringBuilder(literal.length());
 		for (int i = 0; i < literal.length(); i++) {
 			char c = literal.charAt(i);

@@ -8,11 +8,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,7 +34,10 @@ import dev.stamp.core.ConnectionStats;
  * topic counters) to Redis every {@code stamp.cluster.heartbeat} with a lifetime of
  * {@code stamp.cluster.node-timeout}, and refreshes its {@link StampPresence presence}.
  * Stopping removes the entry and the node's presence at once; a node that dies drops out
- * when its entry expires.
+ * when its entry expires. When it first reaches Redis, and again after a heartbeat
+ * failed, it checks that Redis fits ({@link RedisRequirements}): a Redis Cluster, or a
+ * Redis before 7.0 with history, is logged as an error once and kept as
+ * {@link #requirementFailure()}.
  */
 public class StampCluster implements SmartLifecycle {
 
@@ -71,7 +76,14 @@ public class StampCluster implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private final AtomicReference<String> heartbeatFailure = new AtomicReference<>("no heartbeat yet");
+	private final AtomicReference<@Nullable String> heartbeatFailure = new AtomicReference<>("no heartbeat yet");
+
+	private final boolean history;
+
+	private final AtomicReference<@Nullable String> requirementFailure = new AtomicReference<>();
+
+	/** Whether Redis' INFO was read since the node last reached Redis. */
+	private volatile boolean requirementsChecked;
 
 	private volatile Instant startedAt;
 
@@ -84,6 +96,7 @@ public class StampCluster implements SmartLifecycle {
 		this.nodeId = nodeId;
 		this.heartbeat = properties.getHeartbeat();
 		this.nodeTimeout = properties.getNodeTimeout();
+		this.history = properties.getHistory().getSize() > 0;
 		this.listeners = listeners;
 		this.presence = presence;
 		this.topics = topics;
@@ -124,8 +137,17 @@ public class StampCluster implements SmartLifecycle {
 	 * then listed by every other node.
 	 * @return the failure description, or {@code null}
 	 */
-	public String heartbeatFailure() {
+	public @Nullable String heartbeatFailure() {
 		return this.heartbeatFailure.get();
+	}
+
+	/**
+	 * Why Redis does not fit Stamp's cluster (a Redis Cluster, or a version without what
+	 * history needs), or {@code null} when it does or has not answered yet.
+	 * @return the requirement Redis misses, or {@code null}
+	 */
+	public @Nullable String requirementFailure() {
+		return this.requirementFailure.get();
 	}
 
 	@Override
@@ -138,7 +160,41 @@ public class StampCluster implements SmartLifecycle {
 	}
 
 	private Mono<Void> beat() {
-		return Mono.defer(() -> isRunning() ? writeEntry() : Mono.empty());
+		return Mono.defer(() -> isRunning() ? checkRequirements().then(writeEntry()) : Mono.empty());
+	}
+
+	/**
+	 * Whether Redis' INFO has been read since the node last reached Redis.
+	 * @return whether {@link #requirementFailure()} reflects the current Redis
+	 */
+	boolean requirementsChecked() {
+		return this.requirementsChecked;
+	}
+
+	private Mono<Void> checkRequirements() {
+		if (this.requirementsChecked) {
+			return Mono.empty();
+		}
+		// INFO answers also where keys cannot be written (a Redis Cluster without slots
+		// here), so the check does not wait for a heartbeat to succeed.
+		return Mono.zip(info("server"), info("cluster")).timeout(this.heartbeat).doOnNext((info) -> {
+			this.requirementsChecked = true;
+			String violation = RedisRequirements.violation(info.getT1(), info.getT2(), this.history);
+			String before = this.requirementFailure.getAndSet(violation);
+			if (violation != null && !violation.equals(before)) {
+				logger.error("Node " + this.nodeId + ": " + violation);
+			}
+			else if (violation == null && before != null) {
+				logger.info("Node " + this.nodeId + ": Redis fits the cluster now");
+			}
+		}).then().onErrorResume((ex) -> {
+			logger.debug("Node " + this.nodeId + " could not read Redis' INFO", ex);
+			return Mono.empty();
+		});
+	}
+
+	private Mono<Properties> info(String section) {
+		return this.redis.execute((connection) -> connection.serverCommands().info(section)).next();
 	}
 
 	/**
@@ -197,6 +253,8 @@ public class StampCluster implements SmartLifecycle {
 			.onErrorResume((ex) -> {
 				String reason = RedisFailures.describe(ex);
 				if (this.heartbeatFailure.getAndSet(reason) == null) {
+					// Redis may come back as another server: check it again then.
+					this.requirementsChecked = false;
 					logger.warn("Node " + this.nodeId + " cannot reach Redis, other nodes will drop it after "
 							+ this.nodeTimeout + ": " + reason);
 				}

@@ -4,19 +4,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
 
 import dev.stamp.boot.topic.JoinedMember;
 import dev.stamp.boot.topic.TopicPresence;
@@ -25,24 +30,30 @@ import dev.stamp.boot.topic.TopicPresence;
  * Who is joined to a topic, across the nodes of the cluster.
  * <p>
  * Each topic is a Redis hash with one field per node and member. This node keeps its own
- * members in memory; every heartbeat extends the lifetime of its topics' hashes and
- * writes the members again where a hash is gone (Redis restarted, or it expired), after a
- * write failed, and every {@value #FULL_REWRITE_EVERY} heartbeats in any case, so that a
- * room of many members costs one command per heartbeat, not one field per member; a node
- * that stops removes its members at once, and the members of a node that dies stop
- * counting when its node entry expires ({@code stamp.cluster.node-timeout}).
- * {@link #join} and {@link #leave} take effect locally at once and reach Redis in the
- * background. {@link dev.stamp.boot.topic.StampTopics} records its WebSocket and
- * WebTransport members here.
+ * members in memory, and Redis converges to them: {@link #join} and {@link #leave} take
+ * effect locally at once and reach Redis in the background; a join or leave whose write
+ * fails, or that raced with another write of the same member and lost, marks its topic
+ * dirty, also when the topic has no member left on this node. Every heartbeat
+ * <em>replaces</em> the dirty topics: it writes the node's current members in batches,
+ * then scans the hash for this node's fields ({@code HSCAN ... MATCH}) and deletes those
+ * of members that are no longer here, so that a member that left while Redis was away
+ * does not stay forever. The mark is cleared only when the replace succeeded. Every
+ * {@value #FULL_REWRITE_EVERY} heartbeats, and after a heartbeat failed, every topic is
+ * replaced; the other heartbeats only extend the lifetime of the topics' hashes (one
+ * command per topic, whatever the size of the room), and replace a topic whose hash is
+ * gone (Redis restarted, or it expired). A node that stops removes its members at once,
+ * and the members of a node that dies stop counting when its node entry expires
+ * ({@code stamp.cluster.node-timeout}). {@link dev.stamp.boot.topic.StampTopics} records
+ * its WebSocket and WebTransport members here.
  */
 public class StampPresence implements TopicPresence {
 
 	private static final Log logger = LogFactory.getLog(StampPresence.class);
 
-	/** Heartbeats between two writes of every member, whatever Redis says. */
+	/** Heartbeats between two replaces of every topic, whatever Redis says. */
 	static final int FULL_REWRITE_EVERY = 15;
 
-	/** Members per HSET, so that a large room never makes one huge command. */
+	/** Fields per HSET or HDEL, so that a large room never makes one huge command. */
 	private static final int WRITE_BATCH = 1000;
 
 	private final ReactiveStringRedisTemplate redis;
@@ -55,7 +66,10 @@ public class StampPresence implements TopicPresence {
 
 	private final Map<String, Set<String>> localMembers = new ConcurrentHashMap<>();
 
-	/** Set when a write failed: the next heartbeat writes every member again. */
+	/** Topics whose hash may not hold exactly this node's members: replaced next. */
+	private final Set<String> dirtyTopics = ConcurrentHashMap.newKeySet();
+
+	/** Set when a heartbeat failed: the next one replaces every topic. */
 	private final AtomicBoolean rewrite = new AtomicBoolean();
 
 	/** Heartbeats so far; only the heartbeat, one at a time, touches it. */
@@ -75,8 +89,20 @@ public class StampPresence implements TopicPresence {
 	 */
 	@Override
 	public void join(String topic, String memberId) {
-		this.localMembers.computeIfAbsent(topic, (key) -> ConcurrentHashMap.newKeySet()).add(memberId);
-		background(write(topic, List.of(memberId)), "join");
+		// compute, not computeIfAbsent().add(): a leave emptying the topic meanwhile
+		// would drop the set this member was added to.
+		this.localMembers.compute(topic, (key, members) -> {
+			Set<String> joined = (members != null) ? members : ConcurrentHashMap.newKeySet();
+			joined.add(memberId);
+			return joined;
+		});
+		background(topic, write(topic, List.of(memberId)).then(Mono.fromRunnable(() -> {
+			// A leave that reached Redis first, then this HSET: the member is there
+			// but gone here.
+			if (!isLocal(topic, memberId)) {
+				this.dirtyTopics.add(topic);
+			}
+		})), "join");
 	}
 
 	/**
@@ -90,7 +116,14 @@ public class StampPresence implements TopicPresence {
 			members.remove(memberId);
 			return members.isEmpty() ? null : members;
 		});
-		background(this.redis.opsForHash().remove(this.keys.presence(topic), field(memberId)).then(), "leave");
+		Mono<Long> removed = this.redis.opsForHash().remove(this.keys.presence(topic), field(memberId));
+		background(topic, removed.then(Mono.fromRunnable(() -> {
+			// A join again whose HSET reached Redis first, then this HDEL: the member is
+			// here but gone there.
+			if (isLocal(topic, memberId)) {
+				this.dirtyTopics.add(topic);
+			}
+		})), "leave");
 	}
 
 	/**
@@ -136,23 +169,69 @@ public class StampPresence implements TopicPresence {
 	}
 
 	/**
-	 * Extends the lifetime of this node's topics and writes their members again where
-	 * needed (see the class description).
+	 * Extends the lifetime of this node's topics and replaces them where needed (see the
+	 * class description).
 	 * @return completes when every topic has been refreshed
 	 */
 	Mono<Void> refresh() {
-		boolean everyMember = this.rewrite.getAndSet(false) || (++this.refreshes % FULL_REWRITE_EVERY == 0);
-		return Flux.fromIterable(this.localMembers.entrySet())
-			.concatMap((entry) -> everyMember ? write(entry.getKey(), List.copyOf(entry.getValue()))
-					: extend(entry.getKey(), entry.getValue()))
-			.doOnError((ex) -> this.rewrite.set(true))
-			.then();
+		boolean failedBefore = this.rewrite.getAndSet(false);
+		boolean everyTopic = (++this.refreshes % FULL_REWRITE_EVERY == 0) || failedBefore;
+		Set<String> topics = new LinkedHashSet<>(this.localMembers.keySet());
+		topics.addAll(this.dirtyTopics);
+		return Flux.fromIterable(topics)
+			.concatMap((topic) -> (everyTopic || this.dirtyTopics.contains(topic)) ? replaceAndClean(topic)
+					: extend(topic))
+			.then()
+			// Also when the heartbeat's timeout cancels it half-way.
+			.doFinally((signal) -> {
+				if (signal != SignalType.ON_COMPLETE) {
+					this.rewrite.set(true);
+				}
+			});
 	}
 
-	private Mono<Void> extend(String topic, Set<String> memberIds) {
+	private Mono<Void> extend(String topic) {
+		if (!this.localMembers.containsKey(topic)) {
+			return Mono.empty();
+		}
 		// EXPIRE answers false for a key that is gone: write the members back.
 		return this.redis.expire(this.keys.presence(topic), this.ttl)
-			.flatMap((extended) -> extended ? Mono.<Void>empty() : write(topic, List.copyOf(memberIds)));
+			.flatMap((extended) -> extended ? Mono.<Void>empty() : replaceAndClean(topic));
+	}
+
+	/**
+	 * Replaces the topic and clears its dirty mark, which stays when the replace did not
+	 * complete.
+	 * @param topic the topic name
+	 * @return completes when the topic has been replaced
+	 */
+	private Mono<Void> replaceAndClean(String topic) {
+		return Mono.defer(() -> {
+			// Cleared before, not after: a write failing or losing a race meanwhile
+			// marks the topic again, for the next heartbeat.
+			this.dirtyTopics.remove(topic);
+			return replace(topic).doFinally((signal) -> {
+				if (signal != SignalType.ON_COMPLETE) {
+					this.dirtyTopics.add(topic);
+				}
+			});
+		});
+	}
+
+	/**
+	 * Makes Redis hold exactly this node's current members of the topic: writes them,
+	 * then deletes this node's other fields.
+	 * @param topic the topic name
+	 * @return completes when the topic has been replaced
+	 */
+	private Mono<Void> replace(String topic) {
+		return Mono.defer(() -> {
+			Set<String> members = this.localMembers.get(topic);
+			Mono<Void> written = (members != null) ? write(topic, List.copyOf(members)) : Mono.empty();
+			// The scan starts after the HSETs answered, so it sees a member that left
+			// meanwhile and whose HDEL came before them.
+			return written.then(removeFields(topic, (memberId) -> !isLocal(topic, memberId)));
+		});
 	}
 
 	/**
@@ -160,9 +239,49 @@ public class StampPresence implements TopicPresence {
 	 * @return completes when the members have been removed
 	 */
 	Mono<Void> removeAll() {
-		return Flux.fromIterable(this.localMembers.entrySet())
-			.concatMap((entry) -> this.redis.opsForHash()
-				.remove(this.keys.presence(entry.getKey()), entry.getValue().stream().map(this::field).toArray()))
+		Set<String> topics = new LinkedHashSet<>(this.localMembers.keySet());
+		topics.addAll(this.dirtyTopics);
+		return Flux.fromIterable(topics).concatMap((topic) -> {
+			if (this.dirtyTopics.contains(topic)) {
+				// Redis may hold members this node no longer knows.
+				return removeFields(topic, (memberId) -> true);
+			}
+			List<String> memberIds = List.copyOf(this.localMembers.getOrDefault(topic, Set.of()));
+			String key = this.keys.presence(topic);
+			return Flux.fromIterable(memberIds)
+				.buffer(WRITE_BATCH)
+				.concatMap((batch) -> this.redis.opsForHash().remove(key, batch.stream().map(this::field).toArray()))
+				.then();
+		}).then();
+	}
+
+	/**
+	 * Scans the topic's hash for this node's fields and deletes those of the members the
+	 * predicate selects, in batches. A member deleted that is here again by the time the
+	 * HDEL answered (it joined again, and its HSET came first) marks the topic dirty.
+	 * @param topic the topic name
+	 * @param remove selects, by member id, this node's fields to delete
+	 * @return completes when the hash has been scanned and the fields deleted
+	 */
+	private Mono<Void> removeFields(String topic, Predicate<String> remove) {
+		String key = this.keys.presence(topic);
+		ScanOptions options = ScanOptions.scanOptions()
+			.match(ClusterKeys.globEscape(fieldPrefix()) + "*")
+			.count(WRITE_BATCH)
+			.build();
+		return this.redis.<String, String>opsForHash()
+			.scan(key, options)
+			.mapNotNull((entry) -> member(entry.getKey()))
+			.filter((member) -> member.nodeId().equals(this.nodeId) && remove.test(member.memberId()))
+			.map(PresenceMember::memberId)
+			.buffer(WRITE_BATCH)
+			.concatMap((memberIds) -> this.redis.opsForHash()
+				.remove(key, memberIds.stream().map(this::field).toArray())
+				.doOnSuccess((removed) -> {
+					if (memberIds.stream().anyMatch((memberId) -> isLocal(topic, memberId))) {
+						this.dirtyTopics.add(topic);
+					}
+				}))
 			.then();
 	}
 
@@ -179,17 +298,51 @@ public class StampPresence implements TopicPresence {
 		}).then(this.redis.expire(key, this.ttl)).then();
 	}
 
-	private void background(Mono<Void> write, String operation) {
-		// The next heartbeat writes the members again, so a lost write heals by itself.
+	/**
+	 * Whether the topic waits for the next heartbeat to replace it.
+	 * @param topic the topic name
+	 * @return whether a write of the topic failed or lost a race since its last replace
+	 */
+	boolean isDirty(String topic) {
+		return this.dirtyTopics.contains(topic);
+	}
+
+	/**
+	 * This node's members of the topic.
+	 * @param topic the topic name
+	 * @return a copy of the member ids, empty when the topic has none here
+	 */
+	Set<String> localMembers(String topic) {
+		return Set.copyOf(this.localMembers.getOrDefault(topic, Set.of()));
+	}
+
+	private boolean isLocal(String topic, String memberId) {
+		Set<String> members = this.localMembers.get(topic);
+		return members != null && members.contains(memberId);
+	}
+
+	private void background(String topic, Mono<Void> write, String operation) {
+		// The next heartbeat replaces the dirty topic, so a lost write heals by itself.
+		// A race needs no lock: Redis runs one connection's commands in order, so the
+		// write that answers last decides, and its check above sees every local change
+		// made before it was sent; a later change sends a write of its own.
 		// Bounded: while Redis is away the client would queue every join and leave.
 		write.timeout(this.ttl).subscribe(null, (ex) -> {
-			this.rewrite.set(true);
+			this.dirtyTopics.add(topic);
 			logger.debug("Presence " + operation + " did not reach Redis", ex);
 		});
 	}
 
 	private String field(String memberId) {
 		return field(this.nodeId, memberId);
+	}
+
+	/**
+	 * The start of every field of this node, which no other node's fields start with.
+	 * @return the field prefix
+	 */
+	private String fieldPrefix() {
+		return field(this.nodeId, "");
 	}
 
 	/**
@@ -202,7 +355,7 @@ public class StampPresence implements TopicPresence {
 		return nodeId.length() + ":" + nodeId + memberId;
 	}
 
-	private static PresenceMember member(String field) {
+	private static @Nullable PresenceMember member(String field) {
 		int colon = field.indexOf(':');
 		if (colon < 1) {
 			return null;

@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -25,7 +28,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * stopped and started again on the same port to test what happens when Redis restarts.
  * <p>
  * Use it as a static {@code @RegisterExtension} (started before the class's tests,
- * stopped after them) or start and close it by hand.
+ * stopped after them) or start and close it by hand. {@link #keepingData()} keeps the
+ * data across a stop and a start, {@link #withClusterEnabled()} runs a node of a Redis
+ * Cluster (with no slots assigned).
  */
 public final class RedisServerProcess implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
@@ -37,16 +42,47 @@ public final class RedisServerProcess implements BeforeAllCallback, AfterAllCall
 
 	private final Path log;
 
+	/** Redis' working directory: its append-only file or cluster configuration. */
+	private final Path directory;
+
+	private final List<String> options;
+
 	private Process process;
 
 	public RedisServerProcess() {
+		this(List.of("--save", "", "--appendonly", "no"));
+	}
+
+	private RedisServerProcess(List<String> options) {
 		this.port = freePort();
+		this.options = options;
 		try {
 			this.log = Files.createTempFile("redis-" + this.port + "-", ".log");
+			this.directory = Files.createTempDirectory("redis-" + this.port + "-");
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("No log file for redis-server", ex);
+			throw new IllegalStateException("No log file or directory for redis-server", ex);
 		}
+	}
+
+	/**
+	 * A Redis that keeps its data across {@link #stop()} and {@link #start()}: every
+	 * write goes to an append-only file before Redis answers it, as a Redis that is
+	 * restarted or loses its network for a while.
+	 * @return the Redis, not started yet
+	 */
+	public static RedisServerProcess keepingData() {
+		return new RedisServerProcess(List.of("--save", "", "--appendonly", "yes", "--appendfsync", "always"));
+	}
+
+	/**
+	 * A Redis with {@code cluster-enabled yes}: {@code INFO cluster} says
+	 * {@code cluster_enabled:1}, and commands on keys fail, since no slot is assigned.
+	 * @return the Redis, not started yet
+	 */
+	public static RedisServerProcess withClusterEnabled() {
+		return new RedisServerProcess(List.of("--save", "", "--appendonly", "no", "--cluster-enabled", "yes",
+				"--cluster-config-file", "nodes.conf"));
 	}
 
 	/** The port Redis listens on, the same across restarts. */
@@ -69,9 +105,10 @@ public final class RedisServerProcess implements BeforeAllCallback, AfterAllCall
 					+ " (or: apt-get install redis-server)");
 		}
 		try {
-			this.process = new ProcessBuilder(List.of(REDIS_SERVER.toString(), "--port", Integer.toString(this.port),
-					"--bind", "127.0.0.1", "--save", "", "--appendonly", "no"))
-				.redirectErrorStream(true)
+			List<String> command = new ArrayList<>(List.of(REDIS_SERVER.toString(), "--port",
+					Integer.toString(this.port), "--bind", "127.0.0.1", "--dir", this.directory.toString()));
+			command.addAll(this.options);
+			this.process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()))
 				.start();
 			awaitPing();
@@ -135,21 +172,29 @@ public final class RedisServerProcess implements BeforeAllCallback, AfterAllCall
 		}
 	}
 
-	/** Stops Redis and starts it again on the same port, with no data. */
+	/**
+	 * Stops Redis and starts it again on the same port, with no data unless it is
+	 * {@link #keepingData()}.
+	 */
 	public synchronized void restart() {
 		stop();
 		start();
 	}
 
-	/** Stops Redis and deletes its log. */
+	/** Stops Redis and deletes its log and its directory. */
 	@Override
 	public void close() {
 		stop();
 		try {
 			Files.deleteIfExists(this.log);
+			try (Stream<Path> files = Files.walk(this.directory)) {
+				for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+					Files.deleteIfExists(file);
+				}
+			}
 		}
 		catch (IOException ex) {
-			// A log left in the temporary directory is harmless.
+			// A log or files left in the temporary directory are harmless.
 		}
 	}
 
@@ -184,6 +229,59 @@ public final class RedisServerProcess implements BeforeAllCallback, AfterAllCall
 		stop();
 		throw new IllegalStateException("redis-server did not answer PING within " + START_TIMEOUT + ": "
 				+ Files.readString(this.log, StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Sends one command on a connection of its own, apart from any client under test, and
+	 * answers Redis' reply: the text of a simple string, integer or bulk string,
+	 * {@code null} for a null bulk string.
+	 * @param arguments the command and its arguments
+	 * @return the reply's text
+	 * @throws IllegalStateException when Redis answers an error or not at all
+	 */
+	public String command(String... arguments) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 1000);
+			socket.setSoTimeout(5000);
+			StringBuilder request = new StringBuilder("*" + arguments.length + "\r\n");
+			for (String argument : arguments) {
+				request.append('$')
+					.append(argument.getBytes(StandardCharsets.UTF_8).length)
+					.append("\r\n")
+					.append(argument)
+					.append("\r\n");
+			}
+			OutputStream out = socket.getOutputStream();
+			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+			out.flush();
+			InputStream in = socket.getInputStream();
+			String line = readLine(in);
+			switch (line.charAt(0)) {
+				case '+', ':' -> {
+					return line.substring(1);
+				}
+				case '$' -> {
+					return line.equals("$-1") ? null : readLine(in);
+				}
+				default -> throw new IllegalStateException("Redis answered " + line);
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Redis did not answer " + List.of(arguments), ex);
+		}
+	}
+
+	private static String readLine(InputStream in) throws IOException {
+		StringBuilder line = new StringBuilder();
+		int c;
+		while ((c = in.read()) != '\r') {
+			if (c == -1) {
+				throw new IOException("Connection closed");
+			}
+			line.append((char) c);
+		}
+		in.read();
+		return line.toString();
 	}
 
 	private boolean answersPing() {
