@@ -139,11 +139,14 @@ public final class BenchmarkMain {
 		}
 		if (options.scenarios.contains(BenchmarkOptions.SCALE_WT)) {
 			int count = options.scaleWtSessions;
-			SourceAddresses sources = SourceAddresses.forSockets(count, options.socketsPerAddress);
+			int perSocket = options.scaleWtConnectionsPerSocket;
+			SourceAddresses sources = SourceAddresses.forSockets((count + perSocket - 1) / perSocket,
+					options.socketsPerAddress);
 			List<String> jvmArgs = scaleJvmArgs(options, count, 40 * 1024);
-			report.scaleNotes.put(BenchmarkOptions.SCALE_WT, scaleNote(options, count, sources, jvmArgs));
+			report.scaleNotes.put(BenchmarkOptions.SCALE_WT, scaleNote(options, count, sources, jvmArgs)
+					+ String.format(", %,d client QUIC connections per UDP socket", perSocket));
 			memory(options, BenchmarkOptions.SCALE_WT, count, jvmArgs, (server, peer, n) -> webTransport
-				.openIdleSessions(endpoint(server, peer), n, scaleOpenFor(n), sources), report);
+				.openIdleSessions(endpoint(server, peer), n, scaleOpenFor(n), sources, perSocket), report);
 		}
 		if (options.scenarios.contains(BenchmarkOptions.SOAK)) {
 			report.soak = new Soak(options).run();
