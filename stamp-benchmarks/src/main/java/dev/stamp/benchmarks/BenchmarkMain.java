@@ -111,8 +111,9 @@ public final class BenchmarkMain {
 					throughput(options, load, throughputScenarios, report);
 				}
 				if (options.scenarios.contains("memory")) {
-					memory(options, "memory", options.idleConnections, options.serverJvmArgs, (server, peer,
-							count) -> load.openIdleWebSockets(server.port("ws/" + peer), count, options.payload),
+					memory(options, "memory", options.idleConnections, options.idleConnections, options.serverJvmArgs,
+							(server, peer, count) -> load.openIdleWebSockets(server.port("ws/" + peer), count,
+									options.payload),
 							report);
 				}
 			}
@@ -123,7 +124,7 @@ public final class BenchmarkMain {
 			List<String> jvmArgs = scaleJvmArgs(options, count, 12 * 1024);
 			report.scaleNotes.put(BenchmarkOptions.SCALE_WS, scaleNote(options, count, sources, jvmArgs));
 			try (LoadGenerator load = new LoadGenerator(options.clientThreads)) {
-				memory(options, BenchmarkOptions.SCALE_WS, count, jvmArgs, (server, peer, n) -> load
+				memory(options, BenchmarkOptions.SCALE_WS, count, count, jvmArgs, (server, peer, n) -> load
 					.openIdleWebSockets(server.port("ws/" + peer), n, options.payload, sources), report);
 			}
 		}
@@ -134,16 +135,21 @@ public final class BenchmarkMain {
 			webTransport(options, webTransport, webTransportScenarios, report);
 		}
 		if (options.scenarios.contains(WebTransportScenario.MEMORY.id())) {
-			memory(options, WebTransportScenario.MEMORY.id(), options.wtIdleSessions, options.serverJvmArgs,
+			memory(options, WebTransportScenario.MEMORY.id(), options.wtIdleSessions, options.wtIdleSessions,
+					options.serverJvmArgs,
 					(server, peer, count) -> webTransport.openIdleSessions(endpoint(server, peer), count), report);
 		}
 		if (options.scenarios.contains(BenchmarkOptions.SCALE_WT)) {
 			int count = options.scaleWtSessions;
-			SourceAddresses sources = SourceAddresses.forSockets(count, options.socketsPerAddress);
+			int perSocket = options.scaleWtConnectionsPerSocket;
+			int sockets = (count + perSocket - 1) / perSocket;
+			SourceAddresses sources = SourceAddresses.forSockets(sockets, options.socketsPerAddress);
 			List<String> jvmArgs = scaleJvmArgs(options, count, 40 * 1024);
-			report.scaleNotes.put(BenchmarkOptions.SCALE_WT, scaleNote(options, count, sources, jvmArgs));
-			memory(options, BenchmarkOptions.SCALE_WT, count, jvmArgs, (server, peer, n) -> webTransport
-				.openIdleSessions(endpoint(server, peer), n, scaleOpenFor(n), sources), report);
+			report.scaleNotes.put(BenchmarkOptions.SCALE_WT, scaleNote(options, count, sources, jvmArgs)
+					+ String.format(", %,d client QUIC connections per UDP socket", perSocket));
+			// Client sockets: the server's sessions all arrive on its one UDP socket.
+			memory(options, BenchmarkOptions.SCALE_WT, count, sockets, jvmArgs, (server, peer, n) -> webTransport
+				.openIdleSessions(endpoint(server, peer), n, scaleOpenFor(n), sources, perSocket), report);
 		}
 		if (options.scenarios.contains(BenchmarkOptions.SOAK)) {
 			report.soak = new Soak(options).run();
@@ -290,8 +296,8 @@ public final class BenchmarkMain {
 	 * Raises the open-file limits of the load generator and a server for a scale run and
 	 * says what they are.
 	 */
-	static String raiseOpenFiles(ServerProcess server, int count) {
-		long needed = count + 10_000L;
+	static String raiseOpenFiles(ServerProcess server, int descriptors) {
+		long needed = descriptors + 10_000L;
 		long client = OpenFileLimit.raise(ProcessHandle.current().pid(), needed);
 		long serverLimit = OpenFileLimit.raise(server.pid(), needed);
 		if (client < needed || serverLimit < needed) {
@@ -323,15 +329,16 @@ public final class BenchmarkMain {
 	 * A memory scenario: per peer a fresh server process; a warm-up pass (a tenth of the
 	 * connections, opened and closed) loads classes and JITs the connection path so that
 	 * the baseline includes them; then the server's heap after GC and RSS without and
-	 * with the idle connections.
+	 * with the idle connections. {@code descriptors} is how many sockets the run needs on
+	 * either side, for the open-file limits of a scale run.
 	 */
-	private static void memory(BenchmarkOptions options, String scenario, int count, List<String> jvmArgs,
-			IdleOpener opener, BenchmarkReport report) throws Exception {
+	private static void memory(BenchmarkOptions options, String scenario, int count, int descriptors,
+			List<String> jvmArgs, IdleOpener opener, BenchmarkReport report) throws Exception {
 		boolean scale = BenchmarkOptions.OPT_IN_SCENARIOS.contains(scenario);
 		for (String peer : peers(options, scenario)) {
 			try (ServerProcess server = ServerProcess.start(scenario + "-" + peer, jvmArgs, options.logDirectory)) {
 				if (scale) {
-					String limits = raiseOpenFiles(server, count);
+					String limits = raiseOpenFiles(server, descriptors);
 					report.scaleNotes.merge(scenario, limits,
 							(note, more) -> note.contains(more) ? note : note + "; " + more);
 				}

@@ -102,6 +102,13 @@ final class BenchmarkOptions {
 	int scaleWtSessions = 50_000;
 
 	/**
+	 * QUIC connections of {@value #SCALE_WT} that share one client UDP socket: the load
+	 * generator then needs a descriptor per socket, not per session, and stays within an
+	 * open-file limit it cannot raise. The server has one socket in any case.
+	 */
+	int scaleWtConnectionsPerSocket = 1_000;
+
+	/**
 	 * Client sockets per source address in the scale scenarios (the smoke test lowers it
 	 * to spread a few hundred over several addresses).
 	 */
@@ -232,6 +239,8 @@ final class BenchmarkOptions {
 				}
 				case "scale-ws-connections" -> options.scaleWsConnections = Integer.parseInt(value);
 				case "scale-wt-sessions" -> options.scaleWtSessions = Integer.parseInt(value);
+				case "scale-wt-connections-per-socket" ->
+					options.scaleWtConnectionsPerSocket = Math.max(1, Integer.parseInt(value));
 				case "soak-duration" -> options.soakDuration = duration(value);
 				case "scenarios" -> options.scenarios = scenarios(value);
 				case "peers" -> options.peers = new LinkedHashSet<>(List.of(value.split(",")));
@@ -330,6 +339,7 @@ final class BenchmarkOptions {
 				                             two clustered Stamp nodes, Lettuce)
 				  --scale-ws-connections=100000  idle WebSocket connections of scale-ws
 				  --scale-wt-sessions=50000  idle WebTransport sessions of scale-wt
+				  --scale-wt-connections-per-socket=1000  client QUIC connections per UDP socket in scale-wt
 				  --soak-duration=10m        length of the soak (s, m or h)
 				  --fanout-subscribers=200 --fanout-messages=2000 --fanout-rounds=3 --fanout-window=64
 				  --fanout-batch-size=256    the nodes' stamp.cluster.publish-batch-size (1: one by one)
@@ -357,7 +367,8 @@ final class BenchmarkOptions {
 			text.append(String.format("scale-ws: %,d connections; ", this.scaleWsConnections));
 		}
 		if (this.scenarios.contains(SCALE_WT)) {
-			text.append(String.format("scale-wt: %,d sessions; ", this.scaleWtSessions));
+			text.append(String.format("scale-wt: %,d sessions, %,d per client UDP socket; ", this.scaleWtSessions,
+					this.scaleWtConnectionsPerSocket));
 		}
 		if (this.scenarios.contains(SOAK)) {
 			text.append("soak: ").append(seconds(this.soakDuration)).append(" s; ");

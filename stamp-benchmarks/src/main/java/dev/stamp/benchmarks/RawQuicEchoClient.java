@@ -26,13 +26,15 @@ import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
 import dev.stamp.webtransport.internal.QuicTransport;
+import dev.stamp.webtransport.internal.SharedDatagramSockets;
 import dev.stamp.webtransport.tls.CertificateHashTrustManager;
 
 /**
  * {@link EchoClient} on raw Netty QUIC, for the raw QUIC echo ({@link RawQuicServer}).
  * Built like Stamp's WebTransport client, so that the client side differs as little as
- * possible between the peers: one UDP channel and codec per connection on a shared group
- * of event loops, the engine's own UDP transport ({@code QuicTransport}), the same
+ * possible between the peers: a UDP channel and codec per connection (or per so many
+ * connections, as the Stamp client's {@code connectionsPerSocket}) on a shared group of
+ * event loops, the engine's own UDP transport ({@code QuicTransport}), the same
  * flow-control windows and datagram queues, the server certificate pinned by its hash.
  */
 final class RawQuicEchoClient implements EchoClient {
@@ -49,9 +51,12 @@ final class RawQuicEchoClient implements EchoClient {
 
 	private final @Nullable SourceAddresses sources;
 
+	private final SharedDatagramSockets<InetSocketAddress> sockets;
+
 	RawQuicEchoClient(int port, byte[] certificateSha256, int threads, Duration idleTimeout, Duration timeout,
-			@Nullable SourceAddresses sources) {
+			@Nullable SourceAddresses sources, int connectionsPerSocket) {
 		this.sources = sources;
+		this.sockets = new SharedDatagramSockets<>(connectionsPerSocket, this::bind);
 		this.group = QuicTransport.newGroup(threads, "raw-quic-client");
 		this.ssl = QuicSslContextBuilder.forClient()
 			.trustManager(new CertificateHashTrustManager(List.of(certificateSha256)))
@@ -64,7 +69,27 @@ final class RawQuicEchoClient implements EchoClient {
 
 	@Override
 	public Session open() throws Exception {
-		Channel udp = QuicTransport.newBootstrap(this.group, false)
+		SharedDatagramSockets<InetSocketAddress>.Lease socket = this.sockets
+			.acquire((this.sources != null) ? this.sources.next() : new InetSocketAddress(0));
+		DatagramReceiver datagrams = new DatagramReceiver();
+		try {
+			QuicChannel quic = QuicChannel.newBootstrap(socket.channel())
+				.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicTransport.segmentedAllocator())
+				.handler(datagrams)
+				.remoteAddress(this.address)
+				.connect()
+				.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+			quic.closeFuture().addListener((closed) -> socket.release());
+			return new RawSession(quic, datagrams, this.timeout);
+		}
+		catch (Exception ex) {
+			socket.release();
+			throw ex;
+		}
+	}
+
+	private Channel bind(InetSocketAddress localAddress) {
+		return QuicTransport.newBootstrap(this.group, false)
 			.handler(new QuicClientCodecBuilder().sslContext(this.ssl)
 				.maxIdleTimeout(this.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
 				.maxRecvUdpPayloadSize(QuicTransport.MAX_UDP_PAYLOAD_SIZE)
@@ -76,24 +101,9 @@ final class RawQuicEchoClient implements EchoClient {
 				.initialMaxStreamsUnidirectional(RawQuicServer.MAX_STREAMS)
 				.datagram(RawQuicServer.DATAGRAM_QUEUE, RawQuicServer.DATAGRAM_QUEUE)
 				.build())
-			.bind((this.sources != null) ? this.sources.next() : new InetSocketAddress(0))
-			.sync()
+			.bind(localAddress)
+			.syncUninterruptibly()
 			.channel();
-		DatagramReceiver datagrams = new DatagramReceiver();
-		try {
-			QuicChannel quic = QuicChannel.newBootstrap(udp)
-				.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicTransport.segmentedAllocator())
-				.handler(datagrams)
-				.remoteAddress(this.address)
-				.connect()
-				.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-			quic.closeFuture().addListener((closed) -> udp.close());
-			return new RawSession(quic, datagrams, this.timeout);
-		}
-		catch (Exception ex) {
-			udp.close();
-			throw ex;
-		}
 	}
 
 	@Override

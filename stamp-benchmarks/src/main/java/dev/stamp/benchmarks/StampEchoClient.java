@@ -44,15 +44,17 @@ final class StampEchoClient implements EchoClient {
 	 * @param timeout bound of every blocking wait
 	 * @param sources local addresses to bind connections to round-robin, {@code null} for
 	 * any
+	 * @param connectionsPerSocket how many QUIC connections share one UDP socket
 	 */
 	StampEchoClient(int port, byte[] certificateSha256, String path, int threads, Duration idleTimeout,
-			Duration timeout, @Nullable SourceAddresses sources) {
+			Duration timeout, @Nullable SourceAddresses sources, int connectionsPerSocket) {
 		this.sources = sources;
 		this.client = WebTransportClient.builder()
 			.trustCertificateHash(certificateSha256)
 			.idleTimeout(idleTimeout)
 			.connectTimeout(timeout)
 			.threads(threads)
+			.connectionsPerSocket(connectionsPerSocket)
 			.build();
 		this.address = new InetSocketAddress(LoadGenerator.HOST, port);
 		this.authority = LoadGenerator.HOST + ":" + port;

@@ -73,20 +73,20 @@ final class WebTransportLoad {
 	}
 
 	EchoClient client(Endpoint endpoint) {
-		return client(endpoint, null);
+		return client(endpoint, null, 1);
 	}
 
 	/**
 	 * The client of a peer, binding its connections to these local addresses
-	 * ({@code null}: any).
+	 * ({@code null}: any), this many connections on one UDP socket.
 	 */
-	EchoClient client(Endpoint endpoint, @Nullable SourceAddresses sources) {
+	EchoClient client(Endpoint endpoint, @Nullable SourceAddresses sources, int connectionsPerSocket) {
 		if (endpoint.peer().equals(WebTransportScenario.RAW_QUIC)) {
 			return new RawQuicEchoClient(endpoint.port(), endpoint.certificateSha256(), this.clientThreads,
-					IDLE_TIMEOUT, TIMEOUT, sources);
+					IDLE_TIMEOUT, TIMEOUT, sources, connectionsPerSocket);
 		}
 		return new StampEchoClient(endpoint.port(), endpoint.certificateSha256(), WebTransportScenario.ECHO_PATH,
-				this.clientThreads, IDLE_TIMEOUT, TIMEOUT, sources);
+				this.clientThreads, IDLE_TIMEOUT, TIMEOUT, sources, connectionsPerSocket);
 	}
 
 	/**
@@ -257,16 +257,17 @@ final class WebTransportLoad {
 	 * {@link #OPEN_DEADLINE}.
 	 */
 	IdleSessions openIdleSessions(Endpoint endpoint, int count) throws InterruptedException {
-		return openIdleSessions(endpoint, count, OPEN_DEADLINE, null);
+		return openIdleSessions(endpoint, count, OPEN_DEADLINE, null, 1);
 	}
 
 	/**
 	 * Like {@link #openIdleSessions(Endpoint, int)}, stopping after {@code openFor}, each
-	 * connection bound to the next of these local addresses ({@code null}: any).
+	 * connection bound to the next of these local addresses ({@code null}: any), this
+	 * many connections on one UDP socket.
 	 */
-	IdleSessions openIdleSessions(Endpoint endpoint, int count, Duration openFor, @Nullable SourceAddresses sources)
-			throws InterruptedException {
-		EchoClient client = client(endpoint, sources);
+	IdleSessions openIdleSessions(Endpoint endpoint, int count, Duration openFor, @Nullable SourceAddresses sources,
+			int connectionsPerSocket) throws InterruptedException {
+		EchoClient client = client(endpoint, sources, connectionsPerSocket);
 		Tally tally = new Tally();
 		Queue<EchoClient.Session> sessions = new ConcurrentLinkedQueue<>();
 		AtomicInteger next = new AtomicInteger();

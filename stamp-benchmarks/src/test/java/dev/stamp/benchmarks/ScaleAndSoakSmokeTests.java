@@ -26,6 +26,9 @@ class ScaleAndSoakSmokeTests {
 		options.scenarios = new LinkedHashSet<>(List.of(BenchmarkOptions.SCALE_WS, BenchmarkOptions.SCALE_WT));
 		options.scaleWsConnections = 200;
 		options.scaleWtSessions = 200;
+		// 100 client sockets, 64 per address: two addresses, each socket shared by two
+		// sessions.
+		options.scaleWtConnectionsPerSocket = 2;
 		options.socketsPerAddress = 64;
 		options.output = Path.of("target", "benchmark-smoke-scale.md");
 		BenchmarkReport report = BenchmarkMain.run(options);
@@ -35,7 +38,8 @@ class ScaleAndSoakSmokeTests {
 		assertThat(report.leakReports).as("Netty leak reports in the server logs").isZero();
 		assertThat(report.isClean()).isTrue();
 		assertThat(Files.readString(options.output)).contains("## Scale: 200 idle WebSocket connections",
-				"## Scale: 200 idle WebTransport sessions", "4 source address(es) 127.0.0.2..127.0.0.5");
+				"## Scale: 200 idle WebTransport sessions", "4 source address(es) 127.0.0.2..127.0.0.5",
+				"2 source address(es) 127.0.0.2..127.0.0.3", "2 client QUIC connections per UDP socket");
 	}
 
 	@Test

@@ -36,6 +36,7 @@ import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
 import dev.stamp.webtransport.internal.QuicTransport;
 import dev.stamp.webtransport.internal.ReceiveBatch;
+import dev.stamp.webtransport.internal.SharedDatagramSockets;
 import dev.stamp.webtransport.tls.CertificateHashTrustManager;
 import dev.stamp.webtransport.tls.EndpointTrustManager;
 
@@ -68,6 +69,8 @@ public final class WebTransportClient implements AutoCloseable {
 
 	private final List<Channel> udpChannels = new ArrayList<>();
 
+	private final SharedDatagramSockets<SocketKey> sockets;
+
 	private WebTransportClient(Builder config) {
 		this.config = config;
 		QuicSslContextBuilder ssl = QuicSslContextBuilder.forClient().applicationProtocols("h3");
@@ -80,6 +83,7 @@ public final class WebTransportClient implements AutoCloseable {
 		this.ssl = config.certificateHashes.isEmpty() ? null
 				: ssl.trustManager(new CertificateHashTrustManager(config.certificateHashes)).build();
 		this.group = QuicTransport.newGroup(config.threads, "stamp-webtransport-client");
+		this.sockets = new SharedDatagramSockets<>(config.connectionsPerSocket, this::bind);
 	}
 
 	private QuicSslContext sslContextFor(String host) {
@@ -143,8 +147,9 @@ public final class WebTransportClient implements AutoCloseable {
 
 	/**
 	 * Opens a QUIC connection from a given local address (blocking until the handshake
-	 * completed). Many connections to one server need several local addresses: each has a
-	 * UDP socket of its own, and one address has only so many ephemeral ports.
+	 * completed). Many connections to one server need several local addresses, or sockets
+	 * shared by several connections ({@link Builder#connectionsPerSocket(int)}): each
+	 * socket takes an ephemeral port, and one address has only so many.
 	 * @param address the server
 	 * @param authority the {@code :authority} for CONNECT requests, for example
 	 * {@code localhost:4433}
@@ -154,33 +159,9 @@ public final class WebTransportClient implements AutoCloseable {
 	 */
 	public WebTransportClientConnection openConnection(InetSocketAddress address, String authority,
 			InetSocketAddress localAddress) {
-		ChannelHandler codec = Http3.newQuicClientCodecBuilder()
-			.sslContext(sslContextFor(address.getHostString()))
-			.maxIdleTimeout(this.config.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
-			.maxRecvUdpPayloadSize(QuicTransport.MAX_UDP_PAYLOAD_SIZE)
-			.initialMaxData(this.config.connectionReceiveWindow)
-			.initialMaxStreamDataBidirectionalLocal(this.config.streamReceiveWindow)
-			.initialMaxStreamDataBidirectionalRemote(this.config.streamReceiveWindow)
-			.initialMaxStreamDataUnidirectional(this.config.streamReceiveWindow)
-			.initialMaxStreamsBidirectional(this.config.maxStreamsPerSession)
-			.initialMaxStreamsUnidirectional(this.config.maxStreamsPerSession + 3L)
-			.datagram(1024, 1024)
-			.build();
-		Channel udp;
-		try {
-			udp = QuicTransport.newBootstrap(this.group, false)
-				.handler(ReceiveBatch.inFrontOf(codec))
-				.bind(localAddress)
-				.sync()
-				.channel();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new WebTransportSessionException("Interrupted while binding", ex);
-		}
-		synchronized (this.udpChannels) {
-			this.udpChannels.add(udp);
-		}
+		SharedDatagramSockets<SocketKey>.Lease socket = this.sockets
+			.acquire(new SocketKey(localAddress, address.getHostString()));
+		Channel udp = socket.channel();
 		EngineLimits limits = new EngineLimits(this.config.maxStreamsPerSession, 16, 64 * 1024, 32,
 				Duration.ofSeconds(2), 256, 65_535);
 		try {
@@ -205,16 +186,57 @@ public final class WebTransportClient implements AutoCloseable {
 				.connect()
 				.get(this.config.connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
 			this.registry.tryRegister(quic);
-			quic.closeFuture().addListener((f) -> udp.close());
+			quic.closeFuture().addListener((f) -> socket.release());
 			return new WebTransportClientConnection(quic, authority);
 		}
 		catch (Exception ex) {
-			udp.close();
+			socket.release();
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
 			throw new WebTransportSessionException("Could not connect to " + address, ex);
 		}
+	}
+
+	/**
+	 * Binds a UDP socket with its QUIC codec, for {@link #sockets}.
+	 * @param key the local address and the server host the codec's TLS trusts
+	 * @return the bound socket
+	 */
+	private Channel bind(SocketKey key) {
+		ChannelHandler codec = Http3.newQuicClientCodecBuilder()
+			.sslContext(sslContextFor(key.host()))
+			.maxIdleTimeout(this.config.idleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.maxRecvUdpPayloadSize(QuicTransport.MAX_UDP_PAYLOAD_SIZE)
+			.initialMaxData(this.config.connectionReceiveWindow)
+			.initialMaxStreamDataBidirectionalLocal(this.config.streamReceiveWindow)
+			.initialMaxStreamDataBidirectionalRemote(this.config.streamReceiveWindow)
+			.initialMaxStreamDataUnidirectional(this.config.streamReceiveWindow)
+			.initialMaxStreamsBidirectional(this.config.maxStreamsPerSession)
+			.initialMaxStreamsUnidirectional(this.config.maxStreamsPerSession + 3L)
+			.datagram(1024, 1024)
+			.build();
+		Channel udp;
+		try {
+			udp = QuicTransport.newBootstrap(this.group, false)
+				.handler(ReceiveBatch.inFrontOf(codec))
+				.bind(key.localAddress())
+				.sync()
+				.channel();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new WebTransportSessionException("Interrupted while binding", ex);
+		}
+		synchronized (this.udpChannels) {
+			this.udpChannels.add(udp);
+		}
+		udp.closeFuture().addListener((closed) -> {
+			synchronized (this.udpChannels) {
+				this.udpChannels.remove(udp);
+			}
+		});
+		return udp;
 	}
 
 	/**
@@ -245,6 +267,13 @@ public final class WebTransportClient implements AutoCloseable {
 		this.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
 	}
 
+	/**
+	 * What a UDP socket's codec depends on besides its local address: the server host its
+	 * TLS context trusts.
+	 */
+	private record SocketKey(InetSocketAddress localAddress, String host) {
+	}
+
 	/** Configures a {@link WebTransportClient}. */
 	public static final class Builder {
 
@@ -265,6 +294,8 @@ public final class WebTransportClient implements AutoCloseable {
 		private int threads = 1;
 
 		private Path qlogDirectory;
+
+		private int connectionsPerSocket = 1;
 
 		private Builder() {
 		}
@@ -344,6 +375,24 @@ public final class WebTransportClient implements AutoCloseable {
 		 */
 		public Builder qlogDirectory(Path qlogDirectory) {
 			this.qlogDirectory = qlogDirectory;
+			return this;
+		}
+
+		/**
+		 * QUIC connections that share one UDP socket at most (QUIC tells them apart by
+		 * connection id). Default 1: a socket per connection. A client that holds many
+		 * connections at once (a load generator) needs a descriptor and an ephemeral port
+		 * per socket, so sharing lets it go beyond the process's open-file limit; the
+		 * connections of one socket share its event loop.
+		 * @param connectionsPerSocket the number, at least 1
+		 * @return this builder
+		 */
+		public Builder connectionsPerSocket(int connectionsPerSocket) {
+			if (connectionsPerSocket < 1) {
+				throw new IllegalArgumentException(
+						"connectionsPerSocket must be at least 1, was " + connectionsPerSocket);
+			}
+			this.connectionsPerSocket = connectionsPerSocket;
 			return this;
 		}
 
