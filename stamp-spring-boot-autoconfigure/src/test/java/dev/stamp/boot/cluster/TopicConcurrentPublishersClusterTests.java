@@ -4,18 +4,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 
 import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
+import org.springframework.data.redis.serializer.RedisSerializer;
 
 import dev.stamp.boot.topic.TopicHistory;
 import dev.stamp.boot.topic.TopicMessage;
@@ -56,6 +64,7 @@ class TopicConcurrentPublishersClusterTests {
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> nodes.stream().allMatch((node) -> node.topics().isReceivingRemote()));
 			List<Received> received = nodes.stream().map((node) -> new Received(node)).toList();
+			Channel channel = new Channel(gamma);
 			try {
 				// Every node has delivered a message of the topic before the crowd
 				// starts.
@@ -68,9 +77,18 @@ class TopicConcurrentPublishersClusterTests {
 				assertThat(beta.topics().droppedPublishes()).isZero();
 				List<String> stream = streamOffsets(alpha.bean(StringRedisTemplate.class));
 				assertThat(stream).hasSize(TOTAL + 1);
+				// On the channel every message names the one before it in the stream.
+				await().atMost(Duration.ofSeconds(10)).until(() -> channel.size() >= TOTAL + 1);
+				List<TopicMessageCodec.Decoded> chain = channel.messages();
+				assertThat(chain.get(0).previousOffset()).as("the stream's first message").isNull();
+				for (int i = 1; i < chain.size(); i++) {
+					assertThat(chain.get(i).previousOffset()).isEqualTo(chain.get(i - 1).message().offset());
+				}
+				assertThat(chain).extracting((decoded) -> decoded.message().offset()).containsExactlyElementsOf(stream);
 				for (Received r : received) {
-					// The stream's order is the chain of offsets: each delivered message
-					// follows the one delivered before it, on every node.
+					// Each delivered message follows the one delivered before it, on
+					// every
+					// node.
 					assertThat(r.offsets()).as(r.nodeId).containsExactlyElementsOf(stream);
 				}
 				// A client of alpha that got half of them and comes back on beta.
@@ -92,6 +110,48 @@ class TopicConcurrentPublishersClusterTests {
 			}
 			finally {
 				received.forEach(Received::dispose);
+				channel.dispose();
+			}
+		}
+	}
+
+	@Test
+	void aMessageMissingFromTheChannelIsReadFromTheHistoryAndDeliveredInItsPlace() {
+		String[] properties = { "stamp.cluster.history.size=100", "stamp.cluster.history.ttl=1m",
+				"stamp.cluster.node-timeout=10s" };
+		String topic = "gappy";
+		try (ClusterTestNode alpha = ClusterTestNode.start(redis, "gap-alpha", properties);
+				ClusterTestNode beta = ClusterTestNode.start(redis, "gap-beta", properties)) {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> alpha.topics().isReceivingRemote() && beta.topics().isReceivingRemote());
+			List<TopicMessage> local = Collections.synchronizedList(new ArrayList<>());
+			List<TopicMessage> remote = Collections.synchronizedList(new ArrayList<>());
+			Disposable localSubscription = alpha.topics().subscribe(topic).subscribe(local::add);
+			Disposable remoteSubscription = beta.topics().subscribe(topic).subscribe(remote::add);
+			try {
+				alpha.topics().publish(topic, "before");
+				await().atMost(Duration.ofSeconds(10)).until(() -> local.size() == 1 && remote.size() == 1);
+				// An entry that reached the stream but no node's channel, as when a
+				// node's
+				// subscription was down while it was published.
+				StringRedisTemplate redisClient = alpha.bean(StringRedisTemplate.class);
+				String missed = redisClient.opsForStream()
+					.add(MapRecord.create("stamp:history:" + topic,
+							Map.of("node", "gap-ghost", "flags", "0", "payload", "missed")))
+					.getValue();
+				alpha.topics().publish(topic, "after");
+				await().atMost(Duration.ofSeconds(10)).until(() -> local.size() == 3 && remote.size() == 3);
+				for (List<TopicMessage> received : List.of(local, remote)) {
+					assertThat(received).extracting(TopicMessage::text).containsExactly("before", "missed", "after");
+					assertThat(received.get(1).offset()).isEqualTo(missed);
+					assertThat(received.get(1).nodeId()).isEqualTo("gap-ghost");
+				}
+				assertThat(remote).extracting(TopicMessage::offset)
+					.containsExactlyElementsOf(local.stream().map(TopicMessage::offset).toList());
+			}
+			finally {
+				localSubscription.dispose();
+				remoteSubscription.dispose();
 			}
 		}
 	}
@@ -123,6 +183,51 @@ class TopicConcurrentPublishersClusterTests {
 		List<MapRecord<String, Object, Object>> entries = redis.opsForStream()
 			.range("stamp:history:" + TOPIC, Range.unbounded());
 		return entries.stream().map((entry) -> entry.getId().getValue()).toList();
+	}
+
+	/** What the topic's channel carried, decoded with the predecessors. */
+	private static final class Channel {
+
+		private final List<TopicMessageCodec.Decoded> messages = Collections.synchronizedList(new ArrayList<>());
+
+		private final Disposable subscription;
+
+		Channel(ClusterTestNode node) {
+			ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(
+					node.bean(ReactiveRedisConnectionFactory.class));
+			AtomicBoolean subscribed = new AtomicBoolean();
+			SubscriptionListener listener = new SubscriptionListener() {
+
+				@Override
+				public void onChannelSubscribed(byte[] channel, long count) {
+					subscribed.set(true);
+				}
+
+			};
+			this.subscription = container
+				.receive(List.of(ChannelTopic.of("stamp:topic:" + TOPIC)),
+						SerializationPair.fromSerializer(RedisSerializer.string()),
+						SerializationPair.fromSerializer(RedisSerializer.byteArray()), listener)
+				.doFinally((signal) -> container.destroyLater().subscribe())
+				.subscribe((message) -> this.messages
+					.add(TopicMessageCodec.decodeWithPrevious(TOPIC, message.getMessage())));
+			await().atMost(Duration.ofSeconds(10)).untilTrue(subscribed);
+		}
+
+		int size() {
+			return this.messages.size();
+		}
+
+		List<TopicMessageCodec.Decoded> messages() {
+			synchronized (this.messages) {
+				return List.copyOf(this.messages);
+			}
+		}
+
+		void dispose() {
+			this.subscription.dispose();
+		}
+
 	}
 
 	/** What one node's subscriber received, in order. */
