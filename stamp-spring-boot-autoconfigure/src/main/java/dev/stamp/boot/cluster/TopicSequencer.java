@@ -158,6 +158,12 @@ final class TopicSequencer {
 		return TopicOffsets.compare(left, right);
 	}
 
+	// Whether nothing can come between the last delivered offset and a message.
+	private static boolean follows(Pending pending, String last) {
+		String previous = pending.previousOffset();
+		return previous == null || compare(previous, last) <= 0;
+	}
+
 	/** Reads the entries of a topic's history between two offsets. */
 	@FunctionalInterface
 	interface GapReader {
@@ -224,7 +230,7 @@ final class TopicSequencer {
 					deliver(pending);
 				}
 			}
-			else if (compare(pending.previousOffset(), last) <= 0) {
+			else if (follows(pending, last)) {
 				deliver(pending);
 			}
 			else {
@@ -246,7 +252,7 @@ final class TopicSequencer {
 				if (last != null && compare(next.offset(), last) <= 0) {
 					this.held.pollFirstEntry();
 				}
-				else if (last == null || next.previousOffset() == null || compare(next.previousOffset(), last) <= 0) {
+				else if (last == null || follows(next, last)) {
 					this.held.pollFirstEntry();
 					deliver(next);
 					moved = true;
@@ -320,7 +326,9 @@ final class TopicSequencer {
 						deliver(pending);
 					}
 				}
-				again = (more && !this.held.isEmpty() && this.last != null) ? this.last : null;
+				// The next page, unless this one joined the chain to what is held.
+				again = (more && !this.held.isEmpty() && this.last != null
+						&& !follows(this.held.firstEntry().getValue(), this.last)) ? this.last : null;
 				if (again != null) {
 					this.reading = true;
 					next = this.held.lastKey();

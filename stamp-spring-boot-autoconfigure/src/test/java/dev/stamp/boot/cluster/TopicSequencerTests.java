@@ -174,6 +174,17 @@ class TopicSequencerTests {
 	}
 
 	@Test
+	void aFullPageThatClosesTheGapIsTheLastRead() {
+		this.sequencer = sequencer(2, 16);
+		history("1-1", "1-2");
+		offer("1-0", "0-9");
+		offer("1-3", "1-2");
+		this.time.advanceTimeBy(HOLD);
+		assertThat(this.reads).containsExactly("1-0..1-3");
+		assertThat(this.delivered).containsExactly("1-0", "=1-1", "=1-2", "1-3");
+	}
+
+	@Test
 	void aMessageWithoutAKnownPredecessorFollowsWhatIsHeld() {
 		offer("1-0", "0-9");
 		offer("1-3", "1-2");
