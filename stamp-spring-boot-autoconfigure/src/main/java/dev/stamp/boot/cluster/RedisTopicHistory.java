@@ -25,7 +25,9 @@ import dev.stamp.boot.topic.TopicOffsets;
  * A batch of publishes is one Lua script, so that no node sees the message on the channel
  * before it is in the stream, and offsets follow the order of the channel: {@code XADD}
  * with {@code MAXLEN size}, {@code PEXPIRE ttl}, {@code PUBLISH} of the message with its
- * new id, for each message of the batch in turn. The script also records in the stream's
+ * new id and the id of the entry before it, for each message of the batch in turn: the
+ * ids of all nodes' publishes form one chain per topic, which {@link TopicSequencer}
+ * follows, and {@link #between} fills its gaps. The script also records in the stream's
  * {@code max-deleted-entry-id} the newest entry that is no longer there: the one
  * {@code MAXLEN} trims, or, when it creates the stream (first publish, or the previous
  * one expired), the id just before its first entry. Redis 7.0 does not record trimmed
