@@ -25,7 +25,9 @@ import dev.stamp.boot.topic.TopicOffsets;
  * A batch of publishes is one Lua script, so that no node sees the message on the channel
  * before it is in the stream, and offsets follow the order of the channel: {@code XADD}
  * with {@code MAXLEN size}, {@code PEXPIRE ttl}, {@code PUBLISH} of the message with its
- * new id, for each message of the batch in turn. The script also records in the stream's
+ * new id and the id of the entry before it, for each message of the batch in turn: the
+ * ids of all nodes' publishes form one chain per topic, which {@link TopicSequencer}
+ * follows, and {@link #between} fills its gaps. The script also records in the stream's
  * {@code max-deleted-entry-id} the newest entry that is no longer there: the one
  * {@code MAXLEN} trims, or, when it creates the stream (first publish, or the previous
  * one expired), the id just before its first entry. Redis 7.0 does not record trimmed
@@ -41,16 +43,26 @@ final class RedisTopicHistory {
 
 	// KEYS: per message its stream and its channel. ARGV: size, TTL, node id, the
 	// channel header of a text message and of a binary one, then per message its flags
-	// and payload. Returns the messages' ids, in order.
+	// and payload. Returns per message its id and the id of the entry before it ('' when
+	// it starts the stream), in order. The script is atomic, so the ids of every node's
+	// publishes form one chain per stream.
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> PUBLISH = RedisScript.of("""
 			local size = tonumber(ARGV[1])
 			local ids = {}
+			local newest = {}
 			for i = 1, #KEYS / 2 do
 			  local stream = KEYS[2 * i - 1]
 			  local flags = ARGV[4 + 2 * i]
 			  local payload = ARGV[5 + 2 * i]
 			  local length = redis.call('XLEN', stream)
+			  local previous = newest[stream]
+			  if previous == nil then
+			    previous = ''
+			    if length > 0 then
+			      previous = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1][1]
+			    end
+			  end
 			  local deleted = nil
 			  if length >= size then
 			    local trimmed = redis.call('XRANGE', stream, '-', '+', 'COUNT', length - size + 1)
@@ -73,10 +85,19 @@ final class RedisTopicHistory {
 			  end
 			  redis.call('PEXPIRE', stream, ARGV[2])
 			  local header = (flags == '1') and ARGV[5] or ARGV[4]
-			  redis.call('PUBLISH', KEYS[2 * i], header .. string.char(#id) .. id .. payload)
-			  ids[i] = id
+			  redis.call('PUBLISH', KEYS[2 * i],
+			      header .. string.char(#id) .. id .. string.char(#previous) .. previous .. payload)
+			  newest[stream] = id
+			  ids[2 * i - 1] = id
+			  ids[2 * i] = previous
 			end
 			return ids
+			""", List.class);
+
+	// KEYS: the stream. ARGV: after, before (both exclusive), count.
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> RANGE = RedisScript.of("""
+			return redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '(' .. ARGV[2], 'COUNT', ARGV[3])
 			""", List.class);
 
 	@SuppressWarnings("rawtypes")
@@ -135,9 +156,9 @@ final class RedisTopicHistory {
 	 * one round trip and in order.
 	 * @param nodeId the publishing node
 	 * @param messages the messages, without offsets
-	 * @return the messages' offsets, in the same order
+	 * @return the messages' offsets and their predecessors', in the same order
 	 */
-	Mono<List<String>> publish(String nodeId, List<TopicMessage> messages) {
+	Mono<List<Appended>> publish(String nodeId, List<TopicMessage> messages) {
 		List<String> keys = new ArrayList<>(2 * messages.size());
 		List<byte[]> args = new ArrayList<>(5 + 2 * messages.size());
 		args.addAll(List.of(this.size, this.ttlMillis, nodeId.getBytes(StandardCharsets.UTF_8),
@@ -151,7 +172,42 @@ final class RedisTopicHistory {
 		return this.redis.execute(PUBLISH, keys, args)
 			.collectList()
 			.map(RedisTopicHistory::unwrap)
-			.map((ids) -> ids.stream().map(RedisTopicHistory::text).toList());
+			.map(RedisTopicHistory::appended);
+	}
+
+	private static List<Appended> appended(List<?> ids) {
+		List<Appended> appended = new ArrayList<>(ids.size() / 2);
+		for (int i = 0; i + 1 < ids.size(); i += 2) {
+			String previous = text(ids.get(i + 1));
+			appended.add(new Appended(text(ids.get(i)), previous.isEmpty() ? null : previous));
+		}
+		return appended;
+	}
+
+	/**
+	 * The entries of a topic's history between two offsets, for a node that misses them.
+	 * @param topic the topic
+	 * @param afterOffset the entries after this offset (exclusive)
+	 * @param beforeOffset and before this one (exclusive)
+	 * @param count entries at most
+	 * @return the entries, oldest first
+	 */
+	Mono<List<TopicMessage>> between(String topic, String afterOffset, String beforeOffset, int count) {
+		return this.redis
+			.execute(RANGE, List.of(this.keys.history(topic)),
+					List.of(ascii(afterOffset), ascii(beforeOffset), ascii(Integer.toString(count))))
+			.collectList()
+			.map((reply) -> messages(topic, entries(reply)));
+	}
+
+	// XRANGE's reply comes as a list of entries, or entry by entry, or, when empty, as
+	// nothing or one empty list, depending on the driver.
+	private static List<?> entries(List<?> reply) {
+		if (reply.size() == 1 && reply.get(0) instanceof List<?> only
+				&& (only.isEmpty() || only.get(0) instanceof List<?>)) {
+			return only;
+		}
+		return reply;
 	}
 
 	/**
@@ -239,6 +295,16 @@ final class RedisTopicHistory {
 
 	private static byte[] ascii(String text) {
 		return text.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	/**
+	 * A message added to its topic's history.
+	 *
+	 * @param offset its offset
+	 * @param previousOffset the offset of the entry before it, or {@code null} when it
+	 * started the stream
+	 */
+	record Appended(String offset, @Nullable String previousOffset) {
 	}
 
 }

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 import org.springframework.context.SmartLifecycle;
@@ -49,12 +50,15 @@ import dev.stamp.boot.topic.TopicRelay;
  * <p>
  * With history ({@code stamp.cluster.history.size} and {@code ttl}), a publish is added
  * to the topic's stream and published in the batch's script ({@link RedisTopicHistory}),
- * and is delivered locally once Redis assigned its offset, still in publish order. While
- * Redis fails, publishes are delivered locally at once without an offset and counted as
- * dropped, until Redis answers {@code PING} again.
+ * and is delivered locally once Redis assigned its offset, still in publish order. The
+ * node's own messages (from the script's answer) and the other nodes' (from the channel)
+ * go through a {@link TopicSequencer}, so that this node delivers each topic in offset
+ * order although they come on two connections. While Redis fails, publishes are delivered
+ * locally at once without an offset and counted as dropped, until Redis answers
+ * {@code PING} again.
  * <p>
- * Stopping waits, at most a heartbeat, for what is queued to reach Redis; what is left
- * then is counted as dropped.
+ * Stopping waits, at most {@code node-timeout} (what one batch may take), for what is
+ * queued to reach Redis; what is left then is counted as dropped.
  */
 public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
@@ -104,6 +108,9 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
 	private final @Nullable RedisTopicHistory history;
 
+	/** Puts the node's own and the channel's messages in offset order, with history. */
+	private final @Nullable TopicSequencer sequencer;
+
 	private final Duration probeInterval;
 
 	/** How long stopping waits for queued publishes to reach Redis. */
@@ -134,8 +141,11 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 		StampClusterProperties.History history = properties.getHistory();
 		this.history = (history.getSize() > 0)
 				? new RedisTopicHistory(this.redis, keys, history.getSize(), history.getTtl()) : null;
+		this.sequencer = (this.history != null) ? new TopicSequencer(this.history::between, this::deliverRemote,
+				TopicSequencer.HOLD_TIME, this.publishTimeout, TopicSequencer.MAX_HELD_PER_TOPIC,
+				TopicSequencer.MAX_TOPICS, Schedulers.parallel()) : null;
 		this.probeInterval = properties.getHeartbeat();
-		this.drainTimeout = properties.getHeartbeat();
+		this.drainTimeout = properties.getNodeTimeout();
 		this.remotePublishes = new ArrayBlockingQueue<>(Math.max(1, properties.getPublishQueueSize()));
 		this.batchSize = Math.max(1, properties.getPublishBatchSize());
 	}
@@ -292,19 +302,31 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 			deliverLocally(batch, messages);
 			return Mono.empty();
 		}
-		return history.publish(this.nodeId, messages).timeout(this.publishTimeout).map((offsets) -> {
+		return history.publish(this.nodeId, messages).timeout(this.publishTimeout).doOnNext((appended) -> {
 			recovered();
-			List<TopicMessage> withOffsets = new ArrayList<>(messages.size());
-			for (int i = 0; i < messages.size(); i++) {
-				TopicMessage message = messages.get(i).withOffset(offsets.get(i));
-				history.delivered(message);
-				withOffsets.add(message);
-			}
-			return withOffsets;
+			deliverInOrder(batch, appended);
 		}).onErrorResume((ex) -> {
 			failed(ex, batch.size());
-			return Mono.just(messages);
-		}).doOnNext((delivered) -> deliverLocally(batch, delivered)).then();
+			deliverLocally(batch, messages);
+			return Mono.empty();
+		}).then();
+	}
+
+	// Own messages with their offsets: through the sequencer, with the other nodes'.
+	private void deliverInOrder(List<RemotePublish> batch, List<RedisTopicHistory.Appended> appended) {
+		RedisTopicHistory history = this.history;
+		TopicSequencer sequencer = this.sequencer;
+		for (int i = 0; i < batch.size(); i++) {
+			RemotePublish remote = batch.get(i);
+			Consumer<TopicMessage> localDelivery = remote.localDelivery();
+			if (localDelivery != null && history != null && sequencer != null) {
+				TopicMessage message = remote.message().withOffset(appended.get(i).offset());
+				sequencer.deliver(message, appended.get(i).previousOffset(), (delivered) -> {
+					history.delivered(delivered);
+					localDelivery.accept(delivered);
+				});
+			}
+		}
 	}
 
 	private Mono<Long> publish(List<RemotePublish> batch) {
@@ -367,16 +389,30 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
 	private void receive(ReactiveSubscription.Message<String, byte[]> message) {
 		String channel = message.getChannel();
-		TopicMessage decoded = TopicMessageCodec.decode(this.keys.topicOf(channel), message.getMessage());
-		if (decoded == null || decoded.nodeId().equals(this.nodeId)) {
+		TopicMessageCodec.Decoded decoded = TopicMessageCodec.decodeWithPrevious(this.keys.topicOf(channel),
+				message.getMessage());
+		if (decoded == null || decoded.message().nodeId().equals(this.nodeId)) {
 			// Own publishes were delivered locally already.
 			return;
 		}
-		if (this.history != null) {
-			this.history.delivered(decoded);
-		}
 		this.received.incrementAndGet();
-		this.remoteDelivery.accept(decoded);
+		TopicSequencer sequencer = this.sequencer;
+		if (sequencer != null) {
+			sequencer.deliver(decoded.message(), decoded.previousOffset(), this::deliverRemote);
+		}
+		else {
+			this.remoteDelivery.accept(decoded.message());
+		}
+	}
+
+	// Another node's message from the channel, or an entry read from the history to fill
+	// a gap (which may be this node's own, ahead of the script's answer).
+	private void deliverRemote(TopicMessage message) {
+		RedisTopicHistory history = this.history;
+		if (history != null) {
+			history.delivered(message);
+		}
+		this.remoteDelivery.accept(message);
 	}
 
 	@Override
@@ -394,8 +430,8 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 	}
 
 	/**
-	 * Waits, at most {@code stamp.cluster.heartbeat}, for the publishes still queued to
-	 * reach Redis: a node that stops does not take its last messages from the other
+	 * Waits, at most {@code stamp.cluster.node-timeout}, for the publishes still queued
+	 * to reach Redis: a node that stops does not take its last messages from the other
 	 * nodes. The listeners drained already, so the queue no longer grows much.
 	 * @return completes once nothing is queued or in flight, or when the time is up
 	 */
@@ -413,6 +449,9 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 		dispose(this.subscription);
 		dispose(this.batchInFlight);
 		dispose(this.probe);
+		if (this.sequencer != null) {
+			this.sequencer.close();
+		}
 		List<RemotePublish> left = new ArrayList<>();
 		this.remotePublishes.drainTo(left);
 		if (!left.isEmpty()) {

@@ -75,12 +75,12 @@ class TopicBatchPublishClusterTests {
 	@ParameterizedTest
 	@ValueSource(booleans = { false, true })
 	void aNodeThatStopsRightAfterABurstStillSendsItToTheOtherNodes(boolean history) {
-		// A heartbeat of 1 s bounds how long stopping waits for the queue to reach Redis.
+		// The node timeout (10 s) bounds how long stopping waits for the queue to reach
+		// Redis.
 		String[] properties = history
 				? new String[] { "stamp.cluster.publish-queue-size=" + COUNT, "stamp.cluster.history.size=" + COUNT,
-						"stamp.cluster.history.ttl=1m", "stamp.cluster.heartbeat=1s", "stamp.cluster.node-timeout=10s" }
-				: new String[] { "stamp.cluster.publish-queue-size=" + COUNT, "stamp.cluster.heartbeat=1s",
-						"stamp.cluster.node-timeout=10s" };
+						"stamp.cluster.history.ttl=1m", "stamp.cluster.node-timeout=10s" }
+				: new String[] { "stamp.cluster.publish-queue-size=" + COUNT, "stamp.cluster.node-timeout=10s" };
 		String topic = "last-words-" + history;
 		try (ClusterTestNode receiver = ClusterTestNode.start(redis, "last-words-receiver-" + history, properties)) {
 			List<TopicMessage> remote = new CopyOnWriteArrayList<>();
