@@ -50,6 +50,7 @@ import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.ControlStreamObserver;
 import dev.stamp.webtransport.internal.DatagramHandler;
 import dev.stamp.webtransport.internal.DecoderFailureGuard;
+import dev.stamp.webtransport.internal.EngineLimits;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
 import dev.stamp.webtransport.internal.QuicTransport;
@@ -94,6 +95,9 @@ public final class WebTransportServer implements AutoCloseable {
 	/** One for all connections: a channel initializer is sharable. */
 	private final RequestStreamInitializer requestStreamInitializer = new RequestStreamInitializer();
 
+	/** Built once: every connection's state shares it. */
+	private final EngineLimits engineLimits;
+
 	/** Built once: Netty copies the frame for each connection. */
 	private final Http3SettingsFrame localSettings;
 
@@ -115,6 +119,7 @@ public final class WebTransportServer implements AutoCloseable {
 		this.connectionErrors = new ConnectionErrorHandler(config.peerErrors());
 		this.registry = new ConnectionRegistry("webtransport", config.maxConnections());
 		this.developmentCertificate = (config.keyManagerFactory() == null) ? DevelopmentCertificate.generate() : null;
+		this.engineLimits = config.engineLimits();
 		this.localSettings = WebTransportSettings.localSettings(config.maxSessionsPerConnection(),
 				config.maxStreamsPerSession());
 		this.ownsBlockingExecutor = config.blockingExecutor() == null;
@@ -480,9 +485,8 @@ public final class WebTransportServer implements AutoCloseable {
 				channel.close(true, Http3ErrorCodes.H3_EXCESSIVE_LOAD, Unpooled.EMPTY_BUFFER);
 				return;
 			}
-			ConnectionState connection = new ConnectionState(channel, true,
-					WebTransportServer.this.config.engineLimits(), WebTransportServer.this.stats,
-					WebTransportServer.this.refusalLogs);
+			ConnectionState connection = new ConnectionState(channel, true, WebTransportServer.this.engineLimits,
+					WebTransportServer.this.stats, WebTransportServer.this.refusalLogs);
 			channel.attr(ConnectionState.KEY).set(connection);
 			WebTransportServerConfig config = WebTransportServer.this.config;
 			channel.pipeline()
