@@ -194,7 +194,7 @@ public final class WebTransportClient implements AutoCloseable {
 								WebTransportClient.this.stats, ConnectionState.newRefusalLogs());
 						channel.attr(ConnectionState.KEY).set(connection);
 						channel.pipeline()
-							.addLast(new ClientHttp3ConnectionHandler(connection,
+							.addLast(new ClientHttp3ConnectionHandler(
 									WebTransportClient.this.config.maxStreamsPerSession))
 							.addLast(PeerStreamInterceptor.CLIENT)
 							.addLast(DatagramHandler.INSTANCE)

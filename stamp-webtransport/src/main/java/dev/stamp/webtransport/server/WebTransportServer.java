@@ -492,7 +492,7 @@ public final class WebTransportServer implements AutoCloseable {
 			channel.pipeline()
 				.addLast(new HandshakeTimeoutHandler(config.handshakeTimeout(), config.peerErrors()))
 				.addLast(new Http3ServerConnectionHandler(WebTransportServer.this.requestStreamInitializer,
-						new ControlStreamObserver(connection), StreamTypeDispatch.INSTANCE,
+						ControlStreamObserver.INSTANCE, StreamTypeDispatch.INSTANCE,
 						WebTransportServer.this.localSettings, true, WebTransportSettings.VALIDATOR))
 				.addLast(PeerStreamInterceptor.SERVER)
 				.addLast(DatagramHandler.INSTANCE)
