@@ -30,7 +30,6 @@ import dev.stamp.webtransport.WebTransportSessionException;
 import dev.stamp.webtransport.WebTransportStats;
 import dev.stamp.webtransport.internal.ConnectionErrorHandler;
 import dev.stamp.webtransport.internal.ConnectionState;
-import dev.stamp.webtransport.internal.DatagramHandler;
 import dev.stamp.webtransport.internal.EngineLimits;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
@@ -197,7 +196,6 @@ public final class WebTransportClient implements AutoCloseable {
 							.addLast(new ClientHttp3ConnectionHandler(
 									WebTransportClient.this.config.maxStreamsPerSession))
 							.addLast(PeerStreamInterceptor.CLIENT)
-							.addLast(DatagramHandler.INSTANCE)
 							.addLast(new ConnectionErrorHandler(WebTransportClient.this.stats.peerErrors()));
 					}
 				})

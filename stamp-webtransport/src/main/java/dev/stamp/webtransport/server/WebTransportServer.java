@@ -48,7 +48,6 @@ import dev.stamp.webtransport.internal.AddressValidationTokens;
 import dev.stamp.webtransport.internal.ConnectionErrorHandler;
 import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.ControlStreamObserver;
-import dev.stamp.webtransport.internal.DatagramHandler;
 import dev.stamp.webtransport.internal.DecoderFailureGuard;
 import dev.stamp.webtransport.internal.EngineLimits;
 import dev.stamp.webtransport.internal.EngineStats;
@@ -495,7 +494,6 @@ public final class WebTransportServer implements AutoCloseable {
 						ControlStreamObserver.INSTANCE, StreamTypeDispatch.INSTANCE,
 						WebTransportServer.this.localSettings, true, WebTransportSettings.VALIDATOR))
 				.addLast(PeerStreamInterceptor.SERVER)
-				.addLast(DatagramHandler.INSTANCE)
 				.addLast(WebTransportServer.this.connectionErrors);
 		}
 
