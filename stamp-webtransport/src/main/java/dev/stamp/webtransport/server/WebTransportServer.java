@@ -19,7 +19,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http3.DefaultHttp3GoAwayFrame;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
 import io.netty.handler.codec.http3.Http3SettingsFrame;
@@ -51,6 +50,7 @@ import dev.stamp.webtransport.internal.ControlStreamObserver;
 import dev.stamp.webtransport.internal.DecoderFailureGuard;
 import dev.stamp.webtransport.internal.EngineLimits;
 import dev.stamp.webtransport.internal.EngineStats;
+import dev.stamp.webtransport.internal.LocalControlStream;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
 import dev.stamp.webtransport.internal.QuicTransport;
 import dev.stamp.webtransport.internal.ReceiveBatch;
@@ -441,12 +441,9 @@ public final class WebTransportServer implements AutoCloseable {
 
 	private void announceShutdown(QuicChannel channel) {
 		ConnectionState connection = ConnectionState.of(channel);
-		QuicStreamChannel control = Http3.getLocalControlStream(channel);
-		if (control != null && control.isActive()) {
-			// GOAWAY carries the first request stream id this server will not process:
-			// every id from now on.
-			control.writeAndFlush(new DefaultHttp3GoAwayFrame(connection.nextUnseenRequestStreamId()));
-		}
+		// GOAWAY carries the first request stream id this server will not process: every
+		// id from now on.
+		LocalControlStream.writeGoAway(channel, connection.nextUnseenRequestStreamId());
 		for (SessionImpl session : connection.sessions()) {
 			session.drain().subscribe(null, (error) -> {
 			});
