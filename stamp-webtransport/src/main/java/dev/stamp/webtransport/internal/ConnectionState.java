@@ -131,14 +131,6 @@ public final class ConnectionState {
 		return this.channel;
 	}
 
-	/**
-	 * Whether this is a server's connection.
-	 * @return {@code true} on the server, {@code false} on the client
-	 */
-	public boolean isServer() {
-		return this.server;
-	}
-
 	public EngineLimits limits() {
 		return this.limits;
 	}

@@ -10,12 +10,11 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * The inbound control stream handler given to Netty's HTTP/3 connection handler: records
- * the peer's SETTINGS (its WebTransport dialect) and GOAWAY, and on a server, once those
- * SETTINGS are in, trims the server's own control stream ({@link LocalControlStream}).
- * Shared by every connection (the state it records hangs on the QUIC channel). It also
- * does the job of the {@link CriticalStreamErrorHandler} that the stream got before its
- * type was known, and takes that handler out of the pipeline: the control stream stays
- * open for the whole connection, and one handler less is one context less per connection.
+ * the peer's SETTINGS (its WebTransport dialect) and GOAWAY. Shared by every connection
+ * (the state it records hangs on the QUIC channel). It also does the job of the
+ * {@link CriticalStreamErrorHandler} that the stream got before its type was known, and
+ * takes that handler out of the pipeline: the control stream stays open for the whole
+ * connection, and one handler less is one context less per connection.
  */
 @ChannelHandler.Sharable
 public final class ControlStreamObserver extends ChannelInboundHandlerAdapter {
@@ -39,12 +38,6 @@ public final class ControlStreamObserver extends ChannelInboundHandlerAdapter {
 			ConnectionState connection = ConnectionState.require(ctx);
 			if (msg instanceof Http3SettingsFrame) {
 				connection.onPeerSettings(((Http3SettingsFrame) msg).settings());
-				if (connection.isServer()) {
-					// Set up by now: the connection's own control stream wrote its
-					// SETTINGS
-					// when it opened, before any peer stream was read.
-					LocalControlStream.trim(connection.channel());
-				}
 			}
 			else if (msg instanceof Http3GoAwayFrame) {
 				connection.onGoAway();

@@ -19,6 +19,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http3.DefaultHttp3GoAwayFrame;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.http3.Http3ServerConnectionHandler;
 import io.netty.handler.codec.http3.Http3SettingsFrame;
@@ -50,7 +51,6 @@ import dev.stamp.webtransport.internal.ControlStreamObserver;
 import dev.stamp.webtransport.internal.DecoderFailureGuard;
 import dev.stamp.webtransport.internal.EngineLimits;
 import dev.stamp.webtransport.internal.EngineStats;
-import dev.stamp.webtransport.internal.LocalControlStream;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
 import dev.stamp.webtransport.internal.QuicTransport;
 import dev.stamp.webtransport.internal.ReceiveBatch;
@@ -441,9 +441,12 @@ public final class WebTransportServer implements AutoCloseable {
 
 	private void announceShutdown(QuicChannel channel) {
 		ConnectionState connection = ConnectionState.of(channel);
-		// GOAWAY carries the first request stream id this server will not process: every
-		// id from now on.
-		LocalControlStream.writeGoAway(channel, connection.nextUnseenRequestStreamId());
+		QuicStreamChannel control = Http3.getLocalControlStream(channel);
+		if (control != null && control.isActive()) {
+			// GOAWAY carries the first request stream id this server will not process:
+			// every id from now on.
+			control.writeAndFlush(new DefaultHttp3GoAwayFrame(connection.nextUnseenRequestStreamId()));
+		}
 		for (SessionImpl session : connection.sessions()) {
 			session.drain().subscribe(null, (error) -> {
 			});

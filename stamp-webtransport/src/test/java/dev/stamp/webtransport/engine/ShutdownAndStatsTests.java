@@ -73,7 +73,7 @@ class ShutdownAndStatsTests extends EngineTestBase {
 	}
 
 	@Test
-	void shutdownSendsAWellFormedGoAwayOnTheTrimmedControlStream() throws Exception {
+	void shutdownSendsAWellFormedGoAway() throws Exception {
 		this.endpoints = TestEndpoints.start(SessionAcceptor.ofBlocking((session) -> {
 			while (session.isOpen()) {
 				session.acceptBidiStream(Duration.ofMillis(50));
@@ -82,9 +82,6 @@ class ShutdownAndStatsTests extends EngineTestBase {
 		WebTransportClientConnection connection = this.endpoints.client
 			.openConnection(this.endpoints.server.localAddress(), "localhost");
 		try {
-			// The server trims its control stream once the client's SETTINGS are in,
-			// which
-			// an accepted session proves.
 			WebTransportSession session = connection.openSession("/goaway").block(TIMEOUT);
 			QuicChannel channel = connection.quicChannel();
 			Http3ClientConnectionHandler http3 = channel.pipeline().get(Http3ClientConnectionHandler.class);
