@@ -13,11 +13,13 @@ import javax.net.ssl.KeyManagerFactory;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http3.DefaultHttp3GoAwayFrame;
 import io.netty.handler.codec.http3.Http3;
@@ -76,6 +78,13 @@ import dev.stamp.webtransport.tls.DevelopmentCertificate;
 public final class WebTransportServer implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(WebTransportServer.class);
+
+	/**
+	 * Shared by every peer-opened stream: the allocator holds only its settings, which
+	 * are those Netty gives each QUIC stream (16 reads per read loop).
+	 */
+	private static final AdaptiveRecvByteBufAllocator PEER_STREAM_RECEIVE_ALLOCATOR = (AdaptiveRecvByteBufAllocator) new AdaptiveRecvByteBufAllocator()
+		.maxMessagesPerRead(16);
 
 	private final WebTransportServerConfig config;
 
@@ -192,6 +201,10 @@ public final class WebTransportServer implements AutoCloseable {
 			.initialMaxStreamsUnidirectional(Math.min(100_000L, (long) perConnection * perSession + 4))
 			.datagram(1024, 1024)
 			.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicTransport.segmentedAllocator())
+			// Netty's default, one instance for every peer stream instead of one each (an
+			// idle session keeps two: the peer's control stream and the CONNECT stream);
+			// what adapts is each stream's own handle. Nothing may change it per stream.
+			.streamOption(ChannelOption.RCVBUF_ALLOCATOR, PEER_STREAM_RECEIVE_ALLOCATOR)
 			.handler(new ConnectionInitializer());
 		QLogConfiguration qlog = QuicTransport.qlog(this.config.qlogDirectory(), "server");
 		if (qlog != null) {
