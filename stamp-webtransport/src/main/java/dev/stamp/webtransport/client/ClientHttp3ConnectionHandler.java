@@ -4,7 +4,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http3.Http3ClientConnectionHandler;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 
-import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.ControlStreamObserver;
 import dev.stamp.webtransport.internal.StreamTypeDispatch;
 import dev.stamp.webtransport.protocol.WebTransportSettings;
@@ -17,8 +16,8 @@ import dev.stamp.webtransport.protocol.WebTransportSettings;
  */
 final class ClientHttp3ConnectionHandler extends Http3ClientConnectionHandler {
 
-	ClientHttp3ConnectionHandler(ConnectionState connection, long maxStreamsPerSession) {
-		super(new ControlStreamObserver(connection), null, StreamTypeDispatch.INSTANCE,
+	ClientHttp3ConnectionHandler(long maxStreamsPerSession) {
+		super(ControlStreamObserver.INSTANCE, null, StreamTypeDispatch.INSTANCE,
 				WebTransportSettings.localSettings(1, maxStreamsPerSession), true, WebTransportSettings.VALIDATOR);
 	}
 

@@ -2,9 +2,6 @@ package dev.stamp.webtransport.client;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.netty.buffer.ByteBuf;
@@ -20,6 +17,7 @@ import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportSessionException;
 import dev.stamp.webtransport.internal.ConnectStreamHandler;
 import dev.stamp.webtransport.internal.ConnectionState;
+import dev.stamp.webtransport.internal.RequestHeaders;
 import dev.stamp.webtransport.internal.SessionImpl;
 import dev.stamp.webtransport.internal.SessionInfo;
 
@@ -67,15 +65,10 @@ final class ConnectResponseHandler extends ConnectStreamHandler {
 			this.rejectedStatus = String.valueOf(status);
 			return; // the reason may follow as a body; reported when the stream ends
 		}
-		Map<String, List<String>> headers = new LinkedHashMap<>();
-		this.requestHeaders
-			.forEach((entry) -> headers.computeIfAbsent(entry.getKey().toString(), (name) -> new ArrayList<>())
-				.add(entry.getValue().toString()));
-		headers.replaceAll((name, values) -> List.copyOf(values));
-		CharSequence origin = this.requestHeaders.get("origin");
+		RequestHeaders headers = RequestHeaders.copyOf(this.requestHeaders);
 		SessionInfo info = new SessionInfo((InetSocketAddress) stream.parent().remoteSocketAddress(), this.path, null,
-				String.valueOf(this.requestHeaders.authority()), (origin != null) ? origin.toString() : null,
-				Map.copyOf(headers), connection.peerDialect());
+				String.valueOf(headers.first(":authority")), headers.first("origin"), headers,
+				connection.peerDialect());
 		this.session = new SessionImpl(stream.streamId(), stream, connection, info, Map.of(), Map.of());
 		connection.stats().tryReserveSession(Integer.MAX_VALUE); // released when the
 																	// session ends

@@ -30,7 +30,6 @@ import dev.stamp.webtransport.WebTransportSessionException;
 import dev.stamp.webtransport.WebTransportStats;
 import dev.stamp.webtransport.internal.ConnectionErrorHandler;
 import dev.stamp.webtransport.internal.ConnectionState;
-import dev.stamp.webtransport.internal.DatagramHandler;
 import dev.stamp.webtransport.internal.EngineLimits;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
@@ -175,10 +174,9 @@ public final class WebTransportClient implements AutoCloseable {
 								WebTransportClient.this.stats, ConnectionState.newRefusalLogs());
 						channel.attr(ConnectionState.KEY).set(connection);
 						channel.pipeline()
-							.addLast(new ClientHttp3ConnectionHandler(connection,
+							.addLast(new ClientHttp3ConnectionHandler(
 									WebTransportClient.this.config.maxStreamsPerSession))
 							.addLast(PeerStreamInterceptor.CLIENT)
-							.addLast(DatagramHandler.INSTANCE)
 							.addLast(new ConnectionErrorHandler(WebTransportClient.this.stats.peerErrors()));
 					}
 				})

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -48,8 +47,17 @@ public final class ConnectionState {
 
 	private final Map<String, RefusalLog> refusalLogs;
 
-	/** Sized for the usual one session per connection; grows if needed. */
-	private final LongObjectMap<SessionImpl> sessions = new LongObjectHashMap<>(2);
+	/**
+	 * The connection's session when it has exactly one, as nearly every connection does:
+	 * no map for it. Event loop only.
+	 */
+	private @Nullable SessionImpl onlySession;
+
+	/**
+	 * Every session once a connection has more than one (then {@link #onlySession} is
+	 * {@code null}); {@code null} otherwise. Event loop only.
+	 */
+	private @Nullable LongObjectMap<SessionImpl> sessions;
 
 	/**
 	 * CONNECT streams seen but not yet sessions (server: being admitted; client: awaiting
@@ -59,8 +67,6 @@ public final class ConnectionState {
 
 	/** Created when something has to wait for its session, which is rare. */
 	private @Nullable EarlyDataBuffer earlyData;
-
-	private final List<Consumer<SessionImpl>> sessionEndListeners = new ArrayList<>();
 
 	private long highestRequestStreamId = -4;
 
@@ -96,9 +102,14 @@ public final class ConnectionState {
 		if (this.connectsInProgress != null || (this.earlyData != null && this.earlyData.holdsStreams())) {
 			return true;
 		}
-		for (SessionImpl session : this.sessions.values()) {
-			if (session.hasStreams()) {
-				return true;
+		if (this.onlySession != null) {
+			return this.onlySession.hasStreams();
+		}
+		if (this.sessions != null) {
+			for (SessionImpl session : this.sessions.values()) {
+				if (session.hasStreams()) {
+					return true;
+				}
 			}
 		}
 		return false;
@@ -192,14 +203,6 @@ public final class ConnectionState {
 		}
 	}
 
-	/**
-	 * Called with every session that ends (on the event loop).
-	 * @param listener called with each ended session
-	 */
-	public void onSessionEnd(Consumer<SessionImpl> listener) {
-		this.sessionEndListeners.add(listener);
-	}
-
 	// ---- sessions
 
 	/**
@@ -207,7 +210,25 @@ public final class ConnectionState {
 	 * @return the sessions
 	 */
 	public List<SessionImpl> sessions() {
-		return new ArrayList<>(this.sessions.values());
+		if (this.onlySession != null) {
+			return List.of(this.onlySession);
+		}
+		return (this.sessions != null) ? new ArrayList<>(this.sessions.values()) : List.of();
+	}
+
+	private int sessionsOpen() {
+		if (this.onlySession != null) {
+			return 1;
+		}
+		return (this.sessions != null) ? this.sessions.size() : 0;
+	}
+
+	private @Nullable SessionImpl session(long sessionId) {
+		SessionImpl only = this.onlySession;
+		if (only != null) {
+			return (only.id() == sessionId) ? only : null;
+		}
+		return (this.sessions != null) ? this.sessions.get(sessionId) : null;
 	}
 
 	/**
@@ -215,7 +236,7 @@ public final class ConnectionState {
 	 * @return the number of sessions and CONNECTs in progress
 	 */
 	public int sessionCount() {
-		return this.sessions.size() + ((this.connectsInProgress != null) ? this.connectsInProgress.size() : 0);
+		return sessionsOpen() + ((this.connectsInProgress != null) ? this.connectsInProgress.size() : 0);
 	}
 
 	/**
@@ -265,18 +286,42 @@ public final class ConnectionState {
 	 */
 	public void registerSession(SessionImpl session) {
 		connectDone(session.id());
-		this.sessions.put(session.id(), session);
+		addSession(session);
 		if (this.earlyData != null) {
 			this.earlyData.handOver(session);
 		}
 	}
 
-	void sessionEnded(SessionImpl session) {
-		if (this.sessions.remove(session.id()) != null) {
-			this.stats.releaseSession();
-			for (Consumer<SessionImpl> listener : this.sessionEndListeners) {
-				listener.accept(session);
+	private void addSession(SessionImpl session) {
+		if (this.sessions != null) {
+			this.sessions.put(session.id(), session);
+		}
+		else if (this.onlySession == null || this.onlySession.id() == session.id()) {
+			this.onlySession = session;
+		}
+		else {
+			// A second session: from now on, a map for all of them.
+			this.sessions = new LongObjectHashMap<>(4);
+			this.sessions.put(this.onlySession.id(), this.onlySession);
+			this.sessions.put(session.id(), session);
+			this.onlySession = null;
+		}
+	}
+
+	private boolean removeSession(SessionImpl session) {
+		if (this.onlySession != null) {
+			if (this.onlySession.id() != session.id()) {
+				return false;
 			}
+			this.onlySession = null;
+			return true;
+		}
+		return this.sessions != null && this.sessions.remove(session.id()) != null;
+	}
+
+	void sessionEnded(SessionImpl session) {
+		if (removeSession(session)) {
+			this.stats.releaseSession();
 		}
 	}
 
@@ -290,7 +335,7 @@ public final class ConnectionState {
 	 * @param sessionId the session id its header named
 	 */
 	void routePeerStream(QuicStreamChannel stream, long sessionId) {
-		SessionImpl session = this.sessions.get(sessionId);
+		SessionImpl session = session(sessionId);
 		if (logger.isTraceEnabled()) {
 			logger.trace("Peer stream {} names session {} ({})", stream.streamId(), sessionId,
 					(session != null) ? "known" : "not known");
@@ -333,7 +378,7 @@ public final class ConnectionState {
 					"datagram with a truncated or out-of-range session prefix; dropped");
 			return;
 		}
-		SessionImpl session = this.sessions.get(sessionId);
+		SessionImpl session = session(sessionId);
 		if (session != null) {
 			session.onDatagram(datagram);
 			return;

@@ -9,15 +9,17 @@ import io.netty.handler.codec.quic.QuicDatagramExtensionEvent;
 /**
  * Receives QUIC DATAGRAMs on the QUIC channel and hands them to the connection's
  * sessions; learns the peer's datagram limit from Netty's
- * {@link QuicDatagramExtensionEvent}.
+ * {@link QuicDatagramExtensionEvent}; tells the connection's state when the connection
+ * closed. Engines use it as {@link PeerStreamInterceptor}, which adds the interception of
+ * peer streams, so that a connection's pipeline has one handler for both.
  */
 @ChannelHandler.Sharable
-public final class DatagramHandler extends ChannelInboundHandlerAdapter {
+public class DatagramHandler extends ChannelInboundHandlerAdapter {
 
 	/** The shared instance: the connection's state hangs on its channel. */
 	public static final DatagramHandler INSTANCE = new DatagramHandler();
 
-	private DatagramHandler() {
+	DatagramHandler() {
 	}
 
 	@Override

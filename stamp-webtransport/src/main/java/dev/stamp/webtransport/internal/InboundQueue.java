@@ -26,13 +26,14 @@ import reactor.core.publisher.Operators;
  * dropping them needs no release; {@code onDiscard} lets the owner clean up items that
  * were never consumed (for example reset queued streams).
  * <p>
- * An idle queue is small: it is the publisher and the subscription of its own flux (no
- * {@code Flux.create} sink, serialising queue or lambdas), and holds no deque until the
- * first item arrives, so a session's three queues cost little while nothing happens.
+ * An idle queue is small: it is itself the flux and that flux's subscription (no
+ * {@code Flux.create} sink, serialising queue, lambdas or wrapper objects), and holds no
+ * deque until the first item arrives, so a session's three queues cost little while
+ * nothing happens.
  *
  * @param <T> the item type
  */
-public final class InboundQueue<T> {
+public final class InboundQueue<T> extends Flux<T> implements Subscription {
 
 	private static final AtomicIntegerFieldUpdater<InboundQueue> WIP = AtomicIntegerFieldUpdater
 		.newUpdater(InboundQueue.class, "wip");
@@ -255,10 +256,11 @@ public final class InboundQueue<T> {
 	 * @return the items as a flux
 	 */
 	public Flux<T> flux() {
-		return new QueueFlux();
+		return this;
 	}
 
-	private void subscribe(CoreSubscriber<? super T> actual) {
+	@Override
+	public void subscribe(CoreSubscriber<? super T> actual) {
 		synchronized (this) {
 			if (this.subscriber != null || this.cancelled) {
 				Operators.error(actual, new IllegalStateException("Only one subscriber is allowed"));
@@ -266,11 +268,13 @@ public final class InboundQueue<T> {
 			}
 			this.subscriber = actual;
 		}
-		actual.onSubscribe(new QueueSubscription());
+		actual.onSubscribe(this);
 		drain();
 	}
 
-	private void cancel() {
+	/** The reactive subscriber cancelled (its {@link Subscription}). */
+	@Override
+	public void cancel() {
 		ArrayDeque<T> dropped;
 		synchronized (this) {
 			if (this.cancelled) {
@@ -359,32 +363,16 @@ public final class InboundQueue<T> {
 		}
 	}
 
-	/** The queue's items as a {@link Flux}: the queue itself is the only state. */
-	private final class QueueFlux extends Flux<T> {
-
-		@Override
-		public void subscribe(CoreSubscriber<? super T> actual) {
-			InboundQueue.this.subscribe(actual);
+	/**
+	 * Demand of the queue's one reactive subscriber (its {@link Subscription}).
+	 * @param n how many more items it wants
+	 */
+	@Override
+	public void request(long n) {
+		if (Operators.validate(n)) {
+			Operators.addCap(REQUESTED, this, n);
+			drain();
 		}
-
-	}
-
-	/** Demand and cancellation of the queue's one reactive subscriber. */
-	private final class QueueSubscription implements Subscription {
-
-		@Override
-		public void request(long n) {
-			if (Operators.validate(n)) {
-				Operators.addCap(REQUESTED, InboundQueue.this, n);
-				drain();
-			}
-		}
-
-		@Override
-		public void cancel() {
-			InboundQueue.this.cancel();
-		}
-
 	}
 
 	/** Wraps the error a queue ended with, for blocking consumers. */

@@ -2,7 +2,6 @@ package dev.stamp.webtransport.internal;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 
@@ -11,10 +10,12 @@ import io.netty.handler.codec.quic.QuicStreamType;
  * peer-opened stream after Netty prepared its pipeline but before it is registered, and
  * puts a {@link BidiStreamSniffer} in front of each bidirectional one. This is the "0x41
  * interception" (Netty has no hook for WebTransport bidirectional streams).
- * Unidirectional ones get a {@link CriticalStreamErrorHandler} at the end.
+ * Unidirectional ones get a {@link CriticalStreamErrorHandler} at the end. Everything
+ * else is a {@link DatagramHandler}'s: one handler context on every connection instead of
+ * two.
  */
 @ChannelHandler.Sharable
-public final class PeerStreamInterceptor extends ChannelInboundHandlerAdapter {
+public final class PeerStreamInterceptor extends DatagramHandler {
 
 	/** The instance every server connection shares: the interceptor holds no state. */
 	public static final PeerStreamInterceptor SERVER = new PeerStreamInterceptor(true);
@@ -40,8 +41,10 @@ public final class PeerStreamInterceptor extends ChannelInboundHandlerAdapter {
 					stream.pipeline().addLast(CriticalStreamErrorHandler.INSTANCE);
 				}
 			}
+			ctx.fireChannelRead(msg);
+			return;
 		}
-		ctx.fireChannelRead(msg);
+		super.channelRead(ctx, msg);
 	}
 
 }

@@ -2,11 +2,6 @@ package dev.stamp.webtransport.server;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,6 +28,7 @@ import dev.stamp.webtransport.WebTransportStreamException;
 import dev.stamp.webtransport.internal.ConnectStreamHandler;
 import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.EngineStats;
+import dev.stamp.webtransport.internal.RequestHeaders;
 import dev.stamp.webtransport.internal.SessionImpl;
 import dev.stamp.webtransport.internal.SessionInfo;
 import dev.stamp.webtransport.protocol.Dialect;
@@ -266,38 +262,21 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 
 	private static SessionRequest toRequest(QuicStreamChannel stream, Http3Headers headers,
 			ConnectionState connection) {
-		// One immutable list per name as it comes; only a repeated name (rare) gets a
-		// mutable list, made immutable at the end.
-		Map<String, List<String>> all = new LinkedHashMap<>();
-		boolean repeated = false;
-		for (Map.Entry<CharSequence, CharSequence> entry : headers) {
-			String name = entry.getKey().toString().toLowerCase(Locale.ROOT);
-			String value = entry.getValue().toString();
-			List<String> previous = all.putIfAbsent(name, List.of(value));
-			if (previous != null) {
-				if (!(previous instanceof ArrayList)) {
-					previous = new ArrayList<>(previous);
-					all.put(name, previous);
-				}
-				previous.add(value);
-				repeated = true;
-			}
-		}
-		if (repeated) {
-			all.replaceAll((name, values) -> List.copyOf(values));
-		}
-		String fullPath = headers.path().toString();
+		// The session keeps these for headers() as long as it lives: a compact copy,
+		// which
+		// path, authority and origin share their strings with.
+		RequestHeaders all = RequestHeaders.copyOf(headers);
+		String fullPath = all.first(":path");
 		int queryStart = fullPath.indexOf('?');
 		String path = (queryStart < 0) ? fullPath : fullPath.substring(0, queryStart);
 		String query = (queryStart < 0) ? null : fullPath.substring(queryStart + 1);
-		CharSequence origin = headers.get("origin");
 		Dialect dialect = connection.peerDialect();
 		if (dialect == Dialect.UNKNOWN) {
-			dialect = headers.contains("sec-webtransport-http3-draft02") ? Dialect.DRAFT_02 : Dialect.LATEST;
+			dialect = all.containsKey("sec-webtransport-http3-draft02") ? Dialect.DRAFT_02 : Dialect.LATEST;
 		}
 		InetSocketAddress remote = (InetSocketAddress) stream.parent().remoteSocketAddress();
-		return new SessionRequest(stream.streamId(), remote, path, query, headers.authority().toString(),
-				(origin != null) ? origin.toString() : null, Map.copyOf(all), dialect);
+		return new SessionRequest(stream.streamId(), remote, path, query, all.first(":authority"), all.first("origin"),
+				all, dialect);
 	}
 
 	@Override

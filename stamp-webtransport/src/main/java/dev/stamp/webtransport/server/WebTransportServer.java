@@ -13,11 +13,13 @@ import javax.net.ssl.KeyManagerFactory;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http3.DefaultHttp3GoAwayFrame;
 import io.netty.handler.codec.http3.Http3;
@@ -48,8 +50,8 @@ import dev.stamp.webtransport.internal.AddressValidationTokens;
 import dev.stamp.webtransport.internal.ConnectionErrorHandler;
 import dev.stamp.webtransport.internal.ConnectionState;
 import dev.stamp.webtransport.internal.ControlStreamObserver;
-import dev.stamp.webtransport.internal.DatagramHandler;
 import dev.stamp.webtransport.internal.DecoderFailureGuard;
+import dev.stamp.webtransport.internal.EngineLimits;
 import dev.stamp.webtransport.internal.EngineStats;
 import dev.stamp.webtransport.internal.PeerStreamInterceptor;
 import dev.stamp.webtransport.internal.QuicTransport;
@@ -77,6 +79,13 @@ public final class WebTransportServer implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(WebTransportServer.class);
 
+	/**
+	 * Shared by every peer-opened stream: the allocator holds only its settings, which
+	 * are those Netty gives each QUIC stream (16 reads per read loop).
+	 */
+	private static final AdaptiveRecvByteBufAllocator PEER_STREAM_RECEIVE_ALLOCATOR = (AdaptiveRecvByteBufAllocator) new AdaptiveRecvByteBufAllocator()
+		.maxMessagesPerRead(16);
+
 	private final WebTransportServerConfig config;
 
 	private final EngineStats stats;
@@ -93,6 +102,9 @@ public final class WebTransportServer implements AutoCloseable {
 
 	/** One for all connections: a channel initializer is sharable. */
 	private final RequestStreamInitializer requestStreamInitializer = new RequestStreamInitializer();
+
+	/** Built once: every connection's state shares it. */
+	private final EngineLimits engineLimits;
 
 	/** Built once: Netty copies the frame for each connection. */
 	private final Http3SettingsFrame localSettings;
@@ -115,6 +127,7 @@ public final class WebTransportServer implements AutoCloseable {
 		this.connectionErrors = new ConnectionErrorHandler(config.peerErrors());
 		this.registry = new ConnectionRegistry("webtransport", config.maxConnections());
 		this.developmentCertificate = (config.keyManagerFactory() == null) ? DevelopmentCertificate.generate() : null;
+		this.engineLimits = config.engineLimits();
 		this.localSettings = WebTransportSettings.localSettings(config.maxSessionsPerConnection(),
 				config.maxStreamsPerSession());
 		this.ownsBlockingExecutor = config.blockingExecutor() == null;
@@ -188,6 +201,10 @@ public final class WebTransportServer implements AutoCloseable {
 			.initialMaxStreamsUnidirectional(Math.min(100_000L, (long) perConnection * perSession + 4))
 			.datagram(1024, 1024)
 			.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicTransport.segmentedAllocator())
+			// Netty's default, one instance for every peer stream instead of one each (an
+			// idle session keeps two: the peer's control stream and the CONNECT stream);
+			// what adapts is each stream's own handle. Nothing may change it per stream.
+			.streamOption(ChannelOption.RCVBUF_ALLOCATOR, PEER_STREAM_RECEIVE_ALLOCATOR)
 			.handler(new ConnectionInitializer());
 		QLogConfiguration qlog = QuicTransport.qlog(this.config.qlogDirectory(), "server");
 		if (qlog != null) {
@@ -480,18 +497,16 @@ public final class WebTransportServer implements AutoCloseable {
 				channel.close(true, Http3ErrorCodes.H3_EXCESSIVE_LOAD, Unpooled.EMPTY_BUFFER);
 				return;
 			}
-			ConnectionState connection = new ConnectionState(channel, true,
-					WebTransportServer.this.config.engineLimits(), WebTransportServer.this.stats,
-					WebTransportServer.this.refusalLogs);
+			ConnectionState connection = new ConnectionState(channel, true, WebTransportServer.this.engineLimits,
+					WebTransportServer.this.stats, WebTransportServer.this.refusalLogs);
 			channel.attr(ConnectionState.KEY).set(connection);
 			WebTransportServerConfig config = WebTransportServer.this.config;
 			channel.pipeline()
 				.addLast(new HandshakeTimeoutHandler(config.handshakeTimeout(), config.peerErrors()))
 				.addLast(new Http3ServerConnectionHandler(WebTransportServer.this.requestStreamInitializer,
-						new ControlStreamObserver(connection), StreamTypeDispatch.INSTANCE,
+						ControlStreamObserver.INSTANCE, StreamTypeDispatch.INSTANCE,
 						WebTransportServer.this.localSettings, true, WebTransportSettings.VALIDATOR))
 				.addLast(PeerStreamInterceptor.SERVER)
-				.addLast(DatagramHandler.INSTANCE)
 				.addLast(WebTransportServer.this.connectionErrors);
 		}
 

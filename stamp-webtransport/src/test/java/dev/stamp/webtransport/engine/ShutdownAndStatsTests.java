@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.netty.handler.codec.http3.Http3ClientConnectionHandler;
+import io.netty.handler.codec.quic.QuicChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Mono;
@@ -18,6 +20,7 @@ import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStats;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.client.WebTransportClient;
+import dev.stamp.webtransport.client.WebTransportClientConnection;
 import dev.stamp.webtransport.server.SessionAcceptor;
 import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.TestEndpoints;
@@ -67,6 +70,38 @@ class ShutdownAndStatsTests extends EngineTestBase {
 			assertThat(session.isDraining()).isTrue();
 		}
 		assertThat(first.awaitClose(TIMEOUT).reason()).isIn("server shutting down", "CONNECT stream closed");
+	}
+
+	@Test
+	void shutdownSendsAWellFormedGoAway() throws Exception {
+		this.endpoints = TestEndpoints.start(SessionAcceptor.ofBlocking((session) -> {
+			while (session.isOpen()) {
+				session.acceptBidiStream(Duration.ofMillis(50));
+			}
+		}));
+		WebTransportClientConnection connection = this.endpoints.client
+			.openConnection(this.endpoints.server.localAddress(), "localhost");
+		try {
+			WebTransportSession session = connection.openSession("/goaway").block(TIMEOUT);
+			QuicChannel channel = connection.quicChannel();
+			Http3ClientConnectionHandler http3 = channel.pipeline().get(Http3ClientConnectionHandler.class);
+			CompletableFuture<Void> shutdown = CompletableFuture
+				.runAsync(() -> this.endpoints.server.shutdownGracefully(Duration.ofSeconds(5)));
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (!channel.eventLoop().submit(http3::isGoAwayReceived).get(5, TimeUnit.SECONDS)) {
+				assertThat(System.nanoTime()).as("GOAWAY within 10 s").isLessThan(deadline);
+				Thread.sleep(10);
+			}
+			// A malformed frame would have been a connection error on the client's side.
+			assertThat(channel.isActive()).isTrue();
+			assertThat(this.endpoints.client.peerErrors().total()).isZero();
+			assertThat(session.isOpen()).isTrue();
+			session.close(0, "done").block(TIMEOUT);
+			shutdown.get(30, TimeUnit.SECONDS);
+		}
+		finally {
+			connection.close();
+		}
 	}
 
 	@Test
