@@ -3,7 +3,6 @@ package dev.stamp.webtransport.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.ChannelPipelineException;
 import io.netty.handler.codec.http3.DefaultHttp3GoAwayFrame;
 import io.netty.handler.codec.http3.DefaultHttp3SettingsFrame;
 import io.netty.handler.codec.http3.DefaultHttp3UnknownFrame;
@@ -17,7 +16,6 @@ import dev.stamp.webtransport.protocol.Dialect;
 import dev.stamp.webtransport.protocol.WebTransportSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@link ControlStreamObserver} at the end of the peer's control stream (an
@@ -39,7 +37,7 @@ class ControlStreamObserverTests {
 	private final ConnectionState state = ConnectionState.of(this.controlStream.parent());
 
 	ControlStreamObserverTests() {
-		this.controlStream.pipeline().addLast(new ControlStreamObserver(this.state));
+		this.controlStream.pipeline().addLast(ControlStreamObserver.INSTANCE);
 	}
 
 	@AfterEach
@@ -93,15 +91,25 @@ class ControlStreamObserverTests {
 	}
 
 	@Test
-	void oneObserverPerConnection() {
-		ControlStreamObserver observer = new ControlStreamObserver(this.state);
-		EmbeddedQuicStream other = this.controlStream.sibling(7, QuicStreamType.UNIDIRECTIONAL);
-		other.pipeline().addLast(observer);
-		EmbeddedQuicStream another = this.controlStream.sibling(11, QuicStreamType.UNIDIRECTIONAL);
-		assertThatExceptionOfType(ChannelPipelineException.class)
-			.isThrownBy(() -> another.pipeline().addLast(observer));
-		assertThat(other.finishAndReleaseAll()).isFalse();
-		assertThat(another.finishAndReleaseAll()).isFalse();
+	void theSharedObserverKeepsEachConnectionsStateApart() {
+		EmbeddedQuicStream otherConnection = EmbeddedQuicStream.peerOpened(3, QuicStreamType.UNIDIRECTIONAL,
+				UnpooledByteBufAllocator.DEFAULT, (connection) -> new ConnectionState(connection, true,
+						EngineLimits.defaults(), this.stats, ConnectionState.newRefusalLogs()));
+		otherConnection.pipeline().addLast(ControlStreamObserver.INSTANCE);
+		otherConnection.writeInbound(settings(WebTransportSettings.WT_ENABLED));
+		assertThat(ConnectionState.of(otherConnection.parent()).peerDialect()).isEqualTo(Dialect.LATEST);
+		assertThat(this.state.peerDialect()).as("the other connection's SETTINGS").isEqualTo(Dialect.UNKNOWN);
+		assertThat(otherConnection.finishAndReleaseAll()).isFalse();
+	}
+
+	@Test
+	void takesTheCriticalStreamErrorHandlerOutOfTheControlStream() {
+		EmbeddedQuicStream stream = this.controlStream.sibling(7, QuicStreamType.UNIDIRECTIONAL);
+		stream.pipeline().addLast(CriticalStreamErrorHandler.INSTANCE);
+		stream.pipeline().addLast(ControlStreamObserver.INSTANCE);
+		assertThat(stream.pipeline().context(CriticalStreamErrorHandler.INSTANCE)).isNull();
+		assertThat(stream.pipeline().context(ControlStreamObserver.INSTANCE)).isNotNull();
+		assertThat(stream.finishAndReleaseAll()).isFalse();
 	}
 
 	private static DefaultHttp3SettingsFrame settings(long webTransportSetting) {
