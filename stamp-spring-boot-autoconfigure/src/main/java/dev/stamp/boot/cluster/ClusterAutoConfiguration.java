@@ -107,6 +107,15 @@ public final class ClusterAutoConfiguration {
 			throw new IllegalStateException(
 					"stamp.cluster.history.ttl (" + history.getTtl() + ") must be at least a millisecond");
 		}
+		if (properties.getHeartbeat().isNegative() || properties.getHeartbeat().toMillis() == 0) {
+			throw new IllegalStateException("stamp.cluster.heartbeat (" + properties.getHeartbeat()
+					+ ") must be at least a millisecond: a node heartbeats to stay in the cluster");
+		}
+		if (properties.getPublishQueueSize() < 1 || properties.getPublishBatchSize() < 1) {
+			throw new IllegalStateException("stamp.cluster.publish-queue-size (" + properties.getPublishQueueSize()
+					+ ") and stamp.cluster.publish-batch-size (" + properties.getPublishBatchSize()
+					+ ") must be at least 1");
+		}
 		if (properties.getNodeTimeout().compareTo(properties.getHeartbeat()) <= 0) {
 			throw new IllegalStateException("stamp.cluster.node-timeout (" + properties.getNodeTimeout()
 					+ ") must be longer than stamp.cluster.heartbeat (" + properties.getHeartbeat()

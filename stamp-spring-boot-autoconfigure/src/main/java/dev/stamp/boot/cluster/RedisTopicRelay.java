@@ -96,6 +96,9 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
 	private volatile boolean running;
 
+	/** Set once stopped: publishes no longer go to the queue. */
+	private volatile boolean stopped;
+
 	private final AtomicLong dropped = new AtomicLong();
 
 	private final AtomicLong received = new AtomicLong();
@@ -154,6 +157,14 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 	public void publish(TopicMessage message, Consumer<TopicMessage> localDelivery) {
 		if (this.history == null) {
 			localDelivery.accept(message);
+		}
+		if (this.stopped) {
+			// Nothing sends the queue any more: the other nodes miss it.
+			this.dropped.incrementAndGet();
+			if (this.history != null) {
+				localDelivery.accept(message);
+			}
+			return;
 		}
 		RemotePublish remote = new RemotePublish(message, (this.history != null) ? localDelivery : null);
 		if (!this.remotePublishes.offer(remote)) {
@@ -445,9 +456,11 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 
 	private void stopNow() {
 		this.running = false;
+		this.stopped = true;
 		this.subscribed.set(false);
 		dispose(this.subscription);
-		dispose(this.batchInFlight);
+		// A batch still in flight is left to end by itself, within its timeout: then it
+		// is counted, and with history delivered here, like any other.
 		dispose(this.probe);
 		if (this.sequencer != null) {
 			this.sequencer.close();
@@ -459,8 +472,7 @@ public class RedisTopicRelay implements TopicRelay, SmartLifecycle {
 			logger.warn(left.size() + " publishes did not reach Redis within " + this.drainTimeout
 					+ " of stopping: the other nodes miss them");
 			// With history they waited for their offset: this node's subscribers still
-			// get
-			// them, without one.
+			// get them, without one.
 			deliverLocally(left, left.stream().map(RemotePublish::message).toList());
 		}
 	}

@@ -242,7 +242,9 @@ public class StampCluster implements SmartLifecycle {
 			.then(this.redis.opsForSet().add(this.keys.nodes(), this.nodeId))
 			// The set of ids outlives no node: with every node gone it expires too.
 			.then(this.redis.expire(this.keys.nodes(), this.nodeTimeout))
-			.then(this.presence.refresh())
+			// Deferred: the refresh decides what to write when it runs, after the entry
+			// was written, not when the heartbeat is put together.
+			.then(Mono.defer(this.presence::refresh))
 			// A slow beat skips ticks; only one that outlasts the entry is a failure.
 			.timeout(this.nodeTimeout)
 			.doOnSuccess((done) -> {
@@ -252,6 +254,10 @@ public class StampCluster implements SmartLifecycle {
 			})
 			.onErrorResume((ex) -> {
 				String reason = RedisFailures.describe(ex);
+				// Redis may come back with old or no data: the next heartbeat writes
+				// every
+				// member again.
+				this.presence.rewriteAll();
 				if (this.heartbeatFailure.getAndSet(reason) == null) {
 					// Redis may come back as another server: check it again then.
 					this.requirementsChecked = false;

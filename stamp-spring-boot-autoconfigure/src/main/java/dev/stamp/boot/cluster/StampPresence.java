@@ -169,6 +169,13 @@ public class StampPresence implements TopicPresence {
 	}
 
 	/**
+	 * Makes the next {@link #refresh()} replace every topic, as after a failed heartbeat.
+	 */
+	void rewriteAll() {
+		this.rewrite.set(true);
+	}
+
+	/**
 	 * Extends the lifetime of this node's topics and replaces them where needed (see the
 	 * class description).
 	 * @return completes when every topic has been refreshed

@@ -6,6 +6,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -127,6 +129,27 @@ class ClusterAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("stamp.cluster.node-timeout"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "0s", "-1s" })
+	void refusesAHeartbeatThatNeverBeats(String heartbeat) {
+		this.runner.withPropertyValues("stamp.cluster.enabled=true", "stamp.cluster.heartbeat=" + heartbeat)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("stamp.cluster.heartbeat (")
+				.hasMessageContaining("must be at least a millisecond"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "stamp.cluster.publish-queue-size=0", "stamp.cluster.publish-batch-size=0" })
+	void refusesAnEmptyPublishQueueOrBatch(String property) {
+		this.runner.withPropertyValues("stamp.cluster.enabled=true", property)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("must be at least 1"));
 	}
 
 	@Test

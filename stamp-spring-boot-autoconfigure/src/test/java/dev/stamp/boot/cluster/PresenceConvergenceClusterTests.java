@@ -91,6 +91,27 @@ class PresenceConvergenceClusterTests {
 	}
 
 	@Test
+	void aRewriteAfterAFailedHeartbeatRemovesWhatRedisKeptButTheNodeNoLongerHas() {
+		try (ClusterTestNode alpha = start("stale-alpha")) {
+			alpha.presence().join("attic", "hal");
+			awaitPresence(alpha, "attic", member("hal", alpha));
+			// What a Redis restored from an older snapshot may hold: a member of alpha's
+			// that left long ago. Alpha's heartbeats only extend the hash.
+			String nodeId = "stale-alpha";
+			redis.command("HSET", new ClusterKeys("stamp:").presence("attic"), nodeId.length() + ":" + nodeId + "ivy",
+					nodeId);
+			awaitPresence(alpha, "attic", member("hal", alpha), member("ivy", alpha));
+			// A failed heartbeat marks every topic for a rewrite; the next refresh makes
+			// Redis hold exactly the node's members.
+			alpha.presence().rewriteAll();
+			alpha.presence().refresh().block(TIMEOUT);
+			// At once: the periodic full rewrite would remove it too, some heartbeats
+			// later.
+			assertThat(alpha.presence().presence("attic").block(TIMEOUT)).containsExactly(member("hal", alpha));
+		}
+	}
+
+	@Test
 	void joinsAndLeavesOfTheSameMembersRacingEndInTheLocalState() throws Exception {
 		try (ClusterTestNode alpha = start("race-alpha"); ClusterTestNode beta = start("race-beta")) {
 			int threads = 4;

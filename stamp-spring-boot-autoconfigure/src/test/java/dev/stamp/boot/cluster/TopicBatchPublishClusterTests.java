@@ -109,6 +109,27 @@ class TopicBatchPublishClusterTests {
 	}
 
 	@Test
+	void aNodeThatStopsWhileRedisIsDownCountsEveryPublishTheOtherNodesMiss() {
+		ClusterTestNode publisher = ClusterTestNode.start(redis, "unheard-publisher",
+				"stamp.cluster.publish-queue-size=" + COUNT);
+		StampTopics topics = publisher.topics();
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(topics::isReceivingRemote);
+			redis.stop();
+			IntStream.range(0, 100).forEach((i) -> topics.publish("unheard", "m-" + i));
+			// Stops with a batch in flight that Redis never answers.
+			publisher.close();
+			topics.publish("unheard", "after stop");
+			await().atMost(Duration.ofSeconds(15)).until(() -> topics.droppedPublishes() >= 101);
+			assertThat(topics.droppedPublishes()).isEqualTo(101);
+		}
+		finally {
+			publisher.close();
+			redis.start();
+		}
+	}
+
+	@Test
 	void aBatchSizeOfOneStillDeliversInOrder() {
 		String[] properties = { "stamp.cluster.publish-batch-size=1", "stamp.cluster.node-timeout=10s" };
 		try (ClusterTestNode publisher = ClusterTestNode.start(redis, "single-publisher", properties);
