@@ -45,6 +45,9 @@ public class ClusterHealthIndicator extends AbstractHealthIndicator {
 		if (reason == null) {
 			reason = this.cluster.requirementFailure();
 		}
+		if (reason == null) {
+			reason = this.cluster.duplicateNodeId();
+		}
 		if (reason == null && this.cluster.heartbeatFailure() != null) {
 			reason = "heartbeat failed: " + this.cluster.heartbeatFailure();
 		}

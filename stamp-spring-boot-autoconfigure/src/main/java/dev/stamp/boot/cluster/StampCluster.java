@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -49,12 +50,20 @@ public class StampCluster implements SmartLifecycle {
 
 	private static final String LISTENER = "listener.";
 
+	// ARGV: lifetime (ms), this start's instance token, then field, value... Answers 0
+	// when the entry it replaced was another instance's.
 	private static final RedisScript<Long> WRITE_ENTRY = RedisScript.of("""
+			local previous = redis.call('HGET', KEYS[1], 'instance')
 			redis.call('DEL', KEYS[1])
-			redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+			redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			if previous and previous ~= ARGV[2] then
+			  return 0
+			end
 			return 1
 			""", Long.class);
+
+	private static final String INSTANCE = "instance";
 
 	private static final String TOPICS = "topics";
 
@@ -86,6 +95,15 @@ public class StampCluster implements SmartLifecycle {
 	private volatile boolean requirementsChecked;
 
 	private volatile Instant startedAt;
+
+	/** Tells this start's entry from another node's that has the same id. */
+	private volatile String instance = UUID.randomUUID().toString();
+
+	/** Whether this start wrote its entry yet. */
+	private volatile boolean wroteEntry;
+
+	/** When a heartbeat last found another live node's entry under this id. */
+	private volatile @Nullable Instant duplicateSeenAt;
 
 	private volatile Disposable heartbeats;
 
@@ -150,9 +168,24 @@ public class StampCluster implements SmartLifecycle {
 		return this.requirementFailure.get();
 	}
 
+	/**
+	 * Why this node's id is in doubt: another live node wrote an entry under it within
+	 * {@code node-timeout}, or {@code null}.
+	 * @return the description, or {@code null}
+	 */
+	public @Nullable String duplicateNodeId() {
+		Instant seen = this.duplicateSeenAt;
+		if (seen == null || seen.plus(this.nodeTimeout).isBefore(this.clock.instant())) {
+			return null;
+		}
+		return "another live node uses stamp.cluster.node-id '" + this.nodeId + "'";
+	}
+
 	@Override
 	public void start() {
 		this.startedAt = this.clock.instant();
+		this.instance = UUID.randomUUID().toString();
+		this.wroteEntry = false;
 		this.heartbeats = Flux.interval(Duration.ZERO, this.heartbeat)
 			.onBackpressureDrop()
 			.concatMap((tick) -> beat())
@@ -226,12 +259,13 @@ public class StampCluster implements SmartLifecycle {
 		ClusterNode node = localNode();
 		Map<String, String> fields = new LinkedHashMap<>();
 		fields.put(STARTED_AT, Long.toString(node.startedAt().toEpochMilli()));
+		fields.put(INSTANCE, this.instance);
 		fields.put(HEARTBEAT_AT, Long.toString(node.heartbeatAt().toEpochMilli()));
 		for (ClusterNode.NodeListener listener : node.listeners()) {
 			fields.put(LISTENER + listener.name(), listener.encode());
 		}
 		fields.put(TOPICS, node.topics().encode());
-		List<String> arguments = new ArrayList<>(List.of(Long.toString(this.nodeTimeout.toMillis())));
+		List<String> arguments = new ArrayList<>(List.of(Long.toString(this.nodeTimeout.toMillis()), this.instance));
 		fields.forEach((field, value) -> {
 			arguments.add(field);
 			arguments.add(value);
@@ -239,6 +273,7 @@ public class StampCluster implements SmartLifecycle {
 		// One script replaces the whole entry, so that a removed listener's field goes
 		// and the entry never looks absent to a node reading it meanwhile.
 		return this.redis.execute(WRITE_ENTRY, List.of(key), arguments)
+			.doOnNext(this::checkOwnEntry)
 			.then(this.redis.opsForSet().add(this.keys.nodes(), this.nodeId))
 			// The set of ids outlives no node: with every node gone it expires too.
 			.then(this.redis.expire(this.keys.nodes(), this.nodeTimeout))
@@ -266,6 +301,21 @@ public class StampCluster implements SmartLifecycle {
 				}
 				return Mono.empty();
 			});
+	}
+
+	// The first write may replace the entry of this node's previous run (a restart within
+	// node-timeout, same id); later ones only replace another live node's.
+	private void checkOwnEntry(Long result) {
+		boolean first = !this.wroteEntry;
+		this.wroteEntry = true;
+		if (result == 0 && !first) {
+			if (duplicateNodeId() == null) {
+				logger.error("Another live node uses stamp.cluster.node-id '" + this.nodeId
+						+ "': the two ignore each other's messages and overwrite each other's entry; give each node"
+						+ " its own id");
+			}
+			this.duplicateSeenAt = this.clock.instant();
+		}
 	}
 
 	private static ClusterNode node(String id, Map<String, String> fields) {

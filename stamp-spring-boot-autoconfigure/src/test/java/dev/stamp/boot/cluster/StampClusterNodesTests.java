@@ -7,6 +7,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
 import dev.stamp.boot.tcp.TcpListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +23,42 @@ class StampClusterNodesTests {
 
 	@RegisterExtension
 	static final RedisServerProcess redis = new RedisServerProcess();
+
+	@Test
+	void twoLiveNodesWithOneIdAreBothDownWithTheReason() {
+		try (ClusterTestNode first = ClusterTestNode.start(redis, "twin");
+				ClusterTestNode second = ClusterTestNode.start(redis, "twin")) {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> first.cluster().duplicateNodeId() != null && second.cluster().duplicateNodeId() != null);
+			for (ClusterTestNode node : List.of(first, second)) {
+				Health health = node.health();
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails().get("reason")).asString()
+					.isEqualTo("another live node uses stamp.cluster.node-id 'twin'");
+			}
+		}
+	}
+
+	@Test
+	void aNodeThatRestartsUnderItsIdAfterDyingIsNotTakenForATwin() {
+		ClusterTestNode dead = ClusterTestNode.start(redis, "phoenix");
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> dead.cluster().heartbeatFailure() == null);
+			dead.halt();
+			// Its entry lives on for the node timeout: the new start replaces it once.
+			try (ClusterTestNode reborn = ClusterTestNode.start(redis, "phoenix")) {
+				// Right after the write that replaced the old entry: a twin would show
+				// for
+				// the whole node timeout.
+				await().atMost(Duration.ofSeconds(10)).until(() -> reborn.cluster().heartbeatFailure() == null);
+				assertThat(reborn.cluster().duplicateNodeId()).isNull();
+				await().atMost(Duration.ofSeconds(10)).until(() -> reborn.health().getStatus().equals(Status.UP));
+			}
+		}
+		finally {
+			dead.close();
+		}
+	}
 
 	@Test
 	void nodesAreListedWithTheirListenersUntilTheyStop() {
