@@ -31,7 +31,8 @@ public final class SharedDatagramSockets<K> {
 	/**
 	 * Creates the sockets' registry.
 	 * @param connectionsPerSocket connections one socket carries at most, at least 1
-	 * @param bind binds a new socket for a key; may throw to fail the acquisition
+	 * @param bind binds a new socket for a key (called without any lock held); may throw
+	 * to fail the acquisition
 	 */
 	public SharedDatagramSockets(int connectionsPerSocket, Function<K, Channel> bind) {
 		if (connectionsPerSocket < 1) {
@@ -51,20 +52,45 @@ public final class SharedDatagramSockets<K> {
 	public Lease acquire(K key) {
 		synchronized (this.filling) {
 			Socket socket = this.filling.get(key);
-			if (socket == null) {
-				// Bound under the lock: another caller with the same key must not bind a
-				// second socket meanwhile. Binding a UDP socket does not wait on the
-				// network.
-				socket = new Socket(this.bind.apply(key));
-				this.filling.put(key, socket);
+			if (socket != null) {
+				return assign(key, socket);
 			}
-			socket.assigned++;
-			socket.open++;
-			if (socket.assigned >= this.connectionsPerSocket) {
-				this.filling.remove(key);
-			}
-			return new Lease(socket);
 		}
+		// Bound outside the lock: binding waits for an event loop, and an event loop
+		// releasing a lease must never wait for a thread that waits for it.
+		Channel channel = this.bind.apply(key);
+		Channel unused = null;
+		try {
+			synchronized (this.filling) {
+				Socket socket = this.filling.get(key);
+				if (socket == null) {
+					socket = new Socket(channel);
+					this.filling.put(key, socket);
+				}
+				else {
+					// Another caller bound one for this key meanwhile: take a place on
+					// it.
+					unused = channel;
+				}
+				return assign(key, socket);
+			}
+		}
+		finally {
+			if (unused != null) {
+				unused.close();
+			}
+		}
+	}
+
+	// Guarded by the registry's lock.
+	private Lease assign(K key, Socket socket) {
+		socket.assigned++;
+		socket.open++;
+		if (socket.assigned >= this.connectionsPerSocket) {
+			this.filling.remove(key);
+			socket.full = true;
+		}
+		return new Lease(socket);
 	}
 
 	/**
@@ -79,7 +105,7 @@ public final class SharedDatagramSockets<K> {
 		boolean close;
 		synchronized (this.filling) {
 			socket.open--;
-			close = socket.open == 0 && socket.assigned >= this.connectionsPerSocket;
+			close = socket.open == 0 && socket.full;
 		}
 		if (close) {
 			socket.channel.close();
@@ -97,6 +123,11 @@ public final class SharedDatagramSockets<K> {
 		 * Connections on this socket not yet released; guarded by the registry's lock.
 		 */
 		private int open;
+
+		/**
+		 * Whether the socket takes no more connections; guarded by the registry's lock.
+		 */
+		private boolean full;
 
 		private Socket(Channel channel) {
 			this.channel = channel;
