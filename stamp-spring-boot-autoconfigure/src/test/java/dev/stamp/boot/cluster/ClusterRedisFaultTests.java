@@ -77,6 +77,7 @@ class ClusterRedisFaultTests {
 							&& alpha.health().getStatus().equals(Status.UP));
 				alpha.topics().publish("news", "before");
 				await().atMost(Duration.ofSeconds(10)).until(() -> remote.contains("before"));
+				int clientsBefore = connectedClients();
 
 				redis.stop();
 				AtomicInteger sent = new AtomicInteger();
@@ -100,6 +101,9 @@ class ClusterRedisFaultTests {
 					.until(() -> alpha.health().getStatus().equals(Status.UP)
 							&& beta.health().getStatus().equals(Status.UP));
 				await().atMost(Duration.ofSeconds(10)).until(() -> alpha.cluster().nodes().block().size() == 2);
+				// Every connection attempt and subscription container of the outage was
+				// closed: the nodes hold no more connections than before it.
+				await().atMost(Duration.ofSeconds(10)).until(() -> connectedClients() <= clientsBefore);
 			}
 			finally {
 				localSubscription.dispose();
@@ -171,6 +175,16 @@ class ClusterRedisFaultTests {
 				.ignoreExceptions()
 				.until(() -> alpha.presence().presence("stadium").block().size() == members);
 		}
+	}
+
+	/** Clients connected to Redis, this call's own connection not counted. */
+	private static int connectedClients() {
+		String info = redis.command("INFO", "clients");
+		return info.lines()
+			.filter((line) -> line.startsWith("connected_clients:"))
+			.mapToInt((line) -> Integer.parseInt(line.substring("connected_clients:".length()).trim()))
+			.findFirst()
+			.orElseThrow() - 1;
 	}
 
 }

@@ -261,7 +261,14 @@ public final class RedisServerProcess implements BeforeAllCallback, AfterAllCall
 					return line.substring(1);
 				}
 				case '$' -> {
-					return line.equals("$-1") ? null : readLine(in);
+					int length = Integer.parseInt(line.substring(1));
+					if (length < 0) {
+						return null;
+					}
+					// By length: a bulk string (INFO's, say) may span several lines.
+					String bulk = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+					in.readNBytes(2);
+					return bulk;
 				}
 				default -> throw new IllegalStateException("Redis answered " + line);
 			}
