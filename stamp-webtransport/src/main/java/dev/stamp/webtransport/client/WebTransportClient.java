@@ -257,11 +257,12 @@ public final class WebTransportClient implements AutoCloseable {
 	@Override
 	public void close() {
 		this.registry.closeAll().awaitUninterruptibly(2, TimeUnit.SECONDS);
+		List<Channel> sockets;
 		synchronized (this.udpChannels) {
-			for (Channel udp : this.udpChannels) {
-				udp.close();
-			}
+			sockets = List.copyOf(this.udpChannels);
 		}
+		// Outside the lock: a socket's close removes it from the list.
+		sockets.forEach(Channel::close);
 		this.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
 	}
 
