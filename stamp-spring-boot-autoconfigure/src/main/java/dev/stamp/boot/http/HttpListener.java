@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.ByteBuf;
@@ -19,7 +20,6 @@ import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -281,16 +281,14 @@ public class HttpListener extends ReactorNettyListener {
 
 	private Mono<Object> invoke(HttpEndpoint.Handler handler, Channel channel, HttpRequest request) {
 		RouteMethod route = handler.route();
-		Mono<Object> result = Mono.fromCallable(() -> route.invoke(handler.arguments().apply(request)));
+		Callable<@Nullable Object> call = () -> route.invoke(handler.arguments().apply(request));
 		if (!route.isReactive()) {
 			// The response is written back on the connection's event loop: writing it
-			// from the handler's thread raced
-			// with Reactor Netty finishing the previous exchange on a keep-alive
-			// connection, and the answer was lost.
-			return result.subscribeOn(context().blockingHandlers().scheduler())
-				.publishOn(Schedulers.fromExecutor(channel.eventLoop()));
+			// from the handler's thread raced with Reactor Netty finishing the previous
+			// exchange on a keep-alive connection, and the answer was lost.
+			return context().blockingHandlers().call(call, channel.eventLoop());
 		}
-		return result.flatMap((publisher) -> Mono.from((Publisher<?>) publisher));
+		return Mono.fromCallable(call).flatMap((publisher) -> Mono.from((Publisher<?>) publisher));
 	}
 
 	private Mono<Void> write(HttpServerResponse response, HttpMethod method, RouteMethod route, Object result) {

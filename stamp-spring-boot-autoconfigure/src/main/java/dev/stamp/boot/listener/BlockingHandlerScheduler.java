@@ -1,8 +1,12 @@
 package dev.stamp.boot.listener;
 
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -35,6 +39,21 @@ public class BlockingHandlerScheduler implements DisposableBean {
 	 */
 	public Scheduler scheduler() {
 		return this.scheduler;
+	}
+
+	/**
+	 * Runs a blocking handler call off the event loop and signals its outcome on
+	 * {@code resumeOn}, usually the connection's event loop, so that the answer is
+	 * written from there.
+	 * @param <T> the call's result type
+	 * @param call the handler call; a {@code null} result completes the {@link Mono}
+	 * empty
+	 * @param resumeOn where the result, the error or the completion is signalled
+	 * @return a cold {@link Mono} that makes the call on each subscription; cancelling it
+	 * while the call runs interrupts the call's thread
+	 */
+	public <T> Mono<T> call(Callable<? extends @Nullable T> call, Executor resumeOn) {
+		return new BlockingCall<>(call, this.executor, resumeOn);
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -133,17 +134,17 @@ public class TcpListener extends ReactorNettyListener {
 		if (hasMiddleware()) {
 			StampRequest request = new StampRequest(StampProtocol.TCP,
 					(InetSocketAddress) connection.channel().remoteAddress(), null, Map.of());
-			served = applyMiddleware(request, connection.channel())
-				.flatMap((decision) -> decision.isRejected() ? Mono.<Void>empty() : invoke(handler, arguments));
+			served = applyMiddleware(request, connection.channel()).flatMap((decision) -> decision.isRejected()
+					? Mono.<Void>empty() : invoke(handler, arguments, connection.channel()));
 		}
 		else {
-			served = invoke(handler, arguments);
+			served = invoke(handler, arguments, connection.channel());
 		}
 		return served.onErrorResume((error) -> handlerFailed(handler, connection, error))
 			.then(OrderlyClose.close(connection.channel(), this.lingerTimeout));
 	}
 
-	private Mono<Void> invoke(RouteMethod handler, Object[] arguments) {
+	private Mono<Void> invoke(RouteMethod handler, Object[] arguments, Channel channel) {
 		if (handler.isReactive()) {
 			return Mono.defer(() -> {
 				try {
@@ -154,10 +155,10 @@ public class TcpListener extends ReactorNettyListener {
 				}
 			});
 		}
-		return Mono.<Void>fromCallable(() -> {
+		return context().blockingHandlers().<Void>call(() -> {
 			handler.invoke(arguments);
 			return null;
-		}).subscribeOn(context().blockingHandlers().scheduler());
+		}, channel.eventLoop());
 	}
 
 	private Mono<Void> handlerFailed(RouteMethod handler, Connection connection, Throwable error) {

@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -87,6 +88,14 @@ final class NettyWebSocketConnection implements WebSocketConnection, TopicMember
 	@Override
 	public String id() {
 		return this.id;
+	}
+
+	/**
+	 * The event loop of this connection, where blocking handlers' replies are written.
+	 * @return the connection's event loop
+	 */
+	EventLoop eventLoop() {
+		return this.channel.eventLoop();
 	}
 
 	@Override

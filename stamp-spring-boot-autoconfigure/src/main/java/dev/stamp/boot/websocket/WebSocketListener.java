@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.netty.buffer.ByteBufUtil;
@@ -293,10 +294,11 @@ public class WebSocketListener extends ReactorNettyListener {
 
 	private Mono<Void> handle(WebSocketRoute route, NettyWebSocketConnection connection, WebSocketMessage message) {
 		RouteMethod method = route.method();
-		Mono<Object> result = Mono.fromCallable(() -> method.invoke(route.arguments(connection, message)));
-		if (!method.isReactive()) {
-			result = result.subscribeOn(context().blockingHandlers().scheduler());
-		}
+		Callable<@Nullable Object> call = () -> method.invoke(route.arguments(connection, message));
+		// A blocking handler's reply is signalled on the connection's event loop: it is
+		// written, and the next message asked for, from there.
+		Mono<Object> result = method.isReactive() ? Mono.fromCallable(call)
+				: context().blockingHandlers().call(call, connection.eventLoop());
 		return result
 			.flatMapMany((value) -> (value instanceof Publisher<?> publisher) ? Flux.from(publisher) : Flux.just(value))
 			.doOnNext((reply) -> reply(connection, reply))
