@@ -80,11 +80,21 @@ final class BlockingCall<T> extends Mono<T> {
 			}
 			catch (Throwable ex) {
 				finish();
-				this.resumeOn.execute(() -> fail(ex));
+				resume(() -> fail(ex));
 				return;
 			}
 			finish();
-			this.resumeOn.execute(() -> succeed(value));
+			resume(() -> succeed(value));
+		}
+
+		private void resume(Runnable signal) {
+			try {
+				this.resumeOn.execute(signal);
+			}
+			catch (RejectedExecutionException ex) {
+				// The event loop is shutting down and its connection with it: nobody is
+				// left to tell.
+			}
 		}
 
 		private synchronized boolean start() {

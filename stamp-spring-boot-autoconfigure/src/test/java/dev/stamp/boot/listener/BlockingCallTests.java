@@ -141,4 +141,30 @@ class BlockingCallTests {
 		assertThat(signalThread.get()).isEqualTo(Thread.currentThread());
 	}
 
+	@Test
+	void resumeExecutorThatRefusesLeavesTheHandlerThreadAlone() throws InterruptedException {
+		AtomicReference<Throwable> escaped = new AtomicReference<>();
+		CountDownLatch called = new CountDownLatch(1);
+		ExecutorService handlerThreads = Executors.newSingleThreadExecutor((task) -> {
+			Thread thread = new Thread(task, "handler");
+			thread.setUncaughtExceptionHandler((t, error) -> escaped.set(error));
+			return thread;
+		});
+		ExecutorService closedLoop = Executors.newSingleThreadExecutor();
+		closedLoop.shutdown();
+		try {
+			new BlockingCall<String>(() -> {
+				called.countDown();
+				return "answer";
+			}, handlerThreads::execute, closedLoop).subscribe();
+			assertThat(called.await(5, TimeUnit.SECONDS)).isTrue();
+			handlerThreads.shutdown();
+			assertThat(handlerThreads.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+			assertThat(escaped.get()).isNull();
+		}
+		finally {
+			handlerThreads.shutdownNow();
+		}
+	}
+
 }
