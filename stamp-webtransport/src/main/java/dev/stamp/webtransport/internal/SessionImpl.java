@@ -70,7 +70,11 @@ public final class SessionImpl implements WebTransportSession {
 
 	private final Sinks.Empty<Void> drainSink = Sinks.unsafe().empty();
 
-	private final CapsuleCodec capsules;
+	/**
+	 * Created with the first capsule bytes the peer sends: an idle session's peer usually
+	 * sends none; event loop only.
+	 */
+	private @Nullable CapsuleCodec capsules;
 
 	/**
 	 * Streams of this session that are open, {@code null} while there are none (an idle
@@ -98,7 +102,6 @@ public final class SessionImpl implements WebTransportSession {
 		this.bidiStreams = new InboundQueue<>(maxStreams, (s) -> 1, null, this::discardQueuedStream);
 		this.uniStreams = new InboundQueue<>(maxStreams, (s) -> 1, null, this::discardQueuedStream);
 		this.datagrams = new InboundQueue<>(connection.limits().datagramQueueSize(), (d) -> 1, null, null);
-		this.capsules = new CapsuleCodec(connectStream.alloc());
 	}
 
 	EngineStats stats() {
@@ -315,6 +318,9 @@ public final class SessionImpl implements WebTransportSession {
 		if (this.closed) {
 			return;
 		}
+		if (this.capsules == null) {
+			this.capsules = new CapsuleCodec(this.connectStream.alloc());
+		}
 		try {
 			this.capsules.decode(content, this::onCapsule);
 		}
@@ -342,7 +348,9 @@ public final class SessionImpl implements WebTransportSession {
 	public void onConnectStreamInputClosed() {
 		if (!this.closed) {
 			try {
-				this.capsules.endOfInput();
+				if (this.capsules != null) {
+					this.capsules.endOfInput();
+				}
 				terminate(new SessionCloseInfo(0, "", true), false);
 			}
 			catch (CapsuleException ex) {
@@ -359,7 +367,9 @@ public final class SessionImpl implements WebTransportSession {
 	/** The CONNECT stream is gone (reset, connection closed). */
 	public void onConnectStreamClosed() {
 		terminate(new SessionCloseInfo(0, "CONNECT stream closed", true), false);
-		this.capsules.release();
+		if (this.capsules != null) {
+			this.capsules.release();
+		}
 	}
 
 	/** The peer (or a GOAWAY) asked for this session to be drained. */
