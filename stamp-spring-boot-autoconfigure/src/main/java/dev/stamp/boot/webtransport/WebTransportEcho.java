@@ -41,7 +41,11 @@ final class WebTransportEcho extends Mono<Void> implements Subscription {
 
 	private @Nullable CoreSubscriber<? super Void> actual;
 
-	private Source @Nullable [] sources;
+	private @Nullable Source bidi;
+
+	private @Nullable Source uni;
+
+	private @Nullable Source datagrams;
 
 	/** Sources not completed plus echoes not finished; guarded by {@code this}. */
 	private int pending;
@@ -58,20 +62,24 @@ final class WebTransportEcho extends Mono<Void> implements Subscription {
 
 	@Override
 	public void subscribe(CoreSubscriber<? super Void> actual) {
-		Source[] created = new Source[] { new Source(this, BIDI), new Source(this, UNI), new Source(this, DATAGRAMS) };
+		Source bidiStreams = new Source(this, BIDI);
+		Source uniStreams = new Source(this, UNI);
+		Source datagramSource = new Source(this, DATAGRAMS);
 		synchronized (this) {
 			if (this.actual != null) {
 				Operators.error(actual, new IllegalStateException("The echo of a session can be subscribed once"));
 				return;
 			}
 			this.actual = actual;
-			this.sources = created;
-			this.pending = created.length;
+			this.bidi = bidiStreams;
+			this.uni = uniStreams;
+			this.datagrams = datagramSource;
+			this.pending = 3;
 		}
 		actual.onSubscribe(this);
-		this.session.acceptedBidiStreams().subscribe(created[BIDI]);
-		this.session.acceptedUniStreams().subscribe(created[UNI]);
-		this.session.datagrams().subscribe(created[DATAGRAMS]);
+		this.session.acceptedBidiStreams().subscribe(bidiStreams);
+		this.session.acceptedUniStreams().subscribe(uniStreams);
+		this.session.datagrams().subscribe(datagramSource);
 	}
 
 	@Override
@@ -164,15 +172,15 @@ final class WebTransportEcho extends Mono<Void> implements Subscription {
 				return;
 			}
 			this.terminated = true;
-			running = this.sources;
+			running = new Source[] { this.bidi, this.uni, this.datagrams };
 			unfinished = this.echoes;
 			this.echoes = null;
 			subscriber = this.actual;
 		}
 		boolean completed = signal && error == null;
 		if (!completed) {
-			if (running != null) {
-				for (Source source : running) {
+			for (Source source : running) {
+				if (source != null) {
 					source.cancel();
 				}
 			}

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -99,8 +100,10 @@ public final class SessionImpl implements WebTransportSession {
 		this.pathVariables = pathVariables;
 		this.attributes = attributes.isEmpty() ? null : new ConcurrentHashMap<>(attributes);
 		int maxStreams = connection.limits().maxStreamsPerSession();
-		this.bidiStreams = new InboundQueue<>(maxStreams, (s) -> 1, null, this::discardQueuedStream);
-		this.uniStreams = new InboundQueue<>(maxStreams, (s) -> 1, null, this::discardQueuedStream);
+		// One discard callback for both queues.
+		Consumer<WebTransportStream> discard = this::discardQueuedStream;
+		this.bidiStreams = new InboundQueue<>(maxStreams, (s) -> 1, null, discard);
+		this.uniStreams = new InboundQueue<>(maxStreams, (s) -> 1, null, discard);
 		this.datagrams = new InboundQueue<>(connection.limits().datagramQueueSize(), (d) -> 1, null, null);
 	}
 

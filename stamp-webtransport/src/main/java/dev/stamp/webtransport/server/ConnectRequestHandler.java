@@ -23,8 +23,10 @@ import io.netty.handler.codec.http3.Http3Headers;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
 import io.netty.handler.codec.quic.QuicException;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 
 import dev.stamp.webtransport.SessionCloseInfo;
@@ -209,10 +211,7 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 
 	private void runHandler(SessionImpl session, SessionDecision decision) {
 		if (decision.handler() != null) {
-			Mono.defer(() -> Mono.from(decision.handler().handle(session))).subscribe(null, (error) -> {
-				handlerFailed(session, error);
-				closeAfterHandler(session, HANDLER_ERROR_CODE, "internal error");
-			}, () -> closeAfterHandler(session, 0, ""));
+			Mono.defer(() -> Mono.from(decision.handler().handle(session))).subscribe(new HandlerEnd(this, session));
 			return;
 		}
 		try {
@@ -342,6 +341,44 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 			// the reservation.
 		}
 		ctx.fireChannelInactive();
+	}
+
+	/**
+	 * Waits for a reactive handler to end, then closes its session: one small subscriber
+	 * that every session holds while its handler runs (a {@code LambdaMonoSubscriber}
+	 * with its two lambdas would be three objects).
+	 */
+	private static final class HandlerEnd implements CoreSubscriber<Void> {
+
+		private final ConnectRequestHandler owner;
+
+		private final SessionImpl session;
+
+		HandlerEnd(ConnectRequestHandler owner, SessionImpl session) {
+			this.owner = owner;
+			this.session = session;
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			subscription.request(Long.MAX_VALUE);
+		}
+
+		@Override
+		public void onNext(Void value) {
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			this.owner.handlerFailed(this.session, error);
+			closeAfterHandler(this.session, HANDLER_ERROR_CODE, "internal error");
+		}
+
+		@Override
+		public void onComplete() {
+			closeAfterHandler(this.session, 0, "");
+		}
+
 	}
 
 }
