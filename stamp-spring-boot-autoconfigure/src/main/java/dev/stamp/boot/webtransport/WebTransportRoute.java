@@ -1,5 +1,7 @@
 package dev.stamp.boot.webtransport;
 
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.util.function.Function;
 
 import org.reactivestreams.Publisher;
@@ -25,9 +27,17 @@ final class WebTransportRoute {
 
 	private final WebTransportSessions sessions;
 
+	/**
+	 * The method is declared to return {@code Mono<Void>}: its result goes to the engine
+	 * as it is, without an operator (and its subscriber, held for the session's life)
+	 * that would only drop values there are none of.
+	 */
+	private final boolean returnsMonoOfVoid;
+
 	WebTransportRoute(RouteMethod method, WebTransportSessions sessions) {
 		this.method = method;
 		this.sessions = sessions;
+		this.returnsMonoOfVoid = isMonoOfVoid(method.method().getGenericReturnType());
 		this.arguments = new RouteArguments<WebTransportSession>()
 			.supply(WebTransportSession.class, Function.identity())
 			.bind(method);
@@ -46,12 +56,25 @@ final class WebTransportRoute {
 			this.sessions.register(this.method.path(), session);
 			try {
 				Object result = this.method.invoke(this.arguments.apply(session));
-				return (result != null) ? Flux.from((Publisher<?>) result).then() : Mono.<Void>empty();
+				if (result == null) {
+					return Mono.<Void>empty();
+				}
+				if (this.returnsMonoOfVoid && result instanceof Mono<?> mono) {
+					@SuppressWarnings("unchecked")
+					Mono<Void> done = (Mono<Void>) mono;
+					return done;
+				}
+				return Flux.from((Publisher<?>) result).then();
 			}
 			catch (Exception ex) {
 				return Mono.error(ex);
 			}
 		});
+	}
+
+	private static boolean isMonoOfVoid(Type type) {
+		return type instanceof ParameterizedType parameterized && parameterized.getRawType() == Mono.class
+				&& parameterized.getActualTypeArguments()[0] == Void.class;
 	}
 
 	BlockingWebTransportHandler blockingHandler() {

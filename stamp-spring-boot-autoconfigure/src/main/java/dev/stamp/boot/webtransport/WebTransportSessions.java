@@ -9,8 +9,11 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 
+import dev.stamp.webtransport.SessionCloseInfo;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.server.WebTransportServer;
 
@@ -44,7 +47,7 @@ public final class WebTransportSessions {
 		SessionKey key = new SessionKey(WebTransportServer.connectionIdOf(session), session.id());
 		LiveWebTransportSession live = new LiveWebTransportSession(key.toString(), route, session);
 		this.sessions.put(key, live);
-		session.closeSignal().subscribe((closed) -> this.sessions.remove(key, live));
+		session.closeSignal().subscribe(new Deregistration(this.sessions, key, live));
 	}
 
 	/**
@@ -142,6 +145,51 @@ public final class WebTransportSessions {
 	private Mono<Void> with(String id, Function<WebTransportSession, Mono<Void>> action) {
 		return Mono.defer(() -> find(id).map((live) -> action.apply(live.session()))
 			.orElseGet(() -> Mono.error(new NoSuchElementException("No open WebTransport session " + id))));
+	}
+
+	/**
+	 * Takes a session off the list when it closes: one small subscriber that every open
+	 * session holds, instead of a lambda and a {@code LambdaMonoSubscriber}.
+	 */
+	private static final class Deregistration implements CoreSubscriber<SessionCloseInfo> {
+
+		private final ConcurrentSkipListMap<SessionKey, LiveWebTransportSession> sessions;
+
+		private final SessionKey key;
+
+		private final LiveWebTransportSession live;
+
+		Deregistration(ConcurrentSkipListMap<SessionKey, LiveWebTransportSession> sessions, SessionKey key,
+				LiveWebTransportSession live) {
+			this.sessions = sessions;
+			this.key = key;
+			this.live = live;
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			subscription.request(Long.MAX_VALUE);
+		}
+
+		@Override
+		public void onNext(SessionCloseInfo closed) {
+			deregister();
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			deregister();
+		}
+
+		@Override
+		public void onComplete() {
+			deregister();
+		}
+
+		private void deregister() {
+			this.sessions.remove(this.key, this.live);
+		}
+
 	}
 
 	/**

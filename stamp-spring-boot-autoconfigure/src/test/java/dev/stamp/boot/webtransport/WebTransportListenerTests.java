@@ -26,6 +26,7 @@ import dev.stamp.boot.StampContextRunner;
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.StampRoute;
 import dev.stamp.boot.middleware.StampMiddleware;
+import dev.stamp.webtransport.SessionCloseInfo;
 import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportSessionException;
 import dev.stamp.webtransport.WebTransportStream;
@@ -59,6 +60,27 @@ class WebTransportListenerTests {
 				session.sendDatagram(new byte[] { 4, 2 }).block(TIMEOUT);
 				assertThat(datagram.block(TIMEOUT)).containsExactly(4, 2);
 				session.close(0, "done").block(TIMEOUT);
+			}
+		});
+	}
+
+	@Test
+	void aReactiveRouteEndsItsSessionWhenItsPublisherEnds() {
+		this.runner.run((context) -> {
+			try (WebTransportClient client = client(context)) {
+				SessionCloseInfo failed = client.connect(url(context, "/fails"))
+					.flatMap(WebTransportSession::closeSignal)
+					.block(TIMEOUT);
+				assertThat(failed.code()).isOne();
+				assertThat(failed.reason()).isEqualTo("internal error");
+				SessionCloseInfo valued = client.connect(url(context, "/value"))
+					.flatMap(WebTransportSession::closeSignal)
+					.block(TIMEOUT);
+				assertThat(valued.code()).isZero();
+				SessionCloseInfo emptied = client.connect(url(context, "/empty"))
+					.flatMap(WebTransportSession::closeSignal)
+					.block(TIMEOUT);
+				assertThat(emptied.code()).isZero();
 			}
 		});
 	}
@@ -212,6 +234,21 @@ class WebTransportListenerTests {
 				.then();
 			Mono<Void> datagrams = session.datagrams().concatMap(session::sendDatagram).then();
 			return Mono.when(streams, datagrams);
+		}
+
+		@StampRoute("/fails")
+		Mono<Void> fails(WebTransportSession session) {
+			return Mono.delay(Duration.ofMillis(50)).then(Mono.error(new IllegalStateException("route failed")));
+		}
+
+		@StampRoute("/value")
+		Mono<String> value(WebTransportSession session) {
+			return Mono.delay(Duration.ofMillis(50)).thenReturn("ignored");
+		}
+
+		@StampRoute("/empty")
+		Mono<Void> empty(WebTransportSession session) {
+			return Mono.delay(Duration.ofMillis(50)).then();
 		}
 
 		@StampRoute("/shout")

@@ -33,6 +33,18 @@ public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		if (!recordPeerError(ctx, cause)) {
+			ctx.fireExceptionCaught(cause);
+		}
+	}
+
+	/**
+	 * Counts {@code cause} as a peer error if it is one.
+	 * @param ctx the QUIC channel's context
+	 * @param cause what reached the end of the pipeline
+	 * @return {@code false} if it is not the peer's doing and must be passed on
+	 */
+	boolean recordPeerError(ChannelHandlerContext ctx, Throwable cause) {
 		Object peer = peer(ctx);
 		if (cause instanceof QuicException) {
 			this.peerErrors.record(EngineStats.QUIC_PROTOCOL_ERROR, peer,
@@ -48,12 +60,23 @@ public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
 					"HTTP/3 error (" + error.getMessage() + "), answered with " + error.errorCode(), error);
 		}
 		else {
-			ctx.fireExceptionCaught(cause);
+			return false;
 		}
+		return true;
 	}
 
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+		recordClose(ctx, evt);
+		ctx.fireUserEventTriggered(evt);
+	}
+
+	/**
+	 * Counts a peer's CONNECTION_CLOSE with an error code as a peer error.
+	 * @param ctx the QUIC channel's context
+	 * @param evt a user event on the QUIC channel
+	 */
+	void recordClose(ChannelHandlerContext ctx, Object evt) {
 		if (evt instanceof QuicConnectionCloseEvent) {
 			QuicConnectionCloseEvent close = (QuicConnectionCloseEvent) evt;
 			if (close.error() != 0 && !(close.isApplicationClose() && close.error() == Http3ErrorCodes.H3_NO_ERROR)) {
@@ -62,7 +85,6 @@ public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
 						"peer closed the connection with " + space + " error 0x" + Integer.toHexString(close.error()));
 			}
 		}
-		ctx.fireUserEventTriggered(evt);
 	}
 
 	private static Object peer(ChannelHandlerContext ctx) {

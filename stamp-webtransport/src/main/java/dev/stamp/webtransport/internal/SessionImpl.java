@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -70,7 +71,11 @@ public final class SessionImpl implements WebTransportSession {
 
 	private final Sinks.Empty<Void> drainSink = Sinks.unsafe().empty();
 
-	private final CapsuleCodec capsules;
+	/**
+	 * Created with the first capsule bytes the peer sends: an idle session's peer usually
+	 * sends none; event loop only.
+	 */
+	private @Nullable CapsuleCodec capsules;
 
 	/**
 	 * Streams of this session that are open, {@code null} while there are none (an idle
@@ -95,10 +100,11 @@ public final class SessionImpl implements WebTransportSession {
 		this.pathVariables = pathVariables;
 		this.attributes = attributes.isEmpty() ? null : new ConcurrentHashMap<>(attributes);
 		int maxStreams = connection.limits().maxStreamsPerSession();
-		this.bidiStreams = new InboundQueue<>(maxStreams, (s) -> 1, null, this::discardQueuedStream);
-		this.uniStreams = new InboundQueue<>(maxStreams, (s) -> 1, null, this::discardQueuedStream);
+		// One discard callback for both queues.
+		Consumer<WebTransportStream> discard = this::discardQueuedStream;
+		this.bidiStreams = new InboundQueue<>(maxStreams, (s) -> 1, null, discard);
+		this.uniStreams = new InboundQueue<>(maxStreams, (s) -> 1, null, discard);
 		this.datagrams = new InboundQueue<>(connection.limits().datagramQueueSize(), (d) -> 1, null, null);
-		this.capsules = new CapsuleCodec(connectStream.alloc());
 	}
 
 	EngineStats stats() {
@@ -315,6 +321,9 @@ public final class SessionImpl implements WebTransportSession {
 		if (this.closed) {
 			return;
 		}
+		if (this.capsules == null) {
+			this.capsules = new CapsuleCodec(this.connectStream.alloc());
+		}
 		try {
 			this.capsules.decode(content, this::onCapsule);
 		}
@@ -342,7 +351,9 @@ public final class SessionImpl implements WebTransportSession {
 	public void onConnectStreamInputClosed() {
 		if (!this.closed) {
 			try {
-				this.capsules.endOfInput();
+				if (this.capsules != null) {
+					this.capsules.endOfInput();
+				}
 				terminate(new SessionCloseInfo(0, "", true), false);
 			}
 			catch (CapsuleException ex) {
@@ -359,7 +370,9 @@ public final class SessionImpl implements WebTransportSession {
 	/** The CONNECT stream is gone (reset, connection closed). */
 	public void onConnectStreamClosed() {
 		terminate(new SessionCloseInfo(0, "CONNECT stream closed", true), false);
-		this.capsules.release();
+		if (this.capsules != null) {
+			this.capsules.release();
+		}
 	}
 
 	/** The peer (or a GOAWAY) asked for this session to be drained. */

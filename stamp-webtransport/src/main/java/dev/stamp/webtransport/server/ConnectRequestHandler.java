@@ -2,6 +2,8 @@ package dev.stamp.webtransport.server;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -11,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
 import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
@@ -19,8 +23,10 @@ import io.netty.handler.codec.http3.Http3Headers;
 import io.netty.handler.codec.http3.Http3HeadersFrame;
 import io.netty.handler.codec.quic.QuicException;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 
 import dev.stamp.webtransport.SessionCloseInfo;
@@ -48,6 +54,14 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 	private static final int MAX_REASON_LENGTH = 200;
 
 	private static final Logger logger = LoggerFactory.getLogger(ConnectRequestHandler.class);
+
+	/**
+	 * Netty's handlers on an HTTP/3 request stream that an accepted CONNECT stream no
+	 * longer needs (package-private classes, so known by name).
+	 */
+	static final Set<String> DROPPED_AFTER_ACCEPT = Set.of(
+			"io.netty.handler.codec.http3.Http3RequestStreamEncodeStateValidator",
+			"io.netty.handler.codec.http3.Http3RequestStreamValidationHandler");
 
 	/** Close code when a handler failed. */
 	static final long HANDLER_ERROR_CODE = 1;
@@ -164,6 +178,7 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 			response.add("sec-webtransport-http3-draft", "draft02");
 		}
 		ctx.writeAndFlush(new DefaultHttp3HeadersFrame(response));
+		dropMessageValidators(stream.pipeline());
 		this.reserved = false; // the session owns the slot now; ConnectionState releases
 								// it when the session ends
 		SessionInfo info = new SessionInfo(request.remoteAddress(), request.path(), request.query(),
@@ -175,12 +190,28 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 		runHandler(this.session, decision);
 	}
 
+	/**
+	 * Once the 200 is written, the CONNECT stream only carries DATA frames with capsules
+	 * both ways: Netty's outbound state check (HEADERS, DATA, trailers in order) and its
+	 * message check (content-length, push frames) have nothing left to check, and an idle
+	 * session would hold their two handler contexts for its whole life. The inbound state
+	 * check stays (frames after trailers, a second HEADERS), and so does the frame
+	 * codec's own check of frame types.
+	 * @param pipeline the CONNECT stream's pipeline
+	 */
+	private static void dropMessageValidators(ChannelPipeline pipeline) {
+		List<String> names = pipeline.names();
+		for (String name : names) {
+			ChannelHandler handler = pipeline.get(name);
+			if (handler != null && DROPPED_AFTER_ACCEPT.contains(handler.getClass().getName())) {
+				pipeline.remove(handler);
+			}
+		}
+	}
+
 	private void runHandler(SessionImpl session, SessionDecision decision) {
 		if (decision.handler() != null) {
-			Mono.defer(() -> Mono.from(decision.handler().handle(session))).subscribe(null, (error) -> {
-				handlerFailed(session, error);
-				closeAfterHandler(session, HANDLER_ERROR_CODE, "internal error");
-			}, () -> closeAfterHandler(session, 0, ""));
+			Mono.defer(() -> Mono.from(decision.handler().handle(session))).subscribe(new HandlerEnd(this, session));
 			return;
 		}
 		try {
@@ -310,6 +341,44 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 			// the reservation.
 		}
 		ctx.fireChannelInactive();
+	}
+
+	/**
+	 * Waits for a reactive handler to end, then closes its session: one small subscriber
+	 * that every session holds while its handler runs (a {@code LambdaMonoSubscriber}
+	 * with its two lambdas would be three objects).
+	 */
+	private static final class HandlerEnd implements CoreSubscriber<Void> {
+
+		private final ConnectRequestHandler owner;
+
+		private final SessionImpl session;
+
+		HandlerEnd(ConnectRequestHandler owner, SessionImpl session) {
+			this.owner = owner;
+			this.session = session;
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			subscription.request(Long.MAX_VALUE);
+		}
+
+		@Override
+		public void onNext(Void value) {
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			this.owner.handlerFailed(this.session, error);
+			closeAfterHandler(this.session, HANDLER_ERROR_CODE, "internal error");
+		}
+
+		@Override
+		public void onComplete() {
+			closeAfterHandler(this.session, 0, "");
+		}
+
 	}
 
 }

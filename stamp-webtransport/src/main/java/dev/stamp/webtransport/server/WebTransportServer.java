@@ -94,6 +94,9 @@ public final class WebTransportServer implements AutoCloseable {
 
 	private final ConnectionErrorHandler connectionErrors;
 
+	/** Last on every admitted connection: peer streams, datagrams and peer errors. */
+	private final PeerStreamInterceptor peerStreams;
+
 	private final Map<String, RefusalLog> refusalLogs = ConnectionState.newRefusalLogs();
 
 	private final @Nullable DevelopmentCertificate developmentCertificate;
@@ -125,6 +128,7 @@ public final class WebTransportServer implements AutoCloseable {
 		this.config = config;
 		this.stats = new EngineStats(config.peerErrors());
 		this.connectionErrors = new ConnectionErrorHandler(config.peerErrors());
+		this.peerStreams = PeerStreamInterceptor.withErrors(true, this.connectionErrors);
 		this.registry = new ConnectionRegistry("webtransport", config.maxConnections());
 		this.developmentCertificate = (config.keyManagerFactory() == null) ? DevelopmentCertificate.generate() : null;
 		this.engineLimits = config.engineLimits();
@@ -506,8 +510,7 @@ public final class WebTransportServer implements AutoCloseable {
 				.addLast(new Http3ServerConnectionHandler(WebTransportServer.this.requestStreamInitializer,
 						ControlStreamObserver.INSTANCE, StreamTypeDispatch.INSTANCE,
 						WebTransportServer.this.localSettings, true, WebTransportSettings.VALIDATOR))
-				.addLast(PeerStreamInterceptor.SERVER)
-				.addLast(WebTransportServer.this.connectionErrors);
+				.addLast(WebTransportServer.this.peerStreams);
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.util.List;
 
 import javax.net.ssl.SSLHandshakeException;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http3.Http3ErrorCode;
@@ -31,8 +32,8 @@ class ConnectionErrorHandlerTests {
 
 	private final List<Object> eventsAfter = new ArrayList<>();
 
-	private final EmbeddedQuicConnection connection = new EmbeddedQuicConnection(
-			new ConnectionErrorHandler(this.peerErrors), new ChannelInboundHandlerAdapter() {
+	private final EmbeddedQuicConnection connection = new EmbeddedQuicConnection(handler(this.peerErrors),
+			new ChannelInboundHandlerAdapter() {
 
 				@Override
 				public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
@@ -40,6 +41,15 @@ class ConnectionErrorHandlerTests {
 				}
 
 			});
+
+	/**
+	 * The handler under test, last but for the one recording the events it passes on.
+	 * @param peerErrors where it counts the peer's errors
+	 * @return the handler
+	 */
+	ChannelHandler handler(PeerErrors peerErrors) {
+		return new ConnectionErrorHandler(peerErrors);
+	}
 
 	@AfterEach
 	void finish() {
