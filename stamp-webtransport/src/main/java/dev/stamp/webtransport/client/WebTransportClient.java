@@ -64,6 +64,9 @@ public final class WebTransportClient implements AutoCloseable {
 
 	private final EngineStats stats = new EngineStats(new PeerErrors("WebTransport client"));
 
+	/** Shared by every connection: it holds nothing per connection. */
+	private final ConnectionErrorHandler connectionErrors = new ConnectionErrorHandler(this.stats.peerErrors());
+
 	private final ConnectionRegistry registry = new ConnectionRegistry("webtransport-client", Integer.MAX_VALUE);
 
 	private final List<Channel> udpChannels = new ArrayList<>();
@@ -177,7 +180,7 @@ public final class WebTransportClient implements AutoCloseable {
 							.addLast(new ClientHttp3ConnectionHandler(
 									WebTransportClient.this.config.maxStreamsPerSession))
 							.addLast(PeerStreamInterceptor.CLIENT)
-							.addLast(new ConnectionErrorHandler(WebTransportClient.this.stats.peerErrors()));
+							.addLast(WebTransportClient.this.connectionErrors);
 					}
 				})
 				.remoteAddress(address)
