@@ -93,6 +93,25 @@ class HttpConnectionLifecycleTests {
 			});
 	}
 
+	@Test
+	void clientThatVanishesMidCallInterruptsTheBlockingHandlerAndOthersAreStillServed() {
+		this.runner.run((context) -> {
+			Routes routes = context.getBean(Routes.class);
+			try (Socket vanishing = open(context)) {
+				vanishing.getOutputStream().write(request("GET /abandoned HTTP/1.1\r\nHost: x\r\n\r\n"));
+				assertThat(routes.abandonedEntered.await(10, TimeUnit.SECONDS)).isTrue();
+			}
+			assertThat(routes.abandonedInterrupted.await(10, TimeUnit.SECONDS))
+				.as("the handler's thread is interrupted once its client is gone")
+				.isTrue();
+			try (Socket next = open(context)) {
+				next.getOutputStream().write(request("GET /quick HTTP/1.1\r\nHost: x\r\n\r\n"));
+				assertThat(HttpListenerTests.readResponse(next.getInputStream())).startsWith("HTTP/1.1 200")
+					.endsWith("quick");
+			}
+		});
+	}
+
 	private static URI uri(ApplicationContext context, String path) {
 		return URI.create("http://127.0.0.1:" + StampContextRunner.port(context, StampProtocol.HTTP) + path);
 	}
@@ -123,6 +142,23 @@ class HttpConnectionLifecycleTests {
 		String slow(HttpRequest request) throws InterruptedException {
 			Thread.sleep(1_200);
 			return "slow";
+		}
+
+		final CountDownLatch abandonedEntered = new CountDownLatch(1);
+
+		final CountDownLatch abandonedInterrupted = new CountDownLatch(1);
+
+		@StampRoute("/abandoned")
+		String abandoned(HttpRequest request) throws InterruptedException {
+			this.abandonedEntered.countDown();
+			try {
+				Thread.sleep(30_000);
+				return "too late";
+			}
+			catch (InterruptedException ex) {
+				this.abandonedInterrupted.countDown();
+				throw ex;
+			}
 		}
 
 		@StampRoute("/held")
