@@ -140,6 +140,24 @@ class PendingStreamHandlerTests {
 	}
 
 	@Test
+	void refusingTheStreamGivesItsBytesBackToTheBudgetOnce() {
+		open(EngineLimits.defaults());
+		ByteBuf data = ascii("given back");
+		this.stream.writeInbound(data);
+		assertThat(this.state.debugState()).containsEntry("pendingStreams", 1).containsEntry("pendingBytes", 10);
+		this.pending.refuse(Http3ErrorCodes.WT_BUFFERED_STREAM_REJECTED);
+		assertThat(data.refCnt()).isZero();
+		assertThat(this.stream.shutdowns).containsExactly(BUFFERED_STREAM_REJECTED);
+		assertThat(this.state.debugState()).containsEntry("pendingStreams", 0).containsEntry("pendingBytes", 0);
+		// Again, and the stream's close after it: nothing is given back twice.
+		this.pending.refuse(Http3ErrorCodes.WT_BUFFERED_STREAM_REJECTED);
+		this.stream.runPendingTasks();
+		assertThat(this.stream.isOpen()).isFalse();
+		assertThat(this.stream.shutdowns).as("refused once").hasSize(1);
+		assertThat(this.state.debugState()).containsEntry("pendingStreams", 0).containsEntry("pendingBytes", 0);
+	}
+
+	@Test
 	void bytesArrivingAfterAnOverflowAreReleased() {
 		open(new EngineLimits(100, 16, 8, 32, Duration.ofSeconds(2), 256, 65_535));
 		ByteBuf overflow = ascii("nine bytes");
