@@ -153,6 +153,7 @@ public final class BenchmarkMain {
 		}
 		if (options.scenarios.contains(BenchmarkOptions.SOAK)) {
 			report.soak = new Soak(options).run();
+			report.serverJava = report.soak.serverJava();
 		}
 		if (options.scenarios.contains(FanoutBenchmark.SCENARIO)) {
 			FanoutBenchmark.run(options, report);
@@ -337,6 +338,7 @@ public final class BenchmarkMain {
 		boolean scale = BenchmarkOptions.OPT_IN_SCENARIOS.contains(scenario);
 		for (String peer : peers(options, scenario)) {
 			try (ServerProcess server = ServerProcess.start(scenario + "-" + peer, jvmArgs, options.logDirectory)) {
+				report.serverJava = server.javaVersion();
 				if (scale) {
 					String limits = raiseOpenFiles(server, descriptors);
 					report.scaleNotes.merge(scenario, limits,

@@ -78,6 +78,7 @@ final class Soak {
 		long started;
 		List<String> outcomes;
 		int serverLeaks;
+		String serverJava;
 		try (ServerProcess server = ServerProcess.start(ServerMain.SOAK_MODE, jvmArgs, this.options.logDirectory);
 				LoadGenerator load = new LoadGenerator(this.options.clientThreads);
 				RoomLoad rooms = new RoomLoad(1);
@@ -139,8 +140,9 @@ final class Soak {
 			after = settled(server, started);
 			outcomes = misbehavers.outcomes();
 			serverLeaks = server.leakReports();
+			serverJava = server.javaVersion();
 		}
-		return new SoakResult(this.duration, this.round, tallies, outcomes, samples, after, serverLeaks);
+		return new SoakResult(this.duration, this.round, tallies, outcomes, samples, after, serverLeaks, serverJava);
 	}
 
 	/** A worker thread: rounds of one kind of traffic until the soak stops. */

@@ -21,9 +21,11 @@ import java.util.Map;
  * @param samples the server's memory under load, one sample per period
  * @param after the server's memory once every client left
  * @param leakReports Netty leak reports in the server's log
+ * @param serverJava the server JVM's version, as {@link ServerProcess#javaVersion()}
+ * reports it
  */
 record SoakResult(Duration duration, Duration round, Map<String, Tally> tallies, List<String> outcomes,
-		List<Sample> samples, Sample after, int leakReports) {
+		List<Sample> samples, Sample after, int leakReports, String serverJava) {
 
 	/** Chat-room traffic. */
 	static final String ROOM = "ws-room";

@@ -75,7 +75,10 @@ class ScaleAndSoakSmokeTests {
 		assertThat(soak.samples()).as("heap samples").hasSizeGreaterThanOrEqualTo(3);
 		assertThat(soak.after().sessions()).as("WebSocket clients left on the server").isZero();
 		assertThat(soak.leakReports()).as("Netty leak reports in the server log").isZero();
-		assertThat(Files.readString(options.output)).contains("## Soak: 10 s of mixed load");
+		// The server runs on this JVM's Java.
+		assertThat(soak.serverJava()).isEqualTo(Runtime.version().toString());
+		assertThat(Files.readString(options.output)).contains("## Soak: 10 s of mixed load",
+				"- Server JVM: Java " + Runtime.version() + ",");
 	}
 
 	private static void assertHeld(BenchmarkReport report, String scenario, List<String> peers, int count) {

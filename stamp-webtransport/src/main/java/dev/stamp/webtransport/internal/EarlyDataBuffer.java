@@ -102,13 +102,20 @@ final class EarlyDataBuffer {
 	}
 
 	/**
-	 * A waiting stream went away or was refused.
+	 * A waiting stream gave back bytes it had reserved with {@link #reserveBytes(int)}.
+	 * @param bytes the number of bytes given back
+	 */
+	void releaseBytes(int bytes) {
+		this.pendingBytes -= bytes;
+	}
+
+	/**
+	 * A waiting stream went away or was refused; it gives its bytes back itself
+	 * ({@link #releaseBytes(int)}).
 	 * @param pending the stream's handler
 	 */
 	void streamGone(PendingStreamHandler pending) {
-		if (this.pendingStreams.remove(pending)) {
-			this.pendingBytes -= pending.bufferedBytes();
-		}
+		this.pendingStreams.remove(pending);
 	}
 
 	/**
@@ -129,7 +136,6 @@ final class EarlyDataBuffer {
 			PendingStreamHandler pending = it.next();
 			if (pending.sessionId() == session.id()) {
 				it.remove();
-				this.pendingBytes -= pending.bufferedBytes();
 				pending.promote(session);
 			}
 		}
@@ -155,7 +161,6 @@ final class EarlyDataBuffer {
 			PendingStreamHandler pending = it.next();
 			if (pending.sessionId() == sessionId) {
 				it.remove();
-				this.pendingBytes -= pending.bufferedBytes();
 				stats.refused(EngineStats.STREAM_UNKNOWN_SESSION);
 				pending.refuse(http3Code);
 			}
@@ -187,7 +192,6 @@ final class EarlyDataBuffer {
 			PendingStreamHandler pending = it.next();
 			if (now - pending.deadlineNanos() >= 0) {
 				it.remove();
-				this.pendingBytes -= pending.bufferedBytes();
 				stats.refused(EngineStats.PENDING_STREAM_EXPIRED);
 				pending.refuse(Http3ErrorCodes.WT_BUFFERED_STREAM_REJECTED);
 			}

@@ -129,6 +129,8 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		this.done = true;
+		// The bytes leave the connection's budget with the stream.
+		returnBudget();
 		if (!session.attachPeerStream(this.stream)) {
 			releaseBuffered();
 			return;
@@ -145,7 +147,6 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 				this.ctx.fireChannelReadComplete();
 			}
 			while (!this.buffered.isEmpty());
-			this.bufferedBytes = 0;
 			if (this.inputEnded) {
 				this.ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
 			}
@@ -157,21 +158,41 @@ final class PendingStreamHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * The stream is refused: drop its bytes and abort it.
+	 * The stream is refused: it stops waiting, its bytes are dropped and given back to
+	 * the connection's budget, and it is aborted. Does nothing once the stream was
+	 * refused or handed over.
 	 * @param http3Code the HTTP/3 error code to abort with
 	 */
 	void refuse(long http3Code) {
+		if (this.done) {
+			return; // refused already, or handed over
+		}
 		this.done = true;
+		this.buffer.streamGone(this);
 		releaseBuffered();
 		SessionImpl.abortChannel(this.stream, http3Code);
 	}
 
+	/**
+	 * Drops the buffered bytes and gives what they reserved back to the connection's
+	 * budget.
+	 */
 	void releaseBuffered() {
 		ByteBuf data;
 		while ((data = this.buffered.poll()) != null) {
 			data.release();
 		}
+		returnBudget();
+	}
+
+	/**
+	 * Gives the bytes this stream reserved back to the connection's budget, once: the
+	 * count is what this handler holds reserved.
+	 */
+	private void returnBudget() {
+		int bytes = this.bufferedBytes;
 		this.bufferedBytes = 0;
+		this.buffer.releaseBytes(bytes);
 	}
 
 }

@@ -1,24 +1,19 @@
 package dev.stamp.webtransport.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.ReferenceCountUtil;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.stamp.core.PeerErrors;
-import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,57 +39,44 @@ class BidiStreamSnifferTests {
 	private static final String STREAM_CREATION_ERROR = "0x"
 			+ Integer.toHexString(Http3ErrorCodes.H3_STREAM_CREATION_ERROR);
 
-	private final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(false);
-
-	private final EngineStats stats = new EngineStats(new PeerErrors("test"));
-
-	private final List<EmbeddedQuicStream> channels = new ArrayList<>();
+	@RegisterExtension
+	final PeerStreamFixture fixture = new PeerStreamFixture();
 
 	private final RequestCodecStandIn codec = new RequestCodecStandIn();
 
 	private EmbeddedQuicStream stream;
 
-	private ConnectionState state;
-
-	@AfterEach
-	void finish() {
-		for (EmbeddedQuicStream channel : this.channels) {
-			assertThat(channel.finishAndReleaseAll()).as("nothing reached the end of the pipeline").isFalse();
-		}
-		assertThat(this.allocator.metric().usedHeapMemory()).as("bytes still allocated").isZero();
-	}
-
 	@Test
 	void webTransportStreamGoesToItsSessionWithTheBytesAfterItsHeader() {
 		open(8, true);
-		SessionImpl session = session(0);
-		write(SIGNAL + "00" + ascii("hi"));
+		SessionImpl session = this.fixture.session(0);
+		this.fixture.write(SIGNAL + "00" + PeerStreamFixture.ascii("hi"));
 		assertThat(this.stream.pipeline().get(BidiStreamSniffer.class)).isNull();
 		assertThat(this.stream.pipeline().get(RequestCodecStandIn.class)).as("HTTP/3 handlers removed").isNull();
 		assertThat(this.stream.pipeline().last()).isInstanceOf(StreamHandler.class);
 		assertThat(this.stream.config().isAllowHalfClosure()).as("FIN ends one direction only").isTrue();
-		RecordingReceiver receiver = RecordingReceiver.subscribe(accepted(session));
+		RecordingReceiver receiver = RecordingReceiver.subscribe(PeerStreamFixture.acceptedBidi(session));
 		this.stream.fin();
 		assertThat(receiver.text()).isEqualTo("hi");
 		assertThat(receiver.completed()).isTrue();
 		assertThat(this.codec.received).isEmpty();
-		assertThat(this.stats.peerErrors().total()).isZero();
+		assertThat(this.fixture.stats().peerErrors().total()).isZero();
 	}
 
 	@Test
 	void headerSplitByteByByteIsReadWhenComplete() {
 		open(8, true);
-		SessionImpl session = session(0x100);
+		SessionImpl session = this.fixture.session(0x100);
 		String header = SIGNAL + "4100"; // session id 0x100 as a 2-byte varint
 		for (int i = 0; i < header.length() - 2; i += 2) {
-			write(header.substring(i, i + 2));
+			this.fixture.write(header.substring(i, i + 2));
 			assertThat(this.stream.pipeline().first()).as("after byte %d", i / 2).isInstanceOf(BidiStreamSniffer.class);
 		}
-		write(header.substring(header.length() - 2));
+		this.fixture.write(header.substring(header.length() - 2));
 		assertThat(this.stream.pipeline().last()).isInstanceOf(StreamHandler.class);
-		write(ascii("a"));
-		write(ascii("b"));
-		RecordingReceiver receiver = RecordingReceiver.subscribe(accepted(session));
+		this.fixture.write(PeerStreamFixture.ascii("a"));
+		this.fixture.write(PeerStreamFixture.ascii("b"));
+		RecordingReceiver receiver = RecordingReceiver.subscribe(PeerStreamFixture.acceptedBidi(session));
 		assertThat(receiver.text()).isEqualTo("ab");
 		assertThat(this.codec.received).isEmpty();
 	}
@@ -102,11 +84,12 @@ class BidiStreamSnifferTests {
 	@Test
 	void streamForASessionStillToComeWaitsWithItsBytes() {
 		open(8, true);
-		write(SIGNAL + "04" + ascii("early"));
+		this.fixture.write(SIGNAL + "04" + PeerStreamFixture.ascii("early"));
 		assertThat(this.stream.pipeline().last()).isInstanceOf(PendingStreamHandler.class);
-		assertThat(this.state.debugState()).containsEntry("pendingStreams", 1).containsEntry("pendingBytes", 5);
-		SessionImpl session = session(4);
-		RecordingReceiver receiver = RecordingReceiver.subscribe(accepted(session));
+		assertThat(this.fixture.state().debugState()).containsEntry("pendingStreams", 1)
+			.containsEntry("pendingBytes", 5);
+		SessionImpl session = this.fixture.session(4);
+		RecordingReceiver receiver = RecordingReceiver.subscribe(PeerStreamFixture.acceptedBidi(session));
 		assertThat(receiver.text()).isEqualTo("early");
 		assertThat(this.codec.received).isEmpty();
 	}
@@ -115,13 +98,13 @@ class BidiStreamSnifferTests {
 	void streamForASessionThatCannotBeIsResetWithSessionGone() {
 		open(8, true);
 		// Session ids are client-initiated bidirectional stream ids: 2 is none.
-		write(SIGNAL + "02" + ascii("lost"));
+		this.fixture.write(SIGNAL + "02" + PeerStreamFixture.ascii("lost"));
 		assertThat(this.stream.isOpen()).isFalse();
 		assertThat(this.stream.shutdowns).containsExactly("reset:" + SESSION_GONE, "stop:" + SESSION_GONE);
-		assertThat(this.stats.refusals(EngineStats.STREAM_UNKNOWN_SESSION)).isOne();
+		assertThat(this.fixture.stats().refusals(EngineStats.STREAM_UNKNOWN_SESSION)).isOne();
 		assertThat(this.codec.received).isEmpty();
 		this.stream.fin();
-		assertThat(this.stats.peerErrors().count(EngineStats.MALFORMED_STREAM_HEADER))
+		assertThat(this.fixture.stats().peerErrors().count(EngineStats.MALFORMED_STREAM_HEADER))
 			.as("the header was complete: refused, not malformed")
 			.isZero();
 	}
@@ -130,11 +113,11 @@ class BidiStreamSnifferTests {
 	void http3RequestReachesTheCodecByteForByte() {
 		open(8, true);
 		String headersFrame = "0103" + "000000"; // HEADERS, length 3
-		write(headersFrame);
+		this.fixture.write(headersFrame);
 		assertThat(this.stream.pipeline().get(BidiStreamSniffer.class)).isNull();
 		assertThat(String.join("", this.codec.received)).isEqualTo(headersFrame);
-		assertThat(this.state.nextUnseenRequestStreamId()).as("the request stream is seen").isEqualTo(12);
-		assertThat(this.state.debugState()).containsEntry("connectsInProgress", 1);
+		assertThat(this.fixture.state().nextUnseenRequestStreamId()).as("the request stream is seen").isEqualTo(12);
+		assertThat(this.fixture.state().debugState()).containsEntry("connectsInProgress", 1);
 		assertThat(this.stream.shutdowns).isEmpty();
 	}
 
@@ -142,33 +125,33 @@ class BidiStreamSnifferTests {
 	void http3RequestWithItsFirstVarintSplitReachesTheCodecByteForByte() {
 		open(0, true);
 		// A reserved frame type (0x1f * 2 + 0x21) as a 2-byte varint, then its length 0.
-		write("40");
+		this.fixture.write("40");
 		assertThat(this.stream.pipeline().first()).isInstanceOf(BidiStreamSniffer.class);
 		assertThat(this.codec.received).isEmpty();
-		write("5f");
-		write("00");
+		this.fixture.write("5f");
+		this.fixture.write("00");
 		assertThat(String.join("", this.codec.received)).isEqualTo("405f00");
 	}
 
 	@Test
 	void clientRefusesARequestStreamFromTheServer() {
 		open(1, false);
-		write("0103000000");
+		this.fixture.write("0103000000");
 		assertThat(this.stream.isOpen()).isFalse();
 		assertThat(this.stream.shutdowns).containsExactly("reset:" + STREAM_CREATION_ERROR,
 				"stop:" + STREAM_CREATION_ERROR);
-		assertThat(this.stats.peerErrors().count(EngineStats.BAD_SERVER_STREAM)).isOne();
+		assertThat(this.fixture.stats().peerErrors().count(EngineStats.BAD_SERVER_STREAM)).isOne();
 		assertThat(this.codec.received).isEmpty();
 	}
 
 	@Test
 	void clientTakesAWebTransportStreamFromTheServer() {
 		open(1, false);
-		SessionImpl session = session(0);
-		write(SIGNAL + "00" + ascii("pushed"));
-		RecordingReceiver receiver = RecordingReceiver.subscribe(accepted(session));
+		SessionImpl session = this.fixture.session(0);
+		this.fixture.write(SIGNAL + "00" + PeerStreamFixture.ascii("pushed"));
+		RecordingReceiver receiver = RecordingReceiver.subscribe(PeerStreamFixture.acceptedBidi(session));
 		assertThat(receiver.text()).isEqualTo("pushed");
-		assertThat(this.stats.peerErrors().total()).isZero();
+		assertThat(this.fixture.stats().peerErrors().total()).isZero();
 	}
 
 	/**
@@ -180,7 +163,7 @@ class BidiStreamSnifferTests {
 	void finInsideTheHeaderIsAFrameErrorCountedOnce(String input) {
 		open(8, true);
 		for (int i = 0; i < input.length(); i += 2) {
-			write(input.substring(i, i + 2));
+			this.fixture.write(input.substring(i, i + 2));
 		}
 		assertThat(this.stream.isOpen()).isTrue();
 		this.stream.fin();
@@ -189,35 +172,13 @@ class BidiStreamSnifferTests {
 		assertThat(this.stream.shutdowns).containsExactly("reset:" + FRAME_ERROR);
 		this.stream.runPendingTasks();
 		this.stream.checkException();
-		assertThat(this.stats.peerErrors().count(EngineStats.MALFORMED_STREAM_HEADER)).isOne();
+		assertThat(this.fixture.stats().peerErrors().count(EngineStats.MALFORMED_STREAM_HEADER)).isOne();
 		assertThat(this.codec.received).isEmpty();
 	}
 
 	private void open(long streamId, boolean server) {
-		this.stream = EmbeddedQuicStream.peerOpened(streamId, QuicStreamType.BIDIRECTIONAL, this.allocator,
-				(connection) -> new ConnectionState(connection, server, EngineLimits.defaults(), this.stats,
-						ConnectionState.newRefusalLogs()));
-		this.channels.add(this.stream);
-		this.state = ConnectionState.of(this.stream.parent());
+		this.stream = this.fixture.open(streamId, QuicStreamType.BIDIRECTIONAL, server, EngineLimits.defaults());
 		this.stream.pipeline().addLast(new BidiStreamSniffer(server), this.codec);
-	}
-
-	private SessionImpl session(long sessionId) {
-		EmbeddedQuicStream connectStream = this.stream.sibling(sessionId, QuicStreamType.BIDIRECTIONAL);
-		this.channels.add(connectStream);
-		return connectStream.acceptAsSession();
-	}
-
-	private static WebTransportStream accepted(SessionImpl session) {
-		return session.acceptedBidiStreams().blockFirst(Duration.ofSeconds(5));
-	}
-
-	private void write(String hex) {
-		this.stream.writeInbound(this.allocator.heapBuffer().writeBytes(ByteBufUtil.decodeHexDump(hex)));
-	}
-
-	private static String ascii(String text) {
-		return ByteBufUtil.hexDump(text.getBytes(StandardCharsets.US_ASCII));
 	}
 
 	/**

@@ -53,9 +53,8 @@ final class StreamHeaderRun {
 	final List<String> events = new ArrayList<>();
 
 	private StreamHeaderRun(long streamId, QuicStreamType type, boolean server, ByteBufAllocator allocator) {
-		this.stream = EmbeddedQuicStream.peerOpened(streamId, type, allocator,
-				(connection) -> new ConnectionState(connection, server, EngineLimits.defaults(), this.stats,
-						ConnectionState.newRefusalLogs()));
+		this.stream = PeerStreamFixture.peerOpened(streamId, type, server, EngineLimits.defaults(), allocator,
+				this.stats);
 		this.passedOn = allocator.compositeHeapBuffer(Integer.MAX_VALUE);
 	}
 

@@ -1,20 +1,11 @@
 package dev.stamp.webtransport.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.quic.QuicStreamType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.stamp.core.PeerErrors;
-import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.protocol.Http3ErrorCodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,36 +23,23 @@ class UniStreamHeaderDecoderTests {
 
 	private static final String SESSION_GONE = "stop:0x" + Long.toHexString(Http3ErrorCodes.WT_SESSION_GONE);
 
-	private final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(false);
-
-	private final EngineStats stats = new EngineStats(new PeerErrors("test"));
-
-	private final List<EmbeddedQuicStream> channels = new ArrayList<>();
+	@RegisterExtension
+	final PeerStreamFixture fixture = new PeerStreamFixture();
 
 	private EmbeddedQuicStream stream;
-
-	private ConnectionState state;
-
-	@AfterEach
-	void finish() {
-		for (EmbeddedQuicStream channel : this.channels) {
-			assertThat(channel.finishAndReleaseAll()).as("nothing reached the end of the pipeline").isFalse();
-		}
-		assertThat(this.allocator.metric().usedHeapMemory()).as("bytes still allocated").isZero();
-	}
 
 	@Test
 	void streamGoesToItsSessionWithTheBytesAfterItsHeader() {
 		open(2, true);
-		SessionImpl session = session(0);
-		write("00" + ascii("hi"));
+		SessionImpl session = this.fixture.session(0);
+		this.fixture.write("00" + PeerStreamFixture.ascii("hi"));
 		assertThat(this.stream.pipeline().get(UniStreamHeaderDecoder.class)).isNull();
 		assertThat(this.stream.pipeline().last()).isInstanceOf(StreamHandler.class);
-		RecordingReceiver receiver = RecordingReceiver.subscribe(accepted(session));
+		RecordingReceiver receiver = RecordingReceiver.subscribe(PeerStreamFixture.acceptedUni(session));
 		this.stream.fin();
 		assertThat(receiver.text()).isEqualTo("hi");
 		assertThat(receiver.completed()).isTrue();
-		assertThat(this.stats.peerErrors().total()).isZero();
+		assertThat(this.fixture.stats().peerErrors().total()).isZero();
 	}
 
 	/** Session 4 in each varint length (QUIC does not require the shortest). */
@@ -69,38 +47,40 @@ class UniStreamHeaderDecoderTests {
 	@ValueSource(strings = { "04", "4004", "80000004", "c000000000000004" })
 	void sessionIdSplitByteByByteIsReadWhenComplete(String sessionId) {
 		open(2, true);
-		SessionImpl session = session(4);
+		SessionImpl session = this.fixture.session(4);
 		for (int i = 0; i < sessionId.length() - 2; i += 2) {
-			write(sessionId.substring(i, i + 2));
+			this.fixture.write(sessionId.substring(i, i + 2));
 			assertThat(this.stream.pipeline().last()).as("after byte %d", i / 2)
 				.isInstanceOf(UniStreamHeaderDecoder.class);
 		}
-		write(sessionId.substring(sessionId.length() - 2) + ascii("x"));
-		write(ascii("yz"));
+		this.fixture.write(sessionId.substring(sessionId.length() - 2) + PeerStreamFixture.ascii("x"));
+		this.fixture.write(PeerStreamFixture.ascii("yz"));
 		assertThat(this.stream.pipeline().last()).isInstanceOf(StreamHandler.class);
-		RecordingReceiver receiver = RecordingReceiver.subscribe(accepted(session));
+		RecordingReceiver receiver = RecordingReceiver.subscribe(PeerStreamFixture.acceptedUni(session));
 		assertThat(receiver.text()).isEqualTo("xyz");
 	}
 
 	@Test
 	void headerAndFinWithoutPayloadIsAnEmptyStream() {
 		open(2, true);
-		SessionImpl session = session(0);
-		write("00");
+		SessionImpl session = this.fixture.session(0);
+		this.fixture.write("00");
 		this.stream.fin();
-		RecordingReceiver receiver = RecordingReceiver.subscribe(accepted(session));
+		RecordingReceiver receiver = RecordingReceiver.subscribe(PeerStreamFixture.acceptedUni(session));
 		assertThat(receiver.completed()).isTrue();
 		assertThat(receiver.text()).isEmpty();
-		assertThat(this.stats.peerErrors().count(EngineStats.MALFORMED_STREAM_HEADER)).isZero();
+		assertThat(this.fixture.stats().peerErrors().count(EngineStats.MALFORMED_STREAM_HEADER)).isZero();
 	}
 
 	@Test
 	void streamForASessionStillToComeWaitsWithItsBytes() {
 		open(2, true);
-		write("08" + ascii("early"));
+		this.fixture.write("08" + PeerStreamFixture.ascii("early"));
 		assertThat(this.stream.pipeline().last()).isInstanceOf(PendingStreamHandler.class);
-		assertThat(this.state.debugState()).containsEntry("pendingStreams", 1).containsEntry("pendingBytes", 5);
-		RecordingReceiver receiver = RecordingReceiver.subscribe(accepted(session(8)));
+		assertThat(this.fixture.state().debugState()).containsEntry("pendingStreams", 1)
+			.containsEntry("pendingBytes", 5);
+		RecordingReceiver receiver = RecordingReceiver
+			.subscribe(PeerStreamFixture.acceptedUni(this.fixture.session(8)));
 		assertThat(receiver.text()).isEqualTo("early");
 	}
 
@@ -108,11 +88,11 @@ class UniStreamHeaderDecoderTests {
 	void streamForASessionThatCannotBeIsStoppedWithSessionGone() {
 		open(2, true);
 		// Session ids are client-initiated bidirectional stream ids: 6 is none.
-		write("06" + ascii("lost"));
+		this.fixture.write("06" + PeerStreamFixture.ascii("lost"));
 		assertThat(this.stream.isOpen()).isFalse();
 		assertThat(this.stream.shutdowns).containsExactly(SESSION_GONE);
-		assertThat(this.stats.refusals(EngineStats.STREAM_UNKNOWN_SESSION)).isOne();
-		assertThat(this.stats.peerErrors().count(EngineStats.MALFORMED_STREAM_HEADER))
+		assertThat(this.fixture.stats().refusals(EngineStats.STREAM_UNKNOWN_SESSION)).isOne();
+		assertThat(this.fixture.stats().peerErrors().count(EngineStats.MALFORMED_STREAM_HEADER))
 			.as("the header was complete: refused, not malformed")
 			.isZero();
 	}
@@ -120,20 +100,20 @@ class UniStreamHeaderDecoderTests {
 	@Test
 	void serverRefusesAStreamForASessionOlderThanTheRequestsItHasSeen() {
 		open(2, true);
-		this.state.requestStreamOpened(8);
-		this.state.requestStreamDone(8);
+		this.fixture.state().requestStreamOpened(8);
+		this.fixture.state().requestStreamDone(8);
 		// Request stream 8 came and went: a CONNECT on stream 4 would have come before
 		// it.
-		write("04");
+		this.fixture.write("04");
 		assertThat(this.stream.shutdowns).containsExactly(SESSION_GONE);
-		assertThat(this.stats.refusals(EngineStats.STREAM_UNKNOWN_SESSION)).isOne();
+		assertThat(this.fixture.stats().refusals(EngineStats.STREAM_UNKNOWN_SESSION)).isOne();
 	}
 
 	@Test
 	void clientHoldsAStreamForTheConnectItAwaitsAnAnswerTo() {
 		open(3, false);
-		this.state.requestStreamOpened(0);
-		write("00" + ascii("soon"));
+		this.fixture.state().requestStreamOpened(0);
+		this.fixture.write("00" + PeerStreamFixture.ascii("soon"));
 		assertThat(this.stream.pipeline().last()).isInstanceOf(PendingStreamHandler.class);
 		assertThat(this.stream.shutdowns).isEmpty();
 	}
@@ -141,10 +121,10 @@ class UniStreamHeaderDecoderTests {
 	@Test
 	void clientRefusesAStreamForASessionItDidNotAskFor() {
 		open(3, false);
-		write("00" + ascii("unasked"));
+		this.fixture.write("00" + PeerStreamFixture.ascii("unasked"));
 		assertThat(this.stream.isOpen()).isFalse();
 		assertThat(this.stream.shutdowns).containsExactly(SESSION_GONE);
-		assertThat(this.stats.refusals(EngineStats.STREAM_UNKNOWN_SESSION)).isOne();
+		assertThat(this.fixture.stats().refusals(EngineStats.STREAM_UNKNOWN_SESSION)).isOne();
 	}
 
 	/**
@@ -155,7 +135,7 @@ class UniStreamHeaderDecoderTests {
 	void finInsideTheHeaderIsAFrameErrorCountedOnce(String input) {
 		open(2, true);
 		for (int i = 0; i < input.length(); i += 2) {
-			write(input.substring(i, i + 2));
+			this.fixture.write(input.substring(i, i + 2));
 		}
 		assertThat(this.stream.isOpen()).isTrue();
 		this.stream.fin();
@@ -166,35 +146,13 @@ class UniStreamHeaderDecoderTests {
 		assertThat(this.stream.shutdowns).isEmpty();
 		this.stream.runPendingTasks();
 		this.stream.checkException();
-		assertThat(this.stats.peerErrors().count(EngineStats.MALFORMED_STREAM_HEADER)).isOne();
-		assertThat(this.state.debugState()).containsEntry("pendingStreams", 0);
+		assertThat(this.fixture.stats().peerErrors().count(EngineStats.MALFORMED_STREAM_HEADER)).isOne();
+		assertThat(this.fixture.state().debugState()).containsEntry("pendingStreams", 0);
 	}
 
 	private void open(long streamId, boolean server) {
-		this.stream = EmbeddedQuicStream.peerOpened(streamId, QuicStreamType.UNIDIRECTIONAL, this.allocator,
-				(connection) -> new ConnectionState(connection, server, EngineLimits.defaults(), this.stats,
-						ConnectionState.newRefusalLogs()));
-		this.channels.add(this.stream);
-		this.state = ConnectionState.of(this.stream.parent());
+		this.stream = this.fixture.open(streamId, QuicStreamType.UNIDIRECTIONAL, server, EngineLimits.defaults());
 		this.stream.pipeline().addLast(new UniStreamHeaderDecoder());
-	}
-
-	private SessionImpl session(long sessionId) {
-		EmbeddedQuicStream connectStream = this.stream.sibling(sessionId, QuicStreamType.BIDIRECTIONAL);
-		this.channels.add(connectStream);
-		return connectStream.acceptAsSession();
-	}
-
-	private static WebTransportStream accepted(SessionImpl session) {
-		return session.acceptedUniStreams().blockFirst(Duration.ofSeconds(5));
-	}
-
-	private void write(String hex) {
-		this.stream.writeInbound(this.allocator.heapBuffer().writeBytes(ByteBufUtil.decodeHexDump(hex)));
-	}
-
-	private static String ascii(String text) {
-		return ByteBufUtil.hexDump(text.getBytes(StandardCharsets.US_ASCII));
 	}
 
 }
