@@ -148,10 +148,7 @@ final class WebTransportEcho extends Mono<Void> implements Subscription {
 			terminate(null, true);
 			return;
 		}
-		Subscription upstream = echo.source.upstream;
-		if (upstream != null) {
-			upstream.request(1);
-		}
+		echo.source.request(1);
 	}
 
 	/**
@@ -200,21 +197,29 @@ final class WebTransportEcho extends Mono<Void> implements Subscription {
 		}
 	}
 
-	/** Subscribes to one of the session's sources. */
-	private static final class Source implements CoreSubscriber<Object> {
+	/**
+	 * What {@link Source} and {@link Echo} share: the upstream subscription, and a cancel
+	 * that may come before it.
+	 *
+	 * @param <T> the upstream's element type
+	 */
+	private abstract static class Inner<T> implements CoreSubscriber<T> {
 
-		private final WebTransportEcho parent;
-
-		private final int kind;
+		final WebTransportEcho parent;
 
 		private volatile @Nullable Subscription upstream;
 
 		private volatile boolean cancelled;
 
-		Source(WebTransportEcho parent, int kind) {
+		Inner(WebTransportEcho parent) {
 			this.parent = parent;
-			this.kind = kind;
 		}
+
+		/**
+		 * How much to ask for once subscribed.
+		 * @return the first demand
+		 */
+		abstract long initialDemand();
 
 		@Override
 		public Context currentContext() {
@@ -231,12 +236,7 @@ final class WebTransportEcho extends Mono<Void> implements Subscription {
 				subscription.cancel();
 				return;
 			}
-			subscription.request((this.kind == DATAGRAMS) ? 1 : CONCURRENCY);
-		}
-
-		@Override
-		public void onNext(Object item) {
-			this.parent.onItem(this, item);
+			subscription.request(initialDemand());
 		}
 
 		@Override
@@ -244,9 +244,11 @@ final class WebTransportEcho extends Mono<Void> implements Subscription {
 			this.parent.terminate(error, true);
 		}
 
-		@Override
-		public void onComplete() {
-			this.parent.sourceCompleted();
+		void request(long n) {
+			Subscription subscription = this.upstream;
+			if (subscription != null) {
+				subscription.request(n);
+			}
 		}
 
 		void cancel() {
@@ -259,38 +261,46 @@ final class WebTransportEcho extends Mono<Void> implements Subscription {
 
 	}
 
-	/** Subscribes to the echo of one stream or datagram. */
-	private static final class Echo implements CoreSubscriber<Void> {
+	/** Subscribes to one of the session's sources. */
+	private static final class Source extends Inner<Object> {
 
-		private final WebTransportEcho parent;
+		private final int kind;
+
+		Source(WebTransportEcho parent, int kind) {
+			super(parent);
+			this.kind = kind;
+		}
+
+		@Override
+		long initialDemand() {
+			return (this.kind == DATAGRAMS) ? 1 : CONCURRENCY;
+		}
+
+		@Override
+		public void onNext(Object item) {
+			this.parent.onItem(this, item);
+		}
+
+		@Override
+		public void onComplete() {
+			this.parent.sourceCompleted();
+		}
+
+	}
+
+	/** Subscribes to the echo of one stream or datagram. */
+	private static final class Echo extends Inner<Void> {
 
 		private final Source source;
 
-		private volatile @Nullable Subscription upstream;
-
-		private volatile boolean cancelled;
-
 		Echo(WebTransportEcho parent, Source source) {
-			this.parent = parent;
+			super(parent);
 			this.source = source;
 		}
 
 		@Override
-		public Context currentContext() {
-			return this.parent.context();
-		}
-
-		@Override
-		public void onSubscribe(Subscription subscription) {
-			if (!Operators.validate(this.upstream, subscription)) {
-				return;
-			}
-			this.upstream = subscription;
-			if (this.cancelled) {
-				subscription.cancel();
-				return;
-			}
-			subscription.request(Long.MAX_VALUE);
+		long initialDemand() {
+			return Long.MAX_VALUE;
 		}
 
 		@Override
@@ -298,21 +308,8 @@ final class WebTransportEcho extends Mono<Void> implements Subscription {
 		}
 
 		@Override
-		public void onError(Throwable error) {
-			this.parent.terminate(error, true);
-		}
-
-		@Override
 		public void onComplete() {
 			this.parent.echoFinished(this);
-		}
-
-		void cancel() {
-			this.cancelled = true;
-			Subscription subscription = this.upstream;
-			if (subscription != null) {
-				subscription.cancel();
-			}
 		}
 
 	}
