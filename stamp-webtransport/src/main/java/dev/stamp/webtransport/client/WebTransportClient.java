@@ -64,8 +64,12 @@ public final class WebTransportClient implements AutoCloseable {
 
 	private final EngineStats stats = new EngineStats(new PeerErrors("WebTransport client"));
 
-	/** Shared by every connection: it holds nothing per connection. */
-	private final ConnectionErrorHandler connectionErrors = new ConnectionErrorHandler(this.stats.peerErrors());
+	/**
+	 * Last on every connection, shared by all of them: peer streams, datagrams and peer
+	 * errors in one handler context, as on the server.
+	 */
+	private final PeerStreamInterceptor peerStreams = PeerStreamInterceptor.withErrors(false,
+			new ConnectionErrorHandler(this.stats.peerErrors()));
 
 	private final ConnectionRegistry registry = new ConnectionRegistry("webtransport-client", Integer.MAX_VALUE);
 
@@ -179,8 +183,7 @@ public final class WebTransportClient implements AutoCloseable {
 						channel.pipeline()
 							.addLast(new ClientHttp3ConnectionHandler(
 									WebTransportClient.this.config.maxStreamsPerSession))
-							.addLast(PeerStreamInterceptor.CLIENT)
-							.addLast(WebTransportClient.this.connectionErrors);
+							.addLast(WebTransportClient.this.peerStreams);
 					}
 				})
 				.remoteAddress(address)

@@ -370,13 +370,32 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 
 		@Override
 		public void onError(Throwable error) {
-			this.owner.handlerFailed(this.session, error);
-			closeAfterHandler(this.session, HANDLER_ERROR_CODE, "internal error");
+			try {
+				this.owner.handlerFailed(this.session, error);
+				closeAfterHandler(this.session, HANDLER_ERROR_CODE, "internal error");
+			}
+			catch (RuntimeException ex) {
+				closeFailed(ex);
+			}
 		}
 
 		@Override
 		public void onComplete() {
-			closeAfterHandler(this.session, 0, "");
+			try {
+				closeAfterHandler(this.session, 0, "");
+			}
+			catch (RuntimeException ex) {
+				closeFailed(ex);
+			}
+		}
+
+		/**
+		 * What {@code LambdaMonoSubscriber} would do with a throwing callback: log it
+		 * here instead of throwing into whichever publisher signalled the end.
+		 * @param ex what closing the session threw
+		 */
+		private void closeFailed(RuntimeException ex) {
+			logger.warn("Closing WebTransport session {} after its handler ended failed", this.session.id(), ex);
 		}
 
 	}
