@@ -69,8 +69,8 @@ public final class BlockingHandlerExecutor {
 			Class<?> builderType = Class.forName("java.lang.Thread$Builder");
 			builder = builderType.getMethod("name", String.class, long.class).invoke(builder, threadNamePrefix, 0L);
 			// Copying the event loop's inheritable thread locals into every handler
-			// call's
-			// thread showed in profiles, and a handler has no business seeing them.
+			// call's thread showed in profiles, and a handler has no business seeing
+			// them.
 			builder = builderType.getMethod("inheritInheritableThreadLocals", boolean.class).invoke(builder, false);
 			ThreadFactory factory = (ThreadFactory) builderType.getMethod("factory").invoke(builder);
 			Method perTask = java.util.concurrent.Executors.class.getMethod("newThreadPerTaskExecutor",

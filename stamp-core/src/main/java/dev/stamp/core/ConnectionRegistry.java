@@ -87,9 +87,8 @@ public final class ConnectionRegistry {
 		}
 		while (!this.active.compareAndSet(current, current + 1));
 		this.accepted.increment();
-		// One box for the attribute and the map key: a connection holds both as long as
-		// it
-		// lives.
+		// One box for the attribute and the map key: a connection holds both for as
+		// long as it lives.
 		Long id = lastId.incrementAndGet();
 		channel.attr(CONNECTION_ID).set(id);
 		this.channelsById.put(id, channel);
