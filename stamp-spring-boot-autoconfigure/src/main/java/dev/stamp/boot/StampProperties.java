@@ -642,6 +642,21 @@ public class StampProperties {
 		private Path qlogDirectory;
 
 		/**
+		 * Kernel receive buffer of each UDP socket (SO_RCVBUF), shared by all of the
+		 * socket's connections: packets that arrive while it is full are dropped and must
+		 * be resent, so raise it for bursts (many clients at once, large uploads). Capped
+		 * by the kernel at net.core.rmem_max, with a warning at start-up. Unset uses the
+		 * system's default.
+		 */
+		private DataSize socketReceiveBuffer;
+
+		/**
+		 * Kernel send buffer of each UDP socket (SO_SNDBUF). Capped by the kernel at
+		 * net.core.wmem_max, with a warning at start-up. Unset uses the system's default.
+		 */
+		private DataSize socketSendBuffer;
+
+		/**
 		 * Origins allowed to open a session, for example {@code https://example.com}, or
 		 * {@code *} for any; a session request from any other origin, or without one (see
 		 * {@code allow-missing-origin}), is answered 403. Empty allows every request.
@@ -720,6 +735,22 @@ public class StampProperties {
 
 		public void setQlogDirectory(Path qlogDirectory) {
 			this.qlogDirectory = qlogDirectory;
+		}
+
+		public DataSize getSocketReceiveBuffer() {
+			return this.socketReceiveBuffer;
+		}
+
+		public void setSocketReceiveBuffer(DataSize socketReceiveBuffer) {
+			this.socketReceiveBuffer = socketReceiveBuffer;
+		}
+
+		public DataSize getSocketSendBuffer() {
+			return this.socketSendBuffer;
+		}
+
+		public void setSocketSendBuffer(DataSize socketSendBuffer) {
+			this.socketSendBuffer = socketSendBuffer;
 		}
 
 		public void setMaxDatagramSize(DataSize maxDatagramSize) {

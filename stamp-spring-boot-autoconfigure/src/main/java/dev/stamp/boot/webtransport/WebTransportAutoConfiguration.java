@@ -78,6 +78,8 @@ public final class WebTransportAutoConfiguration {
 		map.from(properties::getEventLoopThreads).to(settings::setEventLoopThreads);
 		map.from(properties::isAddressValidation).to(settings::setAddressValidation);
 		map.from(properties::getQlogDirectory).to(settings::setQlogDirectory);
+		map.from(properties::getSocketReceiveBuffer).to(settings::setSocketReceiveBuffer);
+		map.from(properties::getSocketSendBuffer).to(settings::setSocketSendBuffer);
 		return settings;
 	}
 

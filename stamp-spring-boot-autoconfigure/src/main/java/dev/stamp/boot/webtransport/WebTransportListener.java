@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.util.unit.DataSize;
 
 import dev.stamp.boot.StampProtocol;
 import dev.stamp.boot.listener.AbstractStampListener;
@@ -122,6 +123,15 @@ public class WebTransportListener extends AbstractStampListener {
 		}
 	}
 
+	/**
+	 * A socket buffer size for the engine, where 0 keeps the system's default.
+	 * @param size the configured size, or {@code null}
+	 * @return the size in bytes
+	 */
+	private static int bytes(@Nullable DataSize size) {
+		return (size != null) ? Math.toIntExact(size.toBytes()) : 0;
+	}
+
 	private static @Nullable String builtInProperty(RouteMethod route) {
 		Class<?> declaringClass = route.method().getDeclaringClass();
 		if (declaringClass == WebTransportEchoRoute.class) {
@@ -148,6 +158,8 @@ public class WebTransportListener extends AbstractStampListener {
 			.eventLoopThreads(this.settings.getEventLoopThreads())
 			.addressValidation(this.settings.isAddressValidation())
 			.qlogDirectory(this.settings.getQlogDirectory())
+			.socketReceiveBuffer(bytes(this.settings.getSocketReceiveBuffer()))
+			.socketSendBuffer(bytes(this.settings.getSocketSendBuffer()))
 			.peerErrors(peerErrors())
 			.shutdownGracePeriod(context().gracePeriod())
 			.blockingExecutor(context().blockingHandlers().executor());

@@ -32,6 +32,10 @@ public class WebTransportListenerSettings extends ListenerSettings {
 
 	private @Nullable Path qlogDirectory;
 
+	private @Nullable DataSize socketReceiveBuffer;
+
+	private @Nullable DataSize socketSendBuffer;
+
 	public WebTransportListenerSettings() {
 		super(4433, Duration.ofSeconds(30));
 	}
@@ -133,6 +137,32 @@ public class WebTransportListenerSettings extends ListenerSettings {
 
 	public void setQlogDirectory(@Nullable Path qlogDirectory) {
 		this.qlogDirectory = qlogDirectory;
+	}
+
+	/**
+	 * The kernel receive buffer of each UDP socket; {@code null} (the default) keeps the
+	 * system's.
+	 * @return the buffer size, or {@code null}
+	 */
+	public @Nullable DataSize getSocketReceiveBuffer() {
+		return this.socketReceiveBuffer;
+	}
+
+	public void setSocketReceiveBuffer(@Nullable DataSize socketReceiveBuffer) {
+		this.socketReceiveBuffer = socketReceiveBuffer;
+	}
+
+	/**
+	 * The kernel send buffer of each UDP socket; {@code null} (the default) keeps the
+	 * system's.
+	 * @return the buffer size, or {@code null}
+	 */
+	public @Nullable DataSize getSocketSendBuffer() {
+		return this.socketSendBuffer;
+	}
+
+	public void setSocketSendBuffer(@Nullable DataSize socketSendBuffer) {
+		this.socketSendBuffer = socketSendBuffer;
 	}
 
 }

@@ -13,11 +13,14 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -39,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * WebTransport routes through the starter, over real QUIC on 127.0.0.1, with Stamp's Java
  * client trusting the development certificate by the hash the listener publishes.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WebTransportListenerTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -104,6 +108,38 @@ class WebTransportListenerTests {
 				assertThat(engine).containsEntry("eventLoops", 2);
 				assertThat((Map<String, Long>) engine.get("addressValidation")).containsEntry("tokensAccepted", 1L);
 			});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void socketBuffersReachTheEngine() {
+		this.runner
+			.withPropertyValues("stamp.webtransport.socket-receive-buffer=100KB",
+					"stamp.webtransport.socket-send-buffer=80KB")
+			.run((context) -> {
+				Map<String, Object> engine = (Map<String, Object>) context.getBean(WebTransportListener.class)
+					.details()
+					.get("engine");
+				// Linux reports twice the size set (its bookkeeping included).
+				assertThat(engine).containsEntry("socketReceiveBuffer", 2 * 100 * 1024)
+					.containsEntry("socketSendBuffer", 2 * 80 * 1024);
+			});
+	}
+
+	@Test
+	void socketBufferAboveTheKernelCapIsWarnedAboutAndTheServerStillServes(CapturedOutput output) {
+		this.runner.withPropertyValues("stamp.webtransport.socket-receive-buffer=1GB").run((context) -> {
+			try (WebTransportClient client = client(context)) {
+				WebTransportSession session = client.connect(url(context, "/echo")).block(TIMEOUT);
+				WebTransportStream stream = session.openBidiStream().block(TIMEOUT);
+				Mono<byte[]> echoed = collect(stream.receive());
+				stream.send(Flux.just(new byte[] { 4, 5 })).block(TIMEOUT);
+				assertThat(echoed.block(TIMEOUT)).containsExactly(4, 5);
+			}
+			assertThat(output).contains("WebTransport UDP receive buffer is")
+				.contains("not the 1073741824 configured")
+				.contains("net.core.rmem_max");
+		});
 	}
 
 	@Test

@@ -15,6 +15,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -236,14 +237,19 @@ public final class WebTransportServer implements AutoCloseable {
 		ChannelHandler garbageFilter = new UndersizedDatagramFilter(peerErrors);
 		ChannelHandler udpErrors = new UdpErrorHandler(peerErrors);
 		if (sockets == 1) {
-			channels.add(QuicTransport.newBootstrap(this.group, false).handler(new ChannelInitializer<Channel>() {
-				@Override
-				protected void initChannel(Channel channel) {
-					channel.pipeline().addLast(garbageFilter);
-					ReceiveBatch.addTo(channel);
-					channel.pipeline().addLast(codec.build(), udpErrors);
-				}
-			}).bind(this.config.host(), this.config.port()).sync().channel());
+			channels.add(socketBuffers(QuicTransport.newBootstrap(this.group, false))
+				.handler(new ChannelInitializer<Channel>() {
+					@Override
+					protected void initChannel(Channel channel) {
+						channel.pipeline().addLast(garbageFilter);
+						ReceiveBatch.addTo(channel);
+						channel.pipeline().addLast(codec.build(), udpErrors);
+					}
+				})
+				.bind(this.config.host(), this.config.port())
+				.sync()
+				.channel());
+			checkSocketBuffers(channels.get(0));
 			return channels;
 		}
 		ChannelHandler dispatcher = new QuicCodecDispatcher() {
@@ -258,14 +264,15 @@ public final class WebTransportServer implements AutoCloseable {
 						.build(), udpErrors);
 			}
 		};
-		Bootstrap bootstrap = QuicTransport.newBootstrap(this.group, true).handler(new ChannelInitializer<Channel>() {
-			@Override
-			protected void initChannel(Channel channel) {
-				// In front of the dispatcher: it cannot take every datagram (see
-				// UndersizedDatagramFilter).
-				channel.pipeline().addLast(garbageFilter, dispatcher);
-			}
-		});
+		Bootstrap bootstrap = socketBuffers(QuicTransport.newBootstrap(this.group, true))
+			.handler(new ChannelInitializer<Channel>() {
+				@Override
+				protected void initChannel(Channel channel) {
+					// In front of the dispatcher: it cannot take every datagram (see
+					// UndersizedDatagramFilter).
+					channel.pipeline().addLast(garbageFilter, dispatcher);
+				}
+			});
 		int port = this.config.port();
 		try {
 			for (int i = 0; i < sockets; i++) {
@@ -279,7 +286,39 @@ public final class WebTransportServer implements AutoCloseable {
 			channels.forEach(Channel::close);
 			throw ex;
 		}
+		checkSocketBuffers(channels.get(0));
 		return channels;
+	}
+
+	private Bootstrap socketBuffers(Bootstrap bootstrap) {
+		if (this.config.socketReceiveBuffer() > 0) {
+			bootstrap.option(ChannelOption.SO_RCVBUF, this.config.socketReceiveBuffer());
+		}
+		if (this.config.socketSendBuffer() > 0) {
+			bootstrap.option(ChannelOption.SO_SNDBUF, this.config.socketSendBuffer());
+		}
+		return bootstrap;
+	}
+
+	/**
+	 * The kernel silently caps a socket buffer at its {@code net.core} maximum, so a
+	 * server tuned for bursts could run with a fraction of what it was given: say so once
+	 * at start-up, with the sysctl to raise. (Linux reports twice the size set, its
+	 * bookkeeping included; a capped size still reads below what was asked.)
+	 * @param channel one of the bound sockets (they all have the same options)
+	 */
+	private void checkSocketBuffers(Channel channel) {
+		warnIfCapped("receive", this.config.socketReceiveBuffer(), channel.config().getOption(ChannelOption.SO_RCVBUF),
+				"net.core.rmem_max");
+		warnIfCapped("send", this.config.socketSendBuffer(), channel.config().getOption(ChannelOption.SO_SNDBUF),
+				"net.core.wmem_max");
+	}
+
+	private static void warnIfCapped(String direction, int asked, @Nullable Integer granted, String sysctl) {
+		if (asked > 0 && granted != null && granted < asked) {
+			logger.warn("WebTransport UDP {} buffer is {} bytes, not the {} configured: the kernel caps it at {}; "
+					+ "raise that sysctl to use the configured size", direction, granted, asked, sysctl);
+		}
 	}
 
 	/**
@@ -374,6 +413,9 @@ public final class WebTransportServer implements AutoCloseable {
 		state.put("accepting", this.accepting);
 		state.put("transport", QuicTransport.name());
 		state.put("eventLoops", this.udpChannels.size());
+		ChannelConfig socket = this.udpChannels.get(0).config();
+		state.put("socketReceiveBuffer", socket.getOption(ChannelOption.SO_RCVBUF));
+		state.put("socketSendBuffer", socket.getOption(ChannelOption.SO_SNDBUF));
 		if (this.addressValidation != null) {
 			state.put("addressValidation", Map.of("tokensIssued", this.addressValidation.issued(), "tokensAccepted",
 					this.addressValidation.accepted()));

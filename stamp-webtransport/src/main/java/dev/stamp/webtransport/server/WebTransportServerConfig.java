@@ -69,6 +69,10 @@ public final class WebTransportServerConfig {
 
 	private final @Nullable Path qlogDirectory;
 
+	private final int socketReceiveBuffer;
+
+	private final int socketSendBuffer;
+
 	private final PeerErrors peerErrors;
 
 	private WebTransportServerConfig(Builder builder) {
@@ -101,7 +105,16 @@ public final class WebTransportServerConfig {
 		this.eventLoopThreads = builder.eventLoopThreads;
 		this.addressValidation = builder.addressValidation;
 		this.qlogDirectory = builder.qlogDirectory;
+		this.socketReceiveBuffer = notNegative("socket-receive-buffer", builder.socketReceiveBuffer);
+		this.socketSendBuffer = notNegative("socket-send-buffer", builder.socketSendBuffer);
 		this.peerErrors = (builder.peerErrors != null) ? builder.peerErrors : new PeerErrors("WebTransport server");
+	}
+
+	private static int notNegative(String name, int value) {
+		if (value < 0) {
+			throw new IllegalArgumentException(name + " must be 0 (the system's default) or more, was " + value);
+		}
+		return value;
 	}
 
 	private static int positive(String name, int value) {
@@ -226,6 +239,22 @@ public final class WebTransportServerConfig {
 	}
 
 	/**
+	 * The receive buffer asked for each UDP socket ({@code SO_RCVBUF}).
+	 * @return the size in bytes, or {@code 0} for the system's default
+	 */
+	public int socketReceiveBuffer() {
+		return this.socketReceiveBuffer;
+	}
+
+	/**
+	 * The send buffer asked for each UDP socket ({@code SO_SNDBUF}).
+	 * @return the size in bytes, or {@code 0} for the system's default
+	 */
+	public int socketSendBuffer() {
+		return this.socketSendBuffer;
+	}
+
+	/**
 	 * Where the errors peers cause are counted and logged, once per burst.
 	 * @return the peer-error counters
 	 */
@@ -294,6 +323,10 @@ public final class WebTransportServerConfig {
 		private boolean addressValidation;
 
 		private @Nullable Path qlogDirectory;
+
+		private int socketReceiveBuffer;
+
+		private int socketSendBuffer;
 
 		private @Nullable PeerErrors peerErrors;
 
@@ -505,6 +538,32 @@ public final class WebTransportServerConfig {
 		 */
 		public Builder qlogDirectory(@Nullable Path qlogDirectory) {
 			this.qlogDirectory = qlogDirectory;
+			return this;
+		}
+
+		/**
+		 * The kernel receive buffer of each UDP socket ({@code SO_RCVBUF}). All of a
+		 * socket's connections share it, so a burst of packets (many clients closing at
+		 * once, a large upload) that outruns the event loop is dropped once it is full
+		 * and must be sent again. The kernel caps it at {@code net.core.rmem_max}; the
+		 * server logs a warning when it got less than asked. Default 0: the system's
+		 * default.
+		 * @param bytes the buffer size in bytes, or 0 for the system's default
+		 * @return this builder
+		 */
+		public Builder socketReceiveBuffer(int bytes) {
+			this.socketReceiveBuffer = bytes;
+			return this;
+		}
+
+		/**
+		 * The kernel send buffer of each UDP socket ({@code SO_SNDBUF}), capped by the
+		 * kernel at {@code net.core.wmem_max}. Default 0: the system's default.
+		 * @param bytes the buffer size in bytes, or 0 for the system's default
+		 * @return this builder
+		 */
+		public Builder socketSendBuffer(int bytes) {
+			this.socketSendBuffer = bytes;
 			return this;
 		}
 

@@ -14,10 +14,12 @@ import dev.stamp.webtransport.WebTransportSession;
 import dev.stamp.webtransport.WebTransportStream;
 import dev.stamp.webtransport.internal.QuicTransport;
 import dev.stamp.webtransport.server.SessionAcceptor;
+import dev.stamp.webtransport.server.WebTransportServerConfig;
 import dev.stamp.webtransport.support.EngineTestBase;
 import dev.stamp.webtransport.support.TestEndpoints;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The UDP side: several sockets sharing one port, each with its own event loop, and
@@ -88,6 +90,28 @@ class TransportTests extends EngineTestBase {
 		this.endpoints = TestEndpoints.start(echoNotingThreads(ConcurrentHashMap.newKeySet()));
 		assertEcho(this.endpoints.client.connect(this.endpoints.url("/direct")).block(TIMEOUT), "direct");
 		assertThat(this.endpoints.server.debugState()).doesNotContainKey("addressValidation");
+	}
+
+	@Test
+	void socketBuffersAreSetOnTheUdpSockets() throws Exception {
+		// Below Linux's default net.core.rmem_max and wmem_max (208 KiB), so never
+		// capped;
+		// the kernel reports twice what was set.
+		int asked = 96 * 1024;
+		this.endpoints = TestEndpoints.start(echoNotingThreads(ConcurrentHashMap.newKeySet()),
+				(config) -> config.eventLoopThreads(2).socketReceiveBuffer(asked).socketSendBuffer(asked));
+		assertEcho(this.endpoints.client.connect(this.endpoints.url("/buffers")).block(TIMEOUT), "buffers");
+		assertThat((Integer) this.endpoints.server.engineState().get("socketReceiveBuffer")).isEqualTo(2 * asked);
+		assertThat((Integer) this.endpoints.server.engineState().get("socketSendBuffer")).isEqualTo(2 * asked);
+	}
+
+	@Test
+	void negativeSocketBufferIsRefusedWhenConfigured() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> WebTransportServerConfig.builder(SessionAcceptor.of((session) -> Mono.never()))
+				.socketReceiveBuffer(-1)
+				.build())
+			.withMessageContaining("socket-receive-buffer");
 	}
 
 	private static void assertEcho(WebTransportSession session, String text) {
