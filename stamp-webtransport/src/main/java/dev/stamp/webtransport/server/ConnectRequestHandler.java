@@ -16,6 +16,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http3.DefaultHttp3DataFrame;
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
 import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
@@ -94,6 +95,14 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 		}
 		if (headers.path() == null || headers.authority() == null || headers.scheme() == null) {
 			respond(ctx, connection, 400, "missing :path, :authority or :scheme");
+			return;
+		}
+		if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+			// A session's capsules have no length; a declared one could only be broken
+			// once they flow, which makes the request malformed (RFC 9114 section 4.1.2).
+			// Refused here because Netty's content-length check leaves the stream after
+			// the 200 (see dropMessageValidators).
+			respond(ctx, connection, 400, "content-length on a WebTransport CONNECT");
 			return;
 		}
 		if (!this.server.isAccepting()) {
@@ -193,10 +202,10 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 	/**
 	 * Once the 200 is written, the CONNECT stream only carries DATA frames with capsules
 	 * both ways: Netty's outbound state check (HEADERS, DATA, trailers in order) and its
-	 * message check (content-length, push frames) have nothing left to check, and an idle
-	 * session would hold their two handler contexts for its whole life. The inbound state
-	 * check stays (frames after trailers, a second HEADERS), and so does the frame
-	 * codec's own check of frame types.
+	 * message check (content-length, refused before the 200; push frames) have nothing
+	 * left to check, and an idle session would hold their two handler contexts for its
+	 * whole life. The inbound state check stays (frames after trailers, a second
+	 * HEADERS), and so does the frame codec's own check of frame types.
 	 * @param pipeline the CONNECT stream's pipeline
 	 */
 	private static void dropMessageValidators(ChannelPipeline pipeline) {

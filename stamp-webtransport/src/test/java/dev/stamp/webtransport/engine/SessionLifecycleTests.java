@@ -11,6 +11,8 @@ import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
 import io.netty.handler.codec.http3.Http3;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -81,6 +83,41 @@ class SessionLifecycleTests extends EngineTestBase {
 		finally {
 			connection.close();
 		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "0", "5" })
+	void connectDeclaringAContentLengthIsAnswered400BeforeTheAcceptorSeesIt(String contentLength) throws Exception {
+		CompletableFuture<String> seen = new CompletableFuture<>();
+		this.endpoints = TestEndpoints.start((request) -> {
+			seen.complete(request.path());
+			return CompletableFuture.completedFuture(SessionDecision.reject(404, "only looking"));
+		});
+		WebTransportClientConnection connection = this.endpoints.client
+			.openConnection(this.endpoints.server.localAddress(), "localhost");
+		try {
+			// Answered (404) once the server's SETTINGS allowing extended CONNECT are in.
+			connection.openSession("/ready").onErrorResume((ex) -> Mono.empty()).block(TIMEOUT);
+			assertThat(seen.get(30, TimeUnit.SECONDS)).isEqualTo("/ready");
+			RawConnect connect = new RawConnect();
+			QuicStreamChannel stream = Http3.newRequestStream(connection.quicChannel(), connect)
+				.get(5, TimeUnit.SECONDS);
+			stream.writeAndFlush(new DefaultHttp3HeadersFrame(new DefaultHttp3Headers().method("CONNECT")
+				.protocol("webtransport")
+				.scheme("https")
+				.authority("localhost")
+				.path("/sized")
+				.set("content-length", contentLength)));
+			assertThat(connect.status.get(30, TimeUnit.SECONDS)).isEqualTo("400");
+			// The connection is unharmed: the next CONNECT on it reaches the acceptor.
+			assertThatExceptionOfType(WebTransportSessionException.class)
+				.isThrownBy(() -> connection.openSession("/after").block(TIMEOUT))
+				.withMessageContaining("404");
+		}
+		finally {
+			connection.close();
+		}
+		assertThat(this.endpoints.server.statistics().rejectedSessions()).isEqualTo(3);
 	}
 
 	@Test
