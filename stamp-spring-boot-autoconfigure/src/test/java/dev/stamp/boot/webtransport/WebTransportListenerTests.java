@@ -1,6 +1,7 @@
 package dev.stamp.boot.webtransport;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -127,19 +128,50 @@ class WebTransportListenerTests {
 	}
 
 	@Test
-	void socketBufferAboveTheKernelCapIsWarnedAboutAndTheServerStillServes(CapturedOutput output) {
-		this.runner.withPropertyValues("stamp.webtransport.socket-receive-buffer=1GB").run((context) -> {
-			try (WebTransportClient client = client(context)) {
-				WebTransportSession session = client.connect(url(context, "/echo")).block(TIMEOUT);
-				WebTransportStream stream = session.openBidiStream().block(TIMEOUT);
-				Mono<byte[]> echoed = collect(stream.receive());
-				stream.send(Flux.just(new byte[] { 4, 5 })).block(TIMEOUT);
-				assertThat(echoed.block(TIMEOUT)).containsExactly(4, 5);
-			}
-			assertThat(output).contains("WebTransport UDP receive buffer is")
-				.contains("not the 1073741824 configured")
+	void socketBufferUpToTheKernelCapIsTakenWithoutAWarning(CapturedOutput output) throws IOException {
+		long cap = kernelReceiveBufferCap();
+		this.runner.withPropertyValues("stamp.webtransport.socket-receive-buffer=" + cap + "B").run((context) -> {
+			assertEchoes(context);
+			assertThat(receiveBuffer(context)).isEqualTo(2 * cap);
+			assertThat(output).doesNotContain("WebTransport UDP receive buffer is");
+		});
+	}
+
+	@Test
+	void socketBufferOneByteAboveTheKernelCapIsWarnedAboutAndTheServerStillServes(CapturedOutput output)
+			throws IOException {
+		long cap = kernelReceiveBufferCap();
+		this.runner.withPropertyValues("stamp.webtransport.socket-receive-buffer=" + (cap + 1) + "B").run((context) -> {
+			assertEchoes(context);
+			assertThat(receiveBuffer(context)).isEqualTo(2 * cap);
+			assertThat(output)
+				.contains("WebTransport UDP receive buffer is " + cap + " bytes, not the " + (cap + 1) + " configured")
 				.contains("net.core.rmem_max");
 		});
+	}
+
+	private static long kernelReceiveBufferCap() throws IOException {
+		// readAllLines: Files.readString returns only the first digit of a sysctl file
+		// here.
+		return Long.parseLong(Files.readAllLines(Path.of("/proc/sys/net/core/rmem_max")).get(0).trim());
+	}
+
+	@SuppressWarnings("unchecked")
+	private static long receiveBuffer(ApplicationContext context) {
+		Map<String, Object> engine = (Map<String, Object>) context.getBean(WebTransportListener.class)
+			.details()
+			.get("engine");
+		return ((Integer) engine.get("socketReceiveBuffer")).longValue();
+	}
+
+	private static void assertEchoes(ApplicationContext context) {
+		try (WebTransportClient client = client(context)) {
+			WebTransportSession session = client.connect(url(context, "/echo")).block(TIMEOUT);
+			WebTransportStream stream = session.openBidiStream().block(TIMEOUT);
+			Mono<byte[]> echoed = collect(stream.receive());
+			stream.send(Flux.just(new byte[] { 4, 5 })).block(TIMEOUT);
+			assertThat(echoed.block(TIMEOUT)).containsExactly(4, 5);
+		}
 	}
 
 	@Test

@@ -80,6 +80,8 @@ public final class WebTransportServer implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(WebTransportServer.class);
 
+	private static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
+
 	/**
 	 * Shared by every peer-opened stream: the allocator holds only its settings, which
 	 * are those Netty gives each QUIC stream (16 reads per read loop).
@@ -303,8 +305,7 @@ public final class WebTransportServer implements AutoCloseable {
 	/**
 	 * The kernel silently caps a socket buffer at its {@code net.core} maximum, so a
 	 * server tuned for bursts could run with a fraction of what it was given: say so once
-	 * at start-up, with the sysctl to raise. (Linux reports twice the size set, its
-	 * bookkeeping included; a capped size still reads below what was asked.)
+	 * at start-up, with the sysctl to raise.
 	 * @param channel one of the bound sockets (they all have the same options)
 	 */
 	private void checkSocketBuffers(Channel channel) {
@@ -314,10 +315,15 @@ public final class WebTransportServer implements AutoCloseable {
 				"net.core.wmem_max");
 	}
 
-	private static void warnIfCapped(String direction, int asked, @Nullable Integer granted, String sysctl) {
-		if (asked > 0 && granted != null && granted < asked) {
-			logger.warn("WebTransport UDP {} buffer is {} bytes, not the {} configured: the kernel caps it at {}; "
-					+ "raise that sysctl to use the configured size", direction, granted, asked, sysctl);
+	private static void warnIfCapped(String direction, int asked, @Nullable Integer reported, String sysctl) {
+		// Linux keeps, and reports, twice the size set (the rest is its bookkeeping), so
+		// a size it capped reads below twice what was asked.
+		long expected = LINUX ? 2L * asked : asked;
+		if (asked > 0 && reported != null && reported < expected) {
+			logger.warn(
+					"WebTransport UDP {} buffer is {} bytes, not the {} configured: the kernel caps it at {}; "
+							+ "raise that sysctl to use the configured size",
+					direction, LINUX ? reported / 2 : reported, asked, sysctl);
 		}
 	}
 
