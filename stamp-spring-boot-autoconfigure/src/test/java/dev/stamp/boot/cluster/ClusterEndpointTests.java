@@ -154,8 +154,10 @@ class ClusterEndpointTests {
 	}
 
 	private static ClusterTestNode node(String nodeId, String... properties) {
+		// The tests close their nodes with clients still connected, whose blocking echo
+		// handlers would hold each node's shutdown for the whole grace period.
 		List<String> all = new ArrayList<>(List.of("stamp.cluster.node-timeout=" + NODE_TIMEOUT.toMillis() + "ms",
-				"management.endpoints.web.exposure.include=stamp"));
+				"management.endpoints.web.exposure.include=stamp", "stamp.shutdown.grace-period=200ms"));
 		all.addAll(List.of(properties));
 		return ClusterTestNode.start(redis, nodeId, new Class<?>[] { EndpointNode.class }, all.toArray(String[]::new));
 	}
