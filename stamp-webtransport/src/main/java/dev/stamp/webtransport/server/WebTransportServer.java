@@ -15,7 +15,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -126,6 +125,13 @@ public final class WebTransportServer implements AutoCloseable {
 	private volatile boolean accepting;
 
 	private volatile boolean stopped;
+
+	/**
+	 * The UDP sockets' buffer sizes as the kernel reports them, read once after binding.
+	 */
+	private volatile @Nullable Integer socketReceiveBuffer;
+
+	private volatile @Nullable Integer socketSendBuffer;
 
 	public WebTransportServer(WebTransportServerConfig config) {
 		this.config = config;
@@ -309,10 +315,11 @@ public final class WebTransportServer implements AutoCloseable {
 	 * @param channel one of the bound sockets (they all have the same options)
 	 */
 	private void checkSocketBuffers(Channel channel) {
-		warnIfCapped("receive", this.config.socketReceiveBuffer(), channel.config().getOption(ChannelOption.SO_RCVBUF),
-				"net.core.rmem_max");
-		warnIfCapped("send", this.config.socketSendBuffer(), channel.config().getOption(ChannelOption.SO_SNDBUF),
-				"net.core.wmem_max");
+		// Read once: the engine state must still answer while the sockets close.
+		this.socketReceiveBuffer = channel.config().getOption(ChannelOption.SO_RCVBUF);
+		this.socketSendBuffer = channel.config().getOption(ChannelOption.SO_SNDBUF);
+		warnIfCapped("receive", this.config.socketReceiveBuffer(), this.socketReceiveBuffer, "net.core.rmem_max");
+		warnIfCapped("send", this.config.socketSendBuffer(), this.socketSendBuffer, "net.core.wmem_max");
 	}
 
 	private static void warnIfCapped(String direction, int asked, @Nullable Integer reported, String sysctl) {
@@ -419,9 +426,8 @@ public final class WebTransportServer implements AutoCloseable {
 		state.put("accepting", this.accepting);
 		state.put("transport", QuicTransport.name());
 		state.put("eventLoops", this.udpChannels.size());
-		ChannelConfig socket = this.udpChannels.get(0).config();
-		state.put("socketReceiveBuffer", socket.getOption(ChannelOption.SO_RCVBUF));
-		state.put("socketSendBuffer", socket.getOption(ChannelOption.SO_SNDBUF));
+		state.put("socketReceiveBuffer", this.socketReceiveBuffer);
+		state.put("socketSendBuffer", this.socketSendBuffer);
 		if (this.addressValidation != null) {
 			state.put("addressValidation", Map.of("tokensIssued", this.addressValidation.issued(), "tokensAccepted",
 					this.addressValidation.accepted()));
