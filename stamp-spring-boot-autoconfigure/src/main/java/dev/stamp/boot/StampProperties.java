@@ -648,12 +648,14 @@ public class StampProperties {
 		 * by the kernel at net.core.rmem_max, with a warning at start-up. Unset uses the
 		 * system's default.
 		 */
+		@PositiveOrZero
 		private DataSize socketReceiveBuffer;
 
 		/**
 		 * Kernel send buffer of each UDP socket (SO_SNDBUF). Capped by the kernel at
 		 * net.core.wmem_max, with a warning at start-up. Unset uses the system's default.
 		 */
+		@PositiveOrZero
 		private DataSize socketSendBuffer;
 
 		/**

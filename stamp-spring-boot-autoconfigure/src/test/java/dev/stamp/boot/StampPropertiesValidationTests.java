@@ -25,6 +25,7 @@ class StampPropertiesValidationTests {
 			"stamp.websocket.max-message-size, -1B", "stamp.websocket.max-message-size, 0B",
 			"stamp.http.max-request-size, -1KB", "stamp.http.request-header-timeout, -1s",
 			"stamp.webtransport.max-sessions, -3", "stamp.webtransport.max-datagram-size, -1B",
+			"stamp.webtransport.socket-receive-buffer, -1B", "stamp.webtransport.socket-send-buffer, -1KB",
 			"stamp.blocking.max-threads, 0", "stamp.blocking.queue-capacity, -1", "stamp.shutdown.grace-period, -1s",
 			"stamp.tcp.idle-timeout, -1s", "stamp.middleware.rate-limit.window, 0s",
 			"stamp.middleware.rate-limit.max-requests, -1" })

@@ -124,12 +124,14 @@ public class WebTransportListener extends AbstractStampListener {
 	}
 
 	/**
-	 * A socket buffer size for the engine, where 0 keeps the system's default.
+	 * A socket buffer size for the engine, where 0 keeps the system's default. Sizes
+	 * beyond an {@code int} are clamped: the kernel caps them far below that anyway, and
+	 * the engine warns that it did.
 	 * @param size the configured size, or {@code null}
 	 * @return the size in bytes
 	 */
 	private static int bytes(@Nullable DataSize size) {
-		return (size != null) ? Math.toIntExact(size.toBytes()) : 0;
+		return (size != null) ? (int) Math.min(size.toBytes(), Integer.MAX_VALUE) : 0;
 	}
 
 	private static @Nullable String builtInProperty(RouteMethod route) {

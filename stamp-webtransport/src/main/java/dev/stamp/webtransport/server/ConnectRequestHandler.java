@@ -98,10 +98,10 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 			return;
 		}
 		if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-			// A session's capsules have no length; a declared one could only be broken
-			// once they flow, which makes the request malformed (RFC 9114 section 4.1.2).
-			// Refused here because Netty's content-length check leaves the stream after
-			// the 200 (see dropMessageValidators).
+			// A CONNECT has no content (RFC 9110 9.3.6) and a session's capsules have no
+			// length, so a declared one can only be wrong once they flow. Refused up
+			// front because Netty's content-length check leaves the stream after the 200
+			// (see dropMessageValidators).
 			respond(ctx, connection, 400, "content-length on a WebTransport CONNECT");
 			return;
 		}

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import io.netty.handler.codec.http3.DefaultHttp3Headers;
 import io.netty.handler.codec.http3.DefaultHttp3HeadersFrame;
 import io.netty.handler.codec.http3.Http3;
+import io.netty.handler.codec.http3.Http3Headers;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,19 +60,12 @@ class SessionLifecycleTests extends EngineTestBase {
 		WebTransportClientConnection connection = this.endpoints.client
 			.openConnection(this.endpoints.server.localAddress(), "localhost");
 		try {
-			// Answered (404) once the server's SETTINGS allowing extended CONNECT are in.
-			connection.openSession("/ready").onErrorResume((ex) -> Mono.empty()).block(TIMEOUT);
-			RawConnect connect = new RawConnect();
-			QuicStreamChannel stream = Http3.newRequestStream(connection.quicChannel(), connect)
-				.get(5, TimeUnit.SECONDS);
-			stream.writeAndFlush(new DefaultHttp3HeadersFrame(new DefaultHttp3Headers().method("CONNECT")
-				.protocol("webtransport")
-				.scheme("https")
-				.authority("localhost")
-				.path("/headers")
-				.add("x-repeated", "one")
-				.add("x-single", "only")
-				.add("x-repeated", "two")));
+			awaitExtendedConnect(connection);
+			RawConnect connect = sendConnect(connection,
+					(headers) -> headers.path("/headers")
+						.add("x-repeated", "one")
+						.add("x-single", "only")
+						.add("x-repeated", "two"));
 			assertThat(connect.status.get(30, TimeUnit.SECONDS)).isEqualTo("404");
 			Map<String, List<String>> headers = seen.get(30, TimeUnit.SECONDS);
 			assertThat(headers).containsEntry("x-repeated", List.of("one", "two"))
@@ -96,18 +91,10 @@ class SessionLifecycleTests extends EngineTestBase {
 		WebTransportClientConnection connection = this.endpoints.client
 			.openConnection(this.endpoints.server.localAddress(), "localhost");
 		try {
-			// Answered (404) once the server's SETTINGS allowing extended CONNECT are in.
-			connection.openSession("/ready").onErrorResume((ex) -> Mono.empty()).block(TIMEOUT);
+			awaitExtendedConnect(connection);
 			assertThat(seen.get(30, TimeUnit.SECONDS)).isEqualTo("/ready");
-			RawConnect connect = new RawConnect();
-			QuicStreamChannel stream = Http3.newRequestStream(connection.quicChannel(), connect)
-				.get(5, TimeUnit.SECONDS);
-			stream.writeAndFlush(new DefaultHttp3HeadersFrame(new DefaultHttp3Headers().method("CONNECT")
-				.protocol("webtransport")
-				.scheme("https")
-				.authority("localhost")
-				.path("/sized")
-				.set("content-length", contentLength)));
+			RawConnect connect = sendConnect(connection,
+					(headers) -> headers.path("/sized").set("content-length", contentLength));
 			assertThat(connect.status.get(30, TimeUnit.SECONDS)).isEqualTo("400");
 			// The connection is unharmed: the next CONNECT on it reaches the acceptor.
 			assertThatExceptionOfType(WebTransportSessionException.class)
@@ -118,6 +105,29 @@ class SessionLifecycleTests extends EngineTestBase {
 			connection.close();
 		}
 		assertThat(this.endpoints.server.statistics().rejectedSessions()).isEqualTo(3);
+	}
+
+	/**
+	 * Opens (and lets the server refuse) one session, so that the server's SETTINGS
+	 * allowing extended CONNECT are in before a raw CONNECT is sent.
+	 */
+	private static void awaitExtendedConnect(WebTransportClientConnection connection) {
+		connection.openSession("/ready").onErrorResume((ex) -> Mono.empty()).block(TIMEOUT);
+	}
+
+	/**
+	 * Sends a WebTransport CONNECT on a new request stream, with the headers
+	 * {@code request} adds to the pseudo-headers every one carries.
+	 */
+	private static RawConnect sendConnect(WebTransportClientConnection connection, UnaryOperator<Http3Headers> request)
+			throws Exception {
+		RawConnect connect = new RawConnect();
+		QuicStreamChannel stream = Http3.newRequestStream(connection.quicChannel(), connect).get(5, TimeUnit.SECONDS);
+		stream.writeAndFlush(new DefaultHttp3HeadersFrame(request.apply(new DefaultHttp3Headers().method("CONNECT")
+			.protocol("webtransport")
+			.scheme("https")
+			.authority("localhost"))));
+		return connect;
 	}
 
 	@Test

@@ -95,8 +95,7 @@ class TransportTests extends EngineTestBase {
 	@Test
 	void socketBuffersAreSetOnTheUdpSockets() throws Exception {
 		// Below Linux's default net.core.rmem_max and wmem_max (208 KiB), so never
-		// capped;
-		// the kernel reports twice what was set.
+		// capped; the kernel reports twice what was set.
 		int asked = 96 * 1024;
 		this.endpoints = TestEndpoints.start(echoNotingThreads(ConcurrentHashMap.newKeySet()),
 				(config) -> config.eventLoopThreads(2).socketReceiveBuffer(asked).socketSendBuffer(asked));
