@@ -54,10 +54,9 @@ public final class FlupkeWebTransportEcho implements AutoCloseable {
 
 	static {
 		// Kwik asserts a loss delay above 0 ms but measures RTT in whole milliseconds,
-		// often 0 on loopback: under -ea
-		// (test JVMs) connections then die with an AssertionError. Benchmarks run without
-		// -ea; so does Kwik here. Only
-		// classes initialized later are affected, hence a static initializer.
+		// often 0 on loopback: under -ea (test JVMs) connections then die with an
+		// AssertionError. Benchmarks run without -ea; so does Kwik here. Only classes
+		// initialized later are affected, hence a static initializer.
 		FlupkeWebTransportEcho.class.getClassLoader().setPackageAssertionStatus("tech.kwik", false);
 	}
 
@@ -132,8 +131,7 @@ public final class FlupkeWebTransportEcho implements AutoCloseable {
 	public static FlupkeWebTransportEcho start(String path) {
 		DevelopmentCertificate certificate = DevelopmentCertificate.generate();
 		// Kwik's builder refuses port 0 ("port number not set") and does not tell the
-		// port it bound: bind the socket
-		// here and hand it over.
+		// port it bound: bind the socket here and hand it over.
 		DatagramSocket socket;
 		try {
 			socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -142,13 +140,11 @@ public final class FlupkeWebTransportEcho implements AutoCloseable {
 			throw new IllegalStateException("Could not bind a UDP port on 127.0.0.1", ex);
 		}
 		// Flupke runs the session handler on this executor; it only installs the stream
-		// handlers and returns. The
-		// blocking copies run where Flupke calls the stream handlers: on its own cached
-		// pool ("http3-connection"), a
-		// thread per open stream, which the WebTransport factory does not let us replace.
-		// Java 17 has no virtual
-		// threads, so this is a cached pool too, like Flupke's default, but ours so that
-		// close() stops it.
+		// handlers and returns. The blocking copies run where Flupke calls the stream
+		// handlers: on its own cached pool ("http3-connection"), a thread per open
+		// stream, which the WebTransport factory does not let us replace. Java 17 has no
+		// virtual threads, so this is a cached pool too, like Flupke's default, but ours
+		// so that close() stops it.
 		ExecutorService sessionExecutor = Executors.newCachedThreadPool(daemonThreads("flupke-echo-session-"));
 		AtomicInteger openSessions = new AtomicInteger();
 		try {

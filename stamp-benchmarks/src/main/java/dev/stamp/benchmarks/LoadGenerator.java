@@ -105,10 +105,8 @@ final class LoadGenerator implements AutoCloseable {
 			open.start();
 			Thread.sleep(warmup.toMillis());
 			// A cold server (the smoke run's C1-only JVM on a busy machine) can take
-			// longer
-			// than the warm-up to answer its first request; measuring then would count
-			// the
-			// server's class loading, not its traffic.
+			// longer than the warm-up to answer its first request; measuring then would
+			// count the server's class loading, not its traffic.
 			if (!open.awaitEveryConnectionAnswered(Duration.ofSeconds(30)) && run.errors.get() == 0) {
 				run.error("warm-up: some connections got no response in 30 s");
 			}

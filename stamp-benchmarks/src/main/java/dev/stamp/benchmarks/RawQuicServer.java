@@ -108,9 +108,8 @@ final class RawQuicServer implements AutoCloseable {
 			.streamHandler(new StreamInitializer())
 			.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, QuicTransport.segmentedAllocator());
 		// With several sockets, the dispatcher gives each its own codec and writes the
-		// socket's index into the
-		// connection ids, so that a packet the kernel hands to another socket still
-		// reaches its connection.
+		// socket's index into the connection ids, so that a packet the kernel hands to
+		// another socket still reaches its connection.
 		ChannelHandler handler = (sockets == 1) ? codec.build() : new QuicCodecDispatcher() {
 			@Override
 			protected void initChannel(Channel channel, int localConnectionIdLength,

@@ -99,8 +99,7 @@ final class Soak {
 					ROOM_MEMBERS, this.round, PAUSE, total)));
 			workers.add(worker(SoakResult.WT_STREAM, tallies, (i, total) -> {
 				// Streams and datagrams in turns, each on sessions of its own. They run
-				// at
-				// full speed, unlike the rest, so a turn is a quarter of a round.
+				// at full speed, unlike the rest, so a turn is a quarter of a round.
 				boolean streams = i % 2 == 0;
 				SoakResult.add(streams ? total : tallies.get(SoakResult.WT_DATAGRAM),
 						webTransport.run(streams ? WebTransportScenario.STREAM : WebTransportScenario.DATAGRAM,

@@ -151,9 +151,8 @@ final class SpringApps {
 		properties.put("server.address", "127.0.0.1");
 		properties.put("server.port", 0);
 		// Tomcat closes a keep-alive connection after 100 requests by default; every
-		// other
-		// peer keeps its connections for the whole run, and the load generator counts a
-		// closed connection as a failure.
+		// other peer keeps its connections for the whole run, and the load generator
+		// counts a closed connection as a failure.
 		properties.put("server.tomcat.max-keep-alive-requests", -1);
 		properties.put("spring.threads.virtual.enabled", virtualThreads);
 		properties.put("spring.autoconfigure.exclude", String.join(",", stampAutoConfigurations()));

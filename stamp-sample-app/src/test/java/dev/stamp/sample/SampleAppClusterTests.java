@@ -113,9 +113,8 @@ class SampleAppClusterTests {
 				"--stamp.cluster.heartbeat=200ms", "--stamp.cluster.node-timeout=" + NODE_TIMEOUT.toSeconds() + "s",
 				"--stamp.middleware.rate-limit.max-requests=" + MAX_REQUESTS,
 				// A node whose count Redis does not give within the cluster timeout
-				// counts on
-				// its own (the documented fallback): on a busy machine 100ms is not
-				// enough.
+				// counts on its own (the documented fallback): on a busy machine 100ms is
+				// not enough.
 				"--stamp.middleware.rate-limit.cluster-timeout=5s");
 	}
 

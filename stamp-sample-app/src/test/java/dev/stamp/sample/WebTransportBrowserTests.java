@@ -194,9 +194,8 @@ class WebTransportBrowserTests {
 	void tenDatagramsComeBackByteForByte(BrowserKind browserKind) throws Exception {
 		openPage(browserKind);
 		// Datagrams may be lost, even on loopback: send the ones not echoed yet again, a
-		// little apart, round after
-		// round, until all ten came back or the rounds run out. Only what came back is
-		// asserted, never when.
+		// little apart, round after round, until all ten came back or the rounds run out.
+		// Only what came back is asserted, never when.
 		Map<String, Object> result = run("""
 				const transport = await connect();
 				const writer = transport.datagrams.writable.getWriter();
@@ -267,9 +266,8 @@ class WebTransportBrowserTests {
 	void closeCodeAndReasonFromTheBrowserReachTheServer(BrowserKind browserKind) throws Exception {
 		openPage(browserKind);
 		// The browser sends CLOSE_WEBTRANSPORT_SESSION on the CONNECT stream (Firefox
-		// then closes the QUIC connection
-		// at once); the server's closeSignal() reports it. The reason names the browser,
-		// to tell their sessions apart.
+		// then closes the QUIC connection at once); the server's closeSignal() reports
+		// it. The reason names the browser, to tell their sessions apart.
 		String reason = "bye from " + browserKind.id();
 		Map<String, Object> result = run("""
 				const transport = await connect();

@@ -290,8 +290,7 @@ public class StampCluster implements SmartLifecycle {
 			.onErrorResume((ex) -> {
 				String reason = RedisFailures.describe(ex);
 				// Redis may come back with old or no data: the next heartbeat writes
-				// every
-				// member again.
+				// every member again.
 				this.presence.rewriteAll();
 				if (this.heartbeatFailure.getAndSet(reason) == null) {
 					// Redis may come back as another server: check it again then.

@@ -49,8 +49,7 @@ final class HttpRequestChecks {
 		List<String> transferEncodings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
 		if (!transferEncodings.isEmpty() && !isChunkedOnly(transferEncodings)) {
 			// RFC 9112 6.3: the length of a body whose final coding is not chunked cannot
-			// be known; Netty would read
-			// it as empty and the body as the next request.
+			// be known; Netty would read it as empty and the body as the next request.
 			return Violation.badRequest("bad-transfer-encoding", "Unsupported Transfer-Encoding");
 		}
 		List<String> hosts = headers.getAll(HttpHeaderNames.HOST);

@@ -173,9 +173,8 @@ final class BlockingTcpConnection extends ChannelInboundHandlerAdapter implement
 			long queued = this.queuedBytes.addAndGet(-this.current.length);
 			if (queued <= MAX_QUEUED_BYTES && queued + this.current.length > MAX_QUEUED_BYTES) {
 				// Decided on the event loop, after the read that crossed the limit has
-				// turned reading off: checked
-				// here, that read could still be about to, and with the queue drained
-				// nothing would turn it back on.
+				// turned reading off: checked here, that read could still be about to,
+				// and with the queue drained nothing would turn it back on.
 				this.channel.eventLoop().execute(this::resumeReading);
 			}
 		}

@@ -101,8 +101,7 @@ public class TcpListener extends ReactorNettyListener {
 			return serve(connection[0]);
 		})
 			// Without it Netty closes the channel on the peer's FIN and fails the reply's
-			// queued writes; handlers
-			// see end of input instead and go on sending.
+			// queued writes; handlers see end of input instead and go on sending.
 			.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
 		if (sslContext != null) {
 			server = server.secure((spec) -> spec.sslContext(sslContext));
@@ -122,8 +121,8 @@ public class TcpListener extends ReactorNettyListener {
 		}
 		connection.channel().pipeline().addFirst(ReadAfterInputShutdownGuard.NAME, new ReadAfterInputShutdownGuard());
 		// Resolve the arguments here, on the event loop and before middleware may defer
-		// the call: the connection
-		// then sees every byte and the peer's FIN or reset, however soon they come.
+		// the call: the connection then sees every byte and the peer's FIN or reset,
+		// however soon they come.
 		Object[] arguments = this.arguments.apply(connection);
 		if (connection.channel().pipeline().get(SslHandler.class) != null) {
 			// Added after the connection's own handlers so that it lands in front of

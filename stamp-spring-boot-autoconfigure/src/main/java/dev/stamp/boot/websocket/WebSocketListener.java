@@ -265,8 +265,7 @@ public class WebSocketListener extends ReactorNettyListener {
 			// returns.
 			.map(WebSocketListener::toMessage)
 			// A failing handler closes its client with 1011 right here: letting the error
-			// cancel the inbound side
-			// would make Reactor Netty close without a status.
+			// cancel the inbound side would make Reactor Netty close without a status.
 			.concatMap((message) -> handle(route, connection, message).onErrorResume((error) -> {
 				if (isOverload(error)) {
 					refusedForOverload(channel.remoteAddress());

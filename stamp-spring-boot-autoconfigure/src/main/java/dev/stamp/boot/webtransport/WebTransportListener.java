@@ -226,8 +226,7 @@ public class WebTransportListener extends AbstractStampListener {
 	protected void unbind(Runnable done) {
 		WebTransportServer running = this.server;
 		// The engine's graceful shutdown blocks for up to the grace period: keep it off
-		// the caller's thread so that
-		// Spring stops the other listeners at the same time.
+		// the caller's thread so that Spring stops the other listeners at the same time.
 		Thread shutdown = new Thread(() -> {
 			try {
 				running.shutdownGracefully(context().gracePeriod());

@@ -64,8 +64,7 @@ class StampEndpointAtScaleTests {
 			WebSocketListener listener = context.getBean(WebSocketListener.class);
 			URI url = URI.create("ws://127.0.0.1:" + StampContextRunner.port(context, StampProtocol.WEBSOCKET) + "/ws");
 			// The clients stay connected until the context closes: the listener's
-			// graceful
-			// stop then sends each a close frame that it answers.
+			// graceful stop then sends each a close frame that it answers.
 			List<WebSocket> clients = new ArrayList<>();
 			clients.addAll(openWebSockets(url, 10));
 			awaitActiveConnections(listener, 10);
@@ -88,8 +87,8 @@ class StampEndpointAtScaleTests {
 			WebTransportListener listener = context.getBean(WebTransportListener.class);
 			try (WebTransportClient client = client(context)) {
 				// Each session on a QUIC connection of its own: a handshake each, so
-				// fewer
-				// than with WebSocket, but enough that one entry per session would show.
+				// fewer than with WebSocket, but enough that one entry per session would
+				// show.
 				assertThat(connect(client, context, 5)).hasSize(5);
 				awaitActiveSessions(listener, 5);
 				int withFive = json(endpoint.stamp()).length();

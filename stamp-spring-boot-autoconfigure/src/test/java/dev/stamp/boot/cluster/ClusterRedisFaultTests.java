@@ -39,8 +39,7 @@ class ClusterRedisFaultTests {
 				redis.freeze();
 				try {
 					// Redis takes the bytes and never answers: were publishing to wait
-					// for
-					// it, this loop would not end while Redis is frozen.
+					// for it, this loop would not end while Redis is frozen.
 					for (int i = 0; i < 200; i++) {
 						alpha.topics().publish("ticks", "frozen-" + i);
 					}
@@ -169,8 +168,7 @@ class ClusterRedisFaultTests {
 				.until(() -> alpha.presence().presence("stadium").block().size() == members);
 			redis.restart();
 			// The hash is gone: the next heartbeat's EXPIRE says so, and the node writes
-			// its
-			// members back, more than one HSET's worth.
+			// its members back, more than one HSET's worth.
 			await().atMost(Duration.ofSeconds(60))
 				.ignoreExceptions()
 				.until(() -> alpha.presence().presence("stadium").block().size() == members);

@@ -48,8 +48,7 @@ class StampClusterNodesTests {
 			// Its entry lives on for the node timeout: the new start replaces it once.
 			try (ClusterTestNode reborn = ClusterTestNode.start(redis, "phoenix")) {
 				// Right after the write that replaced the old entry: a twin would show
-				// for
-				// the whole node timeout.
+				// for the whole node timeout.
 				await().atMost(Duration.ofSeconds(10)).until(() -> reborn.cluster().heartbeatFailure() == null);
 				assertThat(reborn.cluster().duplicateNodeId()).isNull();
 				await().atMost(Duration.ofSeconds(10)).until(() -> reborn.health().getStatus().equals(Status.UP));
@@ -66,8 +65,7 @@ class StampClusterNodesTests {
 			try (ClusterTestNode beta = ClusterTestNode.start(redis, "nodes-beta")) {
 				int port = beta.bean(TcpListener.class).port();
 				// The first heartbeat may precede the listener's start: entries follow
-				// the
-				// latest one.
+				// the latest one.
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> listed(alpha, "nodes-beta").map((node) -> node.listeners().get(0).port() == port)
 						.orElse(false));

@@ -87,8 +87,7 @@ class TopicConcurrentPublishersClusterTests {
 				assertThat(chain).extracting((decoded) -> decoded.message().offset()).containsExactlyElementsOf(stream);
 				for (Received r : received) {
 					// Each delivered message follows the one delivered before it, on
-					// every
-					// node.
+					// every node.
 					assertThat(r.offsets()).as(r.nodeId).containsExactlyElementsOf(stream);
 				}
 				// A client of alpha that got half of them and comes back on beta.
@@ -132,8 +131,7 @@ class TopicConcurrentPublishersClusterTests {
 				alpha.topics().publish(topic, "before");
 				await().atMost(Duration.ofSeconds(10)).until(() -> local.size() == 1 && remote.size() == 1);
 				// An entry that reached the stream but no node's channel, as when a
-				// node's
-				// subscription was down while it was published.
+				// node's subscription was down while it was published.
 				StringRedisTemplate redisClient = alpha.bean(StringRedisTemplate.class);
 				String missed = redisClient.opsForStream()
 					.add(MapRecord.create("stamp:history:" + topic,

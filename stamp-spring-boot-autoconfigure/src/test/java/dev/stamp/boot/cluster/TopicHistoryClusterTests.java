@@ -212,8 +212,7 @@ class TopicHistoryClusterTests {
 			assertThat(recovery.complete()).isFalse();
 			assertThat(recovery.replayed()).isZero();
 			// A subscriber that had the latest message missed nothing, though the history
-			// is
-			// gone.
+			// is gone.
 			assertThat(alpha.topics().history("expiring", latest).block().complete()).isTrue();
 			brief.topics().publish("expiring", "live");
 			await().atMost(Duration.ofSeconds(10)).until(() -> again.size() == 1);

@@ -95,9 +95,8 @@ class HttpRequestDecoderFuzzTests {
 						&& input[offset + length] == '\n';
 				if (splitsCrLf) {
 					// Netty 4.2.17 counts a CR that ends a read into the line, so a line
-					// of exactly the limit fails
-					// only when its CR and LF arrive apart: keep them together, the
-					// difference is known.
+					// of exactly the limit fails only when its CR and LF arrive apart:
+					// keep them together, the difference is known.
 					length++;
 				}
 				channel.writeInbound(allocator.heapBuffer().writeBytes(input, offset, length));
@@ -194,11 +193,9 @@ class HttpRequestDecoderFuzzTests {
 		private static void assertAcceptableFailure(DecoderResult result) {
 			if (result.isFailure()) {
 				// Netty's decoder reports a line or header past its limit and anything
-				// malformed (its own
-				// DecoderExceptions, such as Content-Length next to Transfer-Encoding;
-				// IllegalArgumentException from
-				// header validation) and a body cut off by the end of the input this way
-				// only.
+				// malformed (its own DecoderExceptions, such as Content-Length next to
+				// Transfer-Encoding; IllegalArgumentException from header validation) and
+				// a body cut off by the end of the input this way only.
 				if (!isNettyChunkLineBug(result.cause())) {
 					assertThat(result.cause()).isInstanceOfAny(DecoderException.class, IllegalArgumentException.class,
 							PrematureChannelClosureException.class);

@@ -187,9 +187,8 @@ class HttpHardeningTests {
 	void leniencyOfNettysDecoderThatFramesRequestsOneWayOnly() {
 		this.runner.run((context) -> {
 			// RFC 9112 7.1.1: unknown chunk extensions are ignored. Netty also ignores
-			// anything after a chunk size and
-			// whitespace, which RFC 9112 does not allow; the size itself is read the same
-			// way either way.
+			// anything after a chunk size and whitespace, which RFC 9112 does not allow;
+			// the size itself is read the same way either way.
 			for (String sizeLine : List.of("5;name=value", "5;junk", "5 junk")) {
 				try (Socket socket = open(context)) {
 					write(socket, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + sizeLine
@@ -291,8 +290,7 @@ class HttpHardeningTests {
 	@Test
 	void oversizedBodySentInFullStillGetsItsAnswer() {
 		// The 413 goes out before the body is read; closing with the body unread would
-		// reset the connection and
-		// destroy the answer before the client reads it.
+		// reset the connection and destroy the answer before the client reads it.
 		this.runner.withPropertyValues("stamp.http.max-request-size=1KB").run((context) -> {
 			for (int attempt = 0; attempt < 5; attempt++) {
 				try (Socket socket = open(context)) {

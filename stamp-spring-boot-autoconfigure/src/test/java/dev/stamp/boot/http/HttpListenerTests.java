@@ -92,8 +92,8 @@ class HttpListenerTests {
 	@Test
 	void keepAliveConnectionAlternatingBlockingAndReactiveRoutesAnswersEveryRequest() {
 		// Regression: a blocking handler's response written from its own thread raced
-		// with Reactor Netty finishing
-		// the previous exchange, and within a few rounds one answer was lost.
+		// with Reactor Netty finishing the previous exchange, and within a few rounds one
+		// answer was lost.
 		runner().run((context) -> {
 			try (Socket socket = open(context)) {
 				for (int round = 0; round < 500; round++) {

@@ -66,8 +66,7 @@ class MiddlewareIntegrationTests {
 				.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(response.statusCode()).isEqualTo(200);
 			// The middleware's decision came on Reactor's parallel scheduler; the
-			// reactive
-			// route must still run where the connection's handlers do.
+			// reactive route must still run where the connection's handlers do.
 			assertThat(response.body()).doesNotStartWith("parallel").contains("stamp");
 		});
 	}

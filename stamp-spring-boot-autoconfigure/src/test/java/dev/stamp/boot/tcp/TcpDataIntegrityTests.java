@@ -200,8 +200,8 @@ class TcpDataIntegrityTests {
 			for (int round = 0; round < 5; round++) {
 				try (Socket socket = TcpListenerTests.connect(context)) {
 					// The client is still sending when the handler returns: closing with
-					// that input unread would
-					// make the server's kernel reset the connection and drop the reply.
+					// that input unread would make the server's kernel reset the
+					// connection and drop the reply.
 					CompletableFuture<Void> writer = sendThenHalfClose(socket, randomBytes(4 * MB, round));
 					byte[] reply = socket.getInputStream().readAllBytes();
 					writer.get(10, TimeUnit.SECONDS);

@@ -119,8 +119,7 @@ class TopicMembersTests {
 				topics.subscribe("flood").subscribe((message) -> received.add(message.topic()));
 				byte[] chunk = new byte[64 * 1024];
 				// The session never reads: once QUIC's windows are full its messages
-				// wait,
-				// and the seventeenth waiting one cuts it off.
+				// wait, and the seventeenth waiting one cuts it off.
 				int count = 500;
 				for (int i = 0; i < count; i++) {
 					topics.publish("flood", chunk);

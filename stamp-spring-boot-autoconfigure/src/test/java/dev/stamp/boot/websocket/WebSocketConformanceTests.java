@@ -357,9 +357,8 @@ class WebSocketConformanceTests {
 				int port = WebSocketListenerTests.port(context);
 				try (RawWebSocketClient client = RawWebSocketClient.connectDeflating(port, "/echo")) {
 					// 12.1.x, 12.2.x (RFC 7692 7.2): compressed messages of growing size,
-					// text and binary, each
-					// echoed (and inflated by the client), the shared context carried
-					// from one to the next
+					// text and binary, each echoed (and inflated by the client), the
+					// shared context carried from one to the next
 					for (int length : new int[] { 16, 64, 256, 1024, 4096, 16384, 65536 }) {
 						byte[] text = RawWebSocketClient
 							.utf8("compress me ".repeat(length / 12 + 1).substring(0, length));
@@ -378,9 +377,8 @@ class WebSocketConformanceTests {
 					assertThat(client.readText()).isEqualTo("plain");
 				}
 				// 13.x (RFC 7692 7.1.1, 7.1.2.1): the client offers parameters and
-				// compresses every message on its
-				// own, which the server's inflater, keeping its context, must still
-				// follow
+				// compresses every message on its own, which the server's inflater,
+				// keeping its context, must still follow
 				try (RawWebSocketClient client = RawWebSocketClient.connectDeflating(port, "/echo",
 						"permessage-deflate; client_no_context_takeover; client_max_window_bits")) {
 					for (int i = 0; i < 5; i++) {

@@ -62,8 +62,7 @@ class WebSocketHardeningTests {
 			int port = WebSocketListenerTests.port(context);
 			WebSocketListener listener = context.getBean(WebSocketListener.class);
 			// RFC 9112 6.3: a request whose final transfer coding is not chunked cannot
-			// be framed, and what follows
-			// it would otherwise be read as a second request.
+			// be framed, and what follows it would otherwise be read as a second request.
 			String smuggled = "GET /echo HTTP/1.1\r\n" + UPGRADE + VERSION + KEY + "Transfer-Encoding: xchunked\r\n\r\n"
 					+ RawWebSocketClient.upgradeRequest("/echo", "");
 			assertThat(RawWebSocketClient.exchange(port, smuggled)).startsWith("HTTP/1.1 400 ")
@@ -146,8 +145,7 @@ class WebSocketHardeningTests {
 						Thread.sleep(20);
 					}
 					// Stalled for longer than the half second after which the connection
-					// used to be dropped, then
-					// reading again, slowly.
+					// used to be dropped, then reading again, slowly.
 					Thread.sleep(1000);
 					client.readSlowly(16 * 1024, 2);
 					RawWebSocketClient.Frame close = client.awaitCloseFrame();
@@ -164,9 +162,8 @@ class WebSocketHardeningTests {
 		StampContextRunner.create().withUserConfiguration(Routes.class).run((context) -> {
 			int port = WebSocketListenerTests.port(context);
 			// RFC 6455 4.1: the client must wait for the response. Without a guard, Netty
-			// hands these bytes on past
-			// the WebSocket decoder and Reactor Netty leaks them (the leak detector fails
-			// the test).
+			// hands these bytes on past the WebSocket decoder and Reactor Netty leaks
+			// them (the leak detector fails the test).
 			try (RawWebSocketClient client = RawWebSocketClient.connectSendingEarly(port, "/echo",
 					RawWebSocketClient.maskedFrame(true, 0, RawWebSocketClient.TEXT, "too early".getBytes()))) {
 				assertThat(client.awaitClose()).isEqualTo(1002);

@@ -56,10 +56,9 @@ class WebSocketListenerTests {
 				assertThat(client.nextText()).isEqualTo("User: hi all");
 			}
 			// Handlers of one connection run one after the other: once every client has
-			// the
-			// second broadcast, the first one's writes are all queued, to the echo
-			// client's
-			// connection too if it were a peer, and its marker's reply would come after.
+			// the second broadcast, the first one's writes are all queued, to the echo
+			// client's connection too if it were a peer, and its marker's reply would
+			// come after.
 			clients.get(2).send("and again");
 			for (TestWebSocketClient client : clients) {
 				assertThat(client.nextText()).isEqualTo("User: and again");
@@ -83,8 +82,8 @@ class WebSocketListenerTests {
 			first.send("peers?");
 			assertThat(first.nextText()).isEqualTo("2 peers");
 			// Anything the handler had sent the second client for the first's messages
-			// was
-			// queued before the first client's replies: it would arrive before this one.
+			// was queued before the first client's replies: it would arrive before this
+			// one.
 			second.send("peers?");
 			assertThat(second.nextText()).as("replies go to the sender only").isEqualTo("2 peers");
 		});
@@ -201,8 +200,7 @@ class WebSocketListenerTests {
 					"stamp.websocket.slow-reader-close-timeout=1s")
 			.run((context) -> {
 				// A raw socket that completes the handshake and then never reads: the
-				// server's socket buffer fills,
-				// then the pending bytes reach the limit.
+				// server's socket buffer fills, then the pending bytes reach the limit.
 				try (Socket socket = new Socket("127.0.0.1", port(context))) {
 					socket.setReceiveBufferSize(4096);
 					socket.getOutputStream()

@@ -85,8 +85,7 @@ class WebTransportSessionsTests {
 
 				assertThat(read(first.acceptUniStream(TIMEOUT))).isEqualTo("just for you");
 				// Sent after the first session's stream was complete: had that stream
-				// gone
-				// to the second session too, it would have been accepted first.
+				// gone to the second session too, it would have been accepted first.
 				assertThat(read(second.acceptUniStream(TIMEOUT))).isEqualTo("marker");
 			}
 		});

@@ -84,8 +84,7 @@ public final class WebTransportClient implements AutoCloseable {
 			throw new IllegalArgumentException("Configure a certificate hash or a trust manager factory");
 		}
 		// Pinned hashes trust the same certificate whatever the name; a trust store needs
-		// the name, so its contexts are
-		// made per server host, on first use.
+		// the name, so its contexts are made per server host, on first use.
 		this.ssl = config.certificateHashes.isEmpty() ? null
 				: ssl.trustManager(new CertificateHashTrustManager(config.certificateHashes)).build();
 		this.group = QuicTransport.newGroup(config.threads, "stamp-webtransport-client");

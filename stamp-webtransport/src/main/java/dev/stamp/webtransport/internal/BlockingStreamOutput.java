@@ -90,9 +90,9 @@ final class BlockingStreamOutput extends OutputStream {
 					chunk.release();
 					throw new WebTransportStreamException("Stream " + this.writer.id() + " can no longer send", -1);
 				}
-				// The earlier chunk has a successor, so it is not the last: out it
-				// goes, in order with any
-				// auto-flush, which also takes the held chunk under this monitor.
+				// The earlier chunk has a successor, so it is not the last: out it goes,
+				// in order with any auto-flush, which also takes the held chunk under
+				// this monitor.
 				if (this.held != null) {
 					sendInOrder(this.held, false);
 				}

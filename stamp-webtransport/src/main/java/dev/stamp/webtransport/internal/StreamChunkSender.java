@@ -103,10 +103,9 @@ final class StreamChunkSender extends BaseSubscriber<byte[]> {
 		if (this.held != null && !this.flushScheduled && !this.done) {
 			this.flushScheduled = true;
 			try {
-				// At the end of the receive batch rather than in a task of its own:
-				// the chunk then leaves
-				// with the packets the batch causes, and a FIN read in the same batch
-				// still joins it.
+				// At the end of the receive batch rather than in a task of its own: the
+				// chunk then leaves with the packets the batch causes, and a FIN read in
+				// the same batch still joins it.
 				ReceiveBatch.atEnd(this.writer.channel().eventLoop(), this::flushHeld);
 			}
 			catch (RejectedExecutionException ex) {

@@ -26,8 +26,7 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
 		ctx.channel().config().setAutoRead(false);
 		if (ctx.channel().isActive() && this.stream.canReceive()) {
 			// Not synchronously: this handler may be added while a decoder in front of it
-			// is inside channelRead, and
-			// a nested read would re-enter that decoder.
+			// is inside channelRead, and a nested read would re-enter that decoder.
 			ctx.executor().execute(ctx::read);
 		}
 	}

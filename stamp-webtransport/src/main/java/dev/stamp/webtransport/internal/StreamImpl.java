@@ -123,8 +123,7 @@ public final class StreamImpl implements WebTransportStream {
 			return;
 		}
 		// Paused first, then checked again: a consumer that made room in between saw
-		// readPaused false and will not
-		// resume reading, so this thread does.
+		// readPaused false and will not resume reading, so this thread does.
 		this.readPaused = true;
 		if (this.inbound.hasRoom()) {
 			this.readPaused = false;
@@ -154,8 +153,7 @@ public final class StreamImpl implements WebTransportStream {
 	void onClosed() {
 		if (!this.inbound.isEnded()) {
 			// Only when someone may still read: most streams closed after their FIN, and
-			// an
-			// exception's stack trace is a good part of what closing a stream costs.
+			// an exception's stack trace is a good part of what closing a stream costs.
 			this.inbound.fail(new WebTransportStreamException("Stream " + id() + " closed", -1));
 		}
 		this.writer.onClosed();
@@ -190,8 +188,8 @@ public final class StreamImpl implements WebTransportStream {
 			return Mono.error(new IllegalStateException("Stream " + id() + " is receive-only"));
 		}
 		// Subscribed from the event loop, where the sender lives: a synchronous
-		// publisher's last chunk and its
-		// completion then arrive in one task, and FIN goes out with that chunk.
+		// publisher's last chunk and its completion then arrive in one task, and FIN goes
+		// out with that chunk.
 		return Mono.create((sink) -> {
 			StreamChunkSender sender = this.writer.chunkSender(sink);
 			try {

@@ -83,9 +83,8 @@ public final class WebTransportSettings {
 		settings.put(WT_INITIAL_MAX_STREAMS_UNI, maxStreamsPerSession);
 		settings.put(WT_INITIAL_MAX_STREAMS_BIDI, maxStreamsPerSession);
 		// Session-level data flow control is not enforced by this engine (QUIC's
-		// per-stream and per-connection flow
-		// control bound memory); announce the largest window so newer-draft peers never
-		// wait for WT_MAX_DATA.
+		// per-stream and per-connection flow control bound memory); announce the largest
+		// window so newer-draft peers never wait for WT_MAX_DATA.
 		settings.put(WT_INITIAL_MAX_DATA, VarInt.MAX_VALUE);
 		return new DefaultHttp3SettingsFrame(settings);
 	}

@@ -303,8 +303,7 @@ final class ConnectRequestHandler extends ConnectStreamHandler {
 	private static SessionRequest toRequest(QuicStreamChannel stream, Http3Headers headers,
 			ConnectionState connection) {
 		// The session keeps these for headers() as long as it lives: a compact copy,
-		// which
-		// path, authority and origin share their strings with.
+		// which path, authority and origin share their strings with.
 		RequestHeaders all = RequestHeaders.copyOf(headers);
 		String fullPath = all.first(":path");
 		int queryStart = fullPath.indexOf('?');

@@ -206,11 +206,9 @@ class PeerErrorTests extends EngineTestBase {
 	void http3ErrorOnARequestStreamClosesTheConnectionWithItsCodeAndIsCounted(String frames, String kind)
 			throws Exception {
 		// DATA before HEADERS is H3_FRAME_UNEXPECTED (RFC 9114, 4.1); static table index
-		// 99 does not exist:
-		// QPACK_DECOMPRESSION_FAILED (RFC 9204, 2.2). A field section that ends inside an
-		// index should be the same,
-		// but Netty 4.2.17's QPACK decoder fails an assertion on it, which
-		// DecoderFailureGuard turns into a peer error.
+		// 99 does not exist: QPACK_DECOMPRESSION_FAILED (RFC 9204, 2.2). A field section
+		// that ends inside an index should be the same, but Netty 4.2.17's QPACK decoder
+		// fails an assertion on it, which DecoderFailureGuard turns into a peer error.
 		this.endpoints = TestEndpoints.start(SessionAcceptor.of(StreamEchoTests::reactiveEcho));
 		WebTransportClientConnection connection = connection();
 		try (LogCapture log = LogCapture.start()) {
@@ -230,8 +228,8 @@ class PeerErrorTests extends EngineTestBase {
 		try (LogCapture log = LogCapture.start()) {
 			QuicStreamChannel control = Http3.getLocalControlStream(connection.quicChannel());
 			// A DATA frame on the control stream: H3_FRAME_UNEXPECTED (RFC 9114, 7.2.1).
-			// Written from the first
-			// handler, past Netty's outbound validation, which would refuse it.
+			// Written from the first handler, past Netty's outbound validation, which
+			// would refuse it.
 			control.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(new byte[] { 0x00, 0x00 })).sync();
 			assertThat(connection.quicChannel().closeFuture().await(30, TimeUnit.SECONDS)).isTrue();
 			awaitPeerErrors("h3-frame-unexpected", 1);

@@ -52,8 +52,7 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		WebTransportSession session = connection.openSession("/echo").block(TIMEOUT);
 		assertThat(session.id()).isZero();
 		// 0x41 (a two-byte varint: 0x40 0x41), then a two-byte varint session id (0x4000
-		// = 0), every byte in its own
-		// write, then the payload in pieces.
+		// = 0), every byte in its own write, then the payload in pieces.
 		RawStream raw = RawStream.open(connection.quicChannel(), QuicStreamType.BIDIRECTIONAL);
 		raw.write(0x40)
 			.write(0x41)
@@ -106,11 +105,9 @@ class ProtocolRobustnessTests extends EngineTestBase {
 		opening.subscribe();
 		awaitPendingAdmission();
 		// Like an optimistic client: two streams send their header, then 300 KB each, far
-		// over the 16 KB budget,
-		// before the session is accepted. The server stops reading them (QUIC flow
-		// control holds the bytes) and reads
-		// on once the session exists. Regression: bytes read while the stream was being
-		// handed over were dropped.
+		// over the 16 KB budget, before the session is accepted. The server stops reading
+		// them (QUIC flow control holds the bytes) and reads on once the session exists.
+		// Regression: bytes read while the stream was being handed over were dropped.
 		byte[] payload = new byte[300_000];
 		new Random(3).nextBytes(payload);
 		RawStream[] streams = new RawStream[2];

@@ -54,8 +54,7 @@ class TransportTests extends EngineTestBase {
 			assertEcho(sessions.get(i), "connection " + i);
 		}
 		// The kernel hashes each client's address and port onto one of the three sockets:
-		// with 24 clients, all landing
-		// on a single socket would happen once in 3^23 runs.
+		// with 24 clients, all landing on a single socket would happen once in 3^23 runs.
 		assertThat(threads).hasSizeBetween(2, 3).allMatch((name) -> name.startsWith("stamp-webtransport-io"));
 		assertThat(this.endpoints.server.statistics().activeSessions()).isEqualTo(24);
 	}

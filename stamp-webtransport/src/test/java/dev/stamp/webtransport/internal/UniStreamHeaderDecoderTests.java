@@ -141,8 +141,7 @@ class UniStreamHeaderDecoderTests {
 		this.stream.fin();
 		assertThat(this.stream.isOpen()).isFalse();
 		// Neither STOP_SENDING (the peer has sent all it will) nor RESET_STREAM (this
-		// side
-		// cannot send on the peer's unidirectional stream): closed and counted.
+		// side cannot send on the peer's unidirectional stream): closed and counted.
 		assertThat(this.stream.shutdowns).isEmpty();
 		this.stream.runPendingTasks();
 		this.stream.checkException();

@@ -43,9 +43,8 @@ class FlupkeInteropTests {
 
 	static {
 		// Kwik measures round-trip times in whole milliseconds, 0 on loopback, and one of
-		// its assertions then fails on
-		// its receiver or sender thread, which stalls the connection. Test JVMs run with
-		// -ea; Kwik's users do not.
+		// its assertions then fails on its receiver or sender thread, which stalls the
+		// connection. Test JVMs run with -ea; Kwik's users do not.
 		FlupkeInteropTests.class.getClassLoader().setPackageAssertionStatus("tech.kwik", false);
 	}
 

@@ -79,8 +79,7 @@ public final class RawStream extends ChannelInboundHandlerAdapter {
 
 	private io.netty.channel.ChannelFuture send(Object message) {
 		// This raw stream is not a session stream: tell the connection that data is on
-		// its way, so that it keeps
-		// sending what quiche has ready (see QuicSendNudge).
+		// its way, so that it keeps sending what quiche has ready (see QuicSendNudge).
 		QuicChannel connection = this.channel.parent();
 		connection.eventLoop().execute(() -> ConnectionState.of(connection).trafficExpected());
 		return this.channel.writeAndFlush(message);
