@@ -172,6 +172,7 @@ public final class WebTransportServer implements AutoCloseable {
 		this.group = QuicTransport.newGroup(sockets, "stamp-webtransport-io");
 		try {
 			this.udpChannels = bind(codec, sockets);
+			checkSocketBuffers(this.udpChannels.get(0));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -257,7 +258,6 @@ public final class WebTransportServer implements AutoCloseable {
 				.bind(this.config.host(), this.config.port())
 				.sync()
 				.channel());
-			checkSocketBuffers(channels.get(0));
 			return channels;
 		}
 		ChannelHandler dispatcher = new QuicCodecDispatcher() {
@@ -294,7 +294,6 @@ public final class WebTransportServer implements AutoCloseable {
 			channels.forEach(Channel::close);
 			throw ex;
 		}
-		checkSocketBuffers(channels.get(0));
 		return channels;
 	}
 
@@ -327,10 +326,12 @@ public final class WebTransportServer implements AutoCloseable {
 		// a size it capped reads below twice what was asked.
 		long expected = LINUX ? 2L * asked : asked;
 		if (asked > 0 && reported != null && reported < expected) {
-			logger.warn(
-					"WebTransport UDP {} buffer is {} bytes, not the {} configured: the kernel caps it at {}; "
-							+ "raise that sysctl to use the configured size",
-					direction, LINUX ? reported / 2 : reported, asked, sysctl);
+			// The sysctl named is Linux's; other systems have their own
+			// (kern.ipc.maxsockbuf on macOS and the BSDs).
+			String limit = LINUX ? "the kernel caps it at " + sysctl + "; raise that sysctl"
+					: "the operating system caps it; raise its socket buffer limit";
+			logger.warn("WebTransport UDP {} buffer is {} bytes, not the {} configured: {} to use the configured size",
+					direction, LINUX ? reported / 2 : reported, asked, limit);
 		}
 	}
 
