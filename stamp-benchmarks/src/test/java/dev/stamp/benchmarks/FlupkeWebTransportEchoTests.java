@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
@@ -130,14 +131,19 @@ class FlupkeWebTransportEchoTests {
 		for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
 			WebTransportSession session = connect();
 			try {
-				return exchange.apply(session).block(ATTEMPT_TIMEOUT);
+				return exchange.apply(session).timeout(ATTEMPT_TIMEOUT).block();
 			}
 			catch (RuntimeException ex) {
 				if (!isFlupkeFailure(ex)) {
 					throw ex;
 				}
 				System.err.println("Flupke failed echo attempt " + attempt + " of " + ATTEMPTS + ": " + ex);
-				failure = (failure != null) ? failure : ex;
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
 			}
 			finally {
 				session.close(0, "done").block(TIMEOUT);
@@ -149,8 +155,7 @@ class FlupkeWebTransportEchoTests {
 	/** A stalled echo or a stream Flupke reset or stopped, as opposed to wrong bytes. */
 	private static boolean isFlupkeFailure(RuntimeException ex) {
 		Throwable cause = Exceptions.unwrap(ex);
-		return cause instanceof WebTransportStreamException
-				|| (cause instanceof IllegalStateException && String.valueOf(cause.getMessage()).startsWith("Timeout"));
+		return cause instanceof WebTransportStreamException || cause instanceof TimeoutException;
 	}
 
 	private WebTransportSession connect() {
